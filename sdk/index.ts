@@ -1,0 +1,1 @@
+export { Agent, type AgentArgs, type ResolvedAgent } from "./agent";

@@ -1,0 +1,258 @@
+// Agents in the emulator: create, retrieve (?version=), update with optimistic concurrency (a
+// request that changes nothing makes no version), list, versions, archive. Responses carry the
+// defaults the API fills in.
+import { isDeepStrictEqual } from "node:util";
+import { createdAtFilter, paginate } from "./pagination";
+import { HttpError, invalid, newId, notFound, type Router, type RouteRequest } from "./server";
+
+type Json = Record<string, unknown>;
+
+export interface AgentRecord extends Json {
+  id: string;
+  type: "agent";
+  version: number;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+const DEFINITION_FIELDS = [
+  "name",
+  "model",
+  "system",
+  "description",
+  "tools",
+  "mcp_servers",
+  "skills",
+  "metadata",
+  "multiagent",
+  "execution_identity",
+] as const;
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+
+function resolveModel(model: unknown): Json {
+  if (typeof model === "string" && model !== "") return { id: model, speed: "standard" };
+  if (isObject(model) && typeof model["id"] === "string" && model["id"] !== "") {
+    const effort = model["effort"];
+    return {
+      id: model["id"],
+      speed: model["speed"] ?? "standard",
+      ...(effort === undefined || effort === null ? {} : { effort: typeof effort === "string" ? { type: effort } : effort }),
+      ...(typeof model["inference_geo"] === "string" ? { inference_geo: model["inference_geo"] } : {}),
+    };
+  }
+  throw invalid("model: must be a model id or a model config object with an id");
+}
+
+function resolveSwitches(config: Json, fallback: { enabled: unknown; permission_policy: unknown }): Json {
+  return {
+    enabled: config["enabled"] ?? fallback.enabled,
+    permission_policy: config["permission_policy"] ?? fallback.permission_policy,
+  };
+}
+
+function resolveTool(tool: unknown, index: number): Json {
+  if (!isObject(tool)) throw invalid(`tools[${index}]: must be an object`);
+  const type = tool["type"];
+  if (type === "agent_toolset_20260401" || type === "mcp_toolset") {
+    const defaultPolicy = { type: type === "mcp_toolset" ? "always_ask" : "always_allow" };
+    const dc = isObject(tool["default_config"]) ? tool["default_config"] : {};
+    const defaults = resolveSwitches(dc, { enabled: true, permission_policy: defaultPolicy });
+    const configs = Array.isArray(tool["configs"]) ? tool["configs"] : [];
+    const resolvedConfigs = configs.map((c, j) => {
+      if (!isObject(c) || typeof c["name"] !== "string") throw invalid(`tools[${index}].configs[${j}]: must have a name`);
+      if (c["allowed_domains"] !== undefined && c["blocked_domains"] !== undefined) {
+        throw invalid(`tools[${index}].configs[${j}]: allowed_domains and blocked_domains cannot be combined`);
+      }
+      const base = { ...c, ...resolveSwitches(c, defaults as { enabled: unknown; permission_policy: unknown }) };
+      if (type === "agent_toolset_20260401") {
+        const withType = { ...base, type: c["name"] };
+        return c["name"] === "web_fetch" ? { url_sources: null, ...withType } : withType;
+      }
+      return base;
+    });
+    if (type === "mcp_toolset" && typeof tool["mcp_server_name"] !== "string") {
+      throw invalid(`tools[${index}]: mcp_toolset needs mcp_server_name`);
+    }
+    return { ...tool, default_config: defaults, configs: resolvedConfigs };
+  }
+  if (type === "custom") {
+    if (typeof tool["name"] !== "string" || !isObject(tool["input_schema"])) {
+      throw invalid(`tools[${index}]: a custom tool needs name and input_schema`);
+    }
+    return { ...tool, description: tool["description"] ?? "" };
+  }
+  throw invalid(`tools[${index}].type: unknown tool type ${JSON.stringify(type)}`);
+}
+
+export function validateMetadata(metadata: Json, where = "metadata"): void {
+  const entries = Object.entries(metadata);
+  if (entries.length > 16) throw invalid(`${where}: at most 16 pairs`);
+  for (const [k, v] of entries) {
+    if (k.length === 0 || k.length > 64) throw invalid(`${where}: keys must be 1 to 64 characters`);
+    if (typeof v !== "string" || v.length > 512) throw invalid(`${where}.${k}: values must be strings of at most 512 characters`);
+  }
+}
+
+/** The stored definition after applying the API's defaults and rules. */
+function resolveDefinition(def: Json): Json {
+  if (typeof def["name"] !== "string" || def["name"] === "") throw invalid("name: must be a non-empty string");
+  const tools = (def["tools"] as unknown[] | null | undefined) ?? [];
+  const servers = (def["mcp_servers"] as unknown[] | null | undefined) ?? [];
+  if (!Array.isArray(tools)) throw invalid("tools: must be an array");
+  if (!Array.isArray(servers)) throw invalid("mcp_servers: must be an array");
+  if (tools.length > 256) throw invalid("tools: at most 256 tools");
+  if (servers.length > 20) throw invalid("mcp_servers: at most 20 servers");
+  const names = new Set<string>();
+  for (const s of servers) {
+    if (!isObject(s) || s["type"] !== "url" || typeof s["name"] !== "string" || typeof s["url"] !== "string") {
+      throw invalid("mcp_servers: each server needs type \"url\", name and url");
+    }
+    if (names.has(s["name"])) throw invalid(`mcp_servers: duplicate name "${s["name"]}"`);
+    names.add(s["name"]);
+  }
+  const resolvedTools = tools.map(resolveTool);
+  const referenced = new Set(resolvedTools.filter((t) => t["type"] === "mcp_toolset").map((t) => t["mcp_server_name"] as string));
+  for (const r of referenced) if (!names.has(r)) throw invalid(`tools: mcp_toolset references unknown MCP server "${r}"`);
+  for (const n of names) if (!referenced.has(n)) throw invalid(`mcp_servers: server "${n}" is not referenced by any mcp_toolset`);
+  const metadata = (def["metadata"] as Json | null | undefined) ?? {};
+  validateMetadata(metadata);
+  const skills = ((def["skills"] as unknown[] | null | undefined) ?? []).map((s) => {
+    if (!isObject(s) || typeof s["skill_id"] !== "string") throw invalid("skills: each skill needs skill_id");
+    return { ...s, version: s["version"] ?? "latest" };
+  });
+  const emptyToNull = (v: unknown) => (v === undefined || v === "" ? null : v);
+  return {
+    name: def["name"],
+    model: resolveModel(def["model"]),
+    system: emptyToNull(def["system"]),
+    description: emptyToNull(def["description"]),
+    tools: resolvedTools,
+    mcp_servers: servers,
+    skills,
+    metadata,
+    multiagent: def["multiagent"] ?? null,
+    execution_identity: def["execution_identity"] ?? { type: "service_account" },
+  };
+}
+
+function rejectUnknownFields(body: Json, allowed: readonly string[]): void {
+  for (const k of Object.keys(body)) if (!allowed.includes(k)) throw invalid(`${k}: unknown field`);
+}
+
+export class AgentStore {
+  /** Every version of every agent, oldest first; the last one is current. */
+  readonly versions = new Map<string, AgentRecord[]>();
+
+  current(id: string): AgentRecord {
+    const list = this.versions.get(id);
+    if (!list) throw notFound(`agent ${id} not found`);
+    return list[list.length - 1]!;
+  }
+
+  get(id: string): AgentRecord | undefined {
+    const list = this.versions.get(id);
+    return list?.[list.length - 1];
+  }
+
+  create(body: Json): AgentRecord {
+    rejectUnknownFields(body, DEFINITION_FIELDS);
+    if (body["model"] === undefined) throw invalid("model: required");
+    const now = new Date().toISOString();
+    const record: AgentRecord = {
+      id: newId("agent"),
+      type: "agent",
+      ...resolveDefinition(body),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    } as AgentRecord;
+    this.versions.set(record.id, [record]);
+    return record;
+  }
+
+  /** Omit = keep; null or empty = clear; metadata is a patch; a no-op makes no version. */
+  update(id: string, body: Json): AgentRecord {
+    rejectUnknownFields(body, [...DEFINITION_FIELDS, "version"]);
+    const current = this.current(id);
+    if (current.archived_at) throw invalid(`agent ${id} is archived and cannot be updated`);
+    if (body["version"] !== undefined && body["version"] !== current.version) {
+      throw new HttpError(
+        409,
+        "invalid_request_error",
+        `version ${String(body["version"])} does not match the agent's current version ${current.version}`,
+        { "x-should-retry": "false" },
+      );
+    }
+    if ("name" in body && (body["name"] === null || body["name"] === "")) throw invalid("name: cannot be cleared");
+    if ("model" in body && body["model"] === null) throw invalid("model: cannot be cleared");
+    const next: Json = {};
+    for (const f of DEFINITION_FIELDS) next[f] = current[f];
+    next["model"] = current["model"];
+    for (const f of DEFINITION_FIELDS) {
+      if (!(f in body) || f === "metadata") continue;
+      next[f] = body[f] ?? (f === "name" || f === "model" ? current[f] : null);
+    }
+    if ("metadata" in body) {
+      const patch = body["metadata"];
+      const merged: Json = { ...(current["metadata"] as Json) };
+      if (patch === null) for (const k of Object.keys(merged)) delete merged[k];
+      else if (isObject(patch)) for (const [k, v] of Object.entries(patch)) v === null ? delete merged[k] : (merged[k] = v);
+      else throw invalid("metadata: must be an object");
+      next["metadata"] = merged;
+    }
+    const resolved = resolveDefinition(next);
+    const unchanged = DEFINITION_FIELDS.every((f) => isDeepStrictEqual(resolved[f], current[f]));
+    if (unchanged) return current;
+    const record = {
+      ...current,
+      ...resolved,
+      version: current.version + 1,
+      updated_at: new Date().toISOString(),
+    } as AgentRecord;
+    this.versions.get(id)!.push(record);
+    return record;
+  }
+
+  archive(id: string): AgentRecord {
+    const current = this.current(id);
+    if (current.archived_at) throw invalid(`agent ${id} is already archived`);
+    const archived = { ...current, archived_at: new Date().toISOString() };
+    const list = this.versions.get(id)!;
+    list[list.length - 1] = archived;
+    return archived;
+  }
+
+  list(query: URLSearchParams): { data: AgentRecord[]; next_page: string | null } {
+    const includeArchived = query.get("include_archived") === "true";
+    const inRange = createdAtFilter(query);
+    const all = [...this.versions.values()]
+      .map((l) => l[l.length - 1]!)
+      .filter((a) => (includeArchived || !a.archived_at) && inRange(a.created_at))
+      .reverse();
+    return paginate(all, query);
+  }
+}
+
+export function registerAgentRoutes(router: Router, store: AgentStore): void {
+  router.add("POST", "/v1/agents", (r) => store.create(r.body));
+  router.add("GET", "/v1/agents", (r) => store.list(r.query));
+  router.add("GET", "/v1/agents/:id", (r: RouteRequest) => {
+    const id = r.params[0]!;
+    const version = r.query.get("version");
+    if (version === null) return store.current(id);
+    const found = store.versions.get(id)?.find((a) => a.version === Number(version));
+    if (!found) throw notFound(`agent ${id} has no version ${version}`);
+    return found;
+  });
+  router.add("POST", "/v1/agents/:id", (r) => store.update(r.params[0]!, r.body));
+  router.add("GET", "/v1/agents/:id/versions", (r) => {
+    const id = r.params[0]!;
+    store.current(id);
+    return paginate([...store.versions.get(id)!].reverse(), r.query);
+  });
+  router.add("POST", "/v1/agents/:id/archive", (r) => store.archive(r.params[0]!));
+}
