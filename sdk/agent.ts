@@ -96,10 +96,11 @@ export class Agent extends dynamic.Resource {
 
   constructor(name: string, args: AgentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShell("Agent"),
+      providerShell,
       name,
       {
         ...args,
+        __kind: "Agent",
         version: undefined,
         createdAt: undefined,
         updatedAt: undefined,
