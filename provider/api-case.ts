@@ -9,10 +9,16 @@ type SnakeKey<S extends string> = S extends `${infer Head}${infer Tail}`
 
 type OpaqueKey = "metadata" | "inputSchema";
 
+// `undefined` is dropped from optional properties: the builders never send it (JSON has no
+// undefined), and the SDK's types, under exactOptionalPropertyTypes, do not admit it.
 export type ApiCased<T> = T extends ReadonlyArray<infer U>
   ? Array<ApiCased<U>>
   : T extends object
-    ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: K extends OpaqueKey ? T[K] : ApiCased<T[K]> }
+    ? {
+        [K in keyof T as K extends string ? SnakeKey<K> : K]: K extends OpaqueKey
+          ? Exclude<T[K], undefined>
+          : ApiCased<Exclude<T[K], undefined>>;
+      }
     : T;
 
 export function apiCased<T>(value: T): ApiCased<T> {

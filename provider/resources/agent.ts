@@ -312,10 +312,14 @@ export function buildAgentCreateBody(inputs: AgentDefinition, createToken: strin
   return { ...body, metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken } };
 }
 
-export type AgentUpdateBody = Partial<{ [K in keyof AgentCreateBody]: AgentCreateBody[K] | null }> & {
-  metadata?: Record<string, string | null>;
-  version: number;
-};
+/** Fields an update may clear with null; `name` and `model` cannot be cleared. */
+type ClearableField = "system" | "description" | "tools" | "mcp_servers" | "skills" | "multiagent" | "execution_identity";
+
+export type AgentUpdateBody = Partial<Pick<AgentCreateBody, "name" | "model">> &
+  Partial<{ [K in ClearableField]: AgentCreateBody[K] | null }> & {
+    metadata?: Record<string, string | null>;
+    version: number;
+  };
 
 /**
  * The update body: only what changed, with the old `version`. An optional field that was removed is

@@ -105,6 +105,15 @@ export function checkWithSchema<S extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  // Record keys and unions wrap the real problem; show the one the user can act on.
+  if (issue.code === "invalid_key" && issue.issues[0]) return describeIssue(issue.issues[0]);
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+    if (closest[0]) {
+      const where = formatPath(closest[0].path);
+      return `${where ? `${where}: ` : ""}${describeIssue(closest[0])}`;
+    }
+  }
   if (issue.code === "unrecognized_keys") {
     return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (check the spelling; inputs are camelCase)`;
   }

@@ -1,0 +1,57 @@
+import { encodedPath, withQuery } from "../../provider/client/path";
+import { ConfigurationError, parseBaseUrl, resolveConnectionSettings, rememberStackConfig } from "../../provider/config";
+
+describe("path encoding", () => {
+  it.each([
+    ["agent_01abc", "/v1/agents/agent_01abc"],
+    ["a/b", "/v1/agents/a%2Fb"],
+    ["a?b#c", "/v1/agents/a%3Fb%23c"],
+    ["ü", "/v1/agents/%C3%BC"],
+  ])("%s -> %s", (id, expected) => {
+    expect(encodedPath`/v1/agents/${id}`).toBe(expected);
+  });
+  it.each(["", ".", ".."])("refuses the segment %j", (id) => {
+    expect(() => encodedPath`/v1/agents/${id}`).toThrow(TypeError);
+  });
+  it("adds only defined query values", () => {
+    expect(withQuery("/v1/agents", { limit: 10, page: undefined, "created_at[gte]": "2026-01-01T00:00:00Z" })).toBe(
+      "/v1/agents?limit=10&created_at%5Bgte%5D=2026-01-01T00%3A00%3A00Z",
+    );
+  });
+});
+
+describe("endpoint and credentials", () => {
+  afterEach(() => rememberStackConfig(undefined));
+
+  it.each([
+    ["https://api.anthropic.com", true],
+    ["http://127.0.0.1:8080", true],
+    ["http://localhost:1234", true],
+    ["http://[::1]:1234", true],
+    ["http://127.9.9.9", true],
+    ["http://api.anthropic.com", false],
+    ["http://127.0.0.1.evil.example", false],
+    ["ftp://127.0.0.1", false],
+    ["not a url", false],
+  ])("%s allowed: %s", (url, ok) => {
+    if (ok) expect(parseBaseUrl(url).href).toBe(new URL(url).href);
+    else expect(() => parseBaseUrl(url)).toThrow(ConfigurationError);
+  });
+
+  it("prefers stack config over the environment and defaults the base URL", () => {
+    rememberStackConfig({ get: (k) => ({ "anthropic:apiKey": "from-config" })[k] });
+    const s = resolveConnectionSettings({ ANTHROPIC_API_KEY: "from-env" });
+    expect(s.apiKey).toBe("from-config");
+    expect(s.baseUrl.href).toBe("https://api.anthropic.com/");
+    expect(s.workspaceId).toBeUndefined();
+  });
+
+  it("falls back to the environment, and says how to set a key when there is none", () => {
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: "http://127.0.0.1:9", ANTHROPIC_WORKSPACE_ID: "wrkspc_1" })).toEqual({
+      apiKey: "k",
+      baseUrl: new URL("http://127.0.0.1:9"),
+      workspaceId: "wrkspc_1",
+    });
+    expect(() => resolveConnectionSettings({})).toThrow(/pulumi config set --secret anthropic:apiKey/);
+  });
+});
