@@ -2,7 +2,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Agent } from "../../sdk";
 import { startEmulator, type Emulator } from "../emulator/server";
-import { collector, engineEnv, runCli, stackFor, type EngineEnv } from "./engine";
+import { collector, engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
 
 jest.setTimeout(5 * 60_000);
 

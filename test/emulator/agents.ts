@@ -200,7 +200,12 @@ export class AgentStore {
       const patch = body["metadata"];
       const merged: Json = { ...(current["metadata"] as Json) };
       if (patch === null) for (const k of Object.keys(merged)) delete merged[k];
-      else if (isObject(patch)) for (const [k, v] of Object.entries(patch)) v === null ? delete merged[k] : (merged[k] = v);
+      else if (isObject(patch)) {
+        for (const [k, v] of Object.entries(patch)) {
+          if (v === null) delete merged[k];
+          else merged[k] = v;
+        }
+      }
       else throw invalid("metadata: must be an object");
       next["metadata"] = merged;
     }

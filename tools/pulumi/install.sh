@@ -7,7 +7,24 @@ PULUMI_VERSION="v3.259.0"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="${PULUMI_CLI_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/anthropic-pulumi/pulumi-$PULUMI_VERSION}"
 bin="$root/bin/pulumi"
+
+# A real Pulumi install ships the dynamic-provider plugin next to the CLI; the engine looks there
+# first (and warns when it has to take one from $PATH). Like the script in the @pulumi/pulumi
+# package, it runs the dynamic provider of the @pulumi/pulumi that the program's directory resolves,
+# with the `node` first on PATH.
+write_nodejs_plugin() {
+  local plugin="$root/bin/pulumi-resource-pulumi-nodejs"
+  cat > "$plugin.tmp" <<'SCRIPT'
+#!/bin/sh
+script=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))") || exit 1
+exec node "$script" "$@"
+SCRIPT
+  chmod +x "$plugin.tmp"
+  mv "$plugin.tmp" "$plugin"
+}
+
 if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -qx "$PULUMI_VERSION"; then
+  write_nodejs_plugin
   echo "$root"
   exit 0
 fi
@@ -25,5 +42,6 @@ CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
   -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
   -o "$bin.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
 mv "$bin.tmp" "$bin"
+write_nodejs_plugin
 "$bin" version >&2
 echo "$root"

@@ -1,13 +1,13 @@
-// Runs Pulumi programs under the real engine through the Automation API, fully offline: a local file
-// backend, a passphrase, a temporary PULUMI_HOME, and the CLI built from Go modules by
-// tools/pulumi/install.sh (built once, then reused from its cache).
+// Runs Pulumi programs (the end-to-end tests and the demo) under the real engine through the
+// Automation API, fully offline: a local file backend, a passphrase, a temporary PULUMI_HOME, and
+// the CLI built from Go modules by tools/pulumi/install.sh (built once, then reused from its cache).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PASSPHRASE = "e2e-passphrase";
 
 let cliRoot: string | undefined;
@@ -52,7 +52,6 @@ export async function engineEnv(extraEnv: Record<string, string>): Promise<Engin
   const root = pulumiCliRoot();
   const pathEntries = [
     path.join(REPO_ROOT, "node_modules", ".bin"),
-    path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi"),
     path.join(root, "bin"),
     process.env["PATH"] ?? "",
   ];
@@ -69,15 +68,15 @@ export async function engineEnv(extraEnv: Record<string, string>): Promise<Engin
   return { workDir, envVars, command };
 }
 
-export async function stackFor(env: EngineEnv, program: PulumiFn, stackName = "dev"): Promise<Stack> {
+export async function stackFor(env: EngineEnv, program: PulumiFn, stackName = "dev", projectName = "e2e"): Promise<Stack> {
   return LocalWorkspace.createOrSelectStack(
-    { stackName, projectName: "e2e", program },
+    { stackName, projectName, program },
     {
       workDir: env.workDir,
       pulumiHome: env.envVars["PULUMI_HOME"]!,
       envVars: env.envVars,
       pulumiCommand: env.command,
-      projectSettings: { name: "e2e", runtime: "nodejs", backend: { url: env.envVars["PULUMI_BACKEND_URL"]! } },
+      projectSettings: { name: projectName, runtime: "nodejs", backend: { url: env.envVars["PULUMI_BACKEND_URL"]! } },
     },
   );
 }
