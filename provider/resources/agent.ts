@@ -12,6 +12,9 @@ import {
   checkWithSchema,
   containsUnknown,
   CREATE_TOKEN_KEY,
+  emptyAsAbsent,
+  inputsAfterRefresh,
+  pickDeclared,
   metadataInput,
   metadataPatch,
   planDiff,
@@ -369,10 +372,8 @@ export function resolvedView(api: ApiAgent): ResolvedAgent {
 
 /** A value the API returned, in the form a user would have declared it. */
 function asDeclared(field: AgentField, value: unknown): unknown {
-  if (value === null) return undefined;
-  if (Array.isArray(value) && value.length === 0) return undefined;
-  if (field === "metadata" && Object.keys(value as object).length === 0) return undefined;
-  if (field === "model" && typeof value === "object") {
+  value = emptyAsAbsent(value);
+  if (field === "model" && typeof value === "object" && value !== null) {
     const { effort, ...rest } = value as { effort?: { type?: string } | string };
     const flat = typeof effort === "object" && effort !== null ? effort.type : effort;
     return flat === undefined ? rest : { ...rest, effort: flat };
@@ -380,11 +381,11 @@ function asDeclared(field: AgentField, value: unknown): unknown {
   return value;
 }
 
+const DECLARED_FIELDS = [...AGENT_FIELDS, "adoptId"];
+
 /** Inputs are echoed into outputs under the same keys, so that diff compares like with like. */
 function declaredInputs(inputs: Props): Props {
-  const declared: Props = {};
-  for (const f of [...AGENT_FIELDS, "adoptId"]) if (inputs[f] !== undefined && inputs[f] !== null) declared[f] = inputs[f];
-  return declared;
+  return pickDeclared(inputs, DECLARED_FIELDS);
 }
 
 const COMPUTED_OUTPUTS = ["version", "createdAt", "updatedAt", "archivedAt", "resolved"] as const;
@@ -404,22 +405,16 @@ export function agentOutputs(inputs: Props, api: ApiAgent): Props {
   });
 }
 
-/**
- * The inputs that describe what the server holds now. A field whose server value is what we last
- * saw keeps the user's own declaration (so defaults the API filled in never show as drift); a field
- * changed outside Pulumi takes the server's value, so the next preview shows the drift.
- */
-export function inputsAfterRefresh(props: Props, api: ApiAgent): Props {
-  const fresh = resolvedView(api);
-  const last = props["resolved"] as Partial<ResolvedAgent> | undefined;
-  const inputs: Props = {};
-  for (const f of AGENT_FIELDS) {
-    const drifted = last === undefined ? false : !sameValue(last[f], fresh[f]);
-    const value = drifted ? asDeclared(f, fresh[f]) : props[f];
-    if (value !== undefined && value !== null) inputs[f] = value;
-  }
-  if (props["adoptId"] !== undefined) inputs["adoptId"] = props["adoptId"];
-  return inputs;
+/** The inputs that describe what the agent holds now (see `inputsAfterRefresh` in common.ts). */
+export function agentInputsAfterRefresh(props: Props, api: ApiAgent): Props {
+  const inputs = inputsAfterRefresh({
+    fields: AGENT_FIELDS,
+    declared: props,
+    lastSeen: props["resolved"] as Partial<ResolvedAgent> | undefined,
+    fresh: resolvedView(api),
+    asDeclared,
+  });
+  return props["adoptId"] === undefined ? inputs : { ...inputs, adoptId: props["adoptId"] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,7 +502,7 @@ export const agentHooks: ResourceHooks = {
   async diff(_id, olds, news) {
     const { changes, replaces, deleteBeforeReplace } = planDiff({
       fields: AGENT_FIELDS,
-      replaceFields: AGENT_REPLACE_FIELDS,
+      replacePaths: AGENT_REPLACE_FIELDS,
       olds,
       news,
     });
@@ -525,7 +520,7 @@ export const agentHooks: ResourceHooks = {
   async read(ctx, id, props) {
     const api = await retrieve(ctx.client(), id, `read ${label(props, id)}`);
     if (!api || api.archived_at) return {};
-    const inputs = inputsAfterRefresh(props, api);
+    const inputs = agentInputsAfterRefresh(props, api);
     return { id, props: agentOutputs(inputs, api), inputs };
   },
 

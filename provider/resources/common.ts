@@ -147,21 +147,76 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return stableJson(normalizedForComparison(a)) === stableJson(normalizedForComparison(b));
 }
 
+/** The value at a dotted path ("config.type"); unknown as soon as any step is unknown. */
+export function valueAtPath(props: Props, path: string): unknown {
+  let current: unknown = props;
+  for (const part of path.split(".")) {
+    if (current === UNKNOWN) return UNKNOWN;
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Props)[part];
+  }
+  return current;
+}
+
 /**
- * The diff table (DESIGN §8): compares each input field's normalized old and new value; a changed
- * field listed in `replaceFields` forces replacement. An unknown new value counts as changed.
+ * The diff table (DESIGN §8): compares each input field's normalized old and new value. A changed
+ * path listed in `replacePaths` (a field, or a dotted path into one such as "config.type") forces
+ * replacement of its top-level field. Fields in `keepWhenAbsent` have no say when the program omits
+ * them (e.g. a session's `agentVersion`: no pin means "whatever it runs now"). An unknown new value
+ * counts as changed.
  */
 export function planDiff(args: {
   fields: readonly string[];
-  replaceFields: readonly string[];
+  replacePaths: readonly string[];
+  keepWhenAbsent?: readonly string[];
   olds: Props;
   news: Props;
 }): DiffResult & { changed: string[] } {
-  const changed = args.fields.filter(
-    (f) => containsUnknown(args.news[f]) || !sameValue(args.olds[f], args.news[f]),
-  );
-  const replaces = changed.filter((f) => args.replaceFields.includes(f));
+  const differs = (path: string) => {
+    const next = valueAtPath(args.news, path);
+    if (next === undefined && args.keepWhenAbsent?.includes(path)) return false;
+    return containsUnknown(next) || !sameValue(valueAtPath(args.olds, path), next);
+  };
+  const changed = args.fields.filter(differs);
+  const replaces = [...new Set(args.replacePaths.filter(differs).map((p) => p.split(".")[0]!))];
   return { changes: changed.length > 0, replaces, deleteBeforeReplace: false, changed };
+}
+
+/**
+ * Drift after a refresh. `lastSeen` is the server's view recorded at the last create, update or
+ * refresh; `fresh` is the server's view now. A field the server did not change keeps the user's own
+ * declaration (so defaults the API filled in never show as drift); a field changed outside Pulumi
+ * takes the server's value, in declared form, so that the next preview shows the difference.
+ */
+export function inputsAfterRefresh<F extends string>(args: {
+  fields: readonly F[];
+  declared: Props;
+  lastSeen: Partial<Record<F, unknown>> | undefined;
+  fresh: Record<F, unknown>;
+  asDeclared: (field: F, value: unknown) => unknown;
+}): Props {
+  const inputs: Props = {};
+  for (const f of args.fields) {
+    const drifted = args.lastSeen !== undefined && !sameValue(args.lastSeen[f], args.fresh[f]);
+    const value = drifted ? args.asDeclared(f, args.fresh[f]) : args.declared[f];
+    if (value !== undefined && value !== null) inputs[f] = value;
+  }
+  return inputs;
+}
+
+/** The declared inputs among `props` (outputs echo inputs under the same keys). */
+export function pickDeclared(props: Props, fields: readonly string[]): Props {
+  const out: Props = {};
+  for (const f of fields) if (props[f] !== undefined && props[f] !== null) out[f] = props[f];
+  return out;
+}
+
+/** A server value in the form a user would declare it: empty lists and maps, and null, are absent. */
+export function emptyAsAbsent(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (Array.isArray(value) && value.length === 0) return undefined;
+  if (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0) return undefined;
+  return value;
 }
 
 // Metadata limits of the API: at most 16 pairs, keys up to 64 characters, values up to 512.

@@ -8,6 +8,7 @@ it("previews, creates, updates in place to version 2, and archives the quickstar
   const chunks: string[] = [];
   const { versions, emulator } = await runDemo({ live: false, write: (t) => void chunks.push(t) });
   // Strip colour codes: the demo prints what a user's terminal shows.
+  // eslint-disable-next-line no-control-regex -- matching the ESC of ANSI colour codes is the point
   const text = chunks.join("").replace(/\x1b\[[0-9;]*m/g, "");
   expect(versions).toEqual([1, 2]);
   expect(text).toContain("+ 2 to create");

@@ -96,11 +96,10 @@ export function validateMetadata(metadata: Json, where = "metadata"): void {
   }
 }
 
-/** The stored definition after applying the API's defaults and rules. */
-function resolveDefinition(def: Json): Json {
-  if (typeof def["name"] !== "string" || def["name"] === "") throw invalid("name: must be a non-empty string");
-  const tools = (def["tools"] as unknown[] | null | undefined) ?? [];
-  const servers = (def["mcp_servers"] as unknown[] | null | undefined) ?? [];
+/** Tools and MCP servers with the API's defaults and cross-checks (also used for session overrides). */
+export function resolveToolsAndServers(toolsIn: unknown, serversIn: unknown): { tools: Json[]; mcp_servers: Json[] } {
+  const tools = (toolsIn as unknown[] | null | undefined) ?? [];
+  const servers = (serversIn as unknown[] | null | undefined) ?? [];
   if (!Array.isArray(tools)) throw invalid("tools: must be an array");
   if (!Array.isArray(servers)) throw invalid("mcp_servers: must be an array");
   if (tools.length > 256) throw invalid("tools: at most 256 tools");
@@ -117,6 +116,13 @@ function resolveDefinition(def: Json): Json {
   const referenced = new Set(resolvedTools.filter((t) => t["type"] === "mcp_toolset").map((t) => t["mcp_server_name"] as string));
   for (const r of referenced) if (!names.has(r)) throw invalid(`tools: mcp_toolset references unknown MCP server "${r}"`);
   for (const n of names) if (!referenced.has(n)) throw invalid(`mcp_servers: server "${n}" is not referenced by any mcp_toolset`);
+  return { tools: resolvedTools, mcp_servers: servers as Json[] };
+}
+
+/** The stored definition after applying the API's defaults and rules. */
+function resolveDefinition(def: Json): Json {
+  if (typeof def["name"] !== "string" || def["name"] === "") throw invalid("name: must be a non-empty string");
+  const { tools: resolvedTools, mcp_servers: servers } = resolveToolsAndServers(def["tools"], def["mcp_servers"]);
   const metadata = (def["metadata"] as Json | null | undefined) ?? {};
   validateMetadata(metadata);
   const skills = ((def["skills"] as unknown[] | null | undefined) ?? []).map((s) => {

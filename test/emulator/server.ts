@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AgentStore, registerAgentRoutes } from "./agents";
+import { EnvironmentStore, registerEnvironmentRoutes } from "./environments";
+import { SessionStore, registerSessionRoutes } from "./sessions";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -13,12 +15,15 @@ export class HttpError extends Error {
     readonly type: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** `error.details.error_code`, as the API sends for specific refusals. */
+    readonly errorCode?: string,
   ) {
     super(message);
   }
 }
 
-export const invalid = (message: string) => new HttpError(400, "invalid_request_error", message);
+export const invalid = (message: string, errorCode?: string) =>
+  new HttpError(400, "invalid_request_error", message, {}, errorCode);
 export const notFound = (message: string) => new HttpError(404, "not_found_error", message);
 
 export interface RecordedRequest {
@@ -93,10 +98,14 @@ export interface EmulatorOptions {
   port?: number;
   /** When set, only this key is accepted; otherwise any non-empty key is. */
   apiKey?: string;
+  /** How long a session stays `running` after a `user.message` (default 1 s; settable later). */
+  sessionRunMs?: number;
 }
 
 export class Emulator {
   readonly agents = new AgentStore();
+  readonly environments = new EnvironmentStore();
+  readonly sessions: SessionStore;
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
@@ -105,7 +114,10 @@ export class Emulator {
   url = "";
 
   constructor(private readonly options: EmulatorOptions = {}) {
+    this.sessions = new SessionStore(this.agents, this.environments, options.sessionRunMs ?? 1_000);
     registerAgentRoutes(this.router, this.agents);
+    registerEnvironmentRoutes(this.router, this.environments);
+    registerSessionRoutes(this.router, this.sessions);
   }
 
   async start(): Promise<this> {
@@ -121,6 +133,7 @@ export class Emulator {
   }
 
   async stop(): Promise<void> {
+    this.sessions.stopTimers();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -177,7 +190,15 @@ export class Emulator {
       res.end(JSON.stringify(payload));
     };
     const sendError = (e: HttpError) =>
-      send(e.status, { type: "error", error: { type: e.type, message: e.message }, request_id: requestId }, e.headers);
+      send(
+        e.status,
+        {
+          type: "error",
+          error: { type: e.type, message: e.message, ...(e.errorCode ? { details: { error_code: e.errorCode } } : {}) },
+          request_id: requestId,
+        },
+        e.headers,
+      );
 
     const fault = this.takeFault(method, url.pathname);
     if (fault?.kind === "drop") {

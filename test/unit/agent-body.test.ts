@@ -4,7 +4,7 @@ import {
   agentHooks,
   buildAgentCreateBody,
   buildAgentUpdateBody,
-  inputsAfterRefresh,
+  agentInputsAfterRefresh,
   type ApiAgent,
 } from "../../provider/resources/agent";
 import { CREATE_TOKEN_KEY, planDiff, UNKNOWN, type Props } from "../../provider/resources/common";
@@ -104,7 +104,7 @@ describe("diff planning", () => {
     [{ c: "v" }, { c: "w" }, ["c"], ["c"]],
     [{ a: [1, 2] }, { a: [2, 1] }, ["a"], []],
   ])("%j -> %j changes %j replaces %j", (olds, news, changed, replaces) => {
-    const result = planDiff({ fields, replaceFields: ["c"], olds, news });
+    const result = planDiff({ fields, replacePaths: ["c"], olds, news });
     expect(result.changed).toEqual(changed);
     expect(result.replaces).toEqual(replaces);
     expect(result.changes).toBe(changed.length > 0);
@@ -113,7 +113,7 @@ describe("diff planning", () => {
   it("finds no change between a value and itself (property)", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...fields), fc.jsonValue()), (props) => {
-        expect(planDiff({ fields, replaceFields: ["c"], olds: props, news: structuredClone(props) }).changes).toBe(false);
+        expect(planDiff({ fields, replacePaths: ["c"], olds: props, news: structuredClone(props) }).changes).toBe(false);
       }),
     );
   });
@@ -187,11 +187,11 @@ describe("drift after refresh", () => {
   const props: Props = { name: "n", model: { id: "m", effort: "high" }, system: "s", metadata: { a: "1" }, resolved: resolvedOf(api({})) };
 
   it("keeps the declared form of fields the server did not change", () => {
-    expect(inputsAfterRefresh(props, api({}))).toEqual({ name: "n", model: { id: "m", effort: "high" }, system: "s", metadata: { a: "1" } });
+    expect(agentInputsAfterRefresh(props, api({}))).toEqual({ name: "n", model: { id: "m", effort: "high" }, system: "s", metadata: { a: "1" } });
   });
 
   it("takes the server's value, in declared form, for fields changed outside Pulumi", () => {
     const changed = api({ system: null, model: { id: "m2", speed: "fast", effort: { type: "low" } }, metadata: { z: "9", [CREATE_TOKEN_KEY]: "t" } });
-    expect(inputsAfterRefresh(props, changed)).toEqual({ name: "n", model: { id: "m2", speed: "fast", effort: "low" }, metadata: { z: "9" } });
+    expect(agentInputsAfterRefresh(props, changed)).toEqual({ name: "n", model: { id: "m2", speed: "fast", effort: "low" }, metadata: { z: "9" } });
   });
 });

@@ -1,0 +1,148 @@
+// Environments in the emulator: create, retrieve, update (the config type cannot change), list,
+// delete, archive.
+import { validateMetadata } from "./agents";
+import { createdAtFilter, paginate } from "./pagination";
+import { invalid, newId, notFound, type Router } from "./server";
+
+type Json = Record<string, unknown>;
+
+export interface EnvironmentRecord extends Json {
+  id: string;
+  type: "environment";
+  name: string;
+  config: Json;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
+const FIELDS = ["name", "description", "metadata", "scope", "config"];
+
+function resolveConfig(config: unknown): Json {
+  if (config === undefined || config === null) return resolveConfig({ type: "cloud" });
+  if (!isObject(config)) throw invalid("config: must be an object");
+  if (config["type"] === "self_hosted") return { type: "self_hosted" };
+  if (config["type"] !== "cloud") throw invalid(`config.type: must be "cloud" or "self_hosted"`);
+  const n = (config["networking"] ?? { type: "limited" }) as Json;
+  let networking: Json;
+  if (n["type"] === "unrestricted") networking = { type: "unrestricted" };
+  else if (n["type"] === "limited") {
+    networking = {
+      type: "limited",
+      allowed_hosts: n["allowed_hosts"] ?? [],
+      allow_mcp_servers: n["allow_mcp_servers"] ?? false,
+      allow_package_managers: n["allow_package_managers"] ?? false,
+    };
+  } else throw invalid(`config.networking.type: must be "unrestricted" or "limited"`);
+  const p = (config["packages"] ?? {}) as Json;
+  const packages: Json = { type: "packages" };
+  for (const m of PACKAGE_MANAGERS) {
+    const list = p[m] ?? [];
+    if (!Array.isArray(list) || list.some((x) => typeof x !== "string")) throw invalid(`config.packages.${m}: must be a list of strings`);
+    packages[m] = list;
+  }
+  const anyPackages = PACKAGE_MANAGERS.some((m) => (packages[m] as unknown[]).length > 0);
+  if (anyPackages && networking["type"] === "limited" && networking["allow_package_managers"] !== true) {
+    throw invalid("config.networking.allow_package_managers must be true when packages are specified");
+  }
+  return { type: "cloud", networking, packages };
+}
+
+export class EnvironmentStore {
+  readonly records = new Map<string, EnvironmentRecord>();
+
+  get(id: string): EnvironmentRecord {
+    const found = this.records.get(id);
+    if (!found) throw notFound(`environment ${id} not found`);
+    return found;
+  }
+
+  create(body: Json): EnvironmentRecord {
+    for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
+    const metadata = (body["metadata"] as Json | undefined) ?? {};
+    validateMetadata(metadata);
+    const now = new Date().toISOString();
+    const record: EnvironmentRecord = {
+      id: newId("env"),
+      type: "environment",
+      name: body["name"],
+      description: body["description"] ?? null,
+      metadata,
+      scope: body["scope"] ?? "account",
+      config: resolveConfig(body["config"]),
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    };
+    this.records.set(record.id, record);
+    return record;
+  }
+
+  update(id: string, body: Json): EnvironmentRecord {
+    for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    const current = this.get(id);
+    if (current.archived_at) throw invalid(`environment ${id} is archived`, "environment_archived");
+    const next: EnvironmentRecord = { ...current };
+    if ("name" in body && body["name"] !== null) {
+      if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
+      next.name = body["name"];
+    }
+    if ("description" in body) next["description"] = body["description"];
+    if ("scope" in body && body["scope"] !== null) next["scope"] = body["scope"];
+    if (isObject(body["metadata"])) {
+      const merged: Json = { ...(current["metadata"] as Json) };
+      for (const [k, v] of Object.entries(body["metadata"])) {
+        if (v === null || v === "") delete merged[k];
+        else merged[k] = v;
+      }
+      validateMetadata(merged);
+      next["metadata"] = merged;
+    }
+    if (body["config"] !== undefined && body["config"] !== null) {
+      const config = resolveConfig(body["config"]);
+      if (config["type"] !== current.config["type"]) {
+        throw invalid(
+          `config.type cannot change from ${String(current.config["type"])} to ${String(config["type"])}`,
+          "invalid_config_type_change",
+        );
+      }
+      next.config = config;
+    }
+    next.updated_at = new Date().toISOString();
+    this.records.set(id, next);
+    return next;
+  }
+
+  archive(id: string): EnvironmentRecord {
+    const current = this.get(id);
+    if (current.archived_at) throw invalid(`environment ${id} is already archived`, "environment_archived");
+    const archived = { ...current, archived_at: new Date().toISOString() };
+    this.records.set(id, archived);
+    return archived;
+  }
+
+  delete(id: string): Json {
+    this.get(id);
+    this.records.delete(id);
+    return { id, type: "environment_deleted" };
+  }
+
+  list(query: URLSearchParams): { data: EnvironmentRecord[]; next_page: string | null } {
+    const includeArchived = query.get("include_archived") === "true";
+    const inRange = createdAtFilter(query);
+    const all = [...this.records.values()].filter((e) => (includeArchived || !e.archived_at) && inRange(e.created_at)).reverse();
+    return paginate(all, query);
+  }
+}
+
+export function registerEnvironmentRoutes(router: Router, store: EnvironmentStore): void {
+  router.add("POST", "/v1/environments", (r) => store.create(r.body));
+  router.add("GET", "/v1/environments", (r) => store.list(r.query));
+  router.add("GET", "/v1/environments/:id", (r) => store.get(r.params[0]!));
+  router.add("POST", "/v1/environments/:id", (r) => store.update(r.params[0]!, r.body));
+  router.add("DELETE", "/v1/environments/:id", (r) => store.delete(r.params[0]!));
+  router.add("POST", "/v1/environments/:id/archive", (r) => store.archive(r.params[0]!));
+}
