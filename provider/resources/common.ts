@@ -37,6 +37,8 @@ export interface UpdateResult {
 /** What a hook needs from its surroundings; tests pass their own client. */
 export interface HookContext {
   client(): ApiClient;
+  /** How often to poll a running session (default 1 s). */
+  pollIntervalMs?: number;
 }
 
 export interface ResourceHooks {

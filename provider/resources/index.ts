@@ -2,9 +2,13 @@
 // Kind names are part of the permanent runtime interface: never rename one.
 import { agentHooks } from "./agent";
 import type { ResourceHooks } from "./common";
+import { environmentHooks } from "./environment";
+import { sessionHooks } from "./session";
 
 export const RESOURCE_KINDS = {
   Agent: agentHooks,
+  Environment: environmentHooks,
+  Session: sessionHooks,
 } as const satisfies Record<string, ResourceHooks>;
 
 export type ResourceKind = keyof typeof RESOURCE_KINDS;
