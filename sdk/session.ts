@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as dynamic from "@pulumi/pulumi/dynamic";
-import type { SessionInputs } from "../provider/resources/session";
+import type { SessionArgsShape, SessionInputs } from "../provider/resources/session";
 import { providerShell } from "./provider-shell";
 
 /**
@@ -33,8 +33,8 @@ export interface SessionArgs {
   title?: pulumi.Input<string>;
   /** Free-form string pairs (at most 15). Updated in place as a patch: removed keys are deleted. */
   metadata?: pulumi.Input<NonNullable<SessionInputs["metadata"]>>;
-  /** Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units). Updates in place. */
-  budget?: pulumi.Input<NonNullable<SessionInputs["budget"]>>;
+  /** Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }`: amount in minor units (cents), currency USD (the default). Updates in place. */
+  budget?: pulumi.Input<NonNullable<SessionArgsShape["budget"]>>;
   /**
    * Events sent when the session is created: `user.message` (text content) and
    * `user.define_outcome`. Sent once; a change replaces the session. A `user.message` starts work, so
@@ -111,6 +111,8 @@ export class Session extends dynamic.Resource {
       {
         ...args,
         resources,
+        // Declared even when not given, so that the engine fills the output (the version it runs).
+        agentVersion: args.agentVersion,
         __kind: "Session",
         agentId: undefined,
         pinned: undefined,

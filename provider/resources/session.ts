@@ -86,7 +86,8 @@ export const sessionDefinition = z.strictObject({
       type: z.literal("limit"),
       maxListCost: z.strictObject({
         amount: z.string().regex(/^(0|[1-9]\d*)$/, "an integer number of minor units as a string, e.g. \"2500\" for $25.00"),
-        currency: z.literal("USD").optional(),
+        // The API requires it; USD is the only currency it prices.
+        currency: z.literal("USD").default("USD"),
       }),
     })
     .optional(),
@@ -103,6 +104,8 @@ export const sessionInputs = sessionDefinition.extend({
 
 export type SessionDefinition = z.infer<typeof sessionDefinition>;
 export type SessionInputs = z.infer<typeof sessionInputs>;
+/** What a program may write (defaults not yet applied). */
+export type SessionArgsShape = z.input<typeof sessionInputs>;
 type SessionCreateFields = Omit<SessionDefinition, "agent" | "agentVersion" | "tools" | "mcpServers">;
 export type SessionCreateBody = ApiCased<SessionCreateFields> & { agent: SessionAgentParam };
 export type SessionAgentParam =
@@ -113,8 +116,11 @@ export type SessionUpdateBody = {
   title?: string | null;
   metadata?: Record<string, string | null>;
   budget?: ApiCased<NonNullable<SessionDefinition["budget"]>> | null;
-  agent?: { tools?: unknown[]; mcp_servers?: unknown[] };
+  agent?: { tools?: ApiCased<NonNullable<SessionDefinition["tools"]>>; mcp_servers?: ApiCased<NonNullable<SessionDefinition["mcpServers"]>> };
 };
+
+/** The pinned agent version's own lists, as the API returns them (it accepts them back as params). */
+type AgentDefaults = NonNullable<SessionUpdateBody["agent"]>;
 
 /** Fields the API stores. */
 export const SESSION_FIELDS = [
@@ -232,7 +238,7 @@ export function buildSessionCreateBody(inputs: SessionDefinition, createToken: s
 export function buildSessionUpdateBody(
   olds: Props,
   news: SessionDefinition,
-  agentDefaults?: { tools: unknown[]; mcp_servers: unknown[] },
+  agentDefaults?: AgentDefaults,
 ): SessionUpdateBody | null {
   const body: SessionUpdateBody = {};
   if (!sameValue(olds["title"], news.title)) body.title = news.title ?? null;
@@ -431,7 +437,7 @@ async function agentDefaults(client: ApiClient, agentId: string, version: unknow
     query: { version: typeof version === "number" ? version : undefined },
     schema: apiAgent,
   });
-  return { tools: agent.tools ?? [], mcp_servers: agent.mcp_servers ?? [] };
+  return { tools: agent.tools ?? [], mcp_servers: agent.mcp_servers ?? [] } as AgentDefaults;
 }
 
 export const sessionHooks: ResourceHooks = {

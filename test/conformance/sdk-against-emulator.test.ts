@@ -70,3 +70,54 @@ it("refuses a wrong key and a missing beta header with the API's error shape", a
   expect(res.headers.get("request-id")).toMatch(/^req_01/);
   expect(await res.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
 });
+
+it("environments and sessions: pinning, session-local tools, events, refusals while running", async () => {
+  const agent = await client.beta.agents.create({ name: "coder", model: "claude-sonnet-4-6", tools: [{ type: "agent_toolset_20260401" }] });
+  await client.beta.agents.update(agent.id, { version: 1, system: "v2" });
+
+  const environment = await client.beta.environments.create({
+    name: "python-dev",
+    config: { type: "cloud", networking: { type: "limited", allow_package_managers: true }, packages: { pip: ["pandas"] } },
+  });
+  expect(environment.id).toMatch(/^env_01/);
+  expect(environment.config).toEqual({
+    type: "cloud",
+    networking: { type: "limited", allowed_hosts: [], allow_mcp_servers: false, allow_package_managers: true },
+    packages: { type: "packages", apt: [], cargo: [], gem: [], go: [], npm: [], pip: ["pandas"] },
+  });
+  await expect(client.beta.environments.update(environment.id, { config: { type: "self_hosted" } })).rejects.toMatchObject({
+    status: 400,
+    errorCode: "invalid_config_type_change",
+  });
+
+  const pinned = await client.beta.sessions.create({ agent: { type: "agent", id: agent.id, version: 1 }, environment_id: environment.id });
+  expect(pinned.agent.version).toBe(1);
+  expect(pinned.status).toBe("idle");
+  const latest = await client.beta.sessions.create({ agent: agent.id, environment_id: environment.id });
+  expect(latest.agent.version).toBe(2);
+
+  const updated = await client.beta.sessions.update(pinned.id, {
+    agent: {
+      tools: [{ type: "agent_toolset_20260401" }, { type: "mcp_toolset", mcp_server_name: "linear" }],
+      mcp_servers: [{ type: "url", name: "linear", url: "https://mcp.linear.app/sse" }],
+    },
+  });
+  expect(updated.agent.mcp_servers).toEqual([{ type: "url", name: "linear", url: "https://mcp.linear.app/sse" }]);
+  expect((await client.beta.agents.retrieve(agent.id)).mcp_servers).toEqual([]);
+
+  emulator.sessions.runMs = 60_000;
+  await client.beta.sessions.events.send(pinned.id, { events: [{ type: "user.message", content: [{ type: "text", text: "go" }] }] });
+  expect((await client.beta.sessions.retrieve(pinned.id)).status).toBe("running");
+  await expect(client.beta.sessions.update(pinned.id, { title: "x" })).rejects.toMatchObject({ status: 409 });
+  await expect(client.beta.sessions.archive(pinned.id)).rejects.toMatchObject({ status: 409 });
+  await expect(client.beta.sessions.delete(pinned.id)).rejects.toMatchObject({ status: 409 });
+  await client.beta.sessions.events.send(pinned.id, { events: [{ type: "user.interrupt" }] });
+  expect((await client.beta.sessions.retrieve(pinned.id)).status).toBe("idle");
+  const events = [];
+  for await (const e of client.beta.sessions.events.list(pinned.id)) events.push(e.type);
+  expect(events).toEqual(["user.message", "session.status_running", "user.interrupt", "session.status_idle"]);
+
+  expect((await client.beta.sessions.archive(pinned.id)).archived_at).toEqual(expect.any(String));
+  expect(await client.beta.sessions.delete(latest.id)).toEqual({ id: latest.id, type: "session_deleted" });
+  expect(await client.beta.environments.delete(environment.id)).toEqual({ id: environment.id, type: "environment_deleted" });
+});

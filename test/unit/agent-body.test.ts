@@ -110,6 +110,21 @@ describe("diff planning", () => {
     expect(result.changes).toBe(changed.length > 0);
   });
 
+  it.each<[Props, Props, string[], string[]]>([
+    [{ config: { type: "cloud", n: 1 } }, { config: { type: "cloud", n: 2 } }, ["config"], []],
+    [{ config: { type: "cloud" } }, { config: { type: "self_hosted" } }, ["config"], ["config"]],
+    [{ config: { type: "cloud" } }, { config: UNKNOWN }, ["config"], ["config"]],
+    [{ config: { type: "cloud" } }, { config: { type: UNKNOWN } }, ["config"], ["config"]],
+    [{ pin: 3 }, {}, [], []],
+    [{ pin: 3 }, { pin: 3 }, [], []],
+    [{ pin: 3 }, { pin: 4 }, ["pin"], ["pin"]],
+    [{ pin: 3 }, { pin: UNKNOWN }, ["pin"], ["pin"]],
+  ])("dotted replace paths and keep-when-absent: %j -> %j", (olds, news, changed, replaces) => {
+    const result = planDiff({ fields: ["config", "pin"], replacePaths: ["config.type", "pin"], keepWhenAbsent: ["pin"], olds, news });
+    expect(result.changed).toEqual(changed);
+    expect(result.replaces).toEqual(replaces);
+  });
+
   it("finds no change between a value and itself (property)", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...fields), fc.jsonValue()), (props) => {
