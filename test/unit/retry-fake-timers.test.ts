@@ -1,0 +1,68 @@
+// Retry timing with jest's fake timers: the client really sleeps (setTimeout) for what the server
+// asked, and not a millisecond less. undici's MockAgent stands in for the network.
+import { MockAgent } from "undici";
+import { z } from "zod";
+import { ApiClient } from "../../provider/client/http-client";
+import { parseBaseUrl } from "../../provider/config";
+
+const origin = "https://api.example.test";
+
+function setup() {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  const pool = agent.get(origin);
+  const client = new ApiClient({
+    settings: { apiKey: "k", baseUrl: parseBaseUrl(origin), workspaceId: undefined },
+    dispatcher: agent,
+  });
+  return { pool, client };
+}
+
+const list = { operation: "list agents", method: "GET" as const, path: "/v1/agents", schema: z.object({ data: z.array(z.unknown()) }) };
+
+beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] }));
+afterEach(() => {
+  jest.useRealTimers();
+  jest.restoreAllMocks();
+});
+
+it("waits exactly retry-after before the second attempt", async () => {
+  const { pool, client } = setup();
+  let attempts = 0;
+  pool.intercept({ path: "/v1/agents", method: "GET" }).reply(() => {
+    attempts++;
+    return { statusCode: 429, data: { type: "error", error: { type: "rate_limit_error", message: "slow down" } }, responseOptions: { headers: { "retry-after": "3" } } };
+  });
+  pool.intercept({ path: "/v1/agents", method: "GET" }).reply(() => {
+    attempts++;
+    return { statusCode: 200, data: { data: [] } };
+  });
+  const result = client.request(list);
+  await jest.advanceTimersByTimeAsync(2_999);
+  expect(attempts).toBe(1);
+  await jest.advanceTimersByTimeAsync(1);
+  await expect(result).resolves.toEqual({ data: [] });
+  expect(attempts).toBe(2);
+});
+
+it("backs off exponentially without a retry-after header", async () => {
+  const { pool, client } = setup();
+  const times: number[] = [];
+  const start = Date.now();
+  for (let i = 0; i < 3; i++) {
+    pool.intercept({ path: "/v1/agents", method: "GET" }).reply(() => {
+      times.push(Date.now() - start);
+      return { statusCode: 503, data: { type: "error", error: { type: "api_error", message: "busy" } } };
+    });
+  }
+  pool.intercept({ path: "/v1/agents", method: "GET" }).reply(() => {
+    times.push(Date.now() - start);
+    return { statusCode: 200, data: { data: [] } };
+  });
+  jest.spyOn(Math, "random").mockReturnValue(0);
+  const result = client.request(list);
+  await jest.advanceTimersByTimeAsync(10_000);
+  await expect(result).resolves.toEqual({ data: [] });
+  // 500 ms, then 1 s, then 2 s (jitter pinned at 0 by Math.random).
+  expect(times).toEqual([0, 500, 1_500, 3_500]);
+});
