@@ -1,11 +1,10 @@
 // Agent: a versioned definition (model, system prompt, tools, MCP servers, skills). Every field
 // updates in place; each real change makes a new `version` on the server, sent with the old
 // `version` for optimistic concurrency. The API has no delete: destroy archives.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, isAmbiguousFailure, NotFoundError } from "../client/errors";
+import { ApiError, NotFoundError } from "../client/errors";
 import type { ApiClient } from "../client/http-client";
 import { encodedPath } from "../client/path";
 import {
@@ -26,6 +25,7 @@ import {
   type Props,
   type ResourceHooks,
 } from "./common";
+import { createWithToken, newCreateToken, retrieveOrGone, type WithCreateToken } from "./create-token";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema (camelCase, strict: a typo is an error)
@@ -231,7 +231,6 @@ export const apiAgent = z.looseObject({
   archived_at: z.string().nullable().optional(),
 });
 export type ApiAgent = z.infer<typeof apiAgent>;
-const apiAgentList = z.looseObject({ data: z.array(apiAgent), next_page: z.string().nullable().optional() });
 
 // ---------------------------------------------------------------------------------------------
 // check
@@ -310,7 +309,7 @@ function definitionOf(inputs: Props): AgentDefinition {
   return out as AgentDefinition;
 }
 
-export function buildAgentCreateBody(inputs: AgentDefinition, createToken: string): AgentCreateBody {
+export function buildAgentCreateBody(inputs: AgentDefinition, createToken: string): WithCreateToken<AgentCreateBody> {
   const body = apiCased(definitionOf(inputs as Props));
   return { ...body, metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken } };
 }
@@ -425,45 +424,18 @@ function label(inputs: Props, id?: string): string {
   return `agent${name}${id ? ` (${id})` : ""}`;
 }
 
-async function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiAgent | undefined> {
-  try {
-    return await client.request({ operation, method: "GET", path: encodedPath`/v1/agents/${id}`, schema: apiAgent });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiAgent | undefined> {
+  return retrieveOrGone(client, encodedPath`/v1/agents/${id}`, apiAgent, operation);
 }
 
-/** After an ambiguous create failure: the agent our token names, if the create went through. */
-async function findByCreateToken(client: ApiClient, token: string, since: Date, operation: string): Promise<ApiAgent | undefined> {
-  const createdAfter = new Date(since.getTime() - 5 * 60_000).toISOString();
-  for await (const agent of client.paginate({
-    operation: `${operation} (looking up create token)`,
+function createAgent(client: ApiClient, inputs: AgentDefinition): Promise<ApiAgent> {
+  return createWithToken({
+    client,
+    operation: `create ${label(inputs as Props)}`,
     path: "/v1/agents",
-    query: { "created_at[gte]": createdAfter },
-    schema: apiAgentList,
-  })) {
-    if (agent.metadata?.[CREATE_TOKEN_KEY] === token) return agent;
-  }
-  return undefined;
-}
-
-const MAX_CREATE_ATTEMPTS = 3;
-
-async function createAgent(client: ApiClient, inputs: AgentDefinition): Promise<ApiAgent> {
-  const token = randomUUID();
-  const body = buildAgentCreateBody(inputs, token);
-  const operation = `create ${label(inputs as Props)}`;
-  const since = new Date();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.request({ operation, method: "POST", path: "/v1/agents", body, schema: apiAgent, retryMode: "rejected-only" });
-    } catch (error) {
-      if (!isAmbiguousFailure(error) || attempt >= MAX_CREATE_ATTEMPTS) throw error;
-      const existing = await findByCreateToken(client, token, since, operation);
-      if (existing) return existing;
-    }
-  }
+    body: buildAgentCreateBody(inputs, newCreateToken()),
+    schema: apiAgent,
+  });
 }
 
 function conflictHint(id: string, version: unknown): (status: number) => string | undefined {

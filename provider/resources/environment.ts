@@ -1,11 +1,10 @@
 // Environment: the container a session runs in (cloud networking and packages, or self-hosted).
 // Everything updates in place except the config type (cloud <-> self_hosted), which replaces.
 // Destroy deletes; `onDestroy: "archive"` archives instead.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, isAmbiguousFailure, NotFoundError } from "../client/errors";
+import { ApiError, NotFoundError } from "../client/errors";
 import type { ApiClient } from "../client/http-client";
 import { encodedPath } from "../client/path";
 import {
@@ -26,6 +25,7 @@ import {
   type Props,
   type ResourceHooks,
 } from "./common";
+import { createWithToken, newCreateToken, retrieveOrGone, type WithCreateToken } from "./create-token";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
@@ -105,7 +105,6 @@ export const apiEnvironment = z.looseObject({
   archived_at: z.string().nullable().optional(),
 });
 export type ApiEnvironment = z.infer<typeof apiEnvironment>;
-const apiEnvironmentList = z.looseObject({ data: z.array(apiEnvironment), next_page: z.string().nullable().optional() });
 
 // ---------------------------------------------------------------------------------------------
 // check
@@ -157,7 +156,7 @@ function definitionOf(inputs: Props): EnvironmentDefinition {
   return pickDeclared(inputs, ENVIRONMENT_FIELDS) as EnvironmentDefinition;
 }
 
-export function buildEnvironmentCreateBody(inputs: EnvironmentDefinition, createToken: string): EnvironmentCreateBody {
+export function buildEnvironmentCreateBody(inputs: EnvironmentDefinition, createToken: string): WithCreateToken<EnvironmentCreateBody> {
   const { config, ...rest } = inputs;
   const configBody = fullConfigBody(config);
   return {
@@ -235,29 +234,18 @@ function label(inputs: Props, id?: string): string {
   return `environment${name}${id ? ` (${id})` : ""}`;
 }
 
-async function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiEnvironment | undefined> {
-  try {
-    return await client.request({ operation, method: "GET", path: encodedPath`/v1/environments/${id}`, schema: apiEnvironment });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiEnvironment | undefined> {
+  return retrieveOrGone(client, encodedPath`/v1/environments/${id}`, apiEnvironment, operation);
 }
 
-async function createEnvironment(client: ApiClient, inputs: EnvironmentDefinition): Promise<ApiEnvironment> {
-  const token = randomUUID();
-  const body = buildEnvironmentCreateBody(inputs, token);
-  const operation = `create ${label(inputs as Props)}`;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.request({ operation, method: "POST", path: "/v1/environments", body, schema: apiEnvironment, retryMode: "rejected-only" });
-    } catch (error) {
-      if (!isAmbiguousFailure(error) || attempt >= 3) throw error;
-      for await (const env of client.paginate({ operation: `${operation} (looking up create token)`, path: "/v1/environments", schema: apiEnvironmentList })) {
-        if (env.metadata?.[CREATE_TOKEN_KEY] === token) return env;
-      }
-    }
-  }
+function createEnvironment(client: ApiClient, inputs: EnvironmentDefinition): Promise<ApiEnvironment> {
+  return createWithToken({
+    client,
+    operation: `create ${label(inputs as Props)}`,
+    path: "/v1/environments",
+    body: buildEnvironmentCreateBody(inputs, newCreateToken()),
+    schema: apiEnvironment,
+  });
 }
 
 const configTypeHint = (status: number) =>

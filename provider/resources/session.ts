@@ -4,11 +4,10 @@
 // `mcpServers` are session-local overrides, changed in place through `POST /v1/sessions/{id}` with
 // `agent.tools` / `agent.mcp_servers` (full replacement), never touching the agent. The API refuses
 // changes while a session runs; `whenRunning` decides whether to wait or interrupt.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { AnthropicProviderError, ApiError, ConflictError, isAmbiguousFailure, NotFoundError } from "../client/errors";
+import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "../client/errors";
 import type { ApiClient } from "../client/http-client";
 import { encodedPath } from "../client/path";
 import { agentCrossFieldFailures, apiAgent, mcpServerInput, toolInput } from "./agent";
@@ -30,6 +29,7 @@ import {
   type Props,
   type ResourceHooks,
 } from "./common";
+import { createWithToken, newCreateToken, retrieveOrGone, type WithCreateToken } from "./create-token";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
@@ -173,7 +173,6 @@ export const apiSession = z.looseObject({
   archived_at: z.string().nullable().optional(),
 });
 export type ApiSession = z.infer<typeof apiSession>;
-const apiSessionList = z.looseObject({ data: z.array(apiSession), next_page: z.string().nullable().optional() });
 
 // ---------------------------------------------------------------------------------------------
 // check
@@ -221,7 +220,7 @@ export function agentParam(inputs: SessionDefinition): SessionAgentParam {
   return inputs.agent;
 }
 
-export function buildSessionCreateBody(inputs: SessionDefinition, createToken: string): SessionCreateBody {
+export function buildSessionCreateBody(inputs: SessionDefinition, createToken: string): WithCreateToken<SessionCreateBody> {
   const { agent: _a, agentVersion: _v, tools: _t, mcpServers: _m, ...rest } = inputs;
   return {
     ...apiCased(rest),
@@ -324,13 +323,8 @@ function label(inputs: Props, id?: string): string {
   return `session${title}${id ? ` (${id})` : ""}`;
 }
 
-async function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiSession | undefined> {
-  try {
-    return await client.request({ operation, method: "GET", path: encodedPath`/v1/sessions/${id}`, schema: apiSession });
-  } catch (error) {
-    if (error instanceof NotFoundError) return undefined;
-    throw error;
-  }
+function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiSession | undefined> {
+  return retrieveOrGone(client, encodedPath`/v1/sessions/${id}`, apiSession, operation);
 }
 
 interface Settle {
@@ -407,26 +401,15 @@ function settleOptions(ctx: HookContext, client: ApiClient, id: string, props: P
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-async function createSession(client: ApiClient, inputs: SessionDefinition): Promise<ApiSession> {
-  const token = randomUUID();
-  const body = buildSessionCreateBody(inputs, token);
-  const operation = `create ${label(inputs as Props)}`;
-  const since = new Date(Date.now() - 5 * 60_000).toISOString();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.request({ operation, method: "POST", path: "/v1/sessions", body, schema: apiSession, retryMode: "rejected-only" });
-    } catch (error) {
-      if (!isAmbiguousFailure(error) || attempt >= 3) throw error;
-      for await (const s of client.paginate({
-        operation: `${operation} (looking up create token)`,
-        path: "/v1/sessions",
-        query: { agent_id: inputs.agent, "created_at[gte]": since },
-        schema: apiSessionList,
-      })) {
-        if (s.metadata?.[CREATE_TOKEN_KEY] === token) return s;
-      }
-    }
-  }
+function createSession(client: ApiClient, inputs: SessionDefinition): Promise<ApiSession> {
+  return createWithToken({
+    client,
+    operation: `create ${label(inputs as Props)}`,
+    path: "/v1/sessions",
+    body: buildSessionCreateBody(inputs, newCreateToken()),
+    schema: apiSession,
+    lookupQuery: { agent_id: inputs.agent },
+  });
 }
 
 async function agentDefaults(client: ApiClient, agentId: string, version: unknown, operation: string) {

@@ -128,6 +128,14 @@ describe("create, update, read, delete", () => {
     await environmentHooks.delete(env.ctx, b.id, b.outs);
   });
 
+  it("creates exactly one environment when the first response is lost", async () => {
+    env.emulator.injectFault({ method: "POST", path: "/v1/environments", kind: "commit-then-drop" });
+    const before = env.emulator.environments.records.size;
+    const { id } = await created();
+    expect(env.emulator.environments.records.size).toBe(before + 1);
+    expect(env.emulator.environments.get(id).name).toBe("python-dev");
+  });
+
   it("adopts an existing environment", async () => {
     const existing = env.emulator.environments.create({ name: "legacy", config: { type: "cloud", networking: { type: "unrestricted" } } });
     const { id, outs } = await created({ ...limited, adoptId: existing.id });

@@ -59,6 +59,18 @@ describe("create", () => {
   });
 });
 
+describe("create safety", () => {
+  it("adopts what a create committed when its response was lost, instead of creating a second session", async () => {
+    env.emulator.injectFault({ method: "POST", path: "/v1/sessions", kind: "commit-then-drop" });
+    const before = env.emulator.sessions.records.size;
+    const { id } = await created(base());
+    expect(env.emulator.sessions.records.size).toBe(before + 1);
+    expect(env.emulator.sessions.records.has(id)).toBe(true);
+    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1/sessions", "GET /v1/sessions"]);
+    expect(env.emulator.requests[1]!.query).toMatchObject({ agent_id: agentId });
+  });
+});
+
 describe("diff table", () => {
   let outs: Props;
   beforeEach(async () => {
