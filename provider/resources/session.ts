@@ -366,6 +366,12 @@ async function settle(s: Settle, deadline: number, interruptSent: { value: boole
   }
 }
 
+/** The API's refusal of a change because the session runs (409, or a 400 that says so). */
+function refusedWhileRunning(error: unknown): boolean {
+  if (error instanceof ConflictError) return true;
+  return error instanceof ApiError && error.status === 400 && /\brunning\b/i.test(error.apiMessage ?? "");
+}
+
 /** Runs `act` once the session accepts changes; a refusal because it started running again retries. */
 async function whenSettled<T>(s: Settle, act: (session: ApiSession) => Promise<T>): Promise<T | undefined> {
   const deadline = Date.now() + s.timeoutSeconds * 1000;
@@ -377,7 +383,7 @@ async function whenSettled<T>(s: Settle, act: (session: ApiSession) => Promise<T
       return await act(session);
     } catch (error) {
       // Raced with a new run between our read and our change: settle again, within the same deadline.
-      if (error instanceof ConflictError && Date.now() < deadline) {
+      if (refusedWhileRunning(error) && Date.now() < deadline) {
         interruptSent.value = false;
         continue;
       }

@@ -186,6 +186,20 @@ describe("running sessions", () => {
     expect(env.emulator.sessions.get(id)["title"]).toBe("triage run");
   });
 
+  it("settles again when the session started running between our read and our change", async () => {
+    const { id, outs } = await created(base());
+    env.emulator.resetCounts();
+    env.emulator.injectFault({ method: "POST", path: `/v1/sessions/${id}`, kind: "status", status: 409, errorType: "invalid_request_error" });
+    await sessionHooks.update(fastPoll(), id, outs, base({ title: "after the race" }));
+    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v1/sessions/${id}`,
+      `POST /v1/sessions/${id}`,
+      `GET /v1/sessions/${id}`,
+      `POST /v1/sessions/${id}`,
+    ]);
+    expect(env.emulator.sessions.get(id)["title"]).toBe("after the race");
+  });
+
   it("the emulator refuses a direct update while running (what the provider protects against)", async () => {
     env.emulator.sessions.runMs = 60_000;
     const { id } = await running();
