@@ -13,16 +13,7 @@ import {
   type AgentUpdateBody,
   type ApiAgent,
 } from "../../provider/resources/agent";
-
-type Assert<T extends true> = T;
-type Extends<A, B> = [A] extends [B] ? true : false;
-// Our response schemas are loose (they admit fields we do not know yet), which gives their types
-// index signatures; the SDK's interfaces have none. Compare the known fields only.
-type KnownFields<T> = T extends ReadonlyArray<infer U>
-  ? Array<KnownFields<U>>
-  : T extends object
-    ? { [K in keyof T as string extends K ? never : K]: KnownFields<T[K]> }
-    : T;
+import type { Assert, Extends, KnownFields } from "./type-assertions";
 
 // Every body we build is a valid SDK create/update request.
 export type CreateBodyConforms = Assert<Extends<AgentCreateBody, AgentCreateParams>>;

@@ -26,14 +26,7 @@ import {
   type SessionCreateBody,
   type SessionUpdateBody,
 } from "../../provider/resources/session";
-
-type Assert<T extends true> = T;
-type Extends<A, B> = [A] extends [B] ? true : false;
-type KnownFields<T> = T extends ReadonlyArray<infer U>
-  ? Array<KnownFields<U>>
-  : T extends object
-    ? { [K in keyof T as string extends K ? never : K]: KnownFields<T[K]> }
-    : T;
+import type { Assert, Extends, KnownFields } from "./type-assertions";
 
 export type EnvironmentCreateConforms = Assert<Extends<EnvironmentCreateBody, EnvironmentCreateParams>>;
 export type EnvironmentUpdateConforms = Assert<Extends<EnvironmentUpdateBody, EnvironmentUpdateParams>>;
