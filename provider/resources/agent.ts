@@ -3,7 +3,7 @@
 // `version` for optimistic concurrency. The API has no delete: destroy archives.
 import { z } from "zod";
 import { apiCased, type ApiCased } from "../api-case";
-import { fromApiCase } from "../casing";
+import { fromApiCase, snakeCase } from "../casing";
 import { ApiError, NotFoundError } from "../client/errors";
 import type { ApiClient } from "../client/http-client";
 import { encodedPath } from "../client/path";
@@ -304,14 +304,11 @@ export function agentCrossFieldFailures(inputs: AgentDefinition): CheckFailure[]
 // Body builders (pure)
 
 function definitionOf(inputs: Props): AgentDefinition {
-  const out: Record<string, unknown> = {};
-  for (const f of AGENT_FIELDS) if (inputs[f] !== undefined && inputs[f] !== null) out[f] = inputs[f];
-  return out as AgentDefinition;
+  return pickDeclared(inputs, AGENT_FIELDS) as AgentDefinition;
 }
 
 export function buildAgentCreateBody(inputs: AgentDefinition, createToken: string): WithCreateToken<AgentCreateBody> {
-  const body = apiCased(definitionOf(inputs as Props));
-  return { ...body, metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken } };
+  return { ...apiCased(definitionOf(inputs as Props)), metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken } };
 }
 
 /** Fields an update may clear with null; `name` and `model` cannot be cleared. */
@@ -341,8 +338,7 @@ export function buildAgentUpdateBody(olds: Props, news: AgentDefinition, version
       continue;
     }
     const value = newProps[f];
-    const key = f === "mcpServers" ? "mcp_servers" : f === "executionIdentity" ? "execution_identity" : f;
-    body[key] = value === undefined ? null : apiCased(value);
+    body[snakeCase(f)] = value === undefined ? null : apiCased(value);
   }
   if (Object.keys(body).length === 0) return null;
   return { ...body, version } as AgentUpdateBody;
