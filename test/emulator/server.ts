@@ -111,6 +111,8 @@ export class Emulator {
   private readonly router = new Router();
   private server: http.Server | undefined;
   private readonly sockets = new Set<import("node:net").Socket>();
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connectionsAccepted = 0;
   url = "";
 
   constructor(private readonly options: EmulatorOptions = {}) {
@@ -124,6 +126,7 @@ export class Emulator {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5_000;
     this.server.on("connection", (s) => {
+      this.connectionsAccepted += 1;
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });

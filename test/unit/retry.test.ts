@@ -113,6 +113,35 @@ describe("ApiClient retry timing (fake clock)", () => {
     expect(emulator.count()).toBe(1);
   });
 
+  it("abandons a slow attempt at the per-attempt timeout and retries", async () => {
+    const client = new ApiClient({
+      settings: { apiKey: "k", baseUrl: parseBaseUrl(emulator.url), workspaceId: undefined },
+      attemptTimeoutMs: 150,
+      sleep: async () => undefined,
+    });
+    emulator.injectFault({ path: "/v1/agents", kind: "delay", delayMs: 1_000 });
+    await expect(client.request(list)).resolves.toEqual({ data: [] });
+    expect(emulator.count("GET", "/v1/agents")).toBe(2);
+  });
+
+  it("reports the operation deadline when every attempt is too slow", async () => {
+    const client = new ApiClient({
+      settings: { apiKey: "k", baseUrl: parseBaseUrl(emulator.url), workspaceId: undefined },
+      attemptTimeoutMs: 150,
+      operationTimeoutMs: 400,
+      sleep: async () => undefined,
+    });
+    emulator.injectFault({ path: "/v1/agents", kind: "delay", delayMs: 1_000, times: 10 });
+    await expect(client.request(list)).rejects.toThrow(/^list agents: GET \/v1\/agents timed out after \d+ ms/);
+  });
+
+  it("reuses one keep-alive connection for consecutive requests", async () => {
+    const client = new ApiClient({ settings: { apiKey: "k", baseUrl: parseBaseUrl(emulator.url), workspaceId: undefined } });
+    const before = emulator.connectionsAccepted;
+    for (let i = 0; i < 5; i++) await client.request(list);
+    expect(emulator.connectionsAccepted - before).toBeLessThanOrEqual(1);
+  });
+
   it("never retries a 409", async () => {
     const { client, waits } = fakeClockClient(60_000);
     emulator.injectFault({ path: "/v1/agents", kind: "status", status: 409, errorType: "invalid_request_error", headers: { "x-should-retry": "true" } });
