@@ -13,6 +13,7 @@ import {
   CREATE_TOKEN_KEY,
   emptyAsAbsent,
   inputsAfterRefresh,
+  lifecycleOutputs,
   pickDeclared,
   metadataInput,
   metadataPatch,
@@ -393,9 +394,7 @@ export function agentOutputs(inputs: Props, api: ApiAgent): Props {
   return toPulumiProps({
     ...declaredInputs(inputs),
     version: api.version,
-    createdAt: api.created_at,
-    updatedAt: api.updated_at,
-    archivedAt: api.archived_at ?? null,
+    ...lifecycleOutputs(api),
     resolved: resolvedView(api),
   });
 }

@@ -258,6 +258,11 @@ export function withoutCreateToken(metadata: Record<string, string>): Record<str
   return rest;
 }
 
+/** The timestamps every API object carries, as outputs. */
+export function lifecycleOutputs(api: { created_at: string; updated_at: string; archived_at?: string | null | undefined }): Props {
+  return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null };
+}
+
 /** Pulumi rejects `undefined` anywhere in returned properties ("Unexpected struct type"). */
 export function toPulumiProps(value: Props): Props {
   return stripUndefined(value);

@@ -13,6 +13,7 @@ import {
   CREATE_TOKEN_KEY,
   emptyAsAbsent,
   inputsAfterRefresh,
+  lifecycleOutputs,
   metadataInput,
   metadataPatch,
   pickDeclared,
@@ -208,9 +209,7 @@ const DECLARED_FIELDS = [...ENVIRONMENT_FIELDS, ...OPTION_FIELDS, "adoptId"];
 export function environmentOutputs(inputs: Props, api: ApiEnvironment): Props {
   return toPulumiProps({
     ...pickDeclared(inputs, DECLARED_FIELDS),
-    createdAt: api.created_at,
-    updatedAt: api.updated_at,
-    archivedAt: api.archived_at ?? null,
+    ...lifecycleOutputs(api),
     resolved: resolvedEnvironmentView(api),
   });
 }

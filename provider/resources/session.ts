@@ -16,6 +16,7 @@ import {
   CREATE_TOKEN_KEY,
   emptyAsAbsent,
   inputsAfterRefresh,
+  lifecycleOutputs,
   metadataInput,
   metadataPatch,
   pickDeclared,
@@ -288,9 +289,7 @@ export function sessionOutputs(inputs: Props, api: ApiSession): Props {
     resolvedAgent: fromApiCase(api.agent),
     usage: fromApiCase(api.usage ?? {}),
     stats: fromApiCase(api.stats ?? {}),
-    createdAt: api.created_at,
-    updatedAt: api.updated_at,
-    archivedAt: api.archived_at ?? null,
+    ...lifecycleOutputs(api),
     resolved: resolvedSessionView(api),
   });
 }
