@@ -17,7 +17,8 @@ import {
   pickDeclared,
   metadataInput,
   metadataPatch,
-  planDiff,
+  diffByTable,
+  outputsWithoutCall,
   sameValue,
   toPulumiProps,
   withoutCreateToken,
@@ -379,20 +380,13 @@ function asDeclared(field: AgentField, value: unknown): unknown {
 
 const DECLARED_FIELDS = [...AGENT_FIELDS, "adoptId"];
 
-/** Inputs are echoed into outputs under the same keys, so that diff compares like with like. */
-function declaredInputs(inputs: Props): Props {
-  return pickDeclared(inputs, DECLARED_FIELDS);
-}
 
 const COMPUTED_OUTPUTS = ["version", "createdAt", "updatedAt", "archivedAt", "resolved"] as const;
 
-function computedOutputs(olds: Props): Props {
-  return Object.fromEntries(COMPUTED_OUTPUTS.map((k) => [k, olds[k]]));
-}
-
 export function agentOutputs(inputs: Props, api: ApiAgent): Props {
   return toPulumiProps({
-    ...declaredInputs(inputs),
+    // Inputs are echoed into outputs under the same keys, so that diff compares like with like.
+    ...pickDeclared(inputs, DECLARED_FIELDS),
     version: api.version,
     ...lifecycleOutputs(api),
     resolved: resolvedView(api),
@@ -467,13 +461,12 @@ export const agentHooks: ResourceHooks = {
   },
 
   async diff(_id, olds, news) {
-    const { changes, replaces, deleteBeforeReplace } = planDiff({
+    return diffByTable({
       fields: AGENT_FIELDS,
       replacePaths: AGENT_REPLACE_FIELDS,
       olds,
       news,
     });
-    return { changes, replaces, deleteBeforeReplace };
   },
 
   async create(ctx: HookContext, inputs) {
@@ -496,7 +489,7 @@ export const agentHooks: ResourceHooks = {
     const body = buildAgentUpdateBody(olds, definitionOf(news), Number(version));
     if (!body) {
       // Nothing the API stores changed (e.g. only adoptId): keep the server's view we already have.
-      return { outs: toPulumiProps({ ...declaredInputs(news), ...computedOutputs(olds) }) };
+      return { outs: outputsWithoutCall({ news, olds, declaredFields: DECLARED_FIELDS, computedFields: COMPUTED_OUTPUTS }) };
     }
     const api = await ctx.client().request({
       operation: `update ${label(news, id)}`,

@@ -184,6 +184,26 @@ export function planDiff(args: {
   return { changes: changed.length > 0, replaces, deleteBeforeReplace: false, changed };
 }
 
+/** The diff hook's answer: the table's verdict without the list of changed fields. */
+export function diffByTable(args: Parameters<typeof planDiff>[0]): DiffResult {
+  const { changed: _changed, ...result } = planDiff(args);
+  return result;
+}
+
+/**
+ * Outputs of an update that needed no API call (only provider options changed): the new declared
+ * inputs next to the server's view we already had.
+ */
+export function outputsWithoutCall(args: {
+  news: Props;
+  olds: Props;
+  declaredFields: readonly string[];
+  computedFields: readonly string[];
+}): Props {
+  const kept = Object.fromEntries(args.computedFields.map((k) => [k, args.olds[k]]));
+  return toPulumiProps({ ...pickDeclared(args.news, args.declaredFields), ...kept });
+}
+
 /**
  * Drift after a refresh. `lastSeen` is the server's view recorded at the last create, update or
  * refresh; `fresh` is the server's view now. A field the server did not change keeps the user's own

@@ -17,7 +17,8 @@ import {
   metadataInput,
   metadataPatch,
   pickDeclared,
-  planDiff,
+  diffByTable,
+  outputsWithoutCall,
   sameValue,
   toPulumiProps,
   withoutCreateToken,
@@ -205,6 +206,7 @@ function asDeclared(_field: EnvironmentField, value: unknown): unknown {
 }
 
 const DECLARED_FIELDS = [...ENVIRONMENT_FIELDS, ...OPTION_FIELDS, "adoptId"];
+const COMPUTED_OUTPUTS = ["createdAt", "updatedAt", "archivedAt", "resolved"] as const;
 
 export function environmentOutputs(inputs: Props, api: ApiEnvironment): Props {
   return toPulumiProps({
@@ -271,13 +273,12 @@ export const environmentHooks: ResourceHooks = {
   },
 
   async diff(_id, olds, news) {
-    const { changes, replaces, deleteBeforeReplace } = planDiff({
+    return diffByTable({
       fields: [...ENVIRONMENT_FIELDS, ...OPTION_FIELDS],
       replacePaths: ENVIRONMENT_REPLACE_PATHS,
       olds,
       news,
     });
-    return { changes, replaces, deleteBeforeReplace };
   },
 
   async create(ctx: HookContext, inputs) {
@@ -298,15 +299,7 @@ export const environmentHooks: ResourceHooks = {
   async update(ctx, id, olds, news) {
     const body = buildEnvironmentUpdateBody(olds, definitionOf(news));
     if (!body) {
-      return {
-        outs: toPulumiProps({
-          ...pickDeclared(news, DECLARED_FIELDS),
-          createdAt: olds["createdAt"],
-          updatedAt: olds["updatedAt"],
-          archivedAt: olds["archivedAt"],
-          resolved: olds["resolved"],
-        }),
-      };
+      return { outs: outputsWithoutCall({ news, olds, declaredFields: DECLARED_FIELDS, computedFields: COMPUTED_OUTPUTS }) };
     }
     const api = await ctx.client().request({
       operation: `update ${label(news, id)}`,

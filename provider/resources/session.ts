@@ -20,7 +20,8 @@ import {
   metadataInput,
   metadataPatch,
   pickDeclared,
-  planDiff,
+  diffByTable,
+  outputsWithoutCall,
   sameValue,
   toPulumiProps,
   withoutCreateToken,
@@ -276,6 +277,7 @@ export function resolvedSessionView(api: ApiSession): ResolvedSession {
 }
 
 const DECLARED_FIELDS = [...SESSION_FIELDS, ...OPTION_FIELDS];
+const COMPUTED_OUTPUTS = ["agentId", "agentVersion", "status", "resolvedAgent", "usage", "stats", "createdAt", "updatedAt", "archivedAt", "resolved"] as const;
 
 export function sessionOutputs(inputs: Props, api: ApiSession): Props {
   return toPulumiProps({
@@ -434,14 +436,13 @@ export const sessionHooks: ResourceHooks = {
   },
 
   async diff(_id, olds, news) {
-    const { changes, replaces, deleteBeforeReplace } = planDiff({
+    return diffByTable({
       fields: [...SESSION_FIELDS, ...OPTION_FIELDS],
       replacePaths: SESSION_REPLACE_FIELDS,
       keepWhenAbsent: KEEP_WHEN_ABSENT,
       olds,
       news,
     });
-    return { changes, replaces, deleteBeforeReplace };
   },
 
   async create(ctx, inputs) {
@@ -465,10 +466,8 @@ export const sessionHooks: ResourceHooks = {
       : undefined;
     const body = buildSessionUpdateBody(olds, definition, defaults);
     if (!body) {
-      const kept = Object.fromEntries(
-        ["agentId", "agentVersion", "status", "resolvedAgent", "usage", "stats", "createdAt", "updatedAt", "archivedAt", "resolved"].map((k) => [k, olds[k]]),
-      );
-      return { outs: toPulumiProps({ ...pickDeclared(news, DECLARED_FIELDS), ...kept, pinned: news["agentVersion"] !== undefined }) };
+      const outs = outputsWithoutCall({ news, olds, declaredFields: DECLARED_FIELDS, computedFields: COMPUTED_OUTPUTS });
+      return { outs: { ...outs, pinned: news["agentVersion"] !== undefined } };
     }
     const api = await whenSettled(settleOptions(ctx, client, id, news, operation, false), () =>
       client.request({ operation, method: "POST", path: encodedPath`/v1/sessions/${id}`, body, schema: apiSession }),
