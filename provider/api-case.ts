@@ -3,7 +3,7 @@
 // its opaque keys, whose contents keep the user's own casing.
 import { toApiCase } from "./casing";
 
-type SnakeKey<S extends string> = S extends `${infer Head}${infer Tail}`
+export type SnakeKey<S extends string> = S extends `${infer Head}${infer Tail}`
   ? `${Head extends Uppercase<Head> ? (Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`) : Head}${SnakeKey<Tail>}`
   : S;
 

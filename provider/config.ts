@@ -25,8 +25,20 @@ export function rememberStackConfig(config: StackConfigReader | undefined): void
   stackConfig = config;
 }
 
-function firstNonEmpty(...values: Array<string | undefined>): string | undefined {
-  return values.find((v) => v !== undefined && v.trim() !== "")?.trim();
+/**
+ * A setting from stack config, else from the environment. A value that is set but blank is a
+ * mistake (an empty `pulumi config set`, an exported empty variable), not "unset".
+ */
+function setting(configKey: string, envKey: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const [where, value] of [
+    [configKey, stackConfig?.get(configKey)],
+    [envKey, env[envKey]],
+  ] as const) {
+    if (value === undefined) continue;
+    if (value.trim() === "") throw new ConfigurationError(`${where} is set but empty`);
+    return value.trim();
+  }
+  return undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
@@ -41,7 +53,10 @@ export function parseBaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(`anthropic:baseUrl ${JSON.stringify(raw)} is not a valid URL`);
+    throw new ConfigurationError(`anthropic:baseUrl ${JSON.stringify(raw)} is not a valid URL (expected e.g. https://api.anthropic.com)`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new ConfigurationError("anthropic:baseUrl must not carry credentials; set the key with `pulumi config set --secret anthropic:apiKey <key>`");
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
@@ -50,16 +65,28 @@ export function parseBaseUrl(raw: string): URL {
   );
 }
 
+/**
+ * The configuration's problems, checked before any call so that `preview` fails with 0 requests
+ * (DESIGN §10); empty when the settings resolve.
+ */
+export function configurationProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  try {
+    resolveConnectionSettings(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigurationError) return [error.message];
+    throw error;
+  }
+}
+
 export function resolveConnectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const apiKey = firstNonEmpty(stackConfig?.get("anthropic:apiKey"), env["ANTHROPIC_API_KEY"]);
+  const apiKey = setting("anthropic:apiKey", "ANTHROPIC_API_KEY", env);
   if (apiKey === undefined) {
     throw new ConfigurationError(
       "no Anthropic API key: set it with `pulumi config set --secret anthropic:apiKey <key>` or the ANTHROPIC_API_KEY environment variable",
     );
   }
-  const baseUrl = parseBaseUrl(
-    firstNonEmpty(stackConfig?.get("anthropic:baseUrl"), env["ANTHROPIC_BASE_URL"]) ?? DEFAULT_BASE_URL,
-  );
-  const workspaceId = firstNonEmpty(stackConfig?.get("anthropic:workspaceId"), env["ANTHROPIC_WORKSPACE_ID"]);
+  const baseUrl = parseBaseUrl(setting("anthropic:baseUrl", "ANTHROPIC_BASE_URL", env) ?? DEFAULT_BASE_URL);
+  const workspaceId = setting("anthropic:workspaceId", "ANTHROPIC_WORKSPACE_ID", env);
   return { apiKey, baseUrl, workspaceId };
 }

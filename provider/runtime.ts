@@ -2,80 +2,76 @@
 // `__provider` shell (sdk/provider-shell.ts) calls these functions by name through
 // `require("pulumi-anthropic-managed-agents/runtime")`, so their names and signatures are a
 // PERMANENT interface: resources created by an older version keep calling them on refresh and
-// destroy. Add functions; never rename or remove one.
+// destroy. Add functions; never rename or remove one. (Release 0.1's shell calls `check` with one
+// argument for `configure`; that still works.)
 //
-// The resource kind travels in the hidden input `__kind` (keys starting with "__" are not shown in
-// previews), echoed into outputs so that read and delete see it too. Hooks never see it.
+// Each call gets one operation context (kit/context.ts); every error leaving here is redacted.
 import { ApiClient } from "./client/http-client";
+import { redactError } from "./client/redact";
 import { rememberStackConfig, resolveConnectionSettings, type StackConfigReader } from "./config";
-import type { CheckResult, CreateResult, DiffResult, HookContext, Props, ReadResult, UpdateResult } from "./resources/common";
+import { OperationContext } from "./kit/context";
+import { LookupCache } from "./kit/lookups";
+import { HIDDEN, type CheckResult, type RuntimeHooks } from "./kit/resource";
+import type { DiffResult } from "./kit/spec";
+import type { Props } from "./kit/values";
 import { hooksFor } from "./resources/index";
 
-export const KIND_KEY = "__kind";
+/** One listing per object kind per provider process (one process serves a whole `up`). */
+const lookups = new LookupCache();
 
-/** Settings are read at call time, never captured: a rotated key or base URL applies at once. */
-const processContext: HookContext = {
-  client: () => new ApiClient({ settings: resolveConnectionSettings() }),
-};
-
-function split(props: Props): { kind: string; rest: Props } {
-  const { [KIND_KEY]: kind, ...rest } = props;
-  if (typeof kind !== "string") throw new Error(`resource state has no ${KIND_KEY}: it was not written by pulumi-anthropic-managed-agents`);
-  return { kind, rest };
+function kindOf(props: Props): RuntimeHooks {
+  const kind = props[HIDDEN.kind];
+  if (typeof kind !== "string") throw new Error(`resource state has no ${HIDDEN.kind}: it was not written by pulumi-anthropic-managed-agents`);
+  return hooksFor(kind);
 }
 
-function withKind(kind: string, props: Props): Props {
-  return { ...props, [KIND_KEY]: kind };
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw redactError(error);
+  }
+}
+
+/** Settings are read at call time, never captured: a rotated key or base URL applies at once. */
+async function withContext<T>(work: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  return guarded(async () => {
+    const ctx = new OperationContext(new ApiClient({ settings: resolveConnectionSettings() }), { lookups });
+    try {
+      return await work(ctx);
+    } finally {
+      ctx.dispose();
+    }
+  });
 }
 
 export async function configure(req: { config?: StackConfigReader } | undefined): Promise<void> {
   rememberStackConfig(req?.config);
 }
 
-/**
- * `check(olds, news)`; called with one argument it is `configure(req)`, because the shell shares
- * one function between the two to stay small.
- */
+/** `check(olds, news)`; called with one argument it is `configure(req)` (release 0.1's shell). */
 export async function check(olds: Props, news?: Props): Promise<CheckResult | void> {
   if (news === undefined) return configure(olds as { config?: StackConfigReader });
-  const { kind, rest } = split(news);
-  const { [KIND_KEY]: _oldKind, ...oldRest } = olds;
-  const result = await hooksFor(kind).check(oldRest, rest);
-  return { ...result, inputs: withKind(kind, result.inputs) };
+  return guarded(() => kindOf(news).check(olds, news));
 }
 
 export function diff(id: string, olds: Props, news: Props): Promise<DiffResult> {
-  const { kind, rest } = split(news);
-  const { [KIND_KEY]: _oldKind, ...oldRest } = olds;
-  return hooksFor(kind).diff(id, oldRest, rest);
+  return guarded(() => kindOf(news).diff(id, olds, news));
 }
 
-export async function create(inputs: Props): Promise<CreateResult> {
-  const { kind, rest } = split(inputs);
-  const result = await hooksFor(kind).create(processContext, rest);
-  return { ...result, outs: withKind(kind, result.outs) };
+export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
+  return withContext((ctx) => kindOf(inputs).create(ctx, inputs));
 }
 
-export async function read(id: string, props: Props): Promise<ReadResult> {
-  const { kind, rest } = split(props);
-  const result = await hooksFor(kind).read(processContext, id, rest);
-  if (result.id === undefined) return {};
-  return {
-    id: result.id,
-    ...(result.props ? { props: withKind(kind, result.props) } : {}),
-    ...(result.inputs ? { inputs: withKind(kind, result.inputs) } : {}),
-  };
+export function read(id: string, props: Props): Promise<{ id?: string; props?: Props; inputs?: Props }> {
+  return withContext((ctx) => kindOf(props).read(ctx, id, props));
 }
 
-export async function update(id: string, olds: Props, news: Props): Promise<UpdateResult> {
-  const { kind, rest } = split(news);
-  const { [KIND_KEY]: _oldKind, ...oldRest } = olds;
-  const result = await hooksFor(kind).update(processContext, id, oldRest, rest);
-  return { outs: withKind(kind, result.outs) };
+export function update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+  return withContext((ctx) => kindOf(news).update(ctx, id, olds, news));
 }
 
 function remove(id: string, props: Props): Promise<void> {
-  const { kind, rest } = split(props);
-  return hooksFor(kind).delete(processContext, id, rest);
+  return withContext((ctx) => kindOf(props).delete(ctx, id, props));
 }
 export { remove as delete };

@@ -1,3 +1,4 @@
-export { Agent, type AgentArgs, type ResolvedAgent } from "./agent";
-export { Environment, type EnvironmentArgs, type ResolvedEnvironment } from "./environment";
+export { Agent, type AgentArgs } from "./agent";
+export { Environment, type EnvironmentArgs } from "./environment";
 export { Session, type SessionArgs } from "./session";
+export type { DeepInput } from "./input";

@@ -1,6 +1,7 @@
 // The typed error hierarchy. Every message carries what a user needs to act on it (operation, method,
 // path, HTTP status, API error type, message, request id) and nothing secret: the key is never part
-// of any of those fields.
+// of any of those fields, and the API's own message is redacted (it may quote a value it refuses).
+import { redact } from "./redact";
 
 export interface RequestDescription {
   /** What we were doing, in the user's terms: "create agent \"triage\"". */
@@ -34,7 +35,7 @@ export class ApiError extends AnthropicProviderError {
 
   constructor(details: ApiErrorDetails, hint?: string) {
     const type = details.errorType ?? "unknown_error";
-    const text = details.apiMessage ?? "(no message)";
+    const text = details.apiMessage === undefined ? "(no message)" : redact(details.apiMessage);
     const rid = details.requestId ?? "none";
     super(
       `${details.operation}: ${details.method} ${details.path} failed with HTTP ${details.status} ${type}: ${text} (request-id: ${rid})` +
@@ -45,7 +46,7 @@ export class ApiError extends AnthropicProviderError {
     this.path = details.path;
     this.status = details.status;
     this.errorType = details.errorType;
-    this.apiMessage = details.apiMessage;
+    this.apiMessage = details.apiMessage === undefined ? undefined : redact(details.apiMessage);
     this.errorCode = details.errorCode;
     this.requestId = details.requestId;
   }
@@ -94,14 +95,21 @@ export function apiErrorFor(details: ApiErrorDetails, hint?: string): ApiError {
   return new ApiError(details, hint);
 }
 
-/** No HTTP response at all: refused, reset, or dropped connection. */
+/**
+ * No HTTP response at all. `refused`: the connection was never established, so nothing was sent
+ * and the request surely did not act; otherwise it was reset or dropped after sending.
+ */
 export class ConnectionError extends AnthropicProviderError {
   override name = "ConnectionError";
   constructor(
     readonly request: RequestDescription,
     readonly causeMessage: string,
+    readonly refused: boolean,
   ) {
-    super(`${request.operation}: ${request.method} ${request.path} failed: connection error: ${causeMessage}`);
+    super(
+      `${request.operation}: ${request.method} ${request.path} failed: ` +
+        (refused ? `could not connect (nothing was sent): ${causeMessage}` : `connection lost: ${causeMessage}`),
+    );
   }
 }
 
@@ -120,17 +128,27 @@ export class TimeoutError extends AnthropicProviderError {
   }
 }
 
-/** The response was not what the API documents (bad JSON or a shape the schema rejects). */
+/**
+ * A success status whose body cannot be read (not JSON, or a shape the schema rejects). The server
+ * acted on the request, but we cannot tell what it made of it.
+ */
 export class ResponseShapeError extends AnthropicProviderError {
   override name = "ResponseShapeError";
 }
 
+/** The operation's deadline ended retries (or a wait) before the request got an answer. */
+export class DeadlineError extends AnthropicProviderError {
+  override name = "DeadlineError";
+}
+
 /**
  * A failure after which we cannot know whether the server applied the request: the connection was
- * lost or timed out after sending, or the server answered 5xx. Creates use this to decide whether
- * to look up their token before trying again (DESIGN §7).
+ * lost or timed out after sending, the server answered 5xx (but not 529, which refuses before
+ * acting), or it answered 2xx with a body we cannot read. Creates use this to look their token up
+ * instead of creating twice (DESIGN §10). A refused connection is not ambiguous: nothing was sent.
  */
 export function isAmbiguousFailure(error: unknown): boolean {
-  if (error instanceof ConnectionError || error instanceof TimeoutError) return true;
-  return error instanceof ApiError && error.status >= 500;
+  if (error instanceof ConnectionError) return !error.refused;
+  if (error instanceof TimeoutError || error instanceof ResponseShapeError) return true;
+  return error instanceof ApiError && error.status >= 500 && error.status !== 529;
 }

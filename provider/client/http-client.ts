@@ -1,41 +1,43 @@
-// The undici transport: auth and beta headers, keep-alive, per-attempt and per-operation timeouts,
-// retries (retry.ts), typed errors (errors.ts) and response validation with zod.
+// The undici transport: auth and beta headers, keep-alive, per-attempt timeouts inside the
+// operation's deadline, retries (retry.ts), the process-wide rate-limit gate (rate-gate.ts), typed
+// errors (errors.ts) and response validation with zod.
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import type { ConnectionSettings } from "../config";
+import type { RequestContext } from "./clock";
 import {
   apiErrorFor,
   ConnectionError,
+  DeadlineError,
   isAmbiguousFailure,
   ResponseShapeError,
   TimeoutError,
   type AnthropicProviderError,
+  type ApiError,
   type RequestDescription,
 } from "./errors";
 import { withQuery, type QueryValue } from "./path";
-import { DEFAULT_RETRY_POLICY, isRetryableResponse, planRetry, type RetryPolicy } from "./retry";
+import { processRateGate, type RateGate } from "./rate-gate";
+import { registerSecret } from "./redact";
+import { backoffDelayMs, classifyResponse, DEFAULT_RETRY_POLICY, planRetry, serverRequestedDelayMs, type RetryPolicy } from "./retry";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
-export const MANAGED_AGENTS_BETA = "managed-agents-2026-04-01";
-const USER_AGENT = "pulumi-anthropic-managed-agents/0.1.0";
+const USER_AGENT = "pulumi-anthropic-managed-agents/0.2.0";
 
 export interface ClientOptions {
   settings: ConnectionSettings;
-  /** One HTTP attempt, headers and body included. */
+  /** One HTTP attempt, headers and body included (also bounded by the operation's deadline). */
   attemptTimeoutMs?: number;
-  /** The whole operation, retries and their waits included. */
-  operationTimeoutMs?: number;
   retryPolicy?: RetryPolicy;
   dispatcher?: Dispatcher;
-  /** Injected for tests with fake timers. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  gate?: RateGate;
 }
 
 /**
- * "safe": the request may be repeated after any retryable failure (reads, deletes, archives and
- * version-checked updates). "rejected-only": repeat only when the server surely did not act on it
- * (429, 529, a refused connection): the rule for creates, which are not idempotent in the API.
+ * "safe": the request may be repeated after any retryable failure (reads, deletes, archives,
+ * version-checked or idempotent updates). "rejected-only": repeat only when the server surely did
+ * not act (429, 529, 408, a refused connection): the rule for creates, which are not idempotent in
+ * the API; an ambiguous failure is thrown for the caller to resolve (create-token lookup).
  */
 export type RetryMode = "safe" | "rejected-only";
 
@@ -43,10 +45,12 @@ export interface ApiRequest<T> {
   operation: string;
   method: "GET" | "POST" | "DELETE";
   path: string;
+  /** The `anthropic-beta` header of the object's endpoints. */
+  beta: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
   schema: z.ZodType<T>;
-  retryMode?: RetryMode;
+  retry?: RetryMode;
   /** Added to a 4xx error message: how the user can fix it (e.g. "run `pulumi refresh`"). */
   hintFor?: (status: number) => string | undefined;
 }
@@ -85,7 +89,8 @@ function parseErrorBody(text: string): { type?: string; message?: string; code?:
   }
 }
 
-const REFUSED_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN"]);
+/** Connection failures before anything was sent. */
+const REFUSED_CODES = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 function errorCode(error: unknown): string | undefined {
   const e = error as { code?: unknown; cause?: { code?: unknown } };
@@ -94,30 +99,41 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+type Attempt =
+  | { ok: true; json: unknown }
+  | {
+      ok: false;
+      error: AnthropicProviderError;
+      headers: Record<string, string | undefined>;
+      /** How to go on: from the HTTP answer, or "refused" / "retry" for transport failures. */
+      verdict: "rate-limited" | "retry" | "refused" | "fail";
+    };
+
 export class ApiClient {
   private readonly settings: ConnectionSettings;
   private readonly attemptTimeoutMs: number;
-  private readonly operationTimeoutMs: number;
   private readonly retryPolicy: RetryPolicy;
   private readonly dispatcher: Dispatcher;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
+  private readonly gate: RateGate;
 
   constructor(options: ClientOptions) {
     this.settings = options.settings;
+    registerSecret(options.settings.apiKey);
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
-    this.operationTimeoutMs = options.operationTimeoutMs ?? 5 * 60_000;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.dispatcher = options.dispatcher ?? defaultDispatcher();
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.now = options.now ?? Date.now;
+    this.gate = options.gate ?? processRateGate;
   }
 
-  private headers(hasBody: boolean): Record<string, string> {
+  private get host(): string {
+    return this.settings.baseUrl.host;
+  }
+
+  private headers(beta: string, hasBody: boolean): Record<string, string> {
     const h: Record<string, string> = {
       "x-api-key": this.settings.apiKey,
       "anthropic-version": ANTHROPIC_VERSION,
-      "anthropic-beta": MANAGED_AGENTS_BETA,
+      "anthropic-beta": beta,
       accept: "application/json",
       "user-agent": USER_AGENT,
     };
@@ -126,38 +142,50 @@ export class ApiClient {
     return h;
   }
 
-  async request<T>(req: ApiRequest<T>): Promise<T> {
+  async request<T>(ctx: RequestContext, req: ApiRequest<T>): Promise<T> {
     const path = withQuery(req.path, req.query);
     const description: RequestDescription = { operation: req.operation, method: req.method, path };
-    const deadline = this.now() + this.operationTimeoutMs;
-    const mode = req.retryMode ?? "safe";
+    const mode = req.retry ?? "safe";
     for (let retryNumber = 1; ; retryNumber++) {
-      const outcome = await this.attempt(req, description, deadline);
+      if (!(await this.gate.pass(this.host, ctx))) throw this.pausedPastDeadline(description, ctx);
+      const outcome = await this.attempt(ctx, req, description);
       if (outcome.ok) return this.validate(req, description, outcome.json);
-      const { error, headers, retryable } = outcome;
-      const allowed = retryable && (mode === "safe" || !isAmbiguousFailure(error) || outcome.rejected);
-      if (!allowed) throw error;
-      const decision = planRetry({ retryNumber, policy: this.retryPolicy, headers, now: this.now(), deadline });
+      const { error, headers, verdict } = outcome;
+      if (verdict === "fail") throw error;
+      if (mode === "rejected-only" && verdict === "retry" && isAmbiguousFailure(error)) throw error;
+      const now = ctx.clock.now();
+      if (verdict === "rate-limited") {
+        const requested = serverRequestedDelayMs(headers, now) ?? backoffDelayMs(retryNumber, this.retryPolicy, ctx.clock.random);
+        this.gate.pause(this.host, now + requested);
+        if (now + requested >= ctx.deadline) throw withNote(error, `the API asked to wait ${seconds(requested)} before retrying, past this operation's deadline`);
+        continue;
+      }
+      const decision = planRetry({ retryNumber, verdict, policy: this.retryPolicy, headers, now, deadline: ctx.deadline, random: ctx.clock.random });
       if (!decision.retry) throw error;
-      await this.sleep(decision.delayMs);
+      await ctx.clock.sleep(decision.delayMs, ctx.signal);
     }
   }
 
   /** Every item of a cursor-paginated list (`limit`, `page` → `next_page`). */
   async *paginate<T>(
+    ctx: RequestContext,
     req: Omit<ApiRequest<{ data: T[]; next_page?: string | null | undefined }>, "method">,
     pageSize = 100,
   ): AsyncGenerator<T> {
     let page: string | undefined;
     do {
-      const result = await this.request({
-        ...req,
-        method: "GET",
-        query: { ...req.query, limit: pageSize, page },
-      });
+      const result = await this.request(ctx, { ...req, method: "GET", query: { ...req.query, limit: pageSize, page } });
       yield* result.data;
       page = result.next_page ?? undefined;
     } while (page !== undefined);
+  }
+
+  private pausedPastDeadline(description: RequestDescription, ctx: RequestContext): DeadlineError {
+    const wait = this.gate.pausedUntil(this.host) - ctx.clock.now();
+    return new DeadlineError(
+      `${description.operation}: ${description.method} ${description.path} was not sent: the API rate-limited this provider ` +
+        `and asked it to wait ${seconds(wait)} more, past this operation's deadline`,
+    );
   }
 
   private validate<T>(req: ApiRequest<T>, description: RequestDescription, json: unknown): T {
@@ -172,43 +200,26 @@ export class ApiClient {
     );
   }
 
-  private async attempt(
-    req: ApiRequest<unknown>,
-    description: RequestDescription,
-    deadline: number,
-  ): Promise<
-    | { ok: true; json: unknown }
-    | {
-        ok: false;
-        error: AnthropicProviderError;
-        headers: Record<string, string | undefined>;
-        retryable: boolean;
-        rejected: boolean;
-      }
-  > {
-    const remaining = deadline - this.now();
-    if (remaining <= 0) {
-      return {
-        ok: false,
-        error: new TimeoutError(description, this.operationTimeoutMs, "operation"),
-        headers: {},
-        retryable: false,
-        rejected: false,
-      };
+  private async attempt(ctx: RequestContext, req: ApiRequest<unknown>, description: RequestDescription): Promise<Attempt> {
+    const remaining = ctx.deadline - ctx.clock.now();
+    if (remaining <= 0 || ctx.signal.aborted) {
+      // Not sent at all: not ambiguous, nothing to look up.
+      const error = new DeadlineError(`${description.operation}: ${description.method} ${description.path} was not sent: the operation's deadline has passed`);
+      return { ok: false, error, headers: {}, verdict: "fail" };
     }
     const timeoutMs = Math.min(this.attemptTimeoutMs, remaining);
     const scope = timeoutMs < this.attemptTimeoutMs ? "operation" : "attempt";
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const attemptTimer = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, attemptTimer]);
     const hasBody = req.body !== undefined;
     try {
       const url = new URL(description.path, this.settings.baseUrl);
       const res = await undiciRequest(url, {
         method: req.method,
-        headers: this.headers(hasBody),
+        headers: this.headers(req.beta, hasBody),
         ...(hasBody ? { body: JSON.stringify(req.body) } : {}),
         dispatcher: this.dispatcher,
-        signal: controller.signal,
+        signal,
       });
       const text = await res.body.text();
       const headers = flattenHeaders(res.headers);
@@ -216,48 +227,43 @@ export class ApiClient {
         try {
           return { ok: true, json: text === "" ? {} : JSON.parse(text) };
         } catch {
-          throw new ResponseShapeError(
-            `${description.operation}: ${description.method} ${description.path} returned invalid JSON (request-id: ${headers["request-id"] ?? "none"})`,
+          // The server acted; only its answer is lost. A read may simply ask again.
+          const error = new ResponseShapeError(
+            `${description.operation}: ${description.method} ${description.path} answered HTTP ${res.statusCode} with a body that is not JSON (request-id: ${headers["request-id"] ?? "none"})`,
           );
+          return { ok: false, error, headers, verdict: "retry" };
         }
       }
       const body = parseErrorBody(text);
       const facts = { status: res.statusCode, headers, errorType: body.type, errorCode: body.code };
       const error = apiErrorFor(
-        {
-          ...description,
-          status: res.statusCode,
-          errorType: body.type,
-          apiMessage: body.message,
-          errorCode: body.code,
-          requestId: headers["request-id"],
-        },
+        { ...description, status: res.statusCode, errorType: body.type, apiMessage: body.message, errorCode: body.code, requestId: headers["request-id"] },
         req.hintFor?.(res.statusCode),
       );
-      const rejected = res.statusCode === 429 || res.statusCode === 529 || res.statusCode === 408;
-      return { ok: false, error, headers, retryable: isRetryableResponse(facts), rejected };
+      return { ok: false, error, headers, verdict: classifyResponse(facts) };
     } catch (cause) {
-      if (cause instanceof ResponseShapeError) throw cause;
-      if (controller.signal.aborted) {
-        return {
-          ok: false,
-          error: new TimeoutError(description, timeoutMs, scope),
-          headers: {},
-          retryable: true,
-          rejected: false,
-        };
+      if (signal.aborted) {
+        if (ctx.signal.aborted) return { ok: false, error: new TimeoutError(description, timeoutMs, "operation"), headers: {}, verdict: "fail" };
+        return { ok: false, error: new TimeoutError(description, timeoutMs, scope), headers: {}, verdict: "retry" };
       }
       const code = errorCode(cause);
       const message = cause instanceof Error ? cause.message : String(cause);
+      const refused = code !== undefined && REFUSED_CODES.has(code);
       return {
         ok: false,
-        error: new ConnectionError(description, code ? `${code}: ${message}` : message),
+        error: new ConnectionError(description, code ? `${code}: ${message}` : message, refused),
         headers: {},
-        retryable: true,
-        rejected: code !== undefined && REFUSED_CODES.has(code),
+        verdict: refused ? "refused" : "retry",
       };
-    } finally {
-      clearTimeout(timer);
     }
   }
+}
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function withNote<E extends AnthropicProviderError | ApiError>(error: E, note: string): E {
+  error.message = `${error.message}; ${note}`;
+  return error;
 }

@@ -4,13 +4,15 @@
 export function encodedPath(strings: TemplateStringsArray, ...values: Array<string | number>): string {
   let out = strings[0] ?? "";
   values.forEach((value, i) => {
-    const text = String(value);
-    if (text === "" || text === "." || text === "..") {
-      throw new TypeError(`invalid path segment ${JSON.stringify(text)}`);
-    }
-    out += encodeURIComponent(text) + (strings[i + 1] ?? "");
+    out += encodeSegment(value) + (strings[i + 1] ?? "");
   });
   return out;
+}
+
+function encodeSegment(value: string | number): string {
+  const text = String(value);
+  if (text === "" || text === "." || text === "..") throw new TypeError(`invalid path segment ${JSON.stringify(text)}`);
+  return encodeURIComponent(text);
 }
 
 export type QueryValue = string | number | boolean | undefined;
@@ -23,4 +25,9 @@ export function withQuery(path: string, query: Record<string, QueryValue> | unde
   }
   const text = params.toString();
   return text === "" ? path : `${path}?${text}`;
+}
+
+/** `base` followed by each value as one encoded path segment (same rules as `encodedPath`). */
+export function pathWith(base: string, ...segments: Array<string | number>): string {
+  return base + segments.map((s) => `/${encodeSegment(s)}`).join("");
 }

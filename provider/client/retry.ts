@@ -1,13 +1,15 @@
-// Retry policy (DESIGN §7), as pure functions so the timing is testable with fake timers and tables.
+// Retry policy (DESIGN §7, §10), as pure functions so that timing is testable with tables and fake
+// timers. Every retry is bounded by the operation's deadline, never by an attempt count; the one
+// exception is a refused connection, which after a few tries means a wrong base URL, not a blip.
 
 export interface RetryPolicy {
-  /** Retries after the first attempt. */
-  maxRetries: number;
   initialDelayMs: number;
   maxDelayMs: number;
+  /** Retries after refused connections before giving up (nothing was ever sent). */
+  maxRefusedRetries: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 4, initialDelayMs: 500, maxDelayMs: 8_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 8_000, maxRefusedRetries: 4 };
 
 /** Errors that repeat no matter how often we ask: a retry only spends the budget again. */
 const SPEND_LIMIT_CODES = new Set(["contract_spend_limit_reached", "enforced_spend_limit_reached"]);
@@ -19,23 +21,32 @@ export interface ResponseFacts {
   errorCode: string | undefined;
 }
 
-/** Whether an HTTP error response may be retried. */
-export function isRetryableResponse(r: ResponseFacts): boolean {
+/**
+ * What to do about an HTTP error response: "rate-limited" (429, 529: refused before acting; wait
+ * for as long as the server asks, every request to that host pausing too), "retry" (408, 5xx), or
+ * "fail".
+ */
+export type Verdict = "rate-limited" | "retry" | "fail";
+
+export function classifyResponse(r: ResponseFacts): Verdict {
   // Version conflicts and spend limits never get better by asking again, whatever a header says.
-  if (r.status === 409) return false;
-  if (r.errorType === "billing_error") return false;
-  if (r.errorCode !== undefined && SPEND_LIMIT_CODES.has(r.errorCode)) return false;
+  if (r.status === 409) return "fail";
+  if (r.errorType === "billing_error") return "fail";
+  if (r.errorCode !== undefined && SPEND_LIMIT_CODES.has(r.errorCode)) return "fail";
   const shouldRetry = r.headers["x-should-retry"];
-  if (shouldRetry === "true") return true;
-  if (shouldRetry === "false") return false;
-  return r.status === 408 || r.status === 429 || r.status >= 500;
+  if (shouldRetry === "false") return "fail";
+  if (r.status === 429 || r.status === 529) return "rate-limited";
+  if (shouldRetry === "true" || r.status === 408 || r.status >= 500) return "retry";
+  return "fail";
+}
+
+/** Whether an HTTP error response may be retried at all. */
+export function isRetryableResponse(r: ResponseFacts): boolean {
+  return classifyResponse(r) !== "fail";
 }
 
 /** The delay the server asked for, in ms: `retry-after-ms`, then `retry-after` (seconds or a date). */
-export function serverRequestedDelayMs(
-  headers: Record<string, string | undefined>,
-  now: number = Date.now(),
-): number | undefined {
+export function serverRequestedDelayMs(headers: Record<string, string | undefined>, now: number): number | undefined {
   const ms = headers["retry-after-ms"];
   if (ms !== undefined) {
     const value = Number.parseFloat(ms);
@@ -51,32 +62,48 @@ export function serverRequestedDelayMs(
   return undefined;
 }
 
-/** Exponential backoff with up to 25% jitter; `retryNumber` counts from 1. */
-export function backoffDelayMs(retryNumber: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const base = Math.min(policy.initialDelayMs * 2 ** (retryNumber - 1), policy.maxDelayMs);
+/** Exponential backoff with up to 25% jitter taken off; `retryNumber` counts from 1. */
+export function backoffDelayMs(retryNumber: number, policy: RetryPolicy, random: () => number): number {
+  const base = Math.min(policy.initialDelayMs * 2 ** Math.min(retryNumber - 1, 30), policy.maxDelayMs);
   return Math.round(base * (1 - random() * 0.25));
+}
+
+/**
+ * A wait the server asked for, spread so that the requests it held do not all come back at the
+ * same instant: up to a quarter more, plus up to 250 ms. Never less than asked.
+ */
+export function jitteredWaitMs(requestedMs: number, random: () => number): number {
+  return Math.round(requestedMs + random() * (requestedMs * 0.25 + 250));
 }
 
 export interface RetryDecision {
   retry: boolean;
   delayMs: number;
+  /** What the server asked for, when it did (for the error message when we give up). */
+  requestedMs?: number;
 }
 
 /**
- * Decides whether to make retry number `retryNumber` and how long to wait first. A retry whose wait
- * would end past the operation's deadline is not made: the caller reports the last error instead.
+ * Whether to make retry number `retryNumber` after `verdict`, and how long to wait first. A retry
+ * whose wait would end at or past the deadline is not made: the caller reports the last error.
  */
 export function planRetry(args: {
   retryNumber: number;
+  verdict: Exclude<Verdict, "fail"> | "refused";
   policy: RetryPolicy;
   headers: Record<string, string | undefined>;
   now: number;
   deadline: number;
-  random?: () => number;
+  random: () => number;
 }): RetryDecision {
-  if (args.retryNumber > args.policy.maxRetries) return { retry: false, delayMs: 0 };
-  const requested = serverRequestedDelayMs(args.headers, args.now);
-  const delayMs = requested ?? backoffDelayMs(args.retryNumber, args.policy, args.random);
-  if (args.now + delayMs >= args.deadline) return { retry: false, delayMs };
-  return { retry: true, delayMs };
+  if (args.verdict === "refused" && args.retryNumber > args.policy.maxRefusedRetries) return { retry: false, delayMs: 0 };
+  const requestedMs = serverRequestedDelayMs(args.headers, args.now);
+  const delayMs =
+    requestedMs !== undefined
+      ? args.verdict === "rate-limited"
+        ? jitteredWaitMs(requestedMs, args.random)
+        : requestedMs
+      : backoffDelayMs(args.retryNumber, args.policy, args.random);
+  const decision = { delayMs, ...(requestedMs !== undefined ? { requestedMs } : {}) };
+  return { retry: args.now + delayMs < args.deadline, ...decision };
 }

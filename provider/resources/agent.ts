@@ -2,32 +2,18 @@
 // updates in place; each real change makes a new `version` on the server, sent with the old
 // `version` for optimistic concurrency. The API has no delete: destroy archives.
 import { z } from "zod";
+import { agents, type ApiAgent } from "../api/agents";
 import { apiCased, type ApiCased } from "../api-case";
-import { fromApiCase, snakeCase } from "../casing";
-import { ApiError, NotFoundError } from "../client/errors";
-import type { ApiClient } from "../client/http-client";
-import { encodedPath } from "../client/path";
-import {
-  checkWithSchema,
-  containsUnknown,
-  CREATE_TOKEN_KEY,
-  emptyAsAbsent,
-  inputsAfterRefresh,
-  lifecycleOutputs,
-  pickDeclared,
-  metadataInput,
-  metadataPatch,
-  diffByTable,
-  outputsWithoutCall,
-  sameValue,
-  toPulumiProps,
-  withoutCreateToken,
-  type CheckFailure,
-  type HookContext,
-  type Props,
-  type ResourceHooks,
-} from "./common";
-import { createWithToken, newCreateToken, retrieveOrGone, type WithCreateToken } from "./create-token";
+import { fromApiCase } from "../casing";
+import { ApiError, ConflictError, NotFoundError } from "../client/errors";
+import { takeOver } from "../kit/adopt";
+import type { CheckFailure } from "../kit/check";
+import type { OperationContext } from "../kit/context";
+import { createOnce, findUnrecorded, type Creatable, type CreateIdentity } from "../kit/create";
+import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
+import { defineResource, type Change, type State } from "../kit/resource";
+import { buildPatch, declaredFrom, defineSpec, field, inputsAfterRefresh, type ApiPatch } from "../kit/spec";
+import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema (camelCase, strict: a typo is an error)
@@ -107,12 +93,14 @@ export const customToolInput = z.strictObject({
   inputSchema: z.looseObject({ type: z.literal("object") }),
 });
 export const toolInput = z.discriminatedUnion("type", [agentToolsetInput, mcpToolsetInput, customToolInput]);
+export const toolsInput = z.array(toolInput).max(256, "at most 256 tools");
 
 export const mcpServerInput = z.strictObject({
   type: z.literal("url"),
   name: z.string().min(1),
   url: z.url({ protocol: /^https?$/ }),
 });
+export const mcpServersInput = z.array(mcpServerInput).max(20, "at most 20 MCP servers");
 
 const skillInput = z.strictObject({
   type: z.enum(["anthropic", "custom"]),
@@ -176,8 +164,8 @@ export const agentDefinition = z.strictObject({
   model: modelInput,
   system: z.string().optional(),
   description: z.string().optional(),
-  tools: z.array(toolInput).max(256, "at most 256 tools").optional(),
-  mcpServers: z.array(mcpServerInput).max(20, "at most 20 MCP servers").optional(),
+  tools: toolsInput.optional(),
+  mcpServers: mcpServersInput.optional(),
   skills: z.array(skillInput).optional(),
   metadata: metadataInput.optional(),
   multiagent: multiagentInput.optional(),
@@ -185,54 +173,110 @@ export const agentDefinition = z.strictObject({
 });
 
 export const agentInputs = agentDefinition.extend({
-  /** Adopt this existing agent instead of creating one (dynamic providers cannot `import`). */
   adoptId: z.string().regex(/^agent_\w+$/, "must be an agent id (agent_...)").optional(),
 });
 
 export type AgentDefinition = z.infer<typeof agentDefinition>;
 export type AgentInputs = z.infer<typeof agentInputs>;
 export type AgentCreateBody = ApiCased<AgentDefinition>;
-
-/** Fields that define the agent; `adoptId` only matters at create. */
-export const AGENT_FIELDS = [
-  "name",
-  "model",
-  "system",
-  "description",
-  "tools",
-  "mcpServers",
-  "skills",
-  "metadata",
-  "multiagent",
-  "executionIdentity",
-] as const satisfies ReadonlyArray<keyof AgentDefinition>;
-type AgentField = (typeof AGENT_FIELDS)[number];
-
-/** No field of an agent forces replacement: each change is a new version of the same agent. */
-export const AGENT_REPLACE_FIELDS: readonly AgentField[] = [];
+export type AgentUpdateBody = ApiPatch<AgentDefinition> & { version: number };
 
 // ---------------------------------------------------------------------------------------------
-// API model (snake_case, loose: a new server field never breaks a refresh)
+// Outputs
 
-export const apiAgent = z.looseObject({
-  id: z.string(),
-  type: z.literal("agent").optional(),
-  version: z.number().int(),
+/** The agent as the API stores it (defaults filled in), camelCased, without the provider's token. */
+export const resolvedAgent = z.object({
   name: z.string(),
   model: z.union([z.string(), z.looseObject({ id: z.string() })]),
-  system: z.string().nullable().optional(),
-  description: z.string().nullable().optional(),
-  tools: z.array(z.looseObject({ type: z.string() })).optional(),
-  mcp_servers: z.array(z.looseObject({ name: z.string() })).optional(),
-  skills: z.array(z.looseObject({ type: z.string() })).optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
-  multiagent: z.looseObject({ type: z.string() }).nullable().optional(),
-  execution_identity: z.looseObject({ type: z.string() }).nullable().optional(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  archived_at: z.string().nullable().optional(),
+  system: z.string().nullable(),
+  description: z.string().nullable(),
+  tools: z.array(z.looseObject({ type: z.string() })),
+  mcpServers: z.array(z.looseObject({ name: z.string() })),
+  skills: z.array(z.looseObject({ type: z.string() })),
+  metadata: z.record(z.string(), z.string()),
+  multiagent: z.looseObject({ type: z.string() }).nullable(),
+  executionIdentity: z.looseObject({ type: z.string() }).nullable(),
 });
-export type ApiAgent = z.infer<typeof apiAgent>;
+export type ResolvedAgent = z.infer<typeof resolvedAgent>;
+
+export const agentOutputs = z.object({
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+  resolved: resolvedAgent,
+});
+export type AgentOutputs = z.infer<typeof agentOutputs>;
+
+// ---------------------------------------------------------------------------------------------
+// The spec: what each field's change does
+
+const clears = { removal: "clears" } as const;
+
+export const agentSpec = defineSpec({
+  kind: "Agent",
+  summary:
+    "A versioned definition of model, system prompt, tools, MCP servers and skills. Every change is an update in place: the API makes a new `version` of the same agent (the provider sends the old `version`, so a concurrent change outside Pulumi is detected). A change that makes no real difference makes no call and no new version. Nothing replaces an agent. Destroy archives it (the API has no delete).",
+  inputs: agentInputs,
+  updateText: "new version",
+  fields: {
+    name: field.update({ text: "Human-readable name; must be non-empty.", type: "string" }),
+    model: field.update({
+      text: 'Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`; the resolved config is in the `resolved.model` output.',
+      type: '`"claude-…"` or `{ id, effort?, speed?, inferenceGeo? }`',
+    }),
+    system: field.update({ text: "System prompt.", type: "string" }, clears),
+    description: field.update({ text: "What the agent does.", type: "string" }, clears),
+    tools: field.update(
+      {
+        text: "Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.",
+        type: "list of `agent_toolset_20260401`, `mcp_toolset`, `custom` tools",
+        change: "full replacement of the list",
+      },
+      clears,
+    ),
+    mcpServers: field.update(
+      {
+        text: "MCP servers (`{ type: \"url\", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.",
+        type: "list of `{ type: \"url\", name, url }`",
+        change: "full replacement",
+      },
+      clears,
+    ),
+    skills: field.update(
+      { text: "Skills (`{ type: \"anthropic\" | \"custom\", skillId, version? }`).", type: "list of `{ type, skillId, version? }`", change: "full replacement" },
+      clears,
+    ),
+    metadata: field.update(
+      {
+        text: "Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
+        type: "map of string → string",
+        change: "sent as a patch (removed keys are deleted)",
+      },
+      { api: { patch: true } },
+    ),
+    multiagent: field.update(
+      { text: "Multiagent orchestration (`coordinator` or `multiagent_20261001`).", type: "`{ type: \"coordinator\", agents }` or `{ type: \"multiagent_20261001\", … }`", change: "full replacement" },
+      clears,
+    ),
+    executionIdentity: field.update(
+      { text: "Execution principal: `{ type: \"aws_role\", roleArn }` or `{ type: \"service_account\" }` (the default).", type: "`{ type: \"aws_role\", roleArn }` or `{ type: \"service_account\" }`", change: "removing it restores the default" },
+      { removal: "clears" },
+    ),
+    adoptId: field.createOnly({
+      text: "Adopt an existing agent (`agent_…`) instead of creating one: create reads it and updates it to the declared state (a new version only if something differs). Dynamic providers cannot use `pulumi import`; this is the replacement.",
+      type: "`agent_…`",
+    }),
+  },
+  outputs: agentOutputs,
+  outputDocs: {
+    version: "The current version: 1 at creation, +1 per real change.",
+    createdAt: "RFC 3339 creation time.",
+    updatedAt: "RFC 3339 time of the last change.",
+    archivedAt: "RFC 3339 archive time; null while the agent is live.",
+    resolved: "The agent as the API stores it, defaults filled in, camelCased: `model` (`{ id, speed, effort? }`), `tools` (with `defaultConfig` and resolved `configs`), `skills` (with versions), `executionIdentity`, …",
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // check
@@ -243,19 +287,13 @@ function toolsetFailures(tools: AgentDefinition["tools"]): CheckFailure[] {
     if (tool.type !== "agent_toolset_20260401") return;
     (tool.configs ?? []).forEach((config, j) => {
       if ((config.name === "web_fetch" || config.name === "web_search") && config.allowedDomains && config.blockedDomains) {
-        failures.push({
-          property: `tools[${i}].configs[${j}]`,
-          reason: "allowedDomains and blockedDomains cannot be combined",
-        });
+        failures.push({ property: `tools[${i}].configs[${j}]`, reason: "allowedDomains and blockedDomains cannot be combined" });
       }
       if (config.name === "web_fetch" && config.urlSources) {
         const s = config.urlSources;
-        const none = (v: unknown) => v === "none" || (typeof v === "object" && v !== null && (v as { type?: unknown }).type === "none");
+        const none = (v: unknown) => v === "none" || (isRecord(v) && v["type"] === "none");
         if (none(s.clientToolResults) && none(s.serverToolResults) && none(s.userInput)) {
-          failures.push({
-            property: `tools[${i}].configs[${j}].urlSources`,
-            reason: 'setting all three url sources to "none" is rejected by the API',
-          });
+          failures.push({ property: `tools[${i}].configs[${j}].urlSources`, reason: 'setting all three url sources to "none" is rejected by the API' });
         }
       }
     });
@@ -263,27 +301,22 @@ function toolsetFailures(tools: AgentDefinition["tools"]): CheckFailure[] {
   return failures;
 }
 
-/** The API's cross-field rules, checked before any call so that `preview` fails early. */
-export function agentCrossFieldFailures(inputs: AgentDefinition): CheckFailure[] {
-  const failures = toolsetFailures(inputs.tools);
-  const servers = inputs.mcpServers ?? [];
-  const tools = inputs.tools ?? [];
-  if (containsUnknown(servers) || containsUnknown(tools)) return failures;
+/** The API's rules across tools and MCP servers (also applied to a session's overrides). */
+export function toolRuleFailures(tools: AgentDefinition["tools"], mcpServers: AgentDefinition["mcpServers"]): CheckFailure[] {
+  const failures = toolsetFailures(tools);
+  const servers = mcpServers ?? [];
+  const list = tools ?? [];
+  if (containsUnknown(servers) || containsUnknown(list)) return failures;
   const seen = new Set<string>();
   servers.forEach((s, i) => {
     if (seen.has(s.name)) failures.push({ property: `mcpServers[${i}].name`, reason: `duplicate MCP server name "${s.name}"` });
     seen.add(s.name);
   });
   const referenced = new Set<string>();
-  tools.forEach((t, i) => {
+  list.forEach((t, i) => {
     if (t.type !== "mcp_toolset") return;
     referenced.add(t.mcpServerName);
-    if (!seen.has(t.mcpServerName)) {
-      failures.push({
-        property: `tools[${i}].mcpServerName`,
-        reason: `no MCP server named "${t.mcpServerName}" in mcpServers`,
-      });
-    }
+    if (!seen.has(t.mcpServerName)) failures.push({ property: `tools[${i}].mcpServerName`, reason: `no MCP server named "${t.mcpServerName}" in mcpServers` });
   });
   servers.forEach((s, i) => {
     if (!referenced.has(s.name)) {
@@ -294,7 +327,7 @@ export function agentCrossFieldFailures(inputs: AgentDefinition): CheckFailure[]
     }
   });
   const customNames = new Set<string>();
-  tools.forEach((t, i) => {
+  list.forEach((t, i) => {
     if (t.type !== "custom") return;
     if (customNames.has(t.name)) failures.push({ property: `tools[${i}].name`, reason: `duplicate custom tool name "${t.name}"` });
     customNames.add(t.name);
@@ -305,55 +338,27 @@ export function agentCrossFieldFailures(inputs: AgentDefinition): CheckFailure[]
 // ---------------------------------------------------------------------------------------------
 // Body builders (pure)
 
-function definitionOf(inputs: Props): AgentDefinition {
-  return pickDeclared(inputs, AGENT_FIELDS) as AgentDefinition;
+export function buildAgentCreateBody(inputs: AgentInputs, token: string): AgentCreateBody & { metadata: Record<string, string> } {
+  const { adoptId: _adopt, ...definition } = inputs;
+  return { ...apiCased(definition), metadata: { ...(inputs.metadata ?? {}), [WRITE_TOKEN_KEY]: token } };
 }
-
-export function buildAgentCreateBody(inputs: AgentDefinition, createToken: string): WithCreateToken<AgentCreateBody> {
-  return { ...apiCased(definitionOf(inputs as Props)), metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken } };
-}
-
-/** Fields an update may clear with null; `name` and `model` cannot be cleared. */
-type ClearableField = "system" | "description" | "tools" | "mcp_servers" | "skills" | "multiagent" | "execution_identity";
-
-export type AgentUpdateBody = Partial<Pick<AgentCreateBody, "name" | "model">> &
-  Partial<{ [K in ClearableField]: AgentCreateBody[K] | null }> & {
-    metadata?: Record<string, string | null>;
-    version: number;
-  };
 
 /**
- * The update body: only what changed, with the old `version`. An optional field that was removed is
- * cleared (null); metadata is a patch (removed keys are sent as null). Returns null when nothing
- * changed, so that no call is made and no version is created.
+ * The update body: only what changed, with the old `version` and the write token (metadata.ts).
+ * Null when nothing the API stores changed, so that no call is made and no version is created.
  */
-export function buildAgentUpdateBody(olds: Props, news: AgentDefinition, version: number): AgentUpdateBody | null {
-  const body: Record<string, unknown> = {};
-  const newProps = news as Props;
-  for (const f of AGENT_FIELDS) {
-    if (sameValue(olds[f], newProps[f])) continue;
-    if (f === "metadata") {
-      body["metadata"] = metadataPatch(
-        olds["metadata"] as Record<string, string> | undefined,
-        news.metadata,
-      );
-      continue;
-    }
-    const value = newProps[f];
-    body[snakeCase(f)] = value === undefined ? null : apiCased(value);
-  }
-  if (Object.keys(body).length === 0) return null;
-  return { ...body, version } as AgentUpdateBody;
+export function buildAgentUpdateBody(olds: State<AgentInputs, AgentOutputs>, id: string, version: number, change: Change<AgentInputs>): AgentUpdateBody | null {
+  const patch = buildPatch<ApiPatch<AgentDefinition>>(agentSpec, olds.inputs, change.inputs, change.changes);
+  if (!patch) return null;
+  const token = writeToken("Agent", id, version, patch);
+  return { ...patch, metadata: stampPatch(patch.metadata, token, olds.legacy), version };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Outputs and drift
 
-type ResolvedAgent = Record<AgentField, unknown>;
-
-/** The agent as the API stores it (defaults filled in), camelCased, without our create token. */
 export function resolvedView(api: ApiAgent): ResolvedAgent {
-  return {
+  return resolvedAgent.parse({
     name: api.name,
     model: fromApiCase(api.model),
     system: api.system ?? null,
@@ -361,160 +366,127 @@ export function resolvedView(api: ApiAgent): ResolvedAgent {
     tools: fromApiCase(api.tools ?? []),
     mcpServers: fromApiCase(api.mcp_servers ?? []),
     skills: fromApiCase(api.skills ?? []),
-    metadata: withoutCreateToken(api.metadata ?? {}),
+    metadata: userMetadata(api.metadata),
     multiagent: fromApiCase(api.multiagent ?? null),
     executionIdentity: fromApiCase(api.execution_identity ?? null),
-  };
+  });
 }
 
 /** A value the API returned, in the form a user would have declared it. */
-function asDeclared(field: AgentField, value: unknown): unknown {
+function asDeclared(name: string, value: unknown): unknown {
   value = emptyAsAbsent(value);
-  if (field === "model" && typeof value === "object" && value !== null) {
-    const { effort, ...rest } = value as { effort?: { type?: string } | string };
-    const flat = typeof effort === "object" && effort !== null ? effort.type : effort;
+  if (name === "model" && isRecord(value)) {
+    const { effort, ...rest } = value;
+    const flat = isRecord(effort) ? effort["type"] : effort;
     return flat === undefined ? rest : { ...rest, effort: flat };
   }
   return value;
 }
 
-const DECLARED_FIELDS = [...AGENT_FIELDS, "adoptId"];
-
-
-const COMPUTED_OUTPUTS = ["version", "createdAt", "updatedAt", "archivedAt", "resolved"] as const;
-
-export function agentOutputs(inputs: Props, api: ApiAgent): Props {
-  return toPulumiProps({
-    // Inputs are echoed into outputs under the same keys, so that diff compares like with like.
-    ...pickDeclared(inputs, DECLARED_FIELDS),
-    version: api.version,
-    ...lifecycleOutputs(api),
-    resolved: resolvedView(api),
-  });
+function outputsOf(api: ApiAgent): AgentOutputs {
+  return { version: api.version, createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedView(api) };
 }
 
-/** The inputs that describe what the agent holds now (see `inputsAfterRefresh` in common.ts). */
-export function agentInputsAfterRefresh(props: Props, api: ApiAgent): Props {
-  const inputs = inputsAfterRefresh({
-    fields: AGENT_FIELDS,
-    declared: props,
-    lastSeen: props["resolved"] as Partial<ResolvedAgent> | undefined,
-    fresh: resolvedView(api),
-    asDeclared,
-  });
-  return props["adoptId"] === undefined ? inputs : { ...inputs, adoptId: props["adoptId"] };
+/** The agent as state would record it if Pulumi had made it (adoption compares against this). */
+function stateOf(api: ApiAgent): State<AgentInputs, AgentOutputs> {
+  return {
+    inputs: declaredFrom<AgentInputs>(agentSpec, resolvedView(api), asDeclared),
+    outputs: outputsOf(api),
+    legacy: LEGACY_TOKEN_KEY in (api.metadata ?? {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-function label(inputs: Props, id?: string): string {
-  const name = typeof inputs["name"] === "string" ? ` "${inputs["name"]}"` : "";
+function label(inputs: Partial<AgentInputs>, id?: string): string {
+  const name = typeof inputs.name === "string" ? ` "${inputs.name}"` : "";
   return `agent${name}${id ? ` (${id})` : ""}`;
 }
 
-function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiAgent | undefined> {
-  return retrieveOrGone(client, encodedPath`/v1/agents/${id}`, apiAgent, operation);
-}
+const creatable: Creatable<ApiAgent> = { endpoints: agents, listsSince: true };
 
-function createAgent(client: ApiClient, inputs: AgentDefinition): Promise<ApiAgent> {
-  return createWithToken({
-    client,
-    operation: `create ${label(inputs as Props)}`,
-    path: "/v1/agents",
-    body: buildAgentCreateBody(inputs, newCreateToken()),
-    schema: apiAgent,
-  });
-}
-
-function conflictHint(id: string, version: unknown): (status: number) => string | undefined {
+function conflictHint(id: string, version: number): (status: number) => string | undefined {
   return (status) =>
     status === 409
-      ? `Agent ${id} was changed outside Pulumi: its version is no longer ${String(version)}. Run \`pulumi refresh\` to take in the current agent (the next preview then shows the difference), then \`pulumi up\` to apply your program again`
+      ? `Agent ${id} was changed outside Pulumi: its version is no longer ${version}. Run \`pulumi refresh\` to take in the current agent (the next preview then shows the difference), then \`pulumi up\` to apply your program again`
       : undefined;
 }
 
-async function adoptAgent(client: ApiClient, id: string, inputs: AgentDefinition): Promise<ApiAgent> {
-  const operation = `adopt ${label(inputs as Props, id)}`;
-  const current = await retrieve(client, id, operation);
-  if (!current) throw new Error(`${operation}: adoptId ${id} names no agent that this API key can see`);
-  if (current.archived_at) throw new Error(`${operation}: agent ${id} is archived (at ${current.archived_at}) and cannot be adopted`);
-  // Compare against the server's view so that only real differences are sent.
-  const serverAsInputs: Props = {};
-  const fresh = resolvedView(current);
-  for (const f of AGENT_FIELDS) serverAsInputs[f] = asDeclared(f, fresh[f]);
-  const body = buildAgentUpdateBody(serverAsInputs, inputs, current.version);
-  if (!body) return current;
-  return client.request({
-    operation,
-    method: "POST",
-    path: encodedPath`/v1/agents/${id}`,
-    body,
-    schema: apiAgent,
-    hintFor: conflictHint(id, current.version),
-  });
+/** The update call, recognising a lost answer to our own write (a repeat answers 409). */
+async function updateAgent(ctx: OperationContext, id: string, olds: State<AgentInputs, AgentOutputs>, change: Change<AgentInputs>): Promise<Partial<AgentOutputs>> {
+  const version = olds.outputs.version;
+  if (version === undefined) throw new Error(`update ${label(change.inputs, id)}: the state records no version; run \`pulumi refresh\``);
+  const body = buildAgentUpdateBody(olds, id, version, change);
+  if (!body) return olds.outputs;
+  const operation = `update ${label(change.inputs, id)}`;
+  try {
+    return outputsOf(await agents.update(ctx, operation, id, body, conflictHint(id, version)));
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+    const current = await agents.retrieve(ctx, `${operation} (checking whether the conflict is our own earlier write)`, id);
+    if (current && writeTokenOf(current) === body.metadata?.[WRITE_TOKEN_KEY]) return outputsOf(current);
+    throw error;
+  }
 }
 
-export const agentHooks: ResourceHooks = {
-  async check(_olds, news) {
-    return checkWithSchema(agentInputs, news, agentCrossFieldFailures);
-  },
-
-  async diff(_id, olds, news) {
-    return diffByTable({
-      fields: AGENT_FIELDS,
-      replacePaths: AGENT_REPLACE_FIELDS,
-      olds,
-      news,
-    });
-  },
-
-  async create(ctx: HookContext, inputs) {
-    const client = ctx.client();
-    const definition = definitionOf(inputs);
-    const adoptId = inputs["adoptId"];
-    const api = typeof adoptId === "string" ? await adoptAgent(client, adoptId, definition) : await createAgent(client, definition);
-    return { id: api.id, outs: agentOutputs(inputs, api) };
-  },
-
-  async read(ctx, id, props) {
-    const api = await retrieve(ctx.client(), id, `read ${label(props, id)}`);
-    if (!api || api.archived_at) return {};
-    const inputs = agentInputsAfterRefresh(props, api);
-    return { id, props: agentOutputs(inputs, api), inputs };
-  },
-
-  async update(ctx, id, olds, news) {
-    const version = olds["version"];
-    const body = buildAgentUpdateBody(olds, definitionOf(news), Number(version));
-    if (!body) {
-      // Nothing the API stores changed (e.g. only adoptId): keep the server's view we already have.
-      return { outs: outputsWithoutCall({ news, olds, declaredFields: DECLARED_FIELDS, computedFields: COMPUTED_OUTPUTS }) };
+async function archive(ctx: OperationContext, operation: string, id: string): Promise<void> {
+  try {
+    await agents.archive(ctx, operation, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return;
+    if (error instanceof ApiError && error.status < 500) {
+      // Archiving an archived agent is refused; that is the state we want.
+      const current = await agents.retrieve(ctx, operation, id);
+      if (!current || current.archived_at) return;
     }
-    const api = await ctx.client().request({
-      operation: `update ${label(news, id)}`,
-      method: "POST",
-      path: encodedPath`/v1/agents/${id}`,
-      body,
-      schema: apiAgent,
-      hintFor: conflictHint(id, version),
-    });
-    return { outs: agentOutputs(news, api) };
+    throw error;
+  }
+}
+
+async function adopt(ctx: OperationContext, id: string, inputs: AgentInputs): Promise<{ id: string; outputs: AgentOutputs }> {
+  const operation = `adopt ${label(inputs, id)}`;
+  const current = await agents.retrieve(ctx, operation, id);
+  if (!current) throw new Error(`${operation}: adoptId ${id} names no agent that this API key can see`);
+  if (current.archived_at) throw new Error(`${operation}: agent ${id} is archived (at ${current.archived_at}) and cannot be adopted`);
+  return settle(ctx, current, inputs);
+}
+
+/** An existing agent brought to the declared state (agents never need replacing). */
+async function settle(ctx: OperationContext, api: ApiAgent, inputs: AgentInputs): Promise<{ id: string; outputs: AgentOutputs }> {
+  const taken = await takeOver({ spec: agentSpec, ctx, id: api.id, current: stateOf(api), inputs, update: updateAgent });
+  if (taken.kind === "incompatible") throw new Error(`agent ${api.id}: cannot take it over (${taken.fields.join(", ")} would need a new agent)`);
+  return { id: api.id, outputs: { ...outputsOf(api), ...taken.outputs } };
+}
+
+export const agentResource = defineResource(agentSpec, {
+  crossCheck: (inputs) => toolRuleFailures(inputs.tools, inputs.mcpServers),
+
+  async create(ctx, inputs, identity: CreateIdentity) {
+    if (inputs.adoptId !== undefined) return adopt(ctx, inputs.adoptId, inputs);
+    const operation = `create ${label(inputs)}`;
+    const [found, ...extra] = await findUnrecorded(ctx, operation, creatable, identity);
+    for (const duplicate of extra) await archive(ctx, `archive a duplicate of ${label(inputs, duplicate.id)}`, duplicate.id);
+    if (found) return settle(ctx, found, inputs);
+    const api = await createOnce(ctx, operation, creatable, buildAgentCreateBody(inputs, identity.token), identity.token);
+    return { id: api.id, outputs: outputsOf(api) };
   },
 
-  async delete(ctx, id, props) {
-    const client = ctx.client();
-    const operation = `archive ${label(props, id)}`;
-    try {
-      await client.request({ operation, method: "POST", path: encodedPath`/v1/agents/${id}/archive`, body: {}, schema: apiAgent });
-    } catch (error) {
-      if (error instanceof NotFoundError) return;
-      if (error instanceof ApiError && error.status < 500) {
-        // Archiving an archived agent is refused; that is the state we want.
-        const current = await retrieve(client, id, operation);
-        if (!current || current.archived_at) return;
-      }
-      throw error;
-    }
+  async read(ctx, id, state) {
+    const api = await agents.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
+    if (!api || api.archived_at) return undefined;
+    const inputs = inputsAfterRefresh({
+      spec: agentSpec,
+      declared: state.inputs,
+      // With no state at all (`Agent.get`), every field is taken from the server.
+      lastSeen: Object.keys(state.inputs).length > 0 ? state.outputs.resolved : "none",
+      fresh: resolvedView(api),
+      asDeclared,
+    });
+    return { inputs, outputs: outputsOf(api) };
   },
-};
+
+  update: updateAgent,
+
+  delete: (ctx, id, state) => archive(ctx, `archive ${label(state.inputs, id)}`, id),
+});

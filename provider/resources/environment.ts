@@ -1,37 +1,25 @@
 // Environment: the container a session runs in (cloud networking and packages, or self-hosted).
 // Everything updates in place except the config type (cloud <-> self_hosted), which replaces.
-// Destroy deletes; `onDestroy: "archive"` archives instead.
+// Environments have no versions: before an update the provider compares the environment with what
+// it last saw and refuses to overwrite a change made outside Pulumi (DESIGN §10).
 import { z } from "zod";
+import { environments, type ApiEnvironment } from "../api/environments";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, NotFoundError } from "../client/errors";
-import type { ApiClient } from "../client/http-client";
-import { encodedPath } from "../client/path";
-import {
-  checkWithSchema,
-  containsUnknown,
-  CREATE_TOKEN_KEY,
-  emptyAsAbsent,
-  inputsAfterRefresh,
-  lifecycleOutputs,
-  metadataInput,
-  metadataPatch,
-  pickDeclared,
-  diffByTable,
-  outputsWithoutCall,
-  sameValue,
-  toPulumiProps,
-  withoutCreateToken,
-  type CheckFailure,
-  type HookContext,
-  type Props,
-  type ResourceHooks,
-} from "./common";
-import { createWithToken, newCreateToken, retrieveOrGone, type WithCreateToken } from "./create-token";
+import { AnthropicProviderError, ApiError, NotFoundError } from "../client/errors";
+import { takeOver } from "../kit/adopt";
+import type { CheckFailure } from "../kit/check";
+import type { OperationContext } from "../kit/context";
+import { createOnce, findUnrecorded, type Creatable } from "../kit/create";
+import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
+import { defineResource, type Change, type State } from "../kit/resource";
+import { buildPatch, declaredFrom, defineSpec, driftedPaths, field, inputsAfterRefresh, type ApiPatch } from "../kit/spec";
+import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
+const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
 const packageList = z.array(z.string().min(1));
 const packagesInput = z.strictObject({
   apt: packageList.optional(),
@@ -41,7 +29,6 @@ const packagesInput = z.strictObject({
   npm: packageList.optional(),
   pip: packageList.optional(),
 });
-const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
 
 const networkingInput = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("unrestricted") }),
@@ -67,46 +54,118 @@ export const environmentDefinition = z.strictObject({
 });
 
 export const environmentInputs = environmentDefinition.extend({
-  /** What destroy does: "delete" (default) or "archive" (keeps it, read-only). */
   onDestroy: z.enum(["delete", "archive"]).optional(),
-  /** Adopt this existing environment instead of creating one. */
   adoptId: z.string().regex(/^env_\w+$/, "must be an environment id (env_...)").optional(),
 });
 
 export type EnvironmentDefinition = z.infer<typeof environmentDefinition>;
 export type EnvironmentInputs = z.infer<typeof environmentInputs>;
 export type EnvironmentCreateBody = ApiCased<EnvironmentDefinition>;
-export type EnvironmentUpdateBody = Partial<Omit<EnvironmentCreateBody, "description" | "metadata">> & {
-  description?: string | null;
-  metadata?: Record<string, string | null>;
-};
-
-export const ENVIRONMENT_FIELDS = ["name", "description", "metadata", "scope", "config"] as const satisfies ReadonlyArray<
-  keyof EnvironmentDefinition
->;
-type EnvironmentField = (typeof ENVIRONMENT_FIELDS)[number];
-/** Options of the provider, not of the API: a change is recorded without a call. */
-const OPTION_FIELDS = ["onDestroy"] as const;
-
-/** The diff table: only the config type forces a new environment. */
-export const ENVIRONMENT_REPLACE_PATHS = ["config.type"] as const;
+export type EnvironmentUpdateBody = ApiPatch<EnvironmentDefinition>;
 
 // ---------------------------------------------------------------------------------------------
-// API model
+// Outputs
 
-export const apiEnvironment = z.looseObject({
-  id: z.string(),
-  type: z.literal("environment").optional(),
+export const resolvedEnvironment = z.object({
   name: z.string(),
-  description: z.string().nullable().optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
-  scope: z.string().optional(),
+  description: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  scope: z.string().nullable(),
   config: z.looseObject({ type: z.string() }),
-  created_at: z.string(),
-  updated_at: z.string(),
-  archived_at: z.string().nullable().optional(),
 });
-export type ApiEnvironment = z.infer<typeof apiEnvironment>;
+export type ResolvedEnvironment = z.infer<typeof resolvedEnvironment>;
+
+export const environmentOutputs = z.object({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+  resolved: resolvedEnvironment,
+});
+export type EnvironmentOutputs = z.infer<typeof environmentOutputs>;
+
+// ---------------------------------------------------------------------------------------------
+// Body pieces (pure)
+
+type ConfigInput = NonNullable<EnvironmentDefinition["config"]>;
+
+/**
+ * The config as sent: every field spelled out, so that an update means the same thing whether the
+ * API merges or replaces (absent package lists are empty, absent switches false).
+ */
+export function fullConfigBody(config: ConfigInput): NonNullable<EnvironmentCreateBody["config"]> {
+  if (config.type === "self_hosted") return { type: "self_hosted" };
+  const n = config.networking;
+  const networking =
+    n === undefined || n.type === "limited"
+      ? {
+          type: "limited" as const,
+          allowed_hosts: n?.allowedHosts ?? [],
+          allow_mcp_servers: n?.allowMcpServers ?? false,
+          allow_package_managers: n?.allowPackageManagers ?? false,
+        }
+      : { type: "unrestricted" as const };
+  const packages = Object.fromEntries(PACKAGE_MANAGERS.map((m) => [m, config.packages?.[m] ?? []]));
+  return { type: "cloud", networking, packages };
+}
+
+const DEFAULT_CONFIG: ConfigInput = { type: "cloud" };
+
+/** A config's type; none declared means the API's default, cloud. */
+function configType(config: unknown): unknown {
+  return isRecord(config) ? config["type"] : config === undefined || config === null ? "cloud" : config;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The spec
+
+export const environmentSpec = defineSpec({
+  kind: "Environment",
+  summary:
+    "The container sessions run in. Everything updates in place except the config type (`cloud` ⇄ `self_hosted`), which replaces the environment (and so every session in it, whose `environmentId` changes). Environments have no versions: an update first compares the environment with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy deletes it; `onDestroy: \"archive\"` archives it instead.",
+  inputs: environmentInputs,
+  updateText: "update in place",
+  fields: {
+    name: field.update({ text: "Human-readable name.", type: "string" }),
+    description: field.update({ text: "Description.", type: "string" }, { removal: "clears" }),
+    metadata: field.update(
+      {
+        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
+        type: "map of string → string",
+        change: "sent as a patch",
+      },
+      { api: { patch: true } },
+    ),
+    scope: field.update(
+      {
+        text: "Visibility: `\"organization\"` (visible to every account) or `\"account\"` (the owning account only). API organizations accept only `\"organization\"`; when omitted the API picks the default for the organization type.",
+        type: '`"organization"` \\| `"account"`',
+      },
+      { removal: "keeps" },
+    ),
+    config: field.rule(
+      (old, next) => (configType(old) === configType(next) ? "update" : "replace"),
+      "networking and packages: update in place (the whole config is sent); `type`: **replace**",
+      {
+        text: "`{ type: \"cloud\", networking?, packages? }` or `{ type: \"self_hosted\" }`. Cloud networking is `{ type: \"unrestricted\" }` or `{ type: \"limited\", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).",
+        type: "`{ type: \"cloud\", networking?, packages? }` or `{ type: \"self_hosted\" }`",
+        change: "removing it restores the default config",
+      },
+      { removal: "restores", api: { encode: (config: ConfigInput) => fullConfigBody(config) } },
+    ),
+    onDestroy: field.option({ text: 'What `pulumi destroy` does: `"delete"` (default) or `"archive"` (keeps it, read-only).', type: '`"delete"` \\| `"archive"`' }),
+    adoptId: field.createOnly({
+      text: "Adopt an existing environment (`env_…`) instead of creating one: create reads it and updates it to the declared state.",
+      type: "`env_…`",
+    }),
+  },
+  outputs: environmentOutputs,
+  outputDocs: {
+    createdAt: "RFC 3339 creation time.",
+    updatedAt: "RFC 3339 time of the last change.",
+    archivedAt: "RFC 3339 archive time; null while the environment is live.",
+    resolved: "The environment as the API stores it, with the resolved config (the API's default networking is limited with nothing allowed).",
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // check
@@ -123,7 +182,7 @@ export function environmentCrossFieldFailures(inputs: EnvironmentDefinition): Ch
     return [
       {
         property: "config.networking.allowPackageManagers",
-        reason: "packages need allowPackageManagers: true under limited networking (the default), or networking { type: \"unrestricted\" }",
+        reason: 'packages need allowPackageManagers: true under limited networking (the default), or networking { type: "unrestricted" }',
       },
     ];
   }
@@ -133,120 +192,69 @@ export function environmentCrossFieldFailures(inputs: EnvironmentDefinition): Ch
 // ---------------------------------------------------------------------------------------------
 // Body builders (pure)
 
-/**
- * The config as sent: every field spelled out, so that an update means the same thing whether the
- * API merges or replaces (absent package lists are empty, absent switches false).
- */
-export function fullConfigBody(config: EnvironmentDefinition["config"]): EnvironmentCreateBody["config"] | undefined {
-  if (!config) return undefined;
-  if (config.type === "self_hosted") return { type: "self_hosted" };
-  const n = config.networking;
-  const networking =
-    n === undefined || n.type === "limited"
-      ? {
-          type: "limited" as const,
-          allowed_hosts: n?.allowedHosts ?? [],
-          allow_mcp_servers: n?.allowMcpServers ?? false,
-          allow_package_managers: n?.allowPackageManagers ?? false,
-        }
-      : { type: "unrestricted" as const };
-  const packages = Object.fromEntries(PACKAGE_MANAGERS.map((m) => [m, config.packages?.[m] ?? []]));
-  return { type: "cloud", networking, packages };
-}
-
-function definitionOf(inputs: Props): EnvironmentDefinition {
-  return pickDeclared(inputs, ENVIRONMENT_FIELDS) as EnvironmentDefinition;
-}
-
-export function buildEnvironmentCreateBody(inputs: EnvironmentDefinition, createToken: string): WithCreateToken<EnvironmentCreateBody> {
-  const { config, ...rest } = inputs;
-  const configBody = fullConfigBody(config);
+export function buildEnvironmentCreateBody(inputs: EnvironmentInputs, token: string): EnvironmentCreateBody & { metadata: Record<string, string> } {
+  const { config, onDestroy: _onDestroy, adoptId: _adoptId, ...rest } = inputs;
   return {
     ...apiCased(rest),
-    ...(configBody ? { config: configBody } : {}),
-    metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken },
+    ...(config ? { config: fullConfigBody(config) } : {}),
+    metadata: { ...(inputs.metadata ?? {}), [WRITE_TOKEN_KEY]: token },
   };
 }
 
-/** Only what changed; removed description cleared, metadata as a patch. Null when nothing changed. */
-export function buildEnvironmentUpdateBody(olds: Props, news: EnvironmentDefinition): EnvironmentUpdateBody | null {
-  const body: EnvironmentUpdateBody = {};
-  const n = news as Props;
-  for (const f of ENVIRONMENT_FIELDS) {
-    if (sameValue(olds[f], n[f])) continue;
-    if (f === "metadata") body.metadata = metadataPatch(olds["metadata"] as Record<string, string> | undefined, news.metadata);
-    else if (f === "description") body.description = news.description ?? null;
-    else if (f === "config") {
-      // A removed config means the API's default one.
-      body.config = fullConfigBody(news.config ?? { type: "cloud" })!;
-    } else if (f === "scope") {
-      if (news.scope !== undefined) body.scope = news.scope;
-    } else body.name = news.name;
-  }
-  return Object.keys(body).length === 0 ? null : body;
+/** Only what changed (removed description cleared, metadata as a patch); null when nothing did. */
+export function buildEnvironmentUpdateBody(olds: State<EnvironmentInputs, EnvironmentOutputs>, change: Change<EnvironmentInputs>): EnvironmentUpdateBody | null {
+  return buildPatch<EnvironmentUpdateBody>(environmentSpec, olds.inputs, change.inputs, change.changes, { config: fullConfigBody(DEFAULT_CONFIG) });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Outputs and drift
 
-type ResolvedEnvironment = Record<EnvironmentField, unknown>;
-
 export function resolvedEnvironmentView(api: ApiEnvironment): ResolvedEnvironment {
-  return {
+  return resolvedEnvironment.parse({
     name: api.name,
     description: api.description ?? null,
-    metadata: withoutCreateToken(api.metadata ?? {}),
+    metadata: userMetadata(api.metadata),
     scope: api.scope ?? null,
     config: fromApiCase(api.config),
-  };
+  });
 }
 
-function asDeclared(_field: EnvironmentField, value: unknown): unknown {
+function asDeclared(_field: string, value: unknown): unknown {
   return emptyAsAbsent(value);
 }
 
-const DECLARED_FIELDS = [...ENVIRONMENT_FIELDS, ...OPTION_FIELDS, "adoptId"];
-const COMPUTED_OUTPUTS = ["createdAt", "updatedAt", "archivedAt", "resolved"] as const;
-
-export function environmentOutputs(inputs: Props, api: ApiEnvironment): Props {
-  return toPulumiProps({
-    ...pickDeclared(inputs, DECLARED_FIELDS),
-    ...lifecycleOutputs(api),
-    resolved: resolvedEnvironmentView(api),
-  });
+function outputsOf(api: ApiEnvironment): EnvironmentOutputs {
+  return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedEnvironmentView(api) };
 }
 
-export function environmentInputsAfterRefresh(props: Props, api: ApiEnvironment): Props {
-  const inputs = inputsAfterRefresh({
-    fields: ENVIRONMENT_FIELDS,
-    declared: props,
-    lastSeen: props["resolved"] as Partial<ResolvedEnvironment> | undefined,
-    fresh: resolvedEnvironmentView(api),
-    asDeclared,
-  });
-  return { ...inputs, ...pickDeclared(props, [...OPTION_FIELDS, "adoptId"]) };
+function stateOf(api: ApiEnvironment): State<EnvironmentInputs, EnvironmentOutputs> {
+  return {
+    inputs: declaredFrom<EnvironmentInputs>(environmentSpec, resolvedEnvironmentView(api), asDeclared),
+    outputs: outputsOf(api),
+    legacy: LEGACY_TOKEN_KEY in (api.metadata ?? {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-function label(inputs: Props, id?: string): string {
-  const name = typeof inputs["name"] === "string" ? ` "${inputs["name"]}"` : "";
+function label(inputs: Partial<EnvironmentInputs>, id?: string): string {
+  const name = typeof inputs.name === "string" ? ` "${inputs.name}"` : "";
   return `environment${name}${id ? ` (${id})` : ""}`;
 }
 
-function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiEnvironment | undefined> {
-  return retrieveOrGone(client, encodedPath`/v1/environments/${id}`, apiEnvironment, operation);
+const creatable: Creatable<ApiEnvironment> = { endpoints: environments, listsSince: false };
+
+/** The object changed outside Pulumi since it was last seen; nothing was written. */
+export class DriftError extends AnthropicProviderError {
+  override name = "DriftError";
 }
 
-function createEnvironment(client: ApiClient, inputs: EnvironmentDefinition): Promise<ApiEnvironment> {
-  return createWithToken({
-    client,
-    operation: `create ${label(inputs as Props)}`,
-    path: "/v1/environments",
-    body: buildEnvironmentCreateBody(inputs, newCreateToken()),
-    schema: apiEnvironment,
-  });
+export function driftMessage(operation: string, noun: string, paths: readonly string[]): string {
+  return (
+    `${operation}: the ${noun} was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (${paths.join(", ")}); ` +
+    `nothing was changed, so that change is not overwritten unseen. Run \`pulumi refresh\` to take it in (the next preview then shows the difference), then \`pulumi up\``
+  );
 }
 
 const configTypeHint = (status: number) =>
@@ -254,78 +262,89 @@ const configTypeHint = (status: number) =>
     ? "An environment's config type (cloud or self_hosted) cannot change in place; the provider replaces the environment when it does, so the state may be out of date: run `pulumi refresh`"
     : undefined;
 
-async function adoptEnvironment(client: ApiClient, id: string, inputs: EnvironmentDefinition): Promise<ApiEnvironment> {
-  const operation = `adopt ${label(inputs as Props, id)}`;
-  const current = await retrieve(client, id, operation);
-  if (!current) throw new Error(`${operation}: adoptId ${id} names no environment that this API key can see`);
-  if (current.archived_at) throw new Error(`${operation}: environment ${id} is archived and cannot be adopted`);
-  const fresh = resolvedEnvironmentView(current);
-  const serverAsInputs: Props = {};
-  for (const f of ENVIRONMENT_FIELDS) serverAsInputs[f] = asDeclared(f, fresh[f]);
-  const body = buildEnvironmentUpdateBody(serverAsInputs, inputs);
-  if (!body) return current;
-  return client.request({ operation, method: "POST", path: encodedPath`/v1/environments/${id}`, body, schema: apiEnvironment, hintFor: configTypeHint });
+/**
+ * The update, compared first with what was last seen (environments have no version to send). The
+ * write token lets a rerun recognise its own write whose answer was lost.
+ */
+async function updateEnvironment(
+  ctx: OperationContext,
+  id: string,
+  olds: State<EnvironmentInputs, EnvironmentOutputs>,
+  change: Change<EnvironmentInputs>,
+): Promise<Partial<EnvironmentOutputs>> {
+  const body = buildEnvironmentUpdateBody(olds, change);
+  if (!body) return olds.outputs;
+  const operation = `update ${label(change.inputs, id)}`;
+  const token = writeToken("Environment", id, olds.outputs.resolved, body);
+  const current = await environments.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
+  if (!current || current.archived_at) throw new Error(`${operation}: the environment no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
+  if (writeTokenOf(current) === token) return outputsOf(current);
+  const drifted = driftedPaths(environmentSpec, olds.outputs.resolved, resolvedEnvironmentView(current));
+  if (drifted.length > 0) throw new DriftError(driftMessage(operation, "environment", drifted));
+  const stamped = { ...body, metadata: stampPatch(body.metadata, token, olds.legacy) };
+  return outputsOf(await environments.update(ctx, operation, id, stamped, configTypeHint));
 }
 
-export const environmentHooks: ResourceHooks = {
-  async check(_olds, news) {
-    return checkWithSchema(environmentInputs, news, environmentCrossFieldFailures);
-  },
+async function remove(ctx: OperationContext, id: string, state: State<EnvironmentInputs, EnvironmentOutputs>): Promise<void> {
+  const archive = state.inputs.onDestroy === "archive";
+  const operation = `${archive ? "archive" : "delete"} ${label(state.inputs, id)}`;
+  try {
+    if (archive) await environments.archive(ctx, operation, id);
+    else await environments.delete(ctx, operation, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return;
+    if (archive && error instanceof ApiError && error.errorCode === "environment_archived") return;
+    throw error;
+  }
+}
 
-  async diff(_id, olds, news) {
-    return diffByTable({
-      fields: [...ENVIRONMENT_FIELDS, ...OPTION_FIELDS],
-      replacePaths: ENVIRONMENT_REPLACE_PATHS,
-      olds,
-      news,
-    });
-  },
+async function settle(ctx: OperationContext, api: ApiEnvironment, inputs: EnvironmentInputs): Promise<{ id: string; outputs: EnvironmentOutputs } | undefined> {
+  const current = stateOf(api);
+  const taken = await takeOver({ spec: environmentSpec, ctx, id: api.id, current, inputs, update: updateEnvironment });
+  if (taken.kind === "incompatible") return undefined;
+  return { id: api.id, outputs: { ...outputsOf(api), ...taken.outputs } };
+}
 
-  async create(ctx: HookContext, inputs) {
-    const client = ctx.client();
-    const definition = definitionOf(inputs);
-    const adoptId = inputs["adoptId"];
-    const api = typeof adoptId === "string" ? await adoptEnvironment(client, adoptId, definition) : await createEnvironment(client, definition);
-    return { id: api.id, outs: environmentOutputs(inputs, api) };
-  },
+export const environmentResource = defineResource(environmentSpec, {
+  crossCheck: environmentCrossFieldFailures,
 
-  async read(ctx, id, props) {
-    const api = await retrieve(ctx.client(), id, `read ${label(props, id)}`);
-    if (!api || api.archived_at) return {};
-    const inputs = environmentInputsAfterRefresh(props, api);
-    return { id, props: environmentOutputs(inputs, api), inputs };
-  },
-
-  async update(ctx, id, olds, news) {
-    const body = buildEnvironmentUpdateBody(olds, definitionOf(news));
-    if (!body) {
-      return { outs: outputsWithoutCall({ news, olds, declaredFields: DECLARED_FIELDS, computedFields: COMPUTED_OUTPUTS }) };
+  async create(ctx, inputs, identity) {
+    if (inputs.adoptId !== undefined) {
+      const operation = `adopt ${label(inputs, inputs.adoptId)}`;
+      const current = await environments.retrieve(ctx, operation, inputs.adoptId);
+      if (!current) throw new Error(`${operation}: adoptId ${inputs.adoptId} names no environment that this API key can see`);
+      if (current.archived_at) throw new Error(`${operation}: environment ${inputs.adoptId} is archived and cannot be adopted`);
+      const adopted = await settle(ctx, current, inputs);
+      if (!adopted) throw new Error(`${operation}: its config type differs from the declared one, which cannot change in place`);
+      return adopted;
     }
-    const api = await ctx.client().request({
-      operation: `update ${label(news, id)}`,
-      method: "POST",
-      path: encodedPath`/v1/environments/${id}`,
-      body,
-      schema: apiEnvironment,
-      hintFor: configTypeHint,
-    });
-    return { outs: environmentOutputs(news, api) };
+    const operation = `create ${label(inputs)}`;
+    // What an interrupted run made is ours, unless its config type no longer fits; any other
+    // copy (a commit that landed after its lookup window) goes.
+    let adopted: { id: string; outputs: EnvironmentOutputs } | undefined;
+    for (const found of await findUnrecorded(ctx, operation, creatable, identity)) {
+      if (adopted === undefined && (adopted = await settle(ctx, found, inputs)) !== undefined) continue;
+      await remove(ctx, found.id, stateOf(found));
+    }
+    if (adopted) return adopted;
+    const api = await createOnce(ctx, operation, creatable, buildEnvironmentCreateBody(inputs, identity.token), identity.token);
+    return { id: api.id, outputs: outputsOf(api) };
   },
 
-  async delete(ctx, id, props) {
-    const client = ctx.client();
-    const archive = props["onDestroy"] === "archive";
-    const operation = `${archive ? "archive" : "delete"} ${label(props, id)}`;
-    try {
-      if (archive) {
-        await client.request({ operation, method: "POST", path: encodedPath`/v1/environments/${id}/archive`, body: {}, schema: apiEnvironment });
-      } else {
-        await client.request({ operation, method: "DELETE", path: encodedPath`/v1/environments/${id}`, schema: z.unknown() });
-      }
-    } catch (error) {
-      if (error instanceof NotFoundError) return;
-      if (archive && error instanceof ApiError && error.errorCode === "environment_archived") return;
-      throw error;
-    }
+  async read(ctx, id, state) {
+    const api = await environments.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
+    if (!api || api.archived_at) return undefined;
+    const inputs = inputsAfterRefresh({
+      spec: environmentSpec,
+      declared: state.inputs,
+      lastSeen: Object.keys(state.inputs).length > 0 ? state.outputs.resolved : "none",
+      fresh: resolvedEnvironmentView(api),
+      asDeclared,
+    });
+    return { inputs, outputs: outputsOf(api) };
   },
-};
+
+  update: updateEnvironment,
+
+  delete: remove,
+});

@@ -5,33 +5,20 @@
 // `agent.tools` / `agent.mcp_servers` (full replacement), never touching the agent. The API refuses
 // changes while a session runs; `whenRunning` decides whether to wait or interrupt.
 import { z } from "zod";
+import { agents } from "../api/agents";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
+import { sessions, type ApiSession } from "../api/sessions";
 import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "../client/errors";
-import type { ApiClient } from "../client/http-client";
-import { encodedPath } from "../client/path";
-import { agentCrossFieldFailures, apiAgent, mcpServerInput, toolInput } from "./agent";
-import {
-  checkWithSchema,
-  CREATE_TOKEN_KEY,
-  emptyAsAbsent,
-  inputsAfterRefresh,
-  lifecycleOutputs,
-  metadataInput,
-  metadataPatch,
-  pickDeclared,
-  diffByTable,
-  outputsWithoutCall,
-  sameValue,
-  toPulumiProps,
-  withoutCreateToken,
-  type CheckFailure,
-  type CheckResult,
-  type HookContext,
-  type Props,
-  type ResourceHooks,
-} from "./common";
-import { createWithToken, newCreateToken, retrieveOrGone, type WithCreateToken } from "./create-token";
+import { takeOver } from "../kit/adopt";
+import type { OperationContext } from "../kit/context";
+import { createOnce, findUnrecorded, type Creatable } from "../kit/create";
+import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
+import { defineResource, type Change, type State } from "../kit/resource";
+import { buildPatch, declaredFrom, defineSpec, driftedPaths, field, inputsAfterRefresh } from "../kit/spec";
+import { emptyAsAbsent } from "../kit/values";
+import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
+import { DriftError, driftMessage } from "./environment";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
@@ -40,7 +27,7 @@ const resourceInput = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("github_repository"),
     url: z.url({ protocol: /^https$/ }),
-    /** Secret: the SDK class stores `resources` as a secret when a token is present. */
+    /** Write-only: state keeps a hash. */
     authorizationToken: z.string().min(1).optional(),
     checkout: z
       .discriminatedUnion("type", [
@@ -87,15 +74,15 @@ export const sessionDefinition = z.strictObject({
     .strictObject({
       type: z.literal("limit"),
       maxListCost: z.strictObject({
-        amount: z.string().regex(/^(0|[1-9]\d*)$/, "an integer number of minor units as a string, e.g. \"2500\" for $25.00"),
+        amount: z.string().regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00'),
         // The API requires it; USD is the only currency it prices.
         currency: z.literal("USD").default("USD"),
       }),
     })
     .optional(),
   initialEvents: z.array(initialEventInput).optional(),
-  tools: z.array(toolInput).max(256, "at most 256 tools").optional(),
-  mcpServers: z.array(mcpServerInput).max(20, "at most 20 MCP servers").optional(),
+  tools: toolsInput.optional(),
+  mcpServers: mcpServersInput.optional(),
 });
 
 export const sessionInputs = sessionDefinition.extend({
@@ -106,14 +93,12 @@ export const sessionInputs = sessionDefinition.extend({
 
 export type SessionDefinition = z.infer<typeof sessionDefinition>;
 export type SessionInputs = z.infer<typeof sessionInputs>;
-/** What a program may write (defaults not yet applied). */
-export type SessionArgsShape = z.input<typeof sessionInputs>;
 type SessionCreateFields = Omit<SessionDefinition, "agent" | "agentVersion" | "tools" | "mcpServers">;
-export type SessionCreateBody = ApiCased<SessionCreateFields> & { agent: SessionAgentParam };
 export type SessionAgentParam =
   | string
   | { type: "agent"; id: string; version: number }
   | ({ type: "agent_with_overrides"; id: string; version?: number } & Partial<ApiCased<Pick<SessionDefinition, "tools" | "mcpServers">>>);
+export type SessionCreateBody = ApiCased<SessionCreateFields> & { agent: SessionAgentParam };
 export type SessionUpdateBody = {
   title?: string | null;
   metadata?: Record<string, string | null>;
@@ -121,92 +106,126 @@ export type SessionUpdateBody = {
   agent?: { tools?: ApiCased<NonNullable<SessionDefinition["tools"]>>; mcp_servers?: ApiCased<NonNullable<SessionDefinition["mcpServers"]>> };
 };
 
-/** The pinned agent version's own lists, as the API returns them (it accepts them back as params). */
-type AgentDefaults = NonNullable<SessionUpdateBody["agent"]>;
-
-/** Fields the API stores. */
-export const SESSION_FIELDS = [
-  "agent",
-  "agentVersion",
-  "environmentId",
-  "vaultIds",
-  "resources",
-  "title",
-  "metadata",
-  "budget",
-  "initialEvents",
-  "tools",
-  "mcpServers",
-] as const satisfies ReadonlyArray<keyof SessionDefinition>;
-/** Options of the provider, not of the API: a change is recorded without a call. */
-const OPTION_FIELDS = ["whenRunning", "waitTimeoutSeconds", "onDestroy"] as const;
-/** The diff table (DESIGN §3): these make a new session; everything else updates in place. */
-export const SESSION_REPLACE_FIELDS = ["agent", "agentVersion", "environmentId", "vaultIds", "resources", "initialEvents"] as const;
-/** Without a pin the session keeps the version it started on, whatever the agent does. */
-const KEEP_WHEN_ABSENT = ["agentVersion"] as const;
-const DRIFT_FIELDS = ["title", "metadata", "budget", "tools", "mcpServers"] as const;
-type DriftField = (typeof DRIFT_FIELDS)[number];
-
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
 
 // ---------------------------------------------------------------------------------------------
-// API model
+// Outputs
 
-const apiSessionAgent = apiAgent.pick({ id: true, version: true, name: true }).extend({
-  tools: z.array(z.looseObject({ type: z.string() })).optional(),
-  mcp_servers: z.array(z.looseObject({ name: z.string() })).optional(),
-}).loose();
-
-export const apiSession = z.looseObject({
-  id: z.string(),
-  type: z.literal("session").optional(),
-  status: z.string(),
-  agent: apiSessionAgent,
-  environment_id: z.string(),
-  title: z.string().nullable().optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
-  budget: z.looseObject({ type: z.string() }).nullable().optional(),
-  vault_ids: z.array(z.string()).optional(),
-  resources: z.array(z.looseObject({ type: z.string() })).optional(),
-  usage: z.looseObject({}).optional(),
-  stats: z.looseObject({}).optional(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  archived_at: z.string().nullable().optional(),
+export const resolvedSession = z.object({
+  title: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  budget: z.looseObject({ type: z.string() }).nullable(),
+  vaultIds: z.array(z.string()),
+  tools: z.array(z.looseObject({ type: z.string() })),
+  mcpServers: z.array(z.looseObject({ name: z.string() })),
 });
-export type ApiSession = z.infer<typeof apiSession>;
+export type ResolvedSession = z.infer<typeof resolvedSession>;
+
+export const sessionOutputs = z.object({
+  agentId: z.string(),
+  agentVersion: z.number().int(),
+  pinned: z.boolean(),
+  status: z.string(),
+  resolvedAgent: z.looseObject({ id: z.string(), version: z.number() }),
+  usage: z.looseObject({}),
+  stats: z.looseObject({}),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+  resolved: resolvedSession,
+});
+export type SessionOutputs = z.infer<typeof sessionOutputs>;
 
 // ---------------------------------------------------------------------------------------------
-// check
+// The spec
 
-/**
- * Check failures print the value at their property path. A GitHub resource carries a secret token,
- * so a failure inside `resources` points at the entry's `type` and names the real path in the reason.
- */
-function shieldResourceFailures(result: CheckResult): CheckResult {
-  return {
-    ...result,
-    failures: result.failures.map((f) => {
-      const m = /^resources(\[\d+\])?/.exec(f.property);
-      if (!m || f.property.endsWith(".type")) return f;
-      const at = m[1] ? `resources${m[1]}.type` : "resources";
-      return { property: at, reason: `${f.property}: ${f.reason}` };
+const fixed = { drift: false } as const;
+
+export const sessionSpec = defineSpec({
+  kind: "Session",
+  summary:
+    "An agent instance in an environment. `title`, `metadata`, `budget`, `tools` and `mcpServers` update in place; everything the session was created from replaces it. Destroy archives it (history kept); `onDestroy: \"delete\"` deletes it.",
+  inputs: sessionInputs,
+  updateText: "update in place",
+  fields: {
+    agent: field.replace({ text: "The agent's id (e.g. `agent.id`).", type: "agent id (`agent.id`)" }, fixed),
+    agentVersion: field.replace(
+      {
+        text: "Pin the session to this agent version. Pass `agent.version` to **follow the agent**: when the agent's definition changes, preview shows the agent update and this session's replacement, and `up` creates the new session on the new version. Omit it and the session takes the latest version at creation and is never touched when the agent changes.",
+        type: "number (`agent.version` to follow the agent)",
+        change: "a different version replaces; unknown during preview (the agent is being updated): **replace**",
+      },
+      { ...fixed, removal: "keeps" },
+    ),
+    environmentId: field.replace({ text: "The environment's id (e.g. `environment.id`).", type: "environment id (`environment.id`)" }, fixed),
+    vaultIds: field.replace({ text: "Vaults with credentials for MCP servers.", type: "list of vault ids" }),
+    resources: field.replace(
+      {
+        text: "Mounted resources: `{ type: \"github_repository\", url, authorizationToken?, checkout?, mountPath? }`, `{ type: \"file\", fileId, mountPath? }`, `{ type: \"memory_store\", memoryStoreId, access?, instructions? }`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.",
+        type: "list of `github_repository`, `file`, `memory_store` resources",
+      },
+      { writeOnly: ["authorizationToken"] },
+    ),
+    title: field.update({ text: "Title.", type: "string" }, { removal: "clears" }),
+    metadata: field.update(
+      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch" },
+      { api: { patch: true } },
+    ),
+    budget: field.update(
+      {
+        text: 'Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }`: amount in minor units (cents), currency USD (the default).',
+        type: '`{ type: "limit", maxListCost: { amount, currency? } }`',
+      },
+      { removal: "clears" },
+    ),
+    initialEvents: field.replace(
+      {
+        text: "Events sent when the session is created: `user.message` (text content) and `user.define_outcome`. Sent once. A `user.message` starts work, so the session is `running` right after creation.",
+        type: "list of `user.message`, `user.define_outcome` events",
+      },
+      fixed,
+    ),
+    tools: field.update(
+      {
+        text: "Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`).",
+        type: "as `Agent.tools`",
+        change: "**session-local**: `POST /v1/sessions/{id}` with `agent.tools` (full replacement); the agent is not touched; removing it restores the agent version's own tools",
+      },
+      { removal: "restores", api: { key: "agent.tools" } },
+    ),
+    mcpServers: field.update(
+      {
+        text: "Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched.",
+        type: "as `Agent.mcpServers`",
+        change: "**session-local**, as `tools`, with `agent.mcp_servers`",
+      },
+      { removal: "restores", api: { key: "agent.mcp_servers" } },
+    ),
+    whenRunning: field.option({
+      text: 'The API refuses changes to a running session. `"wait"` polls until it is idle; `"interrupt"` sends `user.interrupt`, then waits. Default: `"wait"` for updates, `"interrupt"` for destroy.',
+      type: '`"wait"` \\| `"interrupt"`',
     }),
-  };
-}
-
-export function sessionCrossFieldFailures(inputs: SessionDefinition): CheckFailure[] {
-  if (inputs.tools === undefined && inputs.mcpServers === undefined) return [];
-  // Overrides replace the agent's lists, so the same MCP rules apply to the pair.
-  return agentCrossFieldFailures({ name: "session", model: "override", tools: inputs.tools ?? [], mcpServers: inputs.mcpServers ?? [] });
-}
+    waitTimeoutSeconds: field.option({ text: "How long to wait for a running session, in seconds (default 600).", type: "number" }),
+    onDestroy: field.option({ text: 'What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.', type: '`"archive"` \\| `"delete"`' }),
+  },
+  outputs: sessionOutputs,
+  outputDocs: {
+    agentId: "The agent the session runs.",
+    agentVersion: "The agent version the session runs (the pin, when there is one).",
+    pinned: "Whether the session is pinned (`agentVersion` was given).",
+    status: "`idle`, `running`, `rescheduling` or `terminated`, as of the last create, update or refresh.",
+    resolvedAgent: "The agent snapshot the session runs: id, version, model, system, and its effective tools and MCP servers.",
+    usage: "Token usage and cost so far, as of the last create, update or refresh.",
+    stats: "Active and total seconds, as of the last create, update or refresh.",
+    createdAt: "RFC 3339 creation time.",
+    updatedAt: "RFC 3339 time of the last change.",
+    archivedAt: "RFC 3339 archive time; null while the session is live.",
+    resolved: "The session's changeable fields as the API stores them (what refresh compares).",
+  },
+});
 
 // ---------------------------------------------------------------------------------------------
 // Body builders (pure)
-
-function definitionOf(inputs: Props): SessionDefinition {
-  return pickDeclared(inputs, SESSION_FIELDS) as SessionDefinition;
-}
 
 export function agentParam(inputs: SessionDefinition): SessionAgentParam {
   if (inputs.tools !== undefined || inputs.mcpServers !== undefined) {
@@ -222,13 +241,9 @@ export function agentParam(inputs: SessionDefinition): SessionAgentParam {
   return inputs.agent;
 }
 
-export function buildSessionCreateBody(inputs: SessionDefinition, createToken: string): WithCreateToken<SessionCreateBody> {
-  const { agent: _a, agentVersion: _v, tools: _t, mcpServers: _m, ...rest } = inputs;
-  return {
-    ...apiCased(rest),
-    agent: agentParam(inputs),
-    metadata: { ...(inputs.metadata ?? {}), [CREATE_TOKEN_KEY]: createToken },
-  };
+export function buildSessionCreateBody(inputs: SessionInputs, token: string): SessionCreateBody & { metadata: Record<string, string> } {
+  const { agent: _a, agentVersion: _v, tools: _t, mcpServers: _m, whenRunning: _w, waitTimeoutSeconds: _s, onDestroy: _d, ...rest } = inputs;
+  return { ...apiCased(rest), agent: agentParam(inputs), metadata: { ...(inputs.metadata ?? {}), [WRITE_TOKEN_KEY]: token } };
 }
 
 /**
@@ -237,76 +252,79 @@ export function buildSessionCreateBody(inputs: SessionDefinition, createToken: s
  * Null when nothing the API stores changed.
  */
 export function buildSessionUpdateBody(
-  olds: Props,
-  news: SessionDefinition,
-  agentDefaults?: AgentDefaults,
+  olds: State<SessionInputs, SessionOutputs>,
+  change: Change<SessionInputs>,
+  agentDefaults: { tools: unknown[]; mcp_servers: unknown[] } = { tools: [], mcp_servers: [] },
 ): SessionUpdateBody | null {
-  const body: SessionUpdateBody = {};
-  if (!sameValue(olds["title"], news.title)) body.title = news.title ?? null;
-  if (!sameValue(olds["metadata"], news.metadata)) {
-    body.metadata = metadataPatch(olds["metadata"] as Record<string, string> | undefined, news.metadata);
-  }
-  if (!sameValue(olds["budget"], news.budget)) body.budget = news.budget ? apiCased(news.budget) : null;
-  const agent: NonNullable<SessionUpdateBody["agent"]> = {};
-  if (!sameValue(olds["tools"], news.tools)) agent.tools = news.tools ? apiCased(news.tools) : (agentDefaults?.tools ?? []);
-  if (!sameValue(olds["mcpServers"], news.mcpServers)) {
-    agent.mcp_servers = news.mcpServers ? apiCased(news.mcpServers) : (agentDefaults?.mcp_servers ?? []);
-  }
-  if (Object.keys(agent).length > 0) body.agent = agent;
-  return Object.keys(body).length === 0 ? null : body;
-}
-
-/** Whether restoring a removed override needs the agent version's own lists. */
-function removesOverride(olds: Props, news: SessionDefinition): boolean {
-  return (olds["tools"] !== undefined && news.tools === undefined) || (olds["mcpServers"] !== undefined && news.mcpServers === undefined);
+  return buildPatch<SessionUpdateBody>(sessionSpec, olds.inputs, change.inputs, change.changes, {
+    tools: agentDefaults.tools,
+    mcpServers: agentDefaults.mcp_servers,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Outputs and drift
 
-type ResolvedSession = Record<DriftField, unknown>;
-
 export function resolvedSessionView(api: ApiSession): ResolvedSession {
-  return {
+  return resolvedSession.parse({
     title: api.title ?? null,
-    metadata: withoutCreateToken(api.metadata ?? {}),
+    metadata: userMetadata(api.metadata),
     budget: fromApiCase(api.budget ?? null),
+    vaultIds: api.vault_ids ?? [],
     tools: fromApiCase(api.agent.tools ?? []),
     mcpServers: fromApiCase(api.agent.mcp_servers ?? []),
-  };
+  });
 }
 
-const DECLARED_FIELDS = [...SESSION_FIELDS, ...OPTION_FIELDS];
-const COMPUTED_OUTPUTS = ["agentId", "agentVersion", "status", "resolvedAgent", "usage", "stats", "createdAt", "updatedAt", "archivedAt", "resolved"] as const;
+function asDeclared(_field: string, value: unknown): unknown {
+  return emptyAsAbsent(value);
+}
 
-export function sessionOutputs(inputs: Props, api: ApiSession): Props {
-  return toPulumiProps({
-    ...pickDeclared(inputs, DECLARED_FIELDS),
+function outputsOf(api: ApiSession, pinned: boolean): SessionOutputs {
+  return sessionOutputs.parse({
     // The version the session runs; equal to the declared pin when there is one. `pinned` records
     // whether there is one, so that a refresh does not turn the version it runs into a pin.
     agentId: api.agent.id,
     agentVersion: api.agent.version,
-    pinned: inputs["agentVersion"] !== undefined,
+    pinned,
     status: api.status,
     resolvedAgent: fromApiCase(api.agent),
     usage: fromApiCase(api.usage ?? {}),
     stats: fromApiCase(api.stats ?? {}),
-    ...lifecycleOutputs(api),
+    createdAt: api.created_at,
+    updatedAt: api.updated_at,
+    archivedAt: api.archived_at ?? null,
     resolved: resolvedSessionView(api),
   });
 }
 
-export function sessionInputsAfterRefresh(props: Props, api: ApiSession): Props {
-  const drifted = inputsAfterRefresh({
-    fields: DRIFT_FIELDS,
-    declared: props,
-    lastSeen: props["resolved"] as Partial<ResolvedSession> | undefined,
-    fresh: resolvedSessionView(api),
-    asDeclared: (_f, v) => emptyAsAbsent(v),
-  });
-  const fixedFields = SESSION_FIELDS.filter((f) => !(DRIFT_FIELDS as readonly string[]).includes(f) && (f !== "agentVersion" || props["pinned"] === true));
-  const fixed = pickDeclared(props, [...fixedFields, ...OPTION_FIELDS]);
-  return { ...fixed, ...drifted };
+/** The declared inputs state records (`agentVersion` is only a pin when `pinned`). */
+function declaredOf(state: State<SessionInputs, SessionOutputs>): Partial<SessionInputs> {
+  if (state.outputs.pinned !== false) return state.inputs;
+  const { agentVersion: _running, ...rest } = state.inputs;
+  return rest;
+}
+
+/** The session as state would record it had Pulumi made it from `inputs`. */
+function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, SessionOutputs> {
+  // Resources and initial events are not readable back, and tools the session runs are its
+  // overrides only when some were declared: the create token vouches for what cannot be told.
+  const { tools, mcpServers, ...fromServer } = declaredFrom<SessionInputs>(sessionSpec, resolvedSessionView(api), asDeclared);
+  const current: Partial<SessionInputs> = {
+    ...fromServer,
+    ...(inputs.tools !== undefined && tools !== undefined ? { tools } : {}),
+    ...(inputs.mcpServers !== undefined && mcpServers !== undefined ? { mcpServers } : {}),
+    agent: api.agent.id,
+    environmentId: api.environment_id,
+    ...(inputs.agentVersion !== undefined ? { agentVersion: api.agent.version } : {}),
+    ...(inputs.resources !== undefined ? { resources: inputs.resources } : {}),
+    ...(inputs.initialEvents !== undefined ? { initialEvents: inputs.initialEvents } : {}),
+  };
+  return {
+    inputs: current,
+    outputs: outputsOf(api, inputs.agentVersion !== undefined),
+    legacy: LEGACY_TOKEN_KEY in (api.metadata ?? {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,51 +337,48 @@ export class SessionBusyError extends AnthropicProviderError {
 
 const BUSY = new Set(["running", "rescheduling"]);
 
-function label(inputs: Props, id?: string): string {
-  const title = typeof inputs["title"] === "string" ? ` "${inputs["title"]}"` : "";
+function label(inputs: Partial<SessionInputs>, id?: string): string {
+  const title = typeof inputs.title === "string" ? ` "${inputs.title}"` : "";
   return `session${title}${id ? ` (${id})` : ""}`;
 }
 
-function retrieve(client: ApiClient, id: string, operation: string): Promise<ApiSession | undefined> {
-  return retrieveOrGone(client, encodedPath`/v1/sessions/${id}`, apiSession, operation);
-}
-
 interface Settle {
-  client: ApiClient;
   id: string;
   operation: string;
   policy: "wait" | "interrupt";
   timeoutSeconds: number;
-  pollIntervalMs: number;
+}
+
+function settleOptions(id: string, inputs: Partial<SessionInputs>, operation: string, forDestroy: boolean): Settle {
+  return {
+    id,
+    operation,
+    policy: inputs.whenRunning ?? (forDestroy ? "interrupt" : "wait"),
+    timeoutSeconds: inputs.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
+  };
 }
 
 /**
  * Brings the session to a state the API accepts changes in: waits until it is no longer running,
- * after sending `user.interrupt` first when the policy says so. Returns the session, or undefined if
- * it is gone.
+ * after sending `user.interrupt` first when the policy says so. Returns the session, or undefined
+ * if it is gone. Polls on the operation's clock, within its deadline.
  */
-async function settle(s: Settle, deadline: number, interruptSent: { value: boolean }): Promise<ApiSession | undefined> {
+async function settle(ctx: OperationContext, s: Settle, waitUntil: number, interruptSent: { value: boolean }): Promise<ApiSession | undefined> {
   for (;;) {
-    const session = await retrieve(s.client, s.id, s.operation);
+    const session = await sessions.retrieve(ctx, s.operation, s.id);
     if (!session || !BUSY.has(session.status)) return session;
     if (s.policy === "interrupt" && !interruptSent.value && session.status === "running") {
-      await s.client.request({
-        operation: `${s.operation} (interrupting)`,
-        method: "POST",
-        path: encodedPath`/v1/sessions/${s.id}/events`,
-        body: { events: [{ type: "user.interrupt" }] },
-        schema: z.unknown(),
-      });
+      await sessions.sendEvents(ctx, `${s.operation} (interrupting)`, s.id, [{ type: "user.interrupt" }]);
       interruptSent.value = true;
       continue;
     }
-    if (Date.now() + s.pollIntervalMs > deadline) {
+    if (ctx.clock.now() + ctx.pollIntervalMs > waitUntil) {
       throw new SessionBusyError(
         `${s.operation}: session ${s.id} is still ${session.status} after waiting ${s.timeoutSeconds}s (whenRunning: "${s.policy}"); ` +
           `the API refuses changes while a session runs. Nothing was changed: run \`pulumi up\` again later, raise waitTimeoutSeconds, or set whenRunning: "interrupt"`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, s.pollIntervalMs));
+    await ctx.clock.sleep(ctx.pollIntervalMs, ctx.signal);
   }
 }
 
@@ -373,18 +388,20 @@ function refusedWhileRunning(error: unknown): boolean {
   return error instanceof ApiError && error.status === 400 && /\brunning\b/i.test(error.apiMessage ?? "");
 }
 
-/** Runs `act` once the session accepts changes; a refusal because it started running again retries. */
-async function whenSettled<T>(s: Settle, act: (session: ApiSession) => Promise<T>): Promise<T | undefined> {
-  const deadline = Date.now() + s.timeoutSeconds * 1000;
+/** Runs `act` once the session accepts changes; a refusal because it started running again settles again. */
+async function whenSettled<T>(outer: OperationContext, s: Settle, act: (ctx: OperationContext, session: ApiSession) => Promise<T>): Promise<T | undefined> {
+  // Waiting may take longer than the default deadline: the operation gets the wait plus a margin.
+  const ctx = outer.atLeast(s.timeoutSeconds * 1000 + 60_000);
+  const waitUntil = ctx.clock.now() + s.timeoutSeconds * 1000;
   const interruptSent = { value: false };
   for (;;) {
-    const session = await settle(s, deadline, interruptSent);
+    const session = await settle(ctx, s, waitUntil, interruptSent);
     if (!session) return undefined;
     try {
-      return await act(session);
+      return await act(ctx, session);
     } catch (error) {
-      // Raced with a new run between our read and our change: settle again, within the same deadline.
-      if (refusedWhileRunning(error) && Date.now() < deadline) {
+      // Raced with a new run between our read and our change: settle again, within the same wait.
+      if (refusedWhileRunning(error) && ctx.clock.now() < waitUntil) {
         interruptSent.value = false;
         continue;
       }
@@ -393,108 +410,105 @@ async function whenSettled<T>(s: Settle, act: (session: ApiSession) => Promise<T
   }
 }
 
-function settleOptions(ctx: HookContext, client: ApiClient, id: string, props: Props, operation: string, forDestroy: boolean): Settle {
-  const declared = props["whenRunning"];
-  return {
-    client,
-    id,
-    operation,
-    policy: declared === "wait" || declared === "interrupt" ? declared : forDestroy ? "interrupt" : "wait",
-    timeoutSeconds: typeof props["waitTimeoutSeconds"] === "number" ? props["waitTimeoutSeconds"] : DEFAULT_WAIT_TIMEOUT_SECONDS,
-    pollIntervalMs: ctx.pollIntervalMs ?? 1_000,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-function createSession(client: ApiClient, inputs: SessionDefinition): Promise<ApiSession> {
-  return createWithToken({
-    client,
-    operation: `create ${label(inputs as Props)}`,
-    path: "/v1/sessions",
-    body: buildSessionCreateBody(inputs, newCreateToken()),
-    schema: apiSession,
-    lookupQuery: { agent_id: inputs.agent },
-  });
+function creatableFor(agentId: string): Creatable<ApiSession> {
+  return { endpoints: sessions, listsSince: true, lookupQuery: { agent_id: agentId } };
 }
 
-async function agentDefaults(client: ApiClient, agentId: string, version: unknown, operation: string) {
-  const agent = await client.request({
-    operation: `${operation} (reading the agent's own tools)`,
-    method: "GET",
-    path: encodedPath`/v1/agents/${agentId}`,
-    query: { version: typeof version === "number" ? version : undefined },
-    schema: apiAgent,
-  });
-  return { tools: agent.tools ?? [], mcp_servers: agent.mcp_servers ?? [] } as AgentDefaults;
+async function agentDefaults(ctx: OperationContext, agentId: string, version: number | undefined, operation: string) {
+  const agent = await agents.retrieveVersion(ctx, `${operation} (reading the agent's own tools)`, agentId, version);
+  return { tools: agent.tools ?? [], mcp_servers: agent.mcp_servers ?? [] };
 }
 
-export const sessionHooks: ResourceHooks = {
-  async check(_olds, news) {
-    return shieldResourceFailures(checkWithSchema(sessionInputs, news, sessionCrossFieldFailures));
-  },
+/** Whether restoring a removed override needs the agent version's own lists. */
+function removesOverride(change: Change<SessionInputs>): boolean {
+  return change.changes.some((c) => (c.field === "tools" || c.field === "mcpServers") && change.inputs[c.field] === undefined);
+}
 
-  async diff(_id, olds, news) {
-    return diffByTable({
-      fields: [...SESSION_FIELDS, ...OPTION_FIELDS],
-      replacePaths: SESSION_REPLACE_FIELDS,
-      keepWhenAbsent: KEEP_WHEN_ABSENT,
-      olds,
-      news,
+async function updateSession(
+  ctx: OperationContext,
+  id: string,
+  olds: State<SessionInputs, SessionOutputs>,
+  change: Change<SessionInputs>,
+): Promise<Partial<SessionOutputs>> {
+  const operation = `update ${label(olds.inputs, id)}`;
+  const pinned = change.inputs.agentVersion !== undefined;
+  const defaults = removesOverride(change)
+    ? await agentDefaults(ctx, olds.outputs.agentId ?? change.inputs.agent, olds.outputs.agentVersion, operation)
+    : undefined;
+  const body = buildSessionUpdateBody(olds, change, defaults);
+  if (!body) return { ...olds.outputs, pinned };
+  const token = writeToken("Session", id, olds.outputs.resolved, body);
+  const api = await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), async (inner, current) => {
+    if (writeTokenOf(current) === token) return current;
+    const drifted = driftedPaths(sessionSpec, olds.outputs.resolved, resolvedSessionView(current));
+    if (drifted.length > 0) throw new DriftError(driftMessage(operation, "session", drifted));
+    return sessions.update(inner, operation, id, { ...body, metadata: stampPatch(body.metadata, token, olds.legacy) });
+  });
+  if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
+  return outputsOf(api, pinned);
+}
+
+async function remove(ctx: OperationContext, id: string, inputs: Partial<SessionInputs>): Promise<void> {
+  const deleting = inputs.onDestroy === "delete";
+  const operation = `${deleting ? "delete" : "archive"} ${label(inputs, id)}`;
+  try {
+    await whenSettled(ctx, settleOptions(id, inputs, operation, true), async (inner, session) => {
+      if (deleting) await sessions.delete(inner, operation, id);
+      else if (!session.archived_at) await sessions.archive(inner, operation, id);
     });
-  },
-
-  async create(ctx, inputs) {
-    const api = await createSession(ctx.client(), definitionOf(inputs));
-    return { id: api.id, outs: sessionOutputs(inputs, api) };
-  },
-
-  async read(ctx, id, props) {
-    const api = await retrieve(ctx.client(), id, `read ${label(props, id)}`);
-    if (!api || api.archived_at) return {};
-    const inputs = sessionInputsAfterRefresh(props, api);
-    return { id, props: sessionOutputs(inputs, api), inputs };
-  },
-
-  async update(ctx, id, olds, news) {
-    const client = ctx.client();
-    const operation = `update ${label(olds, id)}`;
-    const definition = definitionOf(news);
-    const defaults = removesOverride(olds, definition)
-      ? await agentDefaults(client, String(olds["agentId"] ?? definition.agent), olds["agentVersion"], operation)
-      : undefined;
-    const body = buildSessionUpdateBody(olds, definition, defaults);
-    if (!body) {
-      const outs = outputsWithoutCall({ news, olds, declaredFields: DECLARED_FIELDS, computedFields: COMPUTED_OUTPUTS });
-      return { outs: { ...outs, pinned: news["agentVersion"] !== undefined } };
+  } catch (error) {
+    if (error instanceof NotFoundError) return;
+    if (error instanceof ApiError && error.status === 400 && !deleting) {
+      const current = await sessions.retrieve(ctx, operation, id);
+      if (!current || current.archived_at) return;
     }
-    const api = await whenSettled(settleOptions(ctx, client, id, news, operation, false), () =>
-      client.request({ operation, method: "POST", path: encodedPath`/v1/sessions/${id}`, body, schema: apiSession }),
-    );
-    if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-    return { outs: sessionOutputs(news, api) };
-  },
+    throw error;
+  }
+}
 
-  async delete(ctx, id, props) {
-    const client = ctx.client();
-    const remove = props["onDestroy"] === "delete";
-    const operation = `${remove ? "delete" : "archive"} ${label(props, id)}`;
-    try {
-      await whenSettled(settleOptions(ctx, client, id, props, operation, true), async (session) => {
-        if (remove) {
-          await client.request({ operation, method: "DELETE", path: encodedPath`/v1/sessions/${id}`, schema: z.unknown() });
-        } else if (!session.archived_at) {
-          await client.request({ operation, method: "POST", path: encodedPath`/v1/sessions/${id}/archive`, body: {}, schema: apiSession });
+export const sessionResource = defineResource(sessionSpec, {
+  crossCheck: (inputs) => (inputs.tools === undefined && inputs.mcpServers === undefined ? [] : toolRuleFailures(inputs.tools ?? [], inputs.mcpServers ?? [])),
+
+  async create(ctx, inputs, identity) {
+    const operation = `create ${label(inputs)}`;
+    const creatable = creatableFor(inputs.agent);
+    // What an interrupted run made is ours when it was made as now declared; any other copy goes.
+    let adopted: { id: string; outputs: SessionOutputs } | undefined;
+    for (const found of await findUnrecorded(ctx, operation, creatable, identity)) {
+      if (adopted === undefined) {
+        const current = stateOf(found, inputs);
+        const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current, inputs, update: updateSession });
+        if (taken.kind === "adopted") {
+          adopted = { id: found.id, outputs: { ...outputsOf(found, inputs.agentVersion !== undefined), ...taken.outputs } };
+          continue;
         }
-      });
-    } catch (error) {
-      if (error instanceof NotFoundError) return;
-      if (error instanceof ApiError && error.status === 400 && !remove) {
-        const current = await retrieve(client, id, operation);
-        if (!current || current.archived_at) return;
       }
-      throw error;
+      await remove(ctx, found.id, { ...inputs, onDestroy: "delete", whenRunning: "interrupt" });
     }
+    if (adopted) return adopted;
+    const api = await createOnce(ctx, operation, creatable, buildSessionCreateBody(inputs, identity.token), identity.token);
+    return { id: api.id, outputs: outputsOf(api, inputs.agentVersion !== undefined) };
   },
-};
+
+  async read(ctx, id, state) {
+    const api = await sessions.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
+    if (!api || api.archived_at) return undefined;
+    const known = Object.keys(state.inputs).length > 0;
+    const pinned = state.outputs.pinned === true;
+    const inputs = inputsAfterRefresh({
+      spec: sessionSpec,
+      declared: known ? declaredOf(state) : { agent: api.agent.id, environmentId: api.environment_id },
+      lastSeen: known ? state.outputs.resolved : "none",
+      fresh: resolvedSessionView(api),
+      asDeclared,
+    });
+    return { inputs, outputs: outputsOf(api, pinned) };
+  },
+
+  update: updateSession,
+
+  delete: (ctx, id, state) => remove(ctx, id, declaredOf(state)),
+});

@@ -5,14 +5,9 @@ import type {
   AgentUpdateParams,
   BetaManagedAgentsAgent,
 } from "@anthropic-ai/sdk/resources/beta/agents/agents";
-import {
-  apiAgent,
-  buildAgentCreateBody,
-  buildAgentUpdateBody,
-  type AgentCreateBody,
-  type AgentUpdateBody,
-  type ApiAgent,
-} from "../../provider/resources/agent";
+import { apiAgent, type ApiAgent } from "../../provider/api/agents";
+import { planChanges } from "../../provider/kit/spec";
+import { agentSpec, buildAgentCreateBody, buildAgentUpdateBody, type AgentCreateBody, type AgentUpdateBody } from "../../provider/resources/agent";
 import type { Assert, Extends, KnownFields } from "./type-assertions";
 
 // Every body we build is a valid SDK create/update request.
@@ -52,8 +47,13 @@ describe("agent types agree with @anthropic-ai/sdk", () => {
 
   it("builds bodies that are SDK params at run time too", () => {
     const create: AgentCreateParams = buildAgentCreateBody({ name: "n", model: "claude-sonnet-4-6" }, "t");
-    const update: AgentUpdateParams | null = buildAgentUpdateBody({ name: "n", model: "m" }, { name: "n2", model: "m" }, 1);
-    expect(create).toEqual({ name: "n", model: "claude-sonnet-4-6", metadata: { "pulumi-create-token": "t" } });
-    expect(update).toEqual({ name: "n2", version: 1 });
+    const olds = { name: "n", model: "m" };
+    const news = { name: "n2", model: "m" };
+    const update: AgentUpdateParams | null = buildAgentUpdateBody({ inputs: olds, outputs: {}, legacy: false }, "agent_1", 1, {
+      inputs: news,
+      changes: planChanges(agentSpec, olds, news),
+    });
+    expect(create).toEqual({ name: "n", model: "claude-sonnet-4-6", metadata: { "pulumi-write-token": "t" } });
+    expect(update).toEqual({ name: "n2", metadata: { "pulumi-write-token": expect.any(String) }, version: 1 });
   });
 });

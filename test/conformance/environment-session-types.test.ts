@@ -10,19 +10,20 @@ import type {
   SessionCreateParams,
   SessionUpdateParams,
 } from "@anthropic-ai/sdk/resources/beta/sessions/sessions";
+import { apiEnvironment, type ApiEnvironment } from "../../provider/api/environments";
+import { apiSession, type ApiSession } from "../../provider/api/sessions";
+import { planChanges } from "../../provider/kit/spec";
 import {
-  apiEnvironment,
   buildEnvironmentCreateBody,
   buildEnvironmentUpdateBody,
-  type ApiEnvironment,
+  environmentSpec,
   type EnvironmentCreateBody,
   type EnvironmentUpdateBody,
 } from "../../provider/resources/environment";
 import {
-  apiSession,
   buildSessionCreateBody,
   buildSessionUpdateBody,
-  type ApiSession,
+  sessionSpec,
   type SessionCreateBody,
   type SessionUpdateBody,
 } from "../../provider/resources/session";
@@ -38,17 +39,27 @@ export type SessionResponseAccepted = Assert<Extends<BetaManagedAgentsSession, K
 describe("environment and session types agree with @anthropic-ai/sdk", () => {
   it("builds bodies that are SDK params", () => {
     const envCreate: EnvironmentCreateParams = buildEnvironmentCreateBody({ name: "e", config: { type: "self_hosted" } }, "t");
-    const envUpdate: EnvironmentUpdateParams | null = buildEnvironmentUpdateBody({ name: "e" }, { name: "f" });
+    const envOlds = { name: "e" };
+    const envNews = { name: "f" };
+    const envUpdate: EnvironmentUpdateParams | null = buildEnvironmentUpdateBody(
+      { inputs: envOlds, outputs: {}, legacy: false },
+      { inputs: envNews, changes: planChanges(environmentSpec, envOlds, envNews) },
+    );
     const sessionCreate: SessionCreateParams = buildSessionCreateBody({ agent: "agent_1", agentVersion: 2, environmentId: "env_1" }, "t");
-    const sessionUpdate: SessionUpdateParams | null = buildSessionUpdateBody({}, { agent: "agent_1", environmentId: "env_1", title: "x" });
-    expect(envCreate).toEqual({ name: "e", config: { type: "self_hosted" }, metadata: { "pulumi-create-token": "t" } });
+    const sessionOlds = { agent: "agent_1", environmentId: "env_1" };
+    const sessionNews = { ...sessionOlds, title: "x", tools: [{ type: "agent_toolset_20260401" as const }] };
+    const sessionUpdate: SessionUpdateParams | null = buildSessionUpdateBody(
+      { inputs: sessionOlds, outputs: {}, legacy: false },
+      { inputs: sessionNews, changes: planChanges(sessionSpec, sessionOlds, sessionNews) },
+    );
+    expect(envCreate).toEqual({ name: "e", config: { type: "self_hosted" }, metadata: { "pulumi-write-token": "t" } });
     expect(envUpdate).toEqual({ name: "f" });
     expect(sessionCreate).toEqual({
       agent: { type: "agent", id: "agent_1", version: 2 },
       environment_id: "env_1",
-      metadata: { "pulumi-create-token": "t" },
+      metadata: { "pulumi-write-token": "t" },
     });
-    expect(sessionUpdate).toEqual({ title: "x" });
+    expect(sessionUpdate).toEqual({ title: "x", agent: { tools: [{ type: "agent_toolset_20260401" }] } });
   });
 
   it("parses responses shaped as the SDK types them", () => {

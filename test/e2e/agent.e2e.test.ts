@@ -65,14 +65,14 @@ afterAll(async () => {
 
 it("up creates the agents; an immediate preview shows no change and makes no request", async () => {
   const up = await stack.up();
-  expect(up.summary.resourceChanges).toEqual({ create: 3 });
+  expect(up.summary.resourceChanges).toEqual({ create: 4 });
   expect(up.outputs["triageVersion"]!.value).toBe(1);
   expect(emulator.agents.versions.size).toBe(2);
   await expectNoChangesOnRefresh();
 
   emulator.resetCounts();
   const preview = await stack.preview();
-  expect(preview.changeSummary).toEqual({ same: 3 });
+  expect(preview.changeSummary).toEqual({ same: 4 });
   expect(emulator.count()).toBe(0);
 });
 
@@ -80,11 +80,11 @@ it("a changed field is exactly one update, no replace, and the version goes up b
   desired.triageSystem = "You triage and label issues.";
   const out = collector();
   const preview = await stack.preview({ onOutput: out.onOutput, diff: true });
-  expect(preview.changeSummary).toEqual({ same: 2, update: 1 });
+  expect(preview.changeSummary).toEqual({ same: 3, update: 1 });
   expect(out.text()).toContain("You triage and label issues.");
 
   const up = await stack.up();
-  expect(up.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+  expect(up.summary.resourceChanges).toEqual({ same: 3, update: 1 });
   expect(up.outputs["triageVersion"]!.value).toBe(2);
   expect(up.outputs["reviewerVersion"]!.value).toBe(1);
   await expectNoChangesOnRefresh();
@@ -94,10 +94,10 @@ it("refresh shows a change made outside Pulumi, and the next up puts the program
   const triageId = (await stack.outputs())["triageId"]!.value as string;
   emulator.agents.update(triageId, { system: "edited in the console" });
   const refresh = await stack.refresh();
-  expect(refresh.summary.resourceChanges).toEqual({ same: 2, update: 1 });
+  expect(refresh.summary.resourceChanges).toEqual({ same: 3, update: 1 });
 
   const preview = await stack.preview();
-  expect(preview.changeSummary).toEqual({ same: 2, update: 1 });
+  expect(preview.changeSummary).toEqual({ same: 3, update: 1 });
   const up = await stack.up();
   expect(up.outputs["triageVersion"]!.value).toBe(4);
   expect(emulator.agents.get(triageId)!["system"]).toBe("You triage and label issues.");
@@ -108,10 +108,10 @@ it("refresh drops an agent archived outside Pulumi, and the next up creates it a
   const triageId = (await stack.outputs())["triageId"]!.value as string;
   emulator.agents.archive(triageId);
   const refresh = await stack.refresh();
-  expect(refresh.summary.resourceChanges).toEqual({ same: 2, delete: 1 });
+  expect(refresh.summary.resourceChanges).toEqual({ same: 3, delete: 1 });
 
   const up = await stack.up();
-  expect(up.summary.resourceChanges).toEqual({ same: 2, create: 1 });
+  expect(up.summary.resourceChanges).toEqual({ same: 3, create: 1 });
   const newId = up.outputs["triageId"]!.value as string;
   expect(newId).not.toBe(triageId);
   expect(up.outputs["triageVersion"]!.value).toBe(1);
@@ -147,7 +147,7 @@ it("a bad input fails preview with a message naming the field, before any reques
 
 it("destroy archives every agent, and a second destroy does nothing", async () => {
   const destroy = await stack.destroy();
-  expect(destroy.summary.resourceChanges).toEqual({ delete: 3 });
+  expect(destroy.summary.resourceChanges).toEqual({ delete: 4 });
   const live = [...emulator.agents.versions.values()].map((v) => v[v.length - 1]!).filter((a) => !a.archived_at);
   expect(live).toEqual([]);
   emulator.resetCounts();

@@ -11,10 +11,10 @@ it("previews, creates, updates in place to version 2, and archives the quickstar
   // eslint-disable-next-line no-control-regex -- matching the ESC of ANSI colour codes is the point
   const text = chunks.join("").replace(/\x1b\[[0-9;]*m/g, "");
   expect(versions).toEqual([1, 2]);
-  expect(text).toContain("+ 2 to create");
+  expect(text).toContain("+ 3 to create");
   expect(text).toContain("~ 1 to update");
   expect(text).toContain("You triage GitHub issues, suggest labels and find duplicates.");
-  expect(text).toContain("- 2 deleted");
+  expect(text).toContain("- 3 deleted");
   expect(text).not.toContain("warning");
   const agents = [...emulator!.agents.versions.values()];
   expect(agents).toHaveLength(1);

@@ -60,7 +60,7 @@ it("a bad resource fails preview without printing the token", async () => {
   const lines: string[] = [];
   await expect(stack.preview({ onOutput: (s) => void lines.push(s) })).rejects.toThrow();
   const text = lines.join("");
-  expect(text).toContain("resources[0].url: Invalid URL");
+  expect(text).toContain("property resources[0].url value {<nil>} has a problem: Invalid URL");
   expect(text).not.toContain(TOKEN);
   badUrl = false;
 });

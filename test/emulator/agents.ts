@@ -2,7 +2,7 @@
 // request that changes nothing makes no version), list, versions, archive. Responses carry the
 // defaults the API fills in.
 import { isDeepStrictEqual } from "node:util";
-import { createdAtFilter, paginate } from "./pagination";
+import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
 import { HttpError, invalid, newId, notFound, type Router, type RouteRequest } from "./server";
 
 type Json = Record<string, unknown>;
@@ -240,8 +240,7 @@ export class AgentStore {
   list(query: URLSearchParams): { data: AgentRecord[]; next_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
     const inRange = createdAtFilter(query);
-    const all = [...this.versions.values()]
-      .map((l) => l[l.length - 1]!)
+    const all = byCreatedAt([...this.versions.values()].map((l) => l[l.length - 1]!))
       .filter((a) => (includeArchived || !a.archived_at) && inRange(a.created_at))
       .reverse();
     return paginate(all, query);

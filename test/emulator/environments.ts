@@ -1,7 +1,7 @@
 // Environments in the emulator: create, retrieve, update (the config type cannot change), list,
 // delete, archive.
 import { validateMetadata } from "./agents";
-import { createdAtFilter, paginate } from "./pagination";
+import { byCreatedAt, paginate } from "./pagination";
 import { invalid, newId, notFound, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -71,6 +71,7 @@ export class EnvironmentStore {
       name: body["name"],
       description: body["description"] ?? null,
       metadata,
+      // The API's default depends on the organization; "account" is one of its possible answers.
       scope: body["scope"] ?? "account",
       config: resolveConfig(body["config"]),
       created_at: now,
@@ -132,8 +133,8 @@ export class EnvironmentStore {
 
   list(query: URLSearchParams): { data: EnvironmentRecord[]; next_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
-    const inRange = createdAtFilter(query);
-    const all = [...this.records.values()].filter((e) => (includeArchived || !e.archived_at) && inRange(e.created_at)).reverse();
+    // Only limit, page and include_archived (EnvironmentListParams): created_at bounds are ignored.
+    const all = byCreatedAt(this.records.values()).filter((e) => includeArchived || !e.archived_at).reverse();
     return paginate(all, query);
   }
 }

@@ -17,8 +17,36 @@ export function paginate<T>(items: T[], query: URLSearchParams): { data: T[]; ne
   return { data, next_page: next };
 }
 
-export function createdAtFilter(query: URLSearchParams): (createdAt: string) => boolean {
-  const gte = query.get("created_at[gte]");
-  const lte = query.get("created_at[lte]");
-  return (createdAt) => (gte === null || createdAt >= gte) && (lte === null || createdAt <= lte);
+type Bound = "gt" | "gte" | "lt" | "lte";
+const COMPARE: Record<Bound, (value: number, bound: number) => boolean> = {
+  gt: (v, b) => v > b,
+  gte: (v, b) => v >= b,
+  lt: (v, b) => v < b,
+  lte: (v, b) => v <= b,
+};
+
+/**
+ * `created_at[<bound>]` filters for the bounds an endpoint supports; others are ignored, as the
+ * API ignores unknown query parameters. Compared as instants, so "…:00Z" and "…:00.000Z" agree.
+ */
+export function createdAtFilter(
+  query: URLSearchParams,
+  bounds: readonly Bound[] = ["gte", "lte"],
+): (createdAt: string) => boolean {
+  const checks = bounds.flatMap((b) => {
+    const text = query.get(`created_at[${b}]`);
+    if (text === null) return [];
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) throw invalid(`created_at[${b}] must be an RFC 3339 timestamp`);
+    return [(createdAt: number) => COMPARE[b](createdAt, at)];
+  });
+  return (createdAt) => {
+    const at = Date.parse(createdAt);
+    return checks.every((check) => check(at));
+  };
+}
+
+/** Oldest first by created_at; equal timestamps keep insertion order (creates often share a millisecond). */
+export function byCreatedAt<T extends { created_at: string }>(items: Iterable<T>): T[] {
+  return [...items].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
 }

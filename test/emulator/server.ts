@@ -3,9 +3,9 @@
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { AgentStore, registerAgentRoutes } from "./agents";
-import { EnvironmentStore, registerEnvironmentRoutes } from "./environments";
-import { SessionStore, registerSessionRoutes } from "./sessions";
+import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
+import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
+import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -38,12 +38,15 @@ export interface RecordedRequest {
  * - status: answer with that status and an error body (e.g. 429 with retry-after, 500, 529)
  * - drop: close the connection without answering and without acting on the request
  * - commit-then-drop: act on the request, then close the connection without answering
- * - delay: wait `delayMs`, then act normally
+ * - commit-then-garbage: act on the request, then answer 200 `application/json` with a truncated,
+ *   unparseable body
+ * - delay: wait `delayMs`, then act normally. If the client disconnected during the wait, the
+ *   request still commits and the answer is dropped: a commit that lands after the client gave up.
  */
 export interface Fault {
   method?: string;
   path?: string | RegExp;
-  kind: "status" | "drop" | "commit-then-drop" | "delay";
+  kind: "status" | "drop" | "commit-then-drop" | "commit-then-garbage" | "delay";
   status?: number;
   errorType?: string;
   headers?: Record<string, string>;
@@ -100,6 +103,21 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** How long a session stays `running` after a `user.message` (default 1 s; settable later). */
   sessionRunMs?: number;
+  /**
+   * Requests admitted per sliding second; the excess gets 429 with `retry-after` and
+   * `retry-after-ms`. Refused requests are recorded in `requests` but do not act.
+   */
+  rateLimit?: number;
+}
+
+/** The stores as plain JSON: what `dump` returns and `load` accepts (also the shape fixtures keep). */
+export interface EmulatorDump {
+  /** Every version, oldest first, by agent id. */
+  agents: Record<string, AgentRecord[]>;
+  environments: Record<string, EnvironmentRecord>;
+  sessions: Record<string, SessionRecord>;
+  /** By session id. */
+  events: Record<string, Record<string, unknown>[]>;
 }
 
 export class Emulator {
@@ -111,6 +129,9 @@ export class Emulator {
   private readonly router = new Router();
   private server: http.Server | undefined;
   private readonly sockets = new Set<import("node:net").Socket>();
+  private readonly active = new Set<{ method: string; path: string }>();
+  /** When each request the rate limit let through arrived (performance.now()), oldest first. */
+  private admitted: number[] = [];
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connectionsAccepted = 0;
   url = "";
@@ -160,6 +181,59 @@ export class Emulator {
     this.requests.length = 0;
   }
 
+  /** Requests received whose handling (including any delay) has not finished, filtered like `count`. */
+  inFlight(method?: string, pathPrefix?: string): number {
+    let n = 0;
+    for (const r of this.active) {
+      if ((method === undefined || r.method === method) && (pathPrefix === undefined || r.path.startsWith(pathPrefix))) n += 1;
+    }
+    return n;
+  }
+
+  /** A deep copy of every stored object, archived ones included. */
+  dump(): EmulatorDump {
+    return structuredClone({
+      agents: Object.fromEntries(this.agents.versions),
+      environments: Object.fromEntries(this.environments.records),
+      sessions: Object.fromEntries(this.sessions.records),
+      events: Object.fromEntries(this.sessions.events),
+    });
+  }
+
+  /** Adds the dumped objects unchanged (ids, timestamps, versions), replacing any with the same id. */
+  load(dump: EmulatorDump): void {
+    const copy = structuredClone(dump);
+    for (const [id, versions] of Object.entries(copy.agents)) this.agents.versions.set(id, versions);
+    for (const [id, record] of Object.entries(copy.environments)) this.environments.records.set(id, record);
+    for (const [id, record] of Object.entries(copy.sessions)) this.sessions.restore(record, copy.events[id]);
+    for (const [id, events] of Object.entries(copy.events)) if (!(id in copy.sessions)) this.sessions.events.set(id, events);
+  }
+
+  /** Ids of the objects that exist and are not archived: what a test expects to be gone after a destroy. */
+  live(): { agents: string[]; environments: string[]; sessions: string[] } {
+    const unarchived = (records: Iterable<{ id: string; archived_at: string | null }>) =>
+      [...records].filter((r) => r.archived_at === null).map((r) => r.id);
+    return {
+      agents: unarchived([...this.agents.versions.values()].map((l) => l[l.length - 1]!)),
+      environments: unarchived(this.environments.records.values()),
+      sessions: unarchived(this.sessions.records.values()),
+    };
+  }
+
+  /** Milliseconds until a slot frees up if this request is over the rate limit, else undefined. */
+  private rateLimited(): number | undefined {
+    const limit = this.options.rateLimit;
+    if (limit === undefined) return undefined;
+    const now = performance.now();
+    this.admitted = this.admitted.filter((t) => now - t < 1_000);
+    if (this.admitted.length < limit) {
+      this.admitted.push(now);
+      return undefined;
+    }
+    const oldest = this.admitted[this.admitted.length - limit];
+    return Math.max(1, Math.ceil((oldest ?? now) + 1_000 - now));
+  }
+
   private takeFault(method: string, path: string): Fault | undefined {
     const i = this.faults.findIndex(
       (f) =>
@@ -174,10 +248,25 @@ export class Emulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const requestId = newId("req");
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const entry = { method: req.method ?? "GET", path: url.pathname };
+    this.active.add(entry);
+    try {
+      await this.respond(req, res, url);
+    } finally {
+      this.active.delete(entry);
+    }
+  }
+
+  private async respond(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const requestId = newId("req");
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      // The client went away before sending the whole request: there is nothing to act on.
+      return;
+    }
     const raw = Buffer.concat(chunks).toString("utf8");
     const method = req.method ?? "GET";
     let body: unknown;
@@ -188,10 +277,14 @@ export class Emulator {
     }
     this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body });
 
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+    const sendRaw = (status: number, text: string, headers: Record<string, string> = {}) => {
+      // A client that gave up (e.g. during a delay) gets nothing; the request has still acted.
+      if (res.destroyed) return;
       res.writeHead(status, { "content-type": "application/json", "request-id": requestId, ...headers });
-      res.end(JSON.stringify(payload));
+      res.end(text);
     };
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
+      sendRaw(status, JSON.stringify(payload), headers);
     const sendError = (e: HttpError) =>
       send(
         e.status,
@@ -202,6 +295,17 @@ export class Emulator {
         },
         e.headers,
       );
+
+    const waitMs = this.rateLimited();
+    if (waitMs !== undefined) {
+      sendError(
+        new HttpError(429, "rate_limit_error", `rate limit exceeded: at most ${String(this.options.rateLimit)} requests per second`, {
+          "retry-after": String(Math.max(1, Math.ceil(waitMs / 1_000))),
+          "retry-after-ms": String(waitMs),
+        }),
+      );
+      return;
+    }
 
     const fault = this.takeFault(method, url.pathname);
     if (fault?.kind === "drop") {
@@ -233,6 +337,12 @@ export class Emulator {
       });
       if (fault?.kind === "commit-then-drop") {
         req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === "commit-then-garbage") {
+        // Any proper prefix of a serialized object is invalid JSON: it lacks the closing brace.
+        const text = JSON.stringify(result);
+        sendRaw(200, text.slice(0, Math.floor(text.length / 2)));
         return;
       }
       send(200, result);

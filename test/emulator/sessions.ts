@@ -4,7 +4,7 @@
 // `idle` at once. Update, archive and delete of a running session are refused.
 import { type AgentStore, resolveToolsAndServers, validateMetadata } from "./agents";
 import type { EnvironmentStore } from "./environments";
-import { createdAtFilter, paginate } from "./pagination";
+import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
 import { HttpError, invalid, newId, notFound, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -221,11 +221,29 @@ export class SessionStore {
   list(query: URLSearchParams): { data: SessionRecord[]; next_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
     const agentId = query.get("agent_id");
-    const inRange = createdAtFilter(query);
-    const all = [...this.records.values()]
-      .filter((s) => (includeArchived || !s.archived_at) && inRange(s.created_at) && (agentId === null || s.agent.id === agentId))
-      .reverse();
-    return paginate(all, query);
+    // Only meaningful together with agent_id, as in SessionListParams.
+    const versionText = agentId === null ? null : query.get("agent_version");
+    const agentVersion = versionText === null ? undefined : Number(versionText);
+    if (agentVersion !== undefined && !Number.isInteger(agentVersion)) throw invalid("agent_version must be an integer");
+    const order = query.get("order") ?? "desc";
+    if (order !== "asc" && order !== "desc") throw invalid('order must be "asc" or "desc"');
+    const inRange = createdAtFilter(query, ["gt", "gte", "lt", "lte"]);
+    const all = byCreatedAt(this.records.values()).filter(
+      (s) =>
+        (includeArchived || !s.archived_at) &&
+        inRange(s.created_at) &&
+        (agentId === null || s.agent.id === agentId) &&
+        (agentVersion === undefined || s.agent.version === agentVersion),
+    );
+    return paginate(order === "desc" ? all.reverse() : all, query);
+  }
+
+  /** Puts a dumped session back as it was: no timer, so a loaded status stays until something changes it. */
+  restore(record: SessionRecord, events: Json[] | undefined): void {
+    clearTimeout(this.timers.get(record.id));
+    this.timers.delete(record.id);
+    this.records.set(record.id, { ...record, status: record.status ?? "idle" });
+    this.events.set(record.id, events ?? this.events.get(record.id) ?? []);
   }
 
   stopTimers(): void {

@@ -1,11 +1,19 @@
-// Every Session hook against the emulator: pinning, session-local tool updates, running sessions.
+// Every Session hook against the emulator: pinning, session-local tool updates, running sessions,
+// crash-safe creates, the optimistic check of updates.
+import { z } from "zod";
 import { ConflictError } from "../../provider/client/errors";
-import { UNKNOWN, type Props } from "../../provider/resources/common";
-import { SessionBusyError, sessionHooks } from "../../provider/resources/session";
-import { contextFor, useEmulator } from "../helpers";
+import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
+import { UNKNOWN, type Props } from "../../provider/kit/values";
+import { DriftError } from "../../provider/resources/environment";
+import { SessionBusyError, sessionResource } from "../../provider/resources/session";
+import { checkAndCreate, checkAndUpdate, clientFor, sdkInputs, useEmulator } from "../helpers";
 
 const env = useEmulator();
-const fastPoll = () => ({ ...contextFor(env.emulator), pollIntervalMs: 20 });
+/** Polls of a running session wait for real (20 ms apart). */
+const fastPoll = () => env.ctx({ realTime: true });
+const props = (inputs: Props) => sdkInputs("Session", inputs);
+const declared = (p: Props | undefined) => Object.fromEntries(Object.entries(p ?? {}).filter(([k]) => !k.startsWith("__")));
+const calls = () => env.emulator.requests.map((r) => `${r.method} ${r.path}`);
 
 let agentId: string;
 let environmentId: string;
@@ -24,31 +32,37 @@ function base(extra: Props = {}): Props {
   return { agent: agentId, environmentId, title: "triage run", ...extra };
 }
 
-async function created(inputs: Props) {
-  const checked = await sessionHooks.check({}, inputs);
-  expect(checked.failures).toEqual([]);
-  return sessionHooks.create(fastPoll(), checked.inputs);
+const created = (inputs: Props) => checkAndCreate(sessionResource, fastPoll(), props(inputs));
+const update = (made: { id: string; checked: Props; outs: Props }, inputs: Props) => checkAndUpdate(sessionResource, fastPoll(), made.id, made, props(inputs));
+
+/** The create body, after the one lookup of the agent's sessions. */
+function createBody(): Props {
+  expect(env.emulator.requests[0]).toMatchObject({ method: "GET", path: "/v1/sessions", query: { agent_id: agentId } });
+  expect(env.emulator.requests[1]).toMatchObject({ method: "POST", path: "/v1/sessions" });
+  return env.emulator.requests[1]!.body as Props;
 }
 
 describe("create", () => {
   it("unpinned: sends the agent id and records the version it resolved", async () => {
     env.emulator.agents.update(agentId, { system: "v2" });
+    env.emulator.resetCounts();
     const { id, outs } = await created(base());
     expect(id).toMatch(/^sesn_01/);
-    expect((env.emulator.requests[0]!.body as Props)["agent"]).toBe(agentId);
-    expect(outs).toMatchObject({ agent: agentId, agentId, agentVersion: 2, status: "idle", title: "triage run" });
+    expect(createBody()["agent"]).toBe(agentId);
+    expect(outs).toMatchObject({ agent: agentId, agentId, agentVersion: 2, pinned: false, status: "idle", title: "triage run" });
   });
 
   it("pinned: sends {type: agent, id, version}", async () => {
     env.emulator.agents.update(agentId, { system: "v2" });
+    env.emulator.resetCounts();
     const { outs } = await created(base({ agentVersion: 1 }));
-    expect((env.emulator.requests[0]!.body as Props)["agent"]).toEqual({ type: "agent", id: agentId, version: 1 });
+    expect(createBody()["agent"]).toEqual({ type: "agent", id: agentId, version: 1 });
     expect(outs["agentVersion"]).toBe(1);
   });
 
   it("with tool overrides: sends agent_with_overrides and the session runs them", async () => {
     const { outs } = await created(base({ agentVersion: 1, tools: sessionTools, mcpServers: [linear] }));
-    expect((env.emulator.requests[0]!.body as Props)["agent"]).toEqual({
+    expect(createBody()["agent"]).toEqual({
       type: "agent_with_overrides",
       id: agentId,
       version: 1,
@@ -57,17 +71,49 @@ describe("create", () => {
     });
     expect((outs["resolvedAgent"] as Props)["mcpServers"]).toEqual([linear]);
   });
+
+  it("sends a GitHub token to the API but keeps only its hash in what the engine sees", async () => {
+    const token = "ghp_hookTestToken0123456789";
+    const repo = { type: "github_repository", url: "https://github.com/acme/app", authorizationToken: token };
+    const { checked, outs } = await created(base({ resources: [repo] }));
+    expect((createBody()["resources"] as Props[])[0]!["authorization_token"]).toBe(token);
+    expect(JSON.stringify(checked)).not.toContain(token);
+    expect(JSON.stringify(outs)).not.toContain(token);
+    expect((outs["resources"] as Props[])[0]!["authorizationToken"]).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
 });
 
 describe("create safety", () => {
-  it("adopts what a create committed when its response was lost, instead of creating a second session", async () => {
+  it("adopts what a create committed when its answer was lost, instead of creating a second session", async () => {
     env.emulator.injectFault({ method: "POST", path: "/v1/sessions", kind: "commit-then-drop" });
     const before = env.emulator.sessions.records.size;
     const { id } = await created(base());
     expect(env.emulator.sessions.records.size).toBe(before + 1);
     expect(env.emulator.sessions.records.has(id)).toBe(true);
-    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1/sessions", "GET /v1/sessions"]);
-    expect(env.emulator.requests[1]!.query).toMatchObject({ agent_id: agentId });
+    expect(calls()).toEqual(["GET /v1/sessions", "POST /v1/sessions", "GET /v1/sessions"]);
+    expect(env.emulator.requests[2]!.query).toMatchObject({ agent_id: agentId });
+  });
+
+  it("after an interrupted run, adopts a session made as declared and disposes of one that no longer fits", async () => {
+    const identity = { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Session::crashed" };
+    const pinned = sdkInputs("Session", base({ agentVersion: 1 }), identity);
+    const { inputs } = await sessionResource.check({}, pinned);
+    const token = inputs["__createToken"] as string;
+    const made = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, title: "old", metadata: { [WRITE_TOKEN_KEY]: token } });
+    env.emulator.resetCounts();
+    const adopted = await checkAndCreate(sessionResource, fastPoll(), pinned);
+    expect(adopted.id).toBe(made.id);
+    expect(calls()).toEqual(["GET /v1/sessions", `GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
+    expect(env.emulator.sessions.get(made.id)["title"]).toBe("triage run");
+
+    // The agent moved on before the rerun: a session on version 1 is not what is declared now.
+    env.emulator.agents.update(agentId, { system: "v2" });
+    const stale = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, metadata: { [WRITE_TOKEN_KEY]: token } });
+    env.emulator.resetCounts();
+    const fresh = await checkAndCreate(sessionResource, fastPoll(), { ...pinned, agentVersion: 2 });
+    expect(fresh.id).not.toBe(stale.id);
+    expect(env.emulator.sessions.records.has(stale.id)).toBe(false);
+    expect(env.emulator.sessions.get(fresh.id).agent.version).toBe(2);
   });
 });
 
@@ -91,52 +137,59 @@ describe("diff table", () => {
     ["resources", { resources: [{ type: "file", fileId: "file_1" }] }, ["resources"]],
     ["initialEvents", { initialEvents: [{ type: "user.message", content: [{ type: "text", text: "go" }] }] }, ["initialEvents"]],
   ])("a change of %s -> replaces %j", async (_label, change, replaces) => {
-    const result = await sessionHooks.diff("sesn_x", outs, { ...base({ agentVersion: 1, metadata: { a: "1" } }), ...change });
+    const result = await sessionResource.diff("sesn_x", outs, props({ ...base({ agentVersion: 1, metadata: { a: "1" } }), ...change }));
     expect(result).toEqual({ changes: true, replaces, deleteBeforeReplace: false });
   });
 
   it("no change, and removing the pin, change nothing", async () => {
-    expect((await sessionHooks.diff("sesn_x", outs, base({ agentVersion: 1, metadata: { a: "1" } }))).changes).toBe(false);
-    expect((await sessionHooks.diff("sesn_x", outs, base({ metadata: { a: "1" } }))).changes).toBe(false);
+    expect((await sessionResource.diff("sesn_x", outs, props(base({ agentVersion: 1, metadata: { a: "1" } })))).changes).toBe(false);
+    expect((await sessionResource.diff("sesn_x", outs, props(base({ metadata: { a: "1" } })))).changes).toBe(false);
   });
 });
 
 describe("session-local tool updates", () => {
   it("replace the session's tools in place with one call, never touching the agent", async () => {
-    const { id, outs } = await created(base());
+    const made = await created(base());
     env.emulator.resetCounts();
-    const { outs: after } = await sessionHooks.update(fastPoll(), id, outs, base({ tools: sessionTools, mcpServers: [linear] }));
-    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/sessions/${id}`, `POST /v1/sessions/${id}`]);
+    const { outs } = await update(made, base({ tools: sessionTools, mcpServers: [linear] }));
+    expect(calls()).toEqual([`GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
     expect(env.emulator.requests[1]!.body).toEqual({
       agent: { tools: [{ type: "agent_toolset_20260401" }, { type: "mcp_toolset", mcp_server_name: "linear" }], mcp_servers: [linear] },
+      metadata: { [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}$/) },
     });
-    expect(env.emulator.sessions.get(id).agent.mcp_servers).toEqual([linear]);
+    expect(env.emulator.sessions.get(made.id).agent.mcp_servers).toEqual([linear]);
     const agent = env.emulator.agents.get(agentId)!;
     expect(agent.version).toBe(1);
     expect(agent["mcp_servers"]).toEqual([]);
-    expect(after["agentVersion"]).toBe(1);
+    expect(outs["agentVersion"]).toBe(1);
   });
 
   it("removing the override restores the pinned agent version's own tools", async () => {
-    const { id, outs } = await created(base({ tools: sessionTools, mcpServers: [linear] }));
+    const made = await created(base({ tools: sessionTools, mcpServers: [linear] }));
     env.emulator.resetCounts();
-    await sessionHooks.update(fastPoll(), id, outs, base());
-    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /v1/agents/${agentId}`,
-      `GET /v1/sessions/${id}`,
-      `POST /v1/sessions/${id}`,
-    ]);
+    await update(made, base());
+    expect(calls()).toEqual([`GET /v1/agents/${agentId}`, `GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
     expect(env.emulator.requests[0]!.query).toEqual({ version: "1" });
-    expect(env.emulator.sessions.get(id).agent.mcp_servers).toEqual([]);
-    expect(env.emulator.sessions.get(id).agent.tools).toEqual(env.emulator.agents.get(agentId)!["tools"]);
+    expect(env.emulator.sessions.get(made.id).agent.mcp_servers).toEqual([]);
+    expect(env.emulator.sessions.get(made.id).agent.tools).toEqual(env.emulator.agents.get(agentId)!["tools"]);
   });
 
   it("metadata is a patch and title can be cleared", async () => {
-    const { id, outs } = await created(base({ metadata: { a: "1", b: "2" } }));
+    const made = await created(base({ metadata: { a: "1", b: "2" } }));
     env.emulator.resetCounts();
     const { title: _t, ...withoutTitle } = base({ metadata: { a: "1", c: "3" } });
-    await sessionHooks.update(fastPoll(), id, outs, withoutTitle);
-    expect(env.emulator.requests[1]!.body).toEqual({ title: null, metadata: { c: "3", b: null } });
+    await update(made, withoutTitle);
+    expect(env.emulator.requests[1]!.body).toEqual({ title: null, metadata: { c: "3", b: null, [WRITE_TOKEN_KEY]: expect.any(String) } });
+  });
+
+  it("refuses to overwrite a title changed outside Pulumi, and writes nothing", async () => {
+    const made = await created(base());
+    env.emulator.sessions.update(made.id, { title: "renamed in the console" });
+    env.emulator.resetCounts();
+    const error = await update(made, base({ metadata: { owner: "sre" } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DriftError);
+    expect((error as Error).message).toContain("(title)");
+    expect(calls()).toEqual([`GET /v1/sessions/${made.id}`]);
   });
 });
 
@@ -149,109 +202,100 @@ describe("running sessions", () => {
   };
 
   it('"wait" (the default) polls until idle, then updates', async () => {
-    const { id, outs } = await running();
+    const made = await running();
     const started = Date.now();
-    await sessionHooks.update(fastPoll(), id, outs, base({ tools: sessionTools, mcpServers: [linear] }));
+    await update(made, base({ tools: sessionTools, mcpServers: [linear] }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-    expect(env.emulator.count("GET", `/v1/sessions/${id}`)).toBeGreaterThan(1);
-    expect(env.emulator.count("POST", `/v1/sessions/${id}/events`)).toBe(0);
-    expect(env.emulator.sessions.get(id).agent.mcp_servers).toEqual([linear]);
+    expect(env.emulator.count("GET", `/v1/sessions/${made.id}`)).toBeGreaterThan(1);
+    expect(env.emulator.count("POST", `/v1/sessions/${made.id}/events`)).toBe(0);
+    expect(env.emulator.sessions.get(made.id).agent.mcp_servers).toEqual([linear]);
   });
 
   it('"interrupt" sends user.interrupt, then updates', async () => {
     env.emulator.sessions.runMs = 60_000;
-    const { id, outs } = await running({ whenRunning: "interrupt" });
-    await sessionHooks.update(fastPoll(), id, outs, base({ whenRunning: "interrupt", title: "new" }));
-    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /v1/sessions/${id}`,
-      `POST /v1/sessions/${id}/events`,
-      `GET /v1/sessions/${id}`,
-      `POST /v1/sessions/${id}`,
+    const made = await running({ whenRunning: "interrupt" });
+    await update(made, base({ whenRunning: "interrupt", title: "new" }));
+    expect(calls()).toEqual([
+      `GET /v1/sessions/${made.id}`,
+      `POST /v1/sessions/${made.id}/events`,
+      `GET /v1/sessions/${made.id}`,
+      `POST /v1/sessions/${made.id}`,
     ]);
     expect(env.emulator.requests[1]!.body).toEqual({ events: [{ type: "user.interrupt" }] });
-    expect(env.emulator.sessions.get(id)["title"]).toBe("new");
+    expect(env.emulator.sessions.get(made.id)["title"]).toBe("new");
   });
 
   it("a too-short timeout fails naming the session, its status and the wait, and changes nothing", async () => {
     env.emulator.sessions.runMs = 60_000;
-    const { id, outs } = await running({ waitTimeoutSeconds: 0.2 });
-    const error = await sessionHooks
-      .update(fastPoll(), id, outs, base({ waitTimeoutSeconds: 0.2, title: "new" }))
-      .catch((e: unknown) => e);
+    const made = await running({ waitTimeoutSeconds: 0.2 });
+    const error = await update(made, base({ waitTimeoutSeconds: 0.2, title: "new" })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionBusyError);
     expect((error as Error).message).toBe(
-      `update session "triage run" (${id}): session ${id} is still running after waiting 0.2s (whenRunning: "wait"); the API refuses changes while a session runs. Nothing was changed: run \`pulumi up\` again later, raise waitTimeoutSeconds, or set whenRunning: "interrupt"`,
+      `update session "triage run" (${made.id}): session ${made.id} is still running after waiting 0.2s (whenRunning: "wait"); the API refuses changes while a session runs. Nothing was changed: run \`pulumi up\` again later, raise waitTimeoutSeconds, or set whenRunning: "interrupt"`,
     );
-    expect(env.emulator.count("POST", `/v1/sessions/${id}`)).toBe(0);
-    expect(env.emulator.sessions.get(id)["title"]).toBe("triage run");
+    expect(env.emulator.count("POST", `/v1/sessions/${made.id}`)).toBe(0);
+    expect(env.emulator.sessions.get(made.id)["title"]).toBe("triage run");
   });
 
   it("settles again when the session started running between our read and our change", async () => {
-    const { id, outs } = await created(base());
+    const made = await created(base());
     env.emulator.resetCounts();
-    env.emulator.injectFault({ method: "POST", path: `/v1/sessions/${id}`, kind: "status", status: 409, errorType: "invalid_request_error" });
-    await sessionHooks.update(fastPoll(), id, outs, base({ title: "after the race" }));
-    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /v1/sessions/${id}`,
-      `POST /v1/sessions/${id}`,
-      `GET /v1/sessions/${id}`,
-      `POST /v1/sessions/${id}`,
-    ]);
-    expect(env.emulator.sessions.get(id)["title"]).toBe("after the race");
+    env.emulator.injectFault({ method: "POST", path: `/v1/sessions/${made.id}`, kind: "status", status: 409, errorType: "invalid_request_error" });
+    await update(made, base({ title: "after the race" }));
+    expect(calls()).toEqual([`GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`, `GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
+    expect(env.emulator.sessions.get(made.id)["title"]).toBe("after the race");
   });
 
   it("the emulator refuses a direct update while running (what the provider protects against)", async () => {
     env.emulator.sessions.runMs = 60_000;
-    const { id } = await running();
-    const { clientFor } = await import("../helpers");
+    const made = await running();
+    const ctx = env.ctx();
     const error = await clientFor(env.emulator)
-      .request({ operation: "raw update", method: "POST", path: `/v1/sessions/${id}`, body: { title: "x" }, schema: (await import("zod")).z.unknown() })
+      .request(ctx, { operation: "raw update", method: "POST", path: `/v1/sessions/${made.id}`, beta: "managed-agents-2026-04-01", body: { title: "x" }, schema: z.unknown() })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
   });
 
   it("destroy interrupts a running session by default, then archives it", async () => {
     env.emulator.sessions.runMs = 60_000;
-    const { id, outs } = await running();
-    await sessionHooks.delete(fastPoll(), id, outs);
-    const s = env.emulator.sessions.get(id);
+    const made = await running();
+    await sessionResource.delete(fastPoll(), made.id, made.outs);
+    const s = env.emulator.sessions.get(made.id);
     expect(s.status).toBe("idle");
     expect(s.archived_at).toEqual(expect.any(String));
-    expect(env.emulator.count("POST", `/v1/sessions/${id}/events`)).toBe(1);
+    expect(env.emulator.count("POST", `/v1/sessions/${made.id}/events`)).toBe(1);
   });
 
   it('destroy with onDestroy: "delete" deletes it; a second destroy succeeds', async () => {
     env.emulator.sessions.runMs = 60_000;
-    const { id, outs } = await running({ onDestroy: "delete" });
-    await sessionHooks.delete(fastPoll(), id, outs);
-    expect(env.emulator.sessions.records.has(id)).toBe(false);
-    await sessionHooks.delete(fastPoll(), id, outs);
+    const made = await running({ onDestroy: "delete" });
+    await sessionResource.delete(fastPoll(), made.id, made.outs);
+    expect(env.emulator.sessions.records.has(made.id)).toBe(false);
+    await sessionResource.delete(fastPoll(), made.id, made.outs);
   });
 });
 
 describe("read and check", () => {
   it("shows drift in title and drops an archived session", async () => {
     const { id, outs } = await created(base());
-    expect((await sessionHooks.read(fastPoll(), id, outs)).inputs).toEqual(base());
+    expect(declared((await sessionResource.read(fastPoll(), id, outs)).inputs)).toEqual(base());
     env.emulator.sessions.update(id, { title: "edited" });
-    expect((await sessionHooks.read(fastPoll(), id, outs)).inputs).toEqual(base({ title: "edited" }));
+    expect(declared((await sessionResource.read(fastPoll(), id, outs)).inputs)).toEqual(base({ title: "edited" }));
     env.emulator.sessions.archive(id);
-    expect(await sessionHooks.read(fastPoll(), id, outs)).toEqual({});
+    expect(await sessionResource.read(fastPoll(), id, outs)).toEqual({});
   });
 
-  it("never points a check failure at a value that holds a GitHub token", async () => {
-    const { failures } = await sessionHooks.check({}, base({
-      resources: [{ type: "github_repository", url: "http://github.com/x/y", authorizationToken: "ghp_secret", checkot: {} }],
-    }));
-    expect(failures).toEqual([
-      { property: "resources[0].type", reason: "resources[0].url: Invalid URL" },
-      { property: "resources[0].type", reason: 'resources[0]: unknown field "checkot" (check the spelling; inputs are camelCase)' },
-    ]);
-    expect(JSON.stringify(failures)).not.toContain("ghp_secret");
+  it("never returns a GitHub token from check, even with failures inside `resources`", async () => {
+    const { failures, inputs } = await sessionResource.check(
+      {},
+      props(base({ resources: [{ type: "github_repository", url: "http://github.com/x/y", authorizationToken: "ghp_secretvalue", checkot: {} }] })),
+    );
+    expect(failures.map((f) => f.property)).toEqual(["resources[0].url", "resources[0]"]);
+    expect(JSON.stringify({ failures, inputs })).not.toContain("ghp_secretvalue");
   });
 
   it("applies the agent's MCP rules to session overrides", async () => {
-    const { failures } = await sessionHooks.check({}, base({ mcpServers: [linear] }));
+    const { failures } = await sessionResource.check({}, props(base({ mcpServers: [linear] })));
     expect(failures.map((f) => f.property)).toEqual(["mcpServers[0]"]);
   });
 });

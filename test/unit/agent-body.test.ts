@@ -1,19 +1,24 @@
-// Pure logic of the Agent resource: check messages, diff planning, body builders, drift.
-import fc from "fast-check";
-import {
-  agentHooks,
-  buildAgentCreateBody,
-  buildAgentUpdateBody,
-  agentInputsAfterRefresh,
-  type ApiAgent,
-} from "../../provider/resources/agent";
-import { CREATE_TOKEN_KEY, planDiff, UNKNOWN, type Props } from "../../provider/resources/common";
+// Pure logic of the Agent resource: check messages, body builders, drift.
+import type { ApiAgent } from "../../provider/api/agents";
+import { rememberStackConfig } from "../../provider/config";
+import { WRITE_TOKEN_KEY, writeToken } from "../../provider/kit/metadata";
+import { planChanges } from "../../provider/kit/spec";
+import { UNKNOWN, type Props } from "../../provider/kit/values";
+import { agentResource, agentSpec, buildAgentCreateBody, buildAgentUpdateBody, resolvedView, type AgentInputs, type AgentOutputs } from "../../provider/resources/agent";
+import type { State } from "../../provider/kit/resource";
 
 const valid: Props = { name: "triage", model: "claude-sonnet-4-6" };
+const agentHooks = { check: (olds: Props, news: Props) => agentResource.check(olds, { __kind: "Agent", ...news }) };
+const declared = (p: Props) => Object.fromEntries(Object.entries(p).filter(([k]) => !k.startsWith("__")));
+
+beforeAll(() => rememberStackConfig({ get: (k) => (k === "anthropic:apiKey" ? "sk-ant-unit" : undefined) }));
+afterAll(() => rememberStackConfig(undefined));
 
 describe("check", () => {
   it("accepts a minimal agent and returns normalized inputs", async () => {
-    expect(await agentHooks.check({}, { ...valid, __provider: "shell" })).toEqual({ inputs: valid, failures: [] });
+    const result = await agentHooks.check({}, { ...valid, __provider: "shell" });
+    expect(result.failures).toEqual([]);
+    expect(declared(result.inputs)).toEqual(valid);
   });
 
   it("reports every problem at once, in camelCase paths", async () => {
@@ -70,7 +75,8 @@ describe("check", () => {
 
   it.each([
     ["too many metadata pairs", { metadata: Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`k${i}`, "v"])) }, "metadata"],
-    ["the reserved metadata key", { metadata: { [CREATE_TOKEN_KEY]: "x" } }, "metadata"],
+    ["the reserved metadata key", { metadata: { [WRITE_TOKEN_KEY]: "x" } }, "metadata"],
+    ["release 0.1's reserved metadata key", { metadata: { "pulumi-create-token": "x" } }, "metadata"],
     ["a long metadata value", { metadata: { k: "v".repeat(513) } }, "metadata.k"],
     ["too many MCP servers", { mcpServers: Array.from({ length: 21 }, (_, i) => ({ type: "url", name: `s${i}`, url: "https://x.dev" })) }, "mcpServers"],
     ["too many tools", { tools: Array.from({ length: 257 }, (_, i) => ({ type: "custom", name: `t${i}`, description: "", inputSchema: { type: "object" } })) }, "tools"],
@@ -92,48 +98,6 @@ describe("check", () => {
   });
 });
 
-describe("diff planning", () => {
-  const fields = ["a", "b", "c"];
-  it.each([
-    [{ a: 1 }, { a: 1 }, [], []],
-    [{ a: 1, __provider: "x" }, { a: 1, __provider: "y" }, [], []],
-    [{ a: 1 }, { a: 2 }, ["a"], []],
-    [{ a: 1, b: { x: 1, y: 2 } }, { a: 1, b: { y: 2, x: 1 } }, [], []],
-    [{ b: {} }, {}, [], []],
-    [{ c: "v" }, { c: UNKNOWN }, ["c"], ["c"]],
-    [{ c: "v" }, { c: "w" }, ["c"], ["c"]],
-    [{ a: [1, 2] }, { a: [2, 1] }, ["a"], []],
-  ])("%j -> %j changes %j replaces %j", (olds, news, changed, replaces) => {
-    const result = planDiff({ fields, replacePaths: ["c"], olds, news });
-    expect(result.changed).toEqual(changed);
-    expect(result.replaces).toEqual(replaces);
-    expect(result.changes).toBe(changed.length > 0);
-  });
-
-  it.each<[Props, Props, string[], string[]]>([
-    [{ config: { type: "cloud", n: 1 } }, { config: { type: "cloud", n: 2 } }, ["config"], []],
-    [{ config: { type: "cloud" } }, { config: { type: "self_hosted" } }, ["config"], ["config"]],
-    [{ config: { type: "cloud" } }, { config: UNKNOWN }, ["config"], ["config"]],
-    [{ config: { type: "cloud" } }, { config: { type: UNKNOWN } }, ["config"], ["config"]],
-    [{ pin: 3 }, {}, [], []],
-    [{ pin: 3 }, { pin: 3 }, [], []],
-    [{ pin: 3 }, { pin: 4 }, ["pin"], ["pin"]],
-    [{ pin: 3 }, { pin: UNKNOWN }, ["pin"], ["pin"]],
-  ])("dotted replace paths and keep-when-absent: %j -> %j", (olds, news, changed, replaces) => {
-    const result = planDiff({ fields: ["config", "pin"], replacePaths: ["config.type", "pin"], keepWhenAbsent: ["pin"], olds, news });
-    expect(result.changed).toEqual(changed);
-    expect(result.replaces).toEqual(replaces);
-  });
-
-  it("finds no change between a value and itself (property)", () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...fields), fc.jsonValue()), (props) => {
-        expect(planDiff({ fields, replacePaths: ["c"], olds: props, news: structuredClone(props) }).changes).toBe(false);
-      }),
-    );
-  });
-});
-
 describe("body builders", () => {
   it("create: snake_case, free-form maps as written, plus the create token", () => {
     expect(
@@ -145,6 +109,7 @@ describe("body builders", () => {
           tools: [{ type: "mcp_toolset", mcpServerName: "gh", defaultConfig: { permissionPolicy: { type: "always_allow" } } }],
           metadata: { myKey: "v" },
           executionIdentity: { type: "aws_role", roleArn: "arn:aws:iam::1:role/x" },
+          adoptId: "agent_01notSent",
         },
         "tok",
       ),
@@ -153,28 +118,49 @@ describe("body builders", () => {
       model: { id: "claude-opus-4-7", effort: "high", inference_geo: "us" },
       mcp_servers: [{ type: "url", name: "gh", url: "https://x.dev" }],
       tools: [{ type: "mcp_toolset", mcp_server_name: "gh", default_config: { permission_policy: { type: "always_allow" } } }],
-      metadata: { myKey: "v", [CREATE_TOKEN_KEY]: "tok" },
+      metadata: { myKey: "v", [WRITE_TOKEN_KEY]: "tok" },
       execution_identity: { type: "aws_role", role_arn: "arn:aws:iam::1:role/x" },
     });
   });
 
-  const olds: Props = { name: "n", model: "m", system: "s", tools: [{ type: "agent_toolset_20260401" }], metadata: { a: "1", b: "2" } };
+  const oldInputs = { name: "n", model: "m", system: "s", tools: [{ type: "agent_toolset_20260401" }], metadata: { a: "1", b: "2" } } satisfies AgentInputs;
+  const olds = (legacy = false): State<AgentInputs, AgentOutputs> => ({ inputs: oldInputs, outputs: { version: 3 }, legacy });
+  const update = (news: Props, legacy = false) => {
+    const inputs = news as AgentInputs;
+    return buildAgentUpdateBody(olds(legacy), "agent_1", 3, { inputs, changes: planChanges(agentSpec, oldInputs, news) });
+  };
+  const stamped = (body: Props) => ({ ...body, metadata: { ...(body["metadata"] as Props | undefined), [WRITE_TOKEN_KEY]: writeToken("Agent", "agent_1", 3, body) }, version: 3 });
+
   it.each<[string, Props, Props | null]>([
-    ["nothing changed", { ...olds }, null],
-    ["a key order change only", { ...olds, metadata: { b: "2", a: "1" } }, null],
-    ["system changed", { ...olds, system: "t" }, { system: "t", version: 3 }],
-    ["system removed", { name: "n", model: "m", tools: olds["tools"], metadata: olds["metadata"] }, { system: null, version: 3 }],
-    ["tools removed", { ...olds, tools: undefined }, { tools: null, version: 3 }],
-    ["metadata patched", { ...olds, metadata: { a: "9", c: "3" } }, { metadata: { a: "9", c: "3", b: null }, version: 3 }],
-    ["metadata removed", { ...olds, metadata: undefined }, { metadata: { a: null, b: null }, version: 3 }],
-    ["mcp servers added", { ...olds, mcpServers: [{ type: "url", name: "x", url: "https://x.dev" }] }, { mcp_servers: [{ type: "url", name: "x", url: "https://x.dev" }], version: 3 }],
-    ["model to a config", { ...olds, model: { id: "m", speed: "fast" } }, { model: { id: "m", speed: "fast" }, version: 3 }],
+    ["nothing changed", { ...oldInputs }, null],
+    ["a key order change only", { ...oldInputs, metadata: { b: "2", a: "1" } }, null],
+    ["only adoptId (read at create only)", { ...oldInputs, adoptId: "agent_01x" }, null],
+    ["system changed", { ...oldInputs, system: "t" }, { system: "t" }],
+    ["system removed", { name: "n", model: "m", tools: oldInputs.tools, metadata: oldInputs.metadata }, { system: null }],
+    ["tools removed", { ...oldInputs, tools: undefined }, { tools: null }],
+    ["metadata patched", { ...oldInputs, metadata: { a: "9", c: "3" } }, { metadata: { a: "9", c: "3", b: null } }],
+    ["metadata removed", { ...oldInputs, metadata: undefined }, { metadata: { a: null, b: null } }],
+    ["mcp servers added", { ...oldInputs, mcpServers: [{ type: "url", name: "x", url: "https://x.dev" }] }, { mcp_servers: [{ type: "url", name: "x", url: "https://x.dev" }] }],
+    ["model to a config", { ...oldInputs, model: { id: "m", speed: "fast" } }, { model: { id: "m", speed: "fast" } }],
   ])("update: %s", (_label, news, expected) => {
-    expect(buildAgentUpdateBody(olds, news as never, 3)).toEqual(expected);
+    expect(update(news)).toEqual(expected === null ? null : stamped(expected));
+  });
+
+  it("update: the write token is a function of the object, its version and the change, nothing else", () => {
+    const a = update({ ...oldInputs, system: "t" });
+    expect(update({ ...oldInputs, system: "t" })).toEqual(a);
+    expect(update({ ...oldInputs, system: "u" })!.metadata![WRITE_TOKEN_KEY]).not.toBe(a!.metadata![WRITE_TOKEN_KEY]);
+    expect(buildAgentUpdateBody(olds(), "agent_2", 3, { inputs: { ...oldInputs, system: "t" }, changes: planChanges(agentSpec, oldInputs, { ...oldInputs, system: "t" }) })!.metadata![WRITE_TOKEN_KEY]).not.toBe(
+      a!.metadata![WRITE_TOKEN_KEY],
+    );
+  });
+
+  it("update: frees release 0.1's token pair on an object that may hold it", () => {
+    expect(update({ ...oldInputs, system: "t" }, true)!.metadata).toEqual({ [WRITE_TOKEN_KEY]: expect.any(String), "pulumi-create-token": null });
   });
 });
 
-describe("drift after refresh", () => {
+describe("the API's view", () => {
   const api = (over: Partial<ApiAgent>): ApiAgent => ({
     id: "agent_1",
     version: 1,
@@ -182,31 +168,28 @@ describe("drift after refresh", () => {
     model: { id: "m", speed: "standard", effort: { type: "high" } },
     system: "s",
     tools: [],
-    metadata: { a: "1", [CREATE_TOKEN_KEY]: "t" },
+    metadata: { a: "1", [WRITE_TOKEN_KEY]: "t", "pulumi-create-token": "old" },
     created_at: "2026-01-01T00:00:00Z",
     updated_at: "2026-01-01T00:00:00Z",
     ...over,
   });
-  const resolvedOf = (a: ApiAgent) => ({
-    name: a.name,
-    model: { id: "m", speed: "standard", effort: { type: "high" } },
-    system: a.system ?? null,
-    description: null,
-    tools: [],
-    mcpServers: [],
-    skills: [],
-    metadata: { a: "1" },
-    multiagent: null,
-    executionIdentity: null,
-  });
-  const props: Props = { name: "n", model: { id: "m", effort: "high" }, system: "s", metadata: { a: "1" }, resolved: resolvedOf(api({})) };
 
-  it("keeps the declared form of fields the server did not change", () => {
-    expect(agentInputsAfterRefresh(props, api({}))).toEqual({ name: "n", model: { id: "m", effort: "high" }, system: "s", metadata: { a: "1" } });
+  it("leaves out the provider's own metadata pairs and fills in the API's defaults", () => {
+    expect(resolvedView(api({}))).toEqual({
+      name: "n",
+      model: { id: "m", speed: "standard", effort: { type: "high" } },
+      system: "s",
+      description: null,
+      tools: [],
+      mcpServers: [],
+      skills: [],
+      metadata: { a: "1" },
+      multiagent: null,
+      executionIdentity: null,
+    });
   });
 
-  it("takes the server's value, in declared form, for fields changed outside Pulumi", () => {
-    const changed = api({ system: null, model: { id: "m2", speed: "fast", effort: { type: "low" } }, metadata: { z: "9", [CREATE_TOKEN_KEY]: "t" } });
-    expect(agentInputsAfterRefresh(props, changed)).toEqual({ name: "n", model: { id: "m2", speed: "fast", effort: "low" }, metadata: { z: "9" } });
+  it("a system prompt of the unknown value still counts as a change", () => {
+    expect(planChanges(agentSpec, { name: "n", model: "m", system: "s" }, { name: "n", model: "m", system: UNKNOWN })).toEqual([{ field: "system", effect: "update" }]);
   });
 });

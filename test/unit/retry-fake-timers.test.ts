@@ -1,9 +1,12 @@
-// Retry timing with jest's fake timers: the client really sleeps (setTimeout) for what the server
-// asked, and not a millisecond less. undici's MockAgent stands in for the network.
+// Retry timing with jest's fake timers: the client really sleeps (setTimeout, on the system clock)
+// for what the server asked, and not a millisecond less. undici's MockAgent stands in for the
+// network.
 import { MockAgent } from "undici";
 import { z } from "zod";
 import { ApiClient } from "../../provider/client/http-client";
+import { RateGate } from "../../provider/client/rate-gate";
 import { parseBaseUrl } from "../../provider/config";
+import { OperationContext } from "../../provider/kit/context";
 
 const origin = "https://api.example.test";
 
@@ -11,14 +14,22 @@ function setup() {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const pool = agent.get(origin);
-  const client = new ApiClient({
+  const api = new ApiClient({
     settings: { apiKey: "k", baseUrl: parseBaseUrl(origin), workspaceId: undefined },
     dispatcher: agent,
+    gate: new RateGate(),
   });
-  return { pool, client };
+  const ctx = new OperationContext(api, { timeoutMs: 60_000 });
+  return { pool, client: { request: <T>(req: Parameters<typeof api.request<T>>[1]) => api.request(ctx, req) } };
 }
 
-const list = { operation: "list agents", method: "GET" as const, path: "/v1/agents", schema: z.object({ data: z.array(z.unknown()) }) };
+const list = {
+  operation: "list agents",
+  method: "GET" as const,
+  path: "/v1/agents",
+  beta: "managed-agents-2026-04-01",
+  schema: z.object({ data: z.array(z.unknown()) }),
+};
 
 beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] }));
 afterEach(() => {
@@ -26,7 +37,7 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-it("waits exactly retry-after before the second attempt", async () => {
+it("waits at least retry-after before the second attempt (the jitter only adds)", async () => {
   const { pool, client } = setup();
   let attempts = 0;
   pool.intercept({ path: "/v1/agents", method: "GET" }).reply(() => {
@@ -37,6 +48,7 @@ it("waits exactly retry-after before the second attempt", async () => {
     attempts++;
     return { statusCode: 200, data: { data: [] } };
   });
+  jest.spyOn(Math, "random").mockReturnValue(0);
   const result = client.request(list);
   await jest.advanceTimersByTimeAsync(2_999);
   expect(attempts).toBe(1);

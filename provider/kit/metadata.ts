@@ -1,0 +1,68 @@
+// Metadata: the API's free-form string pairs, of which the provider keeps one for itself. Every
+// write the provider makes (create or update) stamps the object with a token in that pair, so that
+// a create whose answer was lost, or a process killed mid-create, is found again instead of made
+// twice, and a lost answer to an update is recognised as our own write (DESIGN §10).
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { isRecord, stableJson } from "./values";
+
+// The API's limits: at most 16 pairs, keys up to 64 characters, values up to 512.
+export const METADATA_MAX_PAIRS = 16;
+export const METADATA_MAX_KEY = 64;
+export const METADATA_MAX_VALUE = 512;
+
+/** The pair this provider keeps: the token of its last write to the object. */
+export const WRITE_TOKEN_KEY = "pulumi-write-token";
+/** Where release 0.1 kept its create token; freed on the first update. */
+export const LEGACY_TOKEN_KEY = "pulumi-create-token";
+const RESERVED = [WRITE_TOKEN_KEY, LEGACY_TOKEN_KEY];
+
+export const metadataInput = z
+  .record(
+    z.string().min(1, "metadata keys must not be empty").max(METADATA_MAX_KEY, `metadata keys are at most ${METADATA_MAX_KEY} characters`),
+    z.string().max(METADATA_MAX_VALUE, `metadata values are at most ${METADATA_MAX_VALUE} characters`),
+  )
+  .refine((m) => Object.keys(m).length <= METADATA_MAX_PAIRS - 1, {
+    message: `at most ${METADATA_MAX_PAIRS - 1} metadata pairs (the API allows ${METADATA_MAX_PAIRS}; this provider keeps one, "${WRITE_TOKEN_KEY}", to make creates and updates safe to retry)`,
+  })
+  .refine((m) => !RESERVED.some((k) => k in m), { message: `the metadata keys ${RESERVED.map((k) => `"${k}"`).join(" and ")} are reserved by this provider` });
+
+/** The user's pairs, without the provider's own. */
+export function userMetadata(metadata: unknown): Record<string, string> {
+  if (!isRecord(metadata)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata)) if (!RESERVED.includes(k) && typeof v === "string") out[k] = v;
+  return out;
+}
+
+/** The token of the provider's last write to an object, if any. */
+export function writeTokenOf(api: { metadata?: Record<string, string> | undefined }): string | undefined {
+  return api.metadata?.[WRITE_TOKEN_KEY];
+}
+
+function digest(...parts: string[]): string {
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
+}
+
+/**
+ * The token a create sends. It depends only on what state holds before the create (the stack's
+ * seed, the resource's URN, and the token the previous create used), so a run that repeats an
+ * interrupted one derives the same token and finds what that run made; a replacement derives a
+ * new one, so it can never mistake the object it replaces for its own.
+ */
+export function createToken(seed: string, urn: string, previous: string | undefined): string {
+  return digest("create", seed, urn, previous ?? "");
+}
+
+/**
+ * The token an update sends: a function of the object, the state it was last seen in and the
+ * change itself, so that a rerun of an update whose answer was lost recognises its own write.
+ */
+export function writeToken(kind: string, id: string, base: unknown, body: unknown): string {
+  return digest("write", kind, id, stableJson(base), stableJson(body));
+}
+
+/** A metadata patch that stamps `token`, freeing release 0.1's pair when the object may hold it. */
+export function stampPatch(patch: Record<string, string | null> | undefined, token: string, mayHoldLegacyToken: boolean): Record<string, string | null> {
+  return { ...patch, [WRITE_TOKEN_KEY]: token, ...(mayHoldLegacyToken ? { [LEGACY_TOKEN_KEY]: null } : {}) };
+}

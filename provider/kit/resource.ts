@@ -1,0 +1,232 @@
+// The typed hook boundary (DESIGN §9). A resource supplies its spec and typed hooks; this module
+// turns them into the untyped hooks the runtime calls, doing once, for every kind, what the
+// reliability contract needs: configuration checked before any call, write-only secrets replaced
+// by hashes in everything the engine sees, inputs parsed once, the create token derived from
+// state, the hidden keys carried through, and outputs composed from the echoed inputs.
+import type { z } from "zod";
+import { configurationProblems } from "../config";
+import { parseWithSchema, type CheckFailure } from "./check";
+import type { OperationContext } from "./context";
+import { claimedByCreate, type CreateIdentity } from "./create";
+import { createToken } from "./metadata";
+import { diffFromChanges, fieldNames, planChanges, writeOnlyFields, type DiffResult, type FieldChange, type ResourceSpec } from "./spec";
+import { conceal, reveal } from "./write-only";
+import { stripUndefined, UNKNOWN, type Props } from "./values";
+
+/**
+ * Keys the engine stores but never shows (keys starting with "__" are hidden in previews):
+ * - `__kind`: which resource kind the shared provider shell serves (permanent);
+ * - `__seed`: the stack's create-token seed (`<ISO time>/<random>`, see resources/seed.ts);
+ * - `__urn`: the resource's URN, from the SDK;
+ * - `__createToken`: the token the next create of this resource sends, derived in `check`.
+ */
+export const HIDDEN = { kind: "__kind", seed: "__seed", urn: "__urn", createToken: "__createToken" } as const;
+const HIDDEN_KEYS: ReadonlySet<string> = new Set(Object.values(HIDDEN));
+
+export interface CheckResult {
+  inputs: Props;
+  failures: CheckFailure[];
+}
+
+/** The state of a resource as last recorded: the declared inputs and the outputs, each as far as they parse. */
+export interface State<I, O> {
+  inputs: Partial<I>;
+  outputs: Partial<O>;
+  /** Written by release 0.1 (no create seed): the object may still hold that release's token pair. */
+  legacy: boolean;
+}
+
+/** An update: the new inputs (write-only secrets in plain form, as the API receives them), and what changed. */
+export interface Change<I> {
+  inputs: I;
+  /** Field by field, compared with write-only secrets as hashes. */
+  changes: FieldChange[];
+}
+
+export interface Observed<I, O> {
+  inputs: Partial<I>;
+  outputs: O;
+}
+
+/** What a resource supplies: its hooks, typed by its spec's schemas. */
+export interface TypedHooks<I, O> {
+  /** The API's cross-field rules, after the schema passed (values may still be unknown). */
+  crossCheck?(inputs: I): CheckFailure[];
+  create(ctx: OperationContext, inputs: I, identity: CreateIdentity): Promise<{ id: string; outputs: O }>;
+  /** Undefined when the object is gone (deleted, or archived). */
+  read(ctx: OperationContext, id: string, state: State<I, O>): Promise<Observed<I, O> | undefined>;
+  update(ctx: OperationContext, id: string, olds: State<I, O>, news: Change<I>): Promise<Partial<O>>;
+  delete(ctx: OperationContext, id: string, state: State<I, O>): Promise<void>;
+}
+
+/** The untyped hooks the runtime calls, for one kind. */
+export interface RuntimeHooks {
+  readonly spec: ResourceSpec;
+  check(olds: Props, news: Props): Promise<CheckResult>;
+  diff(id: string, olds: Props, news: Props): Promise<DiffResult>;
+  create(ctx: OperationContext, props: Props): Promise<{ id: string; outs: Props }>;
+  read(ctx: OperationContext, id: string, props: Props): Promise<{ id?: string; props?: Props; inputs?: Props }>;
+  update(ctx: OperationContext, id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
+  delete(ctx: OperationContext, id: string, props: Props): Promise<void>;
+}
+
+function splitHidden(props: Props): { user: Props; hidden: Props } {
+  const user: Props = {};
+  const hidden: Props = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "__provider") continue;
+    if (HIDDEN_KEYS.has(k)) hidden[k] = v;
+    else if (!k.startsWith("__")) user[k] = v;
+  }
+  return { user, hidden };
+}
+
+function knownString(value: unknown): string | undefined {
+  return typeof value === "string" && value !== UNKNOWN ? value : undefined;
+}
+
+/** When the stack's seed was made (its first `up` with a release that has seeds). */
+export function seededAt(seed: string): string {
+  return seed.split("/")[0] ?? seed;
+}
+
+/**
+ * The create token of the object state records for each URN, as `check` saw it with old inputs in
+ * this process. The engine checks a replacement twice: with the old inputs (for the diff), then,
+ * for the new object's create, without them; this is how the second check knows it is not a first
+ * create.
+ */
+const recordedTokens = new Map<string, string>();
+
+/**
+ * The token of the next create of a resource (see metadata.ts `createToken`). With state, the
+ * recorded object's own token is kept; without, the token follows the one of the object being
+ * replaced, or starts the chain. A token that cannot be known yet (a preview before the stack's
+ * seed exists) is unknown.
+ */
+function tokenFor(olds: Props, hidden: Props): string | undefined {
+  const urn = knownString(hidden[HIDDEN.urn]);
+  const seed = hidden[HIDDEN.seed];
+  if (Object.keys(splitHidden(olds).user).length > 0) {
+    const recorded = knownString(splitHidden(olds).hidden[HIDDEN.createToken]);
+    if (urn !== undefined) recordedTokens.set(urn, recorded ?? "created by release 0.1");
+    return recorded;
+  }
+  if (seed === undefined) return undefined;
+  if (urn === undefined || typeof seed !== "string" || seed === UNKNOWN) return UNKNOWN;
+  return createToken(seed, urn, recordedTokens.get(urn));
+}
+
+export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
+  spec: ResourceSpec<S, O>,
+  hooks: TypedHooks<z.infer<S>, z.infer<O>>,
+): RuntimeHooks {
+  type I = z.infer<S>;
+  type Out = z.infer<O>;
+  const writeOnly = writeOnlyFields(spec);
+  const names = fieldNames(spec);
+
+  /** Write-only values as hashes (release 0.1 kept some in state as Pulumi secrets, in plain form). */
+  const concealAll = (user: Props): Props => {
+    const out = { ...user };
+    for (const [f, keys] of writeOnly) if (out[f] !== undefined) out[f] = conceal(out[f], keys, f);
+    return out;
+  };
+  const revealAll = (user: Props, label: string): Props => {
+    const out = { ...user };
+    for (const [f, keys] of writeOnly) if (out[f] !== undefined) out[f] = reveal(out[f], keys, f, label);
+    return out;
+  };
+
+  /** Parses what state holds field by field, so that one field an older release wrote differently costs only that field. */
+  const stateOf = (props: Props): State<I, Out> => {
+    const { user, hidden } = splitHidden(props);
+    const inputs: Props = {};
+    for (const f of names) {
+      const parsed = spec.inputs.shape[f]?.safeParse(user[f]);
+      if (parsed?.success && parsed.data !== undefined) inputs[f] = parsed.data;
+    }
+    const outputs: Props = {};
+    for (const [k, schema] of Object.entries(spec.outputs.shape as Record<string, z.ZodType>)) {
+      const parsed = schema.safeParse(user[k]);
+      if (parsed.success && parsed.data !== undefined) outputs[k] = parsed.data;
+    }
+    return { inputs: concealAll(inputs) as Partial<I>, outputs: outputs as Partial<Out>, legacy: hidden[HIDDEN.seed] === undefined };
+  };
+
+  const parseInputs = (user: Props, label: string): I => {
+    const parsed = parseWithSchema(spec.inputs, user);
+    if (!parsed.ok) {
+      throw new Error(`${label}: inputs did not pass the provider's checks: ${parsed.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    }
+    return parsed.value;
+  };
+
+  const compose = (declared: Props, outputs: Partial<Out>, hidden: Props): Props =>
+    stripUndefined({ ...declared, ...(outputs as Props), ...hidden });
+
+  /** The declared inputs an output bag echoes, concealed. */
+  const declaredOf = (user: Props): Props => {
+    const picked: Props = {};
+    for (const f of names) if (user[f] !== undefined && user[f] !== null) picked[f] = user[f];
+    return concealAll(picked);
+  };
+
+  return {
+    spec,
+
+    async check(olds, news) {
+      const { user, hidden } = splitHidden(news);
+      const concealed = concealAll(user);
+      const failures: CheckFailure[] = configurationProblems().map((reason) => ({ property: "", reason }));
+      const parsed = parseWithSchema(spec.inputs, concealed);
+      let inputs: Props = concealed;
+      if (parsed.ok) {
+        inputs = stripUndefined(parsed.value as Props);
+        failures.push(...(hooks.crossCheck?.(parsed.value) ?? []));
+      } else failures.push(...parsed.failures);
+      return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures };
+    },
+
+    async diff(_id, olds, news) {
+      return diffFromChanges(planChanges(spec, concealAll(splitHidden(olds).user), splitHidden(news).user));
+    },
+
+    async create(ctx, props) {
+      const { user, hidden } = splitHidden(props);
+      const label = `create ${spec.kind}`;
+      const token = knownString(hidden[HIDDEN.createToken]);
+      const seed = knownString(hidden[HIDDEN.seed]);
+      if (token === undefined || seed === undefined) {
+        throw new Error(`${label}: the resource has no create token; it must be declared with this package's ${spec.kind} class`);
+      }
+      const inputs = parseInputs(revealAll(user, label), label);
+      const result = await hooks.create(ctx, inputs, { token, seededAt: seededAt(seed) });
+      return { id: result.id, outs: compose(declaredOf(user), result.outputs, hidden) };
+    },
+
+    async read(ctx, id, props) {
+      const { hidden } = splitHidden(props);
+      const result = await hooks.read(ctx, id, stateOf(props));
+      if (result === undefined) return {};
+      const declared = concealAll(stripUndefined(result.inputs as Props));
+      return { id, props: compose(declared, result.outputs, hidden), inputs: { ...declared, ...hidden } };
+    },
+
+    async update(ctx, id, olds, news) {
+      const { user, hidden } = splitHidden(news);
+      const label = `update ${spec.kind} (${id})`;
+      const state = stateOf(olds);
+      const changes = planChanges(spec, state.inputs as Props, user);
+      const inputs = parseInputs(revealAll(user, label), label);
+      const outputs = await hooks.update(ctx, id, state, { inputs, changes });
+      return { outs: compose(declaredOf(user), outputs, hidden) };
+    },
+
+    async delete(ctx, id, props) {
+      if (claimedByCreate(id)) return;
+      return hooks.delete(ctx, id, stateOf(props));
+    },
+  };
+}
+

@@ -1,0 +1,89 @@
+// Plain values as the engine hands them to a dynamic provider: property bags that may hold the
+// "unknown" sentinel during preview, compared after normalization.
+
+/** The value the engine sends during preview for an input that is not known yet. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type Props = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Props {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isRecord(value)) return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Pulumi rejects `undefined` anywhere in returned properties ("Unexpected struct type"). */
+export function stripUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(stripUndefined) as T;
+  if (!isRecord(value)) return value;
+  const out: Props = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = stripUndefined(v);
+  return out as T;
+}
+
+/** JSON with sorted keys: equal values give equal text whatever the key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (!isRecord(v)) return v;
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+}
+
+/** Absent, null and an empty map mean the same thing for optional inputs. */
+function normalizedForComparison(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (isRecord(value) && Object.keys(value).length === 0) return null;
+  return value;
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return stableJson(normalizedForComparison(a)) === stableJson(normalizedForComparison(b));
+}
+
+/** A server value in the form a user would declare it: empty lists and maps, and null, are absent. */
+export function emptyAsAbsent(value: unknown): unknown {
+  if (value === null) return undefined;
+  if (Array.isArray(value) && value.length === 0) return undefined;
+  if (isRecord(value) && Object.keys(value).length === 0) return undefined;
+  return value;
+}
+
+/** `tools[0].inputSchema`: how Pulumi users write a path into their inputs. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** The value at a path; unknown as soon as any step is unknown. */
+export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): { found: boolean; value: unknown } {
+  let current: unknown = root;
+  for (const part of path) {
+    if (current === UNKNOWN) return { found: true, value: UNKNOWN };
+    if (current === null || typeof current !== "object") return { found: false, value: undefined };
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return { found: true, value: current };
+}
+
+/**
+ * The paths at which two values differ, deepest first reached, in the user's notation
+ * (`config.networking.allowedHosts`). Lists are compared whole: an element path says little when
+ * the list was reordered.
+ */
+export function differingPaths(a: unknown, b: unknown, prefix = ""): string[] {
+  if (sameValue(a, b)) return [];
+  if (isRecord(a) && isRecord(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => differingPaths(a[k], b[k], prefix === "" ? k : `${prefix}.${k}`));
+  }
+  return [prefix === "" ? "(value)" : prefix];
+}

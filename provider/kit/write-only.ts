@@ -1,0 +1,66 @@
+// Write-only secrets (a GitHub token, a credential value): the API never returns them, and
+// nothing the engine logs may hold them. `check` replaces each with a hash in what it returns (the
+// hash also detects a change; the field is a Pulumi secret, so state holds it encrypted), and keeps
+// the value itself in this process, where `create` and `update` of the same run take it back
+// (PULUMI-NOTES.md, "Secrets and the event stream"). Refresh and destroy never need it.
+//
+// The hash is not keyed: a key that could change (the API key) would make every secret look
+// changed after a rotation, and one kept in state would protect nothing that state's encryption
+// does not already protect.
+import { createHash } from "node:crypto";
+import { registerSecret } from "../client/redact";
+import { AnthropicProviderError } from "../client/errors";
+import { isRecord, UNKNOWN } from "./values";
+
+const PREFIX = "sha256:";
+
+/** Plaintext by hash, for this process only. */
+const vault = new Map<string, string>();
+
+export function isConcealed(value: unknown): value is string {
+  return typeof value === "string" && value.startsWith(PREFIX);
+}
+
+const DOMAIN = "pulumi-anthropic-managed-agents write-only value";
+
+export function concealValue(value: string): string {
+  const hash = PREFIX + createHash("sha256").update(`${DOMAIN}\u0000${value}`).digest("hex");
+  vault.set(hash, value);
+  registerSecret(value);
+  return hash;
+}
+
+/** Maps every value under one of `keys`, anywhere inside `value`. */
+function mapKeys(value: unknown, keys: readonly string[], f: (secret: unknown, path: string) => unknown, path: string): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => mapKeys(v, keys, f, `${path}[${i}]`));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const at = `${path}.${k}`;
+    out[k] = keys.includes(k) && v !== undefined ? f(v, at) : mapKeys(v, keys, f, at);
+  }
+  return out;
+}
+
+/** `value` with each write-only secret replaced by its hash; hashes (from state) and unknowns stay. */
+export function conceal(value: unknown, keys: readonly string[], path: string): unknown {
+  return mapKeys(value, keys, (secret) => (secret === UNKNOWN || isConcealed(secret) || typeof secret !== "string" ? secret : concealValue(secret)), path);
+}
+
+export class SecretNotAvailableError extends AnthropicProviderError {
+  override name = "SecretNotAvailableError";
+}
+
+/** `value` with each hash replaced by the secret `check` saw in this process. */
+export function reveal(value: unknown, keys: readonly string[], path: string, label: string): unknown {
+  return mapKeys(value, keys, (secret, at) => {
+    if (!isConcealed(secret)) return secret;
+    const plain = vault.get(secret);
+    if (plain === undefined) {
+      throw new SecretNotAvailableError(
+        `${label}: the value of ${at} was not given to this provider process (write-only secrets travel from \`check\` to \`create\`/\`update\` within one run and are never stored): run \`pulumi up\` again`,
+      );
+    }
+    return plain;
+  }, path);
+}

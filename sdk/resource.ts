@@ -1,0 +1,83 @@
+// What every resource class shares: the provider shell, the hidden inputs the provider needs
+// (kind, the stack's create-token seed, the URN), output properties for every field, secrets
+// wrapped before they leave the program, and `get`. The classes themselves are generated from
+// the provider's specs (`npm run generate`).
+import * as pulumi from "@pulumi/pulumi";
+import * as dynamic from "@pulumi/pulumi/dynamic";
+import { HIDDEN, SEED_KIND } from "./protocol";
+import { providerShell } from "./provider-shell";
+
+export type { DeepInput } from "./input";
+
+/** What a generated class tells its base about itself. */
+export interface ResourceShape {
+  readonly kind: string;
+  /** Declared inputs, echoed as outputs. */
+  readonly fields: readonly string[];
+  /** Computed outputs. */
+  readonly outputs: readonly string[];
+  /** Write-only property names per field: such a field is a secret whenever one is present. */
+  readonly writeOnly: Readonly<Record<string, readonly string[]>>;
+}
+
+const TYPE_PREFIX = "pulumi-nodejs:dynamic/anthropic:";
+
+class CreateTokenSeed extends dynamic.Resource {
+  declare public readonly seed: pulumi.Output<string>;
+  constructor() {
+    super(providerShell, "create-token-seed", { [HIDDEN.kind]: SEED_KIND, seed: undefined }, {}, "anthropic", SEED_KIND);
+  }
+}
+
+/** One seed per stack (per program run: inline programs run several stacks in one process). */
+const seeds = new WeakMap<object, pulumi.Output<string>>();
+let seedOutsideAStack: pulumi.Output<string> | undefined;
+
+function stackSeed(): pulumi.Output<string> {
+  const stack = pulumi.runtime.getStackResource();
+  const known = stack ? seeds.get(stack) : seedOutsideAStack;
+  if (known) return known;
+  warnAboutPlainKey();
+  const seed = new CreateTokenSeed().seed;
+  if (stack) seeds.set(stack, seed);
+  else seedOutsideAStack = seed;
+  return seed;
+}
+
+function warnAboutPlainKey(): void {
+  const key = "anthropic:apiKey";
+  // `isConfigSecret` is not in @pulumi/pulumi's typings; it is how the SDK itself tells.
+  const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+  if (pulumi.runtime.getConfig(key) !== undefined && config.isConfigSecret?.(key) === false) {
+    void pulumi.log.warn(
+      `${key} is stored in plain text in this stack's configuration; encrypt it with \`pulumi config set --secret ${key} <key>\``,
+    );
+  }
+}
+
+function containsKey(value: unknown, keys: readonly string[]): boolean {
+  if (Array.isArray(value)) return value.some((v) => containsKey(v, keys));
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([k, v]) => (keys.includes(k) && v !== undefined) || containsKey(v, keys));
+}
+
+function inputProps(shape: ResourceShape, name: string, args: object | undefined, opts: pulumi.CustomResourceOptions | undefined): pulumi.Inputs {
+  const props: Record<string, unknown> = {};
+  for (const key of [...shape.fields, ...shape.outputs]) props[key] = undefined;
+  props[HIDDEN.kind] = shape.kind;
+  if (opts?.id !== undefined) return props; // `get`: read only, nothing is created
+  Object.assign(props, args);
+  // A write-only secret must not leave the program in the clear (the provider replaces it by a hash).
+  for (const [field, keys] of Object.entries(shape.writeOnly)) {
+    if (props[field] !== undefined) props[field] = pulumi.output(props[field]).apply((v) => (containsKey(v, keys) ? pulumi.secret(v) : v));
+  }
+  props[HIDDEN.seed] = stackSeed();
+  props[HIDDEN.urn] = pulumi.createUrn(name, TYPE_PREFIX + shape.kind, opts?.parent);
+  return props;
+}
+
+export abstract class ManagedResource extends dynamic.Resource {
+  protected constructor(shape: ResourceShape, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
+    super(providerShell, name, inputProps(shape, name, args, opts), opts, "anthropic", shape.kind);
+  }
+}
