@@ -222,7 +222,7 @@ export interface AgentArgs {
    * Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the
    * default).
    *
-   * A change: new version; removing it restores the default; removing it clears it.
+   * A change: new version; removing it restores the default.
    */
   executionIdentity?: DeepInput<{
     type: "aws_role";

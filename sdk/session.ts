@@ -19,8 +19,8 @@ export interface SessionArgs {
    * `up` creates the new session on the new version. Omit it and the session takes the latest
    * version at creation and is never touched when the agent changes.
    *
-   * A change: replace; a different version replaces; unknown during preview (the agent is being
-   * updated): replace; removing it keeps the current value.
+   * A change: replace; unknown during preview (the agent is being updated): replace; removing it
+   * keeps the current value.
    */
   agentVersion?: DeepInput<number>;
   /**

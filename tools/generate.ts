@@ -185,9 +185,10 @@ function cell(text: string): string {
 
 export function readmeTables(spec: ResourceSpec): string {
   const inputs = jsonSchema(spec.inputs, "input");
+  let out = `${spec.summary}\n\n`;
   const required = new Set((inputs["required"] as string[] | undefined) ?? []);
   const fields = spec.fields as Record<string, ResourceSpec["fields"][string]>;
-  let out = "| input | type | required | a change does |\n|---|---|---|---|\n";
+  out += "| input | type | required | a change does |\n|---|---|---|---|\n";
   for (const f of fieldNames(spec)) out += `| \`${f}\` | ${fields[f]!.doc.type} | ${required.has(f) ? "yes" : ""} | ${cell(changeText(spec, f))} |\n`;
   out += "\n| output | meaning |\n|---|---|\n";
   out += "| `id` | the object's id |\n";
@@ -199,8 +200,8 @@ export function readmeTables(spec: ResourceSpec): string {
 export function withReadmeTables(readme: string): string {
   let out = readme;
   for (const spec of PUBLIC_SPECS) {
-    const begin = `<!-- generated: ${spec.kind} tables -->`;
-    const end = `<!-- end generated: ${spec.kind} tables -->`;
+    const begin = `<!-- generated: ${spec.kind} -->`;
+    const end = `<!-- end generated: ${spec.kind} -->`;
     const at = out.indexOf(begin);
     const stop = out.indexOf(end);
     if (at < 0 || stop < at) throw new Error(`README.md has no "${begin}" … "${end}" section`);

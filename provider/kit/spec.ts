@@ -315,6 +315,13 @@ export function changeText(spec: ResourceSpec, name: string): string {
           : rule.kind === "create-only"
             ? "nothing: only read at create"
             : rule.doc;
-  const removal = fs.removal === "clears" ? "removing it clears it" : fs.removal === "keeps" ? "removing it keeps the current value" : undefined;
+  const removal =
+    fs.doc.change?.includes("removing it") === true
+      ? undefined
+      : fs.removal === "clears"
+        ? "removing it clears it"
+        : fs.removal === "keeps"
+          ? "removing it keeps the current value"
+          : undefined;
   return [base, fs.doc.change, removal].filter((t) => t !== undefined).join("; ");
 }

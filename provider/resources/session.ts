@@ -153,7 +153,7 @@ export const sessionSpec = defineSpec({
       {
         text: "Pin the session to this agent version. Pass `agent.version` to **follow the agent**: when the agent's definition changes, preview shows the agent update and this session's replacement, and `up` creates the new session on the new version. Omit it and the session takes the latest version at creation and is never touched when the agent changes.",
         type: "number (`agent.version` to follow the agent)",
-        change: "a different version replaces; unknown during preview (the agent is being updated): **replace**",
+        change: "unknown during preview (the agent is being updated): **replace**",
       },
       { ...fixed, removal: "keeps" },
     ),
