@@ -1,4 +1,5 @@
-export { Agent, type AgentArgs } from "./agent";
-export { Environment, type EnvironmentArgs } from "./environment";
-export { Session, type SessionArgs } from "./session";
-export type { DeepInput } from "./input";
+export { Agent, type AgentArgs, type AgentInputs } from "./agent";
+export { Environment, type EnvironmentArgs, type EnvironmentInputs } from "./environment";
+export { Session, type SessionArgs, type SessionInputs } from "./session";
+export type { McpServer, Tool } from "./types";
+export type { DeepInput, DeepInputs } from "./input";

@@ -11,3 +11,6 @@ export type DeepInput<T> = T extends string | number | boolean | null | undefine
     : T extends object
       ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
       : pulumi.Input<T>;
+
+/** Every property of `T` as a `DeepInput`: the Args of a resource from its plain inputs. */
+export type DeepInputs<T> = { [K in keyof T]: DeepInput<T[K]> };

@@ -7,7 +7,7 @@ import * as dynamic from "@pulumi/pulumi/dynamic";
 import { HIDDEN, SEED_KIND } from "./protocol";
 import { providerShell } from "./provider-shell";
 
-export type { DeepInput } from "./input";
+export type { DeepInput, DeepInputs } from "./input";
 
 /** What a generated class tells its base about itself. */
 export interface ResourceShape {

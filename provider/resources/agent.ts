@@ -92,14 +92,17 @@ export const customToolInput = z.strictObject({
   /** A JSON schema; its contents are the user's and are never re-cased. */
   inputSchema: z.looseObject({ type: z.literal("object") }),
 });
-export const toolInput = z.discriminatedUnion("type", [agentToolsetInput, mcpToolsetInput, customToolInput]);
+// An `id` names the type in the generated SDK, where agents and sessions share it.
+export const toolInput = z.discriminatedUnion("type", [agentToolsetInput, mcpToolsetInput, customToolInput]).meta({ id: "Tool" });
 export const toolsInput = z.array(toolInput).max(256, "at most 256 tools");
 
-export const mcpServerInput = z.strictObject({
-  type: z.literal("url"),
-  name: z.string().min(1),
-  url: z.url({ protocol: /^https?$/ }),
-});
+export const mcpServerInput = z
+  .strictObject({
+    type: z.literal("url"),
+    name: z.string().min(1),
+    url: z.url({ protocol: /^https?$/ }),
+  })
+  .meta({ id: "McpServer" });
 export const mcpServersInput = z.array(mcpServerInput).max(20, "at most 20 MCP servers");
 
 const skillInput = z.strictObject({
