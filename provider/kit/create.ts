@@ -132,3 +132,28 @@ async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; 
     await ctx.clock.sleep(wait, ctx.signal);
   }
 }
+
+/**
+ * A create that is safe to repeat: what an interrupted run made with this token is taken over
+ * (`adopt` brings it to the declared state, or declines when it cannot fit, and then it is
+ * disposed of, like any further copy); otherwise the object is created (`createOnce`).
+ */
+export async function createOrAdopt<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }, O>(args: {
+  ctx: OperationContext;
+  operation: string;
+  creatable: Creatable<A>;
+  identity: CreateIdentity;
+  body: object;
+  adopt: (found: A) => Promise<{ id: string; outputs: O } | undefined>;
+  dispose: (found: A) => Promise<void>;
+  outputs: (created: A) => O;
+}): Promise<{ id: string; outputs: O }> {
+  let adopted: { id: string; outputs: O } | undefined;
+  for (const found of await findUnrecorded(args.ctx, args.operation, args.creatable, args.identity)) {
+    if (adopted === undefined && (adopted = await args.adopt(found)) !== undefined) continue;
+    await args.dispose(found);
+  }
+  if (adopted) return adopted;
+  const created = await createOnce(args.ctx, args.operation, args.creatable, args.body, args.identity.token);
+  return { id: created.id, outputs: args.outputs(created) };
+}

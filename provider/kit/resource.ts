@@ -9,7 +9,7 @@ import { parseWithSchema, type CheckFailure } from "./check";
 import type { OperationContext } from "./context";
 import { claimedByCreate, type CreateIdentity } from "./create";
 import { createToken } from "./metadata";
-import { diffFromChanges, fieldNames, planChanges, writeOnlyFields, type DiffResult, type FieldChange, type ResourceSpec } from "./spec";
+import { diffFromChanges, fieldNames, inputsAfterRefresh, planChanges, writeOnlyFields, type DiffResult, type FieldChange, type ResourceSpec } from "./spec";
 import { conceal, reveal } from "./write-only";
 import { stripUndefined, UNKNOWN, type Props } from "./values";
 
@@ -230,3 +230,18 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
   };
 }
 
+
+/**
+ * The inputs a refresh reports (see `inputsAfterRefresh`): drift measured against what the last
+ * create, update or refresh saw (`outputs.resolved`); with no state at all (a `get`), every field
+ * the server has.
+ */
+export function refreshedInputs<I, O extends { resolved: object }>(
+  spec: ResourceSpec,
+  state: State<I, O>,
+  fresh: object,
+  asDeclared: (field: string, value: unknown) => unknown,
+): Partial<I> {
+  const lastSeen: Props | "none" | undefined = Object.keys(state.inputs).length > 0 ? (state.outputs.resolved as Props | undefined) : "none";
+  return inputsAfterRefresh<I>({ spec, declared: state.inputs, lastSeen, fresh: fresh as Props, asDeclared });
+}

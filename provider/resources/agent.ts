@@ -9,10 +9,10 @@ import { ApiError, ConflictError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
-import { createOnce, findUnrecorded, type Creatable, type CreateIdentity } from "../kit/create";
+import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
-import { defineResource, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, field, inputsAfterRefresh, type ApiPatch } from "../kit/spec";
+import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
+import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -465,28 +465,24 @@ async function settle(ctx: OperationContext, api: ApiAgent, inputs: AgentInputs)
 export const agentResource = defineResource(agentSpec, {
   crossCheck: (inputs) => toolRuleFailures(inputs.tools, inputs.mcpServers),
 
-  async create(ctx, inputs, identity: CreateIdentity) {
+  async create(ctx, inputs, identity) {
     if (inputs.adoptId !== undefined) return adopt(ctx, inputs.adoptId, inputs);
-    const operation = `create ${label(inputs)}`;
-    const [found, ...extra] = await findUnrecorded(ctx, operation, creatable, identity);
-    for (const duplicate of extra) await archive(ctx, `archive a duplicate of ${label(inputs, duplicate.id)}`, duplicate.id);
-    if (found) return settle(ctx, found, inputs);
-    const api = await createOnce(ctx, operation, creatable, buildAgentCreateBody(inputs, identity.token), identity.token);
-    return { id: api.id, outputs: outputsOf(api) };
+    return createOrAdopt({
+      ctx,
+      operation: `create ${label(inputs)}`,
+      creatable,
+      identity,
+      body: buildAgentCreateBody(inputs, identity.token),
+      adopt: (found) => settle(ctx, found, inputs),
+      dispose: (found) => archive(ctx, `archive a duplicate of ${label(inputs, found.id)}`, found.id),
+      outputs: outputsOf,
+    });
   },
 
   async read(ctx, id, state) {
     const api = await agents.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
     if (!api || api.archived_at) return undefined;
-    const inputs = inputsAfterRefresh({
-      spec: agentSpec,
-      declared: state.inputs,
-      // With no state at all (`Agent.get`), every field is taken from the server.
-      lastSeen: Object.keys(state.inputs).length > 0 ? state.outputs.resolved : "none",
-      fresh: resolvedView(api),
-      asDeclared,
-    });
-    return { inputs, outputs: outputsOf(api) };
+    return { inputs: refreshedInputs(agentSpec, state, resolvedView(api), asDeclared), outputs: outputsOf(api) };
   },
 
   update: updateAgent,

@@ -10,10 +10,10 @@ import { AnthropicProviderError, ApiError, NotFoundError } from "../client/error
 import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
-import { createOnce, findUnrecorded, type Creatable } from "../kit/create";
+import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
-import { defineResource, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, driftedPaths, field, inputsAfterRefresh, type ApiPatch } from "../kit/spec";
+import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
+import { buildPatch, declaredFrom, defineSpec, driftedPaths, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -318,30 +318,23 @@ export const environmentResource = defineResource(environmentSpec, {
       if (!adopted) throw new Error(`${operation}: its config type differs from the declared one, which cannot change in place`);
       return adopted;
     }
-    const operation = `create ${label(inputs)}`;
-    // What an interrupted run made is ours, unless its config type no longer fits; any other
-    // copy (a commit that landed after its lookup window) goes.
-    let adopted: { id: string; outputs: EnvironmentOutputs } | undefined;
-    for (const found of await findUnrecorded(ctx, operation, creatable, identity)) {
-      if (adopted === undefined && (adopted = await settle(ctx, found, inputs)) !== undefined) continue;
-      await remove(ctx, found.id, stateOf(found));
-    }
-    if (adopted) return adopted;
-    const api = await createOnce(ctx, operation, creatable, buildEnvironmentCreateBody(inputs, identity.token), identity.token);
-    return { id: api.id, outputs: outputsOf(api) };
+    return createOrAdopt({
+      ctx,
+      operation: `create ${label(inputs)}`,
+      creatable,
+      identity,
+      body: buildEnvironmentCreateBody(inputs, identity.token),
+      // Ours, unless its config type no longer fits.
+      adopt: (found) => settle(ctx, found, inputs),
+      dispose: (found) => remove(ctx, found.id, stateOf(found)),
+      outputs: outputsOf,
+    });
   },
 
   async read(ctx, id, state) {
     const api = await environments.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
     if (!api || api.archived_at) return undefined;
-    const inputs = inputsAfterRefresh({
-      spec: environmentSpec,
-      declared: state.inputs,
-      lastSeen: Object.keys(state.inputs).length > 0 ? state.outputs.resolved : "none",
-      fresh: resolvedEnvironmentView(api),
-      asDeclared,
-    });
-    return { inputs, outputs: outputsOf(api) };
+    return { inputs: refreshedInputs(environmentSpec, state, resolvedEnvironmentView(api), asDeclared), outputs: outputsOf(api) };
   },
 
   update: updateEnvironment,

@@ -12,10 +12,10 @@ import { sessions, type ApiSession } from "../api/sessions";
 import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
 import type { OperationContext } from "../kit/context";
-import { createOnce, findUnrecorded, type Creatable } from "../kit/create";
+import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
-import { defineResource, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, driftedPaths, field, inputsAfterRefresh } from "../kit/spec";
+import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
+import { buildPatch, declaredFrom, defineSpec, driftedPaths, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
 import { DriftError, driftMessage } from "./environment";
@@ -473,39 +473,33 @@ export const sessionResource = defineResource(sessionSpec, {
   crossCheck: (inputs) => (inputs.tools === undefined && inputs.mcpServers === undefined ? [] : toolRuleFailures(inputs.tools ?? [], inputs.mcpServers ?? [])),
 
   async create(ctx, inputs, identity) {
-    const operation = `create ${label(inputs)}`;
-    const creatable = creatableFor(inputs.agent);
-    // What an interrupted run made is ours when it was made as now declared; any other copy goes.
-    let adopted: { id: string; outputs: SessionOutputs } | undefined;
-    for (const found of await findUnrecorded(ctx, operation, creatable, identity)) {
-      if (adopted === undefined) {
-        const current = stateOf(found, inputs);
-        const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current, inputs, update: updateSession });
-        if (taken.kind === "adopted") {
-          adopted = { id: found.id, outputs: { ...outputsOf(found, inputs.agentVersion !== undefined), ...taken.outputs } };
-          continue;
-        }
-      }
-      await remove(ctx, found.id, { ...inputs, onDestroy: "delete", whenRunning: "interrupt" });
-    }
-    if (adopted) return adopted;
-    const api = await createOnce(ctx, operation, creatable, buildSessionCreateBody(inputs, identity.token), identity.token);
-    return { id: api.id, outputs: outputsOf(api, inputs.agentVersion !== undefined) };
+    const pinned = inputs.agentVersion !== undefined;
+    return createOrAdopt({
+      ctx,
+      operation: `create ${label(inputs)}`,
+      creatable: creatableFor(inputs.agent),
+      identity,
+      body: buildSessionCreateBody(inputs, identity.token),
+      // Ours when it was made as now declared (an agent that moved on since makes it stale).
+      adopt: async (found) => {
+        const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current: stateOf(found, inputs), inputs, update: updateSession });
+        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found, pinned), ...taken.outputs } } : undefined;
+      },
+      dispose: (found) => remove(ctx, found.id, { ...inputs, onDestroy: "delete", whenRunning: "interrupt" }),
+      outputs: (api) => outputsOf(api, pinned),
+    });
   },
 
   async read(ctx, id, state) {
     const api = await sessions.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
     if (!api || api.archived_at) return undefined;
-    const known = Object.keys(state.inputs).length > 0;
-    const pinned = state.outputs.pinned === true;
-    const inputs = inputsAfterRefresh({
-      spec: sessionSpec,
-      declared: known ? declaredOf(state) : { agent: api.agent.id, environmentId: api.environment_id },
-      lastSeen: known ? state.outputs.resolved : "none",
-      fresh: resolvedSessionView(api),
-      asDeclared,
-    });
-    return { inputs, outputs: outputsOf(api, pinned) };
+    const fresh = resolvedSessionView(api);
+    const inputs =
+      Object.keys(state.inputs).length > 0
+        ? refreshedInputs(sessionSpec, { ...state, inputs: declaredOf(state) }, fresh, asDeclared)
+        : // With no state (a `get`): what the API returns, and the fields the session was made from.
+          { ...refreshedInputs(sessionSpec, state, fresh, asDeclared), agent: api.agent.id, environmentId: api.environment_id };
+    return { inputs, outputs: outputsOf(api, state.outputs.pinned === true) };
   },
 
   update: updateSession,
