@@ -6,6 +6,7 @@
 // compile.
 import type { z } from "zod";
 import { apiCased, type ApiCased, type SnakeKey } from "../api-case";
+import { AnthropicProviderError } from "../client/errors";
 import { snakeCase } from "../casing";
 import { containsUnknown, differingPaths, isRecord, sameValue, type Props } from "./values";
 
@@ -293,9 +294,25 @@ export function declaredFrom<I>(spec: ResourceSpec, resolved: Props, asDeclared:
  * The fields changed outside Pulumi since `lastSeen`, as paths (`config.networking.allowedHosts`):
  * what an update of an object without versions must not overwrite unseen (DESIGN §10).
  */
-export function driftedPaths(spec: ResourceSpec, lastSeen: Props | undefined, fresh: Props): string[] {
+export function driftedPaths(spec: ResourceSpec, lastSeen: object | undefined, fresh: object): string[] {
   if (lastSeen === undefined) return [];
-  return driftFieldNames(spec).flatMap((f) => (f in lastSeen ? differingPaths(lastSeen[f], fresh[f], f) : []));
+  const seen = lastSeen as Props;
+  return driftFieldNames(spec).flatMap((f) => (f in seen ? differingPaths(seen[f], (fresh as Props)[f], f) : []));
+}
+
+/** The object changed outside Pulumi since it was last seen; nothing was written. */
+export class DriftError extends AnthropicProviderError {
+  override name = "DriftError";
+}
+
+/** Refuses an update of an object changed outside Pulumi since `lastSeen`, naming the fields. */
+export function refuseDrift(spec: ResourceSpec, operation: string, lastSeen: object | undefined, fresh: object): void {
+  const paths = driftedPaths(spec, lastSeen, fresh);
+  if (paths.length === 0) return;
+  throw new DriftError(
+    `${operation}: the ${spec.kind.toLowerCase()} was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (${paths.join(", ")}); ` +
+      "nothing was changed, so that change is not overwritten unseen. Run `pulumi refresh` to take it in (the next preview then shows the difference), then `pulumi up`",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

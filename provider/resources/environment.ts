@@ -6,14 +6,14 @@ import { z } from "zod";
 import { environments, type ApiEnvironment } from "../api/environments";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { AnthropicProviderError, ApiError, NotFoundError } from "../client/errors";
+import { ApiError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, driftedPaths, field, type ApiPatch } from "../kit/spec";
+import { buildPatch, declaredFrom, defineSpec, field, refuseDrift, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -245,18 +245,6 @@ function label(inputs: Partial<EnvironmentInputs>, id?: string): string {
 
 const creatable: Creatable<ApiEnvironment> = { endpoints: environments, listsSince: false };
 
-/** The object changed outside Pulumi since it was last seen; nothing was written. */
-export class DriftError extends AnthropicProviderError {
-  override name = "DriftError";
-}
-
-export function driftMessage(operation: string, noun: string, paths: readonly string[]): string {
-  return (
-    `${operation}: the ${noun} was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (${paths.join(", ")}); ` +
-    `nothing was changed, so that change is not overwritten unseen. Run \`pulumi refresh\` to take it in (the next preview then shows the difference), then \`pulumi up\``
-  );
-}
-
 const configTypeHint = (status: number) =>
   status === 400
     ? "An environment's config type (cloud or self_hosted) cannot change in place; the provider replaces the environment when it does, so the state may be out of date: run `pulumi refresh`"
@@ -279,8 +267,7 @@ async function updateEnvironment(
   const current = await environments.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
   if (!current || current.archived_at) throw new Error(`${operation}: the environment no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
   if (writeTokenOf(current) === token) return outputsOf(current);
-  const drifted = driftedPaths(environmentSpec, olds.outputs.resolved, resolvedEnvironmentView(current));
-  if (drifted.length > 0) throw new DriftError(driftMessage(operation, "environment", drifted));
+  refuseDrift(environmentSpec, operation, olds.outputs.resolved, resolvedEnvironmentView(current));
   const stamped = { ...body, metadata: stampPatch(body.metadata, token, olds.legacy) };
   return outputsOf(await environments.update(ctx, operation, id, stamped, configTypeHint));
 }

@@ -15,10 +15,9 @@ import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, driftedPaths, field } from "../kit/spec";
+import { buildPatch, declaredFrom, defineSpec, field, refuseDrift } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
-import { DriftError, driftMessage } from "./environment";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
@@ -443,8 +442,7 @@ async function updateSession(
   const token = writeToken("Session", id, olds.outputs.resolved, body);
   const api = await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), async (inner, current) => {
     if (writeTokenOf(current) === token) return current;
-    const drifted = driftedPaths(sessionSpec, olds.outputs.resolved, resolvedSessionView(current));
-    if (drifted.length > 0) throw new DriftError(driftMessage(operation, "session", drifted));
+    refuseDrift(sessionSpec, operation, olds.outputs.resolved, resolvedSessionView(current));
     return sessions.update(inner, operation, id, { ...body, metadata: stampPatch(body.metadata, token, olds.legacy) });
   });
   if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);

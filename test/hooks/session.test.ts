@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ConflictError } from "../../provider/client/errors";
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError } from "../../provider/resources/environment";
+import { DriftError } from "../../provider/kit/spec";
 import { SessionBusyError, sessionResource } from "../../provider/resources/session";
 import { checkAndCreate, checkAndUpdate, clientFor, sdkInputs, useEmulator } from "../helpers";
 
