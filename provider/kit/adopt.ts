@@ -4,9 +4,9 @@
 // a field that replaces means the object cannot be ours as declared, and the caller disposes of it.
 import type { OperationContext } from "./context";
 import type { Change, State } from "./resource";
-import { planChanges, writeOnlyFields, type ResourceSpec } from "./spec";
+import { planChanges, writeOnlyFields, type FieldSpec, type ResourceSpec } from "./spec";
 import { conceal } from "./write-only";
-import type { Props } from "./values";
+import { satisfies, type Props } from "./values";
 
 export type Takeover<O> = { kind: "adopted"; outputs: Partial<O> } | { kind: "incompatible"; fields: string[] };
 
@@ -24,7 +24,10 @@ export async function takeOver<I, O>(args: {
     for (const [f, keys] of writeOnlyFields(args.spec)) if (out[f] !== undefined) out[f] = conceal(out[f], keys, f);
     return out;
   };
-  const changes = planChanges(args.spec, concealed(args.current.inputs), concealed(args.inputs as Props));
+  // The object holds the API's resolved form: what the declaration asks for may be there already.
+  const same = (actual: unknown, declared: unknown, field: FieldSpec) =>
+    satisfies(declared, actual) || (declared === undefined && field.serverDefault !== undefined && satisfies(field.serverDefault, actual));
+  const changes = planChanges(args.spec, concealed(args.current.inputs), concealed(args.inputs as Props), same);
   const replaced = changes.filter((c) => c.effect === "replace").map((c) => c.field);
   if (replaced.length > 0) return { kind: "incompatible", fields: replaced };
   if (changes.length === 0) return { kind: "adopted", outputs: args.current.outputs };

@@ -10,7 +10,7 @@ import { AnthropicProviderError, isAmbiguousFailure } from "../client/errors";
 import type { QueryValue } from "../client/path";
 import type { Call } from "../api/endpoints";
 import type { OperationContext } from "./context";
-import { writeTokenOf } from "./metadata";
+import { createStamp, createTokenOf, WRITE_TOKEN_KEY, writeTokenOf } from "./metadata";
 
 /** How far before the stack's first `up` lookups reach: clocks of provider hosts and API differ. */
 export const LOOKUP_MARGIN_MS = 60 * 60_000;
@@ -71,7 +71,7 @@ export async function findUnrecorded<A extends { id: string; created_at: string;
   const byToken = await ctx.lookups.byToken(
     key,
     () => c.endpoints.list(ctx, `${operation} (looking for objects an interrupted run created)`, q),
-    writeTokenOf,
+    createTokenOf,
   );
   const found = [...(byToken.get(identity.token) ?? [])].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
   for (const item of found) claimed.add(item.id);
@@ -84,15 +84,15 @@ export class UnconfirmedCreateError extends AnthropicProviderError {
 }
 
 /**
- * Sends the create; after an ambiguous failure looks the token up, for up to the late-commit
- * window, and sends it again only when nothing with the token exists. Bounded by the deadline.
+ * Sends the create; after an ambiguous failure looks its stamp up, for up to the late-commit
+ * window, and sends it again only when nothing with the stamp exists. Bounded by the deadline.
  */
 export async function createOnce<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }>(
   ctx: OperationContext,
   operation: string,
   c: Creatable<A>,
   body: object,
-  token: string,
+  stamp: string,
 ): Promise<A> {
   for (;;) {
     const sentAt = new Date(ctx.clock.now()).toISOString();
@@ -100,7 +100,7 @@ export async function createOnce<A extends { id: string; created_at: string; met
       return await c.endpoints.create(ctx, operation, body);
     } catch (error) {
       if (!isAmbiguousFailure(error)) throw error;
-      const found = await lookUpAfterAmbiguity(ctx, operation, c, token, sentAt, error);
+      const found = await lookUpAfterAmbiguity(ctx, operation, c, stamp, sentAt, error);
       if (found) return found;
     }
   }
@@ -110,7 +110,7 @@ async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; 
   ctx: OperationContext,
   operation: string,
   c: Creatable<A>,
-  token: string,
+  stamp: string,
   sentAt: string,
   failure: unknown,
 ): Promise<A | undefined> {
@@ -119,7 +119,7 @@ async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; 
   for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
     try {
       for await (const item of c.endpoints.list(ctx, `${operation} (looking up its create token after: ${(failure as Error).message})`, q)) {
-        if (writeTokenOf(item) === token) return item;
+        if (writeTokenOf(item) === stamp) return item;
       }
     } catch (lookupError) {
       throw new UnconfirmedCreateError(
@@ -134,26 +134,32 @@ async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; 
 }
 
 /**
- * A create that is safe to repeat: what an interrupted run made with this token is taken over
- * (`adopt` brings it to the declared state, or declines when it cannot fit, and then it is
- * disposed of, like any further copy); otherwise the object is created (`createOnce`).
+ * A create that is safe to repeat. What an interrupted run made with this create token is taken
+ * over: as it is when it was made exactly as declared now (the stamp's digest says so), else
+ * through `adopt`, which brings it to the declared state or declines when it cannot fit (then it
+ * is disposed of, like any further copy). Otherwise the object is created (`createOnce`).
  */
 export async function createOrAdopt<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }, O>(args: {
   ctx: OperationContext;
   operation: string;
   creatable: Creatable<A>;
   identity: CreateIdentity;
-  body: object;
+  body: { metadata: Record<string, string> };
   adopt: (found: A) => Promise<{ id: string; outputs: O } | undefined>;
   dispose: (found: A) => Promise<void>;
   outputs: (created: A) => O;
 }): Promise<{ id: string; outputs: O }> {
+  const stamp = createStamp(args.identity.token, args.body);
   let adopted: { id: string; outputs: O } | undefined;
   for (const found of await findUnrecorded(args.ctx, args.operation, args.creatable, args.identity)) {
-    if (adopted === undefined && (adopted = await args.adopt(found)) !== undefined) continue;
+    if (adopted === undefined) {
+      adopted = writeTokenOf(found) === stamp ? { id: found.id, outputs: args.outputs(found) } : await args.adopt(found);
+      if (adopted !== undefined) continue;
+    }
     await args.dispose(found);
   }
   if (adopted) return adopted;
-  const created = await createOnce(args.ctx, args.operation, args.creatable, args.body, args.identity.token);
+  const body = { ...args.body, metadata: { ...args.body.metadata, [WRITE_TOKEN_KEY]: stamp } };
+  const created = await createOnce(args.ctx, args.operation, args.creatable, body, stamp);
   return { id: created.id, outputs: args.outputs(created) };
 }

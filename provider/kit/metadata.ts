@@ -40,6 +40,20 @@ export function writeTokenOf(api: { metadata?: Record<string, string> | undefine
   return api.metadata?.[WRITE_TOKEN_KEY];
 }
 
+/**
+ * What a create stamps on the object: its create token, then a digest of the create body, so that
+ * a rerun can tell whether what an interrupted run made is exactly what is declared now.
+ */
+export function createStamp(token: string, body: { metadata: Record<string, string> }): string {
+  const { [WRITE_TOKEN_KEY]: _stamp, ...metadata } = body.metadata;
+  return `${token}.${digest("create body", stableJson({ ...body, metadata })).slice(0, 16)}`;
+}
+
+/** The create token an object was stamped with (see `createStamp`), if any. */
+export function createTokenOf(api: { metadata?: Record<string, string> | undefined }): string | undefined {
+  return writeTokenOf(api)?.split(".")[0];
+}
+
 function digest(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 32);
 }

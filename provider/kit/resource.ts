@@ -189,7 +189,8 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
     },
 
     async diff(_id, olds, news) {
-      return diffFromChanges(planChanges(spec, concealAll(splitHidden(olds).user), splitHidden(news).user));
+      // Both sides as hashes: a refresh diffs the inputs state holds, which release 0.1 kept in plain form.
+      return diffFromChanges(planChanges(spec, concealAll(splitHidden(olds).user), concealAll(splitHidden(news).user)));
     },
 
     async create(ctx, props) {

@@ -39,6 +39,8 @@ export interface FieldSpec {
   readonly removal?: "clears" | "keeps" | "restores";
   /** Whether refresh reports a change made outside Pulumi (API fields; default true). */
   readonly drift?: boolean;
+  /** What the API holds when the field is absent (taking over an object that holds it is no change). */
+  readonly serverDefault?: unknown;
   /** Stored as a Pulumi secret (encrypted in state, hidden in previews). */
   readonly secret?: boolean;
   /**
@@ -153,7 +155,12 @@ export interface FieldChange {
  * What each field's change does, comparing normalized old and new values. A value unknown during
  * preview counts as changed (and so, for a field that replaces, as a replacement).
  */
-export function planChanges(spec: ResourceSpec, olds: Props, news: Props): FieldChange[] {
+export function planChanges(
+  spec: ResourceSpec,
+  olds: Props,
+  news: Props,
+  same: (old: unknown, next: unknown, field: FieldSpec) => boolean = sameValue,
+): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const name of fieldNames(spec)) {
     const fs = specOf(spec, name);
@@ -161,7 +168,7 @@ export function planChanges(spec: ResourceSpec, olds: Props, news: Props): Field
     if (rule.kind === "create-only") continue;
     const next = news[name];
     const old = olds[name];
-    if (!containsUnknown(next) && sameValue(old, next)) continue;
+    if (!containsUnknown(next) && same(old, next, fs)) continue;
     if (next === undefined && fs.removal === "keeps") continue;
     if (rule.kind === "option") changes.push({ field: name, effect: "record" });
     else if (rule.kind === "update") changes.push({ field: name, effect: "update" });

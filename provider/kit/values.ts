@@ -87,3 +87,20 @@ export function differingPaths(a: unknown, b: unknown, prefix = ""): string[] {
   }
   return [prefix === "" ? "(value)" : prefix];
 }
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
+}
+
+/**
+ * Whether an object that holds `actual` (the API's resolved form: defaults filled in, a model id
+ * grown into `{ id, speed }`, an effort into `{ type }`) already is what `declared` asks for.
+ * What `declared` leaves out is the API's to fill in; nothing declared is satisfied by nothing.
+ */
+export function satisfies(declared: unknown, actual: unknown): boolean {
+  if (declared === undefined || declared === null) return isEmpty(actual);
+  if (typeof declared === "string" && isRecord(actual)) return actual["id"] === declared || actual["type"] === declared;
+  if (Array.isArray(declared)) return Array.isArray(actual) && actual.length === declared.length && declared.every((d, i) => satisfies(d, actual[i]));
+  if (isRecord(declared)) return isRecord(actual) && Object.entries(declared).every(([k, v]) => satisfies(v, actual[k]));
+  return sameValue(declared, actual);
+}

@@ -264,7 +264,7 @@ export const agentSpec = defineSpec({
     ),
     executionIdentity: field.update(
       { text: "Execution principal: `{ type: \"aws_role\", roleArn }` or `{ type: \"service_account\" }` (the default).", type: "`{ type: \"aws_role\", roleArn }` or `{ type: \"service_account\" }`", change: "removing it restores the default" },
-      { removal: "clears" },
+      { removal: "clears", serverDefault: { type: "service_account" } },
     ),
     adoptId: field.createOnly({
       text: "Adopt an existing agent (`agent_…`) instead of creating one: create reads it and updates it to the declared state (a new version only if something differs). Dynamic providers cannot use `pulumi import`; this is the replacement.",
@@ -341,9 +341,10 @@ export function toolRuleFailures(tools: AgentDefinition["tools"], mcpServers: Ag
 // ---------------------------------------------------------------------------------------------
 // Body builders (pure)
 
-export function buildAgentCreateBody(inputs: AgentInputs, token: string): AgentCreateBody & { metadata: Record<string, string> } {
+/** The create body; the kit stamps it with the create token (kit/create.ts). */
+export function buildAgentCreateBody(inputs: AgentInputs): AgentCreateBody & { metadata: Record<string, string> } {
   const { adoptId: _adopt, ...definition } = inputs;
-  return { ...apiCased(definition), metadata: { ...(inputs.metadata ?? {}), [WRITE_TOKEN_KEY]: token } };
+  return { ...apiCased(definition), metadata: inputs.metadata ?? {} };
 }
 
 /**
@@ -472,7 +473,7 @@ export const agentResource = defineResource(agentSpec, {
       operation: `create ${label(inputs)}`,
       creatable,
       identity,
-      body: buildAgentCreateBody(inputs, identity.token),
+      body: buildAgentCreateBody(inputs),
       adopt: (found) => settle(ctx, found, inputs),
       dispose: (found) => archive(ctx, `archive a duplicate of ${label(inputs, found.id)}`, found.id),
       outputs: outputsOf,

@@ -192,12 +192,13 @@ export function environmentCrossFieldFailures(inputs: EnvironmentDefinition): Ch
 // ---------------------------------------------------------------------------------------------
 // Body builders (pure)
 
-export function buildEnvironmentCreateBody(inputs: EnvironmentInputs, token: string): EnvironmentCreateBody & { metadata: Record<string, string> } {
+/** The create body; the kit stamps it with the create token (kit/create.ts). */
+export function buildEnvironmentCreateBody(inputs: EnvironmentInputs): EnvironmentCreateBody & { metadata: Record<string, string> } {
   const { config, onDestroy: _onDestroy, adoptId: _adoptId, ...rest } = inputs;
   return {
     ...apiCased(rest),
     ...(config ? { config: fullConfigBody(config) } : {}),
-    metadata: { ...(inputs.metadata ?? {}), [WRITE_TOKEN_KEY]: token },
+    metadata: inputs.metadata ?? {},
   };
 }
 
@@ -310,7 +311,7 @@ export const environmentResource = defineResource(environmentSpec, {
       operation: `create ${label(inputs)}`,
       creatable,
       identity,
-      body: buildEnvironmentCreateBody(inputs, identity.token),
+      body: buildEnvironmentCreateBody(inputs),
       // Ours, unless its config type no longer fits.
       adopt: (found) => settle(ctx, found, inputs),
       dispose: (found) => remove(ctx, found.id, stateOf(found)),

@@ -240,9 +240,10 @@ export function agentParam(inputs: SessionDefinition): SessionAgentParam {
   return inputs.agent;
 }
 
-export function buildSessionCreateBody(inputs: SessionInputs, token: string): SessionCreateBody & { metadata: Record<string, string> } {
+/** The create body; the kit stamps it with the create token (kit/create.ts). */
+export function buildSessionCreateBody(inputs: SessionInputs): SessionCreateBody & { metadata: Record<string, string> } {
   const { agent: _a, agentVersion: _v, tools: _t, mcpServers: _m, whenRunning: _w, waitTimeoutSeconds: _s, onDestroy: _d, ...rest } = inputs;
-  return { ...apiCased(rest), agent: agentParam(inputs), metadata: { ...(inputs.metadata ?? {}), [WRITE_TOKEN_KEY]: token } };
+  return { ...apiCased(rest), agent: agentParam(inputs), metadata: inputs.metadata ?? {} };
 }
 
 /**
@@ -477,7 +478,7 @@ export const sessionResource = defineResource(sessionSpec, {
       operation: `create ${label(inputs)}`,
       creatable: creatableFor(inputs.agent),
       identity,
-      body: buildSessionCreateBody(inputs, identity.token),
+      body: buildSessionCreateBody(inputs),
       // Ours when it was made as now declared (an agent that moved on since makes it stale).
       adopt: async (found) => {
         const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current: stateOf(found, inputs), inputs, update: updateSession });

@@ -46,14 +46,14 @@ describe("agent types agree with @anthropic-ai/sdk", () => {
   });
 
   it("builds bodies that are SDK params at run time too", () => {
-    const create: AgentCreateParams = buildAgentCreateBody({ name: "n", model: "claude-sonnet-4-6" }, "t");
+    const create: AgentCreateParams = buildAgentCreateBody({ name: "n", model: "claude-sonnet-4-6" });
     const olds = { name: "n", model: "m" };
     const news = { name: "n2", model: "m" };
     const update: AgentUpdateParams | null = buildAgentUpdateBody({ inputs: olds, outputs: {}, legacy: false }, "agent_1", 1, {
       inputs: news,
       changes: planChanges(agentSpec, olds, news),
     });
-    expect(create).toEqual({ name: "n", model: "claude-sonnet-4-6", metadata: { "pulumi-write-token": "t" } });
+    expect(create).toEqual({ name: "n", model: "claude-sonnet-4-6", metadata: {} });
     expect(update).toEqual({ name: "n2", metadata: { "pulumi-write-token": expect.any(String) }, version: 1 });
   });
 });

@@ -38,26 +38,26 @@ export type SessionResponseAccepted = Assert<Extends<BetaManagedAgentsSession, K
 
 describe("environment and session types agree with @anthropic-ai/sdk", () => {
   it("builds bodies that are SDK params", () => {
-    const envCreate: EnvironmentCreateParams = buildEnvironmentCreateBody({ name: "e", config: { type: "self_hosted" } }, "t");
+    const envCreate: EnvironmentCreateParams = buildEnvironmentCreateBody({ name: "e", config: { type: "self_hosted" } });
     const envOlds = { name: "e" };
     const envNews = { name: "f" };
     const envUpdate: EnvironmentUpdateParams | null = buildEnvironmentUpdateBody(
       { inputs: envOlds, outputs: {}, legacy: false },
       { inputs: envNews, changes: planChanges(environmentSpec, envOlds, envNews) },
     );
-    const sessionCreate: SessionCreateParams = buildSessionCreateBody({ agent: "agent_1", agentVersion: 2, environmentId: "env_1" }, "t");
+    const sessionCreate: SessionCreateParams = buildSessionCreateBody({ agent: "agent_1", agentVersion: 2, environmentId: "env_1" });
     const sessionOlds = { agent: "agent_1", environmentId: "env_1" };
     const sessionNews = { ...sessionOlds, title: "x", tools: [{ type: "agent_toolset_20260401" as const }] };
     const sessionUpdate: SessionUpdateParams | null = buildSessionUpdateBody(
       { inputs: sessionOlds, outputs: {}, legacy: false },
       { inputs: sessionNews, changes: planChanges(sessionSpec, sessionOlds, sessionNews) },
     );
-    expect(envCreate).toEqual({ name: "e", config: { type: "self_hosted" }, metadata: { "pulumi-write-token": "t" } });
+    expect(envCreate).toEqual({ name: "e", config: { type: "self_hosted" }, metadata: {} });
     expect(envUpdate).toEqual({ name: "f" });
     expect(sessionCreate).toEqual({
       agent: { type: "agent", id: "agent_1", version: 2 },
       environment_id: "env_1",
-      metadata: { "pulumi-write-token": "t" },
+      metadata: {},
     });
     expect(sessionUpdate).toEqual({ title: "x", agent: { tools: [{ type: "agent_toolset_20260401" }] } });
   });

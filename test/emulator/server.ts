@@ -49,6 +49,8 @@ export interface Fault {
   kind: "status" | "drop" | "commit-then-drop" | "commit-then-garbage" | "delay";
   status?: number;
   errorType?: string;
+  /** The error message of a `status` fault (default `injected fault: HTTP <status>`). */
+  message?: string;
   headers?: Record<string, string>;
   delayMs?: number;
   times?: number;
@@ -316,7 +318,7 @@ export class Emulator {
       const status = fault.status ?? 500;
       const type =
         fault.errorType ?? (status === 429 ? "rate_limit_error" : status === 529 ? "overloaded_error" : "api_error");
-      sendError(new HttpError(status, type, `injected fault: HTTP ${status}`, fault.headers ?? {}));
+      sendError(new HttpError(status, type, fault.message ?? `injected fault: HTTP ${status}`, fault.headers ?? {}));
       return;
     }
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1_000));

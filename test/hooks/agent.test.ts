@@ -39,7 +39,8 @@ describe("create", () => {
       { type: "agent_toolset_20260401", defaultConfig: { enabled: true, permissionPolicy: { type: "always_allow" } }, configs: [] },
     ]);
     const stored = env.emulator.agents.get(id)!;
-    expect((stored["metadata"] as Record<string, string>)[WRITE_TOKEN_KEY]).toBe(outs["__createToken"]);
+    // The create token, then a digest of what was created.
+    expect((stored["metadata"] as Record<string, string>)[WRITE_TOKEN_KEY]).toMatch(new RegExp(`^${String(outs["__createToken"])}\\.[0-9a-f]{16}$`));
   });
 
   it("sends a custom tool's input schema exactly as written (no re-casing)", async () => {
@@ -80,7 +81,7 @@ describe("create", () => {
     expect(env.emulator.agents.get(original.id)!.archived_at).toBeNull();
   });
 
-  it("adopts what an interrupted run created instead of creating it again, and brings it to the declared state", async () => {
+  it("adopts what an interrupted run created from an older declaration, and brings it to the declared state", async () => {
     const identity = { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Agent::interrupted" };
     const { inputs } = await agentResource.check({}, sdkInputs("Agent", baseInputs, identity));
     // The interrupted run: its POST committed, its state write never happened.
@@ -88,7 +89,7 @@ describe("create", () => {
       name: "triage",
       model: "claude-sonnet-4-6",
       system: "an older prompt",
-      metadata: { team: "platform", [WRITE_TOKEN_KEY]: inputs["__createToken"] },
+      metadata: { team: "platform", [WRITE_TOKEN_KEY]: `${String(inputs["__createToken"])}.0000000000000000` },
     });
     env.emulator.resetCounts();
     const { id, outs } = await created(baseInputs, identity);
@@ -96,6 +97,17 @@ describe("create", () => {
     expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/agents", `POST /v1/agents/${id}`]);
     expect(outs["version"]).toBe(2);
     expect(env.emulator.agents.get(id)!["system"]).toBe("You triage issues.");
+  });
+
+  it("adopts what an interrupted run made exactly as declared now as it is: no update, no new version", async () => {
+    const identity = { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Agent::interrupted-exact" };
+    const first = await created(baseInputs, identity);
+    // A new provider process (its own listing) repeats the create, as the next `up` after a kill would.
+    env.emulator.resetCounts();
+    const again = await created(baseInputs, identity);
+    expect(again.id).toBe(first.id);
+    expect(again.outs["version"]).toBe(1);
+    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/agents"]);
   });
 
   it("lists each kind once per process, however many creates look for interrupted runs", async () => {
@@ -304,6 +316,20 @@ describe("adoption", () => {
     expect(stored.name).toBe("triage");
     expect(stored["metadata"]).toEqual({ team: "platform", [WRITE_TOKEN_KEY]: expect.any(String) });
     expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/agents/${id}`, `POST /v1/agents/${id}`]);
+  });
+
+  it("makes no call and no version when the existing agent already is as declared (resolved form and defaults included)", async () => {
+    const existing = env.emulator.agents.create({
+      name: "triage",
+      model: "claude-sonnet-4-6",
+      system: "You triage issues.",
+      tools: [{ type: "agent_toolset_20260401" }],
+      metadata: { team: "platform" },
+    });
+    env.emulator.resetCounts();
+    const { outs } = await created({ ...baseInputs, adoptId: existing.id });
+    expect(outs["version"]).toBe(1);
+    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /v1/agents/${existing.id}`]);
   });
 
   it("refuses an id that does not exist", async () => {

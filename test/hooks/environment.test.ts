@@ -75,7 +75,7 @@ describe("create, update, read, delete", () => {
         networking: { type: "limited", allowed_hosts: ["pypi.org"], allow_mcp_servers: false, allow_package_managers: true },
         packages: { apt: [], cargo: [], gem: [], go: [], npm: [], pip: ["pandas"] },
       },
-      metadata: { team: "data", [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      metadata: { team: "data", [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{16}$/) },
     });
     expect((outs["resolved"] as Props)["config"]).toEqual({
       type: "cloud",

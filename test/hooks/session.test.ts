@@ -99,7 +99,7 @@ describe("create safety", () => {
     const pinned = sdkInputs("Session", base({ agentVersion: 1 }), identity);
     const { inputs } = await sessionResource.check({}, pinned);
     const token = inputs["__createToken"] as string;
-    const made = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, title: "old", metadata: { [WRITE_TOKEN_KEY]: token } });
+    const made = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, title: "old", metadata: { [WRITE_TOKEN_KEY]: `${token}.0000000000000000` } });
     env.emulator.resetCounts();
     const adopted = await checkAndCreate(sessionResource, fastPoll(), pinned);
     expect(adopted.id).toBe(made.id);
@@ -108,7 +108,7 @@ describe("create safety", () => {
 
     // The agent moved on before the rerun: a session on version 1 is not what is declared now.
     env.emulator.agents.update(agentId, { system: "v2" });
-    const stale = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, metadata: { [WRITE_TOKEN_KEY]: token } });
+    const stale = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, metadata: { [WRITE_TOKEN_KEY]: `${token}.0000000000000000` } });
     env.emulator.resetCounts();
     const fresh = await checkAndCreate(sessionResource, fastPoll(), { ...pinned, agentVersion: 2 });
     expect(fresh.id).not.toBe(stale.id);

@@ -99,7 +99,7 @@ describe("check", () => {
 });
 
 describe("body builders", () => {
-  it("create: snake_case, free-form maps as written, plus the create token", () => {
+  it("create: snake_case, free-form maps as written (the kit adds the create stamp)", () => {
     expect(
       buildAgentCreateBody(
         {
@@ -111,14 +111,13 @@ describe("body builders", () => {
           executionIdentity: { type: "aws_role", roleArn: "arn:aws:iam::1:role/x" },
           adoptId: "agent_01notSent",
         },
-        "tok",
       ),
     ).toEqual({
       name: "n",
       model: { id: "claude-opus-4-7", effort: "high", inference_geo: "us" },
       mcp_servers: [{ type: "url", name: "gh", url: "https://x.dev" }],
       tools: [{ type: "mcp_toolset", mcp_server_name: "gh", default_config: { permission_policy: { type: "always_allow" } } }],
-      metadata: { myKey: "v", [WRITE_TOKEN_KEY]: "tok" },
+      metadata: { myKey: "v" },
       execution_identity: { type: "aws_role", role_arn: "arn:aws:iam::1:role/x" },
     });
   });
