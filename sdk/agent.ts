@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 import type * as pulumi from "@pulumi/pulumi";
 import { ManagedResource, type DeepInputs, type ResourceShape } from "./resource";
-import type { McpServer, Tool } from "./types";
+import type { McpServer, MultiagentMembers, Tool } from "./types";
 
 /**
  * The inputs of an {@link Agent} as plain values; what a change of each does is part of its
@@ -99,36 +99,8 @@ export interface AgentInputs {
     } | {
       type: "disabled";
     };
-    subagents?: {
-      type: "enabled";
-      inlineAgents?: {
-        type: "enabled" | "disabled";
-      };
-      predefinedAgents?: Array<string | {
-        type: "agent";
-        id: string;
-        version?: number;
-      } | {
-        type: "self";
-      }>;
-    } | {
-      type: "disabled";
-    };
-    workflows?: {
-      type: "enabled";
-      inlineAgents?: {
-        type: "enabled" | "disabled";
-      };
-      predefinedAgents?: Array<string | {
-        type: "agent";
-        id: string;
-        version?: number;
-      } | {
-        type: "self";
-      }>;
-    } | {
-      type: "disabled";
-    };
+    subagents?: MultiagentMembers;
+    workflows?: MultiagentMembers;
   };
   /**
    * Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the
@@ -305,13 +277,5 @@ export class Agent extends ManagedResource {
   constructor(name: string, args: AgentArgs | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });
   constructor(name: string, args: AgentArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     super(shape, name, args, opts);
-  }
-
-  /**
-   * Reads an existing agent by id into the program, without managing it: its outputs hold the
-   * object as the API has it, and `pulumi destroy` leaves it alone.
-   */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Agent {
-    return new Agent(name, undefined, { ...opts, id });
   }
 }

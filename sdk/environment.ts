@@ -191,12 +191,4 @@ export class Environment extends ManagedResource {
   constructor(name: string, args: EnvironmentArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     super(shape, name, args, opts);
   }
-
-  /**
-   * Reads an existing environment by id into the program, without managing it: its outputs hold
-   * the object as the API has it, and `pulumi destroy` leaves it alone.
-   */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Environment {
-    return new Environment(name, undefined, { ...opts, id });
-  }
 }

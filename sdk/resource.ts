@@ -80,4 +80,17 @@ export abstract class ManagedResource extends dynamic.Resource {
   protected constructor(shape: ResourceShape, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
     super(providerShell, name, inputProps(shape, name, args, opts), opts, "anthropic", shape.kind);
   }
+
+  /**
+   * Reads an existing object by id into the program, without managing it: its outputs hold the
+   * object as the API has it, and `pulumi destroy` leaves it alone (`Agent.get("triage", "agent_…")`).
+   */
+  static get<T extends ManagedResource>(
+    this: new (name: string, args: undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> }) => T,
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    opts?: pulumi.CustomResourceOptions,
+  ): T {
+    return new this(name, undefined, { ...opts, id });
+  }
 }

@@ -346,12 +346,4 @@ export class Session extends ManagedResource {
   constructor(name: string, args: SessionArgs | undefined, opts?: pulumi.CustomResourceOptions) {
     super(shape, name, args, opts);
   }
-
-  /**
-   * Reads an existing session by id into the program, without managing it: its outputs hold the
-   * object as the API has it, and `pulumi destroy` leaves it alone.
-   */
-  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Session {
-    return new Session(name, undefined, { ...opts, id });
-  }
 }

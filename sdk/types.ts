@@ -7,6 +7,22 @@ export type McpServer = {
   url: string;
 };
 
+export type MultiagentMembers = {
+  type: "enabled";
+  inlineAgents?: {
+    type: "enabled" | "disabled";
+  };
+  predefinedAgents?: Array<string | {
+    type: "agent";
+    id: string;
+    version?: number;
+  } | {
+    type: "self";
+  }>;
+} | {
+  type: "disabled";
+};
+
 export type Tool = {
   type: "agent_toolset_20260401";
   defaultConfig?: {
@@ -31,24 +47,8 @@ export type Tool = {
     blockedDomains?: string[];
     maxContentTokens?: number;
     urlSources?: {
-      clientToolResults?: "all" | "none" | {
-        type: "all" | "none";
-      } | {
-        type: "only" | "except";
-        tools: Array<{
-          type: "tool_reference";
-          name: string;
-        }>;
-      };
-      serverToolResults?: "all" | "none" | {
-        type: "all" | "none";
-      } | {
-        type: "only" | "except";
-        tools: Array<{
-          type: "tool_reference";
-          name: string;
-        }>;
-      };
+      clientToolResults?: UrlSourceToolFilter;
+      serverToolResults?: UrlSourceToolFilter;
       userInput?: "all" | "none" | {
         type: "all" | "none";
       };
@@ -93,4 +93,14 @@ export type Tool = {
     type: "object";
     [key: string]: unknown;
   };
+};
+
+export type UrlSourceToolFilter = "all" | "none" | {
+  type: "all" | "none";
+} | {
+  type: "only" | "except";
+  tools: Array<{
+    type: "tool_reference";
+    name: string;
+  }>;
 };

@@ -156,13 +156,7 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
   body += `  constructor(name: string, args: ${kind}Args, opts?: pulumi.CustomResourceOptions);\n`;
   body += `  constructor(name: string, args: ${kind}Args | undefined, opts: pulumi.CustomResourceOptions & { id: pulumi.Input<pulumi.ID> });\n`;
   body += `  constructor(name: string, args: ${kind}Args | undefined, opts?: pulumi.CustomResourceOptions) {\n`;
-  body += `    super(shape, name, args, opts);\n  }\n\n`;
-  body += jsdoc(
-    "  ",
-    `Reads an existing ${lowerFirst(kind)} by id into the program, without managing it: its outputs hold the object as the API has it, and \`pulumi destroy\` leaves it alone.`,
-  );
-  body += `  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): ${kind} {\n`;
-  body += `    return new ${kind}(name, undefined, { ...opts, id });\n  }\n}\n`;
+  body += `    super(shape, name, args, opts);\n  }\n}\n`;
 
   const shared = namedTypesIn(body, named);
   let out = HEADER(source);

@@ -5,12 +5,13 @@ import { z } from "zod";
 import { agents, type ApiAgent } from "../api/agents";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, ConflictError, NotFoundError } from "../client/errors";
+import { ApiError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, WRITE_TOKEN_KEY, writeToken, writeTokenOf } from "../kit/metadata";
+import { LEGACY_TOKEN_KEY, metadataInput, userMetadata } from "../kit/metadata";
+import { versionedUpdate } from "../kit/update";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
@@ -32,11 +33,13 @@ const domainList = z
 
 const toolReference = z.strictObject({ type: z.literal("tool_reference"), name: z.string().min(1) });
 const urlSourceShorthand = z.enum(["all", "none"]);
-const urlSourceToolFilter = z.union([
-  urlSourceShorthand,
-  z.strictObject({ type: urlSourceShorthand }),
-  z.strictObject({ type: z.enum(["only", "except"]), tools: z.array(toolReference).min(1).max(128) }),
-]);
+const urlSourceToolFilter = z
+  .union([
+    urlSourceShorthand,
+    z.strictObject({ type: urlSourceShorthand }),
+    z.strictObject({ type: z.enum(["only", "except"]), tools: z.array(toolReference).min(1).max(128) }),
+  ])
+  .meta({ id: "UrlSourceToolFilter" });
 
 const builtinToolConfig = z.strictObject({
   name: z.enum(["bash", "edit", "read", "write", "glob", "grep"]),
@@ -124,14 +127,16 @@ export const modelInput = z.union([
 const agentReference = z.strictObject({ type: z.literal("agent"), id: z.string().min(1), version: z.number().int().min(1).optional() });
 const selfReference = z.strictObject({ type: z.literal("self") });
 const enabledOrDisabled = z.strictObject({ type: z.enum(["enabled", "disabled"]) });
-const subagentsOrWorkflows = z.union([
-  z.strictObject({
-    type: z.literal("enabled"),
-    inlineAgents: enabledOrDisabled.optional(),
-    predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).optional(),
-  }),
-  z.strictObject({ type: z.literal("disabled") }),
-]);
+const subagentsOrWorkflows = z
+  .union([
+    z.strictObject({
+      type: z.literal("enabled"),
+      inlineAgents: enabledOrDisabled.optional(),
+      predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).optional(),
+    }),
+    z.strictObject({ type: z.literal("disabled") }),
+  ])
+  .meta({ id: "MultiagentMembers" });
 const multiagentInput = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("coordinator"),
@@ -182,6 +187,7 @@ export const agentInputs = agentDefinition.extend({
 export type AgentDefinition = z.infer<typeof agentDefinition>;
 export type AgentInputs = z.infer<typeof agentInputs>;
 export type AgentCreateBody = ApiCased<AgentDefinition>;
+/** What an update sends: the changed fields, the version it is based on (and the write token). */
 export type AgentUpdateBody = ApiPatch<AgentDefinition> & { version: number };
 
 // ---------------------------------------------------------------------------------------------
@@ -348,14 +354,11 @@ export function buildAgentCreateBody(inputs: AgentInputs): AgentCreateBody & { m
 }
 
 /**
- * The update body: only what changed, with the old `version` and the write token (metadata.ts).
- * Null when nothing the API stores changed, so that no call is made and no version is created.
+ * The update body: only what changed (the kit adds the old `version` and the write token). Null
+ * when nothing the API stores changed, so that no call is made and no version is created.
  */
-export function buildAgentUpdateBody(olds: State<AgentInputs, AgentOutputs>, id: string, version: number, change: Change<AgentInputs>): AgentUpdateBody | null {
-  const patch = buildPatch<ApiPatch<AgentDefinition>>(agentSpec, olds.inputs, change.inputs, change.changes);
-  if (!patch) return null;
-  const token = writeToken("Agent", id, version, patch);
-  return { ...patch, metadata: stampPatch(patch.metadata, token, olds.legacy), version };
+export function buildAgentUpdateBody(olds: State<AgentInputs, AgentOutputs>, change: Change<AgentInputs>): ApiPatch<AgentDefinition> | null {
+  return buildPatch<ApiPatch<AgentDefinition>>(agentSpec, olds.inputs, change.inputs, change.changes);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,21 +420,22 @@ function conflictHint(id: string, version: number): (status: number) => string |
       : undefined;
 }
 
-/** The update call, recognising a lost answer to our own write (a repeat answers 409). */
 async function updateAgent(ctx: OperationContext, id: string, olds: State<AgentInputs, AgentOutputs>, change: Change<AgentInputs>): Promise<Partial<AgentOutputs>> {
   const version = olds.outputs.version;
   if (version === undefined) throw new Error(`update ${label(change.inputs, id)}: the state records no version; run \`pulumi refresh\``);
-  const body = buildAgentUpdateBody(olds, id, version, change);
+  const body = buildAgentUpdateBody(olds, change);
   if (!body) return olds.outputs;
   const operation = `update ${label(change.inputs, id)}`;
-  try {
-    return outputsOf(await agents.update(ctx, operation, id, body, conflictHint(id, version)));
-  } catch (error) {
-    if (!(error instanceof ConflictError)) throw error;
-    const current = await agents.retrieve(ctx, `${operation} (checking whether the conflict is our own earlier write)`, id);
-    if (current && writeTokenOf(current) === body.metadata?.[WRITE_TOKEN_KEY]) return outputsOf(current);
-    throw error;
-  }
+  const api = await versionedUpdate({
+    spec: agentSpec,
+    id,
+    version,
+    body,
+    legacy: olds.legacy,
+    write: (stamped) => agents.update(ctx, operation, id, stamped, conflictHint(id, version)),
+    read: () => agents.retrieve(ctx, `${operation} (checking whether the conflict is our own earlier write)`, id),
+  });
+  return outputsOf(api);
 }
 
 async function archive(ctx: OperationContext, operation: string, id: string): Promise<void> {

@@ -11,9 +11,10 @@ import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, writeToken, writeTokenOf } from "../kit/metadata";
+import { LEGACY_TOKEN_KEY, metadataInput, userMetadata } from "../kit/metadata";
+import { checkedUpdate } from "../kit/update";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, field, refuseDrift, type ApiPatch } from "../kit/spec";
+import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -264,13 +265,20 @@ async function updateEnvironment(
   const body = buildEnvironmentUpdateBody(olds, change);
   if (!body) return olds.outputs;
   const operation = `update ${label(change.inputs, id)}`;
-  const token = writeToken("Environment", id, olds.outputs.resolved, body);
   const current = await environments.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
   if (!current || current.archived_at) throw new Error(`${operation}: the environment no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  if (writeTokenOf(current) === token) return outputsOf(current);
-  refuseDrift(environmentSpec, operation, olds.outputs.resolved, resolvedEnvironmentView(current));
-  const stamped = { ...body, metadata: stampPatch(body.metadata, token, olds.legacy) };
-  return outputsOf(await environments.update(ctx, operation, id, stamped, configTypeHint));
+  const api = await checkedUpdate({
+    spec: environmentSpec,
+    operation,
+    id,
+    body,
+    legacy: olds.legacy,
+    lastSeen: olds.outputs.resolved,
+    current,
+    view: resolvedEnvironmentView,
+    write: (stamped) => environments.update(ctx, operation, id, stamped, configTypeHint),
+  });
+  return outputsOf(api);
 }
 
 async function remove(ctx: OperationContext, id: string, state: State<EnvironmentInputs, EnvironmentOutputs>): Promise<void> {

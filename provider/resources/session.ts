@@ -13,9 +13,10 @@ import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "
 import { takeOver } from "../kit/adopt";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, stampPatch, userMetadata, writeToken, writeTokenOf } from "../kit/metadata";
+import { LEGACY_TOKEN_KEY, metadataInput, userMetadata } from "../kit/metadata";
+import { checkedUpdate } from "../kit/update";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, field, refuseDrift } from "../kit/spec";
+import { buildPatch, declaredFrom, defineSpec, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
 
@@ -440,12 +441,19 @@ async function updateSession(
     : undefined;
   const body = buildSessionUpdateBody(olds, change, defaults);
   if (!body) return { ...olds.outputs, pinned };
-  const token = writeToken("Session", id, olds.outputs.resolved, body);
-  const api = await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), async (inner, current) => {
-    if (writeTokenOf(current) === token) return current;
-    refuseDrift(sessionSpec, operation, olds.outputs.resolved, resolvedSessionView(current));
-    return sessions.update(inner, operation, id, { ...body, metadata: stampPatch(body.metadata, token, olds.legacy) });
-  });
+  const api = await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), (inner, current) =>
+    checkedUpdate({
+      spec: sessionSpec,
+      operation,
+      id,
+      body,
+      legacy: olds.legacy,
+      lastSeen: olds.outputs.resolved,
+      current,
+      view: resolvedSessionView,
+      write: (stamped) => sessions.update(inner, operation, id, stamped),
+    }),
+  );
   if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
   return outputsOf(api, pinned);
 }
