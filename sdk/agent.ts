@@ -152,7 +152,8 @@ const shape: ResourceShape = {
     "archivedAt",
     "resolved"
   ],
-  writeOnly: {}
+  writeOnly: {},
+  secrets: []
 };
 
 /**

@@ -106,7 +106,8 @@ const shape: ResourceShape = {
     "archivedAt",
     "resolved"
   ],
-  writeOnly: {}
+  writeOnly: {},
+  secrets: []
 };
 
 /**

@@ -18,6 +18,8 @@ export interface ResourceShape {
   readonly outputs: readonly string[];
   /** Write-only property names per field: such a field is a secret whenever one is present. */
   readonly writeOnly: Readonly<Record<string, readonly string[]>>;
+  /** Fields that are always secrets (encrypted in state, hidden in previews and logs). */
+  readonly secrets: readonly string[];
 }
 
 const TYPE_PREFIX = "pulumi-nodejs:dynamic/anthropic:";
@@ -71,14 +73,21 @@ function inputProps(shape: ResourceShape, name: string, args: object | undefined
   for (const [field, keys] of Object.entries(shape.writeOnly)) {
     if (props[field] !== undefined) props[field] = pulumi.output(props[field]).apply((v) => (containsKey(v, keys) ? pulumi.secret(v) : v));
   }
+  for (const field of shape.secrets) if (props[field] !== undefined) props[field] = pulumi.secret(props[field]);
   props[HIDDEN.seed] = stackSeed();
   props[HIDDEN.urn] = pulumi.createUrn(name, TYPE_PREFIX + shape.kind, opts?.parent);
   return props;
 }
 
+/** The options a resource registers with: the caller's, with the spec's secret fields kept secret as outputs too. */
+export function resourceOptions(shape: ResourceShape, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions | undefined {
+  if (shape.secrets.length === 0) return opts;
+  return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...shape.secrets])] };
+}
+
 export abstract class ManagedResource extends dynamic.Resource {
   protected constructor(shape: ResourceShape, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
-    super(providerShell, name, inputProps(shape, name, args, opts), opts, "anthropic", shape.kind);
+    super(providerShell, name, inputProps(shape, name, args, opts), resourceOptions(shape, opts), "anthropic", shape.kind);
   }
 
   /**

@@ -196,7 +196,8 @@ const shape: ResourceShape = {
     resources: [
       "authorizationToken"
     ]
-  }
+  },
+  secrets: []
 };
 
 /**

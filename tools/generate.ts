@@ -137,7 +137,13 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
   body += jsdoc("", `The arguments of ${/^[AEIOU]/.test(kind) ? "an" : "a"} {@link ${kind}}: its inputs, where an Output may stand for any value at any depth.`);
   body += `export type ${kind}Args = DeepInputs<${kind}Inputs>;\n\n`;
 
-  const shape = { kind, fields, outputs: computed, writeOnly: Object.fromEntries(writeOnlyFields(spec)) };
+  const shape = {
+    kind,
+    fields,
+    outputs: computed,
+    writeOnly: Object.fromEntries(writeOnlyFields(spec)),
+    secrets: fields.filter((f) => (spec.fields as Record<string, ResourceSpec["fields"][string]>)[f]!.secret === true),
+  };
   body += `const shape: ResourceShape = ${JSON.stringify(shape, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, "$1:")};\n\n`;
 
   body += jsdoc("", spec.summary);

@@ -32,6 +32,7 @@ const endpoints = objectEndpoints<ApiAgent, object, object, AgentListQuery>({
   noun: "agent",
   collection: "/v1/agents",
   beta: MANAGED_AGENTS_BETA,
+  listsSince: true,
   schema: apiAgent,
 });
 

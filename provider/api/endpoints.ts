@@ -17,6 +17,8 @@ export interface Call extends RequestContext {
 export interface ObjectEndpoints<A, CreateBody, UpdateBody, ListQuery extends Record<string, QueryValue>> {
   readonly noun: string;
   readonly beta: string;
+  /** Whether the list takes `created_at[gte]` (environments' does not). */
+  readonly listsSince: boolean;
   readonly schema: z.ZodType<A>;
   /** The object, or undefined when the API says it does not exist (404). */
   retrieve(call: Call, operation: string, id: string, query?: Record<string, QueryValue>): Promise<A | undefined>;
@@ -33,6 +35,7 @@ export function objectEndpoints<A, CreateBody, UpdateBody, ListQuery extends Rec
   collection: string;
   beta: string;
   schema: z.ZodType<A>;
+  listsSince: boolean;
   /** How a retried update behaves: "safe" when it is version-checked or sets absolute values. */
   updateRetry?: RetryMode;
 }): ObjectEndpoints<A, CreateBody, UpdateBody, ListQuery> {
@@ -41,6 +44,7 @@ export function objectEndpoints<A, CreateBody, UpdateBody, ListQuery extends Rec
   return {
     noun: def.noun,
     beta,
+    listsSince: def.listsSince,
     schema,
     async retrieve(call, operation, id, query) {
       try {

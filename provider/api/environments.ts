@@ -24,5 +24,6 @@ export const environments = objectEndpoints<ApiEnvironment, object, object, Envi
   noun: "environment",
   collection: "/v1/environments",
   beta: MANAGED_AGENTS_BETA,
+  listsSince: false,
   schema: apiEnvironment,
 });

@@ -45,6 +45,7 @@ const endpoints = objectEndpoints<ApiSession, object, object, SessionListQuery>(
   noun: "session",
   collection: "/v1/sessions",
   beta: MANAGED_AGENTS_BETA,
+  listsSince: true,
   schema: apiSession,
 });
 

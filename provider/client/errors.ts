@@ -12,6 +12,11 @@ export interface RequestDescription {
 
 export class AnthropicProviderError extends Error {
   override name = "AnthropicProviderError";
+  /**
+   * Set by the client on an answer that invites a retry without proving that the server did not
+   * act (408, or `x-should-retry: true` on a 4xx): a create must look itself up before resending.
+   */
+  mayHaveActed = false;
 }
 
 export interface ApiErrorDetails extends RequestDescription {
@@ -148,6 +153,7 @@ export class DeadlineError extends AnthropicProviderError {
  * instead of creating twice (DESIGN §10). A refused connection is not ambiguous: nothing was sent.
  */
 export function isAmbiguousFailure(error: unknown): boolean {
+  if (error instanceof AnthropicProviderError && error.mayHaveActed) return true;
   if (error instanceof ConnectionError) return !error.refused;
   if (error instanceof TimeoutError || error instanceof ResponseShapeError) return true;
   return error instanceof ApiError && error.status >= 500 && error.status !== 529;

@@ -9,7 +9,6 @@ import {
   apiErrorFor,
   ConnectionError,
   DeadlineError,
-  isAmbiguousFailure,
   ResponseShapeError,
   TimeoutError,
   type AnthropicProviderError,
@@ -152,7 +151,11 @@ export class ApiClient {
       if (outcome.ok) return this.validate(req, description, outcome.json);
       const { error, headers, verdict } = outcome;
       if (verdict === "fail") throw error;
-      if (mode === "rejected-only" && verdict === "retry" && isAmbiguousFailure(error)) throw error;
+      if (mode === "rejected-only" && verdict === "retry") {
+        // Only a refusal proves the create did not act; anything else is for the caller to resolve.
+        error.mayHaveActed = true;
+        throw error;
+      }
       const now = ctx.clock.now();
       if (verdict === "rate-limited") {
         const requested = serverRequestedDelayMs(headers, now) ?? backoffDelayMs(retryNumber, this.retryPolicy, ctx.clock.random);

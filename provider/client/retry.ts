@@ -45,19 +45,23 @@ export function isRetryableResponse(r: ResponseFacts): boolean {
   return classifyResponse(r) !== "fail";
 }
 
-/** The delay the server asked for, in ms: `retry-after-ms`, then `retry-after` (seconds or a date). */
+/**
+ * The delay the server asked for, in ms: `retry-after-ms`, then `retry-after` (seconds or a date).
+ * A wait of zero (or a date already past) is no request at all: backoff applies instead, so that a
+ * server answering `retry-after: 0` cannot drive a retry loop without pause.
+ */
 export function serverRequestedDelayMs(headers: Record<string, string | undefined>, now: number): number | undefined {
   const ms = headers["retry-after-ms"];
   if (ms !== undefined) {
     const value = Number.parseFloat(ms);
-    if (Number.isFinite(value) && value >= 0) return value;
+    if (Number.isFinite(value) && value > 0) return value;
   }
   const after = headers["retry-after"];
   if (after !== undefined) {
     const seconds = Number.parseFloat(after);
-    if (Number.isFinite(seconds) && /^\s*[\d.]+\s*$/.test(after)) return Math.max(0, seconds * 1000);
+    if (Number.isFinite(seconds) && /^\s*[\d.]+\s*$/.test(after)) return seconds > 0 ? seconds * 1000 : undefined;
     const date = Date.parse(after);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
+    if (Number.isFinite(date) && date > now) return date - now;
   }
   return undefined;
 }

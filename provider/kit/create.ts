@@ -10,14 +10,13 @@ import { AnthropicProviderError, isAmbiguousFailure } from "../client/errors";
 import type { QueryValue } from "../client/path";
 import type { Call } from "../api/endpoints";
 import type { OperationContext } from "./context";
-import { createStamp, createTokenOf, WRITE_TOKEN_KEY, writeTokenOf } from "./metadata";
+import { stampOf, stampText, WRITE_TOKEN_KEY, writeTokenOf, type CreateStamp } from "./metadata";
 
 /** How far before the stack's first `up` lookups reach: clocks of provider hosts and API differ. */
 export const LOOKUP_MARGIN_MS = 60 * 60_000;
 
-/** Where a create stands in the stack's history (the runtime derives it from state). */
-export interface CreateIdentity {
-  token: string;
+/** Where a create stands in the stack's history, and what it declares (the kit derives both). */
+export interface CreateIdentity extends CreateStamp {
   /** When the stack's seed was made: nothing this stack created is older. */
   seededAt: string;
 }
@@ -26,11 +25,11 @@ export interface CreateIdentity {
 export interface Creatable<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }> {
   readonly endpoints: {
     readonly noun: string;
+    /** Whether the list endpoint filters by `created_at[gte]` (environments' does not). */
+    readonly listsSince: boolean;
     create(call: Call, operation: string, body: object): Promise<A>;
     list(call: Call, operation: string, query: Record<string, QueryValue>): AsyncGenerator<A>;
   };
-  /** Whether the list endpoint filters by `created_at[gte]` (environments' does not). */
-  readonly listsSince: boolean;
   /** Narrows the lookup (a session's agent). */
   readonly lookupQuery?: Record<string, QueryValue>;
 }
@@ -41,7 +40,7 @@ function since(iso: string, marginMs: number): string {
 }
 
 function query<A extends { id: string; created_at: string }>(c: Creatable<A & { metadata?: Record<string, string> | undefined }>, from: string): Record<string, QueryValue> {
-  return { ...c.lookupQuery, ...(c.listsSince ? { "created_at[gte]": from } : {}) };
+  return { ...c.lookupQuery, ...(c.endpoints.listsSince ? { "created_at[gte]": from } : {}) };
 }
 
 /**
@@ -51,6 +50,11 @@ function query<A extends { id: string; created_at: string }>(c: Creatable<A & { 
  * left behind), and the engine's delete of the old one must not remove what is now the new one.
  */
 const claimed = new Set<string>();
+
+/** Marks an object a create of this process took over (found by its token, or named by `adoptId`). */
+export function claim(id: string): void {
+  claimed.add(id);
+}
 
 export function claimedByCreate(id: string): boolean {
   return claimed.has(id);
@@ -71,7 +75,7 @@ export async function findUnrecorded<A extends { id: string; created_at: string;
   const byToken = await ctx.lookups.byToken(
     key,
     () => c.endpoints.list(ctx, `${operation} (looking for objects an interrupted run created)`, q),
-    createTokenOf,
+    (item) => stampOf(item)?.token,
   );
   const found = [...(byToken.get(identity.token) ?? [])].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
   for (const item of found) claimed.add(item.id);
@@ -135,9 +139,10 @@ async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; 
 
 /**
  * A create that is safe to repeat. What an interrupted run made with this create token is taken
- * over: as it is when it was made exactly as declared now (the stamp's digest says so), else
- * through `adopt`, which brings it to the declared state or declines when it cannot fit (then it
- * is disposed of, like any further copy). Otherwise the object is created (`createOnce`).
+ * over when it can be the declared object: as it is when its stamp says it was made exactly as
+ * declared now; through `adopt` (an update of what may change in place) when only such fields
+ * differ. Anything else found (made from other fixed fields, or a further copy) is disposed of.
+ * Otherwise the object is created (`createOnce`), stamped.
  */
 export async function createOrAdopt<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }, O>(args: {
   ctx: OperationContext;
@@ -145,15 +150,18 @@ export async function createOrAdopt<A extends { id: string; created_at: string; 
   creatable: Creatable<A>;
   identity: CreateIdentity;
   body: { metadata: Record<string, string> };
+  /** Brings a found object to the declared state, stamping it (`stampText(identity)`) as it writes. */
   adopt: (found: A) => Promise<{ id: string; outputs: O } | undefined>;
   dispose: (found: A) => Promise<void>;
   outputs: (created: A) => O;
 }): Promise<{ id: string; outputs: O }> {
-  const stamp = createStamp(args.identity.token, args.body);
+  const stamp = stampText(args.identity);
   let adopted: { id: string; outputs: O } | undefined;
   for (const found of await findUnrecorded(args.ctx, args.operation, args.creatable, args.identity)) {
     if (adopted === undefined) {
-      adopted = writeTokenOf(found) === stamp ? { id: found.id, outputs: args.outputs(found) } : await args.adopt(found);
+      const made = stampOf(found);
+      if (writeTokenOf(found) === stamp) adopted = { id: found.id, outputs: args.outputs(found) };
+      else if (made?.fixed === args.identity.fixed) adopted = await args.adopt(found);
       if (adopted !== undefined) continue;
     }
     await args.dispose(found);

@@ -41,17 +41,31 @@ export function writeTokenOf(api: { metadata?: Record<string, string> | undefine
 }
 
 /**
- * What a create stamps on the object: its create token, then a digest of the create body, so that
- * a rerun can tell whether what an interrupted run made is exactly what is declared now.
+ * What a create stamps on the object (`<token>.<declared>.<fixed>`): its create token, a digest of
+ * everything declared that the API stores, and a digest of the fields that replace the object
+ * when they change (write-only values as their hashes, never in plain form). A rerun after an
+ * interrupted create can then tell whether what that run made is exactly what is declared now, or
+ * differs only in what an update can change, or cannot be the declared object at all.
  */
-export function createStamp(token: string, body: { metadata: Record<string, string> }): string {
-  const { [WRITE_TOKEN_KEY]: _stamp, ...metadata } = body.metadata;
-  return `${token}.${digest("create body", stableJson({ ...body, metadata })).slice(0, 16)}`;
+export interface CreateStamp {
+  token: string;
+  declared: string;
+  fixed: string;
 }
 
-/** The create token an object was stamped with (see `createStamp`), if any. */
-export function createTokenOf(api: { metadata?: Record<string, string> | undefined }): string | undefined {
-  return writeTokenOf(api)?.split(".")[0];
+export function stampText(stamp: CreateStamp): string {
+  return `${stamp.token}.${stamp.declared}.${stamp.fixed}`;
+}
+
+/** The create stamp an object carries, if its last write was a create (or an adoption) of ours. */
+export function stampOf(api: { metadata?: Record<string, string> | undefined }): CreateStamp | undefined {
+  const [token, declared, fixed, ...rest] = (writeTokenOf(api) ?? "").split(".");
+  return token && declared && fixed && rest.length === 0 ? { token, declared, fixed } : undefined;
+}
+
+/** A digest of declared values (16 hex characters: for telling declarations apart, not for secrecy). */
+export function declarationDigest(values: unknown): string {
+  return digest("declared", stableJson(values)).slice(0, 16);
 }
 
 function digest(...parts: string[]): string {

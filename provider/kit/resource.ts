@@ -8,9 +8,20 @@ import { configurationProblems } from "../config";
 import { parseWithSchema, type CheckFailure } from "./check";
 import type { OperationContext } from "./context";
 import { claimedByCreate, type CreateIdentity } from "./create";
-import { createToken } from "./metadata";
-import { diffFromChanges, fieldNames, inputsAfterRefresh, planChanges, writeOnlyFields, type DiffResult, type FieldChange, type ResourceSpec } from "./spec";
-import { conceal, reveal } from "./write-only";
+import { createToken, declarationDigest } from "./metadata";
+import {
+  apiFieldNames,
+  diffFromChanges,
+  fieldNames,
+  fixedFieldNames,
+  inputsAfterRefresh,
+  planChanges,
+  writeOnlyFields,
+  type DiffResult,
+  type FieldChange,
+  type ResourceSpec,
+} from "./spec";
+import { concealWriteOnly, reveal } from "./write-only";
 import { stripUndefined, UNKNOWN, type Props } from "./values";
 
 /**
@@ -28,12 +39,22 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
-/** The state of a resource as last recorded: the declared inputs and the outputs, each as far as they parse. */
+/**
+ * The state of a resource as last recorded. `inputs` are what state records as declared, write-only
+ * values as hashes; after a refresh took in a change made outside Pulumi, a field holds the
+ * server's value in declared form, which need not pass the input schema (it is compared, never
+ * sent as it is). `outputs` hold what parses of the recorded outputs.
+ */
 export interface State<I, O> {
   inputs: Partial<I>;
   outputs: Partial<O>;
   /** Written by release 0.1 (no create seed): the object may still hold that release's token pair. */
   legacy: boolean;
+  /**
+   * Set while the object is not in state yet (taken over by a create): its writes stamp it with
+   * this create stamp rather than a write token, so that it stays findable by its create token.
+   */
+  unrecordedStamp?: string;
 }
 
 /** An update: the new inputs (write-only secrets in plain form, as the API receives them), and what changed. */
@@ -117,6 +138,16 @@ function tokenFor(olds: Props, hidden: Props): string | undefined {
   return createToken(seed, urn, recordedTokens.get(urn));
 }
 
+/**
+ * The digests a create stamp carries (metadata.ts `CreateStamp`): of every field the API stores,
+ * and of the fields whose change replaces the object; write-only values as their hashes.
+ */
+export function declarationDigests(spec: ResourceSpec, declared: Props): { declared: string; fixed: string } {
+  const concealed = concealWriteOnly(spec, declared);
+  const pick = (fields: readonly string[]) => Object.fromEntries(fields.map((f) => [f, concealed[f] ?? null]));
+  return { declared: declarationDigest(pick(apiFieldNames(spec))), fixed: declarationDigest(pick(fixedFieldNames(spec))) };
+}
+
 export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
   spec: ResourceSpec<S, O>,
   hooks: TypedHooks<z.infer<S>, z.infer<O>>,
@@ -127,25 +158,22 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
   const names = fieldNames(spec);
 
   /** Write-only values as hashes (release 0.1 kept some in state as Pulumi secrets, in plain form). */
-  const concealAll = (user: Props): Props => {
+  const concealAll = (user: Props): Props => concealWriteOnly(spec, user);
+  /** Write-only values in plain form, for the fields a call sends (the others may stay hashes). */
+  const revealFields = (user: Props, fields: ReadonlySet<string>, label: string): Props => {
     const out = { ...user };
-    for (const [f, keys] of writeOnly) if (out[f] !== undefined) out[f] = conceal(out[f], keys, f);
-    return out;
-  };
-  const revealAll = (user: Props, label: string): Props => {
-    const out = { ...user };
-    for (const [f, keys] of writeOnly) if (out[f] !== undefined) out[f] = reveal(out[f], keys, f, label);
+    for (const [f, keys] of writeOnly) if (fields.has(f) && out[f] !== undefined) out[f] = reveal(out[f], keys, f, label);
     return out;
   };
 
-  /** Parses what state holds field by field, so that one field an older release wrote differently costs only that field. */
+  /**
+   * State as recorded: the declared values as they are (compared exactly as `diff` compares them;
+   * see `State`), the outputs as far as they parse.
+   */
   const stateOf = (props: Props): State<I, Out> => {
     const { user, hidden } = splitHidden(props);
     const inputs: Props = {};
-    for (const f of names) {
-      const parsed = spec.inputs.shape[f]?.safeParse(user[f]);
-      if (parsed?.success && parsed.data !== undefined) inputs[f] = parsed.data;
-    }
+    for (const f of names) if (user[f] !== undefined && user[f] !== null) inputs[f] = user[f];
     const outputs: Props = {};
     for (const [k, schema] of Object.entries(spec.outputs.shape as Record<string, z.ZodType>)) {
       const parsed = schema.safeParse(user[k]);
@@ -201,8 +229,9 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       if (token === undefined || seed === undefined) {
         throw new Error(`${label}: the resource has no create token; it must be declared with this package's ${spec.kind} class`);
       }
-      const inputs = parseInputs(revealAll(user, label), label);
-      const result = await hooks.create(ctx, inputs, { token, seededAt: seededAt(seed) });
+      const inputs = parseInputs(revealFields(user, new Set(names), label), label);
+      const identity = { token, seededAt: seededAt(seed), ...declarationDigests(spec, user) };
+      const result = await hooks.create(ctx, inputs, identity);
       return { id: result.id, outs: compose(declaredOf(user), result.outputs, hidden) };
     },
 
@@ -219,7 +248,10 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       const label = `update ${spec.kind} (${id})`;
       const state = stateOf(olds);
       const changes = planChanges(spec, state.inputs as Props, user);
-      const inputs = parseInputs(revealAll(user, label), label);
+      // Only what the update sends needs its secret: a write-only value it leaves alone (one that
+      // `ignoreChanges` kept as the hash from state) is never asked of this process.
+      const sent = new Set(changes.filter((c) => c.effect === "update").map((c) => c.field));
+      const inputs = parseInputs(revealFields(user, sent, label), label);
       const outputs = await hooks.update(ctx, id, state, { inputs, changes });
       return { outs: compose(declaredOf(user), outputs, hidden) };
     },

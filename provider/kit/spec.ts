@@ -45,7 +45,7 @@ export interface FieldSpec {
   readonly secret?: boolean;
   /**
    * Property names, anywhere inside the value, that hold write-only secrets: the API never returns
-   * them, and state keeps only a salted hash (which also detects a change).
+   * them, and state keeps only a hash (which also detects a change; see kit/write-only.ts).
    */
   readonly writeOnly?: readonly string[];
   /** How the value travels to the API in an update (default: the snake_case key, re-cased value). */
@@ -117,6 +117,11 @@ const API_KINDS = new Set(["update", "replace", "rule"]);
 /** Fields the API stores. */
 export function apiFieldNames(spec: ResourceSpec): string[] {
   return fieldNames(spec).filter((f) => API_KINDS.has(specOf(spec, f).change.kind));
+}
+
+/** Fields whose change may replace the object (a replacement or a rule of old and new value). */
+export function fixedFieldNames(spec: ResourceSpec): string[] {
+  return fieldNames(spec).filter((f) => ["replace", "rule"].includes(specOf(spec, f).change.kind));
 }
 
 /** Fields whose change the API would see (refresh compares them with the server). */
@@ -312,9 +317,9 @@ export class DriftError extends AnthropicProviderError {
   override name = "DriftError";
 }
 
-/** Refuses an update of an object changed outside Pulumi since `lastSeen`, naming the fields. */
-export function refuseDrift(spec: ResourceSpec, operation: string, lastSeen: object | undefined, fresh: object): void {
-  const paths = driftedPaths(spec, lastSeen, fresh);
+/** Refuses an update of an object changed outside Pulumi since `lastSeen` (in fields other than `except`), naming the fields. */
+export function refuseDrift(spec: ResourceSpec, operation: string, lastSeen: object | undefined, fresh: object, except: readonly string[] = []): void {
+  const paths = driftedPaths(spec, lastSeen, fresh).filter((p) => !except.includes(p.split(/[.[]/)[0]!));
   if (paths.length === 0) return;
   throw new DriftError(
     `${operation}: the ${spec.kind.toLowerCase()} was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (${paths.join(", ")}); ` +

@@ -9,50 +9,62 @@ import { refuseDrift, type ResourceSpec } from "./spec";
 type Stamped<B> = B & { metadata: Record<string, string | null> };
 type WithMetadata = { metadata?: Record<string, string> | undefined };
 
+/** The token an update stamps: a write token, or the create stamp of an object not in state yet. */
+function tokenOf(spec: ResourceSpec, id: string, base: unknown, body: unknown, unrecordedStamp: string | undefined): string {
+  return unrecordedStamp ?? writeToken(spec.kind, id, base, body);
+}
+
 /**
  * An update of a versioned object (an agent): sent with the version it was based on, so the API
- * refuses it (409) if the object changed since; a 409 that our own earlier write explains is
- * resolved by reading the object.
+ * refuses it (409) if the object changed since. A 409 that our own earlier write explains (the
+ * object carries our token, one version on) is resolved by reading the object; any later change
+ * makes it a conflict again.
  */
-export async function versionedUpdate<A extends WithMetadata, B extends { metadata?: Record<string, string | null> | undefined }>(args: {
+export async function versionedUpdate<A extends WithMetadata & { version: number }, B extends { metadata?: Record<string, string | null> | undefined }>(args: {
   spec: ResourceSpec;
   id: string;
   version: number;
   body: B;
   /** The object may still hold release 0.1's token pair. */
   legacy: boolean;
+  unrecordedStamp?: string | undefined;
   write: (body: Stamped<B> & { version: number }) => Promise<A>;
   read: () => Promise<A | undefined>;
 }): Promise<A> {
-  const token = writeToken(args.spec.kind, args.id, args.version, args.body);
+  const token = tokenOf(args.spec, args.id, args.version, args.body, args.unrecordedStamp);
   try {
     return await args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.legacy), version: args.version });
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const current = await args.read();
-    if (current && writeTokenOf(current) === token) return current;
+    if (current && writeTokenOf(current) === token && current.version === args.version + 1) return current;
     throw error;
   }
 }
 
 /**
  * An update of an object without versions: `current`, just read, is compared with what Pulumi last
- * saw (`lastSeen`, in the form `view` gives). Our own earlier write of this very change is
- * recognised by its token; a change made outside Pulumi refuses the update, naming the fields.
+ * saw (`lastSeen`, in the form `view` gives); a change made outside Pulumi refuses the update,
+ * naming the fields. Our own earlier write of this very change (its answer lost) is recognised by
+ * its token; the fields it changed are then ours, and only a change to any other refuses.
  */
 export async function checkedUpdate<A extends WithMetadata, B extends { metadata?: Record<string, string | null> | undefined }>(args: {
   spec: ResourceSpec;
   operation: string;
   id: string;
   body: B;
+  /** The fields this update changes. */
+  changed: readonly string[];
   legacy: boolean;
+  unrecordedStamp?: string | undefined;
   lastSeen: object | undefined;
   current: A;
   view: (api: A) => object;
   write: (body: Stamped<B>) => Promise<A>;
 }): Promise<A> {
-  const token = writeToken(args.spec.kind, args.id, args.lastSeen, args.body);
-  if (writeTokenOf(args.current) === token) return args.current;
-  refuseDrift(args.spec, args.operation, args.lastSeen, args.view(args.current));
+  const token = tokenOf(args.spec, args.id, args.lastSeen, args.body, args.unrecordedStamp);
+  const ours = writeTokenOf(args.current) === token;
+  refuseDrift(args.spec, args.operation, args.lastSeen, args.view(args.current), ours ? args.changed : []);
+  if (ours) return args.current;
   return args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.legacy) });
 }

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { registerSecret } from "../client/redact";
 import { AnthropicProviderError } from "../client/errors";
+import { writeOnlyFields, type ResourceSpec } from "./spec";
 import { isRecord, UNKNOWN } from "./values";
 
 const PREFIX = "sha256:";
@@ -63,4 +64,11 @@ export function reveal(value: unknown, keys: readonly string[], path: string, la
     }
     return plain;
   }, path);
+}
+
+/** Every write-only value of a resource's declared inputs as its hash (see `conceal`). */
+export function concealWriteOnly(spec: ResourceSpec, props: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...props };
+  for (const [f, keys] of writeOnlyFields(spec)) if (out[f] !== undefined) out[f] = conceal(out[f], keys, f);
+  return out;
 }

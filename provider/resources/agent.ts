@@ -10,7 +10,7 @@ import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, userMetadata } from "../kit/metadata";
+import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { versionedUpdate } from "../kit/update";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
@@ -411,7 +411,7 @@ function label(inputs: Partial<AgentInputs>, id?: string): string {
   return `agent${name}${id ? ` (${id})` : ""}`;
 }
 
-const creatable: Creatable<ApiAgent> = { endpoints: agents, listsSince: true };
+const creatable: Creatable<ApiAgent> = { endpoints: agents };
 
 function conflictHint(id: string, version: number): (status: number) => string | undefined {
   return (status) =>
@@ -432,6 +432,7 @@ async function updateAgent(ctx: OperationContext, id: string, olds: State<AgentI
     version,
     body,
     legacy: olds.legacy,
+    unrecordedStamp: olds.unrecordedStamp,
     write: (stamped) => agents.update(ctx, operation, id, stamped, conflictHint(id, version)),
     read: () => agents.retrieve(ctx, `${operation} (checking whether the conflict is our own earlier write)`, id),
   });
@@ -461,8 +462,8 @@ async function adopt(ctx: OperationContext, id: string, inputs: AgentInputs): Pr
 }
 
 /** An existing agent brought to the declared state (agents never need replacing). */
-async function settle(ctx: OperationContext, api: ApiAgent, inputs: AgentInputs): Promise<{ id: string; outputs: AgentOutputs }> {
-  const taken = await takeOver({ spec: agentSpec, ctx, id: api.id, current: stateOf(api), inputs, update: updateAgent });
+async function settle(ctx: OperationContext, api: ApiAgent, inputs: AgentInputs, unrecordedStamp?: string): Promise<{ id: string; outputs: AgentOutputs }> {
+  const taken = await takeOver({ spec: agentSpec, ctx, id: api.id, current: stateOf(api), inputs, update: updateAgent, ...(unrecordedStamp ? { unrecordedStamp } : {}) });
   if (taken.kind === "incompatible") throw new Error(`agent ${api.id}: cannot take it over (${taken.fields.join(", ")} would need a new agent)`);
   return { id: api.id, outputs: { ...outputsOf(api), ...taken.outputs } };
 }
@@ -478,7 +479,7 @@ export const agentResource = defineResource(agentSpec, {
       creatable,
       identity,
       body: buildAgentCreateBody(inputs),
-      adopt: (found) => settle(ctx, found, inputs),
+      adopt: (found) => settle(ctx, found, inputs, stampText(identity)),
       dispose: (found) => archive(ctx, `archive a duplicate of ${label(inputs, found.id)}`, found.id),
       outputs: outputsOf,
     });

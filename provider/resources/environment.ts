@@ -11,7 +11,7 @@ import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, userMetadata } from "../kit/metadata";
+import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
@@ -20,16 +20,9 @@ import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
-const packageList = z.array(z.string().min(1));
-const packagesInput = z.strictObject({
-  apt: packageList.optional(),
-  cargo: packageList.optional(),
-  gem: packageList.optional(),
-  go: packageList.optional(),
-  npm: packageList.optional(),
-  pip: packageList.optional(),
-});
+const packageList = z.array(z.string().min(1)).optional();
+const packagesInput = z.strictObject({ apt: packageList, cargo: packageList, gem: packageList, go: packageList, npm: packageList, pip: packageList });
+const PACKAGE_MANAGERS = packagesInput.keyof().options;
 
 const networkingInput = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("unrestricted") }),
@@ -151,7 +144,7 @@ export const environmentSpec = defineSpec({
         type: "`{ type: \"cloud\", networking?, packages? }` or `{ type: \"self_hosted\" }`",
         change: "removing it restores the default config",
       },
-      { removal: "restores", api: { encode: (config: ConfigInput) => fullConfigBody(config) } },
+      { removal: "restores", serverDefault: fromApiCase(fullConfigBody({ type: "cloud" })), api: { encode: (config: ConfigInput) => fullConfigBody(config) } },
     ),
     onDestroy: field.option({ text: 'What `pulumi destroy` does: `"delete"` (default) or `"archive"` (keeps it, read-only).', type: '`"delete"` \\| `"archive"`' }),
     adoptId: field.createOnly({
@@ -245,7 +238,7 @@ function label(inputs: Partial<EnvironmentInputs>, id?: string): string {
   return `environment${name}${id ? ` (${id})` : ""}`;
 }
 
-const creatable: Creatable<ApiEnvironment> = { endpoints: environments, listsSince: false };
+const creatable: Creatable<ApiEnvironment> = { endpoints: environments };
 
 const configTypeHint = (status: number) =>
   status === 400
@@ -272,7 +265,9 @@ async function updateEnvironment(
     operation,
     id,
     body,
+    changed: change.changes.filter((c) => c.effect === "update").map((c) => c.field),
     legacy: olds.legacy,
+    unrecordedStamp: olds.unrecordedStamp,
     lastSeen: olds.outputs.resolved,
     current,
     view: resolvedEnvironmentView,
@@ -294,9 +289,14 @@ async function remove(ctx: OperationContext, id: string, state: State<Environmen
   }
 }
 
-async function settle(ctx: OperationContext, api: ApiEnvironment, inputs: EnvironmentInputs): Promise<{ id: string; outputs: EnvironmentOutputs } | undefined> {
+async function settle(
+  ctx: OperationContext,
+  api: ApiEnvironment,
+  inputs: EnvironmentInputs,
+  unrecordedStamp?: string,
+): Promise<{ id: string; outputs: EnvironmentOutputs } | undefined> {
   const current = stateOf(api);
-  const taken = await takeOver({ spec: environmentSpec, ctx, id: api.id, current, inputs, update: updateEnvironment });
+  const taken = await takeOver({ spec: environmentSpec, ctx, id: api.id, current, inputs, update: updateEnvironment, ...(unrecordedStamp ? { unrecordedStamp } : {}) });
   if (taken.kind === "incompatible") return undefined;
   return { id: api.id, outputs: { ...outputsOf(api), ...taken.outputs } };
 }
@@ -321,7 +321,7 @@ export const environmentResource = defineResource(environmentSpec, {
       identity,
       body: buildEnvironmentCreateBody(inputs),
       // Ours, unless its config type no longer fits.
-      adopt: (found) => settle(ctx, found, inputs),
+      adopt: (found) => settle(ctx, found, inputs, stampText(identity)),
       dispose: (found) => remove(ctx, found.id, stateOf(found)),
       outputs: outputsOf,
     });

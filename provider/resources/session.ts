@@ -13,7 +13,7 @@ import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "
 import { takeOver } from "../kit/adopt";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, userMetadata } from "../kit/metadata";
+import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field } from "../kit/spec";
@@ -415,7 +415,7 @@ async function whenSettled<T>(outer: OperationContext, s: Settle, act: (ctx: Ope
 // Hooks
 
 function creatableFor(agentId: string): Creatable<ApiSession> {
-  return { endpoints: sessions, listsSince: true, lookupQuery: { agent_id: agentId } };
+  return { endpoints: sessions, lookupQuery: { agent_id: agentId } };
 }
 
 async function agentDefaults(ctx: OperationContext, agentId: string, version: number | undefined, operation: string) {
@@ -447,7 +447,9 @@ async function updateSession(
       operation,
       id,
       body,
+      changed: change.changes.filter((c) => c.effect === "update").map((c) => c.field),
       legacy: olds.legacy,
+      unrecordedStamp: olds.unrecordedStamp,
       lastSeen: olds.outputs.resolved,
       current,
       view: resolvedSessionView,
@@ -487,12 +489,14 @@ export const sessionResource = defineResource(sessionSpec, {
       creatable: creatableFor(inputs.agent),
       identity,
       body: buildSessionCreateBody(inputs),
-      // Ours when it was made as now declared (an agent that moved on since makes it stale).
+      // Made from the same fixed fields (the stamp says so); the rest is brought to the declared state.
       adopt: async (found) => {
-        const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current: stateOf(found, inputs), inputs, update: updateSession });
+        const current = stateOf(found, inputs);
+        const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current, inputs, update: updateSession, unrecordedStamp: stampText(identity) });
         return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found, pinned), ...taken.outputs } } : undefined;
       },
-      dispose: (found) => remove(ctx, found.id, { ...inputs, onDestroy: "delete", whenRunning: "interrupt" }),
+      // As the program says destroy goes (archive by default: whatever it ran stays readable).
+      dispose: (found) => remove(ctx, found.id, { ...inputs, whenRunning: "interrupt" }),
       outputs: (api) => outputsOf(api, pinned),
     });
   },

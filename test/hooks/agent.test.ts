@@ -2,7 +2,8 @@
 import { ConflictError } from "../../provider/client/errors";
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { agentResource } from "../../provider/resources/agent";
+import { declarationDigests } from "../../provider/kit/resource";
+import { agentResource, agentSpec } from "../../provider/resources/agent";
 import { checkAndCreate, checkAndUpdate, sdkInputs, TEST_KEY, useEmulator } from "../helpers";
 
 const env = useEmulator();
@@ -39,8 +40,8 @@ describe("create", () => {
       { type: "agent_toolset_20260401", defaultConfig: { enabled: true, permissionPolicy: { type: "always_allow" } }, configs: [] },
     ]);
     const stored = env.emulator.agents.get(id)!;
-    // The create token, then a digest of what was created.
-    expect((stored["metadata"] as Record<string, string>)[WRITE_TOKEN_KEY]).toMatch(new RegExp(`^${String(outs["__createToken"])}\\.[0-9a-f]{16}$`));
+    // The create token, then digests of what was declared (all of it, and what would replace it).
+    expect((stored["metadata"] as Record<string, string>)[WRITE_TOKEN_KEY]).toMatch(new RegExp(`^${String(outs["__createToken"])}\\.[0-9a-f]{16}\\.[0-9a-f]{16}$`));
   });
 
   it("sends a custom tool's input schema exactly as written (no re-casing)", async () => {
@@ -85,11 +86,12 @@ describe("create", () => {
     const identity = { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Agent::interrupted" };
     const { inputs } = await agentResource.check({}, sdkInputs("Agent", baseInputs, identity));
     // The interrupted run: its POST committed, its state write never happened.
+    const older = declarationDigests(agentSpec, { ...baseInputs, system: "an older prompt" });
     const orphan = env.emulator.agents.create({
       name: "triage",
       model: "claude-sonnet-4-6",
       system: "an older prompt",
-      metadata: { team: "platform", [WRITE_TOKEN_KEY]: `${String(inputs["__createToken"])}.0000000000000000` },
+      metadata: { team: "platform", [WRITE_TOKEN_KEY]: `${String(inputs["__createToken"])}.${older.declared}.${older.fixed}` },
     });
     env.emulator.resetCounts();
     const { id, outs } = await created(baseInputs, identity);
@@ -97,6 +99,9 @@ describe("create", () => {
     expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/agents", `POST /v1/agents/${id}`]);
     expect(outs["version"]).toBe(2);
     expect(env.emulator.agents.get(id)!["system"]).toBe("You triage issues.");
+    // Not in state yet: the update stamps it as the create would have, so it stays findable.
+    const now = declarationDigests(agentSpec, baseInputs);
+    expect((env.emulator.agents.get(id)!["metadata"] as Record<string, string>)[WRITE_TOKEN_KEY]).toBe(`${String(inputs["__createToken"])}.${now.declared}.${now.fixed}`);
   });
 
   it("adopts what an interrupted run made exactly as declared now as it is: no update, no new version", async () => {

@@ -114,3 +114,48 @@ describe("the same for every kind", () => {
     }
   });
 });
+
+describe("interrupted more than once", () => {
+  it("an object adopted (and changed) by a second interrupted run is still found by the third", async () => {
+    const identity = { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Environment::twice" };
+    const first = sdkInputs("Environment", { name: "twice" }, identity);
+    // Run 1 creates it; its state write is lost.
+    const made = await checkAndCreate(environmentResource, env.ctx(), first);
+    // Run 2, with an edited program, adopts it and updates it in place; its state write is lost too.
+    const edited = sdkInputs("Environment", { name: "twice", description: "edited" }, identity);
+    env.emulator.resetCounts();
+    expect((await checkAndCreate(environmentResource, env.ctx(), edited)).id).toBe(made.id);
+    expect(exact("POST", `/v1/environments/${made.id}`)).toBe(1);
+    // Run 3: still that one object, adopted as it is.
+    env.emulator.resetCounts();
+    expect((await checkAndCreate(environmentResource, env.ctx(), edited)).id).toBe(made.id);
+    expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/environments"]);
+    expect([...env.emulator.environments.records.values()].filter((e) => e.name === "twice")).toHaveLength(1);
+  });
+});
+
+describe("adoptId", () => {
+  it("the adopted object is not deleted by the same run's delete of the resource that held it", async () => {
+    const existing = env.emulator.environments.create({ name: "held" });
+    const ctx = env.ctx();
+    const adopted = await checkAndCreate(environmentResource, ctx, sdkInputs("Environment", { name: "held", adoptId: existing.id }));
+    expect(adopted.id).toBe(existing.id);
+    // The engine then deletes the old resource, which recorded the same id.
+    await environmentResource.delete(ctx, existing.id, sdkInputs("Environment", { name: "held" }));
+    expect(env.emulator.live().environments).toContain(existing.id);
+  });
+
+  it("brings settings the program leaves out to the declared state (a fresh create would send them as false)", async () => {
+    const existing = env.emulator.environments.create({
+      name: "permissive",
+      config: { type: "cloud", networking: { type: "limited", allowed_hosts: ["a.example"], allow_package_managers: true, allow_mcp_servers: true } },
+      metadata: { extra: "x" },
+    });
+    env.emulator.resetCounts();
+    const declared = { name: "permissive", adoptId: existing.id, config: { type: "cloud", networking: { type: "limited", allowedHosts: ["a.example"] } } };
+    await checkAndCreate(environmentResource, env.ctx(), sdkInputs("Environment", declared));
+    const now = env.emulator.environments.get(existing.id);
+    expect(now.config["networking"]).toEqual({ type: "limited", allowed_hosts: ["a.example"], allow_mcp_servers: false, allow_package_managers: false });
+    expect(now["metadata"]).toEqual({ "pulumi-write-token": expect.any(String) });
+  });
+});

@@ -75,7 +75,7 @@ describe("create, update, read, delete", () => {
         networking: { type: "limited", allowed_hosts: ["pypi.org"], allow_mcp_servers: false, allow_package_managers: true },
         packages: { apt: [], cargo: [], gem: [], go: [], npm: [], pip: ["pandas"] },
       },
-      metadata: { team: "data", [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{16}$/) },
+      metadata: { team: "data", [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{16}\.[0-9a-f]{16}$/) },
     });
     expect((outs["resolved"] as Props)["config"]).toEqual({
       type: "cloud",
@@ -174,5 +174,19 @@ describe("create, update, read, delete", () => {
     expect(id).toBe(existing.id);
     expect(env.emulator.environments.get(id).name).toBe("python-dev");
     expect(outs["adoptId"]).toBe(existing.id);
+  });
+});
+
+describe("after a refresh took in a change made outside Pulumi", () => {
+  it("the next update puts the program's value back (what the preview showed)", async () => {
+    const made = await checkAndCreate(environmentResource, env.ctx(), props({ name: "plain" }));
+    env.emulator.environments.update(made.id, { config: { type: "cloud", networking: { type: "unrestricted" } } });
+    const refreshed = await environmentResource.read(env.ctx(), made.id, made.outs);
+    const news = props({ name: "plain" });
+    expect(await environmentResource.diff(made.id, refreshed.props!, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    env.emulator.resetCounts();
+    await checkAndUpdate(environmentResource, env.ctx(), made.id, { checked: refreshed.inputs!, outs: refreshed.props! }, news);
+    expect(env.emulator.count("POST", `/v1/environments/${made.id}`)).toBe(1);
+    expect(env.emulator.environments.get(made.id).config["networking"]).toEqual({ type: "limited", allowed_hosts: [], allow_mcp_servers: false, allow_package_managers: false });
   });
 });

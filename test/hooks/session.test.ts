@@ -5,7 +5,8 @@ import { ConflictError } from "../../provider/client/errors";
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
 import { DriftError } from "../../provider/kit/spec";
-import { SessionBusyError, sessionResource } from "../../provider/resources/session";
+import { declarationDigests } from "../../provider/kit/resource";
+import { SessionBusyError, sessionResource, sessionSpec } from "../../provider/resources/session";
 import { checkAndCreate, checkAndUpdate, clientFor, sdkInputs, useEmulator } from "../helpers";
 
 const env = useEmulator();
@@ -94,26 +95,45 @@ describe("create safety", () => {
     expect(env.emulator.requests[2]!.query).toMatchObject({ agent_id: agentId });
   });
 
-  it("after an interrupted run, adopts a session made as declared and disposes of one that no longer fits", async () => {
-    const identity = { urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Session::crashed" };
-    const pinned = sdkInputs("Session", base({ agentVersion: 1 }), identity);
-    const { inputs } = await sessionResource.check({}, pinned);
-    const token = inputs["__createToken"] as string;
-    const made = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, title: "old", metadata: { [WRITE_TOKEN_KEY]: `${token}.0000000000000000` } });
+  /** The session's inputs as the SDK sends them, and the stamp a create of given declarations carries. */
+  async function crashed(name: string) {
+    const pinned = sdkInputs("Session", base({ agentVersion: 1 }), { urn: `urn:pulumi:s::p::pulumi-nodejs:dynamic/anthropic:Session::${name}` });
+    const token = (await sessionResource.check({}, pinned)).inputs["__createToken"] as string;
+    const stamp = (declared: Props) => {
+      const d = declarationDigests(sessionSpec, declared);
+      return `${token}.${d.declared}.${d.fixed}`;
+    };
+    return { pinned, stamp };
+  }
+
+  it("after an interrupted run, adopts a session made from the same fixed fields and disposes of one that no longer fits", async () => {
+    const { pinned, stamp } = await crashed("crashed");
+    // Made with another title (in place): adopted, its title brought to the declared one.
+    const made = env.emulator.sessions.create({
+      agent: { type: "agent", id: agentId, version: 1 },
+      environment_id: environmentId,
+      title: "old",
+      metadata: { [WRITE_TOKEN_KEY]: stamp(base({ agentVersion: 1, title: "old" })) },
+    });
     env.emulator.resetCounts();
     const adopted = await checkAndCreate(sessionResource, fastPoll(), pinned);
     expect(adopted.id).toBe(made.id);
     expect(calls()).toEqual(["GET /v1/sessions", `GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
     expect(env.emulator.sessions.get(made.id)["title"]).toBe("triage run");
 
-    // The agent moved on before the rerun: a session on version 1 is not what is declared now.
-    env.emulator.agents.update(agentId, { system: "v2" });
-    const stale = env.emulator.sessions.create({ agent: { type: "agent", id: agentId, version: 1 }, environment_id: environmentId, metadata: { [WRITE_TOKEN_KEY]: `${token}.0000000000000000` } });
+    // Made from another repository (fixed): not the declared session. It goes (archived, as
+    // destroy would), and a new one is made.
+    const other = await crashed("crashed-elsewhere");
+    const stale = env.emulator.sessions.create({
+      agent: { type: "agent", id: agentId, version: 1 },
+      environment_id: environmentId,
+      metadata: { [WRITE_TOKEN_KEY]: other.stamp(base({ agentVersion: 1, resources: [{ type: "file", fileId: "file_old" }] })) },
+    });
     env.emulator.resetCounts();
-    const fresh = await checkAndCreate(sessionResource, fastPoll(), { ...pinned, agentVersion: 2 });
+    const fresh = await checkAndCreate(sessionResource, fastPoll(), other.pinned);
     expect(fresh.id).not.toBe(stale.id);
-    expect(env.emulator.sessions.records.has(stale.id)).toBe(false);
-    expect(env.emulator.sessions.get(fresh.id).agent.version).toBe(2);
+    expect(env.emulator.sessions.get(stale.id).archived_at).toEqual(expect.any(String));
+    expect(calls()).toEqual(["GET /v1/sessions", `GET /v1/sessions/${stale.id}`, `POST /v1/sessions/${stale.id}/archive`, "POST /v1/sessions"]);
   });
 });
 
@@ -180,6 +200,16 @@ describe("session-local tool updates", () => {
     const { title: _t, ...withoutTitle } = base({ metadata: { a: "1", c: "3" } });
     await update(made, withoutTitle);
     expect(env.emulator.requests[1]!.body).toEqual({ title: null, metadata: { c: "3", b: null, [WRITE_TOKEN_KEY]: expect.any(String) } });
+  });
+
+  it("an update that does not send a write-only value never needs it (`ignoreChanges` keeps the hash from state)", async () => {
+    const repo = { type: "github_repository", url: "https://github.com/acme/app", authorizationToken: "ghp_notNeededByTheUpdate123" };
+    const made = await created(base({ resources: [repo] }));
+    const fromState = (made.checked["resources"] as Props[]).map((r) => ({ ...r, authorizationToken: `sha256:${"1".repeat(64)}` }));
+    // A hash this process never saw: the update changes only the title, and must not ask for it.
+    const news = { ...props(base({ title: "renamed" })), resources: fromState };
+    const { outs } = await sessionResource.update(fastPoll(), made.id, { ...made.outs, resources: fromState }, (await sessionResource.check(made.checked, news)).inputs);
+    expect(outs["title"]).toBe("renamed");
   });
 
   it("refuses to overwrite a title changed outside Pulumi, and writes nothing", async () => {

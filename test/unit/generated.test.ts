@@ -7,3 +7,28 @@ import { generatedFiles, REPO_ROOT } from "../../tools/generate";
 it.each([...generatedFiles()].map(([file, content]) => [file, content] as const))("%s is up to date (run `npm run generate`)", (file, content) => {
   expect(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")).toBe(content);
 });
+
+describe("secret fields", () => {
+  it("a field the spec marks secret is registered as a secret output (encrypted in state, hidden in logs)", () => {
+    const { resourceOptions } = jest.requireActual<typeof import("../../sdk/resource")>("../../sdk/resource");
+    const shape = { kind: "Vaultish", fields: ["token", "name"], outputs: [], writeOnly: {}, secrets: ["token"] };
+    expect(resourceOptions(shape, { protect: true, additionalSecretOutputs: ["name"] })).toEqual({ protect: true, additionalSecretOutputs: ["name", "token"] });
+    expect(resourceOptions({ ...shape, secrets: [] }, undefined)).toBeUndefined();
+  });
+
+  it("the generator carries the spec's secret flag into the SDK class", async () => {
+    const { z } = await import("zod");
+    const { defineSpec, field } = await import("../../provider/kit/spec");
+    const { sdkModule } = await import("../../tools/generate");
+    const spec = defineSpec({
+      kind: "Vaultish",
+      summary: "A test object.",
+      inputs: z.strictObject({ name: z.string(), token: z.string() }),
+      updateText: "update in place",
+      fields: { name: field.update({ text: "Name.", type: "string" }), token: field.update({ text: "Token.", type: "string" }, { secret: true }) },
+      outputs: z.object({}),
+      outputDocs: {},
+    });
+    expect(sdkModule(spec, "a test", new Set())).toContain('secrets: [\n    "token"\n  ]');
+  });
+});

@@ -47,7 +47,9 @@ describe("serverRequestedDelayMs", () => {
     [{ "retry-after": "3" }, 3000],
     [{ "retry-after": "0.5" }, 500],
     [{ "retry-after": "Mon, 23 Nov 2026 12:00:07 GMT" }, 7000],
-    [{ "retry-after": "Mon, 23 Nov 2026 11:59:00 GMT" }, 0],
+    [{ "retry-after": "Mon, 23 Nov 2026 11:59:00 GMT" }, undefined],
+    [{ "retry-after": "0" }, undefined],
+    [{ "retry-after-ms": "0", "retry-after": "2" }, 2000],
     [{ "retry-after": "soon" }, undefined],
     [{}, undefined],
   ])("%j -> %s", (headers, expected) => {
@@ -175,6 +177,25 @@ describe("ApiClient against the emulator", () => {
     expect(isAmbiguousFailure(error)).toBe(false);
     expect((error as Error).message).toMatch(/^create agent: POST \/v1\/agents failed: could not connect \(nothing was sent\): ECONNREFUSED/);
     expect((ctx.clock as unknown as { slept: number[] }).slept).toHaveLength(DEFAULT_RETRY_POLICY.maxRefusedRetries);
+  });
+
+  it("a 408 (or a 4xx saying x-should-retry) on a create is not resent blindly: it is ambiguous, for the create to look up", async () => {
+    const { client, ctx } = setup(60_000);
+    emulator.injectFault({ method: "POST", path: "/v1/agents", kind: "status", status: 408, errorType: "timeout_error" });
+    const error = await client.request(ctx, create).catch((e: unknown) => e);
+    expect(isAmbiguousFailure(error)).toBe(true);
+    expect(emulator.count("POST", "/v1/agents")).toBe(1);
+    emulator.injectFault({ method: "POST", path: "/v1/agents", kind: "status", status: 400, headers: { "x-should-retry": "true" } });
+    expect(isAmbiguousFailure(await client.request(ctx, create).catch((e: unknown) => e))).toBe(true);
+    expect(emulator.count("POST", "/v1/agents")).toBe(2);
+  });
+
+  it("retry-after: 0 does not make a retry loop without pause: backoff applies", async () => {
+    const { client, ctx, waits } = setup(60_000);
+    emulator.injectFault({ path: "/v1/agents", kind: "status", status: 503, headers: { "retry-after": "0" }, times: 3 });
+    await expect(client.request(ctx, list)).resolves.toEqual({ data: expect.any(Array) });
+    // 500 ms, 1 s, 2 s, less the jitter (the test clock's random() is 0.5: an eighth off).
+    expect(waits).toEqual([438, 875, 1750]);
   });
 
   it("a 2xx that is not JSON is ambiguous for a create (thrown at once) and retried for a read", async () => {

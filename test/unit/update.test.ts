@@ -7,14 +7,15 @@ import { checkedUpdate, versionedUpdate } from "../../provider/kit/update";
 import { agentSpec } from "../../provider/resources/agent";
 import { environmentSpec } from "../../provider/resources/environment";
 
-type Obj = { id: string; metadata?: Record<string, string>; name: string };
+type Obj = { id: string; metadata?: Record<string, string>; name: string; version: number };
+type Body = { name: string; metadata?: Record<string, string | null> };
 const conflict = () =>
   new ConflictError({ operation: "update", method: "POST", path: "/v1/agents/a", status: 409, errorType: "invalid_request_error", apiMessage: "stale", errorCode: undefined, requestId: "req_1" });
 
 describe("versionedUpdate", () => {
-  const run = (overrides: Partial<Parameters<typeof versionedUpdate<Obj, { name: string; metadata?: Record<string, string | null> }>>[0]> = {}) => {
+  const run = (overrides: Partial<Parameters<typeof versionedUpdate<Obj, Body>>[0]> = {}) => {
     const sent: unknown[] = [];
-    const result = versionedUpdate<Obj, { name: string; metadata?: Record<string, string | null> }>({
+    const result = versionedUpdate<Obj, Body>({
       spec: agentSpec,
       id: "agent_1",
       version: 3,
@@ -22,7 +23,7 @@ describe("versionedUpdate", () => {
       legacy: false,
       write: async (body) => {
         sent.push(body);
-        return { id: "agent_1", name: "n2", metadata: { [WRITE_TOKEN_KEY]: body.metadata[WRITE_TOKEN_KEY] as string } };
+        return { id: "agent_1", name: "n2", version: 4, metadata: { [WRITE_TOKEN_KEY]: body.metadata[WRITE_TOKEN_KEY] as string } };
       },
       read: async () => undefined,
       ...overrides,
@@ -50,26 +51,50 @@ describe("versionedUpdate", () => {
     expect((sent[0] as { metadata: Record<string, string | null> }).metadata).toEqual({ [WRITE_TOKEN_KEY]: expect.any(String), [LEGACY_TOKEN_KEY]: null });
   });
 
-  it("a 409 explained by our own earlier write (its answer lost) is success; any other 409 stands", async () => {
+  it("a 409 explained by our own earlier write (its answer lost: our token, one version on) is success", async () => {
     let token = "";
     const ours = run({
       write: async (body) => {
         token = body.metadata[WRITE_TOKEN_KEY] as string;
         throw conflict();
       },
-      read: async () => ({ id: "agent_1", name: "n2", metadata: { [WRITE_TOKEN_KEY]: token } }),
+      read: async () => ({ id: "agent_1", name: "n2", version: 4, metadata: { [WRITE_TOKEN_KEY]: token } }),
     });
-    await expect(ours.result).resolves.toEqual({ id: "agent_1", name: "n2", metadata: { [WRITE_TOKEN_KEY]: token } });
-    const theirs = run({ write: async () => Promise.reject(conflict()), read: async () => ({ id: "agent_1", name: "console", metadata: { [WRITE_TOKEN_KEY]: "other" } }) });
-    await expect(theirs.result).rejects.toBeInstanceOf(ConflictError);
-    const gone = run({ write: async () => Promise.reject(conflict()) });
-    await expect(gone.result).rejects.toBeInstanceOf(ConflictError);
+    await expect(ours.result).resolves.toEqual({ id: "agent_1", name: "n2", version: 4, metadata: { [WRITE_TOKEN_KEY]: token } });
+  });
+
+  it.each<[string, (token: string) => Obj | undefined]>([
+    ["another writer's token", () => ({ id: "agent_1", name: "console", version: 4, metadata: { [WRITE_TOKEN_KEY]: "other" } })],
+    ["our token, then a change made outside Pulumi (a version further)", (token) => ({ id: "agent_1", name: "console", version: 5, metadata: { [WRITE_TOKEN_KEY]: token } })],
+    ["the object gone", () => undefined],
+  ])("any other 409 stands: %s", async (_label, current) => {
+    let token = "";
+    const { result } = run({
+      write: async (body) => {
+        token = body.metadata[WRITE_TOKEN_KEY] as string;
+        throw conflict();
+      },
+      read: async () => current(token),
+    });
+    await expect(result).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it("stamps an object not in state yet with its create stamp instead of a write token", async () => {
+    const { result, sent } = run({ unrecordedStamp: "tok.decl.fixed" });
+    await result;
+    expect((sent[0] as { metadata: Record<string, string> }).metadata[WRITE_TOKEN_KEY]).toBe("tok.decl.fixed");
   });
 
   it("other errors pass through without a read", async () => {
     let reads = 0;
     const error = new ApiError({ operation: "u", method: "POST", path: "/", status: 400, errorType: "invalid_request_error", apiMessage: "bad", errorCode: undefined, requestId: undefined });
-    const { result } = run({ write: async () => Promise.reject(error), read: async () => void reads++ as undefined });
+    const { result } = run({
+      write: async () => Promise.reject(error),
+      read: async () => {
+        reads++;
+        return undefined;
+      },
+    });
     await expect(result).rejects.toBe(error);
     expect(reads).toBe(0);
   });
@@ -77,12 +102,13 @@ describe("versionedUpdate", () => {
 
 describe("checkedUpdate", () => {
   const lastSeen = { name: "e", description: null, metadata: {}, scope: "account", config: { type: "cloud" } };
-  const view = (o: Obj) => ({ ...lastSeen, name: o.name });
+  const view = (o: Obj) => ({ ...lastSeen, name: o.name, description: o.metadata?.["description"] ?? null });
   const args = (current: Obj, writes: unknown[]) => ({
     spec: environmentSpec,
     operation: "update environment (env_1)",
     id: "env_1",
-    body: { name: "e2" } as { name: string; metadata?: Record<string, string | null> },
+    body: { name: "e2" } as Body,
+    changed: ["name"],
     legacy: false,
     lastSeen,
     current,
@@ -95,21 +121,26 @@ describe("checkedUpdate", () => {
 
   it("writes the change stamped with its token when the object is as last seen", async () => {
     const writes: unknown[] = [];
-    await checkedUpdate(args({ id: "env_1", name: "e" }, writes));
+    await checkedUpdate(args({ id: "env_1", name: "e", version: 0 }, writes));
     expect(writes).toEqual([{ name: "e2", metadata: { [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}$/) } }]);
   });
 
   it("recognises its own earlier write of this change (a rerun after a lost answer): no second write", async () => {
-    const first: unknown[] = [];
-    const written = await checkedUpdate(args({ id: "env_1", name: "e" }, first));
+    const written = await checkedUpdate(args({ id: "env_1", name: "e", version: 0 }, []));
     const again: unknown[] = [];
     await expect(checkedUpdate(args(written, again))).resolves.toBe(written);
     expect(again).toEqual([]);
   });
 
+  it("but a change made outside Pulumi after that write, to another field, still refuses", async () => {
+    const written = await checkedUpdate(args({ id: "env_1", name: "e", version: 0 }, []));
+    const edited = { ...written, metadata: { ...written.metadata, description: "edited in the console" } };
+    await expect(checkedUpdate(args(edited, []))).rejects.toThrow("(description)");
+  });
+
   it("refuses, naming the field, when the object changed outside Pulumi; writes nothing", async () => {
     const writes: unknown[] = [];
-    const error = await checkedUpdate(args({ id: "env_1", name: "renamed in the console" }, writes)).catch((e: unknown) => e);
+    const error = await checkedUpdate(args({ id: "env_1", name: "renamed in the console", version: 0 }, writes)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftError);
     expect((error as Error).message).toContain("the environment was changed outside Pulumi since the last `pulumi up` or `pulumi refresh` (name)");
     expect(writes).toEqual([]);
