@@ -171,8 +171,8 @@ afterAll(async () => {
     if (!destroyed) await stack?.destroy();
   } finally {
     await emulator?.stop();
-    // What each run gave the assertions to look at (bytes of text).
-    console.log(
+    // What each run gave the assertions to look at (bytes of text), on request.
+    if (process.env["SECRETS_E2E_VERBOSE"]) console.log(
       "secrets.e2e captured:\n" +
         captures.map((c) => `  ${c.name}: ${JSON.stringify(bytes(c))}`).join("\n") +
         notes.map((n) => `\n  note: ${n}`).join(""),
