@@ -278,3 +278,8 @@ export function refreshedInputs<I, O extends { resolved: object }>(
   const lastSeen: Props | "none" | undefined = Object.keys(state.inputs).length > 0 ? (state.outputs.resolved as Props | undefined) : "none";
   return inputsAfterRefresh<I>({ spec, declared: state.inputs, lastSeen, fresh: fresh as Props, asDeclared });
 }
+
+/** How errors name a resource: its noun, its name as declared (if any), its id (if any). */
+export function describe(noun: string, name: unknown, id?: string): string {
+  return `${noun}${typeof name === "string" ? ` "${name}"` : ""}${id ? ` (${id})` : ""}`;
+}
