@@ -1,6 +1,6 @@
 // The emulator's own fault, dump/load, in-flight and rate-limit machinery, spoken to with plain
 // fetch so that nothing in provider/ can hide a mistake in the emulator.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { BETA, startEmulator, type Emulator, type EmulatorDump, type EmulatorOptions } from "../emulator/server";
 
@@ -174,7 +174,7 @@ describe("dump and load", () => {
     expect((await ok(b, "GET", `/v1/sessions/${made.session}`))["status"]).toBe("running");
   });
 
-  (existsSync(FIXTURE) ? it : it.skip)("loads the 0.1.0 state fixture's emulator key", async () => {
+  it("loads the 0.1.0 state fixture's emulator key", async () => {
     const fixture = JSON.parse(readFileSync(FIXTURE, "utf8")) as { emulator: EmulatorDump };
     const e = await emulator();
     e.load(fixture.emulator);
