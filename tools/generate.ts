@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { HIDDEN } from "../provider/kit/resource";
-import { changeText, fieldNames, outputNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
+import { changeText, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { agentSpec } from "../provider/resources/agent";
 import { environmentSpec } from "../provider/resources/environment";
 import { SEED_KIND } from "../provider/resources/seed";
@@ -142,7 +142,7 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
     fields,
     outputs: computed,
     writeOnly: Object.fromEntries(writeOnlyFields(spec)),
-    secrets: fields.filter((f) => (spec.fields as Record<string, ResourceSpec["fields"][string]>)[f]!.secret === true),
+    secrets: secretFieldNames(spec),
   };
   body += `const shape: ResourceShape = ${JSON.stringify(shape, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, "$1:")};\n\n`;
 

@@ -280,6 +280,6 @@ export function refreshedInputs<I, O extends { resolved: object }>(
 }
 
 /** How errors name a resource: its noun, its name as declared (if any), its id (if any). */
-export function describe(noun: string, name: unknown, id?: string): string {
+export function labelOf(noun: string, name: unknown, id?: string): string {
   return `${noun}${typeof name === "string" ? ` "${name}"` : ""}${id ? ` (${id})` : ""}`;
 }

@@ -142,9 +142,9 @@ export function writeOnlyFields(spec: ResourceSpec): Array<[string, readonly str
   });
 }
 
-/** Fields Pulumi must store as secrets. */
+/** Fields that are always secrets (a write-only field is one whenever it holds a write-only value). */
 export function secretFieldNames(spec: ResourceSpec): string[] {
-  return fieldNames(spec).filter((f) => specOf(spec, f).secret === true || specOf(spec, f).writeOnly !== undefined);
+  return fieldNames(spec).filter((f) => specOf(spec, f).secret === true);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { versionedUpdate } from "../kit/update";
-import { defineResource, describe, refreshedInputs, type Change, type State } from "../kit/resource";
+import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
@@ -406,7 +406,7 @@ function stateOf(api: ApiAgent): State<AgentInputs, AgentOutputs> {
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-const label = (inputs: Partial<AgentInputs>, id?: string) => describe("agent", inputs.name, id);
+const label = (inputs: Partial<AgentInputs>, id?: string) => labelOf("agent", inputs.name, id);
 
 const creatable: Creatable<ApiAgent> = { endpoints: agents };
 

@@ -13,7 +13,7 @@ import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
-import { defineResource, describe, refreshedInputs, type Change, type State } from "../kit/resource";
+import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
@@ -233,7 +233,7 @@ function stateOf(api: ApiEnvironment): State<EnvironmentInputs, EnvironmentOutpu
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-const label = (inputs: Partial<EnvironmentInputs>, id?: string) => describe("environment", inputs.name, id);
+const label = (inputs: Partial<EnvironmentInputs>, id?: string) => labelOf("environment", inputs.name, id);
 
 const creatable: Creatable<ApiEnvironment> = { endpoints: environments };
 

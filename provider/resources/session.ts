@@ -15,7 +15,7 @@ import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
-import { defineResource, describe, refreshedInputs, type Change, type State } from "../kit/resource";
+import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
 import { buildPatch, declaredFrom, defineSpec, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
@@ -338,7 +338,7 @@ export class SessionBusyError extends AnthropicProviderError {
 
 const BUSY = new Set(["running", "rescheduling"]);
 
-const label = (inputs: Partial<SessionInputs>, id?: string) => describe("session", inputs.title, id);
+const label = (inputs: Partial<SessionInputs>, id?: string) => labelOf("session", inputs.title, id);
 
 interface Settle {
   id: string;
