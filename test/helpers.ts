@@ -1,6 +1,8 @@
 // Shared test wiring: an emulator per test file, operation contexts whose client talks to it with
 // short timeouts and no real waiting between retries, and the engine's check-then-create sequence
 // with the hidden inputs the SDK sends.
+import { z } from "zod";
+import { MANAGED_AGENTS_BETA } from "../provider/api/endpoints";
 import { systemClock, type Clock } from "../provider/client/clock";
 import { ApiClient, type ClientOptions } from "../provider/client/http-client";
 import { RateGate } from "../provider/client/rate-gate";
@@ -13,6 +15,15 @@ import { newSeed } from "../provider/resources/seed";
 import { startEmulator, type Emulator } from "./emulator/server";
 
 export const TEST_KEY = "sk-ant-test-canary-0123456789";
+
+/** A plain client request the transport tests send: one page of agents. */
+export const LIST_AGENTS = {
+  operation: "list agents",
+  method: "GET" as const,
+  path: "/v1/agents",
+  beta: MANAGED_AGENTS_BETA,
+  schema: z.object({ data: z.array(z.unknown()) }),
+};
 
 /**
  * A clock that never really waits: a sleep moves its time forward at once (so retries, pauses and

@@ -8,9 +8,10 @@ import { configurationProblems } from "../config";
 import { parseWithSchema, type CheckFailure } from "./check";
 import type { OperationContext } from "./context";
 import { claimedByCreate, type CreateIdentity } from "./create";
-import { createToken, declarationDigest } from "./metadata";
+import { createToken, declarationDigest, LEGACY_TOKEN_KEY } from "./metadata";
 import {
   apiFieldNames,
+  declaredFrom,
   diffFromChanges,
   fieldNames,
   fixedFieldNames,
@@ -282,4 +283,19 @@ export function refreshedInputs<I, O extends { resolved: object }>(
 /** How errors name a resource: its noun, its name as declared (if any), its id (if any). */
 export function labelOf(noun: string, name: unknown, id?: string): string {
   return `${noun}${typeof name === "string" ? ` "${name}"` : ""}${id ? ` (${id})` : ""}`;
+}
+
+/** An object as state would record it had Pulumi made it (what adoption compares against). */
+export function stateFromApi<I, O>(args: {
+  spec: ResourceSpec;
+  api: { metadata?: Record<string, string> | undefined };
+  resolved: object;
+  asDeclared: (field: string, value: unknown) => unknown;
+  outputs: O;
+}): State<I, O> {
+  return {
+    inputs: declaredFrom<I>(args.spec, args.resolved as Props, args.asDeclared),
+    outputs: args.outputs,
+    legacy: LEGACY_TOKEN_KEY in (args.api.metadata ?? {}),
+  };
 }

@@ -4,6 +4,7 @@
 // is recognised as ours instead of being reported as a conflict.
 import { ConflictError } from "../client/errors";
 import { stampPatch, writeToken, writeTokenOf } from "./metadata";
+import type { Change, State } from "./resource";
 import { refuseDrift, type ResourceSpec } from "./spec";
 
 type Stamped<B> = B & { metadata: Record<string, string | null> };
@@ -25,15 +26,13 @@ export async function versionedUpdate<A extends WithMetadata & { version: number
   id: string;
   version: number;
   body: B;
-  /** The object may still hold release 0.1's token pair. */
-  legacy: boolean;
-  unrecordedStamp?: string | undefined;
+  olds: State<unknown, unknown>;
   write: (body: Stamped<B> & { version: number }) => Promise<A>;
   read: () => Promise<A | undefined>;
 }): Promise<A> {
-  const token = tokenOf(args.spec, args.id, args.version, args.body, args.unrecordedStamp);
+  const token = tokenOf(args.spec, args.id, args.version, args.body, args.olds.unrecordedStamp);
   try {
-    return await args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.legacy), version: args.version });
+    return await args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.olds.legacy), version: args.version });
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const current = await args.read();
@@ -53,18 +52,18 @@ export async function checkedUpdate<A extends WithMetadata, B extends { metadata
   operation: string;
   id: string;
   body: B;
-  /** The fields this update changes. */
-  changed: readonly string[];
-  legacy: boolean;
-  unrecordedStamp?: string | undefined;
-  lastSeen: object | undefined;
+  /** State as recorded; `outputs.resolved` is what Pulumi last saw of the object. */
+  olds: State<unknown, { resolved: object }>;
+  change: Change<unknown>;
   current: A;
   view: (api: A) => object;
   write: (body: Stamped<B>) => Promise<A>;
 }): Promise<A> {
-  const token = tokenOf(args.spec, args.id, args.lastSeen, args.body, args.unrecordedStamp);
+  const lastSeen = args.olds.outputs.resolved;
+  const token = tokenOf(args.spec, args.id, lastSeen, args.body, args.olds.unrecordedStamp);
   const ours = writeTokenOf(args.current) === token;
-  refuseDrift(args.spec, args.operation, args.lastSeen, args.view(args.current), ours ? args.changed : []);
+  const changed = args.change.changes.filter((c) => c.effect === "update").map((c) => c.field);
+  refuseDrift(args.spec, args.operation, lastSeen, args.view(args.current), ours ? changed : []);
   if (ours) return args.current;
-  return args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.legacy) });
+  return args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.olds.legacy) });
 }

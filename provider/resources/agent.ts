@@ -10,10 +10,10 @@ import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { versionedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -396,11 +396,7 @@ function outputsOf(api: ApiAgent): AgentOutputs {
 
 /** The agent as state would record it if Pulumi had made it (adoption compares against this). */
 function stateOf(api: ApiAgent): State<AgentInputs, AgentOutputs> {
-  return {
-    inputs: declaredFrom<AgentInputs>(agentSpec, resolvedView(api), asDeclared),
-    outputs: outputsOf(api),
-    legacy: LEGACY_TOKEN_KEY in (api.metadata ?? {}),
-  };
+  return stateFromApi({ spec: agentSpec, api, resolved: resolvedView(api), asDeclared, outputs: outputsOf(api) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,8 +424,7 @@ async function updateAgent(ctx: OperationContext, id: string, olds: State<AgentI
     id,
     version,
     body,
-    legacy: olds.legacy,
-    unrecordedStamp: olds.unrecordedStamp,
+    olds,
     write: (stamped) => agents.update(ctx, operation, id, stamped, conflictHint(id, version)),
     read: () => agents.retrieve(ctx, `${operation} (checking whether the conflict is our own earlier write)`, id),
   });

@@ -11,10 +11,10 @@ import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 
 // ---------------------------------------------------------------------------------------------
@@ -223,11 +223,7 @@ function outputsOf(api: ApiEnvironment): EnvironmentOutputs {
 }
 
 function stateOf(api: ApiEnvironment): State<EnvironmentInputs, EnvironmentOutputs> {
-  return {
-    inputs: declaredFrom<EnvironmentInputs>(environmentSpec, resolvedEnvironmentView(api), asDeclared),
-    outputs: outputsOf(api),
-    legacy: LEGACY_TOKEN_KEY in (api.metadata ?? {}),
-  };
+  return stateFromApi({ spec: environmentSpec, api, resolved: resolvedEnvironmentView(api), asDeclared, outputs: outputsOf(api) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,10 +258,8 @@ async function updateEnvironment(
     operation,
     id,
     body,
-    changed: change.changes.filter((c) => c.effect === "update").map((c) => c.field),
-    legacy: olds.legacy,
-    unrecordedStamp: olds.unrecordedStamp,
-    lastSeen: olds.outputs.resolved,
+    olds,
+    change,
     current,
     view: resolvedEnvironmentView,
     write: (stamped) => environments.update(ctx, operation, id, stamped, configTypeHint),

@@ -13,10 +13,10 @@ import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "
 import { takeOver } from "../kit/adopt";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
-import { LEGACY_TOKEN_KEY, metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
-import { buildPatch, declaredFrom, defineSpec, field } from "../kit/spec";
+import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { buildPatch, defineSpec, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
 
@@ -308,23 +308,28 @@ function declaredOf(state: State<SessionInputs, SessionOutputs>): Partial<Sessio
 
 /** The session as state would record it had Pulumi made it from `inputs`. */
 function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, SessionOutputs> {
-  // Resources and initial events are not readable back, and tools the session runs are its
-  // overrides only when some were declared: the create token vouches for what cannot be told.
-  const { tools, mcpServers, ...fromServer } = declaredFrom<SessionInputs>(sessionSpec, resolvedSessionView(api), asDeclared);
-  const current: Partial<SessionInputs> = {
-    ...fromServer,
-    ...(inputs.tools !== undefined && tools !== undefined ? { tools } : {}),
-    ...(inputs.mcpServers !== undefined && mcpServers !== undefined ? { mcpServers } : {}),
-    agent: api.agent.id,
-    environmentId: api.environment_id,
-    ...(inputs.agentVersion !== undefined ? { agentVersion: api.agent.version } : {}),
-    ...(inputs.resources !== undefined ? { resources: inputs.resources } : {}),
-    ...(inputs.initialEvents !== undefined ? { initialEvents: inputs.initialEvents } : {}),
-  };
-  return {
-    inputs: current,
+  const state = stateFromApi<SessionInputs, SessionOutputs>({
+    spec: sessionSpec,
+    api,
+    resolved: resolvedSessionView(api),
+    asDeclared,
     outputs: outputsOf(api, inputs.agentVersion !== undefined),
-    legacy: LEGACY_TOKEN_KEY in (api.metadata ?? {}),
+  });
+  // Resources and initial events are not readable back, and tools the session runs are its
+  // overrides only when some were declared: the create stamp vouches for what cannot be told.
+  const { tools, mcpServers, ...fromServer } = state.inputs;
+  return {
+    ...state,
+    inputs: {
+      ...fromServer,
+      ...(inputs.tools !== undefined && tools !== undefined ? { tools } : {}),
+      ...(inputs.mcpServers !== undefined && mcpServers !== undefined ? { mcpServers } : {}),
+      agent: api.agent.id,
+      environmentId: api.environment_id,
+      ...(inputs.agentVersion !== undefined ? { agentVersion: api.agent.version } : {}),
+      ...(inputs.resources !== undefined ? { resources: inputs.resources } : {}),
+      ...(inputs.initialEvents !== undefined ? { initialEvents: inputs.initialEvents } : {}),
+    },
   };
 }
 
@@ -444,10 +449,8 @@ async function updateSession(
       operation,
       id,
       body,
-      changed: change.changes.filter((c) => c.effect === "update").map((c) => c.field),
-      legacy: olds.legacy,
-      unrecordedStamp: olds.unrecordedStamp,
-      lastSeen: olds.outputs.resolved,
+      olds,
+      change,
       current,
       view: resolvedSessionView,
       write: (stamped) => sessions.update(inner, operation, id, stamped),

@@ -2,11 +2,11 @@
 // for what the server asked, and not a millisecond less. undici's MockAgent stands in for the
 // network.
 import { MockAgent } from "undici";
-import { z } from "zod";
 import { ApiClient } from "../../provider/client/http-client";
 import { RateGate } from "../../provider/client/rate-gate";
 import { parseBaseUrl } from "../../provider/config";
 import { OperationContext } from "../../provider/kit/context";
+import { LIST_AGENTS } from "../helpers";
 
 const origin = "https://api.example.test";
 
@@ -23,13 +23,7 @@ function setup() {
   return { pool, client: { request: <T>(req: Parameters<typeof api.request<T>>[1]) => api.request(ctx, req) } };
 }
 
-const list = {
-  operation: "list agents",
-  method: "GET" as const,
-  path: "/v1/agents",
-  beta: "managed-agents-2026-04-01",
-  schema: z.object({ data: z.array(z.unknown()) }),
-};
+const list = LIST_AGENTS;
 
 beforeEach(() => jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] }));
 afterEach(() => {

@@ -16,7 +16,7 @@ import {
 import { parseBaseUrl } from "../../provider/config";
 import { OperationContext } from "../../provider/kit/context";
 import { startEmulator, type Emulator } from "../emulator/server";
-import { instantClock } from "../helpers";
+import { instantClock, LIST_AGENTS } from "../helpers";
 
 describe("classifyResponse", () => {
   it.each([
@@ -118,13 +118,7 @@ describe("ApiClient against the emulator", () => {
     contexts.push(ctx);
     return { client, ctx, waits: clock.slept };
   }
-  const list = {
-    operation: "list agents",
-    method: "GET" as const,
-    path: "/v1/agents",
-    beta: "managed-agents-2026-04-01",
-    schema: z.object({ data: z.array(z.unknown()) }),
-  };
+  const list = LIST_AGENTS;
   const create = { ...list, operation: "create agent", method: "POST" as const, body: { name: "a", model: "m" }, retry: "rejected-only" as const, schema: z.unknown() };
 
   it("waits what retry-after-ms and retry-after ask (a 429 a little more, spread), then succeeds", async () => {

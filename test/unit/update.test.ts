@@ -20,7 +20,7 @@ describe("versionedUpdate", () => {
       id: "agent_1",
       version: 3,
       body: { name: "n2" },
-      legacy: false,
+      olds: { inputs: {}, outputs: {}, legacy: false },
       write: async (body) => {
         sent.push(body);
         return { id: "agent_1", name: "n2", version: 4, metadata: { [WRITE_TOKEN_KEY]: body.metadata[WRITE_TOKEN_KEY] as string } };
@@ -46,7 +46,7 @@ describe("versionedUpdate", () => {
   });
 
   it("frees release 0.1's token pair when the object may hold it", async () => {
-    const { result, sent } = run({ legacy: true });
+    const { result, sent } = run({ olds: { inputs: {}, outputs: {}, legacy: true } });
     await result;
     expect((sent[0] as { metadata: Record<string, string | null> }).metadata).toEqual({ [WRITE_TOKEN_KEY]: expect.any(String), [LEGACY_TOKEN_KEY]: null });
   });
@@ -80,7 +80,7 @@ describe("versionedUpdate", () => {
   });
 
   it("stamps an object not in state yet with its create stamp instead of a write token", async () => {
-    const { result, sent } = run({ unrecordedStamp: "tok.decl.fixed" });
+    const { result, sent } = run({ olds: { inputs: {}, outputs: {}, legacy: false, unrecordedStamp: "tok.decl.fixed" } });
     await result;
     expect((sent[0] as { metadata: Record<string, string> }).metadata[WRITE_TOKEN_KEY]).toBe("tok.decl.fixed");
   });
@@ -108,9 +108,8 @@ describe("checkedUpdate", () => {
     operation: "update environment (env_1)",
     id: "env_1",
     body: { name: "e2" } as Body,
-    changed: ["name"],
-    legacy: false,
-    lastSeen,
+    olds: { inputs: {}, outputs: { resolved: lastSeen }, legacy: false },
+    change: { inputs: {}, changes: [{ field: "name", effect: "update" as const }] },
     current,
     view,
     write: async (body: { metadata: Record<string, string | null> }) => {
