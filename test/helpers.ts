@@ -26,14 +26,16 @@ export const LIST_AGENTS = {
 };
 
 /**
- * A clock that never really waits: a sleep moves its time forward at once (so retries, pauses and
- * polls run instantly, and deadlines still end them), recording what it was asked.
+ * A clock that never really waits: its time stands still except that a sleep moves it forward at
+ * once (so retries, pauses and polls run instantly, deadlines still end them, and a wait computed
+ * from two readings is exact however slow the machine), recording what it was asked.
  */
 export function instantClock(): Clock & { slept: number[] } {
   const slept: number[] = [];
+  const start = Date.now();
   let offset = 0;
   return {
-    now: () => Date.now() + offset,
+    now: () => start + offset,
     random: () => 0.5,
     slept,
     sleep: async (ms) => {
