@@ -1,7 +1,7 @@
 // `npm start`: the quickstart program under the real Pulumi engine, against the local emulator
 // (or, with `--live` and ANTHROPIC_API_KEY, against the real API): preview, up, a change and its
 // preview, the update, then destroy, printing what a Pulumi user would see.
-import { startEmulator, type Emulator } from "../test/emulator/server";
+import { startEmulator, type Emulator } from "../emulator/server";
 import { engineEnv, stackFor } from "../tools/engine";
 import { quickstart } from "./quickstart/program";
 

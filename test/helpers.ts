@@ -12,7 +12,7 @@ import { LookupCache } from "../provider/kit/lookups";
 import { HIDDEN, type RuntimeHooks } from "../provider/kit/resource";
 import type { Props } from "../provider/kit/values";
 import { newSeed } from "../provider/resources/seed";
-import { startEmulator, type Emulator } from "./emulator/server";
+import { startEmulator, type Emulator } from "../emulator/server";
 
 export const TEST_KEY = "sk-ant-test-canary-0123456789";
 

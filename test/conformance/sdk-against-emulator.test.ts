@@ -1,7 +1,7 @@
 // The official SDK client, unchanged, against the emulator: proves the emulator speaks the API's
 // wire format (?beta=true, Authorization: Bearer, error shapes, cursor pagination).
 import Anthropic from "@anthropic-ai/sdk";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 
 let emulator: Emulator;
 let client: Anthropic;

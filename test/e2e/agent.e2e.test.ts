@@ -1,7 +1,7 @@
 // The Agent resource under the real Pulumi engine: preview, up, refresh, destroy, state contents.
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Agent } from "../../sdk";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 import { collector, engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
 
 jest.setTimeout(5 * 60_000);

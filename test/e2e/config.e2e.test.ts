@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { ConfigValue } from "@pulumi/pulumi/automation";
 import { Agent } from "../../sdk";
 import { engineEnv, stackFor, type EngineEnv } from "../../tools/engine";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 
 jest.setTimeout(5 * 60_000);
 

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { Stack, UpResult } from "@pulumi/pulumi/automation";
 import { Agent, Environment, Session } from "../../sdk";
 import { engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
-import { startEmulator, type Emulator, type RecordedRequest } from "../emulator/server";
+import { startEmulator, type Emulator, type RecordedRequest } from "../../emulator/server";
 import { alive, descendants, dynamicProviders, killTrees, pulumiClis, type Proc } from "./process-tree";
 
 jest.setTimeout(5 * 60_000);

@@ -3,7 +3,7 @@
 import type { Stack } from "@pulumi/pulumi/automation";
 import { Agent } from "../../sdk";
 import { engineEnv, stackFor } from "../../tools/engine";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 
 jest.setTimeout(5 * 60_000);
 

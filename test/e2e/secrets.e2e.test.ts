@@ -11,7 +11,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { Agent, Environment, Session } from "../../sdk";
 import { engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 
 jest.setTimeout(5 * 60_000);
 

@@ -3,7 +3,7 @@
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { defaultOptions, pinnedSessions, type PinnedSessionsOptions } from "../../examples/pinned-sessions/program";
 import { engineEnv, stackFor } from "../../tools/engine";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 
 jest.setTimeout(5 * 60_000);
 

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import type { Deployment, EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { Agent, Environment, Session } from "../../sdk";
 import { engineEnv, PASSPHRASE, runCli, stackFor, type EngineEnv } from "../../tools/engine";
-import { startEmulator, type Emulator, type EmulatorDump } from "../emulator/server";
+import { startEmulator, type Emulator, type EmulatorDump } from "../../emulator/server";
 
 jest.setTimeout(5 * 60_000);
 

@@ -2,7 +2,7 @@
 // fetch so that nothing in provider/ can hide a mistake in the emulator.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { BETA, startEmulator, type Emulator, type EmulatorDump, type EmulatorOptions } from "../emulator/server";
+import { BETA, startEmulator, type Emulator, type EmulatorDump, type EmulatorOptions } from "../../emulator/server";
 
 type Json = Record<string, unknown>;
 

@@ -15,7 +15,7 @@ import {
 } from "../../provider/client/retry";
 import { parseBaseUrl } from "../../provider/config";
 import { OperationContext } from "../../provider/kit/context";
-import { startEmulator, type Emulator } from "../emulator/server";
+import { startEmulator, type Emulator } from "../../emulator/server";
 import { instantClock, LIST_AGENTS } from "../helpers";
 
 describe("classifyResponse", () => {

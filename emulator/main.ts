@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run emulator -- --port N [--api-key K] [--rate-limit R]`: the local Managed Agents API on 127.0.0.1.
 import { startEmulator } from "./server";
 
