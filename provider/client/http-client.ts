@@ -1,7 +1,7 @@
 // The undici transport: auth and beta headers, keep-alive, per-attempt timeouts inside the
 // operation's deadline, retries (retry.ts), the process-wide rate-limit gate (rate-gate.ts), typed
 // errors (errors.ts) and response validation with zod.
-import { Agent, type Dispatcher, request as undiciRequest } from "undici";
+import { Agent, type Dispatcher, FormData, request as undiciRequest } from "undici";
 import type { z } from "zod";
 import type { ConnectionSettings } from "../config";
 import type { RequestContext } from "./clock";
@@ -47,6 +47,8 @@ export interface ApiRequest<T> {
   /** The `anthropic-beta` header of the object's endpoints. */
   beta: string;
   query?: Record<string, QueryValue>;
+  /** JSON, or a `FormData` sent as multipart/form-data (file and skill uploads; Blob parts, so a
+   * retry can send it again). */
   body?: unknown;
   schema: z.ZodType<T>;
   retry?: RetryMode;
@@ -128,7 +130,7 @@ export class ApiClient {
     return this.settings.baseUrl.host;
   }
 
-  private headers(beta: string, hasBody: boolean): Record<string, string> {
+  private headers(beta: string, hasJsonBody: boolean): Record<string, string> {
     const h: Record<string, string> = {
       "x-api-key": this.settings.apiKey,
       "anthropic-version": ANTHROPIC_VERSION,
@@ -136,7 +138,8 @@ export class ApiClient {
       accept: "application/json",
       "user-agent": USER_AGENT,
     };
-    if (hasBody) h["content-type"] = "application/json";
+    // A multipart body sets its own content-type with the boundary.
+    if (hasJsonBody) h["content-type"] = "application/json";
     if (this.settings.workspaceId !== undefined) h["anthropic-workspace-id"] = this.settings.workspaceId;
     return h;
   }
@@ -215,12 +218,13 @@ export class ApiClient {
     const attemptTimer = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([ctx.signal, attemptTimer]);
     const hasBody = req.body !== undefined;
+    const multipart = req.body instanceof FormData;
     try {
       const url = new URL(description.path, this.settings.baseUrl);
       const res = await undiciRequest(url, {
         method: req.method,
-        headers: this.headers(req.beta, hasBody),
-        ...(hasBody ? { body: JSON.stringify(req.body) } : {}),
+        headers: this.headers(req.beta, hasBody && !multipart),
+        ...(hasBody ? { body: multipart ? (req.body as FormData) : JSON.stringify(req.body) } : {}),
         dispatcher: this.dispatcher,
         signal,
       });
