@@ -61,7 +61,19 @@ export interface RouteRequest {
   path: string;
   params: string[];
   query: URLSearchParams;
+  /** The JSON body (`{}` when there is none or it is multipart). */
   body: Record<string, unknown>;
+  /** The parts of a multipart/form-data body (file and skill uploads). */
+  form?: FormData;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A non-JSON answer (file and skill downloads). */
+export class RawResponse {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly contentType: string,
+  ) {}
 }
 
 type Handler = (req: RouteRequest) => unknown;
@@ -70,25 +82,42 @@ interface Route {
   method: string;
   pattern: RegExp;
   handler: Handler;
+  beta: string;
 }
 
 export class Router {
   private readonly routes: Route[] = [];
-  add(method: string, pattern: string, handler: Handler): void {
+  /** `beta`: the `anthropic-beta` value the endpoint requires (checked after routing, as the API does). */
+  add(method: string, pattern: string, handler: Handler, beta: string = BETA): void {
     // ":id" matches one path segment.
     const regex = new RegExp(`^${pattern.replace(/:[a-z_]+/g, "([^/]+)")}$`);
-    this.routes.push({ method, pattern: regex, handler });
+    this.routes.push({ method, pattern: regex, handler, beta });
   }
-  match(method: string, path: string): { handler: Handler; params: string[] } | "method" | undefined {
+  match(method: string, path: string): { handler: Handler; params: string[]; beta: string } | "method" | undefined {
     let pathMatched = false;
     for (const r of this.routes) {
       const m = r.pattern.exec(path);
       if (!m) continue;
       pathMatched = true;
-      if (r.method === method) return { handler: r.handler, params: m.slice(1).map(decodeURIComponent) };
+      if (r.method === method) return { handler: r.handler, params: m.slice(1).map(decodeURIComponent), beta: r.beta };
     }
     return pathMatched ? "method" : undefined;
   }
+}
+
+/**
+ * An object family added beside the built-in agents, environments and sessions (vaults, files,
+ * skills, ...): its routes, its part of `dump`/`load`, and its live ids for `live()`.
+ */
+export interface EmulatorModule {
+  /** Its key in `EmulatorDump.modules`. */
+  readonly name: string;
+  register(router: Router): void;
+  dump(): unknown;
+  load(data: unknown): void;
+  /** Ids of the objects that exist and are not archived, by noun (e.g. `{ vaults: [...] }`). */
+  live(): Record<string, string[]>;
+  stop?(): void;
 }
 
 export function newId(prefix: string): string {
@@ -120,6 +149,8 @@ export interface EmulatorDump {
   sessions: Record<string, SessionRecord>;
   /** By session id. */
   events: Record<string, Record<string, unknown>[]>;
+  /** Each module's own dump, by module name. */
+  modules?: Record<string, unknown>;
 }
 
 export class Emulator {
@@ -129,6 +160,7 @@ export class Emulator {
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
+  private readonly modules: EmulatorModule[] = [];
   private server: http.Server | undefined;
   private readonly sockets = new Set<import("node:net").Socket>();
   private readonly active = new Set<{ method: string; path: string }>();
@@ -143,6 +175,13 @@ export class Emulator {
     registerAgentRoutes(this.router, this.agents);
     registerEnvironmentRoutes(this.router, this.environments);
     registerSessionRoutes(this.router, this.sessions);
+  }
+
+  /** Adds an object family: its routes now, its objects in dump/load/live. */
+  protected use<M extends EmulatorModule>(module: M): M {
+    module.register(this.router);
+    this.modules.push(module);
+    return module;
   }
 
   async start(): Promise<this> {
@@ -160,6 +199,7 @@ export class Emulator {
 
   async stop(): Promise<void> {
     this.sessions.stopTimers();
+    for (const m of this.modules) m.stop?.();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -199,6 +239,7 @@ export class Emulator {
       environments: Object.fromEntries(this.environments.records),
       sessions: Object.fromEntries(this.sessions.records),
       events: Object.fromEntries(this.sessions.events),
+      ...(this.modules.length > 0 ? { modules: Object.fromEntries(this.modules.map((m) => [m.name, m.dump()])) } : {}),
     });
   }
 
@@ -209,16 +250,24 @@ export class Emulator {
     for (const [id, record] of Object.entries(copy.environments)) this.environments.records.set(id, record);
     for (const [id, record] of Object.entries(copy.sessions)) this.sessions.restore(record, copy.events[id]);
     for (const [id, events] of Object.entries(copy.events)) if (!(id in copy.sessions)) this.sessions.events.set(id, events);
+    for (const m of this.modules) if (copy.modules?.[m.name] !== undefined) m.load(copy.modules[m.name]);
   }
 
-  /** Ids of the objects that exist and are not archived: what a test expects to be gone after a destroy. */
-  live(): { agents: string[]; environments: string[]; sessions: string[] } {
+  /**
+   * Ids of the objects that exist and are not archived: what a test expects to be gone after a
+   * destroy. Agents, environments and sessions are always listed; a module's nouns only when some
+   * of its objects are live, so `{ agents: [], environments: [], sessions: [] }` means nothing is.
+   */
+  live(): { agents: string[]; environments: string[]; sessions: string[]; [noun: string]: string[] } {
     const unarchived = (records: Iterable<{ id: string; archived_at: string | null }>) =>
       [...records].filter((r) => r.archived_at === null).map((r) => r.id);
     return {
       agents: unarchived([...this.agents.versions.values()].map((l) => l[l.length - 1]!)),
       environments: unarchived(this.environments.records.values()),
       sessions: unarchived(this.sessions.records.values()),
+      ...Object.fromEntries(
+        this.modules.flatMap((m) => Object.entries(m.live())).filter(([, ids]) => ids.length > 0),
+      ),
     };
   }
 
@@ -269,15 +318,32 @@ export class Emulator {
       // The client went away before sending the whole request: there is nothing to act on.
       return;
     }
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const bytes = Buffer.concat(chunks);
     const method = req.method ?? "GET";
+    const contentType = req.headers["content-type"] ?? "";
     let body: unknown;
-    try {
-      body = raw === "" ? {} : JSON.parse(raw);
-    } catch {
-      body = undefined;
+    let form: FormData | undefined;
+    if (/^multipart\/form-data/i.test(contentType)) {
+      try {
+        form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
+        body = {};
+      } catch {
+        body = undefined;
+      }
+    } else {
+      try {
+        const raw = bytes.toString("utf8");
+        body = raw === "" ? {} : JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
     }
-    this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body });
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      body: form ? Object.fromEntries([...form.keys()].map((k) => [k, "(multipart)"])) : body,
+    });
 
     const sendRaw = (status: number, text: string, headers: Record<string, string> = {}) => {
       // A client that gave up (e.g. during a delay) gets nothing; the request has still acted.
@@ -325,17 +391,21 @@ export class Emulator {
 
     try {
       this.authenticate(req);
-      if (body === undefined) throw invalid("request body is not valid JSON");
+      // Routing before the beta check: an unknown path is a 404 whatever the headers.
       const matched = this.router.match(method, url.pathname);
       if (matched === undefined) throw notFound(`no route for ${method} ${url.pathname}`);
       if (matched === "method") throw new HttpError(405, "invalid_request_error", `method ${method} not allowed on ${url.pathname}`);
+      this.checkBeta(req, matched.beta);
+      if (body === undefined) throw invalid(form === undefined ? "request body is not valid JSON" : "multipart body could not be parsed");
       if (body === null || typeof body !== "object" || Array.isArray(body)) throw invalid("request body must be a JSON object");
-      const result = matched.handler({
+      const result = await matched.handler({
         method,
         path: url.pathname,
         params: matched.params,
         query: url.searchParams,
         body: body as Record<string, unknown>,
+        ...(form ? { form } : {}),
+        headers: req.headers,
       });
       if (fault?.kind === "commit-then-drop") {
         req.socket.destroy();
@@ -345,6 +415,12 @@ export class Emulator {
         // Any proper prefix of a serialized object is invalid JSON: it lacks the closing brace.
         const text = JSON.stringify(result);
         sendRaw(200, text.slice(0, Math.floor(text.length / 2)));
+        return;
+      }
+      if (result instanceof RawResponse) {
+        if (res.destroyed) return;
+        res.writeHead(200, { "content-type": result.contentType, "request-id": requestId });
+        res.end(result.bytes);
         return;
       }
       send(200, result);
@@ -361,11 +437,14 @@ export class Emulator {
     if (!key || (this.options.apiKey !== undefined && key !== this.options.apiKey)) {
       throw new HttpError(401, "authentication_error", "invalid x-api-key");
     }
+  }
+
+  private checkBeta(req: http.IncomingMessage, beta: string): void {
     const betas = String(req.headers["anthropic-beta"] ?? "")
       .split(",")
       .map((s) => s.trim());
-    if (!betas.includes(BETA)) {
-      throw invalid(`this endpoint is in beta: requests must send "anthropic-beta: ${BETA}"`);
+    if (!betas.includes(beta)) {
+      throw invalid(`this endpoint is in beta: requests must send "anthropic-beta: ${beta}"`);
     }
   }
 }
