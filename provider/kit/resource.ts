@@ -17,13 +17,15 @@ import {
   fixedFieldNames,
   inputsAfterRefresh,
   planChanges,
+  seenOf,
   writeOnlyFields,
+  type Seen,
   type DiffResult,
   type FieldChange,
   type ResourceSpec,
 } from "./spec";
 import { concealWriteOnly, reveal } from "./write-only";
-import { stripUndefined, UNKNOWN, type Props } from "./values";
+import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
 
 /**
  * Keys the engine stores but never shows (keys starting with "__" are hidden in previews):
@@ -34,6 +36,14 @@ import { stripUndefined, UNKNOWN, type Props } from "./values";
  */
 export const HIDDEN = { kind: "__kind", seed: "__seed", urn: "__urn", createToken: "__createToken" } as const;
 const HIDDEN_KEYS: ReadonlySet<string> = new Set(Object.values(HIDDEN));
+
+/**
+ * The output key under which state keeps what Pulumi last saw of the object (spec.ts `Seen`).
+ * Resources return the API's view as the `resolved` output; the kit stores only its digests here,
+ * hidden, so that a diff never prints it (release 0.2.0 stored `resolved` itself: still read).
+ */
+const SEEN_KEY = "__seen";
+const RESOLVED_OUTPUT = "resolved";
 
 export interface CheckResult {
   inputs: Props;
@@ -51,6 +61,8 @@ export interface State<I, O> {
   outputs: Partial<O>;
   /** Written by release 0.1 (no create seed): the object may still hold that release's token pair. */
   legacy: boolean;
+  /** What Pulumi last saw of the object (absent in state written before the object was read). */
+  seen?: Seen;
   /**
    * Set while the object is not in state yet (taken over by a create): its writes stamp it with
    * this create stamp rather than a write token, so that it stays findable by its create token.
@@ -101,6 +113,10 @@ function splitHidden(props: Props): { user: Props; hidden: Props } {
     else if (!k.startsWith("__")) user[k] = v;
   }
   return { user, hidden };
+}
+
+function isSeen(value: unknown): value is Seen {
+  return isRecord(value) && Object.values(value).every((v) => typeof v === "string");
 }
 
 function knownString(value: unknown): string | undefined {
@@ -177,10 +193,19 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
     for (const f of names) if (user[f] !== undefined && user[f] !== null) inputs[f] = user[f];
     const outputs: Props = {};
     for (const [k, schema] of Object.entries(spec.outputs.shape as Record<string, z.ZodType>)) {
+      if (k === RESOLVED_OUTPUT) continue;
       const parsed = schema.safeParse(user[k]);
       if (parsed.success && parsed.data !== undefined) outputs[k] = parsed.data;
     }
-    return { inputs: concealAll(inputs) as Partial<I>, outputs: outputs as Partial<Out>, legacy: hidden[HIDDEN.seed] === undefined };
+    const recorded = props[SEEN_KEY];
+    const legacyResolved = user[RESOLVED_OUTPUT];
+    const seen: Seen | undefined = isSeen(recorded) ? recorded : isRecord(legacyResolved) ? seenOf(spec, legacyResolved) : undefined;
+    return {
+      inputs: concealAll(inputs) as Partial<I>,
+      outputs: outputs as Partial<Out>,
+      legacy: hidden[HIDDEN.seed] === undefined,
+      ...(seen ? { seen } : {}),
+    };
   };
 
   const parseInputs = (user: Props, label: string): I => {
@@ -191,8 +216,12 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
     return parsed.value;
   };
 
-  const compose = (declared: Props, outputs: Partial<Out>, hidden: Props): Props =>
-    stripUndefined({ ...declared, ...(outputs as Props), ...hidden });
+  /** The output bag: echoed inputs, outputs, hidden keys, and the `resolved` view as digests. */
+  const compose = (declared: Props, outputs: Partial<Out>, hidden: Props, seen?: Seen): Props => {
+    const { [RESOLVED_OUTPUT]: resolved, ...shown } = outputs as Props;
+    const digests = isRecord(resolved) ? seenOf(spec, resolved) : seen;
+    return stripUndefined({ ...declared, ...shown, ...hidden, ...(digests ? { [SEEN_KEY]: digests } : {}) });
+  };
 
   /** The declared inputs an output bag echoes, concealed. */
   const declaredOf = (user: Props): Props => {
@@ -254,7 +283,8 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       const sent = new Set(changes.filter((c) => c.effect === "update").map((c) => c.field));
       const inputs = parseInputs(revealFields(user, sent, label), label);
       const outputs = await hooks.update(ctx, id, state, { inputs, changes });
-      return { outs: compose(declaredOf(user), outputs, hidden) };
+      // An update that made no call returns no fresh view: what was last seen stays.
+      return { outs: compose(declaredOf(user), outputs, hidden, state.seen) };
     },
 
     async delete(ctx, id, props) {
@@ -267,16 +297,16 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
 
 /**
  * The inputs a refresh reports (see `inputsAfterRefresh`): drift measured against what the last
- * create, update or refresh saw (`outputs.resolved`); with no state at all (a `get`), every field
+ * create, update or refresh saw (`State.seen`); with no state at all (a `get`), every field
  * the server has.
  */
-export function refreshedInputs<I, O extends { resolved: object }>(
+export function refreshedInputs<I, O>(
   spec: ResourceSpec,
   state: State<I, O>,
   fresh: object,
   asDeclared: (field: string, value: unknown) => unknown,
 ): Partial<I> {
-  const lastSeen: Props | "none" | undefined = Object.keys(state.inputs).length > 0 ? (state.outputs.resolved as Props | undefined) : "none";
+  const lastSeen: Seen | "none" | undefined = Object.keys(state.inputs).length > 0 ? state.seen : "none";
   return inputsAfterRefresh<I>({ spec, declared: state.inputs, lastSeen, fresh: fresh as Props, asDeclared });
 }
 

@@ -8,7 +8,8 @@ import type { z } from "zod";
 import { apiCased, type ApiCased, type SnakeKey } from "../api-case";
 import { AnthropicProviderError } from "../client/errors";
 import { snakeCase } from "../casing";
-import { containsUnknown, differingPaths, isRecord, sameValue, type Props } from "./values";
+import { declarationDigest } from "./metadata";
+import { compact, containsUnknown, isRecord, sameValue, type Props } from "./values";
 
 /** What a change of one field does to the API object. */
 export type Effect = "update" | "replace" | "none";
@@ -41,6 +42,12 @@ export interface FieldSpec {
   readonly drift?: boolean;
   /** What the API holds when the field is absent (taking over an object that holds it is no change). */
   readonly serverDefault?: unknown;
+  /**
+   * The API's resolved form of a declared value: the defaults it fills in, filled in (and a value
+   * already in resolved form unchanged). The diff compares resolved forms, so that spelling out a
+   * default, or a refresh that brought back the server's defaults, shows no change.
+   */
+  readonly resolve?: (declared: never) => unknown;
   /** Stored as a Pulumi secret (encrypted in state, hidden in previews). */
   readonly secret?: boolean;
   /**
@@ -157,14 +164,25 @@ export interface FieldChange {
 }
 
 /**
- * What each field's change does, comparing normalized old and new values. A value unknown during
- * preview counts as changed (and so, for a field that replaces, as a replacement).
+ * Whether two declared values of a field make the same object: equal, or, for a field with a
+ * `resolve`, equal once the API's defaults are filled in (absent, null and empty alike).
+ */
+export function sameDeclared(old: unknown, next: unknown, fs: FieldSpec): boolean {
+  if (sameValue(old, next)) return true;
+  if (!fs.resolve) return false;
+  const resolved = (v: unknown) => (v === undefined || v === null ? v : compact((fs.resolve as (d: unknown) => unknown)(v)));
+  return sameValue(resolved(old), resolved(next));
+}
+
+/**
+ * What each field's change does, comparing old and new values as `sameDeclared` does. A value
+ * unknown during preview counts as changed (and so, for a field that replaces, as a replacement).
  */
 export function planChanges(
   spec: ResourceSpec,
   olds: Props,
   news: Props,
-  same: (old: unknown, next: unknown, field: FieldSpec) => boolean = sameValue,
+  same: (old: unknown, next: unknown, field: FieldSpec) => boolean = sameDeclared,
 ): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const name of fieldNames(spec)) {
@@ -265,17 +283,33 @@ export function buildPatch<B = Props>(
 // Drift
 
 /**
- * The inputs that describe the object after a refresh. `lastSeen` is the server's view recorded at
- * the last create, update or refresh; `fresh` is the server's view now. A field the server did not
- * change keeps the user's declaration (so defaults the API filled in never show as drift); a field
- * changed outside Pulumi takes the server's value, in declared form, so that the next preview
- * shows the difference. Fields refresh cannot see (options, write-only values) keep theirs.
+ * What Pulumi last saw of an object: a digest of each field refresh compares, as the API returned
+ * it. State keeps these (hidden, `__seen`) rather than the values: enough to tell that a field
+ * changed outside Pulumi, small, and never shown in a diff.
+ */
+export type Seen = Record<string, string>;
+
+export function seenOf(spec: ResourceSpec, resolved: object): Seen {
+  const values = resolved as Props;
+  return Object.fromEntries(driftFieldNames(spec).map((f) => [f, declarationDigest(values[f] ?? null)]));
+}
+
+function changedSince(seen: Seen, fresh: Props, f: string): boolean {
+  return f in seen && seen[f] !== declarationDigest(fresh[f] ?? null);
+}
+
+/**
+ * The inputs that describe the object after a refresh. `lastSeen` is what the last create, update
+ * or refresh saw; `fresh` is the server's view now. A field the server did not change keeps the
+ * user's declaration (so defaults the API filled in never show as drift); a field changed outside
+ * Pulumi takes the server's value, in declared form, so that the next preview shows the
+ * difference. Fields refresh cannot see (options, write-only values) keep theirs.
  */
 export function inputsAfterRefresh<I>(args: {
   spec: ResourceSpec;
   declared: Partial<I>;
   /** "none": nothing recorded (a `get`): every field the server has is taken from it. */
-  lastSeen: Props | "none" | undefined;
+  lastSeen: Seen | "none" | undefined;
   fresh: Props;
   asDeclared: (field: string, value: unknown) => unknown;
 }): Partial<I> {
@@ -285,7 +319,7 @@ export function inputsAfterRefresh<I>(args: {
   for (const f of fieldNames(args.spec)) {
     const seen = args.lastSeen;
     // A field the record does not hold (an older release's) cannot be said to have drifted.
-    const drifted = drift.has(f) && (seen === "none" || (seen !== undefined && f in seen && !sameValue(seen[f], args.fresh[f])));
+    const drifted = drift.has(f) && (seen === "none" || (seen !== undefined && changedSince(seen, args.fresh, f)));
     const value = drifted ? args.asDeclared(f, args.fresh[f]) : declared[f];
     if (value !== undefined && value !== null) inputs[f] = value;
   }
@@ -302,14 +336,10 @@ export function declaredFrom<I>(spec: ResourceSpec, resolved: Props, asDeclared:
   return inputs as Partial<I>;
 }
 
-/**
- * The fields changed outside Pulumi since `lastSeen`, as paths (`config.networking.allowedHosts`):
- * what an update of an object without versions must not overwrite unseen (DESIGN §10).
- */
-export function driftedPaths(spec: ResourceSpec, lastSeen: object | undefined, fresh: object): string[] {
+/** The fields changed outside Pulumi since `lastSeen`: what an update of an object without versions must not overwrite unseen (DESIGN §10). */
+export function driftedFields(spec: ResourceSpec, lastSeen: Seen | undefined, fresh: object): string[] {
   if (lastSeen === undefined) return [];
-  const seen = lastSeen as Props;
-  return driftFieldNames(spec).flatMap((f) => (f in seen ? differingPaths(seen[f], (fresh as Props)[f], f) : []));
+  return driftFieldNames(spec).filter((f) => changedSince(lastSeen, fresh as Props, f));
 }
 
 /** The object changed outside Pulumi since it was last seen; nothing was written. */
@@ -318,8 +348,8 @@ export class DriftError extends AnthropicProviderError {
 }
 
 /** Refuses an update of an object changed outside Pulumi since `lastSeen` (in fields other than `except`), naming the fields. */
-export function refuseDrift(spec: ResourceSpec, operation: string, lastSeen: object | undefined, fresh: object, except: readonly string[] = []): void {
-  const paths = driftedPaths(spec, lastSeen, fresh).filter((p) => !except.includes(p.split(/[.[]/)[0]!));
+export function refuseDrift(spec: ResourceSpec, operation: string, lastSeen: Seen | undefined, fresh: object, except: readonly string[] = []): void {
+  const paths = driftedFields(spec, lastSeen, fresh).filter((f) => !except.includes(f));
   if (paths.length === 0) return;
   throw new DriftError(
     `${operation}: the ${spec.kind.toLowerCase()} was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (${paths.join(", ")}); ` +

@@ -52,14 +52,14 @@ export async function checkedUpdate<A extends WithMetadata, B extends { metadata
   operation: string;
   id: string;
   body: B;
-  /** State as recorded; `outputs.resolved` is what Pulumi last saw of the object. */
-  olds: State<unknown, { resolved: object }>;
+  /** State as recorded; `seen` is what Pulumi last saw of the object. */
+  olds: State<unknown, unknown>;
   change: Change<unknown>;
   current: A;
   view: (api: A) => object;
   write: (body: Stamped<B>) => Promise<A>;
 }): Promise<A> {
-  const lastSeen = args.olds.outputs.resolved;
+  const lastSeen = args.olds.seen;
   const token = tokenOf(args.spec, args.id, lastSeen, args.body, args.olds.unrecordedStamp);
   const ours = writeTokenOf(args.current) === token;
   const changed = args.change.changes.filter((c) => c.effect === "update").map((c) => c.field);

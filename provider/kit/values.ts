@@ -53,6 +53,19 @@ export function emptyAsAbsent(value: unknown): unknown {
   return value;
 }
 
+/** A value with null, empty lists and empty maps left out at every depth (absent means the same). */
+export function compact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(compact);
+  if (!isRecord(value)) return value;
+  const out: Props = {};
+  for (const [k, v] of Object.entries(value)) {
+    const c = compact(v);
+    if (c === undefined || c === null || (Array.isArray(c) && c.length === 0) || (isRecord(c) && Object.keys(c).length === 0)) continue;
+    out[k] = c;
+  }
+  return out;
+}
+
 /** `tools[0].inputSchema`: how Pulumi users write a path into their inputs. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
@@ -72,20 +85,6 @@ export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): { foun
     current = (current as Record<PropertyKey, unknown>)[part];
   }
   return { found: true, value: current };
-}
-
-/**
- * The paths at which two values differ, deepest first reached, in the user's notation
- * (`config.networking.allowedHosts`). Lists are compared whole: an element path says little when
- * the list was reordered.
- */
-export function differingPaths(a: unknown, b: unknown, prefix = ""): string[] {
-  if (sameValue(a, b)) return [];
-  if (isRecord(a) && isRecord(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => differingPaths(a[k], b[k], prefix === "" ? k : `${prefix}.${k}`));
-  }
-  return [prefix === "" ? "(value)" : prefix];
 }
 
 function isEmpty(value: unknown): boolean {

@@ -33,12 +33,11 @@ describe("create", () => {
       archivedAt: null,
       __kind: "Agent",
     });
-    const resolved = outs["resolved"] as Props;
-    expect(resolved["model"]).toEqual({ id: "claude-sonnet-4-6", speed: "standard" });
-    expect(resolved["metadata"]).toEqual({ team: "platform" });
-    expect(resolved["tools"]).toEqual([
-      { type: "agent_toolset_20260401", defaultConfig: { enabled: true, permissionPolicy: { type: "always_allow" } }, configs: [] },
-    ]);
+    // What was seen of the agent is kept as hidden digests, never as values a diff would print.
+    expect(outs["resolved"]).toBeUndefined();
+    expect(Object.keys(outs["__seen"] as Props).sort()).toEqual(
+      ["description", "executionIdentity", "mcpServers", "metadata", "model", "multiagent", "name", "skills", "system", "tools"],
+    );
     const stored = env.emulator.agents.get(id)!;
     // The create token, then digests of what was declared (all of it, and what would replace it).
     expect((stored["metadata"] as Record<string, string>)[WRITE_TOKEN_KEY]).toMatch(new RegExp(`^${String(outs["__createToken"])}\\.[0-9a-f]{16}\\.[0-9a-f]{16}$`));
@@ -197,7 +196,7 @@ describe("update", () => {
     env.emulator.resetCounts();
     const { outs } = await checkAndUpdate(agentResource, env.ctx(), made.id, made, sdkInputs("Agent", { ...baseInputs, adoptId: "agent_01whatever" }));
     expect(outs["version"]).toBe(1);
-    expect(outs["resolved"]).toEqual(made.outs["resolved"]);
+    expect(outs["__seen"]).toEqual(made.outs["__seen"]);
     expect(env.emulator.count()).toBe(0);
     expect(env.emulator.agents.versions.get(made.id)!.length).toBe(1);
   });

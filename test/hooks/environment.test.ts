@@ -77,9 +77,10 @@ describe("create, update, read, delete", () => {
       },
       metadata: { team: "data", [WRITE_TOKEN_KEY]: expect.stringMatching(/^[0-9a-f]{32}\.[0-9a-f]{16}\.[0-9a-f]{16}$/) },
     });
-    expect((outs["resolved"] as Props)["config"]).toEqual({
+    expect(outs["resolved"]).toBeUndefined();
+    expect(env.emulator.environments.records.get(id)!.config).toEqual({
       type: "cloud",
-      networking: { type: "limited", allowedHosts: ["pypi.org"], allowMcpServers: false, allowPackageManagers: true },
+      networking: { type: "limited", allowed_hosts: ["pypi.org"], allow_mcp_servers: false, allow_package_managers: true },
       packages: { type: "packages", apt: [], cargo: [], gem: [], go: [], npm: [], pip: ["pandas"] },
     });
   });
@@ -108,7 +109,7 @@ describe("create, update, read, delete", () => {
     const error = await checkAndUpdate(environmentResource, env.ctx(), made.id, made, props(news)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftError);
     expect((error as Error).message).toBe(
-      `update environment "python-dev" (${made.id}): the environment was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (config.networking.allowedHosts); ` +
+      `update environment "python-dev" (${made.id}): the environment was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (config); ` +
         "nothing was changed, so that change is not overwritten unseen. Run `pulumi refresh` to take it in (the next preview then shows the difference), then `pulumi up`",
     );
     expect(env.emulator.count("POST")).toBe(0);

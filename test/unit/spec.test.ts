@@ -9,13 +9,14 @@ import {
   changeText,
   defineSpec,
   diffFromChanges,
-  driftedPaths,
+  driftedFields,
   driftFieldNames,
   field,
   inputsAfterRefresh,
   mapPatch,
   outputNames,
   planChanges,
+  seenOf,
   secretFieldNames,
 } from "../../provider/kit/spec";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
@@ -137,20 +138,23 @@ describe("drift", () => {
   const asDeclared = (_f: string, v: unknown) => v;
   it("keeps declarations where the server did not change, takes the server's value where it did", () => {
     const declared: Props = { name: "n", shape: { type: "round" }, pin: 3, mode: "a" };
-    const lastSeen: Props = { name: "n", note: null, shape: { type: "round", size: 1 } };
+    const lastSeen = seenOf(spec, { name: "n", note: null, shape: { type: "round", size: 1 } });
     const fresh: Props = { name: "n2", note: null, shape: { type: "round", size: 1 }, pin: 9 };
     expect(inputsAfterRefresh({ spec, declared, lastSeen, fresh, asDeclared })).toEqual({ name: "n2", shape: { type: "round" }, pin: 3, mode: "a" });
     // A field the record does not hold (an older release's record) is not called drifted.
-    expect(inputsAfterRefresh({ spec, declared, lastSeen: { shape: { type: "round", size: 1 } }, fresh, asDeclared })["name"]).toBe("n");
+    const { name: _name, ...withoutName } = lastSeen;
+    expect(inputsAfterRefresh({ spec, declared, lastSeen: withoutName, fresh, asDeclared })["name"]).toBe("n");
     // Nothing recorded (a `get`): the server's values.
     expect(inputsAfterRefresh({ spec, declared: {}, lastSeen: "none", fresh, asDeclared })).toEqual({ name: "n2", shape: { type: "round", size: 1 } });
   });
 
-  it("names drifted fields by their deepest differing path", () => {
-    const lastSeen: Props = { name: "n", shape: { type: "round", size: 1 }, tags: { a: "1" } };
-    expect(driftedPaths(spec, lastSeen, { name: "n", shape: { type: "round", size: 2 }, tags: { a: "1", b: "2" } })).toEqual(["tags.b", "shape.size"]);
-    expect(driftedPaths(spec, lastSeen, lastSeen)).toEqual([]);
-    expect(driftedPaths(spec, undefined, lastSeen)).toEqual([]);
+  it("names drifted fields; what was seen is kept as digests, not values", () => {
+    const seenValues: Props = { name: "n", shape: { type: "round", size: 1 }, tags: { a: "1" } };
+    const lastSeen = seenOf(spec, seenValues);
+    expect(Object.values(lastSeen).every((d) => /^[0-9a-f]{16}$/.test(d))).toBe(true);
+    expect(driftedFields(spec, lastSeen, { name: "n", shape: { type: "round", size: 2 }, tags: { a: "1", b: "2" } })).toEqual(["tags", "shape"]);
+    expect(driftedFields(spec, lastSeen, seenValues)).toEqual([]);
+    expect(driftedFields(spec, undefined, seenValues)).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 // update's drift refusal (kit/update.ts), with in-memory stand-ins for the API.
 import { ApiError, ConflictError } from "../../provider/client/errors";
 import { LEGACY_TOKEN_KEY, WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError, seenOf } from "../../provider/kit/spec";
 import { checkedUpdate, versionedUpdate } from "../../provider/kit/update";
 import { agentSpec } from "../../provider/resources/agent";
 import { environmentSpec } from "../../provider/resources/environment";
@@ -108,7 +108,7 @@ describe("checkedUpdate", () => {
     operation: "update environment (env_1)",
     id: "env_1",
     body: { name: "e2" } as Body,
-    olds: { inputs: {}, outputs: { resolved: lastSeen }, legacy: false },
+    olds: { inputs: {}, outputs: {}, legacy: false, seen: seenOf(environmentSpec, lastSeen) },
     change: { inputs: {}, changes: [{ field: "name", effect: "update" as const }] },
     current,
     view,
