@@ -32,15 +32,26 @@ const DEFINITION_FIELDS = [
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function resolveModel(model: unknown): Json {
-  if (typeof model === "string" && model !== "") return { id: model, speed: "standard" };
-  if (isObject(model) && typeof model["id"] === "string" && model["id"] !== "") {
-    const effort = model["effort"];
+/** The per-model default effort ("resolved to the per-model default at save time when not supplied"). */
+export const DEFAULT_EFFORT = { type: "high" };
+const EFFORTS = ["low", "medium", "high", "xhigh", "max"];
+
+/**
+ * A model as stored: effort always present. `stored` is the current model on an update, where an
+ * omitted effort keeps the stored one and `null` restores the default; `inference_geo` is part of
+ * the whole-object replacement (omitted clears it).
+ */
+export function resolveModel(model: unknown, stored?: Json): Json {
+  const config = typeof model === "string" && model !== "" ? { id: model } : model;
+  if (isObject(config) && typeof config["id"] === "string" && config["id"] !== "") {
+    const effort = config["effort"];
+    const level = isObject(effort) ? effort["type"] : effort;
+    if (level !== undefined && level !== null && !EFFORTS.includes(String(level))) throw invalid(`model.effort: must be one of ${EFFORTS.join(", ")}`);
     return {
-      id: model["id"],
-      speed: model["speed"] ?? "standard",
-      ...(effort === undefined || effort === null ? {} : { effort: typeof effort === "string" ? { type: effort } : effort }),
-      ...(typeof model["inference_geo"] === "string" ? { inference_geo: model["inference_geo"] } : {}),
+      id: config["id"],
+      speed: config["speed"] ?? "standard",
+      effort: level === null ? DEFAULT_EFFORT : level !== undefined ? { type: level } : (stored?.["effort"] ?? DEFAULT_EFFORT),
+      ...(typeof config["inference_geo"] === "string" ? { inference_geo: config["inference_geo"] } : {}),
     };
   }
   throw invalid("model: must be a model id or a model config object with an id");
@@ -82,6 +93,7 @@ function resolveTool(tool: unknown, index: number): Json {
     if (typeof tool["name"] !== "string" || !isObject(tool["input_schema"])) {
       throw invalid(`tools[${index}]: a custom tool needs name and input_schema`);
     }
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(tool["name"])) throw invalid(`tools[${index}].name: must match ^[a-zA-Z0-9_-]{1,128}$`);
     return { ...tool, description: tool["description"] ?? "" };
   }
   throw invalid(`tools[${index}].type: unknown tool type ${JSON.stringify(type)}`);
@@ -109,6 +121,7 @@ export function resolveToolsAndServers(toolsIn: unknown, serversIn: unknown): { 
     if (!isObject(s) || s["type"] !== "url" || typeof s["name"] !== "string" || typeof s["url"] !== "string") {
       throw invalid("mcp_servers: each server needs type \"url\", name and url");
     }
+    if (s["name"].length > 255) throw invalid("mcp_servers: a name has at most 255 characters");
     if (names.has(s["name"])) throw invalid(`mcp_servers: duplicate name "${s["name"]}"`);
     names.add(s["name"]);
   }
@@ -130,6 +143,14 @@ function resolveDefinition(def: Json): Json {
     return { ...s, version: s["version"] ?? "latest" };
   });
   const emptyToNull = (v: unknown) => (v === undefined || v === "" ? null : v);
+  const multiagent = def["multiagent"];
+  if (isObject(multiagent) && multiagent["type"] === "coordinator" && Array.isArray(multiagent["agents"]) && multiagent["agents"].length > 20) {
+    throw invalid("multiagent.agents: at most 20 agents");
+  }
+  const identity = def["execution_identity"];
+  if (isObject(identity) && typeof identity["role_arn"] === "string" && identity["role_arn"].length > 2048) {
+    throw invalid("execution_identity.role_arn: at most 2048 characters");
+  }
   return {
     name: def["name"],
     model: resolveModel(def["model"]),
@@ -197,7 +218,7 @@ export class AgentStore {
     if ("model" in body && body["model"] === null) throw invalid("model: cannot be cleared");
     const next: Json = {};
     for (const f of DEFINITION_FIELDS) next[f] = current[f];
-    next["model"] = current["model"];
+    if ("model" in body && body["model"] !== null) body = { ...body, model: resolveModel(body["model"], current["model"] as Json) };
     for (const f of DEFINITION_FIELDS) {
       if (!(f in body) || f === "metadata") continue;
       next[f] = body[f] ?? (f === "name" || f === "model" ? current[f] : null);

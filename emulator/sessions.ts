@@ -1,8 +1,9 @@
 // Sessions in the emulator: created from an agent id (latest version), a pinned `{type: "agent"}`
 // reference or `{type: "agent_with_overrides"}`, snapshotting the agent version they resolved. A
 // `user.message` makes a session `running` for `runMs`, then `idle`; `user.interrupt` makes it
-// `idle` at once. Update, archive and delete of a running session are refused.
-import { type AgentStore, resolveToolsAndServers, validateMetadata } from "./agents";
+// `idle` at once. A running session refuses changes of `agent` (its tools and MCP servers),
+// archive and delete; title, metadata, budget and resources change in any live status.
+import { type AgentStore, resolveModel, resolveToolsAndServers, validateMetadata } from "./agents";
 import type { EnvironmentStore } from "./environments";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
 import { HttpError, invalid, newId, notFound, type Router } from "./server";
@@ -22,7 +23,61 @@ export interface SessionRecord extends Json {
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const CREATE_FIELDS = ["agent", "environment_id", "budget", "initial_events", "metadata", "resources", "title", "vault_ids"];
-const UPDATE_FIELDS = ["agent", "budget", "metadata", "title", "vault_ids"];
+const UPDATE_FIELDS = ["agent", "budget", "metadata", "title"];
+
+/** A mounted resource as the API returns it: its id, times and mount path (the token never). */
+function mountResource(r: unknown, index: number, now: string): Json {
+  if (!isObject(r)) throw invalid(`resources[${index}]: must be an object`);
+  const { authorization_token: _secret, ...visible } = r;
+  const common = { id: newId("sesrsc"), created_at: now, updated_at: now };
+  switch (r["type"]) {
+    case "github_repository": {
+      if (typeof r["url"] !== "string") throw invalid(`resources[${index}].url: required`);
+      const checkout = r["checkout"];
+      if (isObject(checkout) && checkout["type"] === "commit" && !/^[0-9a-f]{40}$/.test(String(checkout["sha"]))) {
+        throw invalid(`resources[${index}].checkout.sha: must be a full 40-character commit SHA`);
+      }
+      const repo = r["url"].replace(/\.git$/, "").split("/").pop() ?? "repo";
+      return { ...common, ...visible, checkout: checkout ?? null, mount_path: r["mount_path"] ?? `/workspace/${repo}` };
+    }
+    case "file":
+      if (typeof r["file_id"] !== "string") throw invalid(`resources[${index}].file_id: required`);
+      return { ...common, ...visible, mount_path: r["mount_path"] ?? `/mnt/session/uploads/${r["file_id"]}` };
+    case "memory_store": {
+      if (typeof r["memory_store_id"] !== "string") throw invalid(`resources[${index}].memory_store_id: required`);
+      if (typeof r["instructions"] === "string" && r["instructions"].length > 4096) throw invalid(`resources[${index}].instructions: at most 4096 characters`);
+      return { ...common, ...visible, access: r["access"] ?? "read_write", instructions: r["instructions"] ?? null, description: "", name: null, mount_path: null };
+    }
+    default:
+      throw invalid(`resources[${index}].type: unknown resource type ${JSON.stringify(r["type"])}`);
+  }
+}
+
+const BLOCK_TYPES = new Set(["text", "image", "document", "redacted"]);
+
+/** The checks the API makes of `initial_events` (at most 50; content blocks a user.message takes). */
+function validateInitialEvents(events: unknown): Json[] {
+  if (events === undefined || events === null) return [];
+  if (!Array.isArray(events)) throw invalid("initial_events: must be a list");
+  if (events.length > 50) throw invalid("initial_events: at most 50 events");
+  events.forEach((e: unknown, i) => {
+    if (!isObject(e)) throw invalid(`initial_events[${i}]: must be an object`);
+    if (e["type"] === "user.message") {
+      const content = e["content"];
+      if (!Array.isArray(content) || content.length === 0) throw invalid(`initial_events[${i}].content: must be a non-empty list`);
+      content.forEach((b: unknown, j) => {
+        if (!isObject(b) || !BLOCK_TYPES.has(String(b["type"]))) throw invalid(`initial_events[${i}].content[${j}].type: must be text, image, document or redacted`);
+        if ((b["type"] === "image" || b["type"] === "document") && !isObject(b["source"])) throw invalid(`initial_events[${i}].content[${j}].source: required`);
+      });
+    } else if (e["type"] === "user.define_outcome") {
+      const max = e["max_iterations"];
+      if (max !== undefined && max !== null && !(Number.isInteger(max) && (max as number) >= 1 && (max as number) <= 20)) {
+        throw invalid(`initial_events[${i}].max_iterations: must be between 1 and 20`);
+      }
+    } else throw invalid(`initial_events[${i}].type: must be user.message or user.define_outcome`);
+  });
+  return events as Json[];
+}
 
 function validateBudget(budget: unknown): void {
   if (budget === undefined || budget === null) return;
@@ -74,7 +129,9 @@ export class SessionStore {
         resolveToolsAndServers(overrides["tools"] ?? snapshot.tools, overrides["mcp_servers"] ?? snapshot.mcp_servers),
       );
     }
-    for (const k of ["model", "system", "skills"]) if (k in overrides) snapshot[k] = overrides[k];
+    if ("model" in overrides) snapshot["model"] = resolveModel(overrides["model"]);
+    if ("system" in overrides) snapshot["system"] = overrides["system"] ?? null;
+    if ("skills" in overrides) snapshot["skills"] = ((overrides["skills"] as Json[] | null) ?? []).map((k) => ({ ...k, version: k["version"] ?? "latest" }));
     return snapshot;
   }
 
@@ -87,6 +144,7 @@ export class SessionStore {
     const metadata = (body["metadata"] as Json | undefined) ?? {};
     validateMetadata(metadata);
     validateBudget(body["budget"]);
+    const initial = validateInitialEvents(body["initial_events"]);
     const now = new Date().toISOString();
     const record: SessionRecord = {
       id: newId("sesn"),
@@ -98,11 +156,9 @@ export class SessionStore {
       metadata,
       budget: body["budget"] ?? null,
       vault_ids: body["vault_ids"] ?? [],
-      resources: ((body["resources"] as Json[] | undefined) ?? []).map((r) => {
-        const { authorization_token: _secret, ...visible } = r;
-        return { id: newId("sesrsc"), ...visible };
-      }),
+      resources: ((body["resources"] as unknown[] | undefined) ?? []).map((r, i) => mountResource(r, i, now)),
       outcome_evaluations: [],
+      deployment_id: null,
       stats: { active_seconds: 0, duration_seconds: 0 },
       usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0 },
       created_at: now,
@@ -111,7 +167,6 @@ export class SessionStore {
     };
     this.records.set(record.id, record);
     this.events.set(record.id, []);
-    const initial = (body["initial_events"] as Json[] | undefined) ?? [];
     if (initial.length > 0) this.sendEvents(record.id, { events: initial });
     return this.get(record.id);
   }
@@ -122,18 +177,29 @@ export class SessionStore {
     }
   }
 
-  update(id: string, body: Json): SessionRecord {
-    for (const k of Object.keys(body)) if (!UPDATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+  /** A live session, for the changes the API takes in any status but terminated. */
+  private changeable(id: string): SessionRecord {
     const current = this.get(id);
     if (current.archived_at) throw invalid(`session ${id} is archived`);
-    this.refuseWhileRunning(current, "update");
+    if (current.status === "terminated") throw invalid(`session ${id} is terminated and cannot be changed`);
+    return current;
+  }
+
+  update(id: string, body: Json): SessionRecord {
+    if ("vault_ids" in body) throw invalid("vault_ids: cannot be changed after the session is created");
+    for (const k of Object.keys(body)) if (!UPDATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    const current = this.changeable(id);
+    // Only what the agent runs must wait for an idle session; title, metadata and budget change in any live status.
+    if ("agent" in body) this.refuseWhileRunning(current, "changing agent.tools or agent.mcp_servers");
     const next: SessionRecord = { ...current };
     if ("title" in body) next["title"] = body["title"];
     if ("budget" in body) {
       validateBudget(body["budget"]);
+      if (body["budget"] !== null && current["budget"] === null) {
+        throw invalid("budget: a budget cannot be added to a session created without one, and a removed budget cannot be re-added", "budget_create_only");
+      }
       next["budget"] = body["budget"];
     }
-    if ("vault_ids" in body) next["vault_ids"] = body["vault_ids"];
     if ("metadata" in body) {
       const merged: Json = { ...(current["metadata"] as Json) };
       const patch = body["metadata"];
@@ -159,6 +225,50 @@ export class SessionStore {
     next.updated_at = new Date().toISOString();
     this.records.set(id, next);
     return next;
+  }
+
+  resource(sessionId: string, resourceId: string): Json {
+    const found = ((this.get(sessionId)["resources"] as Json[] | undefined) ?? []).find((r) => r["id"] === resourceId);
+    if (!found) throw notFound(`session ${sessionId} has no resource ${resourceId}`);
+    return found;
+  }
+
+  /** `POST /v1/sessions/{id}/resources`: only files can be added (ResourceAddParams). */
+  addResource(sessionId: string, body: Json): Json {
+    const current = this.changeable(sessionId);
+    for (const k of Object.keys(body)) if (!["type", "file_id", "mount_path"].includes(k)) throw invalid(`${k}: unknown field`);
+    if (body["type"] !== "file") throw invalid('type: only "file" resources can be added to a session');
+    const now = new Date().toISOString();
+    const mounted = mountResource(body, 0, now);
+    this.records.set(sessionId, { ...current, resources: [...((current["resources"] as Json[]) ?? []), mounted], updated_at: now });
+    return mounted;
+  }
+
+  /** `POST /v1/sessions/{id}/resources/{rid}`: a GitHub repository's token, nothing else. */
+  updateResource(sessionId: string, resourceId: string, body: Json): Json {
+    const current = this.changeable(sessionId);
+    const found = this.resource(sessionId, resourceId);
+    for (const k of Object.keys(body)) if (k !== "authorization_token") throw invalid(`${k}: unknown field`);
+    if (typeof body["authorization_token"] !== "string" || body["authorization_token"] === "") throw invalid("authorization_token: required");
+    if (found["type"] !== "github_repository") throw invalid("authorization_token: only a github_repository resource has one");
+    const now = new Date().toISOString();
+    const updated = { ...found, updated_at: now };
+    this.records.set(sessionId, {
+      ...current,
+      resources: (current["resources"] as Json[]).map((r) => (r["id"] === resourceId ? updated : r)),
+    });
+    return updated;
+  }
+
+  deleteResource(sessionId: string, resourceId: string): Json {
+    const current = this.changeable(sessionId);
+    this.resource(sessionId, resourceId);
+    this.records.set(sessionId, {
+      ...current,
+      resources: (current["resources"] as Json[]).filter((r) => r["id"] !== resourceId),
+      updated_at: new Date().toISOString(),
+    });
+    return { id: resourceId, type: "session_resource_deleted" };
   }
 
   archive(id: string): SessionRecord {
@@ -260,6 +370,11 @@ export function registerSessionRoutes(router: Router, store: SessionStore): void
   router.add("DELETE", "/v1/sessions/:id", (r) => store.delete(r.params[0]!));
   router.add("POST", "/v1/sessions/:id/archive", (r) => store.archive(r.params[0]!));
   router.add("POST", "/v1/sessions/:id/events", (r) => store.sendEvents(r.params[0]!, r.body));
+  router.add("POST", "/v1/sessions/:id/resources", (r) => store.addResource(r.params[0]!, r.body));
+  router.add("GET", "/v1/sessions/:id/resources", (r) => paginate((store.get(r.params[0]!)["resources"] as Json[] | undefined) ?? [], r.query));
+  router.add("GET", "/v1/sessions/:id/resources/:rid", (r) => store.resource(r.params[0]!, r.params[1]!));
+  router.add("POST", "/v1/sessions/:id/resources/:rid", (r) => store.updateResource(r.params[0]!, r.params[1]!, r.body));
+  router.add("DELETE", "/v1/sessions/:id/resources/:rid", (r) => store.deleteResource(r.params[0]!, r.params[1]!));
   router.add("GET", "/v1/sessions/:id/events", (r) => {
     store.get(r.params[0]!);
     return paginate(store.events.get(r.params[0]!) ?? [], r.query);

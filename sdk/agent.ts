@@ -17,9 +17,10 @@ export interface AgentInputs {
   name: string;
   /**
    * Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?,
-   * inferenceGeo? }`; the resolved config is in the `resolved.model` output.
+   * inferenceGeo? }`. Without `effort` the model's default effort applies (removing `effort`
+   * restores it).
    *
-   * A change: new version.
+   * A change: new version; the whole model config is sent (`effort: null` when none is declared).
    */
   model: string | {
     id: string;
@@ -45,7 +46,9 @@ export interface AgentInputs {
    * `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom
    * tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
    *
-   * A change: new version; full replacement of the list; removing it clears it.
+   * A change: new version; full replacement of the list; a default spelled out (e.g.
+   * `permissionPolicy: { type: "always_allow" }` on the agent toolset) is no change; removing it
+   * clears it.
    */
   tools?: Tool[];
   /**
@@ -56,7 +59,7 @@ export interface AgentInputs {
    */
   mcpServers?: McpServer[];
   /**
-   * Skills (`{ type: "anthropic" | "custom", skillId, version? }`).
+   * Skills (`{ type: "anthropic" | "custom", skillId, version? }`); without `version`, the latest.
    *
    * A change: new version; full replacement; removing it clears it.
    */
@@ -149,8 +152,7 @@ const shape: ResourceShape = {
     "version",
     "createdAt",
     "updatedAt",
-    "archivedAt",
-    "resolved"
+    "archivedAt"
   ],
   writeOnly: {},
   secrets: []
@@ -170,7 +172,8 @@ export class Agent extends ManagedResource {
   declare public readonly name: pulumi.Output<AgentInputs["name"]>;
   /**
    * Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?,
-   * inferenceGeo? }`; the resolved config is in the `resolved.model` output.
+   * inferenceGeo? }`. Without `effort` the model's default effort applies (removing `effort`
+   * restores it).
    */
   declare public readonly model: pulumi.Output<AgentInputs["model"]>;
   /**
@@ -194,7 +197,7 @@ export class Agent extends ManagedResource {
    */
   declare public readonly mcpServers: pulumi.Output<AgentInputs["mcpServers"]>;
   /**
-   * Skills (`{ type: "anthropic" | "custom", skillId, version? }`).
+   * Skills (`{ type: "anthropic" | "custom", skillId, version? }`); without `version`, the latest.
    */
   declare public readonly skills: pulumi.Output<AgentInputs["skills"]>;
   /**
@@ -233,43 +236,6 @@ export class Agent extends ManagedResource {
    * RFC 3339 archive time; null while the agent is live.
    */
   declare public readonly archivedAt: pulumi.Output<string | null>;
-  /**
-   * The agent as the API stores it, defaults filled in, camelCased: `model` (`{ id, speed, effort?
-   * }`), `tools` (with `defaultConfig` and resolved `configs`), `skills` (with versions),
-   * `executionIdentity`, …
-   */
-  declare public readonly resolved: pulumi.Output<{
-    name: string;
-    model: string | {
-      id: string;
-      [key: string]: unknown;
-    };
-    system: string | null;
-    description: string | null;
-    tools: Array<{
-      type: string;
-      [key: string]: unknown;
-    }>;
-    mcpServers: Array<{
-      name: string;
-      [key: string]: unknown;
-    }>;
-    skills: Array<{
-      type: string;
-      [key: string]: unknown;
-    }>;
-    metadata: {
-      [key: string]: string;
-    };
-    multiagent: {
-      type: string;
-      [key: string]: unknown;
-    } | null;
-    executionIdentity: {
-      type: string;
-      [key: string]: unknown;
-    } | null;
-  }>;
 
   /**
    * Declares an agent. With `opts.id` and no args, reads an existing one instead (see `get`).

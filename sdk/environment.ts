@@ -58,6 +58,7 @@ export interface EnvironmentInputs {
       allowPackageManagers?: boolean;
     };
     packages?: {
+      type?: "packages";
       apt?: string[];
       cargo?: string[];
       gem?: string[];
@@ -103,8 +104,7 @@ const shape: ResourceShape = {
   outputs: [
     "createdAt",
     "updatedAt",
-    "archivedAt",
-    "resolved"
+    "archivedAt"
   ],
   writeOnly: {},
   secrets: []
@@ -166,22 +166,6 @@ export class Environment extends ManagedResource {
    * RFC 3339 archive time; null while the environment is live.
    */
   declare public readonly archivedAt: pulumi.Output<string | null>;
-  /**
-   * The environment as the API stores it, with the resolved config (the API's default networking
-   * is limited with nothing allowed).
-   */
-  declare public readonly resolved: pulumi.Output<{
-    name: string;
-    description: string | null;
-    metadata: {
-      [key: string]: string;
-    };
-    scope: string | null;
-    config: {
-      type: string;
-      [key: string]: unknown;
-    };
-  }>;
 
   /**
    * Declares an environment. With `opts.id` and no args, reads an existing one instead (see

@@ -32,18 +32,22 @@ export interface SessionInputs {
    */
   environmentId: string;
   /**
-   * Vaults with credentials for MCP servers.
+   * Vaults with credentials for MCP servers (the API does not change them after creation).
    *
    * A change: replace.
    */
   vaultIds?: string[];
   /**
    * Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?,
-   * mountPath? }`, `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId,
-   * access?, instructions? }`. A GitHub `authorizationToken` is write-only: state keeps only a
-   * hash of it.
+   * mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId,
+   * mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }`
+   * (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state
+   * keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
    *
-   * A change: replace.
+   * A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file`,
+   * removing any resource, a GitHub `authorizationToken` rotated (one call each). Replace: a new
+   * GitHub repository or memory store, or a change of one's `url`, `checkout`, `mountPath`,
+   * `access` or `instructions`, a file's `mountPath`, or a removed token.
    */
   resources?: Array<{
     type: "github_repository";
@@ -70,13 +74,13 @@ export interface SessionInputs {
   /**
    * Title.
    *
-   * A change: update in place; removing it clears it.
+   * A change: update in place; also while the session runs; removing it clears it.
    */
   title?: string;
   /**
    * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
    *
-   * A change: update in place; sent as a patch.
+   * A change: update in place; sent as a patch; also while the session runs.
    */
   metadata?: {
     [key: string]: string;
@@ -85,7 +89,9 @@ export interface SessionInputs {
    * Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }`: amount in
    * minor units (cents), currency USD (the default).
    *
-   * A change: update in place; removing it clears it.
+   * A change: a changed amount: update in place, also while the session runs; adding or removing a
+   * budget: replace (the API refuses to add one to a session created without one,
+   * `budget_create_only`, or to re-add a removed one).
    */
   budget?: {
     type: "limit";
@@ -95,9 +101,10 @@ export interface SessionInputs {
     };
   };
   /**
-   * Events sent when the session is created: `user.message` (text content) and
-   * `user.define_outcome`. Sent once. A `user.message` starts work, so the session is `running`
-   * right after creation.
+   * Events sent when the session is created (at most 50): `user.message` (content blocks `text`,
+   * `image` and `document`, each image or document from `base64`, `url` or `file`, a document also
+   * from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A
+   * `user.message` starts work, so the session is `running` right after creation.
    *
    * A change: replace.
    */
@@ -106,6 +113,38 @@ export interface SessionInputs {
     content: Array<{
       type: "text";
       text: string;
+    } | {
+      type: "image";
+      source: {
+        type: "base64";
+        mediaType: string;
+        data: string;
+      } | {
+        type: "url";
+        url: string;
+      } | {
+        type: "file";
+        fileId: string;
+      };
+    } | {
+      type: "document";
+      source: {
+        type: "base64";
+        mediaType: string;
+        data: string;
+      } | {
+        type: "text";
+        mediaType: "text/plain";
+        data: string;
+      } | {
+        type: "url";
+        url: string;
+      } | {
+        type: "file";
+        fileId: string;
+      };
+      context?: string;
+      title?: string;
     }>;
   } | {
     type: "user.define_outcome";
@@ -120,22 +159,54 @@ export interface SessionInputs {
     maxIterations?: number;
   }>;
   /**
+   * Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not
+   * touched.
+   *
+   * A change: replace.
+   */
+  model?: string | {
+    id: string;
+    effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    speed?: "standard" | "fast";
+    inferenceGeo?: string;
+  };
+  /**
+   * Session-only system prompt override (`agent_with_overrides`).
+   *
+   * A change: replace.
+   */
+  system?: string;
+  /**
+   * Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
+   *
+   * A change: replace.
+   */
+  skills?: Array<{
+    type: "anthropic" | "custom";
+    skillId: string;
+    version?: string;
+  }>;
+  /**
    * Session-local tools: replace the agent's tools for this session only (same shapes as
-   * `Agent.tools`).
+   * `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may
+   * name them.
    *
    * A change: update in place; session-local: `POST /v1/sessions/{id}` with `agent.tools` (full
-   * replacement); the agent is not touched; removing it restores the agent version's own tools.
+   * replacement) once the session is idle (see `whenRunning`); the agent is not touched; removing
+   * it restores the agent version's own tools.
    */
   tools?: Tool[];
   /**
    * Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched.
+   * Without `tools`, the agent's own tools stay and must reference these servers.
    *
    * A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
    */
   mcpServers?: McpServer[];
   /**
-   * The API refuses changes to a running session. `"wait"` polls until it is idle; `"interrupt"`
-   * sends `user.interrupt`, then waits. Default: `"wait"` for updates, `"interrupt"` for destroy.
+   * The API refuses `tools` / `mcpServers` changes while a session runs (everything else changes
+   * at once). `"wait"` polls until it is idle; `"interrupt"` sends `user.interrupt`, then waits.
+   * Default: `"wait"` for updates, `"interrupt"` for destroy.
    *
    * A change: recorded, no API call.
    */
@@ -173,6 +244,9 @@ const shape: ResourceShape = {
     "metadata",
     "budget",
     "initialEvents",
+    "model",
+    "system",
+    "skills",
     "tools",
     "mcpServers",
     "whenRunning",
@@ -184,13 +258,12 @@ const shape: ResourceShape = {
     "agentVersion",
     "pinned",
     "status",
-    "resolvedAgent",
-    "usage",
-    "stats",
+    "outcomeEvaluations",
+    "deploymentId",
+    "resourceIds",
     "createdAt",
     "updatedAt",
-    "archivedAt",
-    "resolved"
+    "archivedAt"
   ],
   writeOnly: {
     resources: [
@@ -201,9 +274,11 @@ const shape: ResourceShape = {
 };
 
 /**
- * An agent instance in an environment. `title`, `metadata`, `budget`, `tools` and `mcpServers`
- * update in place; everything the session was created from replaces it. Destroy archives it
- * (history kept); `onDestroy: "delete"` deletes it.
+ * An agent instance in an environment. `title`, `metadata` and a budget's amount update in place,
+ * even while the session runs; `tools` and `mcpServers` update in place once it is idle; files,
+ * removed resources and GitHub tokens change in place through the session-resources endpoints.
+ * What the session was created from replaces it. Destroy archives it (history kept); `onDestroy:
+ * "delete"` deletes it.
  */
 export class Session extends ManagedResource {
   /**
@@ -215,14 +290,15 @@ export class Session extends ManagedResource {
    */
   declare public readonly environmentId: pulumi.Output<SessionInputs["environmentId"]>;
   /**
-   * Vaults with credentials for MCP servers.
+   * Vaults with credentials for MCP servers (the API does not change them after creation).
    */
   declare public readonly vaultIds: pulumi.Output<SessionInputs["vaultIds"]>;
   /**
    * Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?,
-   * mountPath? }`, `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId,
-   * access?, instructions? }`. A GitHub `authorizationToken` is write-only: state keeps only a
-   * hash of it.
+   * mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId,
+   * mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }`
+   * (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state
+   * keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
    */
   declare public readonly resources: pulumi.Output<SessionInputs["resources"]>;
   /**
@@ -239,23 +315,40 @@ export class Session extends ManagedResource {
    */
   declare public readonly budget: pulumi.Output<SessionInputs["budget"]>;
   /**
-   * Events sent when the session is created: `user.message` (text content) and
-   * `user.define_outcome`. Sent once. A `user.message` starts work, so the session is `running`
-   * right after creation.
+   * Events sent when the session is created (at most 50): `user.message` (content blocks `text`,
+   * `image` and `document`, each image or document from `base64`, `url` or `file`, a document also
+   * from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A
+   * `user.message` starts work, so the session is `running` right after creation.
    */
   declare public readonly initialEvents: pulumi.Output<SessionInputs["initialEvents"]>;
   /**
+   * Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not
+   * touched.
+   */
+  declare public readonly model: pulumi.Output<SessionInputs["model"]>;
+  /**
+   * Session-only system prompt override (`agent_with_overrides`).
+   */
+  declare public readonly system: pulumi.Output<SessionInputs["system"]>;
+  /**
+   * Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
+   */
+  declare public readonly skills: pulumi.Output<SessionInputs["skills"]>;
+  /**
    * Session-local tools: replace the agent's tools for this session only (same shapes as
-   * `Agent.tools`).
+   * `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may
+   * name them.
    */
   declare public readonly tools: pulumi.Output<SessionInputs["tools"]>;
   /**
    * Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched.
+   * Without `tools`, the agent's own tools stay and must reference these servers.
    */
   declare public readonly mcpServers: pulumi.Output<SessionInputs["mcpServers"]>;
   /**
-   * The API refuses changes to a running session. `"wait"` polls until it is idle; `"interrupt"`
-   * sends `user.interrupt`, then waits. Default: `"wait"` for updates, `"interrupt"` for destroy.
+   * The API refuses `tools` / `mcpServers` changes while a session runs (everything else changes
+   * at once). `"wait"` polls until it is idle; `"interrupt"` sends `user.interrupt`, then waits.
+   * Default: `"wait"` for updates, `"interrupt"` for destroy.
    */
   declare public readonly whenRunning: pulumi.Output<SessionInputs["whenRunning"]>;
   /**
@@ -284,26 +377,22 @@ export class Session extends ManagedResource {
    */
   declare public readonly status: pulumi.Output<string>;
   /**
-   * The agent snapshot the session runs: id, version, model, system, and its effective tools and
-   * MCP servers.
+   * The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create,
+   * update or refresh.
    */
-  declare public readonly resolvedAgent: pulumi.Output<{
-    id: string;
-    version: number;
+  declare public readonly outcomeEvaluations: pulumi.Output<Array<{
+    outcomeId: string;
+    result: string;
     [key: string]: unknown;
-  }>;
+  }>>;
   /**
-   * Token usage and cost so far, as of the last create, update or refresh.
+   * The deployment that started the session, if one did.
    */
-  declare public readonly usage: pulumi.Output<{
-    [key: string]: unknown;
-  }>;
+  declare public readonly deploymentId: pulumi.Output<string | null>;
   /**
-   * Active and total seconds, as of the last create, update or refresh.
+   * The ids the API gave the mounted `resources` (`sesrsc_…`), in their declared order.
    */
-  declare public readonly stats: pulumi.Output<{
-    [key: string]: unknown;
-  }>;
+  declare public readonly resourceIds: pulumi.Output<string[]>;
   /**
    * RFC 3339 creation time.
    */
@@ -316,28 +405,6 @@ export class Session extends ManagedResource {
    * RFC 3339 archive time; null while the session is live.
    */
   declare public readonly archivedAt: pulumi.Output<string | null>;
-  /**
-   * The session's changeable fields as the API stores them (what refresh compares).
-   */
-  declare public readonly resolved: pulumi.Output<{
-    title: string | null;
-    metadata: {
-      [key: string]: string;
-    };
-    budget: {
-      type: string;
-      [key: string]: unknown;
-    } | null;
-    vaultIds: string[];
-    tools: Array<{
-      type: string;
-      [key: string]: unknown;
-    }>;
-    mcpServers: Array<{
-      name: string;
-      [key: string]: unknown;
-    }>;
-  }>;
 
   /**
    * Declares a session. With `opts.id` and no args, reads an existing one instead (see `get`).

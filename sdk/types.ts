@@ -32,13 +32,50 @@ export type Tool = {
     };
   };
   configs?: Array<{
-    name: "bash" | "edit" | "read" | "write" | "glob" | "grep";
+    name: "bash";
+    type?: "bash";
+    enabled?: boolean;
+    permissionPolicy?: {
+      type: "always_allow" | "always_ask" | "auto";
+    };
+  } | {
+    name: "edit";
+    type?: "edit";
+    enabled?: boolean;
+    permissionPolicy?: {
+      type: "always_allow" | "always_ask" | "auto";
+    };
+  } | {
+    name: "read";
+    type?: "read";
+    enabled?: boolean;
+    permissionPolicy?: {
+      type: "always_allow" | "always_ask" | "auto";
+    };
+  } | {
+    name: "write";
+    type?: "write";
+    enabled?: boolean;
+    permissionPolicy?: {
+      type: "always_allow" | "always_ask" | "auto";
+    };
+  } | {
+    name: "glob";
+    type?: "glob";
+    enabled?: boolean;
+    permissionPolicy?: {
+      type: "always_allow" | "always_ask" | "auto";
+    };
+  } | {
+    name: "grep";
+    type?: "grep";
     enabled?: boolean;
     permissionPolicy?: {
       type: "always_allow" | "always_ask" | "auto";
     };
   } | {
     name: "web_fetch";
+    type?: "web_fetch";
     enabled?: boolean;
     permissionPolicy?: {
       type: "always_allow" | "always_ask" | "auto";
@@ -55,6 +92,7 @@ export type Tool = {
     };
   } | {
     name: "web_search";
+    type?: "web_search";
     enabled?: boolean;
     permissionPolicy?: {
       type: "always_allow" | "always_ask" | "auto";

@@ -76,7 +76,7 @@ export function pinnedSessions(o: PinnedSessionsOptions) {
     agentVersion: agent.version,
     followsAgent: { id: followsAgent.id, agentVersion: followsAgent.agentVersion },
     staysPut: { id: staysPut.id, agentVersion: staysPut.agentVersion },
-    localTools: { id: localTools.id, mcpServers: localTools.resolvedAgent.apply((a) => a["mcpServers"]) },
+    localTools: { id: localTools.id, mcpServers: localTools.mcpServers },
   };
 }
 

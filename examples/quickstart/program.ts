@@ -28,5 +28,5 @@ export function quickstart() {
     ],
     metadata: { team: "platform", managedBy: "pulumi" },
   });
-  return { agentId: agent.id, agentVersion: agent.version, model: agent.resolved.model };
+  return { agentId: agent.id, agentVersion: agent.version, model: agent.model };
 }

@@ -24,6 +24,8 @@ export const apiSession = z.looseObject({
   budget: z.looseObject({ type: z.string() }).nullable().optional(),
   vault_ids: z.array(z.string()).optional(),
   resources: z.array(z.looseObject({ type: z.string() })).optional(),
+  outcome_evaluations: z.array(z.looseObject({ outcome_id: z.string(), result: z.string() })).optional(),
+  deployment_id: z.string().nullable().optional(),
   usage: z.looseObject({}).optional(),
   stats: z.looseObject({}).optional(),
   created_at: z.string(),

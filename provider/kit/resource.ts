@@ -17,6 +17,7 @@ import {
   fixedFieldNames,
   inputsAfterRefresh,
   planChanges,
+  RESOLVED_OUTPUT,
   seenOf,
   writeOnlyFields,
   type Seen,
@@ -43,7 +44,6 @@ const HIDDEN_KEYS: ReadonlySet<string> = new Set(Object.values(HIDDEN));
  * hidden, so that a diff never prints it (release 0.2.0 stored `resolved` itself: still read).
  */
 const SEEN_KEY = "__seen";
-const RESOLVED_OUTPUT = "resolved";
 
 export interface CheckResult {
   inputs: Props;
@@ -327,5 +327,6 @@ export function stateFromApi<I, O>(args: {
     inputs: declaredFrom<I>(args.spec, args.resolved as Props, args.asDeclared),
     outputs: args.outputs,
     legacy: LEGACY_TOKEN_KEY in (args.api.metadata ?? {}),
+    seen: seenOf(args.spec, args.resolved),
   };
 }

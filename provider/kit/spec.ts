@@ -61,7 +61,8 @@ export interface FieldSpec {
     readonly key?: string;
     /** Sent as a patch of keys: changed keys with their value, removed keys as null. */
     readonly patch?: true;
-    readonly encode?: (value: never) => unknown;
+    /** The value as sent; `old` is the value state holds (undefined when there is none, as at adoption). */
+    readonly encode?: (value: never, old?: unknown) => unknown;
   };
   /** Documentation: what the field is (JSDoc), its short type (README), what a change adds. */
   readonly doc: { readonly text: string; readonly type: string; readonly change?: string };
@@ -136,9 +137,15 @@ export function driftFieldNames(spec: ResourceSpec): string[] {
   return apiFieldNames(spec).filter((f) => specOf(spec, f).drift !== false && !specOf(spec, f).writeOnly);
 }
 
+/**
+ * The output a resource's hooks return with the API's view of the object: the kit keeps it in
+ * state only as hidden digests (resource.ts), so it is not an output users see.
+ */
+export const RESOLVED_OUTPUT = "resolved";
+
 /** The computed outputs' names (declared by the SDK class next to the echoed inputs). */
 export function outputNames(spec: ResourceSpec): string[] {
-  return Object.keys(spec.outputs.shape);
+  return Object.keys(spec.outputs.shape).filter((o) => o !== RESOLVED_OUTPUT);
 }
 
 /** Write-only property names per field. */
@@ -164,13 +171,18 @@ export interface FieldChange {
 }
 
 /**
- * Whether two declared values of a field make the same object: equal, or, for a field with a
- * `resolve`, equal once the API's defaults are filled in (absent, null and empty alike).
+ * Whether two declared values of a field make the same object: equal, or equal once the API's
+ * defaults are filled in (`resolve`; an absent value is the `serverDefault`), absent, null and
+ * empty alike.
  */
 export function sameDeclared(old: unknown, next: unknown, fs: FieldSpec): boolean {
   if (sameValue(old, next)) return true;
-  if (!fs.resolve) return false;
-  const resolved = (v: unknown) => (v === undefined || v === null ? v : compact((fs.resolve as (d: unknown) => unknown)(v)));
+  if (!fs.resolve && fs.serverDefault === undefined) return false;
+  const resolve = (fs.resolve as ((d: unknown) => unknown) | undefined) ?? ((d: unknown) => d);
+  const resolved = (v: unknown) => {
+    const value = v ?? fs.serverDefault;
+    return value === undefined || value === null ? null : compact(resolve(value));
+  };
   return sameValue(resolved(old), resolved(next));
 }
 
@@ -272,7 +284,7 @@ export function buildPatch<B = Props>(
     else if (next === undefined) {
       if (fs.removal === "restores") setAt(body, key, restored[name]);
       else setAt(body, key, null);
-    } else setAt(body, key, fs.api?.encode ? (fs.api.encode as (v: unknown) => unknown)(next) : apiCased(next));
+    } else setAt(body, key, fs.api?.encode ? (fs.api.encode as (v: unknown, old: unknown) => unknown)(next, olds[name]) : apiCased(next));
   }
   // One cast, here: the body's keys and values come from the spec, whose fields are the schema's;
   // conformance tests hold each resource's body type to the SDK's params.

@@ -41,12 +41,12 @@ const urlSourceToolFilter = z
   ])
   .meta({ id: "UrlSourceToolFilter" });
 
-const builtinToolConfig = z.strictObject({
-  name: z.enum(["bash", "edit", "read", "write", "glob", "grep"]),
-  ...toolSwitches,
-});
+/** A built-in tool's config; `type`, optional in the API's params, repeats the name. */
+const builtin = <N extends string>(name: N) => z.strictObject({ name: z.literal(name), type: z.literal(name).optional(), ...toolSwitches });
+const builtinToolConfig = z.union([builtin("bash"), builtin("edit"), builtin("read"), builtin("write"), builtin("glob"), builtin("grep")]);
 const webFetchToolConfig = z.strictObject({
   name: z.literal("web_fetch"),
+  type: z.literal("web_fetch").optional(),
   ...toolSwitches,
   allowedDomains: domainList.optional(),
   blockedDomains: domainList.optional(),
@@ -61,6 +61,7 @@ const webFetchToolConfig = z.strictObject({
 });
 const webSearchToolConfig = z.strictObject({
   name: z.literal("web_search"),
+  type: z.literal("web_search").optional(),
   ...toolSwitches,
   allowedDomains: domainList.optional(),
   blockedDomains: domainList.optional(),
@@ -90,7 +91,7 @@ export const mcpToolsetInput = z.strictObject({
 });
 export const customToolInput = z.strictObject({
   type: z.literal("custom"),
-  name: z.string().min(1),
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "1 to 128 letters, digits, `_` or `-` (the API's rule for custom tool names)"),
   description: z.string(),
   /** A JSON schema; its contents are the user's and are never re-cased. */
   inputSchema: z.looseObject({ type: z.literal("object") }),
@@ -102,13 +103,13 @@ export const toolsInput = z.array(toolInput).max(256, "at most 256 tools");
 export const mcpServerInput = z
   .strictObject({
     type: z.literal("url"),
-    name: z.string().min(1),
+    name: z.string().min(1).max(255, "at most 255 characters"),
     url: z.url({ protocol: /^https?$/ }),
   })
   .meta({ id: "McpServer" });
 export const mcpServersInput = z.array(mcpServerInput).max(20, "at most 20 MCP servers");
 
-const skillInput = z.strictObject({
+export const skillInput = z.strictObject({
   type: z.enum(["anthropic", "custom"]),
   skillId: z.string().min(1),
   version: z.string().min(1).optional(),
@@ -149,7 +150,8 @@ const multiagentInput = z.discriminatedUnion("type", [
           z.strictObject({ type: z.literal("advisor"), model: z.string().min(1) }),
         ]),
       )
-      .min(1),
+      .min(1)
+      .max(20, "at most 20 agents"),
   }),
   z.strictObject({
     type: z.literal("multiagent_20261001"),
@@ -162,7 +164,7 @@ const multiagentInput = z.discriminatedUnion("type", [
 ]);
 
 const executionIdentityInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("aws_role"), roleArn: z.string().min(1) }),
+  z.strictObject({ type: z.literal("aws_role"), roleArn: z.string().min(1).max(2048, "at most 2,048 characters") }),
   z.strictObject({ type: z.literal("service_account") }),
 ]);
 
@@ -218,6 +220,70 @@ export const agentOutputs = z.object({
 export type AgentOutputs = z.infer<typeof agentOutputs>;
 
 // ---------------------------------------------------------------------------------------------
+// The API's resolved forms (DESIGN §3): what it stores for a declared value, defaults filled in.
+// The diff compares these, so that spelling out a default (`permissionPolicy: { type:
+// "always_allow" }` on the agent toolset) or a refresh that brought the server's form back shows
+// no change. Each is idempotent: a value already resolved stays as it is.
+
+type Loose = Record<string, unknown>;
+
+function flatEffort(effort: unknown): unknown {
+  return isRecord(effort) ? effort["type"] : effort;
+}
+
+/** `"claude-…"` → `{ id, speed: "standard" }`; `effort` as a bare level. An absent effort is the model's own default, which only the API knows. */
+export function resolvedModel(model: unknown): unknown {
+  if (typeof model === "string") return { id: model, speed: "standard" };
+  if (!isRecord(model)) return model;
+  const { effort, speed, ...rest } = model;
+  return { ...rest, speed: speed ?? "standard", ...(effort === undefined || effort === null ? {} : { effort: flatEffort(effort) }) };
+}
+
+/**
+ * Toolsets get their default config (enabled; the agent toolset always allows, an MCP toolset
+ * always asks) and each tool config inherits it; the agent toolset's configs carry their `type`;
+ * a custom tool's description defaults to "".
+ */
+export function resolvedTools(tools: unknown): unknown {
+  if (!Array.isArray(tools)) return tools;
+  return tools.map((tool: unknown) => {
+    if (!isRecord(tool)) return tool;
+    const type = tool["type"];
+    if (type === "agent_toolset_20260401" || type === "mcp_toolset") {
+      const declared = isRecord(tool["defaultConfig"]) ? tool["defaultConfig"] : {};
+      const defaults = {
+        enabled: declared["enabled"] ?? true,
+        permissionPolicy: declared["permissionPolicy"] ?? { type: type === "mcp_toolset" ? "always_ask" : "always_allow" },
+      };
+      const configs = (Array.isArray(tool["configs"]) ? tool["configs"] : []).map((c: unknown) => {
+        if (!isRecord(c)) return c;
+        const config: Loose = { ...c, enabled: c["enabled"] ?? defaults.enabled, permissionPolicy: c["permissionPolicy"] ?? defaults.permissionPolicy };
+        return type === "agent_toolset_20260401" ? { ...config, type: c["type"] ?? c["name"] } : config;
+      });
+      return { ...tool, defaultConfig: defaults, configs };
+    }
+    if (type === "custom") return { ...tool, description: tool["description"] ?? "" };
+    return tool;
+  });
+}
+
+/** A skill without a version runs the latest. */
+export function resolvedSkills(skills: unknown): unknown {
+  if (!Array.isArray(skills)) return skills;
+  return skills.map((s: unknown) => (isRecord(s) ? { ...s, version: s["version"] ?? "latest" } : s));
+}
+
+/**
+ * A model in an update. The API keeps the stored effort when an update omits it, so a program that
+ * removed `effort` sends `effort: null` (the model's default); otherwise the model as declared.
+ */
+export function modelUpdateBody(model: AgentDefinition["model"], old?: unknown): unknown {
+  const hadEffort = isRecord(old) && old["effort"] !== undefined && old["effort"] !== null;
+  if (!hadEffort || (typeof model !== "string" && model.effort !== undefined)) return apiCased(model);
+  return { ...apiCased(typeof model === "string" ? { id: model } : model), effort: null };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The spec: what each field's change does
 
 const clears = { removal: "clears" } as const;
@@ -230,19 +296,23 @@ export const agentSpec = defineSpec({
   updateText: "new version",
   fields: {
     name: field.update({ text: "Human-readable name; must be non-empty.", type: "string" }),
-    model: field.update({
-      text: 'Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`; the resolved config is in the `resolved.model` output.',
-      type: '`"claude-…"` or `{ id, effort?, speed?, inferenceGeo? }`',
-    }),
+    model: field.update(
+      {
+        text: 'Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`. Without `effort` the model\'s default effort applies (removing `effort` restores it).',
+        type: '`"claude-…"` or `{ id, effort?, speed?, inferenceGeo? }`',
+        change: "the whole model config is sent (`effort: null` when none is declared)",
+      },
+      { resolve: resolvedModel, api: { encode: modelUpdateBody } },
+    ),
     system: field.update({ text: "System prompt.", type: "string" }, clears),
     description: field.update({ text: "What the agent does.", type: "string" }, clears),
     tools: field.update(
       {
         text: "Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.",
         type: "list of `agent_toolset_20260401`, `mcp_toolset`, `custom` tools",
-        change: "full replacement of the list",
+        change: "full replacement of the list; a default spelled out (e.g. `permissionPolicy: { type: \"always_allow\" }` on the agent toolset) is no change",
       },
-      clears,
+      { ...clears, resolve: resolvedTools },
     ),
     mcpServers: field.update(
       {
@@ -253,8 +323,8 @@ export const agentSpec = defineSpec({
       clears,
     ),
     skills: field.update(
-      { text: "Skills (`{ type: \"anthropic\" | \"custom\", skillId, version? }`).", type: "list of `{ type, skillId, version? }`", change: "full replacement" },
-      clears,
+      { text: "Skills (`{ type: \"anthropic\" | \"custom\", skillId, version? }`); without `version`, the latest.", type: "list of `{ type, skillId, version? }`", change: "full replacement" },
+      { ...clears, resolve: resolvedSkills },
     ),
     metadata: field.update(
       {
@@ -283,7 +353,7 @@ export const agentSpec = defineSpec({
     createdAt: "RFC 3339 creation time.",
     updatedAt: "RFC 3339 time of the last change.",
     archivedAt: "RFC 3339 archive time; null while the agent is live.",
-    resolved: "The agent as the API stores it, defaults filled in, camelCased: `model` (`{ id, speed, effort? }`), `tools` (with `defaultConfig` and resolved `configs`), `skills` (with versions), `executionIdentity`, …",
+    resolved: "Not an output: what the provider last saw of the agent, kept in state as hidden digests (refresh compares them).",
   },
 });
 
@@ -310,8 +380,16 @@ function toolsetFailures(tools: AgentDefinition["tools"]): CheckFailure[] {
   return failures;
 }
 
-/** The API's rules across tools and MCP servers (also applied to a session's overrides). */
-export function toolRuleFailures(tools: AgentDefinition["tools"], mcpServers: AgentDefinition["mcpServers"]): CheckFailure[] {
+/**
+ * The API's rules across tools and MCP servers (also applied to a session's overrides, where a list
+ * left out is the agent's own and so not known here: `toolsKnown` / `serversKnown` false skips the
+ * rules that need it).
+ */
+export function toolRuleFailures(
+  tools: AgentDefinition["tools"],
+  mcpServers: AgentDefinition["mcpServers"],
+  known: { toolsKnown: boolean; serversKnown: boolean } = { toolsKnown: true, serversKnown: true },
+): CheckFailure[] {
   const failures = toolsetFailures(tools);
   const servers = mcpServers ?? [];
   const list = tools ?? [];
@@ -325,10 +403,10 @@ export function toolRuleFailures(tools: AgentDefinition["tools"], mcpServers: Ag
   list.forEach((t, i) => {
     if (t.type !== "mcp_toolset") return;
     referenced.add(t.mcpServerName);
-    if (!seen.has(t.mcpServerName)) failures.push({ property: `tools[${i}].mcpServerName`, reason: `no MCP server named "${t.mcpServerName}" in mcpServers` });
+    if (known.serversKnown && !seen.has(t.mcpServerName)) failures.push({ property: `tools[${i}].mcpServerName`, reason: `no MCP server named "${t.mcpServerName}" in mcpServers` });
   });
   servers.forEach((s, i) => {
-    if (!referenced.has(s.name)) {
+    if (known.toolsKnown && !referenced.has(s.name)) {
       failures.push({
         property: `mcpServers[${i}]`,
         reason: `MCP server "${s.name}" is not referenced by any mcp_toolset in tools (the API rejects unreferenced servers)`,

@@ -21,8 +21,17 @@ import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 // Input schema
 
 const packageList = z.array(z.string().min(1)).optional();
-const packagesInput = z.strictObject({ apt: packageList, cargo: packageList, gem: packageList, go: packageList, npm: packageList, pip: packageList });
-const PACKAGE_MANAGERS = packagesInput.keyof().options;
+const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
+const packagesInput = z.strictObject({
+  /** Optional in the API's params. */
+  type: z.literal("packages").optional(),
+  apt: packageList,
+  cargo: packageList,
+  gem: packageList,
+  go: packageList,
+  npm: packageList,
+  pip: packageList,
+});
 
 const networkingInput = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("unrestricted") }),
@@ -104,6 +113,13 @@ export function fullConfigBody(config: ConfigInput): NonNullable<EnvironmentCrea
 
 const DEFAULT_CONFIG: ConfigInput = { type: "cloud" };
 
+/** The config as the API stores it (every switch and list spelled out, `packages.type`), camelCased. */
+function resolvedConfig(config: unknown): unknown {
+  if (!isRecord(config) || containsUnknown(config)) return config;
+  const full = fromApiCase(fullConfigBody(config as ConfigInput)) as Record<string, unknown>;
+  return isRecord(full["packages"]) ? { ...full, packages: { type: "packages", ...full["packages"] } } : full;
+}
+
 /** A config's type; none declared means the API's default, cloud. */
 function configType(config: unknown): unknown {
   return isRecord(config) ? config["type"] : config === undefined || config === null ? "cloud" : config;
@@ -144,7 +160,12 @@ export const environmentSpec = defineSpec({
         type: "`{ type: \"cloud\", networking?, packages? }` or `{ type: \"self_hosted\" }`",
         change: "removing it restores the default config",
       },
-      { removal: "restores", serverDefault: fromApiCase(fullConfigBody({ type: "cloud" })), api: { encode: (config: ConfigInput) => fullConfigBody(config) } },
+      {
+        removal: "restores",
+        serverDefault: fromApiCase(fullConfigBody(DEFAULT_CONFIG)),
+        resolve: resolvedConfig,
+        api: { encode: (config: ConfigInput) => fullConfigBody(config) },
+      },
     ),
     onDestroy: field.option({ text: 'What `pulumi destroy` does: `"delete"` (default) or `"archive"` (keeps it, read-only).', type: '`"delete"` \\| `"archive"`' }),
     adoptId: field.createOnly({

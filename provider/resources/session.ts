@@ -6,51 +6,71 @@
 // changes while a session runs; `whenRunning` decides whether to wait or interrupt.
 import { z } from "zod";
 import { agents } from "../api/agents";
+import { apiSessionResource, sessionResources, type ApiSessionResource } from "../api/session-resources";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
 import { sessions, type ApiSession } from "../api/sessions";
-import { AnthropicProviderError, ApiError, ConflictError, NotFoundError } from "../client/errors";
+import { AnthropicProviderError, ApiError, ConflictError, isAmbiguousFailure, NotFoundError } from "../client/errors";
+import type { CheckFailure } from "../kit/check";
 import { takeOver } from "../kit/adopt";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field } from "../kit/spec";
-import { emptyAsAbsent } from "../kit/values";
-import { mcpServersInput, toolRuleFailures, toolsInput } from "./agent";
+import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
+import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN, type Props } from "../kit/values";
+import { concealWriteOnly } from "../kit/write-only";
+import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const resourceInput = z.discriminatedUnion("type", [
+const githubResource = z.strictObject({
+  type: z.literal("github_repository"),
+  url: z.url({ protocol: /^https$/ }),
+  /** Write-only: state keeps a hash. */
+  authorizationToken: z.string().min(1).optional(),
+  checkout: z
+    .discriminatedUnion("type", [
+      z.strictObject({ type: z.literal("branch"), name: z.string().min(1) }),
+      z.strictObject({ type: z.literal("commit"), sha: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (the API refuses abbreviated ones)") }),
+    ])
+    .optional(),
+  mountPath: z.string().min(1).optional(),
+});
+const fileResource = z.strictObject({ type: z.literal("file"), fileId: z.string().min(1), mountPath: z.string().min(1).optional() });
+const memoryStoreResource = z.strictObject({
+  type: z.literal("memory_store"),
+  memoryStoreId: z.string().min(1),
+  access: z.enum(["read_write", "read_only"]).optional(),
+  instructions: z.string().max(4096, "at most 4,096 characters").optional(),
+});
+const resourceInput = z.discriminatedUnion("type", [githubResource, fileResource, memoryStoreResource]);
+type ResourceInput = z.infer<typeof resourceInput>;
+
+// The content blocks a `user.message` takes (BetaManagedAgentsUserMessageEventParams).
+const fileSource = z.strictObject({ type: z.literal("file"), fileId: z.string().min(1) });
+const urlSource = z.strictObject({ type: z.literal("url"), url: z.url() });
+const base64Source = z.strictObject({ type: z.literal("base64"), mediaType: z.string().min(1), data: z.string().min(1) });
+const contentBlock = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("text"), text: z.string().min(1) }),
+  z.strictObject({ type: z.literal("image"), source: z.discriminatedUnion("type", [base64Source, urlSource, fileSource]) }),
   z.strictObject({
-    type: z.literal("github_repository"),
-    url: z.url({ protocol: /^https$/ }),
-    /** Write-only: state keeps a hash. */
-    authorizationToken: z.string().min(1).optional(),
-    checkout: z
-      .discriminatedUnion("type", [
-        z.strictObject({ type: z.literal("branch"), name: z.string().min(1) }),
-        z.strictObject({ type: z.literal("commit"), sha: z.string().regex(/^[0-9a-f]{7,40}$/, "must be a commit sha") }),
-      ])
-      .optional(),
-    mountPath: z.string().min(1).optional(),
-  }),
-  z.strictObject({ type: z.literal("file"), fileId: z.string().min(1), mountPath: z.string().min(1).optional() }),
-  z.strictObject({
-    type: z.literal("memory_store"),
-    memoryStoreId: z.string().min(1),
-    access: z.enum(["read_write", "read_only"]).optional(),
-    instructions: z.string().optional(),
+    type: z.literal("document"),
+    source: z.discriminatedUnion("type", [
+      base64Source,
+      z.strictObject({ type: z.literal("text"), mediaType: z.literal("text/plain"), data: z.string() }),
+      urlSource,
+      fileSource,
+    ]),
+    context: z.string().optional(),
+    title: z.string().optional(),
   }),
 ]);
 
 const initialEventInput = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("user.message"),
-    content: z.array(z.strictObject({ type: z.literal("text"), text: z.string().min(1) })).min(1),
-  }),
+  z.strictObject({ type: z.literal("user.message"), content: z.array(contentBlock).min(1) }),
   z.strictObject({
     type: z.literal("user.define_outcome"),
     description: z.string().min(1),
@@ -58,9 +78,18 @@ const initialEventInput = z.discriminatedUnion("type", [
       z.strictObject({ type: z.literal("text"), content: z.string().min(1) }),
       z.strictObject({ type: z.literal("file"), fileId: z.string().min(1) }),
     ]),
-    maxIterations: z.number().int().min(1).optional(),
+    maxIterations: z.number().int().min(1).max(20, "at most 20 iterations").optional(),
   }),
 ]);
+
+const budgetInput = z.strictObject({
+  type: z.literal("limit"),
+  maxListCost: z.strictObject({
+    amount: z.string().regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00'),
+    // The API requires it; USD is the only currency it prices.
+    currency: z.literal("USD").default("USD"),
+  }),
+});
 
 export const sessionDefinition = z.strictObject({
   agent: z.string().min(1, "agent must be an agent id"),
@@ -70,17 +99,11 @@ export const sessionDefinition = z.strictObject({
   resources: z.array(resourceInput).optional(),
   title: z.string().optional(),
   metadata: metadataInput.optional(),
-  budget: z
-    .strictObject({
-      type: z.literal("limit"),
-      maxListCost: z.strictObject({
-        amount: z.string().regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00'),
-        // The API requires it; USD is the only currency it prices.
-        currency: z.literal("USD").default("USD"),
-      }),
-    })
-    .optional(),
-  initialEvents: z.array(initialEventInput).optional(),
+  budget: budgetInput.optional(),
+  initialEvents: z.array(initialEventInput).max(50, "at most 50 initial events").optional(),
+  model: modelInput.optional(),
+  system: z.string().optional(),
+  skills: z.array(skillInput).optional(),
   tools: toolsInput.optional(),
   mcpServers: mcpServersInput.optional(),
 });
@@ -93,11 +116,14 @@ export const sessionInputs = sessionDefinition.extend({
 
 export type SessionDefinition = z.infer<typeof sessionDefinition>;
 export type SessionInputs = z.infer<typeof sessionInputs>;
-type SessionCreateFields = Omit<SessionDefinition, "agent" | "agentVersion" | "tools" | "mcpServers">;
+/** The agent overrides: given at create inside `agent` (`agent_with_overrides`), not beside it. */
+const OVERRIDES = ["model", "system", "skills", "tools", "mcpServers"] as const;
+type Override = (typeof OVERRIDES)[number];
+type SessionCreateFields = Omit<SessionDefinition, "agent" | "agentVersion" | Override>;
 export type SessionAgentParam =
   | string
   | { type: "agent"; id: string; version: number }
-  | ({ type: "agent_with_overrides"; id: string; version?: number } & Partial<ApiCased<Pick<SessionDefinition, "tools" | "mcpServers">>>);
+  | ({ type: "agent_with_overrides"; id: string; version?: number } & Partial<ApiCased<Pick<SessionDefinition, Override>>>);
 export type SessionCreateBody = ApiCased<SessionCreateFields> & { agent: SessionAgentParam };
 export type SessionUpdateBody = {
   title?: string | null;
@@ -126,15 +152,78 @@ export const sessionOutputs = z.object({
   agentVersion: z.number().int(),
   pinned: z.boolean(),
   status: z.string(),
-  resolvedAgent: z.looseObject({ id: z.string(), version: z.number() }),
-  usage: z.looseObject({}),
-  stats: z.looseObject({}),
+  outcomeEvaluations: z.array(z.looseObject({ outcomeId: z.string(), result: z.string() })),
+  deploymentId: z.string().nullable(),
+  resourceIds: z.array(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   archivedAt: z.string().nullable(),
   resolved: resolvedSession,
 });
 export type SessionOutputs = z.infer<typeof sessionOutputs>;
+
+// ---------------------------------------------------------------------------------------------
+// What a change of `budget` or `resources` does: the API decides by the old and the new value.
+
+/** Raising or lowering a budget is an update (while running too); adding or removing one is not possible in place. */
+export function budgetEffect(old: unknown, next: unknown): Effect {
+  return (old === undefined || old === null) !== (next === undefined || next === null) ? "replace" : "update";
+}
+
+/** Which declared resource a mounted one is: GitHub by URL (and mount path), a file by id (and mount path), a memory store by id. */
+function resourceKey(r: unknown): string | undefined {
+  if (!isRecord(r) || containsUnknown(r["type"])) return undefined;
+  const parts =
+    r["type"] === "github_repository" ? [r["url"], r["mountPath"]] : r["type"] === "file" ? [r["fileId"], r["mountPath"]] : [r["memoryStoreId"]];
+  return containsUnknown(parts) ? undefined : stableJson([r["type"], ...parts.map((p) => p ?? null)]);
+}
+
+export interface ResourcePlan {
+  /** Old declarations no longer in the program: deleted from the session. */
+  remove: unknown[];
+  /** New file resources: added to the session. */
+  add: unknown[];
+  /** GitHub repositories whose token changed: `[old, new]`. */
+  rotate: Array<[unknown, unknown]>;
+  /** What cannot change in place (a new repository or memory store, a changed checkout, access, …), by reason. */
+  replace: string[];
+}
+
+/**
+ * The resource changes between two declarations (tokens as hashes). The session-resources
+ * endpoints add only files, update only a repository's token and delete anything.
+ */
+export function planResources(old: unknown, next: unknown): ResourcePlan {
+  const plan: ResourcePlan = { remove: [], add: [], rotate: [], replace: [] };
+  if (next === UNKNOWN) return { ...plan, replace: ["resources (not known yet)"] };
+  const unmatched = Array.isArray(old) ? [...old] : [];
+  for (const r of Array.isArray(next) ? next : []) {
+    const key = resourceKey(r);
+    const i = key === undefined ? -1 : unmatched.findIndex((o) => resourceKey(o) === key);
+    const type = isRecord(r) ? r["type"] : undefined;
+    if (i < 0) {
+      if (type === "file") plan.add.push(r);
+      else plan.replace.push(`a new ${String(type)} resource`);
+      continue;
+    }
+    const [o] = unmatched.splice(i, 1);
+    const { authorizationToken: newToken, ...rest } = r as Props;
+    const { authorizationToken: oldToken, ...oldRest } = o as Props;
+    if (containsUnknown(rest) || !sameValue(oldRest, rest)) plan.replace.push(`a changed ${String(type)} resource`);
+    else if (!sameValue(oldToken, newToken)) {
+      if (newToken === undefined) plan.replace.push("a removed authorizationToken");
+      else plan.rotate.push([o, r]);
+    }
+  }
+  plan.remove = unmatched;
+  return plan;
+}
+
+export function resourcesEffect(old: unknown, next: unknown): Effect {
+  const plan = planResources(old, next);
+  if (plan.replace.length > 0) return "replace";
+  return plan.remove.length + plan.add.length + plan.rotate.length > 0 ? "update" : "none";
+}
 
 // ---------------------------------------------------------------------------------------------
 // The spec
@@ -144,7 +233,7 @@ const fixed = { drift: false } as const;
 export const sessionSpec = defineSpec({
   kind: "Session",
   summary:
-    "An agent instance in an environment. `title`, `metadata`, `budget`, `tools` and `mcpServers` update in place; everything the session was created from replaces it. Destroy archives it (history kept); `onDestroy: \"delete\"` deletes it.",
+    "An agent instance in an environment. `title`, `metadata` and a budget's amount update in place, even while the session runs; `tools` and `mcpServers` update in place once it is idle; files, removed resources and GitHub tokens change in place through the session-resources endpoints. What the session was created from replaces it. Destroy archives it (history kept); `onDestroy: \"delete\"` deletes it.",
   inputs: sessionInputs,
   updateText: "update in place",
   fields: {
@@ -158,51 +247,60 @@ export const sessionSpec = defineSpec({
       { ...fixed, removal: "keeps" },
     ),
     environmentId: field.replace({ text: "The environment's id (e.g. `environment.id`).", type: "environment id (`environment.id`)" }, fixed),
-    vaultIds: field.replace({ text: "Vaults with credentials for MCP servers.", type: "list of vault ids" }),
-    resources: field.replace(
+    vaultIds: field.replace({ text: "Vaults with credentials for MCP servers (the API does not change them after creation).", type: "list of vault ids" }),
+    resources: field.rule(
+      resourcesEffect,
+      "in place through `/v1/sessions/{id}/resources`: adding or removing a `file`, removing any resource, a GitHub `authorizationToken` rotated (one call each). **Replace**: a new GitHub repository or memory store, or a change of one's `url`, `checkout`, `mountPath`, `access` or `instructions`, a file's `mountPath`, or a removed token",
       {
-        text: "Mounted resources: `{ type: \"github_repository\", url, authorizationToken?, checkout?, mountPath? }`, `{ type: \"file\", fileId, mountPath? }`, `{ type: \"memory_store\", memoryStoreId, access?, instructions? }`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.",
+        text: "Mounted resources: `{ type: \"github_repository\", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: \"file\", fileId, mountPath? }`, `{ type: \"memory_store\", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.",
         type: "list of `github_repository`, `file`, `memory_store` resources",
       },
       { writeOnly: ["authorizationToken"] },
     ),
-    title: field.update({ text: "Title.", type: "string" }, { removal: "clears" }),
+    title: field.update({ text: "Title.", type: "string", change: "also while the session runs" }, { removal: "clears" }),
     metadata: field.update(
-      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch" },
+      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch; also while the session runs" },
       { api: { patch: true } },
     ),
-    budget: field.update(
+    budget: field.rule(
+      budgetEffect,
+      "a changed amount: update in place, also while the session runs; adding or removing a budget: **replace** (the API refuses to add one to a session created without one, `budget_create_only`, or to re-add a removed one)",
       {
         text: 'Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }`: amount in minor units (cents), currency USD (the default).',
         type: '`{ type: "limit", maxListCost: { amount, currency? } }`',
       },
-      { removal: "clears" },
     ),
     initialEvents: field.replace(
       {
-        text: "Events sent when the session is created: `user.message` (text content) and `user.define_outcome`. Sent once. A `user.message` starts work, so the session is `running` right after creation.",
+        text: "Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.",
         type: "list of `user.message`, `user.define_outcome` events",
       },
       fixed,
     ),
+    model: field.replace(
+      { text: "Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.", type: "as `Agent.model`" },
+      { ...fixed, resolve: resolvedModel },
+    ),
+    system: field.replace({ text: "Session-only system prompt override (`agent_with_overrides`).", type: "string" }, fixed),
+    skills: field.replace({ text: "Session-only skills override (`agent_with_overrides`), as `Agent.skills`.", type: "as `Agent.skills`" }, { ...fixed, resolve: resolvedSkills }),
     tools: field.update(
       {
-        text: "Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`).",
+        text: "Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.",
         type: "as `Agent.tools`",
-        change: "**session-local**: `POST /v1/sessions/{id}` with `agent.tools` (full replacement); the agent is not touched; removing it restores the agent version's own tools",
+        change: "**session-local**: `POST /v1/sessions/{id}` with `agent.tools` (full replacement) once the session is idle (see `whenRunning`); the agent is not touched; removing it restores the agent version's own tools",
       },
-      { removal: "restores", api: { key: "agent.tools" } },
+      { removal: "restores", api: { key: "agent.tools" }, resolve: resolvedTools },
     ),
     mcpServers: field.update(
       {
-        text: "Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched.",
+        text: "Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.",
         type: "as `Agent.mcpServers`",
         change: "**session-local**, as `tools`, with `agent.mcp_servers`",
       },
       { removal: "restores", api: { key: "agent.mcp_servers" } },
     ),
     whenRunning: field.option({
-      text: 'The API refuses changes to a running session. `"wait"` polls until it is idle; `"interrupt"` sends `user.interrupt`, then waits. Default: `"wait"` for updates, `"interrupt"` for destroy.',
+      text: 'The API refuses `tools` / `mcpServers` changes while a session runs (everything else changes at once). `"wait"` polls until it is idle; `"interrupt"` sends `user.interrupt`, then waits. Default: `"wait"` for updates, `"interrupt"` for destroy.',
       type: '`"wait"` \\| `"interrupt"`',
     }),
     waitTimeoutSeconds: field.option({ text: "How long to wait for a running session, in seconds (default 600).", type: "number" }),
@@ -214,13 +312,13 @@ export const sessionSpec = defineSpec({
     agentVersion: "The agent version the session runs (the pin, when there is one).",
     pinned: "Whether the session is pinned (`agentVersion` was given).",
     status: "`idle`, `running`, `rescheduling` or `terminated`, as of the last create, update or refresh.",
-    resolvedAgent: "The agent snapshot the session runs: id, version, model, system, and its effective tools and MCP servers.",
-    usage: "Token usage and cost so far, as of the last create, update or refresh.",
-    stats: "Active and total seconds, as of the last create, update or refresh.",
+    outcomeEvaluations: "The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create, update or refresh.",
+    deploymentId: "The deployment that started the session, if one did.",
+    resourceIds: "The ids the API gave the mounted `resources` (`sesrsc_…`), in their declared order.",
     createdAt: "RFC 3339 creation time.",
     updatedAt: "RFC 3339 time of the last change.",
     archivedAt: "RFC 3339 archive time; null while the session is live.",
-    resolved: "The session's changeable fields as the API stores them (what refresh compares).",
+    resolved: "Not an output: what the provider last saw of the session, kept in state as hidden digests.",
   },
 });
 
@@ -228,11 +326,14 @@ export const sessionSpec = defineSpec({
 // Body builders (pure)
 
 export function agentParam(inputs: SessionDefinition): SessionAgentParam {
-  if (inputs.tools !== undefined || inputs.mcpServers !== undefined) {
+  if (OVERRIDES.some((k) => inputs[k] !== undefined)) {
     return {
       type: "agent_with_overrides",
       id: inputs.agent,
       ...(inputs.agentVersion !== undefined ? { version: inputs.agentVersion } : {}),
+      ...(inputs.model !== undefined ? { model: apiCased(inputs.model) } : {}),
+      ...(inputs.system !== undefined ? { system: inputs.system } : {}),
+      ...(inputs.skills !== undefined ? { skills: apiCased(inputs.skills) } : {}),
       ...(inputs.tools !== undefined ? { tools: apiCased(inputs.tools) } : {}),
       ...(inputs.mcpServers !== undefined ? { mcp_servers: apiCased(inputs.mcpServers) } : {}),
     };
@@ -243,21 +344,24 @@ export function agentParam(inputs: SessionDefinition): SessionAgentParam {
 
 /** The create body; the kit stamps it with the create token (kit/create.ts). */
 export function buildSessionCreateBody(inputs: SessionInputs): SessionCreateBody & { metadata: Record<string, string> } {
-  const { agent: _a, agentVersion: _v, tools: _t, mcpServers: _m, whenRunning: _w, waitTimeoutSeconds: _s, onDestroy: _d, ...rest } = inputs;
+  const { agent: _a, agentVersion: _v, model: _mo, system: _sy, skills: _sk, tools: _t, mcpServers: _m, whenRunning: _w, waitTimeoutSeconds: _s, onDestroy: _d, ...rest } =
+    inputs;
   return { ...apiCased(rest), agent: agentParam(inputs), metadata: inputs.metadata ?? {} };
 }
 
 /**
- * The in-place part of a change. Removed overrides are restored from `agentDefaults` (the pinned
- * agent version's own tools and MCP servers), since a session-local update is a full replacement.
- * Null when nothing the API stores changed.
+ * The `POST /v1/sessions/{id}` part of a change (resources go through their own endpoints).
+ * Removed overrides are restored from `agentDefaults` (the pinned agent version's own tools and
+ * MCP servers), since a session-local update is a full replacement. Null when nothing it sends
+ * changed.
  */
 export function buildSessionUpdateBody(
   olds: State<SessionInputs, SessionOutputs>,
   change: Change<SessionInputs>,
   agentDefaults: { tools: unknown[]; mcp_servers: unknown[] } = { tools: [], mcp_servers: [] },
 ): SessionUpdateBody | null {
-  return buildPatch<SessionUpdateBody>(sessionSpec, olds.inputs, change.inputs, change.changes, {
+  const sent = change.changes.filter((c) => c.field !== "resources");
+  return buildPatch<SessionUpdateBody>(sessionSpec, olds.inputs, change.inputs, sent, {
     tools: agentDefaults.tools,
     mcpServers: agentDefaults.mcp_servers,
   });
@@ -281,7 +385,28 @@ function asDeclared(_field: string, value: unknown): unknown {
   return emptyAsAbsent(value);
 }
 
-function outputsOf(api: ApiSession, pinned: boolean): SessionOutputs {
+/** Whether a mounted resource is the declared one (a mount path the program leaves out is the API's). */
+function mounts(api: ApiSessionResource, declared: ResourceInput): boolean {
+  if (api.type !== declared.type) return false;
+  const mountPath = "mountPath" in declared ? declared.mountPath : undefined;
+  if (mountPath !== undefined && api.mount_path !== mountPath) return false;
+  if (declared.type === "github_repository") return api.url === declared.url;
+  if (declared.type === "file") return api.file_id === declared.fileId;
+  return api.memory_store_id === declared.memoryStoreId;
+}
+
+/** The mounted resource of each declaration, in declared order (none declared: every mounted one). */
+function matchResources(mounted: readonly ApiSessionResource[], declared: readonly ResourceInput[] | undefined): Array<ApiSessionResource | undefined> {
+  if (declared === undefined) return [...mounted];
+  const free = [...mounted];
+  return declared.map((d) => {
+    const i = free.findIndex((m) => mounts(m, d));
+    return i < 0 ? undefined : free.splice(i, 1)[0];
+  });
+}
+
+function outputsOf(api: ApiSession, pinned: boolean, declaredResources: readonly ResourceInput[] | undefined): SessionOutputs {
+  const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
   return sessionOutputs.parse({
     // The version the session runs; equal to the declared pin when there is one. `pinned` records
     // whether there is one, so that a refresh does not turn the version it runs into a pin.
@@ -289,9 +414,9 @@ function outputsOf(api: ApiSession, pinned: boolean): SessionOutputs {
     agentVersion: api.agent.version,
     pinned,
     status: api.status,
-    resolvedAgent: fromApiCase(api.agent),
-    usage: fromApiCase(api.usage ?? {}),
-    stats: fromApiCase(api.stats ?? {}),
+    outcomeEvaluations: fromApiCase(api.outcome_evaluations ?? []),
+    deploymentId: api.deployment_id ?? null,
+    resourceIds: matchResources(mounted, declaredResources).flatMap((m) => (m ? [m.id] : [])),
     createdAt: api.created_at,
     updatedAt: api.updated_at,
     archivedAt: api.archived_at ?? null,
@@ -306,6 +431,9 @@ function declaredOf(state: State<SessionInputs, SessionOutputs>): Partial<Sessio
   return rest;
 }
 
+/** Fields the API does not return as declared: the create stamp vouches for them. */
+const AS_CREATED = ["resources", "initialEvents", "model", "system", "skills"] as const;
+
 /** The session as state would record it had Pulumi made it from `inputs`. */
 function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, SessionOutputs> {
   const state = stateFromApi<SessionInputs, SessionOutputs>({
@@ -313,11 +441,11 @@ function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, S
     api,
     resolved: resolvedSessionView(api),
     asDeclared,
-    outputs: outputsOf(api, inputs.agentVersion !== undefined),
+    outputs: outputsOf(api, inputs.agentVersion !== undefined, inputs.resources),
   });
-  // Resources and initial events are not readable back, and tools the session runs are its
-  // overrides only when some were declared: the create stamp vouches for what cannot be told.
+  // The tools a session runs are its overrides only when some were declared.
   const { tools, mcpServers, ...fromServer } = state.inputs;
+  const asCreated = Object.fromEntries(AS_CREATED.flatMap((k) => (inputs[k] !== undefined ? [[k, inputs[k]]] : [])));
   return {
     ...state,
     inputs: {
@@ -327,8 +455,7 @@ function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, S
       agent: api.agent.id,
       environmentId: api.environment_id,
       ...(inputs.agentVersion !== undefined ? { agentVersion: api.agent.version } : {}),
-      ...(inputs.resources !== undefined ? { resources: inputs.resources } : {}),
-      ...(inputs.initialEvents !== undefined ? { initialEvents: inputs.initialEvents } : {}),
+      ...asCreated,
     },
   };
 }
@@ -430,6 +557,67 @@ function removesOverride(change: Change<SessionInputs>): boolean {
   return change.changes.some((c) => (c.field === "tools" || c.field === "mcpServers") && change.inputs[c.field] === undefined);
 }
 
+/** Only a change of what the session's agent runs waits for an idle session; the API takes the rest in any live status. */
+function needsIdle(change: Change<SessionInputs>): boolean {
+  return change.changes.some((c) => c.effect === "update" && (c.field === "tools" || c.field === "mcpServers"));
+}
+
+const sessionHint = (status: number) =>
+  status === 400
+    ? "A session's tools and MCP servers are checked together with the agent's own: tools may name only MCP servers the session has (its override, or the agent's), and every server must be named by an mcp_toolset"
+    : undefined;
+
+/**
+ * Resource changes through the session-resources endpoints: removed ones deleted, new files added,
+ * rotated tokens set. Each step first looks at what is mounted, so that a rerun after an
+ * interruption neither adds a file twice nor fails on one already removed.
+ */
+async function applyResources(
+  ctx: OperationContext,
+  operation: string,
+  id: string,
+  olds: State<SessionInputs, SessionOutputs>,
+  change: Change<SessionInputs>,
+  mountedNow: readonly ApiSessionResource[],
+): Promise<boolean> {
+  const declaredNow = change.inputs.resources ?? [];
+  const plan = planResources(olds.inputs.resources, concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"]);
+  if (plan.remove.length + plan.add.length + plan.rotate.length === 0) return false;
+  const mounted = [...mountedNow];
+  const oldMatches = matchResources(mounted, olds.inputs.resources as ResourceInput[] | undefined);
+  const stillDeclared = new Set(matchResources(mounted, declaredNow).flatMap((m) => (m ? [m.id] : [])));
+  for (const removed of plan.remove) {
+    const at = (olds.inputs.resources ?? []).indexOf(removed as ResourceInput);
+    const found = oldMatches[at];
+    if (found && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
+  }
+  const concealed = (concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"] ?? []) as unknown[];
+  const plainOf = (r: unknown) => declaredNow[concealed.indexOf(r)];
+  for (const added of plan.add) {
+    const file = plainOf(added);
+    if (file?.type !== "file") continue;
+    if (mounted.some((m) => mounts(m, file))) continue;
+    const body = { type: "file" as const, file_id: file.fileId, ...(file.mountPath !== undefined ? { mount_path: file.mountPath } : {}) };
+    try {
+      mounted.push(await sessionResources.add(ctx, `${operation} (adding file ${file.fileId})`, id, body));
+    } catch (error) {
+      if (!isAmbiguousFailure(error)) throw error;
+      // The add may have happened: look before trying again.
+      const now = await sessions.retrieve(ctx, `${operation} (checking whether file ${file.fileId} was added)`, id);
+      const listed = z.array(apiSessionResource).catch([]).parse(now?.resources ?? []);
+      if (!listed.some((m) => mounts(m, file))) throw error;
+    }
+  }
+  for (const [, rotated] of plan.rotate) {
+    const repo = plainOf(rotated);
+    if (repo?.type !== "github_repository" || repo.authorizationToken === undefined) continue;
+    const found = mounted.find((m) => mounts(m, repo));
+    if (!found) throw new Error(`${operation}: the session no longer mounts ${repo.url}; run \`pulumi refresh\``);
+    await sessionResources.update(ctx, `${operation} (setting the token of ${repo.url})`, id, found.id, { authorization_token: repo.authorizationToken });
+  }
+  return true;
+}
+
 async function updateSession(
   ctx: OperationContext,
   id: string,
@@ -442,22 +630,31 @@ async function updateSession(
     ? await agentDefaults(ctx, olds.outputs.agentId ?? change.inputs.agent, olds.outputs.agentVersion, operation)
     : undefined;
   const body = buildSessionUpdateBody(olds, change, defaults);
-  if (!body) return { ...olds.outputs, pinned };
-  const api = await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), (inner, current) =>
-    checkedUpdate({
-      spec: sessionSpec,
-      operation,
-      id,
-      body,
-      olds,
-      change,
-      current,
-      view: resolvedSessionView,
-      write: (stamped) => sessions.update(inner, operation, id, stamped),
-    }),
-  );
+  const resourcesChange = change.changes.some((c) => c.field === "resources" && c.effect === "update");
+  if (!body && !resourcesChange) return { ...olds.outputs, pinned };
+  const write = (inner: OperationContext, current: ApiSession): Promise<ApiSession> =>
+    body
+      ? checkedUpdate({
+          spec: sessionSpec,
+          operation,
+          id,
+          body,
+          olds,
+          change,
+          current,
+          view: resolvedSessionView,
+          write: (stamped) => sessions.update(inner, operation, id, stamped, sessionHint),
+        })
+      : Promise.resolve(current);
+  let api = needsIdle(change)
+    ? await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), write)
+    : await sessions.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id).then((current) => (current ? write(ctx, current) : undefined));
   if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  return outputsOf(api, pinned);
+  const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
+  if (resourcesChange && (await applyResources(ctx, operation, id, olds, change, mounted))) {
+    api = (await sessions.retrieve(ctx, `${operation} (reading the mounted resources)`, id)) ?? api;
+  }
+  return outputsOf(api, pinned, change.inputs.resources);
 }
 
 async function remove(ctx: OperationContext, id: string, inputs: Partial<SessionInputs>): Promise<void> {
@@ -478,14 +675,28 @@ async function remove(ctx: OperationContext, id: string, inputs: Partial<Session
   }
 }
 
+/**
+ * The API's rules across the session's tools and MCP servers. A list the session leaves out is
+ * the agent's own, unknown at preview: only what the declared lists decide is checked here; the
+ * API checks the rest at `up` (its refusal names the session and the rule).
+ */
+export function overrideFailures(inputs: Pick<SessionInputs, "tools" | "mcpServers">): CheckFailure[] {
+  if (inputs.tools === undefined && inputs.mcpServers === undefined) return [];
+  return toolRuleFailures(inputs.tools, inputs.mcpServers, {
+    serversKnown: inputs.mcpServers !== undefined,
+    toolsKnown: inputs.tools !== undefined,
+  });
+}
+
 export const sessionResource = defineResource(sessionSpec, {
-  crossCheck: (inputs) => (inputs.tools === undefined && inputs.mcpServers === undefined ? [] : toolRuleFailures(inputs.tools ?? [], inputs.mcpServers ?? [])),
+  crossCheck: overrideFailures,
 
   async create(ctx, inputs, identity) {
     const pinned = inputs.agentVersion !== undefined;
+    const operation = `create ${label(inputs)}`;
     return createOrAdopt({
       ctx,
-      operation: `create ${label(inputs)}`,
+      operation,
       creatable: creatableFor(inputs.agent),
       identity,
       body: buildSessionCreateBody(inputs),
@@ -493,11 +704,11 @@ export const sessionResource = defineResource(sessionSpec, {
       adopt: async (found) => {
         const current = stateOf(found, inputs);
         const taken = await takeOver({ spec: sessionSpec, ctx, id: found.id, current, inputs, update: updateSession, unrecordedStamp: stampText(identity) });
-        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found, pinned), ...taken.outputs } } : undefined;
+        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found, pinned, inputs.resources), ...taken.outputs } } : undefined;
       },
       // As the program says destroy goes (archive by default: whatever it ran stays readable).
       dispose: (found) => remove(ctx, found.id, { ...inputs, whenRunning: "interrupt" }),
-      outputs: (api) => outputsOf(api, pinned),
+      outputs: (api) => outputsOf(api, pinned, inputs.resources),
     });
   },
 
@@ -510,7 +721,7 @@ export const sessionResource = defineResource(sessionSpec, {
         ? refreshedInputs(sessionSpec, { ...state, inputs: declaredOf(state) }, fresh, asDeclared)
         : // With no state (a `get`): what the API returns, and the fields the session was made from.
           { ...refreshedInputs(sessionSpec, state, fresh, asDeclared), agent: api.agent.id, environmentId: api.environment_id };
-    return { inputs, outputs: outputsOf(api, state.outputs.pinned === true) };
+    return { inputs, outputs: outputsOf(api, state.outputs.pinned === true, state.inputs.resources as ResourceInput[] | undefined) };
   },
 
   update: updateSession,

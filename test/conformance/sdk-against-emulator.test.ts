@@ -21,7 +21,8 @@ it("create, retrieve, update, versions, list with pagination, archive and a 409"
   });
   expect(created.id).toMatch(/^agent_01/);
   expect(created.version).toBe(1);
-  expect(created.model).toEqual({ id: "claude-sonnet-4-6", speed: "standard" });
+  // Effort is always present: the model's default when none was given.
+  expect(created.model).toEqual({ id: "claude-sonnet-4-6", speed: "standard", effort: { type: "high" } });
   expect(emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1/agents"]);
 
   const fetched = await client.beta.agents.retrieve(created.id);
@@ -108,7 +109,9 @@ it("environments and sessions: pinning, session-local tools, events, refusals wh
   emulator.sessions.runMs = 60_000;
   await client.beta.sessions.events.send(pinned.id, { events: [{ type: "user.message", content: [{ type: "text", text: "go" }] }] });
   expect((await client.beta.sessions.retrieve(pinned.id)).status).toBe("running");
-  await expect(client.beta.sessions.update(pinned.id, { title: "x" })).rejects.toMatchObject({ status: 409 });
+  // Only what the agent runs waits for an idle session.
+  await expect(client.beta.sessions.update(pinned.id, { agent: { tools: [] } })).rejects.toMatchObject({ status: 409 });
+  expect((await client.beta.sessions.update(pinned.id, { title: "renamed while running" })).title).toBe("renamed while running");
   await expect(client.beta.sessions.archive(pinned.id)).rejects.toMatchObject({ status: 409 });
   await expect(client.beta.sessions.delete(pinned.id)).rejects.toMatchObject({ status: 409 });
   await client.beta.sessions.events.send(pinned.id, { events: [{ type: "user.interrupt" }] });

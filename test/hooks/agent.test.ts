@@ -270,7 +270,7 @@ describe("read", () => {
   it("reads an agent it has no state for (Agent.get): every field from the server", async () => {
     const existing = env.emulator.agents.create({ name: "legacy", model: "claude-haiku-4-5", system: "s", metadata: { a: "1" } });
     const result = await agentResource.read(env.ctx(), existing.id, { __kind: "Agent" });
-    expect(result.inputs).toEqual({ __kind: "Agent", name: "legacy", model: { id: "claude-haiku-4-5", speed: "standard" }, system: "s", metadata: { a: "1" }, executionIdentity: { type: "service_account" } });
+    expect(result.inputs).toEqual({ __kind: "Agent", name: "legacy", model: { id: "claude-haiku-4-5", speed: "standard", effort: "high" }, system: "s", metadata: { a: "1" }, executionIdentity: { type: "service_account" } });
     expect(result.props).toMatchObject({ version: 1, name: "legacy" });
   });
 

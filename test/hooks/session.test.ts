@@ -62,7 +62,7 @@ describe("create", () => {
   });
 
   it("with tool overrides: sends agent_with_overrides and the session runs them", async () => {
-    const { outs } = await created(base({ agentVersion: 1, tools: sessionTools, mcpServers: [linear] }));
+    const { id } = await created(base({ agentVersion: 1, tools: sessionTools, mcpServers: [linear] }));
     expect(createBody()["agent"]).toEqual({
       type: "agent_with_overrides",
       id: agentId,
@@ -70,7 +70,7 @@ describe("create", () => {
       tools: [{ type: "agent_toolset_20260401" }, { type: "mcp_toolset", mcp_server_name: "linear" }],
       mcp_servers: [linear],
     });
-    expect((outs["resolvedAgent"] as Props)["mcpServers"]).toEqual([linear]);
+    expect(env.emulator.sessions.get(id).agent.mcp_servers).toEqual([linear]);
   });
 
   it("sends a GitHub token to the API but keeps only its hash in what the engine sees", async () => {
@@ -146,7 +146,7 @@ describe("diff table", () => {
   it.each<[string, Props, string[]]>([
     ["title", { title: "renamed" }, []],
     ["metadata", { metadata: { a: "2" } }, []],
-    ["budget", { budget: { type: "limit", maxListCost: { amount: "2500" } } }, []],
+    ["budget (adding one: budget_create_only)", { budget: { type: "limit", maxListCost: { amount: "2500" } } }, ["budget"]],
     ["tools", { tools: sessionTools, mcpServers: [linear] }, []],
     ["whenRunning", { whenRunning: "interrupt" }, []],
     ["agent", { agent: "agent_01other" }, ["agent"]],
@@ -154,11 +154,23 @@ describe("diff table", () => {
     ["an unknown agentVersion (the agent is being updated)", { agentVersion: UNKNOWN }, ["agentVersion"]],
     ["environmentId", { environmentId: "env_01other" }, ["environmentId"]],
     ["vaultIds", { vaultIds: ["vlt_1"] }, ["vaultIds"]],
-    ["resources", { resources: [{ type: "file", fileId: "file_1" }] }, ["resources"]],
+    ["resources (a file added: in place)", { resources: [{ type: "file", fileId: "file_1" }] }, []],
+    ["resources (a repository added)", { resources: [{ type: "github_repository", url: "https://github.com/o/r" }] }, ["resources"]],
+    ["resources (a memory store added)", { resources: [{ type: "memory_store", memoryStoreId: "memstore_1" }] }, ["resources"]],
+    ["model (an override)", { model: "claude-opus-4-7" }, ["model"]],
+    ["system (an override)", { system: "Be brief." }, ["system"]],
+    ["skills (an override)", { skills: [{ type: "anthropic", skillId: "xlsx" }] }, ["skills"]],
     ["initialEvents", { initialEvents: [{ type: "user.message", content: [{ type: "text", text: "go" }] }] }, ["initialEvents"]],
   ])("a change of %s -> replaces %j", async (_label, change, replaces) => {
     const result = await sessionResource.diff("sesn_x", outs, props({ ...base({ agentVersion: 1, metadata: { a: "1" } }), ...change }));
     expect(result).toEqual({ changes: true, replaces, deleteBeforeReplace: false });
+  });
+
+  it("a budget's amount changes in place; removing it replaces", async () => {
+    const budget = (amount: string) => ({ type: "limit", maxListCost: { amount } });
+    const made = await created(base({ budget: budget("2500") }));
+    expect(await sessionResource.diff("sesn_x", made.outs, props(base({ budget: budget("5000") })))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await sessionResource.diff("sesn_x", made.outs, props(base()))).toEqual({ changes: true, replaces: ["budget"], deleteBeforeReplace: false });
   });
 
   it("no change, and removing the pin, change nothing", async () => {
@@ -244,7 +256,7 @@ describe("running sessions", () => {
   it('"interrupt" sends user.interrupt, then updates', async () => {
     env.emulator.sessions.runMs = 60_000;
     const made = await running({ whenRunning: "interrupt" });
-    await update(made, base({ whenRunning: "interrupt", title: "new" }));
+    await update(made, base({ whenRunning: "interrupt", title: "new", tools: sessionTools, mcpServers: [linear] }));
     expect(calls()).toEqual([
       `GET /v1/sessions/${made.id}`,
       `POST /v1/sessions/${made.id}/events`,
@@ -258,7 +270,7 @@ describe("running sessions", () => {
   it("a too-short timeout fails naming the session, its status and the wait, and changes nothing", async () => {
     env.emulator.sessions.runMs = 60_000;
     const made = await running({ waitTimeoutSeconds: 0.2 });
-    const error = await update(made, base({ waitTimeoutSeconds: 0.2, title: "new" })).catch((e: unknown) => e);
+    const error = await update(made, base({ waitTimeoutSeconds: 0.2, title: "new", tools: sessionTools, mcpServers: [linear] })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionBusyError);
     expect((error as Error).message).toBe(
       `update session "triage run" (${made.id}): session ${made.id} is still running after waiting 0.2s (whenRunning: "wait"); the API refuses changes while a session runs. Nothing was changed: run \`pulumi up\` again later, raise waitTimeoutSeconds, or set whenRunning: "interrupt"`,
@@ -271,9 +283,21 @@ describe("running sessions", () => {
     const made = await created(base());
     env.emulator.resetCounts();
     env.emulator.injectFault({ method: "POST", path: `/v1/sessions/${made.id}`, kind: "status", status: 409, errorType: "invalid_request_error" });
-    await update(made, base({ title: "after the race" }));
+    await update(made, base({ title: "after the race", tools: sessionTools, mcpServers: [linear] }));
     expect(calls()).toEqual([`GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`, `GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
     expect(env.emulator.sessions.get(made.id)["title"]).toBe("after the race");
+  });
+
+  it("title, metadata and a budget's amount change at once while the session runs: no wait, no interrupt", async () => {
+    env.emulator.sessions.runMs = 60_000;
+    const budget = (amount: string) => ({ type: "limit", maxListCost: { amount } });
+    const made = await running({ budget: budget("2500") });
+    await update(made, base({ budget: budget("9900"), title: "renamed while running", metadata: { stage: "2" } }));
+    expect(calls()).toEqual([`GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}`]);
+    const stored = env.emulator.sessions.get(made.id);
+    expect(stored.status).toBe("running");
+    expect(stored["title"]).toBe("renamed while running");
+    expect(stored["budget"]).toEqual({ type: "limit", max_list_cost: { amount: "9900", currency: "USD" } });
   });
 
   it("the emulator refuses a direct update while running (what the provider protects against)", async () => {
@@ -281,7 +305,7 @@ describe("running sessions", () => {
     const made = await running();
     const ctx = env.ctx();
     const error = await clientFor(env.emulator)
-      .request(ctx, { operation: "raw update", method: "POST", path: `/v1/sessions/${made.id}`, beta: "managed-agents-2026-04-01", body: { title: "x" }, schema: z.unknown() })
+      .request(ctx, { operation: "raw update", method: "POST", path: `/v1/sessions/${made.id}`, beta: "managed-agents-2026-04-01", body: { agent: { tools: [] } }, schema: z.unknown() })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
   });
@@ -324,8 +348,13 @@ describe("read and check", () => {
     expect(JSON.stringify({ failures, inputs })).not.toContain("ghp_secretvalue");
   });
 
-  it("applies the agent's MCP rules to session overrides", async () => {
-    const { failures } = await sessionResource.check({}, props(base({ mcpServers: [linear] })));
-    expect(failures.map((f) => f.property)).toEqual(["mcpServers[0]"]);
+  it("applies the agent's MCP rules to session overrides where both lists are declared", async () => {
+    const { failures } = await sessionResource.check({}, props(base({ tools: [{ type: "mcp_toolset", mcpServerName: "github" }], mcpServers: [linear] })));
+    expect(failures.map((f) => f.property)).toEqual(["tools[0].mcpServerName", "mcpServers[0]"]);
+  });
+
+  it("an omitted list is the agent's own: a tools-only override may name the agent's server, an mcpServers-only override is valid", async () => {
+    expect((await sessionResource.check({}, props(base({ tools: [{ type: "mcp_toolset", mcpServerName: "github" }] })))).failures).toEqual([]);
+    expect((await sessionResource.check({}, props(base({ mcpServers: [linear] })))).failures).toEqual([]);
   });
 });

@@ -140,6 +140,34 @@ describe("body builders", () => {
   ])("update: %s", (_label, news, expected) => {
     expect(update(news)).toEqual(expected);
   });
+
+  it.each<[string, unknown, unknown, Props | null]>([
+    ["removing effort sends effort: null (the API keeps an omitted one)", { id: "m", effort: "low" }, { id: "m" }, { model: { id: "m", effort: null } }],
+    ["and so does a bare model id after a config with effort", { id: "m", effort: "low" }, "m", { model: { id: "m", effort: null } }],
+    ["a changed effort is sent as declared", { id: "m", effort: "low" }, { id: "m", effort: "max" }, { model: { id: "m", effort: "max" } }],
+    ["spelling out the default speed is no change", "m", { id: "m", speed: "standard" }, null],
+    ["an effort written as { type } is the same effort", { id: "m", effort: "low" }, { id: "m", effort: "low" }, null],
+  ])("model: %s", (_label, oldModel, newModel, expected) => {
+    const before = { ...oldInputs, model: oldModel } as AgentInputs;
+    const after = { ...oldInputs, model: newModel } as Props;
+    const body = buildAgentUpdateBody({ inputs: before, outputs: { version: 3 }, legacy: false }, { inputs: after as AgentInputs, changes: planChanges(agentSpec, before, after) });
+    expect(body).toEqual(expected);
+  });
+
+  it.each<[string, Props, Props]>([
+    ["the agent toolset's default policy spelled out", { type: "agent_toolset_20260401" }, { type: "agent_toolset_20260401", defaultConfig: { permissionPolicy: { type: "always_allow" }, enabled: true } }],
+    ["an MCP toolset's default policy (always_ask) spelled out", { type: "mcp_toolset", mcpServerName: "gh" }, { type: "mcp_toolset", mcpServerName: "gh", defaultConfig: { permissionPolicy: { type: "always_ask" } } }],
+    ["a tool config's optional type", { type: "agent_toolset_20260401", configs: [{ name: "bash", enabled: false }] }, { type: "agent_toolset_20260401", configs: [{ name: "bash", type: "bash", enabled: false }] }],
+    ["the server's resolved form (after a refresh)", { type: "agent_toolset_20260401" }, { type: "agent_toolset_20260401", defaultConfig: { enabled: true, permissionPolicy: { type: "always_allow" } }, configs: [] }],
+  ])("no change when %s", (_label, oldTool, newTool) => {
+    expect(planChanges(agentSpec, { ...oldInputs, tools: [oldTool] }, { ...oldInputs, tools: [newTool] })).toEqual([]);
+  });
+
+  it("a policy that differs from the default is a change", () => {
+    const before = { ...oldInputs, tools: [{ type: "mcp_toolset", mcpServerName: "gh" }] };
+    const after = { ...oldInputs, tools: [{ type: "mcp_toolset", mcpServerName: "gh", defaultConfig: { permissionPolicy: { type: "always_allow" } } }] };
+    expect(planChanges(agentSpec, before, after)).toEqual([{ field: "tools", effect: "update" }]);
+  });
 });
 
 describe("the API's view", () => {

@@ -65,7 +65,8 @@ describe("derived lists", () => {
     expect(driftFieldNames(spec)).toEqual(["name", "note", "tags", "shape", "home", "overrides"]);
     // Write-only fields are secrets only while they hold a write-only value (the SDK decides).
     expect(secretFieldNames(spec)).toEqual([]);
-    expect(outputNames(spec)).toEqual(["version", "resolved"]);
+    // `resolved` is kept as hidden digests, never an output users see.
+    expect(outputNames(spec)).toEqual(["version"]);
   });
 });
 
