@@ -250,7 +250,7 @@ export const sessionSpec = defineSpec({
     vaultIds: field.replace({ text: "Vaults with credentials for MCP servers (the API does not change them after creation).", type: "list of vault ids" }),
     resources: field.rule(
       resourcesEffect,
-      "in place through `/v1/sessions/{id}/resources`: adding or removing a `file`, removing any resource, a GitHub `authorizationToken` rotated (one call each). **Replace**: a new GitHub repository or memory store, or a change of one's `url`, `checkout`, `mountPath`, `access` or `instructions`, a file's `mountPath`, or a removed token",
+      "in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing any resource, a GitHub `authorizationToken` rotated (one call each). **Replace**: a new GitHub repository or memory store, a change of one's `url`, `checkout`, `mountPath`, `access` or `instructions`, or a removed token",
       {
         text: "Mounted resources: `{ type: \"github_repository\", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: \"file\", fileId, mountPath? }`, `{ type: \"memory_store\", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.",
         type: "list of `github_repository`, `file`, `memory_store` resources",
@@ -581,7 +581,9 @@ async function applyResources(
   mountedNow: readonly ApiSessionResource[],
 ): Promise<boolean> {
   const declaredNow = change.inputs.resources ?? [];
-  const plan = planResources(olds.inputs.resources, concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"]);
+  // Compared as state holds them (tokens as hashes); each concealed entry stands for the plain one at its index.
+  const concealed = (concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"] ?? []) as unknown[];
+  const plan = planResources(olds.inputs.resources, concealed);
   if (plan.remove.length + plan.add.length + plan.rotate.length === 0) return false;
   const mounted = [...mountedNow];
   const oldMatches = matchResources(mounted, olds.inputs.resources as ResourceInput[] | undefined);
@@ -591,7 +593,6 @@ async function applyResources(
     const found = oldMatches[at];
     if (found && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
   }
-  const concealed = (concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"] ?? []) as unknown[];
   const plainOf = (r: unknown) => declaredNow[concealed.indexOf(r)];
   for (const added of plan.add) {
     const file = plainOf(added);
