@@ -1,6 +1,7 @@
 // Runs Pulumi programs (the end-to-end tests and the demo) under the real engine through the
 // Automation API, fully offline: a local file backend, a passphrase, a temporary PULUMI_HOME, and
-// the CLI built from Go modules by tools/pulumi/install.sh (built once, then reused from its cache).
+// the Pulumi CLI the machine has (`PULUMI_CLI_ROOT`, or `pulumi` on PATH), else one built from Go
+// modules by tools/pulumi/install.sh (built once, then reused from its cache).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -12,8 +13,50 @@ export const PASSPHRASE = "e2e-passphrase";
 
 let cliRoot: string | undefined;
 
-/** The directory holding bin/pulumi; builds the CLI on first use if the cache is empty. */
+/** Inline programs' refresh and destroy need a CLI that reports its version to the Automation API. */
+export const MIN_CLI_VERSION = [3, 181, 0] as const;
+
+function usableVersion(bin: string): boolean {
+  try {
+    const out = execFileSync(bin, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 }).trim();
+    const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(out);
+    if (!m) return false;
+    const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+    for (let i = 0; i < 3; i++) if (v[i] !== MIN_CLI_VERSION[i]) return v[i]! > MIN_CLI_VERSION[i]!;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The root (the directory holding bin/pulumi) of a Pulumi CLI this machine already has:
+ * `PULUMI_CLI_ROOT`, else the first `pulumi` on PATH (from pulumi.com, a package manager or `npx
+ * pulumi`); undefined when there is none recent enough.
+ */
+export function installedCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const given = env["PULUMI_CLI_ROOT"];
+  if (given && usableVersion(path.join(given, "bin", "pulumi"))) return given;
+  for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
+    if (dir === "") continue;
+    const bin = path.join(dir, "pulumi");
+    if (!fs.existsSync(bin)) continue;
+    const real = fs.realpathSync(bin);
+    if (!usableVersion(real)) continue;
+    // PulumiCommand runs <root>/bin/pulumi.
+    if (path.basename(path.dirname(real)) === "bin") return path.dirname(path.dirname(real));
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.symlinkSync(real, path.join(root, "bin", "pulumi"));
+    return root;
+  }
+  return undefined;
+}
+
+/** The directory holding bin/pulumi: the machine's own CLI, else one built from Go modules on first use. */
 export function pulumiCliRoot(): string {
+  if (cliRoot) return cliRoot;
+  cliRoot = installedCli();
   if (cliRoot) return cliRoot;
   const script = path.join(REPO_ROOT, "tools", "pulumi", "install.sh");
   const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 40 * 60_000 });
