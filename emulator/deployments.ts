@@ -67,6 +67,16 @@ function cronFieldValid(text: string, [min, max, names]: [number, number, readon
   });
 }
 
+function knownTimeZone(name: string): boolean {
+  if (!/^[A-Za-z]/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function validateSchedule(schedule: unknown): Json | null {
   if (schedule === undefined || schedule === null) return null;
   if (!isObject(schedule) || schedule["type"] !== "cron") throw invalid('schedule: must be {type: "cron", expression, timezone}');
@@ -77,13 +87,7 @@ function validateSchedule(schedule: unknown): Json | null {
   if (fields.length !== 5 || !fields.every((f, i) => cronFieldValid(f, CRON_RANGES[i]!, i === 3))) {
     throw invalid(`schedule.expression: "${expression}" is not a valid 5-field cron expression`);
   }
-  let known = false;
-  try {
-    known = typeof timezone === "string" && /^[A-Za-z]/.test(timezone) && new Intl.DateTimeFormat("en-US", { timeZone: timezone }) !== undefined;
-  } catch {
-    known = false;
-  }
-  if (!known) throw invalid(`schedule.timezone: "${String(timezone)}" is not a known IANA time zone`);
+  if (typeof timezone !== "string" || !knownTimeZone(timezone)) throw invalid(`schedule.timezone: "${String(timezone)}" is not a known IANA time zone`);
   return { type: "cron", expression, timezone, last_run_at: null, upcoming_runs_at: [] };
 }
 
