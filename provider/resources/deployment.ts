@@ -61,11 +61,17 @@ const resourceInput = z.discriminatedUnion("type", [
   }),
 ]);
 
-export const scheduleInput = z.strictObject({
-  type: z.literal("cron"),
-  expression: z.string().min(1),
-  timezone: z.string().min(1),
-});
+// Checked in the schema, so that a bad schedule is reported with every other problem of the
+// inputs; an unknown value (preview) is never checked (kit/check.ts skips issues located at one).
+export const scheduleInput = z
+  .strictObject({
+    type: z.literal("cron"),
+    expression: z.string().min(1),
+    timezone: z.string().min(1),
+  })
+  .superRefine((schedule, ctx) => {
+    for (const failure of scheduleFailures(schedule)) ctx.addIssue({ code: "custom", path: [failure.property.split(".")[1]!], message: failure.reason });
+  });
 
 export const deploymentDefinition = z.strictObject({
   agent: z.string().min(1, "agent must be an agent id"),
@@ -241,7 +247,7 @@ export const deploymentSpec = defineSpec({
 // check
 
 /** A schedule the API would refuse, field by field (values unknown during preview are left alone). */
-export function scheduleFailures(schedule: DeploymentInputs["schedule"]): CheckFailure[] {
+export function scheduleFailures(schedule: { expression: string; timezone: string } | undefined): CheckFailure[] {
   if (!schedule) return [];
   const failures: CheckFailure[] = [];
   if (!containsUnknown(schedule.expression)) {
@@ -443,8 +449,6 @@ async function settle(ctx: OperationContext, api: ApiDeployment, inputs: Deploym
 }
 
 export const deploymentResource = defineResource(deploymentSpec, {
-  crossCheck: (inputs) => scheduleFailures(inputs.schedule),
-
   async create(ctx, inputs, identity) {
     const operation = `create ${label(inputs)}`;
     const pinned = inputs.agentVersion !== undefined;
