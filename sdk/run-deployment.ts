@@ -2,11 +2,7 @@
 // and scripts after `pulumi up`; a run is an event, not something a program declares. Not a
 // resource, so it runs in the caller's process: the key comes from its options or from
 // ANTHROPIC_API_KEY (never from stack config, which only the provider process sees).
-import { deployments, type ApiDeploymentRun } from "../provider/api/deployments";
-import { ApiClient } from "../provider/client/http-client";
-import { redactError } from "../provider/client/redact";
-import { resolveConnectionSettings } from "../provider/config";
-import { OperationContext } from "../provider/kit/context";
+import type { ApiDeploymentRun } from "../provider/api/deployments";
 
 export interface RunDeploymentOptions {
   /** Default: ANTHROPIC_API_KEY. */
@@ -58,6 +54,14 @@ export async function runDeployment(deploymentId: string, options: RunDeployment
     ...(options.baseUrl !== undefined ? { ANTHROPIC_BASE_URL: options.baseUrl } : {}),
     ...(options.workspaceId !== undefined ? { ANTHROPIC_WORKSPACE_ID: options.workspaceId } : {}),
   };
+  // Loaded on use: a Pulumi program importing the SDK does not load the HTTP client.
+  const [{ deployments }, { ApiClient }, { redactError }, { resolveConnectionSettings }, { OperationContext }] = await Promise.all([
+    import("../provider/api/deployments"),
+    import("../provider/client/http-client"),
+    import("../provider/client/redact"),
+    import("../provider/config"),
+    import("../provider/kit/context"),
+  ]);
   try {
     const settings = resolveConnectionSettings(env);
     const ctx = new OperationContext(new ApiClient({ settings }), {
