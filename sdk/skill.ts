@@ -37,7 +37,8 @@ const shape: ResourceShape = {
   fields: [
     "directory",
     "displayName",
-    "contentHash"
+    "contentHash",
+    "name"
   ],
   outputs: [
     "latestVersion",
@@ -76,6 +77,11 @@ export class Skill extends ManagedResource {
    * bytes. Not an argument; shown in the preview when a file changed.
    */
   declare public readonly contentHash: pulumi.Output<string>;
+  /**
+   * Computed by the provider at every preview and `up`: the skill's immutable kebab-case name,
+   * SKILL.md's frontmatter `name` (else the folder's name). Not an argument.
+   */
+  declare public readonly name: pulumi.Output<string>;
   /**
    * The newest version's id (what `latest` resolves to); pass it as an agent skill's `version` to
    * make the agent follow the folder.

@@ -82,5 +82,11 @@ export function readSkillFolder(directory: string): SkillFolder {
   const files = relative.map((rel) => ({ name: `${top}/${rel}`, bytes: new Uint8Array(fs.readFileSync(path.join(root, rel))) }));
   const skillMd = Buffer.from(files.find((f) => f.name === `${top}/${SKILL_FILE}`)!.bytes).toString("utf8");
   const meta = frontmatter(skillMd);
-  return { root, files, hash: contentHash(files, top.length + 1), name: meta.name ?? top, description: meta.description ?? "" };
+  const name = meta.name ?? top;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+    throw new SkillFolderError(
+      `the skill's name "${name}" (${meta.name !== undefined ? "SKILL.md frontmatter name" : "the folder's name, as SKILL.md gives none"}) must be kebab-case: lowercase letters, digits and single hyphens`,
+    );
+  }
+  return { root, files, hash: contentHash(files, top.length + 1), name, description: meta.description ?? "" };
 }

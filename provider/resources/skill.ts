@@ -27,6 +27,7 @@ export const skillInputs = z.strictObject({
     .regex(/^[^\r\n]*$/, "must be a single line")
     .optional(),
   contentHash: z.string().optional(),
+  name: z.string().optional(),
 });
 export type SkillInputs = z.infer<typeof skillInputs>;
 
@@ -80,6 +81,14 @@ export const skillSpec = defineSpec({
       },
       { computed: true, drift: false },
     ),
+    name: field.replace(
+      {
+        text: "Computed by the provider at every preview and `up`: the skill's immutable kebab-case name, SKILL.md's frontmatter `name` (else the folder's name). Not an argument.",
+        type: "kebab-case name (computed)",
+        change: "the API never changes a skill's name, so a new one is a new skill",
+      },
+      { computed: true, drift: false },
+    ),
   },
   outputs: skillOutputs,
   outputDocs: {
@@ -105,9 +114,9 @@ export function folderOf(directory: string): { folder?: SkillFolder; failures: C
 }
 
 async function derive(inputs: SkillInputs): Promise<{ values: Partial<SkillInputs>; failures: CheckFailure[] }> {
-  if (containsUnknown(inputs.directory)) return { values: { contentHash: UNKNOWN }, failures: [] };
+  if (containsUnknown(inputs.directory)) return { values: { contentHash: UNKNOWN, name: UNKNOWN }, failures: [] };
   const { folder, failures } = folderOf(inputs.directory);
-  return { values: folder ? { contentHash: folder.hash } : {}, failures };
+  return { values: folder ? { contentHash: folder.hash, name: folder.name } : {}, failures };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -134,7 +143,7 @@ function asDeclared(_field: string, value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-const label = (inputs: Partial<SkillInputs>, id?: string) => labelOf("skill", inputs.displayName ?? inputs.directory, id);
+const label = (inputs: Partial<SkillInputs>, id?: string) => labelOf("skill", inputs.displayName ?? inputs.name ?? inputs.directory, id);
 
 /** The folder as `up` uploads it: it must still be what the preview (check) hashed. */
 function folderForUpload(operation: string, inputs: SkillInputs): SkillFolder {

@@ -47,6 +47,18 @@ describe("check", () => {
     expect(env.emulator.count()).toBe(0);
   });
 
+  it("computes the skill's name; a name that is not kebab-case fails on directory", async () => {
+    const dir = copyFixture();
+    expect((await skillResource.check({}, props({ directory: dir }))).inputs["name"]).toBe("triage-rules");
+    fs.writeFileSync(path.join(dir, "SKILL.md"), "---\nname: Triage Rules\ndescription: x\n---\n");
+    expect((await skillResource.check({}, props({ directory: dir }))).failures).toEqual([
+      {
+        property: "directory",
+        reason: 'the skill\'s name "Triage Rules" (SKILL.md frontmatter name) must be kebab-case: lowercase letters, digits and single hyphens',
+      },
+    ]);
+  });
+
   it("discards a contentHash given by the program, and leaves an unknown directory's hash unknown", async () => {
     const given = await skillResource.check({}, props({ directory: FIXTURE, contentHash: "sha256:mine" }));
     expect(given.inputs["contentHash"]).not.toBe("sha256:mine");
@@ -84,6 +96,11 @@ describe("create, diff, update, read, delete", () => {
     expect(await skillResource.diff(created.id, created.outs, edited.inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
     const renamed = await skillResource.check(created.checked, props({ directory: dir, displayName: "Other" }));
     expect((await skillResource.diff(created.id, created.outs, renamed.inputs)).replaces).toEqual(["displayName"]);
+    // A new name in SKILL.md: the API never renames a skill, so it is a new one.
+    const other = copyFixture();
+    fs.writeFileSync(path.join(other, "SKILL.md"), fs.readFileSync(path.join(dir, "SKILL.md"), "utf8").replace("name: triage-rules", "name: issue-triage"));
+    const slug = await skillResource.check(created.checked, props({ directory: other }));
+    expect((await skillResource.diff(created.id, created.outs, slug.inputs)).replaces).toEqual(["name"]);
 
     env.emulator.resetCounts();
     const { outs } = await checkAndUpdate(skillResource, env.ctx(), created.id, created, props({ directory: dir }));
