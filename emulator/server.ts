@@ -180,6 +180,7 @@ export class Emulator {
     registerEnvironmentRoutes(this.router, this.environments);
     registerSessionRoutes(this.router, this.sessions);
     this.skills = this.use(new SkillsModule());
+    this.agents.customSkillProblem = (id, version) => this.skills.referenceProblem(id, version);
     this.deployments = this.use(new DeploymentsModule(this.agents, this.environments, this.sessions));
   }
 

@@ -130,6 +130,14 @@ export class SkillsModule implements EmulatorModule {
     return found;
   }
 
+  /** Why an agent may not reference this custom skill version (`latest` or a version id), if it may not. */
+  referenceProblem(skillId: string, version: string): string | undefined {
+    const versions = this.versions.get(skillId);
+    if (!this.skills.has(skillId) || !versions) return `skill ${skillId} not found`;
+    if (version !== "latest" && !versions.some((v) => v.id === version)) return `skill ${skillId} has no version ${version}`;
+    return undefined;
+  }
+
   /** The upload's files, checked as the API checks them: one top-level folder, SKILL.md at its root. */
   private async upload(r: RouteRequest): Promise<{ top: string; files: StoredFile[]; name: string; description: string }> {
     if (!r.form) throw invalid("a skill upload is multipart/form-data with files[] parts");

@@ -109,6 +109,16 @@ it("skills: multipart create, versions, retrieve, list, download, delete (versio
   expect(zip.includes(Buffer.from("release-notes/tool.py"))).toBe(true);
   expect(zip.includes(Buffer.from("description: first"))).toBe(true);
 
+  // Agents reference a custom skill by id and version; one that does not exist is refused.
+  const agent = await client.beta.agents.create({ name: "with-skill", model: "claude-sonnet-4-6", skills: [{ type: "custom", skill_id: created.id, version: v2.id }] });
+  expect(agent.skills).toEqual([{ type: "custom", skill_id: created.id, version: v2.id }]);
+  await expect(
+    client.beta.agents.create({ name: "bad-skill", model: "claude-sonnet-4-6", skills: [{ type: "custom", skill_id: created.id, version: "1" }] }),
+  ).rejects.toMatchObject({ status: 400 });
+  await expect(
+    client.beta.agents.update(agent.id, { version: 1, skills: [{ type: "custom", skill_id: "skill_01missing" }] }),
+  ).rejects.toMatchObject({ status: 400 });
+
   // A different slug is refused: the skill's name cannot change.
   await expect(
     client.beta.skills.versions.create(created.id, { files: [await toFile(Buffer.from("---\nname: other\n---\n"), "other/SKILL.md")], betas }),
