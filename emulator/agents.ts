@@ -172,6 +172,16 @@ function rejectUnknownFields(body: Json, allowed: readonly string[]): void {
 export class AgentStore {
   /** Every version of every agent, oldest first; the last one is current. */
   readonly versions = new Map<string, AgentRecord[]>();
+  /** Why a custom skill reference is refused (the emulator's skills module answers), if it is. */
+  customSkillProblem: (skillId: string, version: string) => string | undefined = () => undefined;
+
+  private checkCustomSkills(skills: unknown): void {
+    for (const [i, s] of ((skills as Json[] | null | undefined) ?? []).entries()) {
+      if (!isObject(s) || s["type"] !== "custom") continue;
+      const problem = this.customSkillProblem(String(s["skill_id"]), String(s["version"] ?? "latest"));
+      if (problem) throw invalid(`skills[${i}]: ${problem}`);
+    }
+  }
 
   current(id: string): AgentRecord {
     const list = this.versions.get(id);
@@ -187,6 +197,7 @@ export class AgentStore {
   create(body: Json): AgentRecord {
     rejectUnknownFields(body, DEFINITION_FIELDS);
     if (body["model"] === undefined) throw invalid("model: required");
+    this.checkCustomSkills(body["skills"]);
     const now = new Date().toISOString();
     const record: AgentRecord = {
       id: newId("agent"),
@@ -216,6 +227,7 @@ export class AgentStore {
     }
     if ("name" in body && (body["name"] === null || body["name"] === "")) throw invalid("name: cannot be cleared");
     if ("model" in body && body["model"] === null) throw invalid("model: cannot be cleared");
+    if ("skills" in body) this.checkCustomSkills(body["skills"]);
     const next: Json = {};
     for (const f of DEFINITION_FIELDS) next[f] = current[f];
     if ("model" in body && body["model"] !== null) body = { ...body, model: resolveModel(body["model"], current["model"] as Json) };

@@ -4,8 +4,10 @@ import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
+import { DeploymentsModule } from "./deployments";
 import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
 import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
+import { SkillsModule } from "./skills";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -157,6 +159,8 @@ export class Emulator {
   readonly agents = new AgentStore();
   readonly environments = new EnvironmentStore();
   readonly sessions: SessionStore;
+  readonly skills: SkillsModule;
+  readonly deployments: DeploymentsModule;
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
@@ -175,6 +179,9 @@ export class Emulator {
     registerAgentRoutes(this.router, this.agents);
     registerEnvironmentRoutes(this.router, this.environments);
     registerSessionRoutes(this.router, this.sessions);
+    this.skills = this.use(new SkillsModule());
+    this.agents.customSkillProblem = (id, version) => this.skills.referenceProblem(id, version);
+    this.deployments = this.use(new DeploymentsModule(this.agents, this.environments, this.sessions));
   }
 
   /** Adds an object family: its routes now, its objects in dump/load/live. */

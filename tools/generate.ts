@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { HIDDEN } from "../provider/kit/resource";
-import { changeText, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
+import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { RESOURCE_KINDS } from "../provider/resources";
 import { SEED_KIND } from "../provider/resources/seed";
 
@@ -130,7 +130,9 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
 
   let body = jsdoc("", `The inputs of ${/^[AEIOU]/.test(kind) ? "an" : "a"} {@link ${kind}} as plain values; what a change of each does is part of its documentation.`);
   body += `export interface ${kind}Inputs {\n`;
+  const derived = computedFieldNames(spec);
   for (const f of fields) {
+    if (derived.includes(f)) continue;
     body += jsdoc("  ", docOf(f), `A change: ${changeText(spec, f).replace(/\*\*/g, "")}.`);
     body += `  ${propertyKey(f)}${required.has(f) ? "" : "?"}: ${tsType(inputProps[f], "  ")};\n`;
   }
@@ -152,7 +154,8 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
   for (const f of fields) {
     if (computed.includes(f)) continue;
     body += jsdoc("  ", docOf(f));
-    body += `  declare public readonly ${f}: pulumi.Output<${kind}Inputs[${JSON.stringify(f)}]>;\n`;
+    const type = derived.includes(f) ? tsType(inputProps[f], "  ") : `${kind}Inputs[${JSON.stringify(f)}]`;
+    body += `  declare public readonly ${f}: pulumi.Output<${type}>;\n`;
   }
   for (const o of computed) {
     body += jsdoc("  ", (spec.outputDocs as Record<string, string>)[o]);

@@ -11,6 +11,7 @@ import { claimedByCreate, type CreateIdentity } from "./create";
 import { createToken, declarationDigest, LEGACY_TOKEN_KEY } from "./metadata";
 import {
   apiFieldNames,
+  computedFieldNames,
   declaredFrom,
   diffFromChanges,
   fieldNames,
@@ -86,6 +87,12 @@ export interface Observed<I, O> {
 export interface TypedHooks<I, O> {
   /** The API's cross-field rules, after the schema passed (values may still be unknown). */
   crossCheck?(inputs: I): CheckFailure[];
+  /**
+   * The values of the spec's `computed` fields, from the parsed inputs (values may be unknown),
+   * at every check: what preview shows and what `up` then creates or updates from. Reads nothing
+   * from the API (bad input fails with 0 requests); failures name the field they come from.
+   */
+  derive?(inputs: I): Promise<{ values: Partial<I>; failures: CheckFailure[] }>;
   create(ctx: OperationContext, inputs: I, identity: CreateIdentity): Promise<{ id: string; outputs: O }>;
   /** Undefined when the object is gone (deleted, or archived). */
   read(ctx: OperationContext, id: string, state: State<I, O>): Promise<Observed<I, O> | undefined>;
@@ -173,6 +180,7 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
   type Out = z.infer<O>;
   const writeOnly = writeOnlyFields(spec);
   const names = fieldNames(spec);
+  const computed = computedFieldNames(spec);
 
   /** Write-only values as hashes (release 0.1 kept some in state as Pulumi secrets, in plain form). */
   const concealAll = (user: Props): Props => concealWriteOnly(spec, user);
@@ -236,12 +244,19 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
     async check(olds, news) {
       const { user, hidden } = splitHidden(news);
       const concealed = concealAll(user);
+      // Computed fields are the provider's alone: whatever the program passed is discarded.
+      for (const f of computed) delete concealed[f];
       const failures: CheckFailure[] = configurationProblems().map((reason) => ({ property: "", reason }));
       const parsed = parseWithSchema(spec.inputs, concealed);
       let inputs: Props = concealed;
       if (parsed.ok) {
         inputs = stripUndefined(parsed.value as Props);
         failures.push(...(hooks.crossCheck?.(parsed.value) ?? []));
+        if (hooks.derive) {
+          const derived = await hooks.derive(parsed.value);
+          inputs = stripUndefined({ ...inputs, ...(derived.values as Props) });
+          failures.push(...derived.failures);
+        }
       } else failures.push(...parsed.failures);
       return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures };
     },

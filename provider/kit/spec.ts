@@ -55,6 +55,12 @@ export interface FieldSpec {
    * them, and state keeps only a hash (which also detects a change; see kit/write-only.ts).
    */
   readonly writeOnly?: readonly string[];
+  /**
+   * Computed by the provider at every `check` (preview and `up`) from the other inputs, e.g. a
+   * skill folder's content hash: not an argument (a value given is discarded), but recorded and
+   * compared like an input, so a change shows in the preview. See `TypedHooks.derive`.
+   */
+  readonly computed?: true;
   /** How the value travels to the API in an update (default: the snake_case key, re-cased value). */
   readonly api?: {
     /** The body key, dotted for nesting ("agent.tools"). */
@@ -154,6 +160,11 @@ export function writeOnlyFields(spec: ResourceSpec): Array<[string, readonly str
     const keys = specOf(spec, f).writeOnly;
     return keys ? [[f, keys]] : [];
   });
+}
+
+/** Fields the provider computes at `check` (not arguments). */
+export function computedFieldNames(spec: ResourceSpec): string[] {
+  return fieldNames(spec).filter((f) => specOf(spec, f).computed === true);
 }
 
 /** Fields that are always secrets (a write-only field is one whenever it holds a write-only value). */

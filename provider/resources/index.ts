@@ -2,14 +2,18 @@
 // are part of the permanent runtime interface: never rename one.
 import type { RuntimeHooks } from "../kit/resource";
 import { agentResource } from "./agent";
+import { deploymentResource } from "./deployment";
 import { environmentResource } from "./environment";
 import { seedResource, SEED_KIND } from "./seed";
 import { sessionResource } from "./session";
+import { skillResource } from "./skill";
 
 export const RESOURCE_KINDS = {
   Agent: agentResource,
   Environment: environmentResource,
   Session: sessionResource,
+  Skill: skillResource,
+  Deployment: deploymentResource,
   [SEED_KIND]: seedResource,
 } as const satisfies Record<string, RuntimeHooks>;
 

@@ -32,3 +32,28 @@ describe("secret fields", () => {
     expect(sdkModule(spec, "a test", new Set())).toContain('secrets: [\n    "token"\n  ]');
   });
 });
+
+describe("computed fields", () => {
+  it("are outputs of the SDK class, not arguments", async () => {
+    const { z } = await import("zod");
+    const { defineSpec, field } = await import("../../provider/kit/spec");
+    const { sdkModule } = await import("../../tools/generate");
+    const spec = defineSpec({
+      kind: "Folderish",
+      summary: "A test object.",
+      inputs: z.strictObject({ directory: z.string(), contentHash: z.string().optional() }),
+      updateText: "update in place",
+      fields: {
+        directory: field.option({ text: "Folder.", type: "path" }),
+        contentHash: field.update({ text: "Hash, computed.", type: "string" }, { computed: true }),
+      },
+      outputs: z.object({}),
+      outputDocs: {},
+    });
+    const text = sdkModule(spec, "a test", new Set());
+    const inputs = text.slice(text.indexOf("export interface FolderishInputs"), text.indexOf("export type FolderishArgs"));
+    expect(inputs).toContain("directory: string;");
+    expect(inputs).not.toContain("contentHash");
+    expect(text).toContain("declare public readonly contentHash: pulumi.Output<string>;");
+  });
+});

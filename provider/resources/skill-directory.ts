@@ -1,0 +1,92 @@
+// A skill's local folder: its files as the API receives them (every path under one top-level
+// folder named after the directory, `SKILL.md` at its root) and a content hash over them. Read at
+// `check` (the hash, so a changed file shows in the preview) and again at `create` / `update`
+// (the upload); the files themselves never enter state.
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { UploadFile } from "../api/skills";
+
+export const SKILL_FILE = "SKILL.md";
+
+export interface SkillFolder {
+  /** Absolute path of the folder. */
+  root: string;
+  files: UploadFile[];
+  /** `sha256:<hex>` over every file's relative path and bytes, in path order. */
+  hash: string;
+  /** The frontmatter `name` of SKILL.md, if any (the API's slug; else the folder's name). */
+  name: string;
+  /** The frontmatter `description` of SKILL.md ("" when absent). */
+  description: string;
+}
+
+/** Why a folder cannot be uploaded as a skill (a `check` failure), or undefined. */
+export class SkillFolderError extends Error {}
+
+/** Files under `root`, relative, with forward slashes, sorted; symbolic links are followed, dot-folders `.git` skipped. */
+function listFiles(root: string, rel = ""): string[] {
+  const out: string[] = [];
+  const entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+    const stat = fs.statSync(path.join(root, child));
+    if (stat.isDirectory()) {
+      if (entry.name === ".git") continue;
+      out.push(...listFiles(root, child));
+    } else if (stat.isFile()) out.push(child);
+  }
+  return out;
+}
+
+/** `name:` and `description:` of a `---` frontmatter block (single-line values, quotes removed). */
+export function frontmatter(text: string): { name?: string; description?: string } {
+  const block = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text.replace(/^\uFEFF/, ""));
+  if (!block) return {};
+  const out: { name?: string; description?: string } = {};
+  for (const line of block[1]!.split(/\r?\n/)) {
+    const m = /^(name|description):\s*(.*)$/.exec(line);
+    if (m) out[m[1] as "name" | "description"] = m[2]!.trim().replace(/^(["'])(.*)\1$/, "$2");
+  }
+  return out;
+}
+
+export function contentHash(files: readonly UploadFile[], prefixLength: number): string {
+  const h = createHash("sha256");
+  for (const f of files) {
+    h.update(f.name.slice(prefixLength));
+    h.update("\u0000");
+    h.update(String(f.bytes.length));
+    h.update("\u0000");
+    h.update(f.bytes);
+  }
+  return `sha256:${h.digest("hex")}`;
+}
+
+/**
+ * Reads a skill folder (relative paths from the current directory: the Pulumi project's, where
+ * the provider process runs). Throws `SkillFolderError` for a folder that cannot be a skill.
+ */
+export function readSkillFolder(directory: string): SkillFolder {
+  const root = path.resolve(directory);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(root);
+  } catch {
+    throw new SkillFolderError(`no such directory: ${root}`);
+  }
+  if (!stat.isDirectory()) throw new SkillFolderError(`not a directory: ${root}`);
+  const relative = listFiles(root);
+  if (!relative.includes(SKILL_FILE)) throw new SkillFolderError(`${root} has no ${SKILL_FILE} at its root (the API requires one)`);
+  const top = path.basename(root);
+  const files = relative.map((rel) => ({ name: `${top}/${rel}`, bytes: new Uint8Array(fs.readFileSync(path.join(root, rel))) }));
+  const skillMd = Buffer.from(files.find((f) => f.name === `${top}/${SKILL_FILE}`)!.bytes).toString("utf8");
+  const meta = frontmatter(skillMd);
+  const name = meta.name ?? top;
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
+    throw new SkillFolderError(
+      `the skill's name "${name}" (${meta.name !== undefined ? "SKILL.md frontmatter name" : "the folder's name, as SKILL.md gives none"}) must be kebab-case: lowercase letters, digits and single hyphens`,
+    );
+  }
+  return { root, files, hash: contentHash(files, top.length + 1), name, description: meta.description ?? "" };
+}
