@@ -180,8 +180,7 @@ const shape: ResourceShape = {
     "latestRuns",
     "createdAt",
     "updatedAt",
-    "archivedAt",
-    "resolved"
+    "archivedAt"
   ],
   writeOnly: {
     resources: [
@@ -310,37 +309,6 @@ export class Deployment extends ManagedResource {
    * RFC 3339 archive time; null while the deployment is live.
    */
   declare public readonly archivedAt: pulumi.Output<string | null>;
-  /**
-   * The deployment's fields as the API stores them (what refresh compares).
-   */
-  declare public readonly resolved: pulumi.Output<{
-    agent: string;
-    agentVersion: number;
-    environmentId: string;
-    name: string;
-    description: string | null;
-    metadata: {
-      [key: string]: string;
-    };
-    initialEvents: Array<{
-      type: string;
-      [key: string]: unknown;
-    }>;
-    schedule: {
-      type: string;
-      [key: string]: unknown;
-    } | null;
-    budget: {
-      type: string;
-      [key: string]: unknown;
-    } | null;
-    vaultIds: string[];
-    resources: Array<{
-      type: string;
-      [key: string]: unknown;
-    }>;
-    paused: boolean;
-  }>;
 
   /**
    * Declares a deployment. With `opts.id` and no args, reads an existing one instead (see `get`).

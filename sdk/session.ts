@@ -44,10 +44,11 @@ export interface SessionInputs {
    * (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state
    * keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
    *
-   * A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file`,
-   * removing any resource, a GitHub `authorizationToken` rotated (one call each). Replace: a new
-   * GitHub repository or memory store, or a change of one's `url`, `checkout`, `mountPath`,
-   * `access` or `instructions`, a file's `mountPath`, or a removed token.
+   * A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new
+   * `mountPath` moves it: removed, then added), removing any resource, a GitHub
+   * `authorizationToken` rotated (one call each). Replace: a new GitHub repository or memory
+   * store, a change of one's `url`, `checkout`, `mountPath`, `access` or `instructions`, or a
+   * removed token.
    */
   resources?: Array<{
     type: "github_repository";

@@ -44,8 +44,7 @@ const shape: ResourceShape = {
     "latestVersion",
     "versions",
     "createdAt",
-    "updatedAt",
-    "resolved"
+    "updatedAt"
   ],
   writeOnly: {},
   secrets: []
@@ -99,15 +98,6 @@ export class Skill extends ManagedResource {
    * RFC 3339 time of the last change (a new version).
    */
   declare public readonly updatedAt: pulumi.Output<string>;
-  /**
-   * The skill as the API has it: `displayName`, and the latest version's `name` (the immutable
-   * slug) and `description` from SKILL.md.
-   */
-  declare public readonly resolved: pulumi.Output<{
-    displayName: string;
-    name: string | null;
-    description: string | null;
-  }>;
 
   /**
    * Declares a skill. With `opts.id` and no args, reads an existing one instead (see `get`).

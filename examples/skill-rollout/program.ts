@@ -55,7 +55,7 @@ export function skillRollout(o: SkillRolloutOptions) {
     skillLatestVersion: skill.latestVersion,
     agentId: agent.id,
     agentVersion: agent.version,
-    agentSkills: agent.resolved.apply((a) => a.skills),
+    agentSkills: agent.skills,
     environmentId: environment.id,
     sessionId: session.id,
     sessionAgentVersion: session.agentVersion,
