@@ -6,6 +6,9 @@ import type { AddressInfo } from "node:net";
 import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
 import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
 import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
+import { FileModule } from "./files";
+import { MemoryStoreModule } from "./memory-stores";
+import { VaultModule } from "./vaults";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -157,6 +160,9 @@ export class Emulator {
   readonly agents = new AgentStore();
   readonly environments = new EnvironmentStore();
   readonly sessions: SessionStore;
+  readonly vaults: VaultModule;
+  readonly files: FileModule;
+  readonly memoryStores: MemoryStoreModule;
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
@@ -175,6 +181,9 @@ export class Emulator {
     registerAgentRoutes(this.router, this.agents);
     registerEnvironmentRoutes(this.router, this.environments);
     registerSessionRoutes(this.router, this.sessions);
+    this.vaults = this.use(new VaultModule());
+    this.files = this.use(new FileModule());
+    this.memoryStores = this.use(new MemoryStoreModule());
   }
 
   /** Adds an object family: its routes now, its objects in dump/load/live. */
