@@ -74,6 +74,12 @@ export interface Observed<I, O> {
 export interface TypedHooks<I, O> {
   /** The API's cross-field rules, after the schema passed (values may still be unknown). */
   crossCheck?(inputs: I): CheckFailure[];
+  /**
+   * Inputs the provider computes from the declared ones at `check`, once they passed (a file's
+   * sha256, read from its source): stored with them, so that preview's diff sees their change.
+   * Values may still be unknown: a derived value is then unknown too.
+   */
+  derive?(inputs: I): Partial<I>;
   create(ctx: OperationContext, inputs: I, identity: CreateIdentity): Promise<{ id: string; outputs: O }>;
   /** Undefined when the object is gone (deleted, or archived). */
   read(ctx: OperationContext, id: string, state: State<I, O>): Promise<Observed<I, O> | undefined>;
@@ -212,7 +218,9 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       let inputs: Props = concealed;
       if (parsed.ok) {
         inputs = stripUndefined(parsed.value as Props);
-        failures.push(...(hooks.crossCheck?.(parsed.value) ?? []));
+        const crossFailures = hooks.crossCheck?.(parsed.value) ?? [];
+        failures.push(...crossFailures);
+        if (crossFailures.length === 0 && hooks.derive) inputs = stripUndefined({ ...inputs, ...(hooks.derive(parsed.value) as Props) });
       } else failures.push(...parsed.failures);
       return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures };
     },

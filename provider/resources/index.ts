@@ -5,11 +5,21 @@ import { agentResource } from "./agent";
 import { environmentResource } from "./environment";
 import { seedResource, SEED_KIND } from "./seed";
 import { sessionResource } from "./session";
+import { vaultResource } from "./vault";
+import { vaultCredentialResource } from "./vault-credential";
+import { fileResource } from "./file";
+import { memoryStoreResource } from "./memory-store";
+import { memoryResource } from "./memory";
 
 export const RESOURCE_KINDS = {
   Agent: agentResource,
   Environment: environmentResource,
   Session: sessionResource,
+  Vault: vaultResource,
+  VaultCredential: vaultCredentialResource,
+  File: fileResource,
+  MemoryStore: memoryStoreResource,
+  Memory: memoryResource,
   [SEED_KIND]: seedResource,
 } as const satisfies Record<string, RuntimeHooks>;
 
