@@ -8,7 +8,7 @@
 // secret, so refresh cannot see one change outside Pulumi.
 import { z } from "zod";
 import { vaultCredentials, type ApiCredential } from "../api/vault-credentials";
-import { apiCased } from "../api-case";
+import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
 import { ApiError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
@@ -137,8 +137,25 @@ export function authChange(old: unknown, next: unknown): Effect {
   }
 }
 
+type TokenEndpointAuthUpdate = { type: "client_secret_basic" | "client_secret_post"; client_secret: string };
+/** The update's `auth`, as the `*UpdateParams` of each type spell it. */
+export type AuthUpdateBody =
+  | { type: "static_bearer"; token: string }
+  | {
+      type: "environment_variable";
+      secret_value: string;
+      networking: ApiCased<Extract<AuthInput, { type: "environment_variable" }>["networking"]>;
+      injection_location?: ApiCased<NonNullable<Extract<AuthInput, { type: "environment_variable" }>["injectionLocation"]>>;
+    }
+  | {
+      type: "mcp_oauth";
+      access_token: string;
+      expires_at: string | null;
+      refresh: { refresh_token: string; scope: string | null; token_endpoint_auth?: TokenEndpointAuthUpdate } | null;
+    };
+
 /** The update's `auth`: every field the type's update params accept, secrets in plain form. */
-export function authUpdateBody(auth: AuthInput): Record<string, unknown> {
+export function authUpdateBody(auth: AuthInput): AuthUpdateBody {
   switch (auth.type) {
     case "static_bearer":
       return { type: auth.type, token: auth.token };
@@ -147,7 +164,7 @@ export function authUpdateBody(auth: AuthInput): Record<string, unknown> {
         type: auth.type,
         secret_value: auth.secretValue,
         networking: apiCased(auth.networking),
-        ...(auth.injectionLocation ? { injection_location: auth.injectionLocation } : {}),
+        ...(auth.injectionLocation ? { injection_location: apiCased(auth.injectionLocation) } : {}),
       };
     case "mcp_oauth": {
       const r = auth.refresh;
@@ -212,15 +229,17 @@ export const vaultCredentialSpec = defineSpec({
 // Body builders (pure)
 
 /** The create body (secrets in plain form); the kit stamps it with the create token. */
-export function buildVaultCredentialCreateBody(inputs: VaultCredentialInputs): { auth: Record<string, unknown>; display_name?: string; metadata: Record<string, string> } {
+export type VaultCredentialCreateBody = { auth: ApiCased<AuthInput>; display_name?: string; metadata: Record<string, string> };
+
+export function buildVaultCredentialCreateBody(inputs: VaultCredentialInputs): VaultCredentialCreateBody {
   return {
-    auth: apiCased(inputs.auth) as Record<string, unknown>,
+    auth: apiCased(inputs.auth),
     ...(inputs.displayName !== undefined ? { display_name: inputs.displayName } : {}),
     metadata: inputs.metadata ?? {},
   };
 }
 
-export type VaultCredentialUpdateBody = { display_name?: string | null; metadata?: Record<string, string | null>; auth?: Record<string, unknown> };
+export type VaultCredentialUpdateBody = { display_name?: string | null; metadata?: Record<string, string | null>; auth?: AuthUpdateBody };
 
 export function buildVaultCredentialUpdateBody(
   olds: State<VaultCredentialInputs, VaultCredentialOutputs>,
