@@ -193,7 +193,7 @@ it("bad inputs fail preview with no request: a credential without its secret, a 
   const cases: Array<[typeof bad, string]> = [
     ["no-secret", "property auth.token value {<nil>} has a problem: token is required (a write-only secret)"],
     ["missing-source", "has a problem: cannot read"],
-    ["unsupported-auth", "property auth.type value {api_key} has a problem"],
+    ["unsupported-auth", "property auth.type value {<nil>} has a problem: Invalid discriminator value"],
   ];
   for (const [which, message] of cases) {
     bad = which;
