@@ -123,7 +123,7 @@ export class FileModule implements EmulatorModule {
   }
 
   dump(): unknown {
-    return Object.fromEntries(this.files);
+    return this.files.size === 0 ? undefined : Object.fromEntries(this.files);
   }
 
   load(data: unknown): void {

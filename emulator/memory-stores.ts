@@ -319,6 +319,7 @@ export class MemoryStoreModule implements EmulatorModule {
   }
 
   dump(): unknown {
+    if (this.stores.size === 0 && this.memories.size === 0 && this.versions.size === 0) return undefined;
     return { stores: Object.fromEntries(this.stores), memories: Object.fromEntries(this.memories), versions: Object.fromEntries(this.versions) };
   }
 

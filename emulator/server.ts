@@ -116,6 +116,7 @@ export interface EmulatorModule {
   /** Its key in `EmulatorDump.modules`. */
   readonly name: string;
   register(router: Router): void;
+  /** Undefined when it holds nothing (a dump without objects then matches one from before the module). */
   dump(): unknown;
   load(data: unknown): void;
   /** Ids of the objects that exist and are not archived, by noun (e.g. `{ vaults: [...] }`). */
@@ -248,7 +249,7 @@ export class Emulator {
       environments: Object.fromEntries(this.environments.records),
       sessions: Object.fromEntries(this.sessions.records),
       events: Object.fromEntries(this.sessions.events),
-      ...(this.modules.length > 0 ? { modules: Object.fromEntries(this.modules.map((m) => [m.name, m.dump()])) } : {}),
+      ...moduleDumps(this.modules),
     });
   }
 
@@ -456,6 +457,11 @@ export class Emulator {
       throw invalid(`this endpoint is in beta: requests must send "anthropic-beta: ${beta}"`);
     }
   }
+}
+
+function moduleDumps(modules: readonly EmulatorModule[]): { modules?: Record<string, unknown> } {
+  const dumps = modules.map((m) => [m.name, m.dump()] as const).filter(([, d]) => d !== undefined);
+  return dumps.length > 0 ? { modules: Object.fromEntries(dumps) } : {};
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

@@ -389,6 +389,7 @@ export class VaultModule implements EmulatorModule {
   }
 
   dump(): unknown {
+    if (this.store.vaults.size === 0 && this.store.credentials.size === 0) return undefined;
     return { vaults: Object.fromEntries(this.store.vaults), credentials: Object.fromEntries(this.store.credentials) };
   }
 
