@@ -3,7 +3,7 @@
 // object echoes only its non-secret parts). The list takes no created_at filter.
 import { z } from "zod";
 import { pathWith } from "../client/path";
-import { MANAGED_AGENTS_BETA, objectEndpoints, type Call } from "./endpoints";
+import { MANAGED_AGENTS_BETA, objectEndpoints } from "./endpoints";
 
 export const apiCredential = z.looseObject({
   id: z.string(),
@@ -18,37 +18,15 @@ export const apiCredential = z.looseObject({
 });
 export type ApiCredential = z.infer<typeof apiCredential>;
 
-export const apiCredentialValidation = z.looseObject({
-  type: z.literal("vault_credential_validation").optional(),
-  credential_id: z.string(),
-  vault_id: z.string(),
-  status: z.enum(["valid", "invalid", "unknown"]),
-  has_refresh_token: z.boolean(),
-  validated_at: z.string(),
-});
-
 export type CredentialListQuery = { include_archived?: boolean };
 
 export function vaultCredentials(vaultId: string) {
-  const collection = pathWith("/v1/vaults", vaultId, "credentials");
-  return {
-    ...objectEndpoints<ApiCredential, object, object, CredentialListQuery>({
-      // The lookup cache keys listings by noun: one listing per vault.
-      noun: `credential of vault ${vaultId}`,
-      collection,
-      beta: MANAGED_AGENTS_BETA,
-      listsSince: false,
-      schema: apiCredential,
-    }),
-    /** Asks the API to probe an `mcp_oauth` credential against its MCP server (and refresh it). */
-    mcpOAuthValidate: (call: Call, operation: string, id: string) =>
-      call.client.request(call, {
-        operation,
-        method: "POST",
-        path: pathWith(collection, id, "mcp_oauth_validate"),
-        beta: MANAGED_AGENTS_BETA,
-        body: {},
-        schema: apiCredentialValidation,
-      }),
-  };
+  return objectEndpoints<ApiCredential, object, object, CredentialListQuery>({
+    // The lookup cache keys listings by noun: one listing per vault.
+    noun: `credential of vault ${vaultId}`,
+    collection: pathWith("/v1/vaults", vaultId, "credentials"),
+    beta: MANAGED_AGENTS_BETA,
+    listsSince: false,
+    schema: apiCredential,
+  });
 }
