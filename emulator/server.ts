@@ -8,6 +8,9 @@ import { DeploymentsModule } from "./deployments";
 import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
 import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
 import { SkillsModule } from "./skills";
+import { FileModule } from "./files";
+import { MemoryStoreModule } from "./memory-stores";
+import { VaultModule } from "./vaults";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -115,6 +118,7 @@ export interface EmulatorModule {
   /** Its key in `EmulatorDump.modules`. */
   readonly name: string;
   register(router: Router): void;
+  /** Undefined when it holds nothing (a dump without objects then matches one from before the module). */
   dump(): unknown;
   load(data: unknown): void;
   /** Ids of the objects that exist and are not archived, by noun (e.g. `{ vaults: [...] }`). */
@@ -161,6 +165,9 @@ export class Emulator {
   readonly sessions: SessionStore;
   readonly skills: SkillsModule;
   readonly deployments: DeploymentsModule;
+  readonly vaults: VaultModule;
+  readonly files: FileModule;
+  readonly memoryStores: MemoryStoreModule;
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
@@ -182,6 +189,9 @@ export class Emulator {
     this.skills = this.use(new SkillsModule());
     this.agents.customSkillProblem = (id, version) => this.skills.referenceProblem(id, version);
     this.deployments = this.use(new DeploymentsModule(this.agents, this.environments, this.sessions));
+    this.vaults = this.use(new VaultModule());
+    this.files = this.use(new FileModule());
+    this.memoryStores = this.use(new MemoryStoreModule());
   }
 
   /** Adds an object family: its routes now, its objects in dump/load/live. */
@@ -246,7 +256,7 @@ export class Emulator {
       environments: Object.fromEntries(this.environments.records),
       sessions: Object.fromEntries(this.sessions.records),
       events: Object.fromEntries(this.sessions.events),
-      ...(this.modules.length > 0 ? { modules: Object.fromEntries(this.modules.map((m) => [m.name, m.dump()])) } : {}),
+      ...moduleDumps(this.modules),
     });
   }
 
@@ -454,6 +464,11 @@ export class Emulator {
       throw invalid(`this endpoint is in beta: requests must send "anthropic-beta: ${beta}"`);
     }
   }
+}
+
+function moduleDumps(modules: readonly EmulatorModule[]): { modules?: Record<string, unknown> } {
+  const dumps = modules.map((m) => [m.name, m.dump()] as const).filter(([, d]) => d !== undefined);
+  return dumps.length > 0 ? { modules: Object.fromEntries(dumps) } : {};
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

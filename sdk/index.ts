@@ -1,6 +1,11 @@
 export { Agent, type AgentArgs, type AgentInputs } from "./agent";
 export { Environment, type EnvironmentArgs, type EnvironmentInputs } from "./environment";
 export { Session, type SessionArgs, type SessionInputs } from "./session";
+export { Vault, type VaultArgs, type VaultInputs } from "./vault";
+export { VaultCredential, type VaultCredentialArgs, type VaultCredentialInputs } from "./vault-credential";
+export { File, type FileArgs, type FileInputs } from "./file";
+export { MemoryStore, type MemoryStoreArgs, type MemoryStoreInputs } from "./memory-store";
+export { Memory, type MemoryArgs, type MemoryInputs } from "./memory";
 export type { McpServer, Tool } from "./types";
 export type { DeepInput, DeepInputs } from "./input";
 export { Skill, type SkillArgs, type SkillInputs } from "./skill";

@@ -7,6 +7,11 @@ import { environmentResource } from "./environment";
 import { seedResource, SEED_KIND } from "./seed";
 import { sessionResource } from "./session";
 import { skillResource } from "./skill";
+import { vaultResource } from "./vault";
+import { vaultCredentialResource } from "./vault-credential";
+import { fileResource } from "./file";
+import { memoryStoreResource } from "./memory-store";
+import { memoryResource } from "./memory";
 
 export const RESOURCE_KINDS = {
   Agent: agentResource,
@@ -14,6 +19,11 @@ export const RESOURCE_KINDS = {
   Session: sessionResource,
   Skill: skillResource,
   Deployment: deploymentResource,
+  Vault: vaultResource,
+  VaultCredential: vaultCredentialResource,
+  File: fileResource,
+  MemoryStore: memoryStoreResource,
+  Memory: memoryResource,
   [SEED_KIND]: seedResource,
 } as const satisfies Record<string, RuntimeHooks>;
 

@@ -1,0 +1,408 @@
+// Vaults and their credentials in the emulator. A credential's secret values (tokens, client
+// secrets, secret values) are kept apart from what the API answers: no response ever carries one,
+// as the API's `*AuthResponse` shapes do not. What may change in place follows the SDK's
+// `*UpdateParams`; anything else in an update is refused.
+import { validateMetadata } from "./agents";
+import { byCreatedAt, paginate } from "./pagination";
+import { invalid, newId, notFound, type EmulatorModule, type Router } from "./server";
+
+type Json = Record<string, unknown>;
+
+export interface VaultRecord extends Json {
+  id: string;
+  type: "vault";
+  display_name: string;
+  metadata: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+export interface CredentialRecord extends Json {
+  id: string;
+  type: "vault_credential";
+  vault_id: string;
+  display_name: string | null;
+  metadata: Record<string, string>;
+  /** The auth object as the API answers it (no secret). */
+  auth: Json;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+interface StoredCredential {
+  record: CredentialRecord;
+  /** The write-only values, by their snake_case path ("auth.token"): kept, never answered. */
+  secrets: Record<string, string>;
+}
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** A metadata patch applied: null (or "") removes a key. */
+export function patchMetadata(current: Record<string, string>, patch: unknown): Record<string, string> {
+  if (patch === undefined || patch === null) return current;
+  if (!isObject(patch)) throw invalid("metadata: must be an object");
+  const merged: Record<string, string> = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || v === "") delete merged[k];
+    else if (typeof v === "string") merged[k] = v;
+    else throw invalid(`metadata.${k}: must be a string or null`);
+  }
+  validateMetadata(merged);
+  return merged;
+}
+
+function onlyKeys(body: Json, allowed: readonly string[], where: string): void {
+  for (const k of Object.keys(body)) if (!allowed.includes(k)) throw invalid(`${where}${k}: unknown field`);
+}
+
+function requireString(body: Json, key: string, where: string): string {
+  const v = body[key];
+  if (typeof v !== "string" || v === "") throw invalid(`${where}${key}: required, a non-empty string`);
+  return v;
+}
+
+function httpsUrl(value: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(`${where}: must be a URL`);
+  }
+  if (url.protocol !== "https:") throw invalid(`${where}: must be an https URL`);
+  return value;
+}
+
+function networking(value: unknown, where: string): Json {
+  if (!isObject(value)) throw invalid(`${where}: required, {type: "unrestricted"} or {type: "limited", allowed_hosts}`);
+  if (value["type"] === "unrestricted") return { type: "unrestricted" };
+  if (value["type"] === "limited" && Array.isArray(value["allowed_hosts"]) && value["allowed_hosts"].every((h) => typeof h === "string")) {
+    return { type: "limited", allowed_hosts: value["allowed_hosts"] };
+  }
+  throw invalid(`${where}: must be {type: "unrestricted"} or {type: "limited", allowed_hosts: [...]}`);
+}
+
+function tokenEndpointAuth(value: unknown, where: string, secrets: Record<string, string>): Json {
+  if (!isObject(value)) throw invalid(`${where}: required`);
+  const type = value["type"];
+  if (type === "none") {
+    onlyKeys(value, ["type"], `${where}.`);
+    return { type };
+  }
+  if (type === "client_secret_basic" || type === "client_secret_post") {
+    onlyKeys(value, ["type", "client_secret"], `${where}.`);
+    secrets[`${where}.client_secret`] = requireString(value, "client_secret", `${where}.`);
+    return { type };
+  }
+  throw invalid(`${where}.type: must be "none", "client_secret_basic" or "client_secret_post"`);
+}
+
+/** A create's auth: the answered form, with the secrets set aside. */
+function createAuth(auth: unknown): { auth: Json; secrets: Record<string, string> } {
+  if (!isObject(auth)) throw invalid("auth: required");
+  const secrets: Record<string, string> = {};
+  switch (auth["type"]) {
+    case "static_bearer":
+      onlyKeys(auth, ["type", "mcp_server_url", "token"], "auth.");
+      secrets["auth.token"] = requireString(auth, "token", "auth.");
+      return { auth: { type: "static_bearer", mcp_server_url: httpsUrl(requireString(auth, "mcp_server_url", "auth."), "auth.mcp_server_url") }, secrets };
+    case "mcp_oauth": {
+      onlyKeys(auth, ["type", "mcp_server_url", "access_token", "expires_at", "refresh"], "auth.");
+      secrets["auth.access_token"] = requireString(auth, "access_token", "auth.");
+      const out: Json = { type: "mcp_oauth", mcp_server_url: httpsUrl(requireString(auth, "mcp_server_url", "auth."), "auth.mcp_server_url"), expires_at: auth["expires_at"] ?? null, refresh: null };
+      const r = auth["refresh"];
+      if (r !== undefined && r !== null) {
+        if (!isObject(r)) throw invalid("auth.refresh: must be an object");
+        onlyKeys(r, ["client_id", "refresh_token", "token_endpoint", "token_endpoint_auth", "resource", "scope"], "auth.refresh.");
+        secrets["auth.refresh.refresh_token"] = requireString(r, "refresh_token", "auth.refresh.");
+        out["refresh"] = {
+          client_id: requireString(r, "client_id", "auth.refresh."),
+          token_endpoint: httpsUrl(requireString(r, "token_endpoint", "auth.refresh."), "auth.refresh.token_endpoint"),
+          token_endpoint_auth: tokenEndpointAuth(r["token_endpoint_auth"], "auth.refresh.token_endpoint_auth", secrets),
+          resource: r["resource"] ?? null,
+          scope: r["scope"] ?? null,
+        };
+      }
+      return { auth: out, secrets };
+    }
+    case "environment_variable": {
+      onlyKeys(auth, ["type", "secret_name", "secret_value", "networking", "injection_location"], "auth.");
+      secrets["auth.secret_value"] = requireString(auth, "secret_value", "auth.");
+      const secretName = requireString(auth, "secret_name", "auth.");
+      if (!/^[A-Z_][A-Z0-9_]*$/.test(secretName)) throw invalid("auth.secret_name: must be an environment variable name (A-Z, 0-9, _)");
+      const loc = isObject(auth["injection_location"]) ? auth["injection_location"] : {};
+      return {
+        auth: {
+          type: "environment_variable",
+          secret_name: secretName,
+          networking: networking(auth["networking"], "auth.networking"),
+          injection_location: { body: loc["body"] === true, header: loc["header"] !== false },
+        },
+        secrets,
+      };
+    }
+    default:
+      throw invalid('auth.type: must be "mcp_oauth", "static_bearer" or "environment_variable"');
+  }
+}
+
+/** An update's auth applied to the stored one: only what the `*UpdateParams` of its type allow. */
+function updateAuth(stored: StoredCredential, auth: unknown): void {
+  if (!isObject(auth)) throw invalid("auth: must be an object");
+  const current = stored.record.auth;
+  if (auth["type"] !== current["type"]) throw invalid(`auth.type: cannot change from ${String(current["type"])} to ${String(auth["type"])}`);
+  const next: Json = structuredClone(current);
+  const secrets = { ...stored.secrets };
+  const setSecret = (body: Json, key: string, path: string) => {
+    if (body[key] === undefined || body[key] === null) return;
+    if (typeof body[key] !== "string" || body[key] === "") throw invalid(`${path}: must be a non-empty string`);
+    secrets[path] = body[key];
+  };
+  switch (auth["type"]) {
+    case "static_bearer":
+      onlyKeys(auth, ["type", "token"], "auth.");
+      setSecret(auth, "token", "auth.token");
+      break;
+    case "mcp_oauth": {
+      onlyKeys(auth, ["type", "access_token", "expires_at", "refresh"], "auth.");
+      setSecret(auth, "access_token", "auth.access_token");
+      if ("expires_at" in auth) next["expires_at"] = auth["expires_at"] ?? null;
+      const r = auth["refresh"];
+      if (r === null) {
+        next["refresh"] = null;
+        delete secrets["auth.refresh.refresh_token"];
+        delete secrets["auth.refresh.token_endpoint_auth.client_secret"];
+      } else if (r !== undefined) {
+        if (!isObject(r)) throw invalid("auth.refresh: must be an object");
+        onlyKeys(r, ["refresh_token", "scope", "token_endpoint_auth"], "auth.refresh.");
+        const refresh = next["refresh"];
+        if (!isObject(refresh)) throw invalid("auth.refresh: the credential has no refresh configuration to update");
+        setSecret(r, "refresh_token", "auth.refresh.refresh_token");
+        if ("scope" in r) refresh["scope"] = r["scope"] ?? null;
+        const tea = r["token_endpoint_auth"];
+        if (tea !== undefined) {
+          if (!isObject(tea) || (tea["type"] !== "client_secret_basic" && tea["type"] !== "client_secret_post")) {
+            throw invalid('auth.refresh.token_endpoint_auth.type: must be "client_secret_basic" or "client_secret_post"');
+          }
+          onlyKeys(tea, ["type", "client_secret"], "auth.refresh.token_endpoint_auth.");
+          refresh["token_endpoint_auth"] = { type: tea["type"] };
+          setSecret(tea, "client_secret", "auth.refresh.token_endpoint_auth.client_secret");
+        }
+      }
+      break;
+    }
+    case "environment_variable": {
+      onlyKeys(auth, ["type", "secret_value", "networking", "injection_location"], "auth.");
+      setSecret(auth, "secret_value", "auth.secret_value");
+      if (auth["networking"] !== undefined && auth["networking"] !== null) next["networking"] = networking(auth["networking"], "auth.networking");
+      const loc = auth["injection_location"];
+      if (isObject(loc)) {
+        const was = next["injection_location"] as Json;
+        next["injection_location"] = { body: typeof loc["body"] === "boolean" ? loc["body"] : was["body"], header: typeof loc["header"] === "boolean" ? loc["header"] : was["header"] };
+      }
+      break;
+    }
+  }
+  stored.record.auth = next;
+  stored.secrets = secrets;
+}
+
+export class VaultStore {
+  readonly vaults = new Map<string, VaultRecord>();
+  readonly credentials = new Map<string, StoredCredential>();
+  /** How many mcp_oauth_validate probes were made (tests look). */
+  validations = 0;
+
+  vault(id: string): VaultRecord {
+    const found = this.vaults.get(id);
+    if (!found) throw notFound(`vault ${id} not found`);
+    return found;
+  }
+
+  createVault(body: Json): VaultRecord {
+    onlyKeys(body, ["display_name", "metadata"], "");
+    const now = new Date().toISOString();
+    const record: VaultRecord = {
+      id: newId("vlt"),
+      type: "vault",
+      display_name: requireString(body, "display_name", ""),
+      metadata: patchMetadata({}, body["metadata"]),
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    };
+    this.vaults.set(record.id, record);
+    return record;
+  }
+
+  updateVault(id: string, body: Json): VaultRecord {
+    onlyKeys(body, ["display_name", "metadata"], "");
+    const current = this.vault(id);
+    if (current.archived_at) throw invalid(`vault ${id} is archived`, "vault_archived");
+    const next: VaultRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"]) };
+    if (body["display_name"] !== undefined && body["display_name"] !== null) next.display_name = requireString(body, "display_name", "");
+    next.updated_at = new Date().toISOString();
+    this.vaults.set(id, next);
+    return next;
+  }
+
+  archiveVault(id: string): VaultRecord {
+    const current = this.vault(id);
+    if (current.archived_at) return current;
+    const now = new Date().toISOString();
+    // Archiving a vault archives its credentials (and purges their secrets).
+    for (const c of this.credentials.values()) {
+      if (c.record.vault_id === id && !c.record.archived_at) {
+        c.record = { ...c.record, archived_at: now, updated_at: now };
+        c.secrets = {};
+      }
+    }
+    const archived = { ...current, archived_at: now, updated_at: now };
+    this.vaults.set(id, archived);
+    return archived;
+  }
+
+  deleteVault(id: string): Json {
+    this.vault(id);
+    this.vaults.delete(id);
+    for (const [cid, c] of this.credentials) if (c.record.vault_id === id) this.credentials.delete(cid);
+    return { id, type: "vault_deleted" };
+  }
+
+  listVaults(query: URLSearchParams): { data: VaultRecord[]; next_page: string | null } {
+    const includeArchived = query.get("include_archived") === "true";
+    return paginate(byCreatedAt(this.vaults.values()).filter((v) => includeArchived || !v.archived_at).reverse(), query);
+  }
+
+  credential(vaultId: string, id: string): StoredCredential {
+    this.vault(vaultId);
+    const found = this.credentials.get(id);
+    if (!found || found.record.vault_id !== vaultId) throw notFound(`credential ${id} not found in vault ${vaultId}`);
+    return found;
+  }
+
+  createCredential(vaultId: string, body: Json): CredentialRecord {
+    onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    const vault = this.vault(vaultId);
+    if (vault.archived_at) throw invalid(`vault ${vaultId} is archived`, "vault_archived");
+    const { auth, secrets } = createAuth(body["auth"]);
+    const now = new Date().toISOString();
+    const record: CredentialRecord = {
+      id: newId("vcrd"),
+      type: "vault_credential",
+      vault_id: vaultId,
+      display_name: (body["display_name"] as string | null | undefined) ?? null,
+      metadata: patchMetadata({}, body["metadata"]),
+      auth,
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    };
+    this.credentials.set(record.id, { record, secrets });
+    return record;
+  }
+
+  updateCredential(vaultId: string, id: string, body: Json): CredentialRecord {
+    onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    const stored = this.credential(vaultId, id);
+    if (stored.record.archived_at) throw invalid(`credential ${id} is archived`, "credential_archived");
+    const before = structuredClone(stored);
+    try {
+      if (body["auth"] !== undefined) updateAuth(stored, body["auth"]);
+      stored.record = { ...stored.record, metadata: patchMetadata(stored.record.metadata, body["metadata"]) };
+      if ("display_name" in body) stored.record.display_name = (body["display_name"] as string | null) ?? null;
+    } catch (error) {
+      this.credentials.set(id, before);
+      throw error;
+    }
+    stored.record.updated_at = new Date().toISOString();
+    return stored.record;
+  }
+
+  archiveCredential(vaultId: string, id: string): CredentialRecord {
+    const stored = this.credential(vaultId, id);
+    if (!stored.record.archived_at) {
+      const now = new Date().toISOString();
+      stored.record = { ...stored.record, archived_at: now, updated_at: now };
+      stored.secrets = {};
+    }
+    return stored.record;
+  }
+
+  deleteCredential(vaultId: string, id: string): Json {
+    this.credential(vaultId, id);
+    this.credentials.delete(id);
+    return { id, type: "vault_credential_deleted" };
+  }
+
+  listCredentials(vaultId: string, query: URLSearchParams): { data: CredentialRecord[]; next_page: string | null } {
+    this.vault(vaultId);
+    const includeArchived = query.get("include_archived") === "true";
+    const records = [...this.credentials.values()].map((c) => c.record).filter((c) => c.vault_id === vaultId && (includeArchived || !c.archived_at));
+    return paginate(byCreatedAt(records).reverse(), query);
+  }
+
+  /** The emulator cannot reach an MCP server: a live mcp_oauth credential validates as "unknown". */
+  validate(vaultId: string, id: string): Json {
+    const stored = this.credential(vaultId, id);
+    if (stored.record.auth["type"] !== "mcp_oauth") throw invalid(`credential ${id} is not an mcp_oauth credential`);
+    if (stored.record.archived_at) throw invalid(`credential ${id} is archived`, "credential_archived");
+    this.validations += 1;
+    return {
+      type: "vault_credential_validation",
+      credential_id: id,
+      vault_id: vaultId,
+      status: "unknown",
+      has_refresh_token: "auth.refresh.refresh_token" in stored.secrets,
+      mcp_probe: null,
+      refresh: null,
+      validated_at: new Date().toISOString(),
+    };
+  }
+
+  /** The secrets a credential holds now (tests check what a rotation stored). */
+  secretsOf(id: string): Record<string, string> {
+    return { ...(this.credentials.get(id)?.secrets ?? {}) };
+  }
+}
+
+export class VaultModule implements EmulatorModule {
+  readonly name = "vaults";
+  readonly store = new VaultStore();
+
+  register(router: Router): void {
+    const s = this.store;
+    router.add("POST", "/v1/vaults", (r) => s.createVault(r.body));
+    router.add("GET", "/v1/vaults", (r) => s.listVaults(r.query));
+    router.add("GET", "/v1/vaults/:id", (r) => s.vault(r.params[0]!));
+    router.add("POST", "/v1/vaults/:id", (r) => s.updateVault(r.params[0]!, r.body));
+    router.add("DELETE", "/v1/vaults/:id", (r) => s.deleteVault(r.params[0]!));
+    router.add("POST", "/v1/vaults/:id/archive", (r) => s.archiveVault(r.params[0]!));
+    router.add("POST", "/v1/vaults/:id/credentials", (r) => s.createCredential(r.params[0]!, r.body));
+    router.add("GET", "/v1/vaults/:id/credentials", (r) => s.listCredentials(r.params[0]!, r.query));
+    router.add("GET", "/v1/vaults/:id/credentials/:cid", (r) => s.credential(r.params[0]!, r.params[1]!).record);
+    router.add("POST", "/v1/vaults/:id/credentials/:cid", (r) => s.updateCredential(r.params[0]!, r.params[1]!, r.body));
+    router.add("DELETE", "/v1/vaults/:id/credentials/:cid", (r) => s.deleteCredential(r.params[0]!, r.params[1]!));
+    router.add("POST", "/v1/vaults/:id/credentials/:cid/archive", (r) => s.archiveCredential(r.params[0]!, r.params[1]!));
+    router.add("POST", "/v1/vaults/:id/credentials/:cid/mcp_oauth_validate", (r) => s.validate(r.params[0]!, r.params[1]!));
+  }
+
+  dump(): unknown {
+    if (this.store.vaults.size === 0 && this.store.credentials.size === 0) return undefined;
+    return { vaults: Object.fromEntries(this.store.vaults), credentials: Object.fromEntries(this.store.credentials) };
+  }
+
+  load(data: unknown): void {
+    const d = data as { vaults?: Record<string, VaultRecord>; credentials?: Record<string, StoredCredential> };
+    for (const [id, v] of Object.entries(d.vaults ?? {})) this.store.vaults.set(id, v);
+    for (const [id, c] of Object.entries(d.credentials ?? {})) this.store.credentials.set(id, c);
+  }
+
+  live(): Record<string, string[]> {
+    return {
+      vaults: [...this.store.vaults.values()].filter((v) => !v.archived_at).map((v) => v.id),
+      credentials: [...this.store.credentials.values()].filter((c) => !c.record.archived_at).map((c) => c.record.id),
+    };
+  }
+}

@@ -1,0 +1,159 @@
+// MemoryStore: a store of text memories that sessions mount (`{ type: "memory_store",
+// memoryStoreId }`), behind its own beta header. Every field updates in place. No versions: an
+// update first compares the store with what Pulumi last saw (DESIGN §10). Destroy archives it;
+// `onDestroy: "delete"` deletes it with its memories.
+import { z } from "zod";
+import { memoryStores, type ApiMemoryStore } from "../api/memory-stores";
+import { ApiError, NotFoundError } from "../client/errors";
+import { takeOver } from "../kit/adopt";
+import type { OperationContext } from "../kit/context";
+import { createOrAdopt, type Creatable } from "../kit/create";
+import { metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { checkedUpdate } from "../kit/update";
+import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { emptyAsAbsent } from "../kit/values";
+
+export const memoryStoreDefinition = z.strictObject({
+  name: z.string().min(1, "name must not be empty"),
+  description: z.string().optional(),
+  metadata: metadataInput.optional(),
+});
+
+export const memoryStoreInputs = memoryStoreDefinition.extend({
+  onDestroy: z.enum(["archive", "delete"]).optional(),
+});
+
+export type MemoryStoreDefinition = z.infer<typeof memoryStoreDefinition>;
+export type MemoryStoreInputs = z.infer<typeof memoryStoreInputs>;
+export type MemoryStoreUpdateBody = ApiPatch<MemoryStoreDefinition>;
+
+export const resolvedMemoryStore = z.object({ name: z.string(), description: z.string().nullable(), metadata: z.record(z.string(), z.string()) });
+export type ResolvedMemoryStore = z.infer<typeof resolvedMemoryStore>;
+
+export const memoryStoreOutputs = z.object({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+  resolved: resolvedMemoryStore,
+});
+export type MemoryStoreOutputs = z.infer<typeof memoryStoreOutputs>;
+
+export const memoryStoreSpec = defineSpec({
+  kind: "MemoryStore",
+  summary:
+    "A store of text memories that sessions mount (`resources: [{ type: \"memory_store\", memoryStoreId }]`) and agents read and write. Every field updates in place; an update first compares the store with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it; `onDestroy: \"delete\"` deletes it and its memories.",
+  inputs: memoryStoreInputs,
+  updateText: "update in place",
+  fields: {
+    name: field.update({ text: "Human-readable name.", type: "string" }),
+    description: field.update({ text: "What the store holds (agents see it).", type: "string" }, { removal: "clears" }),
+    metadata: field.update(
+      {
+        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
+        type: "map of string → string",
+        change: "sent as a patch",
+      },
+      { api: { patch: true } },
+    ),
+    onDestroy: field.option({ text: 'What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).', type: '`"archive"` \\| `"delete"`' }),
+  },
+  outputs: memoryStoreOutputs,
+  outputDocs: {
+    createdAt: "RFC 3339 creation time.",
+    updatedAt: "RFC 3339 time of the last change.",
+    archivedAt: "RFC 3339 archive time; null while the store is live.",
+    resolved: "The store as the API keeps it (what refresh compares).",
+  },
+});
+
+export function buildMemoryStoreCreateBody(inputs: MemoryStoreInputs): { name: string; description?: string; metadata: Record<string, string> } {
+  return { name: inputs.name, ...(inputs.description !== undefined ? { description: inputs.description } : {}), metadata: inputs.metadata ?? {} };
+}
+
+export function buildMemoryStoreUpdateBody(olds: State<MemoryStoreInputs, MemoryStoreOutputs>, change: Change<MemoryStoreInputs>): MemoryStoreUpdateBody | null {
+  return buildPatch<MemoryStoreUpdateBody>(memoryStoreSpec, olds.inputs, change.inputs, change.changes);
+}
+
+export function resolvedMemoryStoreView(api: ApiMemoryStore): ResolvedMemoryStore {
+  // The API answers "" for a store without a description.
+  return { name: api.name, description: api.description ? api.description : null, metadata: userMetadata(api.metadata) };
+}
+
+const asDeclared = (_field: string, value: unknown): unknown => emptyAsAbsent(value);
+
+function outputsOf(api: ApiMemoryStore): MemoryStoreOutputs {
+  return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedMemoryStoreView(api) };
+}
+
+function stateOf(api: ApiMemoryStore): State<MemoryStoreInputs, MemoryStoreOutputs> {
+  return stateFromApi({ spec: memoryStoreSpec, api, resolved: resolvedMemoryStoreView(api), asDeclared, outputs: outputsOf(api) });
+}
+
+const label = (inputs: Partial<MemoryStoreInputs>, id?: string) => labelOf("memory store", inputs.name, id);
+const creatable: Creatable<ApiMemoryStore> = { endpoints: memoryStores };
+
+async function updateMemoryStore(
+  ctx: OperationContext,
+  id: string,
+  olds: State<MemoryStoreInputs, MemoryStoreOutputs>,
+  change: Change<MemoryStoreInputs>,
+): Promise<Partial<MemoryStoreOutputs>> {
+  const body = buildMemoryStoreUpdateBody(olds, change);
+  if (!body) return olds.outputs;
+  const operation = `update ${label(change.inputs, id)}`;
+  const current = await memoryStores.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
+  if (!current || current.archived_at) throw new Error(`${operation}: the memory store no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
+  const api = await checkedUpdate({
+    spec: memoryStoreSpec,
+    operation,
+    id,
+    body,
+    olds,
+    change,
+    current,
+    view: resolvedMemoryStoreView,
+    write: (stamped) => memoryStores.update(ctx, operation, id, stamped),
+  });
+  return outputsOf(api);
+}
+
+async function remove(ctx: OperationContext, id: string, state: State<MemoryStoreInputs, MemoryStoreOutputs>): Promise<void> {
+  const del = state.inputs.onDestroy === "delete";
+  const operation = `${del ? "delete" : "archive"} ${label(state.inputs, id)}`;
+  try {
+    if (del) await memoryStores.delete(ctx, operation, id);
+    else await memoryStores.archive(ctx, operation, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return;
+    if (!del && error instanceof ApiError && error.errorCode === "memory_store_archived") return;
+    throw error;
+  }
+}
+
+export const memoryStoreResource = defineResource(memoryStoreSpec, {
+  async create(ctx, inputs, identity) {
+    return createOrAdopt({
+      ctx,
+      operation: `create ${label(inputs)}`,
+      creatable,
+      identity,
+      body: buildMemoryStoreCreateBody(inputs),
+      adopt: async (found) => {
+        const taken = await takeOver({ spec: memoryStoreSpec, ctx, id: found.id, current: stateOf(found), inputs, update: updateMemoryStore, unrecordedStamp: stampText(identity) });
+        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found), ...taken.outputs } } : undefined;
+      },
+      dispose: (found) => remove(ctx, found.id, stateOf(found)),
+      outputs: outputsOf,
+    });
+  },
+
+  async read(ctx, id, state) {
+    const api = await memoryStores.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
+    if (!api || api.archived_at) return undefined;
+    return { inputs: refreshedInputs(memoryStoreSpec, state, resolvedMemoryStoreView(api), asDeclared), outputs: outputsOf(api) };
+  },
+
+  update: updateMemoryStore,
+  delete: remove,
+});

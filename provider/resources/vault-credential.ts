@@ -1,0 +1,350 @@
+// VaultCredential: one credential in a vault, for an MCP server (`mcp_oauth`, `static_bearer`) or
+// an environment secret substituted into outbound requests (`environment_variable`). Every secret
+// value is write-only (kit/write-only.ts): state, outputs, the event stream and diffs hold only a
+// hash of it, which also detects its change; the change is sent as an in-place update (a
+// rotation), since the API's update params accept every secret. What else changes in place follows
+// the update params of each auth type; the rest (the MCP server URL, the secret's name, the OAuth
+// client and token endpoint, the auth type itself) replaces the credential. The API never returns a
+// secret, so refresh cannot see one change outside Pulumi.
+import { z } from "zod";
+import { vaultCredentials, type ApiCredential } from "../api/vault-credentials";
+import { apiCased, type ApiCased } from "../api-case";
+import { fromApiCase } from "../casing";
+import { ApiError, NotFoundError } from "../client/errors";
+import { takeOver } from "../kit/adopt";
+import type { OperationContext } from "../kit/context";
+import { createOrAdopt, type Creatable } from "../kit/create";
+import { metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { checkedUpdate } from "../kit/update";
+import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
+import { containsUnknown, emptyAsAbsent, isRecord, sameValue } from "../kit/values";
+
+// ---------------------------------------------------------------------------------------------
+// Input schema (the SDK's `*CreateParams`, camelCase)
+
+const secret = (name: string) => z.string({ error: `${name} is required (a write-only secret)` }).min(1, `${name} must not be empty`);
+const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
+
+const tokenEndpointAuthInput = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("none") }),
+  z.strictObject({ type: z.literal("client_secret_basic"), clientSecret: secret("clientSecret") }),
+  z.strictObject({ type: z.literal("client_secret_post"), clientSecret: secret("clientSecret") }),
+]);
+
+const networkingInput = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("unrestricted") }),
+  z.strictObject({ type: z.literal("limited"), allowedHosts: z.array(z.string().min(1)) }),
+]);
+
+export const authInput = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("mcp_oauth"),
+    mcpServerUrl: httpsUrl,
+    accessToken: secret("accessToken"),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    refresh: z
+      .strictObject({
+        clientId: z.string().min(1),
+        refreshToken: secret("refreshToken"),
+        tokenEndpoint: httpsUrl,
+        tokenEndpointAuth: tokenEndpointAuthInput,
+        resource: z.string().min(1).optional(),
+        scope: z.string().min(1).optional(),
+      })
+      .optional(),
+  }),
+  z.strictObject({ type: z.literal("static_bearer"), mcpServerUrl: httpsUrl, token: secret("token") }),
+  z.strictObject({
+    type: z.literal("environment_variable"),
+    secretName: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name (A-Z, 0-9, _; not starting with a digit)"),
+    secretValue: secret("secretValue"),
+    networking: networkingInput,
+    injectionLocation: z.strictObject({ body: z.boolean().optional(), header: z.boolean().optional() }).optional(),
+  }),
+]);
+export type AuthInput = z.infer<typeof authInput>;
+
+/** Every property name inside `auth` that holds a secret. */
+export const CREDENTIAL_SECRET_KEYS = ["accessToken", "refreshToken", "token", "secretValue", "clientSecret"] as const;
+
+export const vaultCredentialDefinition = z.strictObject({
+  vaultId: z.string().min(1, "vaultId must be a vault id (vault.id)"),
+  displayName: z.string().min(1).optional(),
+  metadata: metadataInput.optional(),
+  auth: authInput,
+});
+
+export const vaultCredentialInputs = vaultCredentialDefinition.extend({
+  onDestroy: z.enum(["archive", "delete"]).optional(),
+});
+
+export type VaultCredentialDefinition = z.infer<typeof vaultCredentialDefinition>;
+export type VaultCredentialInputs = z.infer<typeof vaultCredentialInputs>;
+
+// ---------------------------------------------------------------------------------------------
+// Outputs
+
+export const resolvedVaultCredential = z.object({
+  vaultId: z.string(),
+  displayName: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  /** The auth as the API answers it: its type and non-secret parts. */
+  auth: z.looseObject({ type: z.string() }),
+});
+export type ResolvedVaultCredential = z.infer<typeof resolvedVaultCredential>;
+
+export const vaultCredentialOutputs = z.object({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+  resolved: resolvedVaultCredential,
+});
+export type VaultCredentialOutputs = z.infer<typeof vaultCredentialOutputs>;
+
+// ---------------------------------------------------------------------------------------------
+// What a change of `auth` does (the update params of each type)
+
+const differs = (a: unknown, b: unknown) => containsUnknown(b) || !sameValue(a, b);
+const pick = (v: unknown, key: string): unknown => (isRecord(v) ? v[key] : undefined);
+
+/**
+ * `replace` when the change touches what the auth type's update params cannot carry; `update`
+ * otherwise (secrets, an OAuth expiry, scope or client secret, an environment secret's networking
+ * and injection location). Old and new values hold secrets as hashes.
+ */
+export function authChange(old: unknown, next: unknown): Effect {
+  if (!isRecord(old) || !isRecord(next) || differs(old["type"], next["type"])) return "replace";
+  switch (next["type"]) {
+    case "static_bearer":
+      return differs(old["mcpServerUrl"], next["mcpServerUrl"]) ? "replace" : "update";
+    case "environment_variable":
+      return differs(old["secretName"], next["secretName"]) ? "replace" : "update";
+    case "mcp_oauth": {
+      if (differs(old["mcpServerUrl"], next["mcpServerUrl"])) return "replace";
+      const before = old["refresh"];
+      const after = next["refresh"];
+      if (containsUnknown(after) && !isRecord(after)) return "replace";
+      if (after === undefined || after === null) return "update"; // removed: sent as `refresh: null`
+      if (before === undefined || before === null) return "replace"; // added: the update params lack client and endpoint
+      for (const k of ["clientId", "tokenEndpoint", "resource"]) if (differs(pick(before, k), pick(after, k))) return "replace";
+      const authType = pick(pick(after, "tokenEndpointAuth"), "type");
+      if (differs(pick(pick(before, "tokenEndpointAuth"), "type"), authType) && (authType === "none" || containsUnknown(authType))) return "replace";
+      return "update";
+    }
+    default:
+      return "replace";
+  }
+}
+
+type TokenEndpointAuthUpdate = { type: "client_secret_basic" | "client_secret_post"; client_secret: string };
+/** The update's `auth`, as the `*UpdateParams` of each type spell it. */
+export type AuthUpdateBody =
+  | { type: "static_bearer"; token: string }
+  | {
+      type: "environment_variable";
+      secret_value: string;
+      networking: ApiCased<Extract<AuthInput, { type: "environment_variable" }>["networking"]>;
+      injection_location?: ApiCased<NonNullable<Extract<AuthInput, { type: "environment_variable" }>["injectionLocation"]>>;
+    }
+  | {
+      type: "mcp_oauth";
+      access_token: string;
+      expires_at: string | null;
+      refresh: { refresh_token: string; scope: string | null; token_endpoint_auth?: TokenEndpointAuthUpdate } | null;
+    };
+
+/** The update's `auth`: every field the type's update params accept, secrets in plain form. */
+export function authUpdateBody(auth: AuthInput): AuthUpdateBody {
+  switch (auth.type) {
+    case "static_bearer":
+      return { type: auth.type, token: auth.token };
+    case "environment_variable":
+      return {
+        type: auth.type,
+        secret_value: auth.secretValue,
+        networking: apiCased(auth.networking),
+        ...(auth.injectionLocation ? { injection_location: apiCased(auth.injectionLocation) } : {}),
+      };
+    case "mcp_oauth": {
+      const r = auth.refresh;
+      const tea = r?.tokenEndpointAuth;
+      return {
+        type: auth.type,
+        access_token: auth.accessToken,
+        expires_at: auth.expiresAt ?? null,
+        refresh: r
+          ? {
+              refresh_token: r.refreshToken,
+              scope: r.scope ?? null,
+              ...(tea && tea.type !== "none" ? { token_endpoint_auth: { type: tea.type, client_secret: tea.clientSecret } } : {}),
+            }
+          : null,
+      };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The spec
+
+export const vaultCredentialSpec = defineSpec({
+  kind: "VaultCredential",
+  summary:
+    "A credential in a vault: OAuth or a static bearer token for an MCP server, or a secret substituted into outbound requests as an environment variable. Every secret value is write-only: state, outputs, the event stream and diffs hold only a hash of it, which detects its change; a changed secret is sent as an in-place update (rotation), never a replacement. The API never returns secrets, so `pulumi refresh` cannot see a secret changed outside Pulumi. Destroy archives the credential; `onDestroy: \"delete\"` deletes it.",
+  inputs: vaultCredentialInputs,
+  updateText: "update in place",
+  fields: {
+    vaultId: field.replace({ text: "The vault's id (e.g. `vault.id`).", type: "vault id (`vault.id`)" }, { drift: false }),
+    displayName: field.update({ text: "Human-readable name.", type: "string" }, { removal: "clears" }),
+    metadata: field.update(
+      {
+        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
+        type: "map of string → string",
+        change: "sent as a patch",
+      },
+      { api: { patch: true } },
+    ),
+    auth: field.rule(
+      authChange,
+      "secrets (rotation), `expiresAt`, `refresh.scope`, a client secret, removing `refresh`, `networking`, `injectionLocation`: update in place; `type`, `mcpServerUrl`, `secretName`, adding `refresh`, its `clientId`, `tokenEndpoint`, `resource`, or a token endpoint auth changed to `none`: **replace**",
+      {
+        text: 'One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.',
+        type: "`mcp_oauth`, `static_bearer` or `environment_variable` auth",
+      },
+      { writeOnly: CREDENTIAL_SECRET_KEYS, api: { encode: (auth: AuthInput) => authUpdateBody(auth) } },
+    ),
+    onDestroy: field.option({ text: 'What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.', type: '`"archive"` \\| `"delete"`' }),
+  },
+  outputs: vaultCredentialOutputs,
+  outputDocs: {
+    createdAt: "RFC 3339 creation time.",
+    updatedAt: "RFC 3339 time of the last change (a rotation included).",
+    archivedAt: "RFC 3339 archive time; null while the credential is live.",
+    resolved: "The credential as the API answers it: its vault, name, metadata and the non-secret part of `auth` (no secret is ever returned).",
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Body builders (pure)
+
+/** The create body (secrets in plain form); the kit stamps it with the create token. */
+export type VaultCredentialCreateBody = { auth: ApiCased<AuthInput>; display_name?: string; metadata: Record<string, string> };
+
+export function buildVaultCredentialCreateBody(inputs: VaultCredentialInputs): VaultCredentialCreateBody {
+  return {
+    auth: apiCased(inputs.auth),
+    ...(inputs.displayName !== undefined ? { display_name: inputs.displayName } : {}),
+    metadata: inputs.metadata ?? {},
+  };
+}
+
+export type VaultCredentialUpdateBody = { display_name?: string | null; metadata?: Record<string, string | null>; auth?: AuthUpdateBody };
+
+export function buildVaultCredentialUpdateBody(
+  olds: State<VaultCredentialInputs, VaultCredentialOutputs>,
+  change: Change<VaultCredentialInputs>,
+): VaultCredentialUpdateBody | null {
+  return buildPatch<VaultCredentialUpdateBody>(vaultCredentialSpec, olds.inputs, change.inputs, change.changes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hooks
+
+export function resolvedVaultCredentialView(api: ApiCredential): ResolvedVaultCredential {
+  return {
+    vaultId: api.vault_id,
+    displayName: api.display_name ?? null,
+    metadata: userMetadata(api.metadata),
+    auth: fromApiCase(api.auth) as ResolvedVaultCredential["auth"],
+  };
+}
+
+const asDeclared = (_field: string, value: unknown): unknown => emptyAsAbsent(value);
+
+function outputsOf(api: ApiCredential): VaultCredentialOutputs {
+  return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedVaultCredentialView(api) };
+}
+
+function stateOf(api: ApiCredential): State<VaultCredentialInputs, VaultCredentialOutputs> {
+  return stateFromApi({ spec: vaultCredentialSpec, api, resolved: resolvedVaultCredentialView(api), asDeclared, outputs: outputsOf(api) });
+}
+
+const label = (inputs: Partial<VaultCredentialInputs>, id?: string) => labelOf("vault credential", inputs.displayName, id);
+
+function vaultOf(state: State<VaultCredentialInputs, VaultCredentialOutputs>): string {
+  const id = state.inputs.vaultId ?? state.outputs.resolved?.vaultId;
+  if (typeof id !== "string") throw new Error("vault credential: state records no vault id");
+  return id;
+}
+
+async function updateCredential(
+  ctx: OperationContext,
+  id: string,
+  olds: State<VaultCredentialInputs, VaultCredentialOutputs>,
+  change: Change<VaultCredentialInputs>,
+): Promise<Partial<VaultCredentialOutputs>> {
+  const body = buildVaultCredentialUpdateBody(olds, change);
+  if (!body) return olds.outputs;
+  const endpoints = vaultCredentials(change.inputs.vaultId);
+  const operation = `update ${label(change.inputs, id)}`;
+  const current = await endpoints.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
+  if (!current || current.archived_at) throw new Error(`${operation}: the credential no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
+  const api = await checkedUpdate({
+    spec: vaultCredentialSpec,
+    operation,
+    id,
+    body,
+    olds,
+    change,
+    current,
+    view: resolvedVaultCredentialView,
+    write: (stamped) => endpoints.update(ctx, operation, id, stamped),
+  });
+  return outputsOf(api);
+}
+
+async function remove(ctx: OperationContext, id: string, state: State<VaultCredentialInputs, VaultCredentialOutputs>): Promise<void> {
+  const endpoints = vaultCredentials(vaultOf(state));
+  const del = state.inputs.onDestroy === "delete";
+  const operation = `${del ? "delete" : "archive"} ${label(state.inputs, id)}`;
+  try {
+    if (del) await endpoints.delete(ctx, operation, id);
+    else await endpoints.archive(ctx, operation, id);
+  } catch (error) {
+    // A vault that is gone took its credentials with it; an archived one archived them.
+    if (error instanceof NotFoundError) return;
+    if (!del && error instanceof ApiError && (error.errorCode === "credential_archived" || error.errorCode === "vault_archived")) return;
+    throw error;
+  }
+}
+
+export const vaultCredentialResource = defineResource(vaultCredentialSpec, {
+  async create(ctx, inputs, identity) {
+    const endpoints = vaultCredentials(inputs.vaultId);
+    const creatable: Creatable<ApiCredential> = { endpoints };
+    return createOrAdopt({
+      ctx,
+      operation: `create ${label(inputs)}`,
+      creatable,
+      identity,
+      body: buildVaultCredentialCreateBody(inputs),
+      // What an interrupted run made holds the secrets of that run: an adoption sends them again.
+      adopt: async (found) => {
+        const taken = await takeOver({ spec: vaultCredentialSpec, ctx, id: found.id, current: stateOf(found), inputs, update: updateCredential, unrecordedStamp: stampText(identity) });
+        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found), ...taken.outputs } } : undefined;
+      },
+      dispose: (found) => remove(ctx, found.id, stateOf(found)),
+      outputs: outputsOf,
+    });
+  },
+
+  async read(ctx, id, state) {
+    const api = await vaultCredentials(vaultOf(state)).retrieve(ctx, `read ${label(state.inputs, id)}`, id);
+    if (!api || api.archived_at) return undefined;
+    return { inputs: refreshedInputs(vaultCredentialSpec, state, resolvedVaultCredentialView(api), asDeclared), outputs: outputsOf(api) };
+  },
+
+  update: updateCredential,
+  delete: remove,
+});

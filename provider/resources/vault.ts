@@ -1,0 +1,151 @@
+// Vault: a named collection of credentials that sessions use (`vaultIds`). Both fields update in
+// place. Vaults have no versions: an update first compares the vault with what Pulumi last saw and
+// refuses to overwrite a change made outside Pulumi (DESIGN §10). Destroy archives it (which
+// archives its credentials too); `onDestroy: "delete"` deletes it.
+import { z } from "zod";
+import { vaults, type ApiVault } from "../api/vaults";
+import { ApiError, NotFoundError } from "../client/errors";
+import { takeOver } from "../kit/adopt";
+import type { OperationContext } from "../kit/context";
+import { createOrAdopt, type Creatable } from "../kit/create";
+import { metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { checkedUpdate } from "../kit/update";
+import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { emptyAsAbsent } from "../kit/values";
+
+export const vaultDefinition = z.strictObject({
+  displayName: z.string().min(1, "displayName must not be empty"),
+  metadata: metadataInput.optional(),
+});
+
+export const vaultInputs = vaultDefinition.extend({
+  onDestroy: z.enum(["archive", "delete"]).optional(),
+});
+
+export type VaultDefinition = z.infer<typeof vaultDefinition>;
+export type VaultInputs = z.infer<typeof vaultInputs>;
+export type VaultUpdateBody = ApiPatch<VaultDefinition>;
+
+export const resolvedVault = z.object({ displayName: z.string(), metadata: z.record(z.string(), z.string()) });
+export type ResolvedVault = z.infer<typeof resolvedVault>;
+
+export const vaultOutputs = z.object({
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  archivedAt: z.string().nullable(),
+  resolved: resolvedVault,
+});
+export type VaultOutputs = z.infer<typeof vaultOutputs>;
+
+export const vaultSpec = defineSpec({
+  kind: "Vault",
+  summary:
+    "A collection of credentials for MCP servers and environment secrets, used by sessions through `vaultIds`. `displayName` and `metadata` update in place; an update first compares the vault with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it (the API archives its credentials with it); `onDestroy: \"delete\"` deletes it.",
+  inputs: vaultInputs,
+  updateText: "update in place",
+  fields: {
+    displayName: field.update({ text: "Human-readable name.", type: "string" }),
+    metadata: field.update(
+      {
+        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
+        type: "map of string → string",
+        change: "sent as a patch",
+      },
+      { api: { patch: true } },
+    ),
+    onDestroy: field.option({ text: 'What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.', type: '`"archive"` \\| `"delete"`' }),
+  },
+  outputs: vaultOutputs,
+  outputDocs: {
+    createdAt: "RFC 3339 creation time.",
+    updatedAt: "RFC 3339 time of the last change.",
+    archivedAt: "RFC 3339 archive time; null while the vault is live.",
+    resolved: "The vault as the API stores it (what refresh compares).",
+  },
+});
+
+export function buildVaultCreateBody(inputs: VaultInputs): { display_name: string; metadata: Record<string, string> } {
+  return { display_name: inputs.displayName, metadata: inputs.metadata ?? {} };
+}
+
+export function buildVaultUpdateBody(olds: State<VaultInputs, VaultOutputs>, change: Change<VaultInputs>): VaultUpdateBody | null {
+  return buildPatch<VaultUpdateBody>(vaultSpec, olds.inputs, change.inputs, change.changes);
+}
+
+export function resolvedVaultView(api: ApiVault): ResolvedVault {
+  return { displayName: api.display_name, metadata: userMetadata(api.metadata) };
+}
+
+const asDeclared = (_field: string, value: unknown): unknown => emptyAsAbsent(value);
+
+function outputsOf(api: ApiVault): VaultOutputs {
+  return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedVaultView(api) };
+}
+
+function stateOf(api: ApiVault): State<VaultInputs, VaultOutputs> {
+  return stateFromApi({ spec: vaultSpec, api, resolved: resolvedVaultView(api), asDeclared, outputs: outputsOf(api) });
+}
+
+const label = (inputs: Partial<VaultInputs>, id?: string) => labelOf("vault", inputs.displayName, id);
+const creatable: Creatable<ApiVault> = { endpoints: vaults };
+
+async function updateVault(ctx: OperationContext, id: string, olds: State<VaultInputs, VaultOutputs>, change: Change<VaultInputs>): Promise<Partial<VaultOutputs>> {
+  const body = buildVaultUpdateBody(olds, change);
+  if (!body) return olds.outputs;
+  const operation = `update ${label(change.inputs, id)}`;
+  const current = await vaults.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
+  if (!current || current.archived_at) throw new Error(`${operation}: the vault no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
+  const api = await checkedUpdate({
+    spec: vaultSpec,
+    operation,
+    id,
+    body,
+    olds,
+    change,
+    current,
+    view: resolvedVaultView,
+    write: (stamped) => vaults.update(ctx, operation, id, stamped),
+  });
+  return outputsOf(api);
+}
+
+async function remove(ctx: OperationContext, id: string, state: State<VaultInputs, VaultOutputs>): Promise<void> {
+  const del = state.inputs.onDestroy === "delete";
+  const operation = `${del ? "delete" : "archive"} ${label(state.inputs, id)}`;
+  try {
+    if (del) await vaults.delete(ctx, operation, id);
+    else await vaults.archive(ctx, operation, id);
+  } catch (error) {
+    if (error instanceof NotFoundError) return;
+    if (!del && error instanceof ApiError && error.errorCode === "vault_archived") return;
+    throw error;
+  }
+}
+
+export const vaultResource = defineResource(vaultSpec, {
+  async create(ctx, inputs, identity) {
+    return createOrAdopt({
+      ctx,
+      operation: `create ${label(inputs)}`,
+      creatable,
+      identity,
+      body: buildVaultCreateBody(inputs),
+      adopt: async (found) => {
+        const taken = await takeOver({ spec: vaultSpec, ctx, id: found.id, current: stateOf(found), inputs, update: updateVault, unrecordedStamp: stampText(identity) });
+        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found), ...taken.outputs } } : undefined;
+      },
+      dispose: (found) => remove(ctx, found.id, stateOf(found)),
+      outputs: outputsOf,
+    });
+  },
+
+  async read(ctx, id, state) {
+    const api = await vaults.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
+    if (!api || api.archived_at) return undefined;
+    return { inputs: refreshedInputs(vaultSpec, state, resolvedVaultView(api), asDeclared), outputs: outputsOf(api) };
+  },
+
+  update: updateVault,
+  delete: remove,
+});
