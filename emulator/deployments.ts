@@ -324,7 +324,9 @@ export class DeploymentsModule implements EmulatorModule {
     return paginate(all, query);
   }
 
+  /** Undefined when it holds nothing, so that a dump has only the families in use. */
   dump(): unknown {
+    if (this.records.size === 0 && this.runs.size === 0) return undefined;
     return { deployments: Object.fromEntries(this.records), runs: Object.fromEntries(this.runs) };
   }
 

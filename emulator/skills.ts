@@ -248,7 +248,9 @@ export class SkillsModule implements EmulatorModule {
     return Object.fromEntries((this.files.get(version) ?? []).map((f) => [f.path, Buffer.from(f.content, "base64").toString("utf8")]));
   }
 
-  dump(): SkillsDump {
+  /** Undefined when it holds nothing, so that a dump has only the families in use. */
+  dump(): SkillsDump | undefined {
+    if (this.skills.size === 0 && this.versions.size === 0) return undefined;
     return { skills: Object.fromEntries(this.skills), versions: Object.fromEntries(this.versions), files: Object.fromEntries(this.files) };
   }
 

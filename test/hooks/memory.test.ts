@@ -3,8 +3,9 @@
 // repeated create meeting its own memory, refresh of deleted or archived objects, destroy.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import type { Props } from "../../provider/kit/values";
-import { contentSha256, memoryResource } from "../../provider/resources/memory";
-import { memoryStoreResource } from "../../provider/resources/memory-store";
+import { seenOf } from "../../provider/kit/spec";
+import { contentSha256, memoryResource, memorySpec } from "../../provider/resources/memory";
+import { memoryStoreResource, memoryStoreSpec } from "../../provider/resources/memory-store";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";
 
 const env = useEmulator();
@@ -24,13 +25,13 @@ describe("MemoryStore", () => {
     expect(made.id).toMatch(/^memstore_01/);
     expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/memory_stores", "POST /v1/memory_stores"]);
     expect(env.emulator.requests[0]!.query["created_at[gte]"]).toEqual(expect.any(String));
-    expect(made.outs["resolved"]).toEqual({ name: "notes", description: "What the team learnt", metadata: { team: "a" } });
+    expect(made.outs["__seen"]).toEqual(seenOf(memoryStoreSpec, { name: "notes", description: "What the team learnt", metadata: { team: "a" } }));
 
     env.emulator.resetCounts();
     const updated = await checkAndUpdate(memoryStoreResource, env.ctx(), made.id, made, storeProps({ name: "notes", metadata: { team: "a" } }));
     expect(writes()).toEqual([`POST /v1/memory_stores/${made.id}`]);
     expect(env.emulator.requests.at(-1)!.body).toEqual({ description: null, metadata: { [WRITE_TOKEN_KEY]: expect.any(String) } });
-    expect((updated.outs["resolved"] as Props)["description"]).toBeNull();
+    expect((updated.outs["__seen"] as Props)["description"]).toEqual(seenOf(memoryStoreSpec, { description: null })["description"]);
     const refreshed = await memoryStoreResource.read(env.ctx(), made.id, updated.outs);
     expect(refreshed.inputs).toMatchObject({ name: "notes", metadata: { team: "a" } });
     expect(refreshed.inputs?.["description"]).toBeUndefined();
@@ -48,7 +49,8 @@ describe("Memory", () => {
     const made = await checkAndCreate(memoryResource, env.ctx(), memProps({ memoryStoreId: storeId, path: "/conventions.md", content: "Use tabs." }));
     expect(made.id).toMatch(/^mem_01/);
     expect(writes()).toEqual([`POST /v1/memory_stores/${storeId}/memories`]);
-    expect(made.outs).toMatchObject({ contentSha256: contentSha256("Use tabs."), contentSizeBytes: 9, resolved: { memoryStoreId: storeId, path: "/conventions.md", content: "Use tabs." } });
+    expect(made.outs).toMatchObject({ contentSha256: contentSha256("Use tabs."), contentSizeBytes: 9 });
+    expect(made.outs["__seen"]).toEqual(seenOf(memorySpec, { memoryStoreId: storeId, path: "/conventions.md", content: "Use tabs." }));
 
     env.emulator.resetCounts();
     const v2 = await checkAndUpdate(memoryResource, env.ctx(), made.id, made, memProps({ memoryStoreId: storeId, path: "/conventions.md", content: "Use spaces." }));

@@ -3,9 +3,9 @@
 // in the request), what replaces, refresh of archived or deleted objects, destroy.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError } from "../../provider/kit/spec";
-import { vaultResource } from "../../provider/resources/vault";
-import { authChange, vaultCredentialResource } from "../../provider/resources/vault-credential";
+import { DriftError, seenOf } from "../../provider/kit/spec";
+import { vaultResource, vaultSpec } from "../../provider/resources/vault";
+import { authChange, vaultCredentialResource, vaultCredentialSpec } from "../../provider/resources/vault-credential";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";
 
 const env = useEmulator();
@@ -26,7 +26,8 @@ describe("Vault", () => {
     expect(made.id).toMatch(/^vlt_01/);
     expect(env.emulator.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /v1/vaults", "POST /v1/vaults"]);
     expect(env.emulator.requests[1]!.body).toEqual({ display_name: "mcp", metadata: { team: "platform", [WRITE_TOKEN_KEY]: expect.any(String) } });
-    expect(made.outs["resolved"]).toEqual({ displayName: "mcp", metadata: { team: "platform" } });
+    // What Pulumi saw, kept as hidden digests.
+    expect(made.outs["__seen"]).toEqual(seenOf(vaultSpec, { displayName: "mcp", metadata: { team: "platform" } }));
 
     env.emulator.resetCounts();
     const renamed = await checkAndUpdate(vaultResource, env.ctx(), made.id, made, vaultProps({ displayName: "mcp-prod" }));
@@ -82,7 +83,7 @@ describe("VaultCredential", () => {
     // Nothing the engine sees holds the token.
     for (const bag of [made.checked, made.outs]) expect(JSON.stringify(bag)).not.toContain("lin_oldToken_123456");
     expect((made.outs["auth"] as Props)["token"]).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect((made.outs["resolved"] as Props)["auth"]).toEqual({ type: "static_bearer", mcpServerUrl: "https://mcp.linear.app/mcp" });
+    expect((made.outs["__seen"] as Props)["auth"]).toEqual(seenOf(vaultCredentialSpec, { auth: { type: "static_bearer", mcpServerUrl: "https://mcp.linear.app/mcp" } })["auth"]);
     expect(env.emulator.vaults.store.secretsOf(made.id)).toEqual({ "auth.token": "lin_oldToken_123456" });
 
     // Rotation: an update, not a replacement.
@@ -168,12 +169,14 @@ describe("VaultCredential", () => {
       auth: { type: "environment_variable", secret_value: "sk_live_second", networking: { type: "limited", allowed_hosts: ["api.stripe.com"] } },
       metadata: { [WRITE_TOKEN_KEY]: expect.any(String) },
     });
-    expect((await vaultCredentialResource.read(env.ctx(), e.id, e.outs)).props?.["resolved"]).toEqual({
-      vaultId,
-      displayName: null,
-      metadata: {},
-      auth: { type: "environment_variable", secretName: "STRIPE_KEY", networking: { type: "limited", allowedHosts: ["api.stripe.com"] }, injectionLocation: { body: false, header: true } },
-    });
+    expect((await vaultCredentialResource.read(env.ctx(), e.id, e.outs)).props?.["__seen"]).toEqual(
+      seenOf(vaultCredentialSpec, {
+        vaultId,
+        displayName: null,
+        metadata: {},
+        auth: { type: "environment_variable", secretName: "STRIPE_KEY", networking: { type: "limited", allowedHosts: ["api.stripe.com"] }, injectionLocation: { body: false, header: true } },
+      }),
+    );
   });
 
   it("a lost create answer is looked up by its token: one credential, no second create", async () => {
