@@ -76,6 +76,14 @@ export class RawResponse {
   ) {}
 }
 
+/**
+ * A server-sent event stream (session event streams). `open` gets a function that sends one event
+ * and returns the function that ends the subscription when the client goes away.
+ */
+export class EventStreamResponse {
+  constructor(readonly open: (send: (event: string, data: unknown) => void) => () => void) {}
+}
+
 type Handler = (req: RouteRequest) => unknown;
 
 interface Route {
@@ -415,6 +423,14 @@ export class Emulator {
         // Any proper prefix of a serialized object is invalid JSON: it lacks the closing brace.
         const text = JSON.stringify(result);
         sendRaw(200, text.slice(0, Math.floor(text.length / 2)));
+        return;
+      }
+      if (result instanceof EventStreamResponse) {
+        if (res.destroyed) return;
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId });
+        res.flushHeaders();
+        const close = result.open((event, data) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        res.on("close", close);
         return;
       }
       if (result instanceof RawResponse) {
