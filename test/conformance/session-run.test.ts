@@ -2,17 +2,25 @@
 // test here failed against the emulator before the fix it names.
 import Anthropic from "@anthropic-ai/sdk";
 import { BETA, startEmulator, type Emulator } from "../../emulator/server";
+import { validatingClient, type ValidatingClient } from "./validating-client";
 
 let emulator: Emulator;
 let client: Anthropic;
+let checks: ValidatingClient;
 let environmentId: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({ sessionRunMs: 150 });
-  client = new Anthropic({ apiKey: "sk-ant-run", baseURL: emulator.url, maxRetries: 0 });
+  checks = validatingClient(emulator.url);
+  client = checks.client;
   environmentId = (await client.beta.environments.create({ name: "run" })).id;
 });
 afterAll(() => emulator.stop());
+
+afterAll(() => {
+  // Every 2xx answer above matched the SDK's response types.
+  expect(checks.problems).toEqual([]);
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const message = (text: string) => ({ type: "user.message" as const, content: [{ type: "text" as const, text }] });
