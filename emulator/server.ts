@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
 import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
 import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
+import { readState, writeState } from "./state-file";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -147,6 +148,13 @@ export interface EmulatorOptions {
    * `retry-after-ms`. Refused requests are recorded in `requests` but do not act.
    */
   rateLimit?: number;
+  /** Milliseconds added before every answer (a slow network or a busy API). */
+  latencyMs?: number;
+  /**
+   * A JSON file holding the emulator's objects: loaded at start if it exists, written after every
+   * request that changed something and at stop.
+   */
+  stateFile?: string;
 }
 
 /** The stores as plain JSON: what `dump` returns and `load` accepts (also the shape fixtures keep). */
@@ -193,6 +201,8 @@ export class Emulator {
   }
 
   async start(): Promise<this> {
+    const saved = this.options.stateFile === undefined ? undefined : readState(this.options.stateFile);
+    if (saved) this.load(saved);
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5_000;
     this.server.on("connection", (s) => {
@@ -206,6 +216,7 @@ export class Emulator {
   }
 
   async stop(): Promise<void> {
+    if (this.options.stateFile !== undefined) writeState(this.options.stateFile, this.dump());
     this.sessions.stopTimers();
     for (const m of this.modules) m.stop?.();
     for (const s of this.sockets) s.destroy();
@@ -396,6 +407,7 @@ export class Emulator {
       return;
     }
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1_000));
+    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
     try {
       this.authenticate(req);
@@ -415,6 +427,7 @@ export class Emulator {
         ...(form ? { form } : {}),
         headers: req.headers,
       });
+      if (this.options.stateFile !== undefined && method !== "GET") writeState(this.options.stateFile, this.dump());
       if (fault?.kind === "commit-then-drop") {
         req.socket.destroy();
         return;
