@@ -5,8 +5,12 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
 import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
+import { DreamsModule } from "./dreams";
 import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
 import { readState, writeState } from "./state-file";
+import { ThreadsModule } from "./threads";
+import { TunnelsModule } from "./tunnels";
+import { WorkModule } from "./work";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -18,6 +22,8 @@ export class HttpError extends Error {
     readonly headers: Record<string, string> = {},
     /** `error.details.error_code`, as the API sends for specific refusals. */
     readonly errorCode?: string,
+    /** Further `error.details` fields (e.g. a heartbeat refusal's `current_state`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -173,6 +179,10 @@ export class Emulator {
   readonly agents = new AgentStore();
   readonly environments = new EnvironmentStore();
   readonly sessions: SessionStore;
+  readonly threads: ThreadsModule;
+  readonly work: WorkModule;
+  readonly dreams: DreamsModule;
+  readonly tunnels: TunnelsModule;
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
@@ -191,6 +201,10 @@ export class Emulator {
     registerAgentRoutes(this.router, this.agents);
     registerEnvironmentRoutes(this.router, this.environments);
     registerSessionRoutes(this.router, this.sessions);
+    this.threads = this.use(new ThreadsModule(this.sessions));
+    this.work = this.use(new WorkModule(this.environments, this.sessions, () => this.url));
+    this.dreams = this.use(new DreamsModule(this.sessions, () => this.sessions.runMs));
+    this.tunnels = this.use(new TunnelsModule());
   }
 
   /** Adds an object family: its routes now, its objects in dump/load/live. */
@@ -258,8 +272,16 @@ export class Emulator {
       environments: Object.fromEntries(this.environments.records),
       sessions: Object.fromEntries(this.sessions.records),
       events: Object.fromEntries(this.sessions.events),
-      ...(this.modules.length > 0 ? { modules: Object.fromEntries(this.modules.map((m) => [m.name, m.dump()])) } : {}),
+      ...this.moduleDumps(),
     });
+  }
+
+  /** Modules holding something, by name: a dump of an emulator that only has the built-in objects stays as it was. */
+  private moduleDumps(): { modules?: Record<string, unknown> } {
+    const isEmpty = (v: unknown): boolean =>
+      v === null || v === undefined || (typeof v === "object" && Object.values(v as object).every((x) => typeof x === "object" && isEmpty(x)));
+    const held = this.modules.map((m) => [m.name, m.dump()] as const).filter(([, d]) => !isEmpty(d));
+    return held.length > 0 ? { modules: Object.fromEntries(held) } : {};
   }
 
   /** Adds the dumped objects unchanged (ids, timestamps, versions), replacing any with the same id. */
@@ -377,7 +399,7 @@ export class Emulator {
         e.status,
         {
           type: "error",
-          error: { type: e.type, message: e.message, ...(e.errorCode ? { details: { error_code: e.errorCode } } : {}) },
+          error: { type: e.type, message: e.message, ...(e.errorCode ? { details: { ...e.details, error_code: e.errorCode } } : {}) },
           request_id: requestId,
         },
         e.headers,
