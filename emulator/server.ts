@@ -95,6 +95,8 @@ type Handler = (req: RouteRequest) => unknown;
 
 interface Route {
   method: string;
+  /** As given to `add`, e.g. `/v1/sessions/:id/events`. */
+  path: string;
   pattern: RegExp;
   handler: Handler;
   beta: string;
@@ -106,7 +108,11 @@ export class Router {
   add(method: string, pattern: string, handler: Handler, beta: string = BETA): void {
     // ":id" matches one path segment.
     const regex = new RegExp(`^${pattern.replace(/:[a-z_]+/g, "([^/]+)")}$`);
-    this.routes.push({ method, pattern: regex, handler, beta });
+    this.routes.push({ method, path: pattern, pattern: regex, handler, beta });
+  }
+  /** Every route: what the conformance suite compares with the SDK's route table. */
+  list(): Array<{ method: string; path: string; beta: string }> {
+    return this.routes.map(({ method, path, beta }) => ({ method, path, beta }));
   }
   match(method: string, path: string): { handler: Handler; params: string[]; beta: string } | "method" | undefined {
     let pathMatched = false;
@@ -205,6 +211,11 @@ export class Emulator {
     this.work = this.use(new WorkModule(this.environments, this.sessions, () => this.url));
     this.dreams = this.use(new DreamsModule(this.sessions, () => this.sessions.runMs));
     this.tunnels = this.use(new TunnelsModule());
+  }
+
+  /** The endpoints this emulator answers, with the beta header each requires. */
+  routes(): Array<{ method: string; path: string; beta: string }> {
+    return this.router.list();
   }
 
   /** Adds an object family: its routes now, its objects in dump/load/live. */
