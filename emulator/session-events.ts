@@ -112,8 +112,8 @@ function validateContent(content: unknown, where: string, allowed: readonly stri
 }
 
 /** Checks one event against the API's rules and what is pending; updates `pending` as it would act. */
-function validateEvent(e: unknown, i: number, pending: Pending): asserts e is Json & { type: Sendable } {
-  const where = `events[${i}]`;
+function validateEvent(e: unknown, i: number, pending: Pending, list = "events"): asserts e is Json & { type: Sendable } {
+  const where = `${list}[${i}]`;
   if (!isObject(e)) throw invalid(`${where}: must be an object`);
   const type = e["type"];
   if (!SENDABLE.includes(type as Sendable)) throw invalid(`${where}.type: unsupported event type ${JSON.stringify(type)}`);
@@ -160,6 +160,22 @@ function validateEvent(e: unknown, i: number, pending: Pending): asserts e is Js
       answer(pending, e["custom_tool_use_id"], "custom_result", `${where}.custom_tool_use_id`);
       break;
   }
+}
+
+/**
+ * A session's `initial_events`, checked before the session exists (a refused create makes
+ * nothing): only user messages and outcome definitions, each as `events.send` would check it.
+ */
+export function checkInitialEvents(events: unknown): void {
+  if (events === undefined || events === null) return;
+  if (!Array.isArray(events)) throw invalid("initial_events: must be a list");
+  events.forEach((e, i) => {
+    const type = isObject(e) ? e["type"] : undefined;
+    if (type !== "user.message" && type !== "user.define_outcome") {
+      throw invalid(`initial_events[${i}].type: must be "user.message" or "user.define_outcome"`);
+    }
+    validateEvent(e, i, new Map(), "initial_events");
+  });
 }
 
 function answer(pending: Pending, id: unknown, kind: "confirmation" | "custom_result", where: string): void {

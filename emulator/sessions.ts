@@ -5,7 +5,7 @@
 import { type AgentStore, resolveToolsAndServers, validateMetadata } from "./agents";
 import type { EnvironmentStore } from "./environments";
 import { byCreatedAt, createdAtFilter, paginateBidirectional } from "./pagination";
-import { listParam, registerSessionEventRoutes, SessionTurns } from "./session-events";
+import { checkInitialEvents, listParam, registerSessionEventRoutes, SessionTurns } from "./session-events";
 import { HttpError, invalid, newId, notFound, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -89,6 +89,7 @@ export class SessionStore {
     const metadata = (body["metadata"] as Json | undefined) ?? {};
     validateMetadata(metadata);
     validateBudget(body["budget"]);
+    checkInitialEvents(body["initial_events"]);
     const now = new Date().toISOString();
     const record: SessionRecord = {
       id: newId("sesn"),

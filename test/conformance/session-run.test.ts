@@ -169,6 +169,21 @@ it("a refused batch acts on nothing: its valid first event does not start the se
   expect(await eventsOf(id)).toEqual([]);
 });
 
+it("a session whose initial_events are refused is not created", async () => {
+  const agent = await client.beta.agents.create({ name: "initial", model: "claude-sonnet-4-6" });
+  const before = emulator.live().sessions.length;
+  await expect(
+    client.beta.sessions.create({
+      agent: agent.id,
+      environment_id: environmentId,
+      initial_events: [message("go"), { type: "user.message", content: [] }],
+    }),
+  ).rejects.toMatchObject({ status: 400 });
+  expect(emulator.live().sessions).toHaveLength(before);
+  const started = await client.beta.sessions.create({ agent: agent.id, environment_id: environmentId, initial_events: [message("go")] });
+  expect(started.status).toBe("running");
+});
+
 it("events: types[], order and created_at filters are applied (defect 5)", async () => {
   const id = await sessionFor();
   await client.beta.sessions.events.send(id, { events: [message("one")] });
