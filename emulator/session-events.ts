@@ -198,7 +198,8 @@ export function listParam(query: URLSearchParams, name: string): string[] | unde
   return values.length > 0 ? values : undefined;
 }
 
-type Listener = (event: Json) => void;
+/** Receives each stored event, and (`preview` true) the streaming previews of one in the making. */
+type Listener = (event: Json, preview: boolean) => void;
 
 export class SessionTurns {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -210,8 +211,13 @@ export class SessionTurns {
   emit(id: string, event: Json): Json {
     const stored = { id: newId("sevt"), ...event, processed_at: new Date().toISOString() };
     this.store.events.get(id)?.push(stored);
-    for (const listener of this.listeners.get(id) ?? []) listener(stored);
+    for (const listener of this.listeners.get(id) ?? []) listener(stored, false);
     return stored;
+  }
+
+  /** A preview (`event_start`, `event_delta`) of the event `eventId` being produced: streams only, never stored. */
+  private preview(id: string, event: Json): void {
+    for (const listener of this.listeners.get(id) ?? []) listener(event, true);
   }
 
   private setStatus(id: string, status: "running" | "idle", stopReason?: Json): void {
@@ -240,9 +246,10 @@ export class SessionTurns {
     );
   }
 
-  /** One model request: its span, with usage counted from the text in and out. */
-  private modelRequest(id: string, input: string, output: string): void {
+  /** One model request: its span around what it produces, with usage counted from the text in and out. */
+  private modelRequest(id: string, input: string, output: string, produce: () => void): void {
     const start = this.emit(id, { type: "span.model_request_start" });
+    produce();
     const session = this.store.records.get(id)!;
     const usage = { input_tokens: Math.max(1, Math.ceil(input.length / 4)), output_tokens: Math.max(1, Math.ceil(output.length / 4)) };
     this.emit(id, {
@@ -269,8 +276,15 @@ export class SessionTurns {
 
   private reply(id: string, prompt: string): void {
     const text = prompt === "" ? "Done." : `Done: ${prompt}`;
-    this.modelRequest(id, prompt, text);
-    this.emit(id, { type: "agent.message", content: [{ type: "text", text }] });
+    this.modelRequest(id, prompt, text, () => {
+      const messageId = newId("sevt");
+      this.preview(id, { type: "event_start", event: { id: messageId, type: "agent.message" } });
+      // Word by word, as a model streams: the fragments join to the final text.
+      for (const fragment of text.match(/\S+\s*/g) ?? [text]) {
+        this.preview(id, { type: "event_delta", event_id: messageId, delta: { type: "content_delta", index: 0, content: { type: "text", text: fragment } } });
+      }
+      this.emit(id, { id: messageId, type: "agent.message", content: [{ type: "text", text }] });
+    });
     this.setStatus(id, "idle", { type: "end_turn" });
   }
 
@@ -278,13 +292,15 @@ export class SessionTurns {
   private answerMessage(id: string, prompt: string): void {
     const call = toolCallOf(this.store.get(id).agent);
     if (!call) return this.reply(id, prompt);
-    this.modelRequest(id, prompt, call.name);
-    const use = this.emit(id, {
-      type: call.type,
-      name: call.name,
-      input: {},
-      ...(call.mcpServerName !== undefined ? { mcp_server_name: call.mcpServerName } : {}),
-      ...(call.type === "agent.custom_tool_use" ? {} : { evaluated_permission: "ask", evaluation: { type: "always_ask" } }),
+    let use: Json = {};
+    this.modelRequest(id, prompt, call.name, () => {
+      use = this.emit(id, {
+        type: call.type,
+        name: call.name,
+        input: {},
+        ...(call.mcpServerName !== undefined ? { mcp_server_name: call.mcpServerName } : {}),
+        ...(call.type === "agent.custom_tool_use" ? {} : { evaluated_permission: "ask", evaluation: { type: "always_ask" } }),
+      });
     });
     this.setStatus(id, "idle", { type: "requires_action", event_ids: [use["id"]] });
   }
@@ -368,12 +384,20 @@ export class SessionTurns {
     return paginate(order === "desc" ? [...all].reverse() : all, query);
   }
 
-  /** `GET /v1/sessions/{id}/events/stream`: each event from now on, as `event: <type>` + JSON data. */
-  stream(id: string, filter: (e: Json) => boolean = () => true): EventStreamResponse {
+  /**
+   * `GET /v1/sessions/{id}/events/stream`: each event from now on, as `event: <type>` + JSON data;
+   * with `event_deltas` naming `agent.message`, also its `event_start` and `event_delta` previews.
+   */
+  stream(id: string, query: URLSearchParams, filter: (e: Json) => boolean = () => true): EventStreamResponse {
     this.store.get(id);
+    const deltas = listParam(query, "event_deltas") ?? [];
+    for (const d of deltas) if (d !== "agent.message" && d !== "agent.thinking") throw invalid(`event_deltas: unknown event type ${JSON.stringify(d)}`);
     return new EventStreamResponse((send) => {
-      const listener: Listener = (e) => {
-        if (filter(e)) send(String(e["type"]), e);
+      const listener: Listener = (e, preview) => {
+        if (preview) {
+          const previewed = e["type"] === "event_start" ? (e["event"] as Json)["type"] : "agent.message";
+          if (deltas.includes(String(previewed))) send(String(e["type"]), e);
+        } else if (filter(e)) send(String(e["type"]), e);
       };
       let set = this.listeners.get(id);
       if (!set) this.listeners.set(id, (set = new Set()));
@@ -398,5 +422,5 @@ export class SessionTurns {
 export function registerSessionEventRoutes(router: Router, store: SessionStore): void {
   router.add("POST", "/v1/sessions/:id/events", (r) => store.turns.send(r.params[0]!, r.body));
   router.add("GET", "/v1/sessions/:id/events", (r) => store.turns.list(r.params[0]!, r.query));
-  router.add("GET", "/v1/sessions/:id/events/stream", (r) => store.turns.stream(r.params[0]!));
+  router.add("GET", "/v1/sessions/:id/events/stream", (r) => store.turns.stream(r.params[0]!, r.query));
 }

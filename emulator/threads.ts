@@ -103,7 +103,7 @@ export class ThreadsModule implements EmulatorModule {
     });
     router.add("GET", "/v1/sessions/:id/threads/:thread/stream", (r) => {
       const t = this.record(r.params[0]!, r.params[1]!);
-      return this.sessions.turns.stream(t.session_id, this.belongs(t));
+      return this.sessions.turns.stream(t.session_id, r.query, this.belongs(t));
     });
   }
 

@@ -54,14 +54,14 @@ describe("a user.message runs a deterministic turn", () => {
       "user.message",
       "session.status_running",
       "span.model_request_start",
-      "span.model_request_end",
       "agent.message",
+      "span.model_request_end",
       "session.status_idle",
     ]);
-    const [start, end, reply, idle] = events.slice(2) as [
+    const [start, reply, end, idle] = events.slice(2) as [
       Anthropic.Beta.Sessions.BetaManagedAgentsSpanModelRequestStartEvent,
-      Anthropic.Beta.Sessions.BetaManagedAgentsSpanModelRequestEndEvent,
       Anthropic.Beta.Sessions.BetaManagedAgentsAgentMessageEvent,
+      Anthropic.Beta.Sessions.BetaManagedAgentsSpanModelRequestEndEvent,
       Anthropic.Beta.Sessions.BetaManagedAgentsSessionStatusIdleEvent,
     ];
     expect(end.model_request_start_id).toBe(start.id);
@@ -96,8 +96,8 @@ describe("a user.message runs a deterministic turn", () => {
       "session.status_running",
       "agent.tool_result",
       "span.model_request_start",
-      "span.model_request_end",
       "agent.message",
+      "span.model_request_end",
       "session.status_idle",
     ]);
     expect(after[2]).toMatchObject({ tool_use_id: use.id, is_error: true, content: [{ type: "text", text: "not now" }] });
@@ -135,26 +135,29 @@ describe("a user.message runs a deterministic turn", () => {
     });
   });
 
-  it("the SDK's event stream helper reads a turn over server-sent events", async () => {
+  it("the SDK's event stream helper reads a turn over server-sent events, with agent.message deltas when asked", async () => {
     const id = await sessionFor();
     const stream = await client.beta.sessions.events.stream(id);
-    const seen: string[] = [];
-    const reading = (async () => {
-      for await (const e of stream) {
-        seen.push(e.type);
+    const withDeltas = await client.beta.sessions.events.stream(id, { event_deltas: ["agent.message"] });
+    const read = async (s: typeof stream) => {
+      const seen: Anthropic.Beta.Sessions.BetaManagedAgentsStreamSessionEvents[] = [];
+      for await (const e of s) {
+        seen.push(e);
         if (e.type === "session.status_idle") break;
       }
-    })();
+      return seen;
+    };
+    const reading = Promise.all([read(stream), read(withDeltas)]);
     await client.beta.sessions.events.send(id, { events: [message("stream me")] });
-    await reading;
-    expect(seen).toEqual([
-      "user.message",
-      "session.status_running",
-      "span.model_request_start",
-      "span.model_request_end",
-      "agent.message",
-      "session.status_idle",
-    ]);
+    const [plain, deltas] = await reading;
+    const turn = ["user.message", "session.status_running", "span.model_request_start", "agent.message", "span.model_request_end", "session.status_idle"];
+    expect(plain.map((e) => e.type)).toEqual(turn);
+    expect(deltas.map((e) => e.type)).toEqual([...turn.slice(0, 3), "event_start", "event_delta", "event_delta", "event_delta", ...turn.slice(3)]);
+    const reply = deltas.find((e) => e.type === "agent.message")!;
+    expect(deltas.find((e) => e.type === "event_start")).toEqual({ type: "event_start", event: { id: reply.id, type: "agent.message" } });
+    const text = deltas.flatMap((e) => (e.type === "event_delta" && e.event_id === reply.id ? [e.delta.content.text] : [])).join("");
+    expect(text).toBe("Done: stream me");
+    expect(await eventsOf(id)).toEqual(plain);
   });
 });
 
