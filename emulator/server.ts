@@ -85,10 +85,11 @@ export class RawResponse {
 
 /**
  * A server-sent event stream (session event streams). `open` gets a function that sends one event
- * and returns the function that ends the subscription when the client goes away.
+ * and one that ends the stream, and returns the function that ends the subscription when the
+ * client goes away.
  */
 export class EventStreamResponse {
-  constructor(readonly open: (send: (event: string, data: unknown) => void) => () => void) {}
+  constructor(readonly open: (send: (event: string, data: unknown) => void, end: () => void) => () => void) {}
 }
 
 type Handler = (req: RouteRequest) => unknown;
@@ -475,7 +476,10 @@ export class Emulator {
         if (res.destroyed) return;
         res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId });
         res.flushHeaders();
-        const close = result.open((event, data) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+        const close = result.open(
+          (event, data) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+          () => res.end(),
+        );
         res.on("close", close);
         return;
       }

@@ -198,8 +198,14 @@ export function listParam(query: URLSearchParams, name: string): string[] | unde
   return values.length > 0 ? values : undefined;
 }
 
-/** Receives each stored event, and (`preview` true) the streaming previews of one in the making. */
-type Listener = (event: Json, preview: boolean) => void;
+/**
+ * Receives each stored event, and (`preview` true) the streaming previews of one in the making;
+ * `end` closes its stream.
+ */
+interface Listener {
+  (event: Json, preview: boolean): void;
+  end: () => void;
+}
 
 export class SessionTurns {
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -392,13 +398,16 @@ export class SessionTurns {
     this.store.get(id);
     const deltas = listParam(query, "event_deltas") ?? [];
     for (const d of deltas) if (d !== "agent.message" && d !== "agent.thinking") throw invalid(`event_deltas: unknown event type ${JSON.stringify(d)}`);
-    return new EventStreamResponse((send) => {
-      const listener: Listener = (e, preview) => {
-        if (preview) {
-          const previewed = e["type"] === "event_start" ? (e["event"] as Json)["type"] : "agent.message";
-          if (deltas.includes(String(previewed))) send(String(e["type"]), e);
-        } else if (filter(e)) send(String(e["type"]), e);
-      };
+    return new EventStreamResponse((send, end) => {
+      const listener: Listener = Object.assign(
+        (e: Json, preview: boolean) => {
+          if (preview) {
+            const previewed = e["type"] === "event_start" ? (e["event"] as Json)["type"] : "agent.message";
+            if (deltas.includes(String(previewed))) send(String(e["type"]), e);
+          } else if (filter(e)) send(String(e["type"]), e);
+        },
+        { end },
+      );
       let set = this.listeners.get(id);
       if (!set) this.listeners.set(id, (set = new Set()));
       set.add(listener);
@@ -406,7 +415,18 @@ export class SessionTurns {
     });
   }
 
-  /** Forgets a session's timer (deleted, or restored from a dump: a loaded status stays). */
+  /** The session is being deleted: its open streams get `session.deleted` (never stored) and end. */
+  deleted(id: string): void {
+    this.forget(id);
+    const event = { id: newId("sevt"), type: "session.deleted", processed_at: new Date().toISOString() };
+    for (const listener of this.listeners.get(id) ?? []) {
+      listener(event, false);
+      listener.end();
+    }
+    this.listeners.delete(id);
+  }
+
+  /** Forgets a session's timer (restored from a dump: a loaded status stays). */
   forget(id: string): void {
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);

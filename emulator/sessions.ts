@@ -176,6 +176,7 @@ export class SessionStore {
   delete(id: string): Json {
     const current = this.get(id);
     this.refuseWhileRunning(current, "delete");
+    this.turns.deleted(id);
     this.records.delete(id);
     this.events.delete(id);
     return { id, type: "session_deleted" };

@@ -161,6 +161,18 @@ describe("a user.message runs a deterministic turn", () => {
   });
 });
 
+it("deleting a session sends session.deleted to its open streams and ends them", async () => {
+  const id = await sessionFor();
+  const stream = await client.beta.sessions.events.stream(id);
+  const reading = (async () => {
+    const seen: string[] = [];
+    for await (const e of stream) seen.push(e.type);
+    return seen;
+  })();
+  await client.beta.sessions.delete(id);
+  expect(await reading).toEqual(["session.deleted"]);
+});
+
 it("a refused batch acts on nothing: its valid first event does not start the session (defect 10)", async () => {
   const id = await sessionFor();
   await expect(
