@@ -132,8 +132,93 @@ export function resolveToolsAndServers(toolsIn: unknown, serversIn: unknown): { 
   return { tools: resolvedTools, mcp_servers: servers as Json[] };
 }
 
+/** The agent being written: what a `{type: "self"}` roster entry (or its own id) resolves to. */
+interface SelfRef {
+  id: string;
+  version: number;
+}
+
+type AgentLookup = (id: string, version: number | undefined) => AgentRecord | undefined;
+
+/**
+ * One roster entry as the API returns it: `{type: "agent", id, version}` with the version resolved
+ * (an id alone means its latest version), `{type: "advisor", model}` unchanged.
+ */
+function resolveRosterEntry(entry: unknown, where: string, self: SelfRef, lookup: AgentLookup, advisorAllowed: boolean): Json {
+  if (isObject(entry) && entry["type"] === "advisor") {
+    if (!advisorAllowed) throw invalid(`${where}: an advisor entry is only allowed in a coordinator roster`);
+    if (typeof entry["model"] !== "string" || entry["model"] === "") throw invalid(`${where}.model: required`);
+    return { type: "advisor", model: entry["model"] };
+  }
+  if (isObject(entry) && entry["type"] === "self") return { type: "agent", id: self.id, version: self.version };
+  let id: string;
+  let version: number | undefined;
+  if (typeof entry === "string") id = entry;
+  else if (isObject(entry) && entry["type"] === "agent" && typeof entry["id"] === "string") {
+    id = entry["id"];
+    if (entry["version"] !== undefined && entry["version"] !== null && !Number.isInteger(entry["version"])) {
+      throw invalid(`${where}.version: must be an integer`);
+    }
+    version = (entry["version"] as number | null | undefined) ?? undefined;
+  } else throw invalid(`${where}: must be an agent id, {type: "agent", id, version?}, {type: "self"} or {type: "advisor", model}`);
+  // The agent's own id (as a stored roster echoes it) stays a reference to itself.
+  if (id === self.id) return { type: "agent", id, version: self.version };
+  const found = lookup(id, version);
+  if (!found) throw notFound(`${where}: agent ${id}${version === undefined ? "" : ` version ${version}`} not found`);
+  return { type: "agent", id, version: found.version };
+}
+
+function resolveSwitchable(value: unknown, where: string, self: SelfRef, lookup: AgentLookup): Json {
+  if (value === undefined || value === null) return { type: "disabled" };
+  if (!isObject(value) || (value["type"] !== "enabled" && value["type"] !== "disabled")) {
+    throw invalid(`${where}.type: must be "enabled" or "disabled"`);
+  }
+  if (value["type"] === "disabled") return { type: "disabled" };
+  const inline = value["inline_agents"];
+  const inlineType = isObject(inline) ? inline["type"] : "disabled";
+  if (inlineType !== "enabled" && inlineType !== "disabled") throw invalid(`${where}.inline_agents.type: must be "enabled" or "disabled"`);
+  const predefined = (value["predefined_agents"] as unknown[] | null | undefined) ?? [];
+  if (!Array.isArray(predefined)) throw invalid(`${where}.predefined_agents: must be an array`);
+  return {
+    type: "enabled",
+    inline_agents: { type: inlineType },
+    predefined_agents: predefined.map((e, i) => resolveRosterEntry(e, `${where}.predefined_agents[${i}]`, self, lookup, false)),
+  };
+}
+
+/** `multiagent` as the API returns it: every roster entry resolved to a pinned agent reference. */
+function resolveMultiagent(value: unknown, self: SelfRef, lookup: AgentLookup): Json | null {
+  if (value === undefined || value === null) return null;
+  if (!isObject(value)) throw invalid("multiagent: must be an object");
+  if (value["type"] === "coordinator") {
+    const agents = value["agents"];
+    if (!Array.isArray(agents) || agents.length === 0) throw invalid("multiagent.agents: must be a non-empty array");
+    return {
+      type: "coordinator",
+      agents: agents.map((e, i) => resolveRosterEntry(e, `multiagent.agents[${i}]`, self, lookup, true)),
+    };
+  }
+  if (value["type"] === "multiagent_20261001") {
+    const advisor = value["advisor"];
+    let resolvedAdvisor: Json = { type: "disabled" };
+    if (isObject(advisor) && advisor["type"] === "enabled") {
+      if (typeof advisor["model"] !== "string" || advisor["model"] === "") throw invalid("multiagent.advisor.model: required");
+      resolvedAdvisor = { type: "enabled", model: advisor["model"] };
+    } else if (advisor !== undefined && advisor !== null && !(isObject(advisor) && advisor["type"] === "disabled")) {
+      throw invalid('multiagent.advisor.type: must be "enabled" or "disabled"');
+    }
+    return {
+      type: "multiagent_20261001",
+      advisor: resolvedAdvisor,
+      subagents: resolveSwitchable(value["subagents"], "multiagent.subagents", self, lookup),
+      workflows: resolveSwitchable(value["workflows"], "multiagent.workflows", self, lookup),
+    };
+  }
+  throw invalid('multiagent.type: must be "coordinator" or "multiagent_20261001"');
+}
+
 /** The stored definition after applying the API's defaults and rules. */
-function resolveDefinition(def: Json): Json {
+function resolveDefinition(def: Json, self: SelfRef, lookup: AgentLookup): Json {
   if (typeof def["name"] !== "string" || def["name"] === "") throw invalid("name: must be a non-empty string");
   const { tools: resolvedTools, mcp_servers: servers } = resolveToolsAndServers(def["tools"], def["mcp_servers"]);
   const metadata = (def["metadata"] as Json | null | undefined) ?? {};
@@ -160,7 +245,7 @@ function resolveDefinition(def: Json): Json {
     mcp_servers: servers,
     skills,
     metadata,
-    multiagent: def["multiagent"] ?? null,
+    multiagent: resolveMultiagent(def["multiagent"], self, lookup),
     execution_identity: def["execution_identity"] ?? { type: "service_account" },
   };
 }
@@ -194,15 +279,24 @@ export class AgentStore {
     return list?.[list.length - 1];
   }
 
+  /** A roster entry's target: that version, or the latest; archived agents cannot be added. */
+  private readonly lookup: AgentLookup = (id, version) => {
+    const list = this.versions.get(id);
+    const found = version === undefined ? list?.[list.length - 1] : list?.find((a) => a.version === version);
+    if (found?.archived_at) throw invalid(`agent ${id} is archived and cannot be added to a multiagent roster`);
+    return found;
+  };
+
   create(body: Json): AgentRecord {
     rejectUnknownFields(body, DEFINITION_FIELDS);
     if (body["model"] === undefined) throw invalid("model: required");
     this.checkCustomSkills(body["skills"]);
     const now = new Date().toISOString();
+    const id = newId("agent");
     const record: AgentRecord = {
-      id: newId("agent"),
+      id,
       type: "agent",
-      ...resolveDefinition(body),
+      ...resolveDefinition(body, { id, version: 1 }, this.lookup),
       version: 1,
       created_at: now,
       updated_at: now,
@@ -248,12 +342,13 @@ export class AgentStore {
       else throw invalid("metadata: must be an object");
       next["metadata"] = merged;
     }
-    const resolved = resolveDefinition(next);
-    const unchanged = DEFINITION_FIELDS.every((f) => isDeepStrictEqual(resolved[f], current[f]));
+    // Resolved as if kept at the current version first: a roster naming the agent itself is no change.
+    const asCurrent = resolveDefinition(next, { id, version: current.version }, this.lookup);
+    const unchanged = DEFINITION_FIELDS.every((f) => isDeepStrictEqual(asCurrent[f], current[f]));
     if (unchanged) return current;
     const record = {
       ...current,
-      ...resolved,
+      ...resolveDefinition(next, { id, version: current.version + 1 }, this.lookup),
       version: current.version + 1,
       updated_at: new Date().toISOString(),
     } as AgentRecord;

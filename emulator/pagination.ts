@@ -17,6 +17,22 @@ export function paginate<T>(items: T[], query: URLSearchParams): { data: T[]; ne
   return { data, next_page: next };
 }
 
+/**
+ * `paginate` with `prev_page` as well: the cursor of the page before this one, or null on the
+ * first page (BidirectionalPageCursor, e.g. sessions).
+ */
+export function paginateBidirectional<T>(
+  items: T[],
+  query: URLSearchParams,
+): { data: T[]; next_page: string | null; prev_page: string | null } {
+  const page = paginate(items, query);
+  const limit = query.get("limit") === null ? 20 : Number(query.get("limit"));
+  const cursor = query.get("page");
+  const offset = cursor === null || cursor === "" ? 0 : Number(/^page_(\d+)$/.exec(Buffer.from(cursor, "base64url").toString("utf8"))![1]);
+  const prev = offset > 0 ? Buffer.from(`page_${Math.max(0, offset - limit)}`).toString("base64url") : null;
+  return { ...page, prev_page: prev };
+}
+
 type Bound = "gt" | "gte" | "lt" | "lte";
 const COMPARE: Record<Bound, (value: number, bound: number) => boolean> = {
   gt: (v, b) => v > b,

@@ -6,11 +6,16 @@ import type { AddressInfo } from "node:net";
 import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
 import { DeploymentsModule } from "./deployments";
 import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
+import { DreamsModule } from "./dreams";
 import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
 import { SkillsModule } from "./skills";
 import { FileModule } from "./files";
 import { MemoryStoreModule } from "./memory-stores";
 import { VaultModule } from "./vaults";
+import { readState, writeState } from "./state-file";
+import { ThreadsModule } from "./threads";
+import { TunnelsModule } from "./tunnels";
+import { WorkModule } from "./work";
 
 export const BETA = "managed-agents-2026-04-01";
 
@@ -22,6 +27,8 @@ export class HttpError extends Error {
     readonly headers: Record<string, string> = {},
     /** `error.details.error_code`, as the API sends for specific refusals. */
     readonly errorCode?: string,
+    /** Further `error.details` fields (e.g. a heartbeat refusal's `current_state`). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -81,10 +88,21 @@ export class RawResponse {
   ) {}
 }
 
+/**
+ * A server-sent event stream (session event streams). `open` gets a function that sends one event
+ * and one that ends the stream, and returns the function that ends the subscription when the
+ * client goes away.
+ */
+export class EventStreamResponse {
+  constructor(readonly open: (send: (event: string, data: unknown) => void, end: () => void) => () => void) {}
+}
+
 type Handler = (req: RouteRequest) => unknown;
 
 interface Route {
   method: string;
+  /** As given to `add`, e.g. `/v1/sessions/:id/events`. */
+  path: string;
   pattern: RegExp;
   handler: Handler;
   beta: string;
@@ -96,7 +114,11 @@ export class Router {
   add(method: string, pattern: string, handler: Handler, beta: string = BETA): void {
     // ":id" matches one path segment.
     const regex = new RegExp(`^${pattern.replace(/:[a-z_]+/g, "([^/]+)")}$`);
-    this.routes.push({ method, pattern: regex, handler, beta });
+    this.routes.push({ method, path: pattern, pattern: regex, handler, beta });
+  }
+  /** Every route: what the conformance suite compares with the SDK's route table. */
+  list(): Array<{ method: string; path: string; beta: string }> {
+    return this.routes.map(({ method, path, beta }) => ({ method, path, beta }));
   }
   match(method: string, path: string): { handler: Handler; params: string[]; beta: string } | "method" | undefined {
     let pathMatched = false;
@@ -145,6 +167,13 @@ export interface EmulatorOptions {
    * `retry-after-ms`. Refused requests are recorded in `requests` but do not act.
    */
   rateLimit?: number;
+  /** Milliseconds added before every answer (a slow network or a busy API). */
+  latencyMs?: number;
+  /**
+   * A JSON file holding the emulator's objects: loaded at start if it exists, written after every
+   * request that changed something and at stop.
+   */
+  stateFile?: string;
 }
 
 /** The stores as plain JSON: what `dump` returns and `load` accepts (also the shape fixtures keep). */
@@ -168,6 +197,10 @@ export class Emulator {
   readonly vaults: VaultModule;
   readonly files: FileModule;
   readonly memoryStores: MemoryStoreModule;
+  readonly threads: ThreadsModule;
+  readonly work: WorkModule;
+  readonly dreams: DreamsModule;
+  readonly tunnels: TunnelsModule;
   readonly requests: RecordedRequest[] = [];
   private faults: Array<Fault & { remaining: number }> = [];
   private readonly router = new Router();
@@ -192,6 +225,15 @@ export class Emulator {
     this.vaults = this.use(new VaultModule());
     this.files = this.use(new FileModule());
     this.memoryStores = this.use(new MemoryStoreModule());
+    this.threads = this.use(new ThreadsModule(this.sessions));
+    this.work = this.use(new WorkModule(this.environments, this.sessions, () => this.url));
+    this.dreams = this.use(new DreamsModule(this.sessions, () => this.sessions.runMs));
+    this.tunnels = this.use(new TunnelsModule());
+  }
+
+  /** The endpoints this emulator answers, with the beta header each requires. */
+  routes(): Array<{ method: string; path: string; beta: string }> {
+    return this.router.list();
   }
 
   /** Adds an object family: its routes now, its objects in dump/load/live. */
@@ -202,6 +244,8 @@ export class Emulator {
   }
 
   async start(): Promise<this> {
+    const saved = this.options.stateFile === undefined ? undefined : readState(this.options.stateFile);
+    if (saved) this.load(saved);
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 5_000;
     this.server.on("connection", (s) => {
@@ -215,6 +259,7 @@ export class Emulator {
   }
 
   async stop(): Promise<void> {
+    if (this.options.stateFile !== undefined) writeState(this.options.stateFile, this.dump());
     this.sessions.stopTimers();
     for (const m of this.modules) m.stop?.();
     for (const s of this.sockets) s.destroy();
@@ -256,8 +301,16 @@ export class Emulator {
       environments: Object.fromEntries(this.environments.records),
       sessions: Object.fromEntries(this.sessions.records),
       events: Object.fromEntries(this.sessions.events),
-      ...moduleDumps(this.modules),
+      ...this.moduleDumps(),
     });
+  }
+
+  /** Modules holding something, by name: a dump of an emulator that only has the built-in objects stays as it was. */
+  private moduleDumps(): { modules?: Record<string, unknown> } {
+    const isEmpty = (v: unknown): boolean =>
+      v === null || v === undefined || (typeof v === "object" && Object.values(v as object).every((x) => typeof x === "object" && isEmpty(x)));
+    const held = this.modules.map((m) => [m.name, m.dump()] as const).filter(([, d]) => !isEmpty(d));
+    return held.length > 0 ? { modules: Object.fromEntries(held) } : {};
   }
 
   /** Adds the dumped objects unchanged (ids, timestamps, versions), replacing any with the same id. */
@@ -375,7 +428,7 @@ export class Emulator {
         e.status,
         {
           type: "error",
-          error: { type: e.type, message: e.message, ...(e.errorCode ? { details: { error_code: e.errorCode } } : {}) },
+          error: { type: e.type, message: e.message, ...(e.errorCode ? { details: { ...e.details, error_code: e.errorCode } } : {}) },
           request_id: requestId,
         },
         e.headers,
@@ -405,6 +458,7 @@ export class Emulator {
       return;
     }
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1_000));
+    if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
     try {
       this.authenticate(req);
@@ -424,6 +478,7 @@ export class Emulator {
         ...(form ? { form } : {}),
         headers: req.headers,
       });
+      if (this.options.stateFile !== undefined && method !== "GET") writeState(this.options.stateFile, this.dump());
       if (fault?.kind === "commit-then-drop") {
         req.socket.destroy();
         return;
@@ -432,6 +487,17 @@ export class Emulator {
         // Any proper prefix of a serialized object is invalid JSON: it lacks the closing brace.
         const text = JSON.stringify(result);
         sendRaw(200, text.slice(0, Math.floor(text.length / 2)));
+        return;
+      }
+      if (result instanceof EventStreamResponse) {
+        if (res.destroyed) return;
+        res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": requestId });
+        res.flushHeaders();
+        const close = result.open(
+          (event, data) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+          () => res.end(),
+        );
+        res.on("close", close);
         return;
       }
       if (result instanceof RawResponse) {
@@ -466,10 +532,6 @@ export class Emulator {
   }
 }
 
-function moduleDumps(modules: readonly EmulatorModule[]): { modules?: Record<string, unknown> } {
-  const dumps = modules.map((m) => [m.name, m.dump()] as const).filter(([, d]) => d !== undefined);
-  return dumps.length > 0 ? { modules: Object.fromEntries(dumps) } : {};
-}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return new Emulator(options).start();

@@ -5,7 +5,8 @@
 // archive and delete; title, metadata, budget and resources change in any live status.
 import { type AgentStore, resolveModel, resolveToolsAndServers, validateMetadata } from "./agents";
 import type { EnvironmentStore } from "./environments";
-import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
+import { byCreatedAt, createdAtFilter, paginate, paginateBidirectional } from "./pagination";
+import { checkInitialEvents, listParam, registerSessionEventRoutes, SessionTurns } from "./session-events";
 import { HttpError, invalid, newId, notFound, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -79,6 +80,12 @@ function validateInitialEvents(events: unknown): Json[] {
   return events as Json[];
 }
 
+/** A budget as stored: the currency the API prices in filled in. */
+function storedBudget(budget: unknown): unknown {
+  if (!isObject(budget) || !isObject(budget["max_list_cost"])) return budget ?? null;
+  return { ...budget, max_list_cost: { currency: "USD", ...budget["max_list_cost"] } };
+}
+
 function validateBudget(budget: unknown): void {
   if (budget === undefined || budget === null) return;
   const b = budget as Json;
@@ -91,7 +98,8 @@ function validateBudget(budget: unknown): void {
 export class SessionStore {
   readonly records = new Map<string, SessionRecord>();
   readonly events = new Map<string, Json[]>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The event log's behaviour: the agent's turns, filters, streams (session-events.ts). */
+  readonly turns: SessionTurns = new SessionTurns(this);
 
   constructor(
     private readonly agents: AgentStore,
@@ -145,6 +153,7 @@ export class SessionStore {
     validateMetadata(metadata);
     validateBudget(body["budget"]);
     const initial = validateInitialEvents(body["initial_events"]);
+    checkInitialEvents(body["initial_events"]);
     const now = new Date().toISOString();
     const record: SessionRecord = {
       id: newId("sesn"),
@@ -154,7 +163,7 @@ export class SessionStore {
       environment_id: envId,
       title: body["title"] ?? null,
       metadata,
-      budget: body["budget"] ?? null,
+      budget: storedBudget(body["budget"]),
       vault_ids: body["vault_ids"] ?? [],
       resources: ((body["resources"] as unknown[] | undefined) ?? []).map((r, i) => mountResource(r, i, now)),
       outcome_evaluations: [],
@@ -198,7 +207,7 @@ export class SessionStore {
       if (body["budget"] !== null && current["budget"] === null) {
         throw invalid("budget: a budget cannot be added to a session created without one, and a removed budget cannot be re-added", "budget_create_only");
       }
-      next["budget"] = body["budget"];
+      next["budget"] = storedBudget(body["budget"]);
     }
     if ("metadata" in body) {
       const merged: Json = { ...(current["metadata"] as Json) };
@@ -283,58 +292,24 @@ export class SessionStore {
   delete(id: string): Json {
     const current = this.get(id);
     this.refuseWhileRunning(current, "delete");
+    this.turns.deleted(id);
     this.records.delete(id);
     this.events.delete(id);
     return { id, type: "session_deleted" };
   }
 
-  private setStatus(id: string, status: SessionRecord["status"]): void {
-    const current = this.records.get(id);
-    if (!current) return;
-    const changes: Partial<SessionRecord> = { status };
-    if (status === "idle" && current.status === "running") {
-      const stats = current["stats"] as { active_seconds: number; duration_seconds: number };
-      const seconds = Math.round(this.runMs / 1000);
-      changes["stats"] = { active_seconds: stats.active_seconds + seconds, duration_seconds: stats.duration_seconds + seconds };
-    }
-    this.records.set(id, { ...current, ...changes });
-    this.events.get(id)?.push({ id: newId("sevt"), type: `session.status_${status}`, processed_at: new Date().toISOString() });
-  }
-
   sendEvents(id: string, body: Json): { data: Json[] } {
-    const current = this.get(id);
-    if (current.archived_at) throw invalid(`session ${id} is archived; no new events can be sent`);
-    const events = body["events"];
-    if (!Array.isArray(events) || events.length === 0) throw invalid("events: must be a non-empty list");
-    const stored: Json[] = [];
-    for (const e of events as Json[]) {
-      const type = e["type"];
-      if (type !== "user.message" && type !== "user.interrupt" && type !== "user.define_outcome") {
-        throw invalid(`events: unsupported event type ${JSON.stringify(type)}`);
-      }
-      const event = { ...e, id: newId("sevt"), processed_at: new Date().toISOString() };
-      stored.push(event);
-      this.events.get(id)!.push(event);
-      if (type === "user.message") {
-        this.setStatus(id, "running");
-        clearTimeout(this.timers.get(id));
-        this.timers.set(id, setTimeout(() => this.setStatus(id, "idle"), this.runMs));
-      } else if (type === "user.interrupt") {
-        clearTimeout(this.timers.get(id));
-        this.timers.delete(id);
-        if (this.get(id).status === "running") this.setStatus(id, "idle");
-      }
-    }
-    return { data: stored };
+    return this.turns.send(id, body);
   }
 
-  list(query: URLSearchParams): { data: SessionRecord[]; next_page: string | null } {
+  list(query: URLSearchParams): { data: SessionRecord[]; next_page: string | null; prev_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
     const agentId = query.get("agent_id");
     // Only meaningful together with agent_id, as in SessionListParams.
     const versionText = agentId === null ? null : query.get("agent_version");
     const agentVersion = versionText === null ? undefined : Number(versionText);
     if (agentVersion !== undefined && !Number.isInteger(agentVersion)) throw invalid("agent_version must be an integer");
+    const statuses = listParam(query, "statuses");
     const order = query.get("order") ?? "desc";
     if (order !== "asc" && order !== "desc") throw invalid('order must be "asc" or "desc"');
     const inRange = createdAtFilter(query, ["gt", "gte", "lt", "lte"]);
@@ -343,22 +318,21 @@ export class SessionStore {
         (includeArchived || !s.archived_at) &&
         inRange(s.created_at) &&
         (agentId === null || s.agent.id === agentId) &&
-        (agentVersion === undefined || s.agent.version === agentVersion),
+        (agentVersion === undefined || s.agent.version === agentVersion) &&
+        (statuses === undefined || statuses.includes(s.status)),
     );
-    return paginate(order === "desc" ? all.reverse() : all, query);
+    return paginateBidirectional(order === "desc" ? all.reverse() : all, query);
   }
 
   /** Puts a dumped session back as it was: no timer, so a loaded status stays until something changes it. */
   restore(record: SessionRecord, events: Json[] | undefined): void {
-    clearTimeout(this.timers.get(record.id));
-    this.timers.delete(record.id);
+    this.turns.forget(record.id);
     this.records.set(record.id, { ...record, status: record.status ?? "idle" });
     this.events.set(record.id, events ?? this.events.get(record.id) ?? []);
   }
 
   stopTimers(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
+    this.turns.stop();
   }
 }
 
@@ -369,14 +343,10 @@ export function registerSessionRoutes(router: Router, store: SessionStore): void
   router.add("POST", "/v1/sessions/:id", (r) => store.update(r.params[0]!, r.body));
   router.add("DELETE", "/v1/sessions/:id", (r) => store.delete(r.params[0]!));
   router.add("POST", "/v1/sessions/:id/archive", (r) => store.archive(r.params[0]!));
-  router.add("POST", "/v1/sessions/:id/events", (r) => store.sendEvents(r.params[0]!, r.body));
   router.add("POST", "/v1/sessions/:id/resources", (r) => store.addResource(r.params[0]!, r.body));
   router.add("GET", "/v1/sessions/:id/resources", (r) => paginate((store.get(r.params[0]!)["resources"] as Json[] | undefined) ?? [], r.query));
   router.add("GET", "/v1/sessions/:id/resources/:rid", (r) => store.resource(r.params[0]!, r.params[1]!));
   router.add("POST", "/v1/sessions/:id/resources/:rid", (r) => store.updateResource(r.params[0]!, r.params[1]!, r.body));
   router.add("DELETE", "/v1/sessions/:id/resources/:rid", (r) => store.deleteResource(r.params[0]!, r.params[1]!));
-  router.add("GET", "/v1/sessions/:id/events", (r) => {
-    store.get(r.params[0]!);
-    return paginate(store.events.get(r.params[0]!) ?? [], r.query);
-  });
+  registerSessionEventRoutes(router, store);
 }

@@ -2,15 +2,23 @@
 // wire format (?beta=true, Authorization: Bearer, error shapes, cursor pagination).
 import Anthropic from "@anthropic-ai/sdk";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { validatingClient, type ValidatingClient } from "./validating-client";
 
 let emulator: Emulator;
 let client: Anthropic;
+let checks: ValidatingClient;
 
 beforeAll(async () => {
   emulator = await startEmulator({ apiKey: "sk-ant-sdk-test" });
-  client = new Anthropic({ authToken: "sk-ant-sdk-test", apiKey: null, baseURL: emulator.url, maxRetries: 0 });
+  checks = validatingClient(emulator.url, { authToken: "sk-ant-sdk-test", apiKey: null });
+  client = checks.client;
 });
 afterAll(() => emulator.stop());
+// Every 2xx body above matched the SDK's response types (sdk-schemas.json).
+afterAll(() => {
+  expect(checks.checked.size).toBeGreaterThan(0);
+  expect(checks.problems).toEqual([]);
+});
 
 it("create, retrieve, update, versions, list with pagination, archive and a 409", async () => {
   const created = await client.beta.agents.create({

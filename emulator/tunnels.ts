@@ -1,0 +1,166 @@
+// MCP tunnels and their CA certificates in the emulator (beta mcp-tunnels-2026-06-22): a tunnel
+// gets a unique domain and a connector token (revealed and rotated on request); a certificate is
+// one PEM-encoded X.509 CA certificate, fingerprinted as the API does (SHA-256 of its DER, lowercase
+// hex). Both are archived, never deleted; an archived tunnel takes no new certificates.
+import { createHash, randomBytes, X509Certificate } from "node:crypto";
+import { byCreatedAt, paginate } from "./pagination";
+import { type EmulatorModule, invalid, newId, notFound, type Router } from "./server";
+
+export const TUNNELS_BETA = "mcp-tunnels-2026-06-22";
+
+type Json = Record<string, unknown>;
+
+export interface TunnelRecord extends Json {
+  id: string;
+  type: "tunnel";
+  display_name: string | null;
+  domain: string;
+  created_at: string;
+  archived_at: string | null;
+}
+
+export interface CertificateRecord extends Json {
+  id: string;
+  type: "tunnel_certificate";
+  tunnel_id: string;
+  fingerprint: string;
+  expires_at: string | null;
+  created_at: string;
+  archived_at: string | null;
+}
+
+const MAX_PEM_BYTES = 8 * 1024;
+const newToken = () => `tnltok_${randomBytes(24).toString("base64url")}`;
+
+/** The CA certificate's fingerprint and expiry, or a 400 saying what is wrong with the PEM. */
+export function parseCaCertificate(pem: unknown): { fingerprint: string; expires_at: string } {
+  if (typeof pem !== "string" || pem.trim() === "") throw invalid("ca_certificate_pem: required");
+  if (Buffer.byteLength(pem) > MAX_PEM_BYTES) throw invalid("ca_certificate_pem: at most 8KB");
+  if (/PRIVATE KEY-----/.test(pem)) throw invalid("ca_certificate_pem: must not contain private-key material");
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
+  if (blocks !== 1) throw invalid(`ca_certificate_pem: must contain exactly one certificate, found ${blocks}`);
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    throw invalid("ca_certificate_pem: not a valid PEM-encoded X.509 certificate");
+  }
+  if (!cert.ca) throw invalid("ca_certificate_pem: not a CA certificate (basicConstraints CA:TRUE is required)");
+  return { fingerprint: createHash("sha256").update(cert.raw).digest("hex"), expires_at: new Date(cert.validTo).toISOString() };
+}
+
+export class TunnelsModule implements EmulatorModule {
+  readonly name = "tunnels";
+  readonly tunnels = new Map<string, TunnelRecord>();
+  readonly certificates = new Map<string, CertificateRecord>();
+  /** Connector tokens by tunnel id: credentials, shown only by reveal and rotate. */
+  readonly tokens = new Map<string, string>();
+
+  tunnel(id: string): TunnelRecord {
+    const found = this.tunnels.get(id);
+    if (!found) throw notFound(`tunnel ${id} not found`);
+    return found;
+  }
+
+  certificate(tunnelId: string, id: string): CertificateRecord {
+    this.tunnel(tunnelId);
+    const found = this.certificates.get(id);
+    if (!found || found.tunnel_id !== tunnelId) throw notFound(`certificate ${id} not found in tunnel ${tunnelId}`);
+    return found;
+  }
+
+  createTunnel(body: Json): TunnelRecord {
+    for (const k of Object.keys(body)) if (k !== "display_name") throw invalid(`${k}: unknown field`);
+    const name = body["display_name"];
+    if (name !== undefined && name !== null && (typeof name !== "string" || name.length > 256)) {
+      throw invalid("display_name: must be a string of at most 256 characters");
+    }
+    const id = newId("tnl");
+    // Unique and never reused: derived from the id, which is never reused either.
+    const domain = `${createHash("sha256").update(id).digest("hex").slice(0, 16)}.tunnels.emulator.local`;
+    const record: TunnelRecord = { id, type: "tunnel", display_name: name ?? null, domain, created_at: new Date().toISOString(), archived_at: null };
+    this.tunnels.set(id, record);
+    this.tokens.set(id, newToken());
+    return record;
+  }
+
+  private listed<T extends { archived_at: string | null; created_at: string }>(items: Iterable<T>, query: URLSearchParams): T[] {
+    const includeArchived = query.get("include_archived") === "true";
+    return byCreatedAt(items)
+      .filter((x) => includeArchived || !x.archived_at)
+      .reverse();
+  }
+
+  register(router: Router): void {
+    const add = (method: string, pattern: string, handler: Parameters<Router["add"]>[2]) => router.add(method, pattern, handler, TUNNELS_BETA);
+    add("POST", "/v1/tunnels", (r) => this.createTunnel(r.body));
+    add("GET", "/v1/tunnels", (r) => paginate(this.listed(this.tunnels.values(), r.query), r.query));
+    add("GET", "/v1/tunnels/:id", (r) => this.tunnel(r.params[0]!));
+    add("POST", "/v1/tunnels/:id/archive", (r) => {
+      const t = this.tunnel(r.params[0]!);
+      if (t.archived_at) throw invalid(`tunnel ${t.id} is already archived`);
+      t.archived_at = new Date().toISOString();
+      return t;
+    });
+    add("POST", "/v1/tunnels/:id/reveal_token", (r) => {
+      const t = this.tunnel(r.params[0]!);
+      if (t.archived_at) throw invalid(`tunnel ${t.id} is archived; its token is revoked`);
+      return { id: t.id, type: "tunnel_token", tunnel_token: this.tokens.get(t.id)! };
+    });
+    add("POST", "/v1/tunnels/:id/rotate_token", (r) => {
+      const t = this.tunnel(r.params[0]!);
+      for (const k of Object.keys(r.body)) if (k !== "reason") throw invalid(`${k}: unknown field`);
+      if (t.archived_at) throw invalid(`tunnel ${t.id} is archived; its token cannot be rotated`);
+      this.tokens.set(t.id, newToken());
+      return { id: t.id, type: "tunnel_token", tunnel_token: this.tokens.get(t.id)! };
+    });
+    add("POST", "/v1/tunnels/:id/certificates", (r) => {
+      const t = this.tunnel(r.params[0]!);
+      if (t.archived_at) throw invalid(`tunnel ${t.id} is archived`);
+      for (const k of Object.keys(r.body)) if (k !== "ca_certificate_pem") throw invalid(`${k}: unknown field`);
+      const parsed = parseCaCertificate(r.body["ca_certificate_pem"]);
+      const record: CertificateRecord = {
+        id: newId("tnlcert"),
+        type: "tunnel_certificate",
+        tunnel_id: t.id,
+        ...parsed,
+        created_at: new Date().toISOString(),
+        archived_at: null,
+      };
+      this.certificates.set(record.id, record);
+      return record;
+    });
+    add("GET", "/v1/tunnels/:id/certificates", (r) => {
+      this.tunnel(r.params[0]!);
+      const mine = [...this.certificates.values()].filter((c) => c.tunnel_id === r.params[0]);
+      return paginate(this.listed(mine, r.query), r.query);
+    });
+    add("GET", "/v1/tunnels/:id/certificates/:cert", (r) => this.certificate(r.params[0]!, r.params[1]!));
+    add("POST", "/v1/tunnels/:id/certificates/:cert/archive", (r) => {
+      const c = this.certificate(r.params[0]!, r.params[1]!);
+      if (c.archived_at) throw invalid(`certificate ${c.id} is already archived`);
+      c.archived_at = new Date().toISOString();
+      return c;
+    });
+  }
+
+  dump(): unknown {
+    return {
+      tunnels: Object.fromEntries(this.tunnels),
+      certificates: Object.fromEntries(this.certificates),
+      tokens: Object.fromEntries(this.tokens),
+    };
+  }
+
+  load(data: unknown): void {
+    const d = data as { tunnels?: Record<string, TunnelRecord>; certificates?: Record<string, CertificateRecord>; tokens?: Record<string, string> };
+    for (const [id, t] of Object.entries(d.tunnels ?? {})) this.tunnels.set(id, t);
+    for (const [id, c] of Object.entries(d.certificates ?? {})) this.certificates.set(id, c);
+    for (const [id, token] of Object.entries(d.tokens ?? {})) this.tokens.set(id, token);
+  }
+
+  live(): Record<string, string[]> {
+    const unarchived = (xs: Iterable<{ id: string; archived_at: string | null }>) => [...xs].filter((x) => !x.archived_at).map((x) => x.id);
+    return { tunnels: unarchived(this.tunnels.values()), tunnel_certificates: unarchived(this.certificates.values()) };
+  }
+}
