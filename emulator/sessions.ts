@@ -47,7 +47,8 @@ function mountResource(r: unknown, index: number, now: string): Json {
     case "memory_store": {
       if (typeof r["memory_store_id"] !== "string") throw invalid(`resources[${index}].memory_store_id: required`);
       if (typeof r["instructions"] === "string" && r["instructions"].length > 4096) throw invalid(`resources[${index}].instructions: at most 4096 characters`);
-      return { ...common, ...visible, access: r["access"] ?? "read_write", instructions: r["instructions"] ?? null, description: "", name: null, mount_path: null };
+      // The API gives a memory store resource no id or times (BetaManagedAgentsMemoryStoreResource).
+      return { ...visible, access: r["access"] ?? "read_write", instructions: r["instructions"] ?? null, description: "", name: null, mount_path: null };
     }
     default:
       throw invalid(`resources[${index}].type: unknown resource type ${JSON.stringify(r["type"])}`);

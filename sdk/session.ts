@@ -45,10 +45,11 @@ export interface SessionInputs {
    * keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
    *
    * A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new
-   * `mountPath` moves it: removed, then added), removing any resource, a GitHub
-   * `authorizationToken` rotated (one call each). Replace: a new GitHub repository or memory
-   * store, a change of one's `url`, `checkout`, `mountPath`, `access` or `instructions`, or a
-   * removed token.
+   * `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub
+   * `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store
+   * added or removed (the API gives it no resource id), a change of a repository's `url`,
+   * `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed
+   * token.
    */
   resources?: Array<{
     type: "github_repository";
@@ -391,7 +392,8 @@ export class Session extends ManagedResource {
    */
   declare public readonly deploymentId: pulumi.Output<string | null>;
   /**
-   * The ids the API gave the mounted `resources` (`sesrsc_…`), in their declared order.
+   * The ids the API gave the mounted file and GitHub `resources` (`sesrsc_…`), in their declared
+   * order (a memory store resource has none).
    */
   declare public readonly resourceIds: pulumi.Output<string[]>;
   /**

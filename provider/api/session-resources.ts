@@ -7,7 +7,8 @@ import { pathWith } from "../client/path";
 import { MANAGED_AGENTS_BETA, type Call } from "./endpoints";
 
 export const apiSessionResource = z.looseObject({
-  id: z.string(),
+  /** Absent on a memory store resource. */
+  id: z.string().optional(),
   type: z.string(),
   url: z.string().optional(),
   file_id: z.string().optional(),

@@ -215,7 +215,11 @@ export function planResources(old: unknown, next: unknown): ResourcePlan {
       else plan.rotate.push([o, r]);
     }
   }
-  plan.remove = unmatched;
+  // A mounted memory store has no resource id in the API, so it cannot be deleted on its own.
+  for (const o of unmatched) {
+    if (isRecord(o) && o["type"] === "memory_store") plan.replace.push("a removed memory_store resource");
+    else plan.remove.push(o);
+  }
   return plan;
 }
 
@@ -250,7 +254,7 @@ export const sessionSpec = defineSpec({
     vaultIds: field.replace({ text: "Vaults with credentials for MCP servers (the API does not change them after creation).", type: "list of vault ids" }),
     resources: field.rule(
       resourcesEffect,
-      "in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing any resource, a GitHub `authorizationToken` rotated (one call each). **Replace**: a new GitHub repository or memory store, a change of one's `url`, `checkout`, `mountPath`, `access` or `instructions`, or a removed token",
+      "in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). **Replace**: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token",
       {
         text: "Mounted resources: `{ type: \"github_repository\", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: \"file\", fileId, mountPath? }`, `{ type: \"memory_store\", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.",
         type: "list of `github_repository`, `file`, `memory_store` resources",
@@ -314,7 +318,7 @@ export const sessionSpec = defineSpec({
     status: "`idle`, `running`, `rescheduling` or `terminated`, as of the last create, update or refresh.",
     outcomeEvaluations: "The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create, update or refresh.",
     deploymentId: "The deployment that started the session, if one did.",
-    resourceIds: "The ids the API gave the mounted `resources` (`sesrsc_…`), in their declared order.",
+    resourceIds: "The ids the API gave the mounted file and GitHub `resources` (`sesrsc_…`), in their declared order (a memory store resource has none).",
     createdAt: "RFC 3339 creation time.",
     updatedAt: "RFC 3339 time of the last change.",
     archivedAt: "RFC 3339 archive time; null while the session is live.",
@@ -416,7 +420,7 @@ function outputsOf(api: ApiSession, pinned: boolean, declaredResources: readonly
     status: api.status,
     outcomeEvaluations: fromApiCase(api.outcome_evaluations ?? []),
     deploymentId: api.deployment_id ?? null,
-    resourceIds: matchResources(mounted, declaredResources).flatMap((m) => (m ? [m.id] : [])),
+    resourceIds: matchResources(mounted, declaredResources).flatMap((m) => (m?.id ? [m.id] : [])),
     createdAt: api.created_at,
     updatedAt: api.updated_at,
     archivedAt: api.archived_at ?? null,
@@ -591,7 +595,7 @@ async function applyResources(
   for (const removed of plan.remove) {
     const at = (olds.inputs.resources ?? []).indexOf(removed as ResourceInput);
     const found = oldMatches[at];
-    if (found && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
+    if (found?.id !== undefined && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
   }
   const plainOf = (r: unknown) => declaredNow[concealed.indexOf(r)];
   for (const added of plan.add) {
@@ -613,7 +617,7 @@ async function applyResources(
     const repo = plainOf(rotated);
     if (repo?.type !== "github_repository" || repo.authorizationToken === undefined) continue;
     const found = mounted.find((m) => mounts(m, repo));
-    if (!found) throw new Error(`${operation}: the session no longer mounts ${repo.url}; run \`pulumi refresh\``);
+    if (found?.id === undefined) throw new Error(`${operation}: the session no longer mounts ${repo.url}; run \`pulumi refresh\``);
     await sessionResources.update(ctx, `${operation} (setting the token of ${repo.url})`, id, found.id, { authorization_token: repo.authorizationToken });
   }
   return true;

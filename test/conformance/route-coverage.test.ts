@@ -4,7 +4,6 @@
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { schemaFile } from "./schema-validator";
 
-/** SDK endpoints the emulator does not implement yet: remove each as its module lands. */
 /** SDK endpoints the emulator does not answer yet: none (every managed-agents endpoint is served). */
 const NOT_YET: string[] = [];
 

@@ -132,3 +132,48 @@ it("environments and sessions: pinning, session-local tools, events, refusals wh
   expect(await client.beta.sessions.delete(latest.id)).toEqual({ id: latest.id, type: "session_deleted" });
   expect(await client.beta.environments.delete(environment.id)).toEqual({ id: environment.id, type: "environment_deleted" });
 });
+
+it("session resources: add a file, list, retrieve, set a repository's token, delete; budget_create_only; vault_ids fixed", async () => {
+  const agent = await client.beta.agents.create({ name: "res", model: "claude-sonnet-4-6" });
+  const environment = await client.beta.environments.create({ name: "res-env" });
+  const session = await client.beta.sessions.create({
+    agent: agent.id,
+    environment_id: environment.id,
+    resources: [{ type: "github_repository", url: "https://github.com/acme/app", authorization_token: "ghp_first" }],
+  });
+  // A memory store resource has no id in the API (BetaManagedAgentsMemoryStoreResource); the others do.
+  const repo = session.resources[0] as { id: string };
+  expect(repo).toMatchObject({ type: "github_repository", mount_path: "/workspace/app", id: expect.stringMatching(/^sesrsc_/) });
+  expect(JSON.stringify(session)).not.toContain("ghp_first");
+
+  const added = await client.beta.sessions.resources.add(session.id, { type: "file", file_id: "file_01abc" });
+  expect(added).toMatchObject({ type: "file", file_id: "file_01abc", mount_path: "/mnt/session/uploads/file_01abc" });
+  const listed = [];
+  for await (const r of client.beta.sessions.resources.list(session.id)) listed.push((r as { id: string }).id);
+  expect(listed).toEqual([repo.id, added.id]);
+  expect(await client.beta.sessions.resources.retrieve(added.id, { session_id: session.id })).toEqual(added);
+  const rotated = await client.beta.sessions.resources.update(repo.id, { session_id: session.id, authorization_token: "ghp_second" });
+  expect(JSON.stringify(rotated)).not.toContain("ghp_second");
+  await expect(client.beta.sessions.resources.update(added.id, { session_id: session.id, authorization_token: "x" })).rejects.toMatchObject({ status: 400 });
+  expect(await client.beta.sessions.resources.delete(added.id, { session_id: session.id })).toEqual({ id: added.id, type: "session_resource_deleted" });
+
+  await expect(client.beta.sessions.update(session.id, { budget: { type: "limit", max_list_cost: { amount: "100", currency: "USD" } } })).rejects.toMatchObject({
+    status: 400,
+    errorCode: "budget_create_only",
+  });
+  const withBudget = await client.beta.sessions.create({
+    agent: agent.id,
+    environment_id: environment.id,
+    budget: { type: "limit", max_list_cost: { amount: "100", currency: "USD" } },
+  });
+  expect((await client.beta.sessions.update(withBudget.id, { budget: { type: "limit", max_list_cost: { amount: "900", currency: "USD" } } })).budget).toEqual({
+    type: "limit",
+    max_list_cost: { amount: "900", currency: "USD" },
+  });
+  const raw = await fetch(`${emulator.url}/v1/sessions/${session.id}`, {
+    method: "POST",
+    headers: { "x-api-key": "sk-ant-sdk-test", "anthropic-beta": "managed-agents-2026-04-01", "content-type": "application/json" },
+    body: JSON.stringify({ vault_ids: ["vlt_1"] }),
+  });
+  expect(raw.status).toBe(400);
+});

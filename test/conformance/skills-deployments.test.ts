@@ -2,6 +2,7 @@
 // SDK's types, and the official client, unchanged, against the emulator (multipart uploads,
 // binary downloads, pause / unpause, runs).
 import Anthropic, { toFile } from "@anthropic-ai/sdk";
+import { validatingClient, type ValidatingClient } from "./validating-client";
 import type {
   BetaManagedAgentsDeployment,
   DeploymentCreateParams,
@@ -33,12 +34,19 @@ export type SkillVersionResponseAccepted = Assert<Extends<BetaSkillVersion, Know
 
 let emulator: Emulator;
 let client: Anthropic;
+let checks: ValidatingClient;
 
 beforeAll(async () => {
   emulator = await startEmulator({ apiKey: "sk-ant-sdk-test" });
-  client = new Anthropic({ authToken: "sk-ant-sdk-test", apiKey: null, baseURL: emulator.url, maxRetries: 0 });
+  checks = validatingClient(emulator.url, { authToken: "sk-ant-sdk-test", apiKey: null });
+  client = checks.client;
 });
 afterAll(() => emulator.stop());
+// Every 2xx body the client received matched the SDK's response types (sdk-schemas.json).
+afterAll(() => {
+  expect(checks.checked.size).toBeGreaterThan(0);
+  expect(checks.problems).toEqual([]);
+});
 
 const skillMd = (description: string) => `---\nname: release-notes\ndescription: ${description}\n---\n\nWrite release notes.\n`;
 const betas = [SKILLS_BETA];

@@ -52,6 +52,8 @@ export function validatingClient(baseURL: string, options: ClientOptions = {}): 
     const res = await fetch(input, init);
     if (res.status < 200 || res.status >= 300) return res;
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url);
+    // The SDK fetches `data:` URLs of its own (building upload bodies): not answers of the API.
+    if (url.protocol !== "http:" && url.protocol !== "https:") return res;
     const method = (init?.method ?? "GET").toUpperCase();
     const label = `${method} ${url.pathname}`;
     const route = routeFor(method, url.pathname);

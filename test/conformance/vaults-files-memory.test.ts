@@ -3,6 +3,7 @@
 // client, unchanged, drives the emulator's endpoints (wire format, beta headers, multipart upload,
 // binary download, error shapes, pagination).
 import Anthropic, { toFile } from "@anthropic-ai/sdk";
+import { validatingClient, type ValidatingClient } from "./validating-client";
 import type { BetaFileMetadata } from "@anthropic-ai/sdk/resources/beta/files";
 import type { BetaManagedAgentsMemory } from "@anthropic-ai/sdk/resources/beta/memory-stores/memories";
 import type { BetaManagedAgentsMemoryStore, MemoryStoreCreateParams, MemoryStoreUpdateParams } from "@anthropic-ai/sdk/resources/beta/memory-stores/memory-stores";
@@ -42,12 +43,19 @@ export type FileResponseAccepted = Assert<Extends<BetaFileMetadata, KnownFields<
 const FILES = "files-api-2025-04-14";
 let emulator: Emulator;
 let client: Anthropic;
+let checks: ValidatingClient;
 
 beforeAll(async () => {
   emulator = await startEmulator({ apiKey: "sk-ant-sdk-test" });
-  client = new Anthropic({ authToken: "sk-ant-sdk-test", apiKey: null, baseURL: emulator.url, maxRetries: 0 });
+  checks = validatingClient(emulator.url, { authToken: "sk-ant-sdk-test", apiKey: null });
+  client = checks.client;
 });
 afterAll(() => emulator.stop());
+// Every 2xx body the client received matched the SDK's response types (sdk-schemas.json).
+afterAll(() => {
+  expect(checks.checked.size).toBeGreaterThan(0);
+  expect(checks.problems).toEqual([]);
+});
 
 it("builds bodies the SDK's client sends as they are", async () => {
   const vault = await client.beta.vaults.create(buildVaultCreateBody({ displayName: "v", metadata: { a: "b" } }));

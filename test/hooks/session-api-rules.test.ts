@@ -89,6 +89,7 @@ describe("resources change in place through /v1/sessions/{id}/resources", () => 
     ["a repository's checkout", [{ ...repo("ghp_x"), checkout: { type: "branch", name: "main" } }], [{ ...repo("ghp_x"), checkout: { type: "branch", name: "dev" } }]],
     ["a repository's URL", [repo("ghp_x")], [{ ...repo("ghp_x"), url: "https://github.com/acme/other" }]],
     ["a memory store's access", [{ type: "memory_store", memoryStoreId: "memstore_1" }], [{ type: "memory_store", memoryStoreId: "memstore_1", access: "read_only" }]],
+    ["a memory store removed (the API gives it no resource id)", [{ type: "memory_store", memoryStoreId: "memstore_1" }], []],
     ["a token removed (the API cannot unset one)", [repo("ghp_x")], [{ type: "github_repository", url: "https://github.com/acme/app" }]],
   ])("changing %s replaces the session", async (_label, before, after) => {
     const made = await created(base({ resources: before }));
