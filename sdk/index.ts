@@ -11,3 +11,5 @@ export type { DeepInput, DeepInputs } from "./input";
 export { Skill, type SkillArgs, type SkillInputs } from "./skill";
 export { Deployment, type DeploymentArgs, type DeploymentInputs } from "./deployment";
 export { runDeployment, type DeploymentRun, type RunDeploymentOptions } from "./run-deployment";
+export { listAgentVersions, type AgentVersion } from "./agent-versions";
+export type { DirectCallOptions } from "./direct-call";

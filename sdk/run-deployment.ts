@@ -3,17 +3,9 @@
 // resource, so it runs in the caller's process: the key comes from its options or from
 // ANTHROPIC_API_KEY (never from stack config, which only the provider process sees).
 import type { ApiDeploymentRun } from "../provider/api/deployments";
+import { withApi, type DirectCallOptions } from "./direct-call";
 
-export interface RunDeploymentOptions {
-  /** Default: ANTHROPIC_API_KEY. */
-  apiKey?: string;
-  /** Default: ANTHROPIC_BASE_URL, else https://api.anthropic.com (HTTPS, or a loopback host). */
-  baseUrl?: string;
-  /** Default: ANTHROPIC_WORKSPACE_ID, if set. */
-  workspaceId?: string;
-  /** The whole call, retries included (default 60 s). */
-  timeoutMs?: number;
-}
+export type RunDeploymentOptions = DirectCallOptions;
 
 /** A deployment run, camelCased (`BetaManagedAgentsDeploymentRun`). */
 export interface DeploymentRun {
@@ -48,31 +40,8 @@ function camelRun(run: ApiDeploymentRun): DeploymentRun {
  * failure it rejects rather than risk a second run.
  */
 export async function runDeployment(deploymentId: string, options: RunDeploymentOptions = {}): Promise<DeploymentRun> {
-  const env = {
-    ...process.env,
-    ...(options.apiKey !== undefined ? { ANTHROPIC_API_KEY: options.apiKey } : {}),
-    ...(options.baseUrl !== undefined ? { ANTHROPIC_BASE_URL: options.baseUrl } : {}),
-    ...(options.workspaceId !== undefined ? { ANTHROPIC_WORKSPACE_ID: options.workspaceId } : {}),
-  };
-  // Loaded on use: a Pulumi program importing the SDK does not load the HTTP client.
-  const [{ deployments }, { ApiClient }, { redactError }, { resolveConnectionSettings }, { OperationContext }] = await Promise.all([
-    import("../provider/api/deployments"),
-    import("../provider/client/http-client"),
-    import("../provider/client/redact"),
-    import("../provider/config"),
-    import("../provider/kit/context"),
-  ]);
-  try {
-    const settings = resolveConnectionSettings(env);
-    const ctx = new OperationContext(new ApiClient({ settings }), {
-      timeoutMs: options.timeoutMs ?? 60_000,
-    });
-    try {
-      return camelRun(await deployments.run(ctx, `run deployment ${deploymentId}`, deploymentId));
-    } finally {
-      ctx.dispose();
-    }
-  } catch (error) {
-    throw redactError(error);
-  }
+  return withApi(options, async (ctx) => {
+    const { deployments } = await import("../provider/api/deployments");
+    return camelRun(await deployments.run(ctx, `run deployment ${deploymentId}`, deploymentId));
+  });
 }

@@ -48,4 +48,13 @@ export const agents = {
       query: { version },
       schema: apiAgent,
     }),
+  /** Every version, newest first (`/v1/agents/{id}/versions`). */
+  versions: (call: Call, operation: string, id: string) =>
+    call.client.paginate(call, {
+      operation,
+      path: pathWith("/v1/agents", id, "versions"),
+      beta: MANAGED_AGENTS_BETA,
+      query: {},
+      schema: z.looseObject({ data: z.array(apiAgent), next_page: z.string().nullable().optional() }),
+    }),
 };
