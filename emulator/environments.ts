@@ -72,7 +72,8 @@ export class EnvironmentStore {
       description: body["description"] ?? null,
       metadata,
       // The API's default depends on the organization; "account" is one of its possible answers.
-      scope: body["scope"] ?? "account",
+      // The default depends on the organization type; an API organization (which this stands in for) has only "organization".
+      scope: body["scope"] ?? "organization",
       config: resolveConfig(body["config"]),
       created_at: now,
       updated_at: now,

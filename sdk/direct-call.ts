@@ -15,7 +15,10 @@ export interface DirectCallOptions {
   timeoutMs?: number;
 }
 
-/** Runs `call` with a client for these options; errors come back redacted. */
+/**
+ * Runs `call` with a client for these options; errors come back redacted.
+ * @internal
+ */
 export async function withApi<T>(options: DirectCallOptions, call: (ctx: OperationContext) => Promise<T>): Promise<T> {
   const env = {
     ...process.env,

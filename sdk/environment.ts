@@ -31,8 +31,9 @@ export interface EnvironmentInputs {
   };
   /**
    * Visibility: `"organization"` (visible to every account) or `"account"` (the owning account
-   * only). API organizations accept only `"organization"`; when omitted the API picks the default
-   * for the organization type.
+   * only). Organizations that use the API directly accept only `"organization"`. When omitted, the
+   * API picks the default for the organization type (there is no single default), and removing it
+   * later keeps whatever the environment has.
    *
    * A change: update in place; removing it keeps the current value.
    */
@@ -133,8 +134,9 @@ export class Environment extends ManagedResource {
   declare public readonly metadata: pulumi.Output<EnvironmentInputs["metadata"]>;
   /**
    * Visibility: `"organization"` (visible to every account) or `"account"` (the owning account
-   * only). API organizations accept only `"organization"`; when omitted the API picks the default
-   * for the organization type.
+   * only). Organizations that use the API directly accept only `"organization"`. When omitted, the
+   * API picks the default for the organization type (there is no single default), and removing it
+   * later keeps whatever the environment has.
    */
   declare public readonly scope: pulumi.Output<EnvironmentInputs["scope"]>;
   /**

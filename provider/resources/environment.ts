@@ -147,7 +147,7 @@ export const environmentSpec = defineSpec({
     ),
     scope: field.update(
       {
-        text: "Visibility: `\"organization\"` (visible to every account) or `\"account\"` (the owning account only). API organizations accept only `\"organization\"`; when omitted the API picks the default for the organization type.",
+        text: "Visibility: `\"organization\"` (visible to every account) or `\"account\"` (the owning account only). Organizations that use the API directly accept only `\"organization\"`. When omitted, the API picks the default for the organization type (there is no single default), and removing it later keeps whatever the environment has.",
         type: '`"organization"` \\| `"account"`',
       },
       { removal: "keeps" },

@@ -112,8 +112,17 @@ it("up creates the vault, its credential, the file, the memory store and its mem
   const session = emulator.sessions.get(o.sessionId);
   expect(session["vault_ids"]).toEqual([o.vaultId]);
   expect(session["resources"]).toEqual([
-    { id: expect.any(String), type: "file", file_id: o.fileId, mount_path: "/workspace/onboarding.md" },
-    { id: expect.any(String), type: "memory_store", memory_store_id: o.memoryStoreId, access: "read_write", instructions: "Record conventions you learn here." },
+    { id: expect.any(String), created_at: expect.any(String), updated_at: expect.any(String), type: "file", file_id: o.fileId, mount_path: "/workspace/onboarding.md" },
+    // The API gives a mounted memory store no id (BetaManagedAgentsMemoryStoreResource).
+    {
+      type: "memory_store",
+      memory_store_id: o.memoryStoreId,
+      access: "read_write",
+      instructions: "Record conventions you learn here.",
+      description: "",
+      mount_path: null,
+      name: null,
+    },
   ]);
   await expectNoChangesOnRefresh();
 });
@@ -146,7 +155,7 @@ it("a token rotation is one update of the credential, and neither token shows in
   await expectNoChangesOnRefresh();
 });
 
-it("new bytes in the file: preview shows its replacement and the session's; up makes both anew", async () => {
+it("new bytes in the file: preview shows its replacement and the session's in-place update; up swaps the mounted file", async () => {
   const before = await outputs();
   fs.appendFileSync(guidePath, "- Close stale issues after 30 days.\n");
   expect(await plannedSteps()).toEqual({
@@ -157,17 +166,17 @@ it("new bytes in the file: preview shows its replacement and the session's; up m
     guide: "replace",
     notes: "same",
     conventions: "same",
-    triage: "replace",
+    // The session mounts the new file in place (session-resources endpoints): not replaced.
+    triage: "update",
   });
   const up = await stack.up();
-  expect(up.summary.resourceChanges).toEqual({ same: 8, replace: 2 });
+  expect(up.summary.resourceChanges).toEqual({ same: 8, replace: 1, update: 1 });
   const after = await outputs();
   expect(after.fileId).not.toBe(before.fileId);
   expect(after.fileSha256).not.toBe(before.fileSha256);
-  expect(after.sessionId).not.toBe(before.sessionId);
+  expect(after.sessionId).toBe(before.sessionId);
   expect(emulator.files.files.has(before.fileId)).toBe(false);
-  expect(emulator.sessions.get(before.sessionId).archived_at).toEqual(expect.any(String));
-  expect((emulator.sessions.get(after.sessionId)["resources"] as Array<Record<string, unknown>>)[0]!["file_id"]).toBe(after.fileId);
+  expect((emulator.sessions.get(after.sessionId)["resources"] as Array<Record<string, unknown>>).map((r) => r["file_id"] ?? r["type"])).toEqual(["memory_store", after.fileId]);
   await expectNoChangesOnRefresh();
 });
 
