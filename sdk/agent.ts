@@ -155,6 +155,7 @@ const shape: ResourceShape = {
     "archivedAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

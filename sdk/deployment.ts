@@ -187,6 +187,9 @@ const shape: ResourceShape = {
       "authorizationToken"
     ]
   },
+  writeOnlyHolders: {
+    resources: []
+  },
   secrets: []
 };
 

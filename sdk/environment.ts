@@ -108,6 +108,7 @@ const shape: ResourceShape = {
     "archivedAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

@@ -59,6 +59,7 @@ const shape: ResourceShape = {
     "expiresAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

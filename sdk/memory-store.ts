@@ -58,6 +58,7 @@ const shape: ResourceShape = {
     "archivedAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

@@ -59,6 +59,7 @@ const shape: ResourceShape = {
     "updatedAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

@@ -18,6 +18,8 @@ export interface ResourceShape {
   readonly outputs: readonly string[];
   /** Write-only property names per field: such a field is a secret whenever one is present. */
   readonly writeOnly: Readonly<Record<string, readonly string[]>>;
+  /** Per write-only field, the properties under which one of its keys may be nested. */
+  readonly writeOnlyHolders: Readonly<Record<string, readonly string[]>>;
   /** Fields that are always secrets (encrypted in state, hidden in previews and logs). */
   readonly secrets: readonly string[];
 }
@@ -63,6 +65,18 @@ function containsKey(value: unknown, keys: readonly string[]): boolean {
   return Object.entries(value).some(([k, v]) => (keys.includes(k) && v !== undefined) || containsKey(v, keys));
 }
 
+/**
+ * Whether a value as the program wrote it may hold a write-only key. An Output or a promise in
+ * place of a whole field or a list element may hold anything until it resolves; one in place of a
+ * property holds what the property's type says: a key only if it is one of the `holders`.
+ */
+function mayHoldKey(value: unknown, keys: readonly string[], holders: readonly string[], property?: string): boolean {
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return property === undefined || holders.includes(property);
+  if (Array.isArray(value)) return value.some((v) => mayHoldKey(v, keys, holders));
+  if (value === null || typeof value !== "object") return false;
+  return Object.entries(value).some(([k, v]) => (keys.includes(k) && v !== undefined) || mayHoldKey(v, keys, holders, k));
+}
+
 function inputProps(shape: ResourceShape, name: string, args: object | undefined, opts: pulumi.CustomResourceOptions | undefined): pulumi.Inputs {
   const props: Record<string, unknown> = {};
   for (const key of [...shape.fields, ...shape.outputs]) props[key] = undefined;
@@ -70,8 +84,13 @@ function inputProps(shape: ResourceShape, name: string, args: object | undefined
   if (opts?.id !== undefined) return props; // `get`: read only, nothing is created
   Object.assign(props, args);
   // A write-only secret must not leave the program in the clear (the provider replaces it by a hash).
+  // Only a value that may hold one is resolved to look: resolving turns the whole field unknown
+  // during preview whenever any part of it is (a new file's id), and the diff could then not tell
+  // an in-place change from a replacement.
   for (const [field, keys] of Object.entries(shape.writeOnly)) {
-    if (props[field] !== undefined) props[field] = pulumi.output(props[field]).apply((v) => (containsKey(v, keys) ? pulumi.secret(v) : v));
+    if (props[field] !== undefined && mayHoldKey(props[field], keys, shape.writeOnlyHolders[field] ?? [])) {
+      props[field] = pulumi.output(props[field]).apply((v) => (containsKey(v, keys) ? pulumi.secret(v) : v));
+    }
   }
   for (const field of shape.secrets) if (props[field] !== undefined) props[field] = pulumi.secret(props[field]);
   props[HIDDEN.seed] = stackSeed();

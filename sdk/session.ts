@@ -272,6 +272,9 @@ const shape: ResourceShape = {
       "authorizationToken"
     ]
   },
+  writeOnlyHolders: {
+    resources: []
+  },
   secrets: []
 };
 

@@ -47,6 +47,7 @@ const shape: ResourceShape = {
     "updatedAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

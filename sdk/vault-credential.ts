@@ -122,6 +122,12 @@ const shape: ResourceShape = {
       "clientSecret"
     ]
   },
+  writeOnlyHolders: {
+    auth: [
+      "refresh",
+      "tokenEndpointAuth"
+    ]
+  },
   secrets: []
 };
 

@@ -50,6 +50,7 @@ const shape: ResourceShape = {
     "archivedAt"
   ],
   writeOnly: {},
+  writeOnlyHolders: {},
   secrets: []
 };
 

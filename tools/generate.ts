@@ -82,6 +82,33 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
   return z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
 }
 
+/**
+ * The property names under which a write-only key may be nested (an `auth`'s `refresh`, holding a
+ * `refreshToken`): where the SDK must resolve an Output to see whether it holds a secret.
+ */
+function keyHolders(schema: unknown, keys: readonly string[], defs: Json): string[] {
+  const holders = new Set<string>();
+  const seen = new Set<unknown>();
+  const holds = (s: unknown): boolean => {
+    if (!isJson(s) || seen.has(s)) return false;
+    seen.add(s);
+    let found = false;
+    if (typeof s["$ref"] === "string") found = holds(defs[s["$ref"].replace("#/$defs/", "")]) || found;
+    for (const k of ["anyOf", "oneOf", "allOf"]) for (const sub of (s[k] as unknown[] | undefined) ?? []) found = holds(sub) || found;
+    if (s["items"] !== undefined) found = holds(s["items"]) || found;
+    for (const [name, sub] of Object.entries((s["properties"] as Json | undefined) ?? {})) {
+      if (keys.includes(name)) found = true;
+      else if (holds(sub)) {
+        holders.add(name);
+        found = true;
+      }
+    }
+    return found;
+  };
+  holds(schema);
+  return [...holders].sort();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The generated SDK module of one resource
 
@@ -145,6 +172,7 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
     fields,
     outputs: computed,
     writeOnly: Object.fromEntries(writeOnlyFields(spec)),
+    writeOnlyHolders: Object.fromEntries(writeOnlyFields(spec).map(([f, keys]) => [f, keyHolders(inputProps[f], keys, (inputs["$defs"] as Json | undefined) ?? {})])),
     secrets: secretFieldNames(spec),
   };
   body += `const shape: ResourceShape = ${JSON.stringify(shape, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, "$1:")};\n\n`;

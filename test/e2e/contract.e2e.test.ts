@@ -81,7 +81,7 @@ it("an environment changed outside Pulumi: the up fails naming the changed field
   emulator.resetCounts();
   const out = collector();
   await expect(stack.up({ onOutput: out.onOutput })).rejects.toThrow();
-  expect(out.text()).toContain("the environment was changed outside Pulumi since the last `pulumi up` or `pulumi refresh` (config.networking.allowedHosts)");
+  expect(out.text()).toContain("the environment was changed outside Pulumi since the last `pulumi up` or `pulumi refresh` (config)");
   expect(exact("POST", `/v1/environments/${environmentId}`)).toBe(0);
   expect(emulator.environments.get(environmentId).config["networking"]).toMatchObject({ allowed_hosts: ["evil.example"] });
 

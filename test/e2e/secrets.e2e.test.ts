@@ -143,10 +143,14 @@ async function failing(c: Capture, run: () => Promise<unknown>): Promise<void> {
 }
 
 /** The tokens the emulator received in session creates, in order. */
+/** The tokens the emulator received, in order: in session creates, then in token rotations (session-resources updates). */
 function tokensReceived(): string[] {
-  return emulator.requests
-    .filter((r) => r.method === "POST" && r.path === "/v1/sessions")
-    .map((r) => (r.body as { resources: Array<{ authorization_token?: string }> }).resources[0]!.authorization_token ?? "(none)");
+  return emulator.requests.flatMap((r) => {
+    if (r.method !== "POST") return [];
+    if (r.path === "/v1/sessions") return [(r.body as { resources: Array<{ authorization_token?: string }> }).resources[0]!.authorization_token ?? "(none)"];
+    if (/^\/v1\/sessions\/[^/]+\/resources\/[^/]+$/.test(r.path)) return [(r.body as { authorization_token: string }).authorization_token];
+    return [];
+  });
 }
 
 function exported(): string {
@@ -197,12 +201,13 @@ it("(b) a token rotation under --debug: preview and up print neither the old nor
   token = TOKENS[1]!;
   const p = capture("b: preview --debug");
   const preview = await op(p.c, () => stack.preview({ ...p.options, debug: true, diff: true }));
-  expect(preview.changeSummary).toEqual({ same: 4, replace: 1 });
+  // A rotation is an in-place update of the session (its resources endpoint), not a new session.
+  expect(preview.changeSummary).toEqual({ same: 4, update: 1 });
   expectClean(p.c);
 
   const u = capture("b: up --debug");
   const up = await op(u.c, () => stack.up({ ...u.options, debug: true, diff: true }));
-  expect(up.summary.resourceChanges).toEqual({ same: 4, replace: 1 });
+  expect(up.summary.resourceChanges).toEqual({ same: 4, update: 1 });
   expectClean(u.c);
   expect(tokensReceived()).toEqual([TOKENS[0], TOKENS[1]]);
   // --debug really was on: the debug diagnostics went to stderr.
@@ -214,7 +219,7 @@ it("(c) a token rotation under -v=3 --logtostderr --logflow: stderr holds the en
   token = TOKENS[2]!;
   const { c, options } = capture("c: up -v=3 --logtostderr --logflow");
   const up = await op(c, () => stack.up({ ...options, logVerbosity: 3, logToStdErr: true, logFlow: true, diff: true }));
-  expect(up.summary.resourceChanges).toEqual({ same: 4, replace: 1 });
+  expect(up.summary.resourceChanges).toEqual({ same: 4, update: 1 });
   expectClean(c);
   expect(tokensReceived()).toEqual([TOKENS[0], TOKENS[1], TOKENS[2]]);
   // The verbose logs did reach stderr (CLI v3.259 logs JSON lines: {"time":…,"level":"INFO","msg":…,"v":3}).
@@ -269,7 +274,7 @@ it("(f) an API error quoting the token reaches the user as [secret]", async () =
   emulator.resetCounts();
   emulator.injectFault({
     method: "POST",
-    path: /^\/v1\/sessions$/,
+    path: /^\/v1\/sessions\/[^/]+\/resources\/[^/]+$/,
     kind: "status",
     status: 400,
     errorType: "invalid_request_error",
@@ -283,9 +288,11 @@ it("(f) an API error quoting the token reaches the user as [secret]", async () =
   // The emulator got the token and quoted it back; the user sees the error, redacted.
   expect(tokensReceived()).toEqual([TOKENS[3]]);
   const out = c.stdout.join("");
-  expect(out).toContain("POST /v1/sessions failed with HTTP 400 invalid_request_error: resources[0].authorization_token: GitHub refused the token [secret] (it starts with [secret]…)");
-  // A 400 is not retried: one create, no other write.
-  expect(emulator.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1/sessions"]);
+  expect(out).toMatch(/POST \/v1\/sessions\/sesn_\w+\/resources\/sesrsc_\w+ failed with HTTP 400 invalid_request_error: resources\[0\]\.authorization_token: GitHub refused the token \[secret\] \(it starts with \[secret\]…\)/);
+  // A 400 is not retried: one write.
+  expect(emulator.requests.filter((r) => r.method !== "GET").map((r) => r.method + " " + r.path.replace(/\/sesrsc_\w+$/, "/{rid}").replace(/sesn_\w+/, "{id}"))).toEqual([
+    "POST /v1/sessions/{id}/resources/{rid}",
+  ]);
 });
 
 it("destroy: prints no canary, and leaves nothing live", async () => {
