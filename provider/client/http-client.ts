@@ -105,6 +105,8 @@ type Attempt =
   | {
       ok: false;
       error: AnthropicProviderError;
+      /** The HTTP status, when the server answered at all. */
+      status?: number;
       headers: Record<string, string | undefined>;
       /** How to go on: from the HTTP answer, or "refused" / "retry" for transport failures. */
       verdict: "rate-limited" | "retry" | "refused" | "fail";
@@ -151,6 +153,9 @@ export class ApiClient {
     for (let retryNumber = 1; ; retryNumber++) {
       if (!(await this.gate.pass(this.host, ctx))) throw this.pausedPastDeadline(description, ctx);
       const outcome = await this.attempt(ctx, req, description);
+      const status = outcome.ok ? 200 : outcome.status;
+      // What the server answered teaches the gate its rate; a refusal for the rate does not count.
+      if (status !== undefined && status !== 429 && status !== 529) this.gate.answered(this.host, ctx.clock.now());
       if (outcome.ok) return this.validate(req, description, outcome.json);
       const { error, headers, verdict } = outcome;
       if (verdict === "fail") throw error;
@@ -162,7 +167,8 @@ export class ApiClient {
       const now = ctx.clock.now();
       if (verdict === "rate-limited") {
         const requested = serverRequestedDelayMs(headers, now) ?? backoffDelayMs(retryNumber, this.retryPolicy, ctx.clock.random);
-        this.gate.pause(this.host, now + requested);
+        if (status === 429) this.gate.refused(this.host, now, requested, headers);
+        else this.gate.pause(this.host, now + requested);
         if (now + requested >= ctx.deadline) throw withNote(error, `the API asked to wait ${seconds(requested)} before retrying, past this operation's deadline`);
         continue;
       }
@@ -190,7 +196,7 @@ export class ApiClient {
     const wait = this.gate.pausedUntil(this.host) - ctx.clock.now();
     return new DeadlineError(
       `${description.operation}: ${description.method} ${description.path} was not sent: the API rate-limited this provider ` +
-        `and asked it to wait ${seconds(wait)} more, past this operation's deadline`,
+        `and its turn would come in ${seconds(wait)}, past this operation's deadline`,
     );
   }
 
@@ -238,7 +244,7 @@ export class ApiClient {
           const error = new ResponseShapeError(
             `${description.operation}: ${description.method} ${description.path} answered HTTP ${res.statusCode} with a body that is not JSON (request-id: ${headers["request-id"] ?? "none"})`,
           );
-          return { ok: false, error, headers, verdict: "retry" };
+          return { ok: false, error, status: res.statusCode, headers, verdict: "retry" };
         }
       }
       const body = parseErrorBody(text);
@@ -247,7 +253,7 @@ export class ApiClient {
         { ...description, status: res.statusCode, errorType: body.type, apiMessage: body.message, errorCode: body.code, requestId: headers["request-id"] },
         req.hintFor?.(res.statusCode),
       );
-      return { ok: false, error, headers, verdict: classifyResponse(facts) };
+      return { ok: false, error, status: res.statusCode, headers, verdict: classifyResponse(facts) };
     } catch (cause) {
       if (signal.aborted) {
         if (ctx.signal.aborted) return { ok: false, error: new TimeoutError(description, timeoutMs, "operation"), headers: {}, verdict: "fail" };
