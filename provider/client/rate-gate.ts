@@ -16,6 +16,8 @@ import { jitteredWaitMs } from "./retry";
 
 /** Slack on the learned interval: a request that arrives a little early is refused, and costs a round trip. */
 const PACE_MARGIN = 1.05;
+/** How much slower to go after a 429 despite the pace. */
+const SLOWER_AFTER_REFUSAL = 1.1;
 /** How long a learned pace lasts without a new 429. */
 const PACE_MEMORY_MS = 60_000;
 /** The shortest window requests are counted over when a 429 asks for less (one slot freeing up). */
@@ -78,15 +80,17 @@ export class RateGate {
     const s = this.state(host);
     this.pause(host, now + requestedMs);
     s.lastRefusedAt = now;
-    const window = Math.min(Math.max(requestedMs, MIN_WINDOW_MS), PACE_MEMORY_MS);
-    const served = s.answered.filter((t) => now - t < window).length;
-    const candidates = [s.intervalMs];
-    if (served > 0) candidates.push((window / served) * PACE_MARGIN);
+    if (s.intervalMs === 0) {
+      const window = Math.min(Math.max(requestedMs, MIN_WINDOW_MS), PACE_MEMORY_MS);
+      const served = s.answered.filter((t) => now - t < window).length;
+      if (served > 0) s.intervalMs = (window / served) * PACE_MARGIN;
+    } else {
+      // Refused although paced: the pace is a little too fast. (Counting the window again would
+      // count the pause too, and slow the pace down far more than the server asks.)
+      s.intervalMs *= SLOWER_AFTER_REFUSAL;
+    }
     const perMinute = Number.parseInt(headers["anthropic-ratelimit-requests-limit"] ?? "", 10);
-    if (Number.isFinite(perMinute) && perMinute > 0) candidates.push((60_000 / perMinute) * PACE_MARGIN);
-    // Refused although already paced: the pace was a little too fast.
-    if (s.intervalMs > 0 && served > 0) candidates.push(s.intervalMs * PACE_MARGIN);
-    s.intervalMs = Math.max(...candidates);
+    if (Number.isFinite(perMinute) && perMinute > 0) s.intervalMs = Math.max(s.intervalMs, (60_000 / perMinute) * PACE_MARGIN);
   }
 
   /**

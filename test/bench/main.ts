@@ -21,7 +21,12 @@ export interface BenchConfig {
   clientRequests: number;
   clientConcurrency: number;
   clientRounds: number;
+  /** Parts to run (`--only stacks,rate,client`); all by default. */
+  parts: Part[];
 }
+
+export const PARTS = ["stacks", "rate", "client"] as const;
+export type Part = (typeof PARTS)[number];
 
 export function configFor(argv: readonly string[]): BenchConfig {
   const quick = argv.includes("--quick");
@@ -38,6 +43,7 @@ export function configFor(argv: readonly string[]): BenchConfig {
     clientRequests: quick ? 200 : 2_000,
     clientConcurrency: 16,
     clientRounds: quick ? 1 : 3,
+    parts: argv.includes("--only") ? PARTS.filter((p) => argv[argv.indexOf("--only") + 1]!.split(",").includes(p)) : [...PARTS],
   };
 }
 
@@ -51,13 +57,16 @@ export interface Figure {
   note?: string;
 }
 
+type Operations = Record<Operation, { ours: OperationSample[]; trivial: OperationSample[] }>;
+type StateSizes = { ours: StateSize; trivial: StateSize };
+
 export interface BenchResult {
   config: BenchConfig;
   figures: Figure[];
-  operations: Record<Operation, { ours: OperationSample[]; trivial: OperationSample[] }>;
-  state: { ours: StateSize; trivial: StateSize };
+  operations?: Operations;
+  state?: StateSizes;
   rateLimited: RateLimitSample[];
-  client: ClientSample;
+  client?: ClientSample;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -80,13 +89,13 @@ function info(name: string, value: number, unit: string, note?: string): Figure 
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-async function stackFigures(config: BenchConfig): Promise<Pick<BenchResult, "operations" | "state"> & { figures: Figure[] }> {
+async function stackFigures(config: BenchConfig): Promise<{ operations: Operations; state: StateSizes; figures: Figure[] }> {
   const emulator = await startEmulator();
   try {
     const ours = await makeSide("ours", emulator, config.n);
     const trivial = await makeSide("trivial", emulator, config.n);
-    const operations = Object.fromEntries(OPERATIONS.map((op) => [op, { ours: [] as OperationSample[], trivial: [] as OperationSample[] }])) as BenchResult["operations"];
-    let state: BenchResult["state"] | undefined;
+    const operations = Object.fromEntries(OPERATIONS.map((op) => [op, { ours: [] as OperationSample[], trivial: [] as OperationSample[] }])) as Operations;
+    let state: StateSizes | undefined;
     for (let round = 0; round < config.rounds; round++) {
       // From scratch each round: up, then an unchanged preview, a refresh, a destroy. The two sides
       // run each operation back to back, alternating which goes first.
@@ -134,30 +143,37 @@ async function stackFigures(config: BenchConfig): Promise<Pick<BenchResult, "ope
 
 export async function runBench(config: BenchConfig): Promise<BenchResult> {
   log(`bench: ${config.quick ? "quick" : "full"}; ${config.n} agents + ${config.n} sessions + 1 environment, ${config.rounds} round(s)`);
-  const stacks = await stackFigures(config);
-  const figures = [...stacks.figures];
-  const rateLimited: RateLimitSample[] = [];
-  for (const rate of config.rates) {
+  const result: BenchResult = { config, figures: [], rateLimited: [] };
+  if (config.parts.includes("stacks")) {
+    const stacks = await stackFigures(config);
+    result.figures.push(...stacks.figures);
+    result.operations = stacks.operations;
+    result.state = stacks.state;
+  }
+  for (const rate of config.parts.includes("rate") ? config.rates : []) {
     const sample = await rateLimitedUp(rate, config.rateLimitResources);
-    rateLimited.push(sample);
+    result.rateLimited.push(sample);
     log(`rate ${rate}/s: ${sample.admitted} admitted, ${sample.refused} refused, ${sample.apiMs.toFixed(0)} ms vs ideal ${sample.idealMs.toFixed(0)} ms, ${sample.failures} failures${sample.error ? ` (${sample.error})` : ""}`);
     const note =
       `${sample.admitted} calls, ${sample.refused} refused (429), ${(sample.apiMs / 1000).toFixed(1)} s vs ${(sample.idealMs / 1000).toFixed(1)} s` +
       ` (whole up ${(sample.upMs / 1000).toFixed(1)} s)`;
-    figures.push(atMost(`up of ${sample.resources} at ${rate} req/s: time vs ideal`, sample.apiMs / sample.idealMs, "x", 1.15, note));
-    figures.push(exactly(`up of ${sample.resources} at ${rate} req/s: failures`, sample.failures, "", 0));
+    result.figures.push(atMost(`up of ${sample.resources} at ${rate} req/s: time vs ideal`, sample.apiMs / sample.idealMs, "x", 1.15, note));
+    result.figures.push(exactly(`up of ${sample.resources} at ${rate} req/s: failures`, sample.failures, "", 0));
   }
-  const client = await compareClients(config.clientRequests, config.clientConcurrency, config.clientRounds);
-  figures.push(
-    atLeast(
-      `client vs official SDK: requests/s (${config.clientRequests} GETs, concurrency ${config.clientConcurrency})`,
-      client.oursPerSecond / client.sdkPerSecond,
-      "x",
-      2.5,
-      `${client.oursPerSecond.toFixed(0)}/s vs ${client.sdkPerSecond.toFixed(0)}/s`,
-    ),
-  );
-  return { config, figures, operations: stacks.operations, state: stacks.state, rateLimited, client };
+  if (config.parts.includes("client")) {
+    const client = await compareClients(config.clientRequests, config.clientConcurrency, config.clientRounds);
+    result.client = client;
+    result.figures.push(
+      atLeast(
+        `client vs official SDK: requests/s (${config.clientRequests} GETs, concurrency ${config.clientConcurrency})`,
+        client.oursPerSecond / client.sdkPerSecond,
+        "x",
+        2.5,
+        `${client.oursPerSecond.toFixed(0)}/s vs ${client.sdkPerSecond.toFixed(0)}/s`,
+      ),
+    );
+  }
+  return result;
 }
 
 export function formatValue(f: Figure): string {
