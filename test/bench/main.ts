@@ -57,7 +57,7 @@ export interface Figure {
   note?: string;
 }
 
-type Operations = Record<Operation, { ours: OperationSample[]; trivial: OperationSample[] }>;
+type Operations = Record<Operation, { ours: OperationSample[]; trivial: OperationSample[]; "trivial-graph": OperationSample[] }>;
 type StateSizes = { ours: StateSize; trivial: StateSize };
 
 export interface BenchResult {
@@ -94,17 +94,21 @@ async function stackFigures(config: BenchConfig): Promise<{ operations: Operatio
   try {
     const ours = await makeSide("ours", emulator, config.n);
     const trivial = await makeSide("trivial", emulator, config.n);
-    const operations = Object.fromEntries(OPERATIONS.map((op) => [op, { ours: [] as OperationSample[], trivial: [] as OperationSample[] }])) as Operations;
+    // For context only: trivial resources with our stack's dependencies (sessions wait for their agent).
+    const graph = await makeSide("trivial-graph", emulator, config.n);
+    const operations = Object.fromEntries(OPERATIONS.map((op) => [op, { ours: [], trivial: [], "trivial-graph": [] }])) as unknown as Operations;
     let state: StateSizes | undefined;
     for (let round = 0; round < config.rounds; round++) {
       // From scratch each round: up, then an unchanged preview, a refresh, a destroy. The two sides
       // run each operation back to back, alternating which goes first.
       for (const op of ["up", "preview", "refresh", "destroy"] as const) {
         const pair: Side[] = round % 2 === 0 ? [ours, trivial] : [trivial, ours];
+        // The dependency graph's cost is measured where it can show: preview and up.
+        if (op !== "refresh") pair.push(graph);
         for (const side of pair) {
           const sample = await runOperation(side, op, emulator);
           operations[op][side.label].push(sample);
-          log(`round ${round + 1}/${config.rounds} ${op.padEnd(7)} ${side.label.padEnd(7)} ${sample.ms.toFixed(0).padStart(6)} ms ${sample.requests} requests`);
+          log(`round ${round + 1}/${config.rounds} ${op.padEnd(7)} ${side.label.padEnd(13)} ${sample.ms.toFixed(0).padStart(6)} ms ${sample.requests} requests`);
         }
         if (op === "up" && state === undefined) state = { ours: stateSize(ours), trivial: stateSize(trivial) };
       }
@@ -117,6 +121,18 @@ async function stackFigures(config: BenchConfig): Promise<{ operations: Operatio
     figures.push(atMost("preview, no changes: time vs trivial", ratio("preview"), "x", 1.25, msNote("preview")));
     figures.push(atMost("up from scratch: time vs trivial", ratio("up"), "x", 1.4, msNote("up")));
     figures.push(info("refresh: time vs trivial", ratio("refresh"), "x", msNote("refresh")));
+    const graphRatio = (op: Operation) => median(operations[op]["trivial-graph"].map((s, i) => s.ms / operations[op].trivial[i]!.ms));
+    figures.push(info("preview: trivial with our dependency graph vs trivial", graphRatio("preview"), "x", "engine only: sessions wait for their agent"));
+    figures.push(info("up: trivial with our dependency graph vs trivial", graphRatio("up"), "x", "engine only"));
+    const declared = (side: Side) => median(side.declareMs);
+    figures.push(
+      info(
+        "program: declaring the resources vs trivial",
+        declared(ours) / declared(trivial),
+        "x",
+        `${declared(ours).toFixed(0)} ms vs ${declared(trivial).toFixed(0)} ms for ${ours.resources} resources`,
+      ),
+    );
     figures.push(info("destroy: time vs trivial", ratio("destroy"), "x", msNote("destroy")));
     figures.push(exactly("preview: requests per resource", perResource("preview", "requests"), "req", 0));
     figures.push(info("up: requests per resource", perResource("up", "requests"), "req"));

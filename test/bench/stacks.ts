@@ -18,45 +18,72 @@ const trivialProvider: dynamic.ResourceProvider = {
 };
 
 class Trivial extends dynamic.Resource {
-  constructor(name: string) {
-    super(trivialProvider, name, {}, {});
+  constructor(name: string, props: Record<string, unknown> = {}) {
+    super(trivialProvider, name, props, {});
   }
 }
 
-/** 1 environment + n agents + n sessions, each pinned to its agent's version. */
-export function ourProgram(n: number): () => Promise<Record<string, unknown>> {
+/** How long each run of a program took to declare its resources (the constructors' own time), in ms. */
+export type DeclareTimes = number[];
+
+function timed(times: DeclareTimes, declare: () => void): () => Promise<Record<string, unknown>> {
   return async () => {
+    const start = performance.now();
+    declare();
+    times.push(performance.now() - start);
+    return {};
+  };
+}
+
+/** 1 environment + n agents + n sessions, each pinned to its agent's version. */
+export function ourProgram(n: number, times: DeclareTimes = []): () => Promise<Record<string, unknown>> {
+  return timed(times, () => {
     const environment = new Environment("env", { name: "bench", config: { type: "cloud" } });
     for (let i = 0; i < n; i++) {
       const agent = new Agent(`agent-${i}`, { name: `agent-${i}`, model: "claude-sonnet-4-6", system: "You review pull requests." });
       new Session(`session-${i}`, { agent: agent.id, agentVersion: agent.version, environmentId: environment.id, title: `session ${i}` });
     }
-    return {};
-  };
+  });
 }
 
 /** As many trivial resources as {@link ourProgram} declares. */
-export function trivialProgram(count: number): () => Promise<Record<string, unknown>> {
-  return async () => {
+export function trivialProgram(count: number, times: DeclareTimes = []): () => Promise<Record<string, unknown>> {
+  return timed(times, () => {
     for (let i = 0; i < count; i++) new Trivial(`trivial-${i}`);
-    return {};
-  };
+  });
+}
+
+/**
+ * Trivial resources wired as {@link ourProgram} wires ours (each "session" takes its "agent"'s id
+ * and the "environment"'s): what the dependencies alone cost the engine.
+ */
+export function trivialGraphProgram(n: number, times: DeclareTimes = []): () => Promise<Record<string, unknown>> {
+  return timed(times, () => {
+    const environment = new Trivial("env");
+    for (let i = 0; i < n; i++) {
+      const agent = new Trivial(`agent-${i}`);
+      new Trivial(`session-${i}`, { agent: agent.id, environment: environment.id });
+    }
+  });
 }
 
 export interface Side {
-  label: "ours" | "trivial";
+  label: "ours" | "trivial" | "trivial-graph";
   env: EngineEnv;
   stack: Stack;
   /** Resources the program declares (ours: without the stack's create-token seed). */
   resources: number;
+  /** Each program run's time to declare them. */
+  declareMs: DeclareTimes;
 }
 
 export async function makeSide(label: Side["label"], emulator: Emulator, n: number): Promise<Side> {
   const env = await engineEnv({ ANTHROPIC_API_KEY: "sk-ant-bench", ANTHROPIC_BASE_URL: emulator.url });
   const resources = 2 * n + 1;
-  const program = label === "ours" ? ourProgram(n) : trivialProgram(resources);
+  const declareMs: DeclareTimes = [];
+  const program = label === "ours" ? ourProgram(n, declareMs) : label === "trivial" ? trivialProgram(resources, declareMs) : trivialGraphProgram(n, declareMs);
   const stack = await stackFor(env, program, "bench", `bench-${label}`);
-  return { label, env, stack, resources };
+  return { label, env, stack, resources, declareMs };
 }
 
 export interface OperationSample {
