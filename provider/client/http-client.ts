@@ -162,6 +162,7 @@ export class ApiClient {
     const mode = req.retry ?? "safe";
     for (let retryNumber = 1; ; retryNumber++) {
       if (!(await this.gate.pass(this.host, ctx))) throw this.pausedPastDeadline(description, ctx);
+      const sentAt = ctx.clock.now();
       const outcome = await this.attempt(ctx, req, description);
       const status = outcome.ok ? 200 : outcome.status;
       // What the server answered teaches the gate its rate; a refusal for the rate does not count.
@@ -177,7 +178,7 @@ export class ApiClient {
       const now = ctx.clock.now();
       if (verdict === "rate-limited") {
         const requested = serverRequestedDelayMs(headers, now) ?? backoffDelayMs(retryNumber, this.retryPolicy, ctx.clock.random);
-        if (status === 429) this.gate.refused(this.host, now, requested, headers);
+        if (status === 429) this.gate.refused(this.host, now, requested, headers, sentAt);
         else this.gate.pause(this.host, now + requested);
         if (now + requested >= ctx.deadline) throw withNote(error, `the API asked to wait ${seconds(requested)} before retrying, past this operation's deadline`);
         continue;

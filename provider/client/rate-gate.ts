@@ -15,9 +15,9 @@ import type { RequestContext } from "./clock";
 import { jitteredWaitMs } from "./retry";
 
 /** Slack on the learned interval: a request that arrives a little early is refused, and costs a round trip. */
-const PACE_MARGIN = 1.05;
+const PACE_MARGIN = 1.03;
 /** How much slower to go after a 429 despite the pace. */
-const SLOWER_AFTER_REFUSAL = 1.1;
+const SLOWER_AFTER_REFUSAL = 1.05;
 /** How long a learned pace lasts without a new 429. */
 const PACE_MEMORY_MS = 60_000;
 /** The shortest window requests are counted over when a 429 asks for less (one slot freeing up). */
@@ -28,6 +28,8 @@ interface HostState {
   openAt: number;
   /** The learned spacing between requests (0: none; requests go as they come). */
   intervalMs: number;
+  /** When the pace was learned: a refusal of a request sent before says nothing about the pace. */
+  pacedSince: number;
   /** The next free slot when pacing. */
   nextSlot: number;
   lastRefusedAt: number;
@@ -41,7 +43,7 @@ export class RateGate {
   private state(host: string): HostState {
     let s = this.hosts.get(host);
     if (!s) {
-      s = { openAt: 0, intervalMs: 0, nextSlot: 0, lastRefusedAt: 0, answered: [] };
+      s = { openAt: 0, intervalMs: 0, pacedSince: 0, nextSlot: 0, lastRefusedAt: 0, answered: [] };
       this.hosts.set(host, s);
     }
     return s;
@@ -73,24 +75,31 @@ export class RateGate {
   }
 
   /**
-   * A 429: holds the host for `requestedMs` and learns the pace from what the server answered in
-   * that window (or from the limit it states), never faster than the pace already learned.
+   * A 429 to a request sent at `sentAt`: holds the host for `requestedMs` and, the first time,
+   * learns the pace from what the server answered in that window (or from the limit it states).
+   * A refusal of a request sent at the pace slows the pace down a little; one sent before the
+   * pace was set (still in flight when it was learned) changes nothing.
    */
-  refused(host: string, now: number, requestedMs: number, headers: Record<string, string | undefined> = {}): void {
+  refused(host: string, now: number, requestedMs: number, headers: Record<string, string | undefined> = {}, sentAt = now): void {
     const s = this.state(host);
     this.pause(host, now + requestedMs);
     s.lastRefusedAt = now;
     if (s.intervalMs === 0) {
       const window = Math.min(Math.max(requestedMs, MIN_WINDOW_MS), PACE_MEMORY_MS);
       const served = s.answered.filter((t) => now - t < window).length;
-      if (served > 0) s.intervalMs = (window / served) * PACE_MARGIN;
-    } else {
-      // Refused although paced: the pace is a little too fast. (Counting the window again would
-      // count the pause too, and slow the pace down far more than the server asks.)
+      if (served > 0) {
+        s.intervalMs = (window / served) * PACE_MARGIN;
+        s.pacedSince = now;
+      }
+    } else if (sentAt >= s.pacedSince) {
+      // Counting the window again would count the pause too, and slow down far more than asked.
       s.intervalMs *= SLOWER_AFTER_REFUSAL;
     }
     const perMinute = Number.parseInt(headers["anthropic-ratelimit-requests-limit"] ?? "", 10);
-    if (Number.isFinite(perMinute) && perMinute > 0) s.intervalMs = Math.max(s.intervalMs, (60_000 / perMinute) * PACE_MARGIN);
+    if (Number.isFinite(perMinute) && perMinute > 0 && (60_000 / perMinute) * PACE_MARGIN > s.intervalMs) {
+      if (s.intervalMs === 0) s.pacedSince = now;
+      s.intervalMs = (60_000 / perMinute) * PACE_MARGIN;
+    }
   }
 
   /**

@@ -121,6 +121,7 @@ async function stackFigures(config: BenchConfig): Promise<{ operations: Operatio
     figures.push(atMost("preview, no changes: time vs trivial", ratio("preview"), "x", 1.25, msNote("preview")));
     figures.push(atMost("up from scratch: time vs trivial", ratio("up"), "x", 1.4, msNote("up")));
     figures.push(info("refresh: time vs trivial", ratio("refresh"), "x", msNote("refresh")));
+    figures.push(info("destroy: time vs trivial", ratio("destroy"), "x", msNote("destroy")));
     const graphRatio = (op: Operation) => median(operations[op]["trivial-graph"].map((s, i) => s.ms / operations[op].trivial[i]!.ms));
     figures.push(info("preview: trivial with our dependency graph vs trivial", graphRatio("preview"), "x", "engine only: sessions wait for their agent"));
     figures.push(info("up: trivial with our dependency graph vs trivial", graphRatio("up"), "x", "engine only"));
@@ -133,7 +134,6 @@ async function stackFigures(config: BenchConfig): Promise<{ operations: Operatio
         `${declared(ours).toFixed(0)} ms vs ${declared(trivial).toFixed(0)} ms for ${ours.resources} resources`,
       ),
     );
-    figures.push(info("destroy: time vs trivial", ratio("destroy"), "x", msNote("destroy")));
     figures.push(exactly("preview: requests per resource", perResource("preview", "requests"), "req", 0));
     figures.push(info("up: requests per resource", perResource("up", "requests"), "req"));
     figures.push(exactly("refresh: requests per resource", perResource("refresh", "requests"), "req", 1));

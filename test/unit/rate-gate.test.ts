@@ -40,10 +40,10 @@ describe("RateGate", () => {
   });
 
   it.each([
-    // [answered in the burst, requested wait, expected interval]: the server's rate plus 5 %.
-    [10, 995, 105],
-    [5, 995, 210],
-    [2, 1000, 525],
+    // [answered in the burst, requested wait, expected interval]: the server's rate plus 3 %.
+    [10, 995, 103],
+    [5, 995, 206],
+    [2, 1000, 515],
   ])("after %i answers and a 429 asking %i ms, paces one request per %i ms from the end of the pause", async (answered, wait, interval) => {
     const gate = new RateGate();
     const clock = clockAt(0);
@@ -58,15 +58,22 @@ describe("RateGate", () => {
   it("takes the per-minute limit the Anthropic API states when it is slower than what it saw", () => {
     const gate = new RateGate();
     burstThenRefused(gate, 50, 0, 2_000, { "anthropic-ratelimit-requests-limit": "60" });
-    expect(gate.intervalMs(HOST)).toBeCloseTo(1_050, 6);
+    expect(gate.intervalMs(HOST)).toBeCloseTo(1_030, 6);
   });
 
-  it("a 429 while paced slows the pace a little (not by the emptier window the pause left behind)", () => {
+  it("a 429 to a request sent at the pace slows the pace a little (not by the emptier window the pause left behind)", () => {
     const gate = new RateGate();
     burstThenRefused(gate, 10, 0, 995);
-    for (let t = 1_000; t < 1_500; t += 105) gate.answered(HOST, t);
-    gate.refused(HOST, 1_510, 20);
-    expect(gate.intervalMs(HOST)).toBeCloseTo(105 * 1.1, 6);
+    for (let t = 1_000; t < 1_500; t += 103) gate.answered(HOST, t);
+    gate.refused(HOST, 1_510, 20, {}, 1_500);
+    expect(gate.intervalMs(HOST)).toBeCloseTo(103 * 1.05, 6);
+  });
+
+  it("a 429 to a request sent before the pace was learned (in flight during the burst) leaves the pace alone", () => {
+    const gate = new RateGate();
+    burstThenRefused(gate, 10, 0, 995);
+    gate.refused(HOST, 8, 990, {}, 1);
+    expect(gate.intervalMs(HOST)).toBeCloseTo(103, 6);
   });
 
   it("a 429 with nothing answered before (no rate to learn) pauses everyone, spread by jitter, as before", async () => {
