@@ -84,16 +84,18 @@ export class RateGate {
     const s = this.state(host);
     this.pause(host, now + requestedMs);
     s.lastRefusedAt = now;
+    // The pace never goes slower than one request per wait the server asks for (or per second):
+    // a few answers before a 429, or a run of refusals, must not make the process crawl.
+    const window = Math.min(Math.max(requestedMs, MIN_WINDOW_MS), PACE_MEMORY_MS);
     if (s.intervalMs === 0) {
-      const window = Math.min(Math.max(requestedMs, MIN_WINDOW_MS), PACE_MEMORY_MS);
       const served = s.answered.filter((t) => now - t < window).length;
       if (served > 0) {
-        s.intervalMs = (window / served) * PACE_MARGIN;
+        s.intervalMs = Math.min((window / served) * PACE_MARGIN, window);
         s.pacedSince = now;
       }
     } else if (sentAt >= s.pacedSince) {
       // Counting the window again would count the pause too, and slow down far more than asked.
-      s.intervalMs *= SLOWER_AFTER_REFUSAL;
+      s.intervalMs = Math.max(s.intervalMs, Math.min(s.intervalMs * SLOWER_AFTER_REFUSAL, window));
     }
     const perMinute = Number.parseInt(headers["anthropic-ratelimit-requests-limit"] ?? "", 10);
     if (Number.isFinite(perMinute) && perMinute > 0 && (60_000 / perMinute) * PACE_MARGIN > s.intervalMs) {

@@ -105,6 +105,18 @@ describe("RateGate", () => {
     expect(gate.intervalMs(HOST)).toBe(0);
   });
 
+  it("never paces slower than the wait the server asks for (or a second): one answer before a 429, or a run of 429s, does not make it crawl", () => {
+    const gate = new RateGate();
+    burstThenRefused(gate, 1, 0, 2_000);
+    expect(gate.intervalMs(HOST)).toBe(2_000);
+    for (let i = 1; i <= 60; i++) gate.refused(HOST, i * 1_000, 1_000, {}, i * 1_000);
+    expect(gate.intervalMs(HOST)).toBe(2_000);
+    const small = new RateGate();
+    burstThenRefused(small, 10, 0, 995);
+    for (let i = 1; i <= 60; i++) small.refused(HOST, i * 1_000, 20, {}, i * 1_000);
+    expect(small.intervalMs(HOST)).toBe(1_000);
+  });
+
   it("paces each host on its own", async () => {
     const gate = new RateGate();
     const clock = clockAt(0);
