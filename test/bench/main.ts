@@ -108,7 +108,10 @@ async function stackFigures(config: BenchConfig): Promise<{ operations: Operatio
         for (const side of pair) {
           const sample = await runOperation(side, op, emulator);
           operations[op][side.label].push(sample);
-          log(`round ${round + 1}/${config.rounds} ${op.padEnd(7)} ${side.label.padEnd(13)} ${sample.ms.toFixed(0).padStart(6)} ms ${sample.requests} requests`);
+          log(
+            `round ${round + 1}/${config.rounds} ${op.padEnd(7)} ${side.label.padEnd(13)} ${sample.ms.toFixed(0).padStart(6)} ms ` +
+              `(cpu: engine ${sample.engineCpuMs.toFixed(0)} ms, this process ${sample.programCpuMs.toFixed(0)} ms) ${sample.requests} requests`,
+          );
         }
         if (op === "up" && state === undefined) state = { ours: stateSize(ours), trivial: stateSize(trivial) };
       }
@@ -122,6 +125,13 @@ async function stackFigures(config: BenchConfig): Promise<{ operations: Operatio
     figures.push(atMost("up from scratch: time vs trivial", ratio("up"), "x", 1.4, msNote("up")));
     figures.push(info("refresh: time vs trivial", ratio("refresh"), "x", msNote("refresh")));
     figures.push(info("destroy: time vs trivial", ratio("destroy"), "x", msNote("destroy")));
+    const cpu = (op: Operation, key: "engineCpuMs" | "programCpuMs") => median(operations[op].ours.map((s, i) => s[key] / operations[op].trivial[i]![key]));
+    const cpuNote = (op: Operation, key: "engineCpuMs" | "programCpuMs") =>
+      `${median(operations[op].ours.map((s) => s[key])).toFixed(0)} ms vs ${median(operations[op].trivial.map((s) => s[key])).toFixed(0)} ms`;
+    for (const op of ["preview", "up"] as const) {
+      figures.push(info(`${op}: CPU of the CLI + provider process vs trivial`, cpu(op, "engineCpuMs"), "x", cpuNote(op, "engineCpuMs")));
+      figures.push(info(`${op}: CPU of the program + emulator process vs trivial`, cpu(op, "programCpuMs"), "x", cpuNote(op, "programCpuMs")));
+    }
     const graphRatio = (op: Operation) => median(operations[op]["trivial-graph"].map((s, i) => s.ms / operations[op].trivial[i]!.ms));
     figures.push(info("preview: trivial with our dependency graph vs trivial", graphRatio("preview"), "x", "engine only: sessions wait for their agent"));
     figures.push(info("up: trivial with our dependency graph vs trivial", graphRatio("up"), "x", "engine only"));

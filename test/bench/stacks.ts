@@ -1,6 +1,7 @@
 // The cost of a stack: the same operations on our resources and on a trivial dynamic resource (its
 // `create` returns a constant), each pair back to back through the same CLI, so that the ratio of
 // the two is what this provider adds on top of the engine.
+import * as fs from "node:fs";
 import type { Stack } from "@pulumi/pulumi/automation";
 import * as dynamic from "@pulumi/pulumi/dynamic";
 import { Agent, Environment, Session } from "../../sdk";
@@ -88,13 +89,34 @@ export async function makeSide(label: Side["label"], emulator: Emulator, n: numb
 
 export interface OperationSample {
   ms: number;
+  /** CPU of the CLI and everything it ran (the provider plugin included), in ms; NaN where /proc is missing. */
+  engineCpuMs: number;
+  /** CPU of this process: the inline program, the Automation API, the emulator. */
+  programCpuMs: number;
   requests: number;
   gets: number;
 }
 
+/**
+ * CPU time of this process's waited-for children (Linux: /proc/self/stat cutime + cstime), which
+ * includes the CLI and the plugins it waited for, in ms.
+ */
+function childrenCpuMs(): number {
+  try {
+    const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    // After "pid (comm) ", field 3 is index 0: cutime and cstime are fields 16 and 17.
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
 /** Runs one operation and fails loudly when it did not do what the bench expects of it. */
 export async function runOperation(side: Side, op: Operation, emulator: Emulator): Promise<OperationSample> {
   const before = emulator.requests.length;
+  const cpuBefore = childrenCpuMs();
+  const ownBefore = process.cpuUsage();
   const start = performance.now();
   if (op === "preview") {
     const r = await side.stack.preview();
@@ -110,8 +132,15 @@ export async function runOperation(side: Side, op: Operation, emulator: Emulator
     if (r.summary.result !== "succeeded") throw new Error(`${side.label}: destroy ${r.summary.result}`);
   }
   const ms = performance.now() - start;
+  const own = process.cpuUsage(ownBefore);
   const made = emulator.requests.slice(before);
-  return { ms, requests: made.length, gets: made.filter((r) => r.method === "GET").length };
+  return {
+    ms,
+    engineCpuMs: childrenCpuMs() - cpuBefore,
+    programCpuMs: (own.user + own.system) / 1000,
+    requests: made.length,
+    gets: made.filter((r) => r.method === "GET").length,
+  };
 }
 
 export interface StateSize {
