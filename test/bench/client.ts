@@ -18,6 +18,9 @@ export interface ClientSample {
   concurrency: number;
   oursPerSecond: number;
   sdkPerSecond: number;
+  /** CPU this process spent per request (the emulator runs in its own), in µs. */
+  oursCpuUs: number;
+  sdkCpuUs: number;
 }
 
 async function startEmulatorProcess(): Promise<{ url: string; child: ChildProcess }> {
@@ -36,8 +39,14 @@ async function startEmulatorProcess(): Promise<{ url: string; child: ChildProces
   return { url, child };
 }
 
-async function perSecond(requests: number, concurrency: number, get: () => Promise<unknown>): Promise<number> {
+interface Run {
+  perSecond: number;
+  cpuUsPerRequest: number;
+}
+
+async function measure(requests: number, concurrency: number, get: () => Promise<unknown>): Promise<Run> {
   let next = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -47,7 +56,9 @@ async function perSecond(requests: number, concurrency: number, get: () => Promi
       }
     }),
   );
-  return requests / ((performance.now() - start) / 1_000);
+  const seconds = (performance.now() - start) / 1_000;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: requests / seconds, cpuUsPerRequest: (used.user + used.system) / requests };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -63,21 +74,28 @@ export async function compareClients(requests: number, concurrency: number, roun
       const viaOurs = () => agents.retrieve(ctx, "bench", agent.id);
       const viaSdk = () => sdk.beta.agents.retrieve(agent.id);
       // Warm both connection pools before timing.
-      await perSecond(concurrency * 4, concurrency, viaOurs);
-      await perSecond(concurrency * 4, concurrency, viaSdk);
-      const oursRuns: number[] = [];
-      const sdkRuns: number[] = [];
+      await measure(concurrency * 4, concurrency, viaOurs);
+      await measure(concurrency * 4, concurrency, viaSdk);
+      const oursRuns: Run[] = [];
+      const sdkRuns: Run[] = [];
       for (let i = 0; i < rounds; i++) {
         // Alternate who goes first, so that drift in the machine's load is shared.
         if (i % 2 === 0) {
-          oursRuns.push(await perSecond(requests, concurrency, viaOurs));
-          sdkRuns.push(await perSecond(requests, concurrency, viaSdk));
+          oursRuns.push(await measure(requests, concurrency, viaOurs));
+          sdkRuns.push(await measure(requests, concurrency, viaSdk));
         } else {
-          sdkRuns.push(await perSecond(requests, concurrency, viaSdk));
-          oursRuns.push(await perSecond(requests, concurrency, viaOurs));
+          sdkRuns.push(await measure(requests, concurrency, viaSdk));
+          oursRuns.push(await measure(requests, concurrency, viaOurs));
         }
       }
-      return { requests, concurrency, oursPerSecond: median(oursRuns), sdkPerSecond: median(sdkRuns) };
+      return {
+        requests,
+        concurrency,
+        oursPerSecond: median(oursRuns.map((r) => r.perSecond)),
+        sdkPerSecond: median(sdkRuns.map((r) => r.perSecond)),
+        oursCpuUs: median(oursRuns.map((r) => r.cpuUsPerRequest)),
+        sdkCpuUs: median(sdkRuns.map((r) => r.cpuUsPerRequest)),
+      };
     } finally {
       ctx.dispose();
     }
