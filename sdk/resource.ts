@@ -29,9 +29,10 @@ export interface ResourceShape {
  * `@pulumi/pulumi` records a stack trace, formatted through any source-map hook the program has,
  * for each of the four promises it makes per declared property (`debuggablePromise`: only read
  * when it reports a leaked promise). With ~20 declared outputs per resource that was most of
- * the program's own time (~4 ms a resource). Registration therefore runs with no stack frames
- * captured; the engine's source position is unaffected (Pulumi raises the limit itself to take
- * it).
+ * the program's own time (3.4 s for 101 resources under ts-node). Registration therefore runs
+ * with no stack frames captured: the engine's source position is unaffected (Pulumi raises the
+ * limit itself to take it); an error raised by the registration itself keeps its message but
+ * loses its frames, which pointed into @pulumi/pulumi.
  */
 abstract class DynamicResource extends pulumi.CustomResource {
   protected constructor(kind: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
