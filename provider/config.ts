@@ -12,6 +12,21 @@ export interface ConnectionSettings {
   apiKey: string;
   baseUrl: URL;
   workspaceId: string | undefined;
+  /** The deadline of one operation (create, update, …), every retry and rate-limit wait included, when set. */
+  operationTimeoutMs?: number;
+}
+
+/** A day: past that a deadline is a typo, not a plan. */
+const MAX_OPERATION_TIMEOUT_SECONDS = 24 * 60 * 60;
+
+function parseOperationTimeout(raw: string): number {
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_OPERATION_TIMEOUT_SECONDS) {
+    throw new ConfigurationError(
+      `anthropic:operationTimeoutSeconds must be a number of seconds between 1 and ${MAX_OPERATION_TIMEOUT_SECONDS}, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return Math.round(seconds * 1000);
 }
 
 export class ConfigurationError extends Error {
@@ -88,5 +103,6 @@ export function resolveConnectionSettings(env: NodeJS.ProcessEnv = process.env):
   }
   const baseUrl = parseBaseUrl(setting("anthropic:baseUrl", "ANTHROPIC_BASE_URL", env) ?? DEFAULT_BASE_URL);
   const workspaceId = setting("anthropic:workspaceId", "ANTHROPIC_WORKSPACE_ID", env);
-  return { apiKey, baseUrl, workspaceId };
+  const timeout = setting("anthropic:operationTimeoutSeconds", "ANTHROPIC_OPERATION_TIMEOUT_SECONDS", env);
+  return { apiKey, baseUrl, workspaceId, ...(timeout !== undefined ? { operationTimeoutMs: parseOperationTimeout(timeout) } : {}) };
 }

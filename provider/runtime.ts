@@ -36,7 +36,9 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 /** Settings are read at call time, never captured: a rotated key or base URL applies at once. */
 async function withContext<T>(work: (ctx: OperationContext) => Promise<T>): Promise<T> {
   return guarded(async () => {
-    const ctx = new OperationContext(new ApiClient({ settings: resolveConnectionSettings() }), { lookups });
+    const settings = resolveConnectionSettings();
+    const timeout = settings.operationTimeoutMs !== undefined ? { timeoutMs: settings.operationTimeoutMs } : {};
+    const ctx = new OperationContext(new ApiClient({ settings }), { lookups, ...timeout });
     try {
       return await work(ctx);
     } finally {

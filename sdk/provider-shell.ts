@@ -1,20 +1,15 @@
-// The object handed to `dynamic.Resource`. Pulumi serializes it into every resource's state as
-// `__provider`, so it must stay tiny and capture nothing but `rt`: each method requires the runtime
-// by package name inside the provider process and delegates (DESIGN §1, PULUMI-NOTES.md).
-// A test bounds the serialized size at 2 KB. Every function costs ~200 bytes of wrapper text there,
-// so: one shell for all kinds (the kind travels as the hidden input `__kind`).
-import type * as dynamic from "@pulumi/pulumi/dynamic";
+// What Pulumi stores as `__provider` in every resource's state, inputs and outputs both (DESIGN §1,
+// PULUMI-NOTES.md): the source of a module whose `handler()` returns the provider. The
+// dynamic-provider process compiles it with `require-from-string` and calls the object's
+// configure/check/diff/create/read/update/delete, so the runtime module, which exports exactly
+// those functions, is the provider itself: required by package name (resolved from the provider
+// process's working directory, through the package's `exports`), nothing captured.
+//
+// Written by hand rather than serialized by `dynamic.Resource` from an object of delegating
+// functions: closure serialization wraps every function in ~200 bytes of scaffolding, and that
+// shell was 2 KB of the 6-7 KB each resource took in state, twice over, in every checkpoint the
+// engine writes during an `up`. This text is ~80 bytes.
+export const PROVIDER_SOURCE = 'exports.handler = () => require("pulumi-anthropic-managed-agents/runtime");\n';
 
-// Resolved from the provider process's working directory, through the package's `exports`.
-const rt = () => require("pulumi-anthropic-managed-agents/runtime");
-
-// Rest parameters keep each serialized wrapper shorter than named ones.
-export const providerShell: dynamic.ResourceProvider = {
-  configure: (...a: [any]) => rt().configure(...a),
-  check: (...a: [any, any]) => rt().check(...a),
-  diff: (...a: [any, any, any]) => rt().diff(...a),
-  create: (...a: [any]) => rt().create(...a),
-  read: (...a: [any, any]) => rt().read(...a),
-  update: (...a: [any, any, any]) => rt().update(...a),
-  delete: (...a: [any, any]) => rt().delete(...a),
-};
+/** The type token prefix `dynamic.Resource` gives its resources: it routes them to the dynamic-provider plugin. */
+export const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic/anthropic:";

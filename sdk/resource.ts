@@ -1,11 +1,10 @@
-// What every resource class shares: the provider shell, the hidden inputs the provider needs
+// What every resource class shares: the provider source, the hidden inputs the provider needs
 // (kind, the stack's create-token seed, the URN), output properties for every field, secrets
 // wrapped before they leave the program, and `get`. The classes themselves are generated from
 // the provider's specs (`npm run generate`).
 import * as pulumi from "@pulumi/pulumi";
-import * as dynamic from "@pulumi/pulumi/dynamic";
 import { HIDDEN, SEED_KIND } from "./protocol";
-import { providerShell } from "./provider-shell";
+import { DYNAMIC_TYPE_PREFIX, PROVIDER_SOURCE } from "./provider-shell";
 
 export type { DeepInput, DeepInputs } from "./input";
 
@@ -24,12 +23,35 @@ export interface ResourceShape {
   readonly secrets: readonly string[];
 }
 
-const TYPE_PREFIX = "pulumi-nodejs:dynamic/anthropic:";
+/**
+ * A resource of Pulumi's dynamic-provider plugin, as `dynamic.Resource` makes one (its type token
+ * routes it to the plugin, `__provider` says what to load there), with our own provider source
+ * instead of a serialized closure (see provider-shell.ts).
+ *
+ * `@pulumi/pulumi` records a stack trace, formatted through any source-map hook the program has,
+ * for each of the four promises it makes per declared property (`debuggablePromise`: only read
+ * when it reports a leaked promise). With ~20 declared outputs per resource that was most of
+ * the program's own time (3.4 s for 101 resources under ts-node). Registration therefore runs
+ * with no stack frames captured: the engine's source position is unaffected (Pulumi raises the
+ * limit itself to take it); an error raised by the registration itself keeps its message but
+ * loses its frames, which pointed into @pulumi/pulumi.
+ */
+abstract class DynamicResource extends pulumi.CustomResource {
+  protected constructor(kind: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(DYNAMIC_TYPE_PREFIX + kind, name, { ...props, __provider: PROVIDER_SOURCE }, opts);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+}
 
-class CreateTokenSeed extends dynamic.Resource {
+class CreateTokenSeed extends DynamicResource {
   declare public readonly seed: pulumi.Output<string>;
   constructor() {
-    super(providerShell, "create-token-seed", { [HIDDEN.kind]: SEED_KIND, seed: undefined }, {}, "anthropic", SEED_KIND);
+    super(SEED_KIND, "create-token-seed", { [HIDDEN.kind]: SEED_KIND, seed: undefined }, {});
   }
 }
 
@@ -94,7 +116,7 @@ function inputProps(shape: ResourceShape, name: string, args: object | undefined
   }
   for (const field of shape.secrets) if (props[field] !== undefined) props[field] = pulumi.secret(props[field]);
   props[HIDDEN.seed] = stackSeed();
-  props[HIDDEN.urn] = pulumi.createUrn(name, TYPE_PREFIX + shape.kind, opts?.parent);
+  props[HIDDEN.urn] = pulumi.createUrn(name, DYNAMIC_TYPE_PREFIX + shape.kind, opts?.parent);
   return props;
 }
 
@@ -104,9 +126,9 @@ export function resourceOptions(shape: ResourceShape, opts: pulumi.CustomResourc
   return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...shape.secrets])] };
 }
 
-export abstract class ManagedResource extends dynamic.Resource {
+export abstract class ManagedResource extends DynamicResource {
   protected constructor(shape: ResourceShape, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
-    super(providerShell, name, inputProps(shape, name, args, opts), resourceOptions(shape, opts), "anthropic", shape.kind);
+    super(shape.kind, name, inputProps(shape, name, args, opts), resourceOptions(shape, opts));
   }
 
   /**

@@ -1,7 +1,7 @@
 // The undici transport: auth and beta headers, keep-alive, per-attempt timeouts inside the
 // operation's deadline, retries (retry.ts), the process-wide rate-limit gate (rate-gate.ts), typed
 // errors (errors.ts) and response validation with zod.
-import { Agent, type Dispatcher, FormData, request as undiciRequest } from "undici";
+import type { Agent, Dispatcher, FormData } from "undici";
 import type { z } from "zod";
 import type { ConnectionSettings } from "../config";
 import type { RequestContext } from "./clock";
@@ -56,11 +56,21 @@ export interface ApiRequest<T> {
   hintFor?: (status: number) => string | undefined;
 }
 
+/**
+ * undici, loaded on the first request: loading it takes ~0.4 s of the provider process's start,
+ * and a `preview` without changes, or any run whose hooks send nothing, never needs it.
+ */
+let undiciModule: typeof import("undici") | undefined;
+function undici(): typeof import("undici") {
+  undiciModule ??= require("undici") as typeof import("undici");
+  return undiciModule;
+}
+
 let sharedDispatcher: Agent | undefined;
 
 /** One keep-alive pool per provider process: the hooks of every resource share its connections. */
 function defaultDispatcher(): Agent {
-  sharedDispatcher ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 16 });
+  sharedDispatcher ??= new (undici().Agent)({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 16 });
   return sharedDispatcher;
 }
 
@@ -105,6 +115,8 @@ type Attempt =
   | {
       ok: false;
       error: AnthropicProviderError;
+      /** The HTTP status, when the server answered at all. */
+      status?: number;
       headers: Record<string, string | undefined>;
       /** How to go on: from the HTTP answer, or "refused" / "retry" for transport failures. */
       verdict: "rate-limited" | "retry" | "refused" | "fail";
@@ -114,7 +126,7 @@ export class ApiClient {
   private readonly settings: ConnectionSettings;
   private readonly attemptTimeoutMs: number;
   private readonly retryPolicy: RetryPolicy;
-  private readonly dispatcher: Dispatcher;
+  private readonly explicitDispatcher: Dispatcher | undefined;
   private readonly gate: RateGate;
 
   constructor(options: ClientOptions) {
@@ -122,7 +134,7 @@ export class ApiClient {
     registerSecret(options.settings.apiKey);
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 60_000;
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
-    this.dispatcher = options.dispatcher ?? defaultDispatcher();
+    this.explicitDispatcher = options.dispatcher;
     this.gate = options.gate ?? processRateGate;
   }
 
@@ -150,7 +162,11 @@ export class ApiClient {
     const mode = req.retry ?? "safe";
     for (let retryNumber = 1; ; retryNumber++) {
       if (!(await this.gate.pass(this.host, ctx))) throw this.pausedPastDeadline(description, ctx);
+      const sentAt = ctx.clock.now();
       const outcome = await this.attempt(ctx, req, description);
+      const status = outcome.ok ? 200 : outcome.status;
+      // What the server answered teaches the gate its rate; a refusal for the rate does not count.
+      if (status !== undefined && status !== 429 && status !== 529) this.gate.answered(this.host, ctx.clock.now());
       if (outcome.ok) return this.validate(req, description, outcome.json);
       const { error, headers, verdict } = outcome;
       if (verdict === "fail") throw error;
@@ -162,7 +178,8 @@ export class ApiClient {
       const now = ctx.clock.now();
       if (verdict === "rate-limited") {
         const requested = serverRequestedDelayMs(headers, now) ?? backoffDelayMs(retryNumber, this.retryPolicy, ctx.clock.random);
-        this.gate.pause(this.host, now + requested);
+        if (status === 429) this.gate.refused(this.host, now, requested, headers, sentAt);
+        else this.gate.pause(this.host, now + requested);
         if (now + requested >= ctx.deadline) throw withNote(error, `the API asked to wait ${seconds(requested)} before retrying, past this operation's deadline`);
         continue;
       }
@@ -190,7 +207,7 @@ export class ApiClient {
     const wait = this.gate.pausedUntil(this.host) - ctx.clock.now();
     return new DeadlineError(
       `${description.operation}: ${description.method} ${description.path} was not sent: the API rate-limited this provider ` +
-        `and asked it to wait ${seconds(wait)} more, past this operation's deadline`,
+        `and its turn would come in ${seconds(wait)}, past this operation's deadline`,
     );
   }
 
@@ -215,17 +232,26 @@ export class ApiClient {
     }
     const timeoutMs = Math.min(this.attemptTimeoutMs, remaining);
     const scope = timeoutMs < this.attemptTimeoutMs ? "operation" : "attempt";
-    const attemptTimer = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([ctx.signal, attemptTimer]);
+    // One controller per attempt, fed by a timer and by the operation's signal. (AbortSignal.any
+    // and AbortSignal.timeout cost more than the rest of the client together once many requests
+    // share an operation: every composite stays registered on the operation's signal until
+    // garbage collection.)
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const onOperationAbort = () => controller.abort(ctx.signal.reason);
+    ctx.signal.addEventListener("abort", onOperationAbort, { once: true });
+    const attemptTimer = setTimeout(() => controller.abort(new Error(`attempt timed out after ${timeoutMs} ms`)), timeoutMs);
+    attemptTimer.unref();
+    const { request: undiciRequest, FormData: UndiciFormData } = undici();
     const hasBody = req.body !== undefined;
-    const multipart = req.body instanceof FormData;
+    const multipart = req.body instanceof UndiciFormData;
     try {
       const url = new URL(description.path, this.settings.baseUrl);
       const res = await undiciRequest(url, {
         method: req.method,
         headers: this.headers(req.beta, hasBody && !multipart),
         ...(hasBody ? { body: multipart ? (req.body as FormData) : JSON.stringify(req.body) } : {}),
-        dispatcher: this.dispatcher,
+        dispatcher: this.explicitDispatcher ?? defaultDispatcher(),
         signal,
       });
       const text = await res.body.text();
@@ -238,7 +264,7 @@ export class ApiClient {
           const error = new ResponseShapeError(
             `${description.operation}: ${description.method} ${description.path} answered HTTP ${res.statusCode} with a body that is not JSON (request-id: ${headers["request-id"] ?? "none"})`,
           );
-          return { ok: false, error, headers, verdict: "retry" };
+          return { ok: false, error, status: res.statusCode, headers, verdict: "retry" };
         }
       }
       const body = parseErrorBody(text);
@@ -247,7 +273,7 @@ export class ApiClient {
         { ...description, status: res.statusCode, errorType: body.type, apiMessage: body.message, errorCode: body.code, requestId: headers["request-id"] },
         req.hintFor?.(res.statusCode),
       );
-      return { ok: false, error, headers, verdict: classifyResponse(facts) };
+      return { ok: false, error, status: res.statusCode, headers, verdict: classifyResponse(facts) };
     } catch (cause) {
       if (signal.aborted) {
         if (ctx.signal.aborted) return { ok: false, error: new TimeoutError(description, timeoutMs, "operation"), headers: {}, verdict: "fail" };
@@ -262,6 +288,9 @@ export class ApiClient {
         headers: {},
         verdict: refused ? "refused" : "retry",
       };
+    } finally {
+      clearTimeout(attemptTimer);
+      ctx.signal.removeEventListener("abort", onOperationAbort);
     }
   }
 }

@@ -56,12 +56,19 @@ describe("endpoint and credentials", () => {
     expect(() => resolveConnectionSettings({})).toThrow(/pulumi config set --secret anthropic:apiKey/);
   });
 
+  it("takes an operation timeout (a long stack under a low rate limit needs more than 5 minutes per operation)", () => {
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k" }).operationTimeoutMs).toBeUndefined();
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_OPERATION_TIMEOUT_SECONDS: "1800" }).operationTimeoutMs).toBe(1_800_000);
+  });
+
   it.each<[string, Record<string, string>, Record<string, string>, RegExp]>([
     ["no key anywhere", {}, {}, /^no Anthropic API key: set it with `pulumi config set --secret anthropic:apiKey <key>`/],
     ["a blank key in stack config", { "anthropic:apiKey": "  " }, { ANTHROPIC_API_KEY: "k" }, /^anthropic:apiKey is set but empty$/],
     ["a blank key in the environment", {}, { ANTHROPIC_API_KEY: "" }, /^ANTHROPIC_API_KEY is set but empty$/],
     ["plain http to a remote host", { "anthropic:apiKey": "k", "anthropic:baseUrl": "http://api.example.com" }, {}, /must use https/],
     ["a malformed base URL", {}, { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: "api.anthropic.com" }, /is not a valid URL/],
+    ["an operation timeout that is not a number", { "anthropic:operationTimeoutSeconds": "5m" }, { ANTHROPIC_API_KEY: "k" }, /operationTimeoutSeconds must be a number of seconds/],
+    ["an operation timeout of zero", {}, { ANTHROPIC_API_KEY: "k", ANTHROPIC_OPERATION_TIMEOUT_SECONDS: "0" }, /between 1 and 86400, not "0"/],
   ])("reports %s as a configuration problem, before any call", (_label, config, envVars, message) => {
     rememberStackConfig({ get: (k) => config[k] });
     const problems = configurationProblems(envVars);

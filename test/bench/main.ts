@@ -1,0 +1,250 @@
+// `npm run bench [-- --quick] [-- --json <file>]`: what a stack of this provider costs against a
+// trivial dynamic resource, the provider under a server rate limit, and our client against the
+// official SDK's. Every figure is a ratio (or a count) measured in this one run, printed with its
+// target and a pass/fail mark, and written as JSON. `--quick` is the small version CI runs so that
+// the bench cannot rot: it checks that every figure is produced, never how fast.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator } from "../../emulator/server";
+import { compareClients, type ClientSample } from "./client";
+import { rateLimitedUp, type RateLimitSample } from "./rate-limit";
+import { makeSide, OPERATIONS, runOperation, stateSize, type Operation, type OperationSample, type Side, type StateSize } from "./stacks";
+
+export interface BenchConfig {
+  quick: boolean;
+  /** Agents, and as many pinned sessions, plus one environment. */
+  n: number;
+  /** Rounds of every stack operation (the median is reported). */
+  rounds: number;
+  rateLimitResources: number;
+  rates: number[];
+  clientRequests: number;
+  clientConcurrency: number;
+  clientRounds: number;
+  /** Parts to run (`--only stacks,rate,client`); all by default. */
+  parts: Part[];
+}
+
+export const PARTS = ["stacks", "rate", "client"] as const;
+export type Part = (typeof PARTS)[number];
+
+export function configFor(argv: readonly string[]): BenchConfig {
+  const quick = argv.includes("--quick");
+  const flag = (name: string): number | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? Number(argv[i + 1]) : undefined;
+  };
+  return {
+    quick,
+    n: flag("--n") ?? (quick ? 3 : 50),
+    rounds: flag("--rounds") ?? (quick ? 1 : 3),
+    rateLimitResources: flag("--rate-resources") ?? (quick ? 6 : 100),
+    rates: [2, 5, 10],
+    clientRequests: quick ? 200 : 2_000,
+    clientConcurrency: 16,
+    clientRounds: quick ? 1 : 3,
+    parts: argv.includes("--only") ? PARTS.filter((p) => argv[argv.indexOf("--only") + 1]!.split(",").includes(p)) : [...PARTS],
+  };
+}
+
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  /** e.g. "<= 1.25"; absent for figures shown for context only. */
+  target?: string;
+  pass?: boolean;
+  note?: string;
+}
+
+type Operations = Record<Operation, { ours: OperationSample[]; trivial: OperationSample[]; "trivial-graph": OperationSample[] }>;
+type StateSizes = { ours: StateSize; trivial: StateSize };
+
+export interface BenchResult {
+  config: BenchConfig;
+  figures: Figure[];
+  operations?: Operations;
+  state?: StateSizes;
+  rateLimited: RateLimitSample[];
+  client?: ClientSample;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+function atMost(name: string, value: number, unit: string, limit: number, note?: string): Figure {
+  return { name, value, unit, target: `<= ${limit}`, pass: value <= limit, ...(note ? { note } : {}) };
+}
+
+function atLeast(name: string, value: number, unit: string, limit: number, note?: string): Figure {
+  return { name, value, unit, target: `>= ${limit}`, pass: value >= limit, ...(note ? { note } : {}) };
+}
+
+function exactly(name: string, value: number, unit: string, expected: number): Figure {
+  return { name, value, unit, target: `= ${expected}`, pass: Math.abs(value - expected) < 1e-9 };
+}
+
+function info(name: string, value: number, unit: string, note?: string): Figure {
+  return { name, value, unit, ...(note ? { note } : {}) };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function stackFigures(config: BenchConfig): Promise<{ operations: Operations; state: StateSizes; figures: Figure[] }> {
+  const emulator = await startEmulator();
+  try {
+    const ours = await makeSide("ours", emulator, config.n);
+    const trivial = await makeSide("trivial", emulator, config.n);
+    // For context only: trivial resources with our stack's dependencies (sessions wait for their agent).
+    const graph = await makeSide("trivial-graph", emulator, config.n);
+    const operations = Object.fromEntries(OPERATIONS.map((op) => [op, { ours: [], trivial: [], "trivial-graph": [] }])) as unknown as Operations;
+    let state: StateSizes | undefined;
+    for (let round = 0; round < config.rounds; round++) {
+      // From scratch each round: up, then an unchanged preview, a refresh, a destroy. The two sides
+      // run each operation back to back, alternating which goes first.
+      for (const op of ["up", "preview", "refresh", "destroy"] as const) {
+        const pair: Side[] = round % 2 === 0 ? [ours, trivial] : [trivial, ours];
+        // The dependency graph's cost is measured where it can show: preview and up.
+        if (op !== "refresh") pair.push(graph);
+        for (const side of pair) {
+          const sample = await runOperation(side, op, emulator);
+          operations[op][side.label].push(sample);
+          log(
+            `round ${round + 1}/${config.rounds} ${op.padEnd(7)} ${side.label.padEnd(13)} ${sample.ms.toFixed(0).padStart(6)} ms ` +
+              `(cpu: engine ${sample.engineCpuMs.toFixed(0)} ms, this process ${sample.programCpuMs.toFixed(0)} ms) ${sample.requests} requests`,
+          );
+        }
+        if (op === "up" && state === undefined) state = { ours: stateSize(ours), trivial: stateSize(trivial) };
+      }
+    }
+    const figures: Figure[] = [];
+    const ratio = (op: Operation) => median(operations[op].ours.map((s, i) => s.ms / operations[op].trivial[i]!.ms));
+    const perResource = (op: Operation, key: "requests" | "gets") => median(operations[op].ours.map((s) => s[key] / ours.resources));
+    const msNote = (op: Operation) =>
+      `${median(operations[op].ours.map((s) => s.ms)).toFixed(0)} ms vs ${median(operations[op].trivial.map((s) => s.ms)).toFixed(0)} ms`;
+    figures.push(atMost("preview, no changes: time vs trivial", ratio("preview"), "x", 1.25, msNote("preview")));
+    figures.push(atMost("up from scratch: time vs trivial", ratio("up"), "x", 1.4, msNote("up")));
+    figures.push(info("refresh: time vs trivial", ratio("refresh"), "x", msNote("refresh")));
+    figures.push(info("destroy: time vs trivial", ratio("destroy"), "x", msNote("destroy")));
+    const cpu = (op: Operation, key: "engineCpuMs" | "programCpuMs") => median(operations[op].ours.map((s, i) => s[key] / operations[op].trivial[i]![key]));
+    const cpuNote = (op: Operation, key: "engineCpuMs" | "programCpuMs") =>
+      `${median(operations[op].ours.map((s) => s[key])).toFixed(0)} ms vs ${median(operations[op].trivial.map((s) => s[key])).toFixed(0)} ms`;
+    for (const op of ["preview", "up"] as const) {
+      figures.push(info(`${op}: CPU of the CLI + provider process vs trivial`, cpu(op, "engineCpuMs"), "x", cpuNote(op, "engineCpuMs")));
+      figures.push(info(`${op}: CPU of the program + emulator process vs trivial`, cpu(op, "programCpuMs"), "x", cpuNote(op, "programCpuMs")));
+    }
+    const graphRatio = (op: Operation) => median(operations[op]["trivial-graph"].map((s, i) => s.ms / operations[op].trivial[i]!.ms));
+    figures.push(info("preview: trivial with our dependency graph vs trivial", graphRatio("preview"), "x", "engine only: sessions wait for their agent"));
+    figures.push(info("up: trivial with our dependency graph vs trivial", graphRatio("up"), "x", "engine only"));
+    const declared = (side: Side) => median(side.declareMs);
+    figures.push(
+      info(
+        "program: declaring the resources vs trivial",
+        declared(ours) / declared(trivial),
+        "x",
+        `${declared(ours).toFixed(0)} ms vs ${declared(trivial).toFixed(0)} ms for ${ours.resources} resources`,
+      ),
+    );
+    figures.push(exactly("preview: requests per resource", perResource("preview", "requests"), "req", 0));
+    figures.push(info("up: requests per resource", perResource("up", "requests"), "req"));
+    figures.push(exactly("refresh: requests per resource", perResource("refresh", "requests"), "req", 1));
+    figures.push(exactly("refresh: GETs per resource", perResource("refresh", "gets"), "req", 1));
+    figures.push(info("destroy: requests per resource", perResource("destroy", "requests"), "req"));
+    const s = state!;
+    figures.push(
+      atMost(
+        "state per resource vs trivial",
+        s.ours.bytesPerResource / s.trivial.bytesPerResource,
+        "x",
+        2,
+        `${s.ours.bytesPerResource.toFixed(0)} B vs ${s.trivial.bytesPerResource.toFixed(0)} B`,
+      ),
+    );
+    for (const [type, bytes] of Object.entries(s.ours.byType)) figures.push(info(`state per ${type}`, bytes, "B"));
+    figures.push(info("state: __provider per resource", s.ours.providerBytesPerResource, "B", `trivial ${s.trivial.providerBytesPerResource.toFixed(0)} B`));
+    return { operations, state: s, figures };
+  } finally {
+    await emulator.stop();
+  }
+}
+
+export async function runBench(config: BenchConfig): Promise<BenchResult> {
+  log(`bench: ${config.quick ? "quick" : "full"}; ${config.n} agents + ${config.n} sessions + 1 environment, ${config.rounds} round(s)`);
+  const result: BenchResult = { config, figures: [], rateLimited: [] };
+  if (config.parts.includes("stacks")) {
+    const stacks = await stackFigures(config);
+    result.figures.push(...stacks.figures);
+    result.operations = stacks.operations;
+    result.state = stacks.state;
+  }
+  for (const rate of config.parts.includes("rate") ? config.rates : []) {
+    const sample = await rateLimitedUp(rate, config.rateLimitResources);
+    result.rateLimited.push(sample);
+    log(`rate ${rate}/s: ${sample.admitted} admitted, ${sample.refused} refused, ${sample.apiMs.toFixed(0)} ms vs ideal ${sample.idealMs.toFixed(0)} ms, ${sample.failures} failures${sample.error ? ` (${sample.error})` : ""}`);
+    const note =
+      `${sample.admitted} calls, ${sample.refused} refused (429), ${(sample.apiMs / 1000).toFixed(1)} s vs ${(sample.idealMs / 1000).toFixed(1)} s` +
+      ` (whole up ${(sample.upMs / 1000).toFixed(1)} s)`;
+    result.figures.push(atMost(`up of ${sample.resources} at ${rate} req/s: time vs ideal`, sample.apiMs / sample.idealMs, "x", 1.15, note));
+    result.figures.push(exactly(`up of ${sample.resources} at ${rate} req/s: failures`, sample.failures, "", 0));
+  }
+  if (config.parts.includes("client")) {
+    const client = await compareClients(config.clientRequests, config.clientConcurrency, config.clientRounds);
+    result.client = client;
+    result.figures.push(
+      atLeast(
+        `client vs official SDK: requests/s (${config.clientRequests} GETs, concurrency ${config.clientConcurrency})`,
+        client.oursPerSecond / client.sdkPerSecond,
+        "x",
+        2.5,
+        `${client.oursPerSecond.toFixed(0)}/s vs ${client.sdkPerSecond.toFixed(0)}/s`,
+      ),
+    );
+    result.figures.push(
+      info(
+        "client vs official SDK: CPU per request (the SDK's / ours)",
+        client.sdkCpuUs / client.oursCpuUs,
+        "x",
+        `${client.oursCpuUs.toFixed(0)} µs vs ${client.sdkCpuUs.toFixed(0)} µs; the emulator, in its own process, shares the machine`,
+      ),
+    );
+  }
+  return result;
+}
+
+export function formatValue(f: Figure): string {
+  if (f.unit === "x") return `${f.value.toFixed(2)}x`;
+  if (f.unit === "B") return `${f.value.toFixed(0)} B`;
+  if (f.unit === "req") return f.value.toFixed(2);
+  return String(f.value);
+}
+
+/** The table as Markdown, so the same text goes to the terminal and the README. */
+export function table(figures: readonly Figure[]): string {
+  const rows = figures.map((f) => [f.name, formatValue(f), f.target ?? "", f.pass === undefined ? "" : f.pass ? "pass" : "FAIL", f.note ?? ""]);
+  const header = ["figure", "measured", "target", "", "detail"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const config = configFor(argv);
+  const jsonIndex = argv.indexOf("--json");
+  const jsonPath = path.resolve(jsonIndex >= 0 ? argv[jsonIndex + 1]! : "bench-results.json");
+  const started = performance.now();
+  const result = await runBench(config);
+  fs.writeFileSync(jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${table(result.figures)}\n`);
+  const failed = result.figures.filter((f) => f.pass === false).length;
+  process.stdout.write(
+    `\n${result.figures.filter((f) => f.pass !== undefined).length - failed} targets met, ${failed} missed; ` +
+      `${((performance.now() - started) / 1000).toFixed(0)} s; JSON in ${jsonPath}\n`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
