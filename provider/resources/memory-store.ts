@@ -4,13 +4,9 @@
 // `onDestroy: "delete"` deletes it with its memories.
 import { z } from "zod";
 import { memoryStores, type ApiMemoryStore } from "../api/memory-stores";
-import { ApiError, NotFoundError } from "../client/errors";
-import { takeOver } from "../kit/adopt";
-import type { OperationContext } from "../kit/context";
-import { createOrAdopt, type Creatable } from "../kit/create";
-import { metadataInput, stampText, userMetadata } from "../kit/metadata";
-import { checkedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { checkedObjectHooks } from "../kit/checked-object";
+import { metadataInput, userMetadata } from "../kit/metadata";
+import { defineResource, labelOf, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 
@@ -86,74 +82,18 @@ function outputsOf(api: ApiMemoryStore): MemoryStoreOutputs {
   return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedMemoryStoreView(api) };
 }
 
-function stateOf(api: ApiMemoryStore): State<MemoryStoreInputs, MemoryStoreOutputs> {
-  return stateFromApi({ spec: memoryStoreSpec, api, resolved: resolvedMemoryStoreView(api), asDeclared, outputs: outputsOf(api) });
-}
-
-const label = (inputs: Partial<MemoryStoreInputs>, id?: string) => labelOf("memory store", inputs.name, id);
-const creatable: Creatable<ApiMemoryStore> = { endpoints: memoryStores };
-
-async function updateMemoryStore(
-  ctx: OperationContext,
-  id: string,
-  olds: State<MemoryStoreInputs, MemoryStoreOutputs>,
-  change: Change<MemoryStoreInputs>,
-): Promise<Partial<MemoryStoreOutputs>> {
-  const body = buildMemoryStoreUpdateBody(olds, change);
-  if (!body) return olds.outputs;
-  const operation = `update ${label(change.inputs, id)}`;
-  const current = await memoryStores.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
-  if (!current || current.archived_at) throw new Error(`${operation}: the memory store no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  const api = await checkedUpdate({
+export const memoryStoreResource = defineResource(
+  memoryStoreSpec,
+  checkedObjectHooks({
     spec: memoryStoreSpec,
-    operation,
-    id,
-    body,
-    olds,
-    change,
-    current,
+    noun: "memory store",
+    endpoints: memoryStores,
+    label: (inputs: Partial<MemoryStoreInputs>, id?: string) => labelOf("memory store", inputs.name, id),
+    createBody: buildMemoryStoreCreateBody,
+    updateBody: buildMemoryStoreUpdateBody,
     view: resolvedMemoryStoreView,
-    write: (stamped) => memoryStores.update(ctx, operation, id, stamped),
-  });
-  return outputsOf(api);
-}
-
-async function remove(ctx: OperationContext, id: string, state: State<MemoryStoreInputs, MemoryStoreOutputs>): Promise<void> {
-  const del = state.inputs.onDestroy === "delete";
-  const operation = `${del ? "delete" : "archive"} ${label(state.inputs, id)}`;
-  try {
-    if (del) await memoryStores.delete(ctx, operation, id);
-    else await memoryStores.archive(ctx, operation, id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return;
-    if (!del && error instanceof ApiError && error.errorCode === "memory_store_archived") return;
-    throw error;
-  }
-}
-
-export const memoryStoreResource = defineResource(memoryStoreSpec, {
-  async create(ctx, inputs, identity) {
-    return createOrAdopt({
-      ctx,
-      operation: `create ${label(inputs)}`,
-      creatable,
-      identity,
-      body: buildMemoryStoreCreateBody(inputs),
-      adopt: async (found) => {
-        const taken = await takeOver({ spec: memoryStoreSpec, ctx, id: found.id, current: stateOf(found), inputs, update: updateMemoryStore, unrecordedStamp: stampText(identity) });
-        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found), ...taken.outputs } } : undefined;
-      },
-      dispose: (found) => remove(ctx, found.id, stateOf(found)),
-      outputs: outputsOf,
-    });
-  },
-
-  async read(ctx, id, state) {
-    const api = await memoryStores.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
-    if (!api || api.archived_at) return undefined;
-    return { inputs: refreshedInputs(memoryStoreSpec, state, resolvedMemoryStoreView(api), asDeclared), outputs: outputsOf(api) };
-  },
-
-  update: updateMemoryStore,
-  delete: remove,
-});
+    asDeclared,
+    outputs: outputsOf,
+    archivedCode: "memory_store_archived",
+  }),
+);

@@ -4,13 +4,9 @@
 // archives its credentials too); `onDestroy: "delete"` deletes it.
 import { z } from "zod";
 import { vaults, type ApiVault } from "../api/vaults";
-import { ApiError, NotFoundError } from "../client/errors";
-import { takeOver } from "../kit/adopt";
-import type { OperationContext } from "../kit/context";
-import { createOrAdopt, type Creatable } from "../kit/create";
-import { metadataInput, stampText, userMetadata } from "../kit/metadata";
-import { checkedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
+import { checkedObjectHooks } from "../kit/checked-object";
+import { metadataInput, userMetadata } from "../kit/metadata";
+import { defineResource, labelOf, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 
@@ -83,69 +79,18 @@ function outputsOf(api: ApiVault): VaultOutputs {
   return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedVaultView(api) };
 }
 
-function stateOf(api: ApiVault): State<VaultInputs, VaultOutputs> {
-  return stateFromApi({ spec: vaultSpec, api, resolved: resolvedVaultView(api), asDeclared, outputs: outputsOf(api) });
-}
-
-const label = (inputs: Partial<VaultInputs>, id?: string) => labelOf("vault", inputs.displayName, id);
-const creatable: Creatable<ApiVault> = { endpoints: vaults };
-
-async function updateVault(ctx: OperationContext, id: string, olds: State<VaultInputs, VaultOutputs>, change: Change<VaultInputs>): Promise<Partial<VaultOutputs>> {
-  const body = buildVaultUpdateBody(olds, change);
-  if (!body) return olds.outputs;
-  const operation = `update ${label(change.inputs, id)}`;
-  const current = await vaults.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
-  if (!current || current.archived_at) throw new Error(`${operation}: the vault no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  const api = await checkedUpdate({
+export const vaultResource = defineResource(
+  vaultSpec,
+  checkedObjectHooks({
     spec: vaultSpec,
-    operation,
-    id,
-    body,
-    olds,
-    change,
-    current,
+    noun: "vault",
+    endpoints: vaults,
+    label: (inputs: Partial<VaultInputs>, id?: string) => labelOf("vault", inputs.displayName, id),
+    createBody: buildVaultCreateBody,
+    updateBody: buildVaultUpdateBody,
     view: resolvedVaultView,
-    write: (stamped) => vaults.update(ctx, operation, id, stamped),
-  });
-  return outputsOf(api);
-}
-
-async function remove(ctx: OperationContext, id: string, state: State<VaultInputs, VaultOutputs>): Promise<void> {
-  const del = state.inputs.onDestroy === "delete";
-  const operation = `${del ? "delete" : "archive"} ${label(state.inputs, id)}`;
-  try {
-    if (del) await vaults.delete(ctx, operation, id);
-    else await vaults.archive(ctx, operation, id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return;
-    if (!del && error instanceof ApiError && error.errorCode === "vault_archived") return;
-    throw error;
-  }
-}
-
-export const vaultResource = defineResource(vaultSpec, {
-  async create(ctx, inputs, identity) {
-    return createOrAdopt({
-      ctx,
-      operation: `create ${label(inputs)}`,
-      creatable,
-      identity,
-      body: buildVaultCreateBody(inputs),
-      adopt: async (found) => {
-        const taken = await takeOver({ spec: vaultSpec, ctx, id: found.id, current: stateOf(found), inputs, update: updateVault, unrecordedStamp: stampText(identity) });
-        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found), ...taken.outputs } } : undefined;
-      },
-      dispose: (found) => remove(ctx, found.id, stateOf(found)),
-      outputs: outputsOf,
-    });
-  },
-
-  async read(ctx, id, state) {
-    const api = await vaults.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
-    if (!api || api.archived_at) return undefined;
-    return { inputs: refreshedInputs(vaultSpec, state, resolvedVaultView(api), asDeclared), outputs: outputsOf(api) };
-  },
-
-  update: updateVault,
-  delete: remove,
-});
+    asDeclared,
+    outputs: outputsOf,
+    archivedCode: "vault_archived",
+  }),
+);
