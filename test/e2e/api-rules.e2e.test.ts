@@ -18,9 +18,10 @@ interface Options {
   a: Partial<SessionArgs>;
   b: Partial<SessionArgs>;
   c: Partial<SessionArgs>;
-  /** A resource declared only to fail preview. */
-  bad?: { kind: "Agent"; args: Partial<AgentArgs> } | { kind: "Session"; args: Partial<SessionArgs> };
 }
+
+/** A resource that fails preview, declared alone in a stack of its own (nothing else in flight when the engine stops). */
+type Bad = { kind: "Agent"; args: Partial<AgentArgs> } | { kind: "Session"; args: Partial<SessionArgs> };
 
 const initial: Options = {
   agent: { model: { id: "claude-opus-4-7", effort: "low" } },
@@ -33,7 +34,9 @@ const initial: Options = {
 let emulator: Emulator;
 let env: EngineEnv;
 let stack: Stack;
+let limits: Stack;
 let options: Options = initial;
+let bad: Bad | undefined;
 
 function program() {
   return async () => {
@@ -50,8 +53,6 @@ function program() {
     const a = session("a", options.a);
     const b = session("b", options.b);
     const c = session("c", options.c);
-    if (options.bad?.kind === "Agent") new Agent("bad", { name: "bad", model: "m", ...options.bad.args });
-    if (options.bad?.kind === "Session") session("bad", options.bad.args);
     return { agentId: agent.id, agentVersion: agent.version, a: a.id, b: b.id, c: c.id, aResources: a.resourceIds };
   };
 }
@@ -83,6 +84,10 @@ beforeAll(async () => {
   emulator = await startEmulator();
   env = await engineEnv({ ANTHROPIC_API_KEY: "sk-ant-e2e", ANTHROPIC_BASE_URL: emulator.url });
   stack = await stackFor(env, program(), "rules");
+  limits = await stackFor(env, async () => {
+    if (bad?.kind === "Agent") new Agent("bad", { name: "bad", model: "m", ...bad.args });
+    if (bad?.kind === "Session") new Session("bad", { agent: "agent_01x", environmentId: "env_01x", ...bad.args });
+  }, "limits");
   const up = await stack.up();
   expect(up.summary.resourceChanges).toEqual({ create: 7 });
 });
@@ -186,7 +191,7 @@ it("spelling out an API default previews as no change, and up makes no new versi
   options = initial;
 });
 
-it.each<[string, NonNullable<Options["bad"]>]>([
+it.each<[string, Bad]>([
   ["more than 50 initial events", { kind: "Session", args: { initialEvents: Array.from({ length: 51 }, () => ({ type: "user.message" as const, content: [{ type: "text" as const, text: "go" }] })) } }],
   ["maxIterations over 20", { kind: "Session", args: { initialEvents: [{ type: "user.define_outcome", description: "d", rubric: { type: "text", content: "r" }, maxIterations: 21 }] } }],
   ["memory-store instructions over 4,096 characters", { kind: "Session", args: { resources: [{ type: "memory_store", memoryStoreId: "memstore_x", instructions: "x".repeat(4097) }] } }],
@@ -195,10 +200,10 @@ it.each<[string, NonNullable<Options["bad"]>]>([
   ["a custom tool name the API refuses", { kind: "Agent", args: { tools: [{ type: "custom", name: "apply label", description: "", inputSchema: { type: "object" } }] } }],
   ["an MCP server name over 255 characters", { kind: "Agent", args: { mcpServers: [{ type: "url", name: "s".repeat(256), url: "https://x.dev" }] } }],
   ["a roleArn over 2,048 characters", { kind: "Agent", args: { executionIdentity: { type: "aws_role", roleArn: "a".repeat(2049) } } }],
-])("%s fails preview with 0 requests", async (_label, bad) => {
-  options = { ...initial, bad };
+])("%s fails preview with 0 requests", async (_label, declared) => {
+  bad = declared;
   emulator.resetCounts();
-  await expect(stack.preview()).rejects.toThrow(/has a problem/);
+  await expect(limits.preview()).rejects.toThrow(/has a problem/);
   expect(emulator.count()).toBe(0);
-  options = initial;
+  bad = undefined;
 });
