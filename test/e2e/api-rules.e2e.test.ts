@@ -1,10 +1,11 @@
 // Agents and sessions exactly as the API defines them, under the real engine: what preview says
 // for each old/new-value rule is what `up` does. One stack, changed step by step.
 import { randomBytes } from "node:crypto";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { Agent, Environment, Session, type AgentArgs, type SessionArgs } from "pulumi-anthropic-managed-agents";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
+import { expectNoChangesOnRefresh, outputsOf, plannedSteps } from "./stack-helpers";
 
 jest.setTimeout(6 * 60_000);
 
@@ -57,24 +58,12 @@ function program() {
   };
 }
 
-async function outputs(): Promise<Record<string, unknown>> {
-  return Object.fromEntries(Object.entries(await stack.outputs()).map(([k, v]) => [k, v.value]));
-}
+const outputs = () => outputsOf<Record<string, unknown>>(stack);
 
-/** The step the engine plans for each resource (by name), and the preview's text. */
+/** The step the engine plans for each resource (by name), and the preview's `--diff` text. */
 async function preview(): Promise<{ steps: Record<string, string>; text: string }> {
-  const ops: Record<string, Set<string>> = {};
   const lines: string[] = [];
-  await stack.preview({
-    diff: true,
-    onOutput: (s) => void lines.push(s),
-    onEvent: (e: EngineEvent) => {
-      const m = e.resourcePreEvent?.metadata;
-      if (!m || !m.type.startsWith("pulumi-nodejs:dynamic/anthropic:") || m.type.endsWith(":CreateTokenSeed")) return;
-      (ops[m.urn.split("::").pop()!] ??= new Set()).add(m.op);
-    },
-  });
-  const steps = Object.fromEntries(Object.entries(ops).map(([n, set]) => [n, set.has("replace") ? "replace" : [...set].join("+")]));
+  const steps = await plannedSteps(stack, { diff: true, onOutput: (s) => void lines.push(s) });
   return { steps, text: lines.join("") };
 }
 
@@ -168,8 +157,7 @@ it("removing effort converges: up sends effort: null, and a second preview shows
   const o = await outputs();
   expect(emulator.agents.get(o["agentId"] as string)!["model"]).toEqual({ id: "claude-opus-4-7", speed: "standard", effort: { type: "high" } });
   expect(changed((await preview()).steps)).toEqual({});
-  const refreshed = await stack.refresh({ expectNoChanges: true });
-  expect(refreshed.summary.result).toBe("succeeded");
+  await expectNoChangesOnRefresh(stack);
   initial.agent = options.agent;
 });
 

@@ -14,6 +14,7 @@ import { File, VaultCredential, type VaultCredentialArgs } from "pulumi-anthropi
 import { defaultOptions, secureSession, type SecureSessionOptions } from "../../examples/secure-session/program";
 import { engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { expectNoChangesOnRefresh as noChangesOnRefresh, outputsOf, plannedSteps as stepsOf } from "./stack-helpers";
 
 jest.setTimeout(5 * 60_000);
 
@@ -37,10 +38,7 @@ interface Outputs {
   sessionId: string;
 }
 
-async function outputs(): Promise<Outputs> {
-  const o = await stack.outputs();
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value])) as unknown as Outputs;
-}
+const outputs = () => outputsOf<Outputs>(stack);
 
 function program() {
   return async () => {
@@ -56,23 +54,9 @@ function program() {
   };
 }
 
-/** The step the engine plans for each resource (by name). */
-async function plannedSteps(): Promise<Record<string, string>> {
-  const ops: Record<string, Set<string>> = {};
-  await stack.preview({
-    onEvent: (e: EngineEvent) => {
-      const m = e.resourcePreEvent?.metadata;
-      if (!m || m.type === "pulumi:pulumi:Stack" || m.type.startsWith("pulumi:providers:") || m.type.endsWith(":CreateTokenSeed")) return;
-      (ops[m.urn.split("::").pop()!] ??= new Set()).add(m.op);
-    },
-  });
-  return Object.fromEntries(Object.entries(ops).map(([name, set]) => [name, set.has("replace") ? "replace" : [...set].join("+")]));
-}
+const plannedSteps = () => stepsOf(stack);
 
-async function expectNoChangesOnRefresh(): Promise<void> {
-  const result = await stack.refresh({ expectNoChanges: true });
-  expect(result.summary.result).toBe("succeeded");
-}
+const expectNoChangesOnRefresh = () => noChangesOnRefresh(stack);
 
 /** Names of the resources state holds (by URN name), without the stack, providers and the seed. */
 function stateNames(): string[] {

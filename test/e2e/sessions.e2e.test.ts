@@ -1,9 +1,10 @@
 // Environments and sessions under the real engine, through examples/pinned-sessions: following the
 // agent, not following it, session-local tools, running sessions, environments, destroy.
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { defaultOptions, pinnedSessions, type PinnedSessionsOptions } from "../../examples/pinned-sessions/program";
 import { engineEnv, stackFor } from "../../tools/engine";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { expectNoChangesOnRefresh as noChangesOnRefresh, outputsOf, plannedSteps as stepsOf } from "./stack-helpers";
 
 jest.setTimeout(5 * 60_000);
 
@@ -20,30 +21,11 @@ interface Outputs {
   localTools: { id: string };
 }
 
-async function outputs(): Promise<Outputs> {
-  const o = await stack.outputs();
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value])) as unknown as Outputs;
-}
+const outputs = () => outputsOf<Outputs>(stack);
 
-/** The step the engine plans for each resource (by name), e.g. { coder: "update", "follows-agent": "replace" }. */
-async function plannedSteps(): Promise<Record<string, string>> {
-  const ops: Record<string, Set<string>> = {};
-  await stack.preview({
-    onEvent: (e: EngineEvent) => {
-      const m = e.resourcePreEvent?.metadata;
-      // The stack's create-token seed never changes after the first `up`; it is left out here.
-      if (!m || m.type === "pulumi:pulumi:Stack" || m.type.startsWith("pulumi:providers:") || m.type.endsWith(":CreateTokenSeed")) return;
-      (ops[m.urn.split("::").pop()!] ??= new Set()).add(m.op);
-    },
-  });
-  // A replacement shows as several steps (create-replacement, replace, delete-replaced).
-  return Object.fromEntries(Object.entries(ops).map(([name, set]) => [name, set.has("replace") ? "replace" : [...set].join("+")]));
-}
+const plannedSteps = () => stepsOf(stack);
 
-async function expectNoChangesOnRefresh(): Promise<void> {
-  const result = await stack.refresh({ expectNoChanges: true });
-  expect(result.summary.result).toBe("succeeded");
-}
+const expectNoChangesOnRefresh = () => noChangesOnRefresh(stack);
 
 function startRun(sessionId: string, runMs: number): void {
   emulator.sessions.runMs = runMs;

@@ -4,10 +4,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { defaultOptions, skillRollout, type SkillRolloutOptions } from "../../examples/skill-rollout/program";
 import { engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import { expectNoChangesOnRefresh as noChangesOnRefresh, outputsOf, plannedSteps as stepsOf } from "./stack-helpers";
 
 jest.setTimeout(5 * 60_000);
 
@@ -31,28 +32,11 @@ interface Outputs {
   deploymentStatus: string;
 }
 
-async function outputs(): Promise<Outputs> {
-  const o = await stack.outputs();
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.value])) as unknown as Outputs;
-}
+const outputs = () => outputsOf<Outputs>(stack);
 
-/** The step the engine plans for each resource (by name), e.g. { "triage-rules": "update", triage: "replace" }. */
-async function plannedSteps(): Promise<Record<string, string>> {
-  const ops: Record<string, Set<string>> = {};
-  await stack.preview({
-    onEvent: (e: EngineEvent) => {
-      const m = e.resourcePreEvent?.metadata;
-      if (!m || m.type === "pulumi:pulumi:Stack" || m.type.startsWith("pulumi:providers:") || m.type.endsWith(":CreateTokenSeed")) return;
-      (ops[m.urn.split("::").pop()!] ??= new Set()).add(m.op);
-    },
-  });
-  return Object.fromEntries(Object.entries(ops).map(([name, set]) => [name, set.has("replace") ? "replace" : [...set].join("+")]));
-}
+const plannedSteps = () => stepsOf(stack);
 
-async function expectNoChangesOnRefresh(): Promise<void> {
-  const result = await stack.refresh({ expectNoChanges: true });
-  expect(result.summary.result).toBe("succeeded");
-}
+const expectNoChangesOnRefresh = () => noChangesOnRefresh(stack);
 
 beforeAll(async () => {
   emulator = await startEmulator();
