@@ -590,10 +590,10 @@ async function applyResources(
   const plan = planResources(olds.inputs.resources, concealed);
   if (plan.remove.length + plan.add.length + plan.rotate.length === 0) return false;
   const mounted = [...mountedNow];
-  const oldMatches = matchResources(mounted, olds.inputs.resources as ResourceInput[] | undefined);
+  const oldMatches = matchResources(mounted, olds.inputs.resources);
   const stillDeclared = new Set(matchResources(mounted, declaredNow).flatMap((m) => (m ? [m.id] : [])));
   for (const removed of plan.remove) {
-    const at = (olds.inputs.resources ?? []).indexOf(removed as ResourceInput);
+    const at = (olds.inputs.resources ?? []).findIndex((r) => r === removed);
     const found = oldMatches[at];
     if (found?.id !== undefined && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
   }
@@ -726,7 +726,7 @@ export const sessionResource = defineResource(sessionSpec, {
         ? refreshedInputs(sessionSpec, { ...state, inputs: declaredOf(state) }, fresh, asDeclared)
         : // With no state (a `get`): what the API returns, and the fields the session was made from.
           { ...refreshedInputs(sessionSpec, state, fresh, asDeclared), agent: api.agent.id, environmentId: api.environment_id };
-    return { inputs, outputs: outputsOf(api, state.outputs.pinned === true, state.inputs.resources as ResourceInput[] | undefined) };
+    return { inputs, outputs: outputsOf(api, state.outputs.pinned === true, state.inputs.resources) };
   },
 
   update: updateSession,
