@@ -1,8 +1,8 @@
 // Skills and deployments: compile-time parity of our bodies and response schemas with the official
 // SDK's types, and the official client, unchanged, against the emulator (multipart uploads,
 // binary downloads, pause / unpause, runs).
-import Anthropic, { toFile } from "@anthropic-ai/sdk";
-import { validatingClient, type ValidatingClient } from "./validating-client";
+import { toFile } from "@anthropic-ai/sdk";
+import { useCheckedSdk } from "./validating-client";
 import type {
   BetaManagedAgentsDeployment,
   DeploymentCreateParams,
@@ -22,7 +22,6 @@ import {
   type DeploymentUpdateBody,
 } from "../../provider/resources/deployment";
 import { SKILLS_BETA as EMULATOR_SKILLS_BETA } from "../../emulator/skills";
-import { startEmulator, type Emulator } from "../../emulator/server";
 import type { Assert, Extends, KnownFields } from "./type-assertions";
 
 export type DeploymentCreateConforms = Assert<Extends<DeploymentCreateBody, DeploymentCreateParams>>;
@@ -32,21 +31,8 @@ export type DeploymentRunResponseAccepted = Assert<Extends<BetaManagedAgentsDepl
 export type SkillResponseAccepted = Assert<Extends<BetaSkill, KnownFields<ApiSkill>>>;
 export type SkillVersionResponseAccepted = Assert<Extends<BetaSkillVersion, KnownFields<ApiSkillVersion>>>;
 
-let emulator: Emulator;
-let client: Anthropic;
-let checks: ValidatingClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ apiKey: "sk-ant-sdk-test" });
-  checks = validatingClient(emulator.url, { authToken: "sk-ant-sdk-test", apiKey: null });
-  client = checks.client;
-});
-afterAll(() => emulator.stop());
-// Every 2xx body the client received matched the SDK's response types (sdk-schemas.json).
-afterAll(() => {
-  expect(checks.checked.size).toBeGreaterThan(0);
-  expect(checks.problems).toEqual([]);
-});
+// Every 2xx body the client receives is held to the SDK's response types (sdk-schemas.json).
+const sdk = useCheckedSdk();
 
 const skillMd = (description: string) => `---\nname: release-notes\ndescription: ${description}\n---\n\nWrite release notes.\n`;
 const betas = [SKILLS_BETA];
@@ -84,7 +70,7 @@ it("builds deployment bodies that are SDK params", () => {
 });
 
 it("skills: multipart create, versions, retrieve, list, download, delete (versions first)", async () => {
-  const created = await client.beta.skills.create({
+  const created = await sdk.client.beta.skills.create({
     files: [await toFile(Buffer.from(skillMd("first")), "release-notes/SKILL.md"), await toFile(Buffer.from("print(1)\n"), "release-notes/tool.py")],
     display_name: "Release notes",
     betas,
@@ -98,53 +84,53 @@ it("skills: multipart create, versions, retrieve, list, download, delete (versio
     created_at: expect.any(String),
     updated_at: expect.any(String),
   });
-  const v2 = await client.beta.skills.versions.create(created.id, { files: [await toFile(Buffer.from(skillMd("second")), "release-notes/SKILL.md")], betas });
+  const v2 = await sdk.client.beta.skills.versions.create(created.id, { files: [await toFile(Buffer.from(skillMd("second")), "release-notes/SKILL.md")], betas });
   expect(v2).toEqual({ id: expect.stringMatching(/^\d+$/), type: "skill_version", skill_id: created.id, name: "release-notes", description: "second", created_at: expect.any(String) });
   expect(BigInt(v2.id) > BigInt(created.latest_version_id)).toBe(true);
-  expect((await client.beta.skills.retrieve(created.id, { betas })).latest_version_id).toBe(v2.id);
-  expect(await client.beta.skills.versions.retrieve(v2.id, { skill_id: created.id, betas })).toEqual(v2);
+  expect((await sdk.client.beta.skills.retrieve(created.id, { betas })).latest_version_id).toBe(v2.id);
+  expect(await sdk.client.beta.skills.versions.retrieve(v2.id, { skill_id: created.id, betas })).toEqual(v2);
 
   const versions = [];
-  for await (const v of client.beta.skills.versions.list(created.id, { betas })) versions.push(v.id);
+  for await (const v of sdk.client.beta.skills.versions.list(created.id, { betas })) versions.push(v.id);
   expect(versions).toEqual([v2.id, created.latest_version_id]);
   const listed = [];
-  for await (const s of client.beta.skills.list({ betas, source: "custom" })) listed.push(s.id);
+  for await (const s of sdk.client.beta.skills.list({ betas, source: "custom" })) listed.push(s.id);
   expect(listed).toContain(created.id);
 
-  const download = await client.beta.skills.versions.download(created.latest_version_id, { skill_id: created.id, betas });
+  const download = await sdk.client.beta.skills.versions.download(created.latest_version_id, { skill_id: created.id, betas });
   const zip = Buffer.from(await download.arrayBuffer());
   expect(zip.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
   expect(zip.includes(Buffer.from("release-notes/tool.py"))).toBe(true);
   expect(zip.includes(Buffer.from("description: first"))).toBe(true);
 
   // Agents reference a custom skill by id and version; one that does not exist is refused.
-  const agent = await client.beta.agents.create({ name: "with-skill", model: "claude-sonnet-4-6", skills: [{ type: "custom", skill_id: created.id, version: v2.id }] });
+  const agent = await sdk.client.beta.agents.create({ name: "with-skill", model: "claude-sonnet-4-6", skills: [{ type: "custom", skill_id: created.id, version: v2.id }] });
   expect(agent.skills).toEqual([{ type: "custom", skill_id: created.id, version: v2.id }]);
   await expect(
-    client.beta.agents.create({ name: "bad-skill", model: "claude-sonnet-4-6", skills: [{ type: "custom", skill_id: created.id, version: "1" }] }),
+    sdk.client.beta.agents.create({ name: "bad-skill", model: "claude-sonnet-4-6", skills: [{ type: "custom", skill_id: created.id, version: "1" }] }),
   ).rejects.toMatchObject({ status: 400 });
   await expect(
-    client.beta.agents.update(agent.id, { version: 1, skills: [{ type: "custom", skill_id: "skill_01missing" }] }),
+    sdk.client.beta.agents.update(agent.id, { version: 1, skills: [{ type: "custom", skill_id: "skill_01missing" }] }),
   ).rejects.toMatchObject({ status: 400 });
 
   // A different slug is refused: the skill's name cannot change.
   await expect(
-    client.beta.skills.versions.create(created.id, { files: [await toFile(Buffer.from("---\nname: other\n---\n"), "other/SKILL.md")], betas }),
+    sdk.client.beta.skills.versions.create(created.id, { files: [await toFile(Buffer.from("---\nname: other\n---\n"), "other/SKILL.md")], betas }),
   ).rejects.toMatchObject({ status: 400 });
   // Without the skills beta header: refused.
-  await expect(client.beta.skills.retrieve(created.id)).rejects.toMatchObject({ status: 400 });
-  await expect(client.beta.skills.delete(created.id, { betas })).rejects.toMatchObject({ status: 400 });
+  await expect(sdk.client.beta.skills.retrieve(created.id)).rejects.toMatchObject({ status: 400 });
+  await expect(sdk.client.beta.skills.delete(created.id, { betas })).rejects.toMatchObject({ status: 400 });
   for (const id of versions) {
-    expect(await client.beta.skills.versions.delete(id, { skill_id: created.id, betas })).toEqual({ id, type: "skill_version_deleted" });
+    expect(await sdk.client.beta.skills.versions.delete(id, { skill_id: created.id, betas })).toEqual({ id, type: "skill_version_deleted" });
   }
-  expect(await client.beta.skills.delete(created.id, { betas })).toEqual({ id: created.id, type: "skill_deleted" });
-  await expect(client.beta.skills.retrieve(created.id, { betas })).rejects.toMatchObject({ status: 404 });
+  expect(await sdk.client.beta.skills.delete(created.id, { betas })).toEqual({ id: created.id, type: "skill_deleted" });
+  await expect(sdk.client.beta.skills.retrieve(created.id, { betas })).rejects.toMatchObject({ status: 404 });
 });
 
 it("deployments: create, retrieve, update, list, pause, unpause, run, runs, archive", async () => {
-  const agent = await client.beta.agents.create({ name: "scheduled", model: "claude-sonnet-4-6" });
-  const environment = await client.beta.environments.create({ name: "sched-env" });
-  const created = await client.beta.deployments.create({
+  const agent = await sdk.client.beta.agents.create({ name: "scheduled", model: "claude-sonnet-4-6" });
+  const environment = await sdk.client.beta.environments.create({ name: "sched-env" });
+  const created = await sdk.client.beta.deployments.create({
     agent: agent.id,
     environment_id: environment.id,
     name: "nightly",
@@ -163,23 +149,23 @@ it("deployments: create, retrieve, update, list, pause, unpause, run, runs, arch
     resources: [],
     archived_at: null,
   });
-  expect(await client.beta.deployments.retrieve(created.id)).toEqual(created);
+  expect(await sdk.client.beta.deployments.retrieve(created.id)).toEqual(created);
 
-  await client.beta.agents.update(agent.id, { version: 1, system: "new" });
-  const moved = await client.beta.deployments.update(created.id, { agent: { type: "agent", id: agent.id, version: 2 }, description: "d" });
+  await sdk.client.beta.agents.update(agent.id, { version: 1, system: "new" });
+  const moved = await sdk.client.beta.deployments.update(created.id, { agent: { type: "agent", id: agent.id, version: 2 }, description: "d" });
   expect(moved.id).toBe(created.id);
   expect(moved.agent.version).toBe(2);
   expect(moved.description).toBe("d");
-  await expect(client.beta.deployments.update(created.id, { schedule: { type: "cron", expression: "0 3 * * *", timezone: "Nowhere/Else" } })).rejects.toMatchObject({ status: 400 });
+  await expect(sdk.client.beta.deployments.update(created.id, { schedule: { type: "cron", expression: "0 3 * * *", timezone: "Nowhere/Else" } })).rejects.toMatchObject({ status: 400 });
 
-  const paused = await client.beta.deployments.pause(created.id);
+  const paused = await sdk.client.beta.deployments.pause(created.id);
   expect(paused).toMatchObject({ status: "paused", paused_reason: { type: "manual" } });
   const listedPaused = [];
-  for await (const d of client.beta.deployments.list({ status: "paused" })) listedPaused.push(d.id);
+  for await (const d of sdk.client.beta.deployments.list({ status: "paused" })) listedPaused.push(d.id);
   expect(listedPaused).toEqual([created.id]);
-  expect(await client.beta.deployments.unpause(created.id)).toMatchObject({ status: "active", paused_reason: null });
+  expect(await sdk.client.beta.deployments.unpause(created.id)).toMatchObject({ status: "active", paused_reason: null });
 
-  const run = await client.beta.deployments.run(created.id);
+  const run = await sdk.client.beta.deployments.run(created.id);
   expect(run).toEqual({
     id: expect.any(String),
     type: "deployment_run",
@@ -190,16 +176,16 @@ it("deployments: create, retrieve, update, list, pause, unpause, run, runs, arch
     trigger_context: { type: "manual" },
     created_at: expect.any(String),
   });
-  expect(await client.beta.deploymentRuns.retrieve(run.id)).toEqual(run);
+  expect(await sdk.client.beta.deploymentRuns.retrieve(run.id)).toEqual(run);
   const runs = [];
-  for await (const r of client.beta.deploymentRuns.list({ deployment_id: created.id, trigger_type: "manual" })) runs.push(r.id);
+  for await (const r of sdk.client.beta.deploymentRuns.list({ deployment_id: created.id, trigger_type: "manual" })) runs.push(r.id);
   expect(runs).toEqual([run.id]);
-  expect((await client.beta.sessions.retrieve(run.session_id!)).agent.version).toBe(2);
+  expect((await sdk.client.beta.sessions.retrieve(run.session_id!)).agent.version).toBe(2);
 
-  const archived = await client.beta.deployments.archive(created.id);
+  const archived = await sdk.client.beta.deployments.archive(created.id);
   expect(archived.archived_at).toEqual(expect.any(String));
   const live = [];
-  for await (const d of client.beta.deployments.list()) live.push(d.id);
+  for await (const d of sdk.client.beta.deployments.list()) live.push(d.id);
   expect(live).not.toContain(created.id);
-  await expect(client.beta.deployments.run(created.id)).rejects.toMatchObject({ status: 400 });
+  await expect(sdk.client.beta.deployments.run(created.id)).rejects.toMatchObject({ status: 400 });
 });

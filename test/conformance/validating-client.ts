@@ -2,7 +2,11 @@
 // (sdk-schemas.json): JSON bodies whole, event streams event by event. A test file collects the
 // problems and asserts there are none once all its calls are made.
 import Anthropic, { type ClientOptions } from "@anthropic-ai/sdk";
+import { startEmulator, type Emulator } from "../../emulator/server";
 import { bodySchema, routeFor, validate } from "./schema-validator";
+
+/** The key the SDK-driven suites' emulator accepts (as a bearer token). */
+export const SDK_TEST_KEY = "sk-ant-sdk-test";
 
 export interface ValidatingClient {
   client: Anthropic;
@@ -84,4 +88,33 @@ export function validatingClient(baseURL: string, options: ClientOptions = {}): 
   };
   const client = new Anthropic({ apiKey: "sk-ant-conformance", maxRetries: 0, ...options, baseURL, fetch: checkingFetch });
   return { client, problems, checked };
+}
+
+/**
+ * An emulator that takes only the SDK tests' key, and a checking client for it, for the suites in
+ * this file's scope: started before them, stopped after, and every answer the client received
+ * held to the SDK's types once they are done.
+ */
+export function useCheckedSdk(): { readonly emulator: Emulator; readonly client: Anthropic; readonly checks: ValidatingClient } {
+  const state: { emulator?: Emulator; checks?: ValidatingClient } = {};
+  beforeAll(async () => {
+    state.emulator = await startEmulator({ apiKey: SDK_TEST_KEY });
+    state.checks = validatingClient(state.emulator.url, { authToken: SDK_TEST_KEY, apiKey: null });
+  });
+  afterAll(() => state.emulator?.stop());
+  afterAll(() => {
+    expect(state.checks!.checked.size).toBeGreaterThan(0);
+    expect(state.checks!.problems).toEqual([]);
+  });
+  return {
+    get emulator() {
+      return state.emulator!;
+    },
+    get client() {
+      return state.checks!.client;
+    },
+    get checks() {
+      return state.checks!;
+    },
+  };
 }
