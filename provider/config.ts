@@ -3,6 +3,58 @@
 
 export const DEFAULT_BASE_URL = "https://api.anthropic.com";
 
+/**
+ * One provider setting: its stack-config name (`anthropic:<key>`), its environment variable, and
+ * what it is. The one list the resolution below, the package schema's provider config and the docs
+ * all read.
+ */
+export interface SettingSpec {
+  readonly key: string;
+  readonly env: string;
+  readonly type: "string" | "number";
+  /** Encrypted in state and hidden in previews (set it with `pulumi config set --secret`). */
+  readonly secret?: true;
+  readonly description: string;
+}
+
+/** A day: past that a deadline is a typo, not a plan. */
+const MAX_OPERATION_TIMEOUT_SECONDS = 24 * 60 * 60;
+
+export const SETTINGS = {
+  apiKey: {
+    key: "apiKey",
+    env: "ANTHROPIC_API_KEY",
+    type: "string",
+    secret: true,
+    description: "The Anthropic API key. Required: stack config (set it with `--secret`) wins over the environment. Read by the provider at call time, never stored in state in plain form.",
+  },
+  baseUrl: {
+    key: "baseUrl",
+    env: "ANTHROPIC_BASE_URL",
+    type: "string",
+    description: `The API's base URL. Default \`${DEFAULT_BASE_URL}\`. HTTPS only, except loopback hosts (\`http://127.0.0.1:…\` for the emulator).`,
+  },
+  workspaceId: {
+    key: "workspaceId",
+    env: "ANTHROPIC_WORKSPACE_ID",
+    type: "string",
+    description: "Optional; sent as `anthropic-workspace-id`.",
+  },
+  operationTimeoutSeconds: {
+    key: "operationTimeoutSeconds",
+    env: "ANTHROPIC_OPERATION_TIMEOUT_SECONDS",
+    type: "number",
+    description: `How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most ${MAX_OPERATION_TIMEOUT_SECONDS}. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails.`,
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** `anthropic:<key>`: the setting's name in stack config. */
+export function configKey(name: SettingName): string {
+  return `anthropic:${SETTINGS[name].key}`;
+}
+
 /** What `configure` hands us: the stack config with namespaces ("anthropic:apiKey"). */
 export interface StackConfigReader {
   get(key: string): string | undefined;
@@ -15,9 +67,6 @@ export interface ConnectionSettings {
   /** The deadline of one operation (create, update, …), every retry and rate-limit wait included, when set. */
   operationTimeoutMs?: number;
 }
-
-/** A day: past that a deadline is a typo, not a plan. */
-const MAX_OPERATION_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 function parseOperationTimeout(raw: string): number {
   const seconds = Number(raw);
@@ -44,9 +93,11 @@ export function rememberStackConfig(config: StackConfigReader | undefined): void
  * A setting from stack config, else from the environment. A value that is set but blank is a
  * mistake (an empty `pulumi config set`, an exported empty variable), not "unset".
  */
-function setting(configKey: string, envKey: string, env: NodeJS.ProcessEnv): string | undefined {
+function setting(name: SettingName, env: NodeJS.ProcessEnv): string | undefined {
+  const key = configKey(name);
+  const envKey = SETTINGS[name].env;
   for (const [where, value] of [
-    [configKey, stackConfig?.get(configKey)],
+    [key, stackConfig?.get(key)],
     [envKey, env[envKey]],
   ] as const) {
     if (value === undefined) continue;
@@ -95,14 +146,14 @@ export function configurationProblems(env: NodeJS.ProcessEnv = process.env): str
 }
 
 export function resolveConnectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const apiKey = setting("anthropic:apiKey", "ANTHROPIC_API_KEY", env);
+  const apiKey = setting("apiKey", env);
   if (apiKey === undefined) {
     throw new ConfigurationError(
       "no Anthropic API key: set it with `pulumi config set --secret anthropic:apiKey <key>` or the ANTHROPIC_API_KEY environment variable",
     );
   }
-  const baseUrl = parseBaseUrl(setting("anthropic:baseUrl", "ANTHROPIC_BASE_URL", env) ?? DEFAULT_BASE_URL);
-  const workspaceId = setting("anthropic:workspaceId", "ANTHROPIC_WORKSPACE_ID", env);
-  const timeout = setting("anthropic:operationTimeoutSeconds", "ANTHROPIC_OPERATION_TIMEOUT_SECONDS", env);
+  const baseUrl = parseBaseUrl(setting("baseUrl", env) ?? DEFAULT_BASE_URL);
+  const workspaceId = setting("workspaceId", env);
+  const timeout = setting("operationTimeoutSeconds", env);
   return { apiKey, baseUrl, workspaceId, ...(timeout !== undefined ? { operationTimeoutMs: parseOperationTimeout(timeout) } : {}) };
 }

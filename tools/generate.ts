@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { SETTINGS } from "../provider/config";
 import { HIDDEN } from "../provider/kit/resource";
 import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { RESOURCE_KINDS } from "../provider/resources";
@@ -251,16 +252,28 @@ export function readmeTables(spec: ResourceSpec): string {
   return out;
 }
 
-export function withReadmeTables(readme: string): string {
-  let out = readme;
-  for (const spec of PUBLIC_SPECS) {
-    const begin = `<!-- generated: ${spec.kind} -->`;
-    const end = `<!-- end generated: ${spec.kind} -->`;
-    const at = out.indexOf(begin);
-    const stop = out.indexOf(end);
-    if (at < 0 || stop < at) throw new Error(`README.md has no "${begin}" … "${end}" section`);
-    out = `${out.slice(0, at + begin.length)}\n${readmeTables(spec)}${out.slice(stop)}`;
+/** The provider settings' table (provider/config.ts `SETTINGS`). */
+export function configurationTable(): string {
+  let out = "| stack config | environment variable | meaning |\n|---|---|---|\n";
+  for (const s of Object.values(SETTINGS)) {
+    out += `| \`anthropic:${s.key}\`${"secret" in s ? " (set it with `--secret`)" : ""} | \`${s.env}\` | ${cell(s.description)} |\n`;
   }
+  return out;
+}
+
+/** `text` with the generated section `name` (between its markers) replaced by `content`. */
+export function withSection(text: string, file: string, name: string, content: string): string {
+  const begin = `<!-- generated: ${name} -->`;
+  const end = `<!-- end generated: ${name} -->`;
+  const at = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (at < 0 || stop < at) throw new Error(`${file} has no "${begin}" … "${end}" section`);
+  return `${text.slice(0, at + begin.length)}\n${content}${text.slice(stop)}`;
+}
+
+export function withReadmeTables(readme: string): string {
+  let out = withSection(readme, "README.md", "configuration", configurationTable());
+  for (const spec of PUBLIC_SPECS) out = withSection(out, "README.md", spec.kind, readmeTables(spec));
   return out;
 }
 
