@@ -167,9 +167,24 @@ export interface SessionInputs {
    * A change: replace.
    */
   model?: string | {
+    /**
+     * The model identifier, e.g. `claude-opus-4-7`.
+     */
     id: string;
+    /**
+     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`.
+     * Without it, the model's default effort applies.
+     */
     effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    /**
+     * Inference speed mode: `standard` (the default) or `fast` (significantly faster output at
+     * premium pricing; not every model supports it, and the API rejects invalid combinations).
+     */
     speed?: "standard" | "fast";
+    /**
+     * Geographic region for model inference. When unset, requests use the workspace's default
+     * inference geo.
+     */
     inferenceGeo?: string;
   };
   /**
@@ -184,8 +199,17 @@ export interface SessionInputs {
    * A change: replace.
    */
   skills?: Array<{
+    /**
+     * `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
+     */
     type: "anthropic" | "custom";
+    /**
+     * The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
+     */
     skillId: string;
+    /**
+     * Version to pin; the latest when omitted.
+     */
     version?: string;
   }>;
   /**
