@@ -70,13 +70,20 @@ function objectType(schema: Json, indent: string): string {
   const properties = isJson(schema["properties"]) ? schema["properties"] : {};
   const required = new Set((schema["required"] as string[] | undefined) ?? []);
   const inner = `${indent}  `;
+  // A property's description (`.meta({ description })` on its zod schema) becomes its JSDoc.
   const lines = Object.entries(properties).map(
-    ([name, s]) => `${inner}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${tsType(s, inner)};`,
+    ([name, s]) => `${descriptionDoc(s, inner)}${inner}${propertyKey(name)}${required.has(name) ? "" : "?"}: ${tsType(s, inner)};`,
   );
   const extra = schema["additionalProperties"];
-  if (extra !== undefined && extra !== false) lines.push(`${inner}[key: string]: ${isJson(extra) ? tsType(extra, inner) : "unknown"};`);
+  if (extra !== undefined && extra !== false) lines.push(`${descriptionDoc(extra, inner)}${inner}[key: string]: ${isJson(extra) ? tsType(extra, inner) : "unknown"};`);
   if (lines.length === 0) return "Record<string, never>";
   return `{\n${lines.join("\n")}\n${indent}}`;
+}
+
+/** The JSDoc block of a JSON schema's `description`, or nothing. */
+function descriptionDoc(schema: unknown, indent: string): string {
+  const text = isJson(schema) ? schema["description"] : undefined;
+  return typeof text === "string" && text !== "" ? jsdoc(indent, text) : "";
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
@@ -114,7 +121,10 @@ function keyHolders(schema: unknown, keys: readonly string[], defs: Json): strin
 // The generated SDK module of one resource
 
 function jsdoc(indent: string, ...paragraphs: Array<string | undefined>): string {
-  const text = paragraphs.filter((p): p is string => p !== undefined && p !== "").join("\n\n");
+  const text = paragraphs
+    .filter((p): p is string => p !== undefined && p !== "")
+    .join("\n\n")
+    .replace(/\*\//g, "*\\/");
   const lines = text.split("\n").flatMap((line) => (line === "" ? [""] : wrap(line, 96 - indent.length)));
   return `${indent}/**\n${lines.map((l) => `${indent} *${l === "" ? "" : ` ${l}`}`).join("\n")}\n${indent} */\n`;
 }
@@ -205,20 +215,20 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
   return `${out}\n${body}`;
 }
 
-/** The types several resources share (zod schemas with an `id`), once. */
-function sharedTypes(): Map<string, string> {
-  const defs = new Map<string, string>();
+/** The types several resources share (zod schemas with an `id`), once, with their JSDoc. */
+function sharedTypes(): Map<string, { type: string; doc: string }> {
+  const defs = new Map<string, { type: string; doc: string }>();
   for (const spec of PUBLIC_SPECS) {
     for (const schema of [jsonSchema(spec.inputs, "input"), jsonSchema(spec.outputs, "output")]) {
-      for (const [name, def] of Object.entries((schema["$defs"] as Record<string, Json> | undefined) ?? {})) defs.set(name, tsType(def));
+      for (const [name, def] of Object.entries((schema["$defs"] as Record<string, Json> | undefined) ?? {})) defs.set(name, { type: tsType(def), doc: descriptionDoc(def, "") });
     }
   }
   return defs;
 }
 
-function typesModule(defs: Map<string, string>): string {
+function typesModule(defs: Map<string, { type: string; doc: string }>): string {
   let out = HEADER("the zod schemas with an `id` in provider/resources/");
-  for (const [name, type] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) out += `\nexport type ${name} = ${type};\n`;
+  for (const [name, { type, doc }] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) out += `\n${doc}export type ${name} = ${type};\n`;
   return out;
 }
 

@@ -57,3 +57,44 @@ describe("computed fields", () => {
     expect(text).toContain("declare public readonly contentHash: pulumi.Output<string>;");
   });
 });
+
+describe("nested documentation", () => {
+  it("a nested property's description (`.meta({ description })`) becomes its JSDoc, wrapped and indented", async () => {
+    const { z } = await import("zod");
+    const { tsType } = await import("../../tools/generate");
+    const schema = z.strictObject({
+      networking: z
+        .strictObject({
+          allowedHosts: z.array(z.string()).optional().meta({ description: "Hosts the container can reach. A long description that needs more than one line of JSDoc to be read in full, wrapped like every other." }),
+          plain: z.boolean(),
+        })
+        .meta({ description: "Network policy." }),
+    });
+    const text = tsType(z.toJSONSchema(schema, { io: "input" }), "  ");
+    expect(text).toBe(
+      [
+        "{",
+        "    /**",
+        "     * Network policy.",
+        "     */",
+        "    networking: {",
+        "      /**",
+        "       * Hosts the container can reach. A long description that needs more than one line of JSDoc",
+        "       * to be read in full, wrapped like every other.",
+        "       */",
+        "      allowedHosts?: string[];",
+        "      plain: boolean;",
+        "    };",
+        "  }",
+      ].join("\n"),
+    );
+  });
+
+  it("a description never ends its comment early", async () => {
+    const { z } = await import("zod");
+    const { tsType } = await import("../../tools/generate");
+    const text = tsType(z.toJSONSchema(z.strictObject({ glob: z.string().meta({ description: "A pattern such as `src/**/*.ts`." }) })));
+    expect(text).toContain("src/**\\/*.ts");
+    expect(text.match(/\*\//g)).toHaveLength(1);
+  });
+});
