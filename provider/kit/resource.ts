@@ -292,6 +292,9 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       const { hidden } = splitHidden(props);
       const { id, parent } = splitAddress(spec, address);
       const known = parent !== undefined && props[parent.field] === undefined ? { ...props, [parent.field]: parent.id } : props;
+      if (spec.parent !== undefined && known[spec.parent] === undefined && isRecord(known) && nothingRecorded(spec, stateOf(known).inputs)) {
+        throw new Error(`${spec.kind} ${id}: import it as <${spec.parent}>/<id> (the id of the object it belongs to, a slash, then its own id)`);
+      }
       const state = stateOf(known);
       const result = await hooks.read(ctx, id, state);
       if (result === undefined) return {};

@@ -121,7 +121,7 @@ class TypeCollector {
     if (!isJson(node)) return { ...ANY };
     const description = typeof node["description"] === "string" ? node["description"] : undefined;
     const spec = this.type(node, name, defs, io);
-    return description !== undefined && !("$ref" in spec && !spec.$ref!.startsWith("#")) ? { description, ...spec } : spec;
+    return description !== undefined ? { description, ...spec } : spec;
   }
 
   private type(node: Json, name: string, defs: Json, io: "input" | "output"): PropertySpec {
