@@ -4,7 +4,8 @@
 //   a DeepInput) and the resource class with its declared outputs and `get`;
 // - sdk/protocol.ts: the hidden keys the provider reads;
 // - README.md: each resource's input and output tables, between generated markers;
-// - schema.json: the Pulumi package schema the native plugin serves (provider/plugin/schema.ts).
+// - schema.json: the Pulumi package schema the native plugin serves (provider/plugin/schema.ts);
+// - docs/reference/: a page per resource, generated from that schema (tools/reference-docs.ts).
 // The published .d.ts files then hold plain TypeScript types: they never import zod, whose own
 // typings do not compile under a stock `pulumi new typescript` tsconfig.
 // A test (test/unit/generated.test.ts) fails when a generated file is out of date.
@@ -15,6 +16,7 @@ import { SETTINGS } from "../provider/config";
 import { HIDDEN } from "../provider/kit/resource";
 import { packageSchema } from "../provider/plugin/schema";
 import { pluginVersion } from "../provider/plugin/version";
+import { referencePages } from "./reference-docs";
 import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { PUBLIC_SPECS } from "../provider/resources";
 import { SEED_KIND } from "../provider/resources/seed";
@@ -300,7 +302,9 @@ export function generatedFiles(): Map<string, string> {
     files.set(`sdk/${fileName(spec)}`, sdkModule(spec, source, new Set(defs.keys())));
   }
   files.set("README.md", withReadmeTables(fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8")));
-  files.set("schema.json", `${JSON.stringify(packageSchema(pluginVersion()), null, 2)}\n`);
+  const schema = packageSchema(pluginVersion());
+  files.set("schema.json", `${JSON.stringify(schema, null, 2)}\n`);
+  for (const [file, content] of referencePages(schema)) files.set(file, content);
   return files;
 }
 

@@ -127,7 +127,7 @@ class TypeCollector {
   private type(node: Json, name: string, defs: Json, io: "input" | "output"): PropertySpec {
     if (typeof node["$ref"] === "string") {
       const id = node["$ref"].replace("#/$defs/", "");
-      return this.type({ ...(defs[id] as Json), description: undefined, "x-id": id }, id, defs, io);
+      return this.type({ ...(defs[id] as Json), "x-id": id }, id, defs, io);
     }
     const fixedName = typeof node["x-id"] === "string" ? node["x-id"] : typeof node["id"] === "string" ? node["id"] : undefined;
     const named = fixedName ?? name;
@@ -173,9 +173,10 @@ class TypeCollector {
     if (strings.every((s) => s !== undefined)) return this.enumType(strings.flat(), name, {}, fixedName);
     const discriminator = ["type", "name"].find((key) => variants.every((v) => typeof constOf(v, key) === "string") && new Set(variants.map((v) => constOf(v, key))).size === variants.length);
     const objects = variants.filter((v) => v["type"] === "object" && isJson(v["properties"]) && Object.keys(v["properties"]).length > 0);
+    // A member's own description belongs to its type, not to the union's entry for it.
     const oneOf = variants.map((v, i) => {
       const suffix = discriminator ? pascal(String(constOf(v, discriminator))) : objects.length > 1 && objects.includes(v) ? variantSuffix(v, i) : "";
-      return this.property({ ...v, description: undefined }, `${name}${suffix}`, defs, io);
+      return this.type(v, `${name}${suffix}`, defs, io);
     });
     const spec: PropertySpec = { oneOf };
     if (discriminator) {
@@ -192,6 +193,7 @@ class TypeCollector {
     if (unique.length === 1) return { type: "string", const: unique[0] };
     const definition: EnumTypeSpec = { type: "string", enum: unique.map((value) => ({ value })) };
     if (typeof node["description"] === "string" && fixedName) definition.description = node["description"];
+    // An enum's values are its whole meaning: a description would tie its shape to one use of it.
     return { type: "string", $ref: this.register(definition, name, fixedName) };
   }
 

@@ -224,6 +224,37 @@ describe("import: Read with an id alone", () => {
     expect(emulator.vaults.store.secretsOf(credential.id)).toEqual({ "auth.token": "lin_declared_888" });
   });
 
+  it("a deployment, like the others; a skill and a file, whose local folder or file is the program's to add", async () => {
+    const agent = emulator.agents.create({ name: "nightly", model: "claude-sonnet-4-6" });
+    const environment = emulator.environments.create({ name: "sandbox" });
+    const deployment = await plugin.checkAndCreate("Deployment", "nightly", {
+      agent: agent.id,
+      environmentId: environment.id,
+      name: "nightly triage",
+      initialEvents: [{ type: "user.message", content: [{ type: "text", text: "Triage new issues." }] }],
+      schedule: { type: "cron", expression: "0 3 * * 1-5", timezone: "Europe/Paris" },
+    });
+    const d = await imported("Deployment", deployment.id);
+    expect(d.requests).toEqual([`GET /v1/deployments/${deployment.id}`, "GET /v1/deployment_runs"]);
+    expect([d.checked.failures, d.diff.changes]).toEqual([[], "none"]);
+
+    const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "import-"));
+    fs.cpSync(path.join(REPO_ROOT, "test", "fixtures", "skills", "triage-rules"), path.join(dir, "skill"), { recursive: true });
+    const skill = await plugin.checkAndCreate("Skill", "rules", { directory: path.join(dir, "skill"), displayName: "Triage rules" });
+    const k = await imported("Skill", skill.id, (inputs) => ({ ...inputs, directory: path.join(dir, "skill") }));
+    expect(k.requests).toEqual([`GET /v1/skills/${skill.id}`, `GET /v1/skills/${skill.id}/versions`]);
+    expect(k.checked.failures.map((f) => f.property)).toEqual(["directory"]);
+    // With its folder added, the folder's content is uploaded once: a new version of the same skill.
+    expect(k.diff).toMatchObject({ changes: "some", replaces: [] });
+
+    fs.writeFileSync(path.join(dir, "guide.md"), "the guide");
+    const file = await plugin.checkAndCreate("File", "guide", { source: path.join(dir, "guide.md"), filename: "guide.md" });
+    const f = await imported("File", file.id);
+    expect(f.requests).toEqual([`GET /v1/files/${file.id}`]);
+    expect(hidden(f.read.inputs)).toEqual({ filename: "guide.md" });
+    expect(f.checked.failures.map((x) => x.property)).toEqual(["source"]);
+  });
+
   it("a memory by <memoryStoreId>/<memoryId>", async () => {
     const store = (await plugin.checkAndCreate("MemoryStore", "mem", { name: "mem" })).id;
     const memory = await plugin.checkAndCreate("Memory", "seeded", { memoryStoreId: store, path: "/notes.md", content: "hello" });
