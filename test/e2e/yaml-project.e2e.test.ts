@@ -175,6 +175,31 @@ describe("examples/yaml under `pulumi` in a project directory", () => {
   });
 });
 
+describe("`pulumi package get-schema bin/pulumi-resource-anthropic`", () => {
+  it("prints the schema: 10 resources, every property documented, the credential's secrets marked, a secret apiKey setting", async () => {
+    const schema = JSON.parse(await project.cli(["package", "get-schema", path.join(REPO_ROOT, "bin", "pulumi-resource-anthropic")])) as {
+      name: string;
+      resources: Record<string, { inputProperties: Record<string, { description?: string }>; properties: Record<string, { description?: string }> }>;
+      types: Record<string, { properties?: Record<string, { description?: string; secret?: boolean }> }>;
+      config: { variables: Record<string, { secret?: boolean }> };
+    };
+    expect(schema.name).toBe("anthropic");
+    expect(Object.keys(schema.resources).sort()).toEqual(
+      ["Agent", "Deployment", "Environment", "File", "Memory", "MemoryStore", "Session", "Skill", "Vault", "VaultCredential"].map((k) => `anthropic:index:${k}`),
+    );
+    const undocumented = [
+      ...Object.entries(schema.resources).flatMap(([r, spec]) => Object.entries({ ...spec.inputProperties, ...spec.properties }).filter(([, p]) => !p.description).map(([p]) => `${r}.${p}`)),
+      ...Object.entries(schema.types).flatMap(([t, spec]) => Object.entries(spec.properties ?? {}).filter(([, p]) => !p.description).map(([p]) => `${t}.${p}`)),
+    ];
+    expect(undocumented).toEqual([]);
+    const secrets = Object.entries(schema.types)
+      .filter(([t]) => t.startsWith("anthropic:index:VaultCredentialAuth"))
+      .flatMap(([, spec]) => Object.entries(spec.properties ?? {}).filter(([, p]) => p.secret).map(([p]) => p));
+    expect([...new Set(secrets)].sort()).toEqual(["accessToken", "clientSecret", "refreshToken", "secretValue", "token"]);
+    expect(schema.config.variables["apiKey"]).toMatchObject({ secret: true });
+  });
+});
+
 describe("an explicit provider with its own credentials", () => {
   it("sends each resource to its provider's endpoint with its provider's key", async () => {
     const otherKey = "sk-ant-other-team-canary-77";
