@@ -5,10 +5,12 @@
 // - sdk/protocol.ts: the hidden keys the provider reads;
 // - README.md: each resource's input and output tables, between generated markers;
 // - schema.json: the Pulumi package schema the native plugin serves (provider/plugin/schema.ts);
-// - docs/reference/: a page per resource, generated from that schema (tools/reference-docs.ts).
+// - docs/reference/: a page per resource, generated from that schema (tools/reference-docs.ts);
+// - sdk/python and sdk/go: the other languages' SDKs, from that schema (tools/sdkgen).
 // The published .d.ts files then hold plain TypeScript types: they never import zod, whose own
 // typings do not compile under a stock `pulumi new typescript` tsconfig.
 // A test (test/unit/generated.test.ts) fails when a generated file is out of date.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
@@ -308,6 +310,19 @@ export function generatedFiles(): Map<string, string> {
   return files;
 }
 
+/**
+ * The Python and Go SDKs (sdk/python, sdk/go) generated from `schemaFile` into `outDir` by
+ * Pulumi's own code generators (tools/sdkgen, a Go program: it needs Go and the module proxy).
+ */
+export function generateSdks(schemaFile: string, outDir: string): void {
+  execFileSync("go", ["run", ".", path.resolve(schemaFile), path.resolve(outDir)], {
+    cwd: path.join(REPO_ROOT, "tools", "sdkgen"),
+    env: { ...process.env, GOFLAGS: "-mod=mod" },
+    stdio: ["ignore", "inherit", "inherit"],
+    timeout: 20 * 60_000,
+  });
+}
+
 if (require.main === module) {
   for (const [file, content] of generatedFiles()) {
     const at = path.join(REPO_ROOT, file);
@@ -317,4 +332,6 @@ if (require.main === module) {
     fs.writeFileSync(at, content);
     console.log(`wrote ${file}`);
   }
+  generateSdks(path.join(REPO_ROOT, "schema.json"), path.join(REPO_ROOT, "sdk"));
+  console.log("wrote sdk/python and sdk/go (tools/sdkgen)");
 }

@@ -98,3 +98,33 @@ describe("nested documentation", () => {
     expect(text.match(/\*\//g)).toHaveLength(1);
   });
 });
+
+describe("the Python and Go SDKs (sdk/python, sdk/go)", () => {
+  /** Every file under `dir`, by its path relative to it. */
+  function tree(dir: string): Map<string, string> {
+    const files = new Map<string, string>();
+    const walk = (at: string) => {
+      for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+        const full = path.join(at, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
+      }
+    };
+    walk(dir);
+    return files;
+  }
+
+  it("are what Pulumi's generators make of the current schema (run `npm run generate`)", async () => {
+    const { generateSdks } = await import("../../tools/generate");
+    const out = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "sdkgen-"));
+    const schemaFile = path.join(out, "schema.json");
+    fs.writeFileSync(schemaFile, generatedFiles().get("schema.json")!);
+    generateSdks(schemaFile, out);
+    for (const language of ["python", "go"]) {
+      const fresh = tree(path.join(out, language));
+      const committed = tree(path.join(REPO_ROOT, "sdk", language));
+      expect([language, [...committed.keys()].sort()]).toEqual([language, [...fresh.keys()].sort()]);
+      for (const [file, content] of fresh) expect([language, file, committed.get(file)]).toEqual([language, file, content]);
+    }
+  }, 20 * 60_000);
+});

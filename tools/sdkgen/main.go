@@ -12,8 +12,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
@@ -104,6 +107,8 @@ func main() {
 	if err != nil {
 		fail("python: %v", err)
 	}
+	// The distribution's README (pyproject names it): what the package is, from the schema.
+	py["README.md"] = []byte(fmt.Sprintf("# %s\n\n%s\n\nThe Python SDK of the `%s` Pulumi package (%s), generated from its schema by Pulumi's own code generator. It needs the `pulumi-resource-%s` plugin.\n", pkg.DisplayName, pkg.Description, pkg.Name, pkg.Repository, pkg.Name))
 	write(filepath.Join(out, "python"), py)
 
 	// The generators record what they learn about the package in it: bind it afresh for each.
@@ -112,5 +117,34 @@ func main() {
 	if err != nil {
 		fail("go: %v", err)
 	}
-	write(filepath.Join(out, "go"), golang)
+	// A Go module of its own, whose path is the import base path's parent (…/sdk/go for
+	// …/sdk/go/anthropic), requiring the Pulumi SDK the generated code was written for.
+	goDir := filepath.Join(out, "go")
+	golang["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 %s\n", goModulePath(pkg), pulumiSDKVersion))
+	write(goDir, golang)
+	tidy := exec.Command("go", "mod", "tidy")
+	tidy.Dir = goDir
+	tidy.Stderr = os.Stderr
+	tidy.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	if err := tidy.Run(); err != nil {
+		fail("go mod tidy in %s: %v", goDir, err)
+	}
+}
+
+// The Pulumi Go SDK the generated module requires: the one these generators come with.
+const pulumiSDKVersion = "v3.259.0"
+
+func goModulePath(pkg *schema.Package) string {
+	var info struct {
+		ImportBasePath string `json:"importBasePath"`
+	}
+	if raw, ok := pkg.Language["go"].(json.RawMessage); ok {
+		_ = json.Unmarshal(raw, &info)
+	} else if gi, ok := pkg.Language["go"].(gogen.GoPackageInfo); ok {
+		info.ImportBasePath = gi.ImportBasePath
+	}
+	if info.ImportBasePath == "" || !strings.Contains(info.ImportBasePath, "/") {
+		fail("the schema's language.go.importBasePath is not set")
+	}
+	return path.Dir(info.ImportBasePath)
 }
