@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 import type * as pulumi from "@pulumi/pulumi";
 import { ManagedResource, type DeepInputs, type ResourceShape } from "./resource";
-import type { McpServer, MultiagentMembers, Tool } from "./types";
+import type { AgentReference, McpServer, MultiagentMembers, SelfReference, Tool } from "./types";
 
 /**
  * The inputs of an {@link Agent} as plain values; what a change of each does is part of its
@@ -116,25 +116,7 @@ export interface AgentInputs {
      * `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most
      * one `self`), which must exist, not be archived and not have `multiagent` set themselves.
      */
-    agents: Array<string | {
-      /**
-       * Always `agent`.
-       */
-      type: "agent";
-      /**
-       * The agent's id.
-       */
-      id: string;
-      /**
-       * The agent version to use (at least 1); the latest when omitted.
-       */
-      version?: number;
-    } | {
-      /**
-       * Always `self`.
-       */
-      type: "self";
-    } | {
+    agents: Array<string | AgentReference | SelfReference | {
       /**
        * Always `advisor`.
        */

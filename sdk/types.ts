@@ -2,6 +2,24 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 
 /**
+ * A saved agent, optionally at a specific version.
+ */
+export type AgentReference = {
+  /**
+   * Always `agent`.
+   */
+  type: "agent";
+  /**
+   * The agent's id.
+   */
+  id: string;
+  /**
+   * The agent version to use (at least 1); the latest when omitted.
+   */
+  version?: number;
+};
+
+/**
  * A URL-based MCP server connection.
  */
 export type McpServer = {
@@ -44,30 +62,22 @@ export type MultiagentMembers = {
    * Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most
    * 20; omitted or empty, none. Separate from the other member's list.
    */
-  predefinedAgents?: Array<string | {
-    /**
-     * Always `agent`.
-     */
-    type: "agent";
-    /**
-     * The agent's id.
-     */
-    id: string;
-    /**
-     * The agent version to use (at least 1); the latest when omitted.
-     */
-    version?: number;
-  } | {
-    /**
-     * Always `self`.
-     */
-    type: "self";
-  }>;
+  predefinedAgents?: Array<string | AgentReference | SelfReference>;
 } | {
   /**
    * Always `disabled`.
    */
   type: "disabled";
+};
+
+/**
+ * The agent that owns this configuration (resolved by the API to a concrete agent reference).
+ */
+export type SelfReference = {
+  /**
+   * Always `self`.
+   */
+  type: "self";
 };
 
 /**

@@ -232,12 +232,19 @@ class TypeCollector {
 
   /** The named types, and a function that rewrites shape refs in anything to their final tokens. */
   types(): { types: Record<string, ObjectTypeSpec | EnumTypeSpec>; resolve: <T>(value: T) => T } {
+    const shortest = (names: Set<string>) => [...names].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0]!;
+    // A shape used in several places is named for what they share (`SessionOnDestroy` and
+    // `VaultOnDestroy`: `OnDestroy`), when that is more than one word and no other shape's name.
+    const candidates = new Map<string, string>();
+    for (const [key, shape] of this.shapes) candidates.set(key, shape.fixed ?? (shape.names.size > 1 ? sharedName(shape.names) : undefined) ?? shortest(shape.names));
+    const counts = new Map<string, number>();
+    for (const name of candidates.values()) counts.set(name, (counts.get(name) ?? 0) + 1);
     const tokens = new Map<string, string>();
     const taken = new Map<string, string>();
     for (const [key, shape] of this.shapes) {
-      const name = shape.fixed ?? [...shape.names].sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0]!;
-      const other = taken.get(name);
-      if (other !== undefined) {
+      const candidate = candidates.get(key)!;
+      const name = counts.get(candidate)! > 1 && !shape.fixed ? shortest(shape.names) : candidate;
+      if (taken.has(name)) {
         throw new Error(`package schema: two different types would both be called ${name}; give one of the zod schemas a .meta({ id })`);
       }
       taken.set(name, key);
@@ -252,6 +259,18 @@ class TypeCollector {
     for (const [key, shape] of this.shapes) types[tokens.get(key)!] = resolve(shape.definition);
     return { types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => (a < b ? -1 : 1))), resolve };
   }
+}
+
+/** The words every name ends with (`SessionModelEffort`, `AgentModelEffort`: `ModelEffort`), when at least two. */
+function sharedName(names: ReadonlySet<string>): string | undefined {
+  const words = [...names].map((n) => n.match(/[A-Z][a-z0-9]*|[0-9]+/g) ?? [n]);
+  const suffix: string[] = [];
+  for (let i = 1; ; i++) {
+    const word = words[0]![words[0]!.length - i];
+    if (word === undefined || !words.every((w) => w[w.length - i] === word)) break;
+    suffix.unshift(word);
+  }
+  return suffix.length >= 2 ? suffix.join("") : undefined;
 }
 
 function jsonType(value: unknown): NonNullable<TypeSpec["type"]> {

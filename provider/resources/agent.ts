@@ -248,8 +248,8 @@ const agentReference = z
     id: z.string().min(1).meta({ description: "The agent's id." }),
     version: z.number().int().min(1).optional().meta({ description: "The agent version to use (at least 1); the latest when omitted." }),
   })
-  .meta({ description: "A saved agent, optionally at a specific version." });
-const selfReference = z.strictObject({ type: always("self") }).meta({ description: "The agent that owns this configuration (resolved by the API to a concrete agent reference)." });
+  .meta({ id: "AgentReference", description: "A saved agent, optionally at a specific version." });
+const selfReference = z.strictObject({ type: always("self") }).meta({ id: "SelfReference", description: "The agent that owns this configuration (resolved by the API to a concrete agent reference)." });
 const enabledOrDisabled = z.strictObject({ type: z.enum(["enabled", "disabled"]).meta({ description: "`enabled` or `disabled`." }) });
 const subagentsOrWorkflows = z
   .union([

@@ -33,7 +33,7 @@ type MemoryStore struct {
 	// Human-readable name.
 	Name pulumi.StringOutput `pulumi:"name"`
 	// What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
-	OnDestroy VaultOnDestroyPtrOutput `pulumi:"onDestroy"`
+	OnDestroy OnDestroyPtrOutput `pulumi:"onDestroy"`
 	// RFC 3339 time of the last change.
 	UpdatedAt pulumi.StringOutput `pulumi:"updatedAt"`
 }
@@ -96,7 +96,7 @@ type memoryStoreArgs struct {
 	// What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
 	//
 	// A change: recorded, no API call.
-	OnDestroy *VaultOnDestroy `pulumi:"onDestroy"`
+	OnDestroy *OnDestroy `pulumi:"onDestroy"`
 }
 
 // The set of arguments for constructing a MemoryStore resource.
@@ -116,7 +116,7 @@ type MemoryStoreArgs struct {
 	// What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
 	//
 	// A change: recorded, no API call.
-	OnDestroy VaultOnDestroyPtrInput
+	OnDestroy OnDestroyPtrInput
 }
 
 func (MemoryStoreArgs) ElementType() reflect.Type {
@@ -232,8 +232,8 @@ func (o MemoryStoreOutput) Name() pulumi.StringOutput {
 }
 
 // What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
-func (o MemoryStoreOutput) OnDestroy() VaultOnDestroyPtrOutput {
-	return o.ApplyT(func(v *MemoryStore) VaultOnDestroyPtrOutput { return v.OnDestroy }).(VaultOnDestroyPtrOutput)
+func (o MemoryStoreOutput) OnDestroy() OnDestroyPtrOutput {
+	return o.ApplyT(func(v *MemoryStore) OnDestroyPtrOutput { return v.OnDestroy }).(OnDestroyPtrOutput)
 }
 
 // RFC 3339 time of the last change.

@@ -10,507 +10,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-type AgentModelEffort string
-
-const (
-	AgentModelEffortLow    = AgentModelEffort("low")
-	AgentModelEffortMedium = AgentModelEffort("medium")
-	AgentModelEffortHigh   = AgentModelEffort("high")
-	AgentModelEffortXhigh  = AgentModelEffort("xhigh")
-	AgentModelEffortMax    = AgentModelEffort("max")
-)
-
-func (AgentModelEffort) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentModelEffort)(nil)).Elem()
-}
-
-func (e AgentModelEffort) ToAgentModelEffortOutput() AgentModelEffortOutput {
-	return pulumi.ToOutput(e).(AgentModelEffortOutput)
-}
-
-func (e AgentModelEffort) ToAgentModelEffortOutputWithContext(ctx context.Context) AgentModelEffortOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(AgentModelEffortOutput)
-}
-
-func (e AgentModelEffort) ToAgentModelEffortPtrOutput() AgentModelEffortPtrOutput {
-	return e.ToAgentModelEffortPtrOutputWithContext(context.Background())
-}
-
-func (e AgentModelEffort) ToAgentModelEffortPtrOutputWithContext(ctx context.Context) AgentModelEffortPtrOutput {
-	return AgentModelEffort(e).ToAgentModelEffortOutputWithContext(ctx).ToAgentModelEffortPtrOutputWithContext(ctx)
-}
-
-func (e AgentModelEffort) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e AgentModelEffort) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e AgentModelEffort) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e AgentModelEffort) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type AgentModelEffortOutput struct{ *pulumi.OutputState }
-
-func (AgentModelEffortOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentModelEffort)(nil)).Elem()
-}
-
-func (o AgentModelEffortOutput) ToAgentModelEffortOutput() AgentModelEffortOutput {
-	return o
-}
-
-func (o AgentModelEffortOutput) ToAgentModelEffortOutputWithContext(ctx context.Context) AgentModelEffortOutput {
-	return o
-}
-
-func (o AgentModelEffortOutput) ToAgentModelEffortPtrOutput() AgentModelEffortPtrOutput {
-	return o.ToAgentModelEffortPtrOutputWithContext(context.Background())
-}
-
-func (o AgentModelEffortOutput) ToAgentModelEffortPtrOutputWithContext(ctx context.Context) AgentModelEffortPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentModelEffort) *AgentModelEffort {
-		return &v
-	}).(AgentModelEffortPtrOutput)
-}
-
-func (o AgentModelEffortOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o AgentModelEffortOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentModelEffort) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o AgentModelEffortOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o AgentModelEffortOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentModelEffort) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type AgentModelEffortPtrOutput struct{ *pulumi.OutputState }
-
-func (AgentModelEffortPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentModelEffort)(nil)).Elem()
-}
-
-func (o AgentModelEffortPtrOutput) ToAgentModelEffortPtrOutput() AgentModelEffortPtrOutput {
-	return o
-}
-
-func (o AgentModelEffortPtrOutput) ToAgentModelEffortPtrOutputWithContext(ctx context.Context) AgentModelEffortPtrOutput {
-	return o
-}
-
-func (o AgentModelEffortPtrOutput) Elem() AgentModelEffortOutput {
-	return o.ApplyT(func(v *AgentModelEffort) AgentModelEffort {
-		if v != nil {
-			return *v
-		}
-		var ret AgentModelEffort
-		return ret
-	}).(AgentModelEffortOutput)
-}
-
-func (o AgentModelEffortPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o AgentModelEffortPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentModelEffort) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// AgentModelEffortInput is an input type that accepts values of the AgentModelEffort enum
-// A concrete instance of `AgentModelEffortInput` can be one of the following:
-//
-//	AgentModelEffortLow
-//	AgentModelEffortMedium
-//	AgentModelEffortHigh
-//	AgentModelEffortXhigh
-//	AgentModelEffortMax
-type AgentModelEffortInput interface {
-	pulumi.Input
-
-	ToAgentModelEffortOutput() AgentModelEffortOutput
-	ToAgentModelEffortOutputWithContext(context.Context) AgentModelEffortOutput
-}
-
-var agentModelEffortPtrType = reflect.TypeOf((**AgentModelEffort)(nil)).Elem()
-
-type AgentModelEffortPtrInput interface {
-	pulumi.Input
-
-	ToAgentModelEffortPtrOutput() AgentModelEffortPtrOutput
-	ToAgentModelEffortPtrOutputWithContext(context.Context) AgentModelEffortPtrOutput
-}
-
-type agentModelEffortPtr string
-
-func AgentModelEffortPtr(v string) AgentModelEffortPtrInput {
-	return (*agentModelEffortPtr)(&v)
-}
-
-func (*agentModelEffortPtr) ElementType() reflect.Type {
-	return agentModelEffortPtrType
-}
-
-func (in *agentModelEffortPtr) ToAgentModelEffortPtrOutput() AgentModelEffortPtrOutput {
-	return pulumi.ToOutput(in).(AgentModelEffortPtrOutput)
-}
-
-func (in *agentModelEffortPtr) ToAgentModelEffortPtrOutputWithContext(ctx context.Context) AgentModelEffortPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(AgentModelEffortPtrOutput)
-}
-
-type AgentModelSpeed string
-
-const (
-	AgentModelSpeedStandard = AgentModelSpeed("standard")
-	AgentModelSpeedFast     = AgentModelSpeed("fast")
-)
-
-func (AgentModelSpeed) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentModelSpeed)(nil)).Elem()
-}
-
-func (e AgentModelSpeed) ToAgentModelSpeedOutput() AgentModelSpeedOutput {
-	return pulumi.ToOutput(e).(AgentModelSpeedOutput)
-}
-
-func (e AgentModelSpeed) ToAgentModelSpeedOutputWithContext(ctx context.Context) AgentModelSpeedOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(AgentModelSpeedOutput)
-}
-
-func (e AgentModelSpeed) ToAgentModelSpeedPtrOutput() AgentModelSpeedPtrOutput {
-	return e.ToAgentModelSpeedPtrOutputWithContext(context.Background())
-}
-
-func (e AgentModelSpeed) ToAgentModelSpeedPtrOutputWithContext(ctx context.Context) AgentModelSpeedPtrOutput {
-	return AgentModelSpeed(e).ToAgentModelSpeedOutputWithContext(ctx).ToAgentModelSpeedPtrOutputWithContext(ctx)
-}
-
-func (e AgentModelSpeed) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e AgentModelSpeed) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e AgentModelSpeed) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e AgentModelSpeed) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type AgentModelSpeedOutput struct{ *pulumi.OutputState }
-
-func (AgentModelSpeedOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentModelSpeed)(nil)).Elem()
-}
-
-func (o AgentModelSpeedOutput) ToAgentModelSpeedOutput() AgentModelSpeedOutput {
-	return o
-}
-
-func (o AgentModelSpeedOutput) ToAgentModelSpeedOutputWithContext(ctx context.Context) AgentModelSpeedOutput {
-	return o
-}
-
-func (o AgentModelSpeedOutput) ToAgentModelSpeedPtrOutput() AgentModelSpeedPtrOutput {
-	return o.ToAgentModelSpeedPtrOutputWithContext(context.Background())
-}
-
-func (o AgentModelSpeedOutput) ToAgentModelSpeedPtrOutputWithContext(ctx context.Context) AgentModelSpeedPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentModelSpeed) *AgentModelSpeed {
-		return &v
-	}).(AgentModelSpeedPtrOutput)
-}
-
-func (o AgentModelSpeedOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o AgentModelSpeedOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentModelSpeed) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o AgentModelSpeedOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o AgentModelSpeedOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentModelSpeed) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type AgentModelSpeedPtrOutput struct{ *pulumi.OutputState }
-
-func (AgentModelSpeedPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentModelSpeed)(nil)).Elem()
-}
-
-func (o AgentModelSpeedPtrOutput) ToAgentModelSpeedPtrOutput() AgentModelSpeedPtrOutput {
-	return o
-}
-
-func (o AgentModelSpeedPtrOutput) ToAgentModelSpeedPtrOutputWithContext(ctx context.Context) AgentModelSpeedPtrOutput {
-	return o
-}
-
-func (o AgentModelSpeedPtrOutput) Elem() AgentModelSpeedOutput {
-	return o.ApplyT(func(v *AgentModelSpeed) AgentModelSpeed {
-		if v != nil {
-			return *v
-		}
-		var ret AgentModelSpeed
-		return ret
-	}).(AgentModelSpeedOutput)
-}
-
-func (o AgentModelSpeedPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o AgentModelSpeedPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentModelSpeed) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// AgentModelSpeedInput is an input type that accepts values of the AgentModelSpeed enum
-// A concrete instance of `AgentModelSpeedInput` can be one of the following:
-//
-//	AgentModelSpeedStandard
-//	AgentModelSpeedFast
-type AgentModelSpeedInput interface {
-	pulumi.Input
-
-	ToAgentModelSpeedOutput() AgentModelSpeedOutput
-	ToAgentModelSpeedOutputWithContext(context.Context) AgentModelSpeedOutput
-}
-
-var agentModelSpeedPtrType = reflect.TypeOf((**AgentModelSpeed)(nil)).Elem()
-
-type AgentModelSpeedPtrInput interface {
-	pulumi.Input
-
-	ToAgentModelSpeedPtrOutput() AgentModelSpeedPtrOutput
-	ToAgentModelSpeedPtrOutputWithContext(context.Context) AgentModelSpeedPtrOutput
-}
-
-type agentModelSpeedPtr string
-
-func AgentModelSpeedPtr(v string) AgentModelSpeedPtrInput {
-	return (*agentModelSpeedPtr)(&v)
-}
-
-func (*agentModelSpeedPtr) ElementType() reflect.Type {
-	return agentModelSpeedPtrType
-}
-
-func (in *agentModelSpeedPtr) ToAgentModelSpeedPtrOutput() AgentModelSpeedPtrOutput {
-	return pulumi.ToOutput(in).(AgentModelSpeedPtrOutput)
-}
-
-func (in *agentModelSpeedPtr) ToAgentModelSpeedPtrOutputWithContext(ctx context.Context) AgentModelSpeedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(AgentModelSpeedPtrOutput)
-}
-
-type AgentSkillType string
-
-const (
-	AgentSkillTypeAnthropic = AgentSkillType("anthropic")
-	AgentSkillTypeCustom    = AgentSkillType("custom")
-)
-
-func (AgentSkillType) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentSkillType)(nil)).Elem()
-}
-
-func (e AgentSkillType) ToAgentSkillTypeOutput() AgentSkillTypeOutput {
-	return pulumi.ToOutput(e).(AgentSkillTypeOutput)
-}
-
-func (e AgentSkillType) ToAgentSkillTypeOutputWithContext(ctx context.Context) AgentSkillTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(AgentSkillTypeOutput)
-}
-
-func (e AgentSkillType) ToAgentSkillTypePtrOutput() AgentSkillTypePtrOutput {
-	return e.ToAgentSkillTypePtrOutputWithContext(context.Background())
-}
-
-func (e AgentSkillType) ToAgentSkillTypePtrOutputWithContext(ctx context.Context) AgentSkillTypePtrOutput {
-	return AgentSkillType(e).ToAgentSkillTypeOutputWithContext(ctx).ToAgentSkillTypePtrOutputWithContext(ctx)
-}
-
-func (e AgentSkillType) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e AgentSkillType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e AgentSkillType) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e AgentSkillType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type AgentSkillTypeOutput struct{ *pulumi.OutputState }
-
-func (AgentSkillTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentSkillType)(nil)).Elem()
-}
-
-func (o AgentSkillTypeOutput) ToAgentSkillTypeOutput() AgentSkillTypeOutput {
-	return o
-}
-
-func (o AgentSkillTypeOutput) ToAgentSkillTypeOutputWithContext(ctx context.Context) AgentSkillTypeOutput {
-	return o
-}
-
-func (o AgentSkillTypeOutput) ToAgentSkillTypePtrOutput() AgentSkillTypePtrOutput {
-	return o.ToAgentSkillTypePtrOutputWithContext(context.Background())
-}
-
-func (o AgentSkillTypeOutput) ToAgentSkillTypePtrOutputWithContext(ctx context.Context) AgentSkillTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentSkillType) *AgentSkillType {
-		return &v
-	}).(AgentSkillTypePtrOutput)
-}
-
-func (o AgentSkillTypeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o AgentSkillTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentSkillType) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o AgentSkillTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o AgentSkillTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentSkillType) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type AgentSkillTypePtrOutput struct{ *pulumi.OutputState }
-
-func (AgentSkillTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentSkillType)(nil)).Elem()
-}
-
-func (o AgentSkillTypePtrOutput) ToAgentSkillTypePtrOutput() AgentSkillTypePtrOutput {
-	return o
-}
-
-func (o AgentSkillTypePtrOutput) ToAgentSkillTypePtrOutputWithContext(ctx context.Context) AgentSkillTypePtrOutput {
-	return o
-}
-
-func (o AgentSkillTypePtrOutput) Elem() AgentSkillTypeOutput {
-	return o.ApplyT(func(v *AgentSkillType) AgentSkillType {
-		if v != nil {
-			return *v
-		}
-		var ret AgentSkillType
-		return ret
-	}).(AgentSkillTypeOutput)
-}
-
-func (o AgentSkillTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o AgentSkillTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentSkillType) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// AgentSkillTypeInput is an input type that accepts values of the AgentSkillType enum
-// A concrete instance of `AgentSkillTypeInput` can be one of the following:
-//
-//	AgentSkillTypeAnthropic
-//	AgentSkillTypeCustom
-type AgentSkillTypeInput interface {
-	pulumi.Input
-
-	ToAgentSkillTypeOutput() AgentSkillTypeOutput
-	ToAgentSkillTypeOutputWithContext(context.Context) AgentSkillTypeOutput
-}
-
-var agentSkillTypePtrType = reflect.TypeOf((**AgentSkillType)(nil)).Elem()
-
-type AgentSkillTypePtrInput interface {
-	pulumi.Input
-
-	ToAgentSkillTypePtrOutput() AgentSkillTypePtrOutput
-	ToAgentSkillTypePtrOutputWithContext(context.Context) AgentSkillTypePtrOutput
-}
-
-type agentSkillTypePtr string
-
-func AgentSkillTypePtr(v string) AgentSkillTypePtrInput {
-	return (*agentSkillTypePtr)(&v)
-}
-
-func (*agentSkillTypePtr) ElementType() reflect.Type {
-	return agentSkillTypePtrType
-}
-
-func (in *agentSkillTypePtr) ToAgentSkillTypePtrOutput() AgentSkillTypePtrOutput {
-	return pulumi.ToOutput(in).(AgentSkillTypePtrOutput)
-}
-
-func (in *agentSkillTypePtr) ToAgentSkillTypePtrOutputWithContext(ctx context.Context) AgentSkillTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(AgentSkillTypePtrOutput)
-}
-
 type EnvironmentOnDestroy string
 
 const (
@@ -841,6 +340,342 @@ func (in *environmentScopePtr) ToEnvironmentScopePtrOutputWithContext(ctx contex
 	return pulumi.ToOutputWithContext(ctx, in).(EnvironmentScopePtrOutput)
 }
 
+type ModelEffort string
+
+const (
+	ModelEffortLow    = ModelEffort("low")
+	ModelEffortMedium = ModelEffort("medium")
+	ModelEffortHigh   = ModelEffort("high")
+	ModelEffortXhigh  = ModelEffort("xhigh")
+	ModelEffortMax    = ModelEffort("max")
+)
+
+func (ModelEffort) ElementType() reflect.Type {
+	return reflect.TypeOf((*ModelEffort)(nil)).Elem()
+}
+
+func (e ModelEffort) ToModelEffortOutput() ModelEffortOutput {
+	return pulumi.ToOutput(e).(ModelEffortOutput)
+}
+
+func (e ModelEffort) ToModelEffortOutputWithContext(ctx context.Context) ModelEffortOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ModelEffortOutput)
+}
+
+func (e ModelEffort) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return e.ToModelEffortPtrOutputWithContext(context.Background())
+}
+
+func (e ModelEffort) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return ModelEffort(e).ToModelEffortOutputWithContext(ctx).ToModelEffortPtrOutputWithContext(ctx)
+}
+
+func (e ModelEffort) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ModelEffort) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ModelEffort) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ModelEffort) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ModelEffortOutput struct{ *pulumi.OutputState }
+
+func (ModelEffortOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ModelEffort)(nil)).Elem()
+}
+
+func (o ModelEffortOutput) ToModelEffortOutput() ModelEffortOutput {
+	return o
+}
+
+func (o ModelEffortOutput) ToModelEffortOutputWithContext(ctx context.Context) ModelEffortOutput {
+	return o
+}
+
+func (o ModelEffortOutput) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return o.ToModelEffortPtrOutputWithContext(context.Background())
+}
+
+func (o ModelEffortOutput) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ModelEffort) *ModelEffort {
+		return &v
+	}).(ModelEffortPtrOutput)
+}
+
+func (o ModelEffortOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ModelEffortOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ModelEffort) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ModelEffortOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ModelEffortOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ModelEffort) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ModelEffortPtrOutput struct{ *pulumi.OutputState }
+
+func (ModelEffortPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ModelEffort)(nil)).Elem()
+}
+
+func (o ModelEffortPtrOutput) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return o
+}
+
+func (o ModelEffortPtrOutput) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return o
+}
+
+func (o ModelEffortPtrOutput) Elem() ModelEffortOutput {
+	return o.ApplyT(func(v *ModelEffort) ModelEffort {
+		if v != nil {
+			return *v
+		}
+		var ret ModelEffort
+		return ret
+	}).(ModelEffortOutput)
+}
+
+func (o ModelEffortPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ModelEffortPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ModelEffort) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ModelEffortInput is an input type that accepts values of the ModelEffort enum
+// A concrete instance of `ModelEffortInput` can be one of the following:
+//
+//	ModelEffortLow
+//	ModelEffortMedium
+//	ModelEffortHigh
+//	ModelEffortXhigh
+//	ModelEffortMax
+type ModelEffortInput interface {
+	pulumi.Input
+
+	ToModelEffortOutput() ModelEffortOutput
+	ToModelEffortOutputWithContext(context.Context) ModelEffortOutput
+}
+
+var modelEffortPtrType = reflect.TypeOf((**ModelEffort)(nil)).Elem()
+
+type ModelEffortPtrInput interface {
+	pulumi.Input
+
+	ToModelEffortPtrOutput() ModelEffortPtrOutput
+	ToModelEffortPtrOutputWithContext(context.Context) ModelEffortPtrOutput
+}
+
+type modelEffortPtr string
+
+func ModelEffortPtr(v string) ModelEffortPtrInput {
+	return (*modelEffortPtr)(&v)
+}
+
+func (*modelEffortPtr) ElementType() reflect.Type {
+	return modelEffortPtrType
+}
+
+func (in *modelEffortPtr) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return pulumi.ToOutput(in).(ModelEffortPtrOutput)
+}
+
+func (in *modelEffortPtr) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ModelEffortPtrOutput)
+}
+
+type ModelSpeed string
+
+const (
+	ModelSpeedStandard = ModelSpeed("standard")
+	ModelSpeedFast     = ModelSpeed("fast")
+)
+
+func (ModelSpeed) ElementType() reflect.Type {
+	return reflect.TypeOf((*ModelSpeed)(nil)).Elem()
+}
+
+func (e ModelSpeed) ToModelSpeedOutput() ModelSpeedOutput {
+	return pulumi.ToOutput(e).(ModelSpeedOutput)
+}
+
+func (e ModelSpeed) ToModelSpeedOutputWithContext(ctx context.Context) ModelSpeedOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ModelSpeedOutput)
+}
+
+func (e ModelSpeed) ToModelSpeedPtrOutput() ModelSpeedPtrOutput {
+	return e.ToModelSpeedPtrOutputWithContext(context.Background())
+}
+
+func (e ModelSpeed) ToModelSpeedPtrOutputWithContext(ctx context.Context) ModelSpeedPtrOutput {
+	return ModelSpeed(e).ToModelSpeedOutputWithContext(ctx).ToModelSpeedPtrOutputWithContext(ctx)
+}
+
+func (e ModelSpeed) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ModelSpeed) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ModelSpeed) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ModelSpeed) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ModelSpeedOutput struct{ *pulumi.OutputState }
+
+func (ModelSpeedOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ModelSpeed)(nil)).Elem()
+}
+
+func (o ModelSpeedOutput) ToModelSpeedOutput() ModelSpeedOutput {
+	return o
+}
+
+func (o ModelSpeedOutput) ToModelSpeedOutputWithContext(ctx context.Context) ModelSpeedOutput {
+	return o
+}
+
+func (o ModelSpeedOutput) ToModelSpeedPtrOutput() ModelSpeedPtrOutput {
+	return o.ToModelSpeedPtrOutputWithContext(context.Background())
+}
+
+func (o ModelSpeedOutput) ToModelSpeedPtrOutputWithContext(ctx context.Context) ModelSpeedPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ModelSpeed) *ModelSpeed {
+		return &v
+	}).(ModelSpeedPtrOutput)
+}
+
+func (o ModelSpeedOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ModelSpeedOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ModelSpeed) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ModelSpeedOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ModelSpeedOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ModelSpeed) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ModelSpeedPtrOutput struct{ *pulumi.OutputState }
+
+func (ModelSpeedPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ModelSpeed)(nil)).Elem()
+}
+
+func (o ModelSpeedPtrOutput) ToModelSpeedPtrOutput() ModelSpeedPtrOutput {
+	return o
+}
+
+func (o ModelSpeedPtrOutput) ToModelSpeedPtrOutputWithContext(ctx context.Context) ModelSpeedPtrOutput {
+	return o
+}
+
+func (o ModelSpeedPtrOutput) Elem() ModelSpeedOutput {
+	return o.ApplyT(func(v *ModelSpeed) ModelSpeed {
+		if v != nil {
+			return *v
+		}
+		var ret ModelSpeed
+		return ret
+	}).(ModelSpeedOutput)
+}
+
+func (o ModelSpeedPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ModelSpeedPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ModelSpeed) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ModelSpeedInput is an input type that accepts values of the ModelSpeed enum
+// A concrete instance of `ModelSpeedInput` can be one of the following:
+//
+//	ModelSpeedStandard
+//	ModelSpeedFast
+type ModelSpeedInput interface {
+	pulumi.Input
+
+	ToModelSpeedOutput() ModelSpeedOutput
+	ToModelSpeedOutputWithContext(context.Context) ModelSpeedOutput
+}
+
+var modelSpeedPtrType = reflect.TypeOf((**ModelSpeed)(nil)).Elem()
+
+type ModelSpeedPtrInput interface {
+	pulumi.Input
+
+	ToModelSpeedPtrOutput() ModelSpeedPtrOutput
+	ToModelSpeedPtrOutputWithContext(context.Context) ModelSpeedPtrOutput
+}
+
+type modelSpeedPtr string
+
+func ModelSpeedPtr(v string) ModelSpeedPtrInput {
+	return (*modelSpeedPtr)(&v)
+}
+
+func (*modelSpeedPtr) ElementType() reflect.Type {
+	return modelSpeedPtrType
+}
+
+func (in *modelSpeedPtr) ToModelSpeedPtrOutput() ModelSpeedPtrOutput {
+	return pulumi.ToOutput(in).(ModelSpeedPtrOutput)
+}
+
+func (in *modelSpeedPtr) ToModelSpeedPtrOutputWithContext(ctx context.Context) ModelSpeedPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ModelSpeedPtrOutput)
+}
+
 type MultiagentMembersEnabledInlineAgentsType string
 
 const (
@@ -1006,124 +841,124 @@ func (in *multiagentMembersEnabledInlineAgentsTypePtr) ToMultiagentMembersEnable
 	return pulumi.ToOutputWithContext(ctx, in).(MultiagentMembersEnabledInlineAgentsTypePtrOutput)
 }
 
-type SessionResourceMemoryStoreAccess string
+type OnDestroy string
 
 const (
-	SessionResourceMemoryStoreAccess_Read_write = SessionResourceMemoryStoreAccess("read_write")
-	SessionResourceMemoryStoreAccess_Read_only  = SessionResourceMemoryStoreAccess("read_only")
+	OnDestroyArchive = OnDestroy("archive")
+	OnDestroyDelete  = OnDestroy("delete")
 )
 
-func (SessionResourceMemoryStoreAccess) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceMemoryStoreAccess)(nil)).Elem()
+func (OnDestroy) ElementType() reflect.Type {
+	return reflect.TypeOf((*OnDestroy)(nil)).Elem()
 }
 
-func (e SessionResourceMemoryStoreAccess) ToSessionResourceMemoryStoreAccessOutput() SessionResourceMemoryStoreAccessOutput {
-	return pulumi.ToOutput(e).(SessionResourceMemoryStoreAccessOutput)
+func (e OnDestroy) ToOnDestroyOutput() OnDestroyOutput {
+	return pulumi.ToOutput(e).(OnDestroyOutput)
 }
 
-func (e SessionResourceMemoryStoreAccess) ToSessionResourceMemoryStoreAccessOutputWithContext(ctx context.Context) SessionResourceMemoryStoreAccessOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(SessionResourceMemoryStoreAccessOutput)
+func (e OnDestroy) ToOnDestroyOutputWithContext(ctx context.Context) OnDestroyOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(OnDestroyOutput)
 }
 
-func (e SessionResourceMemoryStoreAccess) ToSessionResourceMemoryStoreAccessPtrOutput() SessionResourceMemoryStoreAccessPtrOutput {
-	return e.ToSessionResourceMemoryStoreAccessPtrOutputWithContext(context.Background())
+func (e OnDestroy) ToOnDestroyPtrOutput() OnDestroyPtrOutput {
+	return e.ToOnDestroyPtrOutputWithContext(context.Background())
 }
 
-func (e SessionResourceMemoryStoreAccess) ToSessionResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) SessionResourceMemoryStoreAccessPtrOutput {
-	return SessionResourceMemoryStoreAccess(e).ToSessionResourceMemoryStoreAccessOutputWithContext(ctx).ToSessionResourceMemoryStoreAccessPtrOutputWithContext(ctx)
+func (e OnDestroy) ToOnDestroyPtrOutputWithContext(ctx context.Context) OnDestroyPtrOutput {
+	return OnDestroy(e).ToOnDestroyOutputWithContext(ctx).ToOnDestroyPtrOutputWithContext(ctx)
 }
 
-func (e SessionResourceMemoryStoreAccess) ToStringOutput() pulumi.StringOutput {
+func (e OnDestroy) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e SessionResourceMemoryStoreAccess) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e OnDestroy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e SessionResourceMemoryStoreAccess) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e OnDestroy) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e SessionResourceMemoryStoreAccess) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e OnDestroy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type SessionResourceMemoryStoreAccessOutput struct{ *pulumi.OutputState }
+type OnDestroyOutput struct{ *pulumi.OutputState }
 
-func (SessionResourceMemoryStoreAccessOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceMemoryStoreAccess)(nil)).Elem()
+func (OnDestroyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*OnDestroy)(nil)).Elem()
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToSessionResourceMemoryStoreAccessOutput() SessionResourceMemoryStoreAccessOutput {
+func (o OnDestroyOutput) ToOnDestroyOutput() OnDestroyOutput {
 	return o
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToSessionResourceMemoryStoreAccessOutputWithContext(ctx context.Context) SessionResourceMemoryStoreAccessOutput {
+func (o OnDestroyOutput) ToOnDestroyOutputWithContext(ctx context.Context) OnDestroyOutput {
 	return o
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToSessionResourceMemoryStoreAccessPtrOutput() SessionResourceMemoryStoreAccessPtrOutput {
-	return o.ToSessionResourceMemoryStoreAccessPtrOutputWithContext(context.Background())
+func (o OnDestroyOutput) ToOnDestroyPtrOutput() OnDestroyPtrOutput {
+	return o.ToOnDestroyPtrOutputWithContext(context.Background())
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToSessionResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) SessionResourceMemoryStoreAccessPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionResourceMemoryStoreAccess) *SessionResourceMemoryStoreAccess {
+func (o OnDestroyOutput) ToOnDestroyPtrOutputWithContext(ctx context.Context) OnDestroyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v OnDestroy) *OnDestroy {
 		return &v
-	}).(SessionResourceMemoryStoreAccessPtrOutput)
+	}).(OnDestroyPtrOutput)
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToStringOutput() pulumi.StringOutput {
+func (o OnDestroyOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionResourceMemoryStoreAccess) string {
+func (o OnDestroyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e OnDestroy) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o OnDestroyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o SessionResourceMemoryStoreAccessOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionResourceMemoryStoreAccess) *string {
+func (o OnDestroyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e OnDestroy) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type SessionResourceMemoryStoreAccessPtrOutput struct{ *pulumi.OutputState }
+type OnDestroyPtrOutput struct{ *pulumi.OutputState }
 
-func (SessionResourceMemoryStoreAccessPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceMemoryStoreAccess)(nil)).Elem()
+func (OnDestroyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**OnDestroy)(nil)).Elem()
 }
 
-func (o SessionResourceMemoryStoreAccessPtrOutput) ToSessionResourceMemoryStoreAccessPtrOutput() SessionResourceMemoryStoreAccessPtrOutput {
+func (o OnDestroyPtrOutput) ToOnDestroyPtrOutput() OnDestroyPtrOutput {
 	return o
 }
 
-func (o SessionResourceMemoryStoreAccessPtrOutput) ToSessionResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) SessionResourceMemoryStoreAccessPtrOutput {
+func (o OnDestroyPtrOutput) ToOnDestroyPtrOutputWithContext(ctx context.Context) OnDestroyPtrOutput {
 	return o
 }
 
-func (o SessionResourceMemoryStoreAccessPtrOutput) Elem() SessionResourceMemoryStoreAccessOutput {
-	return o.ApplyT(func(v *SessionResourceMemoryStoreAccess) SessionResourceMemoryStoreAccess {
+func (o OnDestroyPtrOutput) Elem() OnDestroyOutput {
+	return o.ApplyT(func(v *OnDestroy) OnDestroy {
 		if v != nil {
 			return *v
 		}
-		var ret SessionResourceMemoryStoreAccess
+		var ret OnDestroy
 		return ret
-	}).(SessionResourceMemoryStoreAccessOutput)
+	}).(OnDestroyOutput)
 }
 
-func (o SessionResourceMemoryStoreAccessPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o OnDestroyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o SessionResourceMemoryStoreAccessPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SessionResourceMemoryStoreAccess) *string {
+func (o OnDestroyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *OnDestroy) *string {
 		if e == nil {
 			return nil
 		}
@@ -1132,43 +967,375 @@ func (o SessionResourceMemoryStoreAccessPtrOutput) ToStringPtrOutputWithContext(
 	}).(pulumi.StringPtrOutput)
 }
 
-// SessionResourceMemoryStoreAccessInput is an input type that accepts values of the SessionResourceMemoryStoreAccess enum
-// A concrete instance of `SessionResourceMemoryStoreAccessInput` can be one of the following:
+// OnDestroyInput is an input type that accepts values of the OnDestroy enum
+// A concrete instance of `OnDestroyInput` can be one of the following:
 //
-//	SessionResourceMemoryStoreAccess_Read_write
-//	SessionResourceMemoryStoreAccess_Read_only
-type SessionResourceMemoryStoreAccessInput interface {
+//	OnDestroyArchive
+//	OnDestroyDelete
+type OnDestroyInput interface {
 	pulumi.Input
 
-	ToSessionResourceMemoryStoreAccessOutput() SessionResourceMemoryStoreAccessOutput
-	ToSessionResourceMemoryStoreAccessOutputWithContext(context.Context) SessionResourceMemoryStoreAccessOutput
+	ToOnDestroyOutput() OnDestroyOutput
+	ToOnDestroyOutputWithContext(context.Context) OnDestroyOutput
 }
 
-var sessionResourceMemoryStoreAccessPtrType = reflect.TypeOf((**SessionResourceMemoryStoreAccess)(nil)).Elem()
+var onDestroyPtrType = reflect.TypeOf((**OnDestroy)(nil)).Elem()
 
-type SessionResourceMemoryStoreAccessPtrInput interface {
+type OnDestroyPtrInput interface {
 	pulumi.Input
 
-	ToSessionResourceMemoryStoreAccessPtrOutput() SessionResourceMemoryStoreAccessPtrOutput
-	ToSessionResourceMemoryStoreAccessPtrOutputWithContext(context.Context) SessionResourceMemoryStoreAccessPtrOutput
+	ToOnDestroyPtrOutput() OnDestroyPtrOutput
+	ToOnDestroyPtrOutputWithContext(context.Context) OnDestroyPtrOutput
 }
 
-type sessionResourceMemoryStoreAccessPtr string
+type onDestroyPtr string
 
-func SessionResourceMemoryStoreAccessPtr(v string) SessionResourceMemoryStoreAccessPtrInput {
-	return (*sessionResourceMemoryStoreAccessPtr)(&v)
+func OnDestroyPtr(v string) OnDestroyPtrInput {
+	return (*onDestroyPtr)(&v)
 }
 
-func (*sessionResourceMemoryStoreAccessPtr) ElementType() reflect.Type {
-	return sessionResourceMemoryStoreAccessPtrType
+func (*onDestroyPtr) ElementType() reflect.Type {
+	return onDestroyPtrType
 }
 
-func (in *sessionResourceMemoryStoreAccessPtr) ToSessionResourceMemoryStoreAccessPtrOutput() SessionResourceMemoryStoreAccessPtrOutput {
-	return pulumi.ToOutput(in).(SessionResourceMemoryStoreAccessPtrOutput)
+func (in *onDestroyPtr) ToOnDestroyPtrOutput() OnDestroyPtrOutput {
+	return pulumi.ToOutput(in).(OnDestroyPtrOutput)
 }
 
-func (in *sessionResourceMemoryStoreAccessPtr) ToSessionResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) SessionResourceMemoryStoreAccessPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(SessionResourceMemoryStoreAccessPtrOutput)
+func (in *onDestroyPtr) ToOnDestroyPtrOutputWithContext(ctx context.Context) OnDestroyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(OnDestroyPtrOutput)
+}
+
+type PermissionPolicyType string
+
+const (
+	PermissionPolicyType_Always_allow = PermissionPolicyType("always_allow")
+	PermissionPolicyType_Always_ask   = PermissionPolicyType("always_ask")
+	PermissionPolicyTypeAuto          = PermissionPolicyType("auto")
+)
+
+func (PermissionPolicyType) ElementType() reflect.Type {
+	return reflect.TypeOf((*PermissionPolicyType)(nil)).Elem()
+}
+
+func (e PermissionPolicyType) ToPermissionPolicyTypeOutput() PermissionPolicyTypeOutput {
+	return pulumi.ToOutput(e).(PermissionPolicyTypeOutput)
+}
+
+func (e PermissionPolicyType) ToPermissionPolicyTypeOutputWithContext(ctx context.Context) PermissionPolicyTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(PermissionPolicyTypeOutput)
+}
+
+func (e PermissionPolicyType) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
+	return e.ToPermissionPolicyTypePtrOutputWithContext(context.Background())
+}
+
+func (e PermissionPolicyType) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
+	return PermissionPolicyType(e).ToPermissionPolicyTypeOutputWithContext(ctx).ToPermissionPolicyTypePtrOutputWithContext(ctx)
+}
+
+func (e PermissionPolicyType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e PermissionPolicyType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e PermissionPolicyType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e PermissionPolicyType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type PermissionPolicyTypeOutput struct{ *pulumi.OutputState }
+
+func (PermissionPolicyTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PermissionPolicyType)(nil)).Elem()
+}
+
+func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypeOutput() PermissionPolicyTypeOutput {
+	return o
+}
+
+func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypeOutputWithContext(ctx context.Context) PermissionPolicyTypeOutput {
+	return o
+}
+
+func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
+	return o.ToPermissionPolicyTypePtrOutputWithContext(context.Background())
+}
+
+func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PermissionPolicyType) *PermissionPolicyType {
+		return &v
+	}).(PermissionPolicyTypePtrOutput)
+}
+
+func (o PermissionPolicyTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o PermissionPolicyTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e PermissionPolicyType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o PermissionPolicyTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PermissionPolicyTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e PermissionPolicyType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type PermissionPolicyTypePtrOutput struct{ *pulumi.OutputState }
+
+func (PermissionPolicyTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PermissionPolicyType)(nil)).Elem()
+}
+
+func (o PermissionPolicyTypePtrOutput) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
+	return o
+}
+
+func (o PermissionPolicyTypePtrOutput) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
+	return o
+}
+
+func (o PermissionPolicyTypePtrOutput) Elem() PermissionPolicyTypeOutput {
+	return o.ApplyT(func(v *PermissionPolicyType) PermissionPolicyType {
+		if v != nil {
+			return *v
+		}
+		var ret PermissionPolicyType
+		return ret
+	}).(PermissionPolicyTypeOutput)
+}
+
+func (o PermissionPolicyTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PermissionPolicyTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *PermissionPolicyType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// PermissionPolicyTypeInput is an input type that accepts values of the PermissionPolicyType enum
+// A concrete instance of `PermissionPolicyTypeInput` can be one of the following:
+//
+//	PermissionPolicyType_Always_allow
+//	PermissionPolicyType_Always_ask
+//	PermissionPolicyTypeAuto
+type PermissionPolicyTypeInput interface {
+	pulumi.Input
+
+	ToPermissionPolicyTypeOutput() PermissionPolicyTypeOutput
+	ToPermissionPolicyTypeOutputWithContext(context.Context) PermissionPolicyTypeOutput
+}
+
+var permissionPolicyTypePtrType = reflect.TypeOf((**PermissionPolicyType)(nil)).Elem()
+
+type PermissionPolicyTypePtrInput interface {
+	pulumi.Input
+
+	ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput
+	ToPermissionPolicyTypePtrOutputWithContext(context.Context) PermissionPolicyTypePtrOutput
+}
+
+type permissionPolicyTypePtr string
+
+func PermissionPolicyTypePtr(v string) PermissionPolicyTypePtrInput {
+	return (*permissionPolicyTypePtr)(&v)
+}
+
+func (*permissionPolicyTypePtr) ElementType() reflect.Type {
+	return permissionPolicyTypePtrType
+}
+
+func (in *permissionPolicyTypePtr) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
+	return pulumi.ToOutput(in).(PermissionPolicyTypePtrOutput)
+}
+
+func (in *permissionPolicyTypePtr) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(PermissionPolicyTypePtrOutput)
+}
+
+type ResourceMemoryStoreAccess string
+
+const (
+	ResourceMemoryStoreAccess_Read_write = ResourceMemoryStoreAccess("read_write")
+	ResourceMemoryStoreAccess_Read_only  = ResourceMemoryStoreAccess("read_only")
+)
+
+func (ResourceMemoryStoreAccess) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceMemoryStoreAccess)(nil)).Elem()
+}
+
+func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessOutput() ResourceMemoryStoreAccessOutput {
+	return pulumi.ToOutput(e).(ResourceMemoryStoreAccessOutput)
+}
+
+func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ResourceMemoryStoreAccessOutput)
+}
+
+func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
+	return e.ToResourceMemoryStoreAccessPtrOutputWithContext(context.Background())
+}
+
+func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
+	return ResourceMemoryStoreAccess(e).ToResourceMemoryStoreAccessOutputWithContext(ctx).ToResourceMemoryStoreAccessPtrOutputWithContext(ctx)
+}
+
+func (e ResourceMemoryStoreAccess) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ResourceMemoryStoreAccess) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ResourceMemoryStoreAccess) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ResourceMemoryStoreAccess) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ResourceMemoryStoreAccessOutput struct{ *pulumi.OutputState }
+
+func (ResourceMemoryStoreAccessOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceMemoryStoreAccess)(nil)).Elem()
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessOutput() ResourceMemoryStoreAccessOutput {
+	return o
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessOutput {
+	return o
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
+	return o.ToResourceMemoryStoreAccessPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceMemoryStoreAccess) *ResourceMemoryStoreAccess {
+		return &v
+	}).(ResourceMemoryStoreAccessPtrOutput)
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceMemoryStoreAccess) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceMemoryStoreAccessOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceMemoryStoreAccess) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ResourceMemoryStoreAccessPtrOutput struct{ *pulumi.OutputState }
+
+func (ResourceMemoryStoreAccessPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceMemoryStoreAccess)(nil)).Elem()
+}
+
+func (o ResourceMemoryStoreAccessPtrOutput) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
+	return o
+}
+
+func (o ResourceMemoryStoreAccessPtrOutput) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
+	return o
+}
+
+func (o ResourceMemoryStoreAccessPtrOutput) Elem() ResourceMemoryStoreAccessOutput {
+	return o.ApplyT(func(v *ResourceMemoryStoreAccess) ResourceMemoryStoreAccess {
+		if v != nil {
+			return *v
+		}
+		var ret ResourceMemoryStoreAccess
+		return ret
+	}).(ResourceMemoryStoreAccessOutput)
+}
+
+func (o ResourceMemoryStoreAccessPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceMemoryStoreAccessPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceMemoryStoreAccess) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ResourceMemoryStoreAccessInput is an input type that accepts values of the ResourceMemoryStoreAccess enum
+// A concrete instance of `ResourceMemoryStoreAccessInput` can be one of the following:
+//
+//	ResourceMemoryStoreAccess_Read_write
+//	ResourceMemoryStoreAccess_Read_only
+type ResourceMemoryStoreAccessInput interface {
+	pulumi.Input
+
+	ToResourceMemoryStoreAccessOutput() ResourceMemoryStoreAccessOutput
+	ToResourceMemoryStoreAccessOutputWithContext(context.Context) ResourceMemoryStoreAccessOutput
+}
+
+var resourceMemoryStoreAccessPtrType = reflect.TypeOf((**ResourceMemoryStoreAccess)(nil)).Elem()
+
+type ResourceMemoryStoreAccessPtrInput interface {
+	pulumi.Input
+
+	ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput
+	ToResourceMemoryStoreAccessPtrOutputWithContext(context.Context) ResourceMemoryStoreAccessPtrOutput
+}
+
+type resourceMemoryStoreAccessPtr string
+
+func ResourceMemoryStoreAccessPtr(v string) ResourceMemoryStoreAccessPtrInput {
+	return (*resourceMemoryStoreAccessPtr)(&v)
+}
+
+func (*resourceMemoryStoreAccessPtr) ElementType() reflect.Type {
+	return resourceMemoryStoreAccessPtrType
+}
+
+func (in *resourceMemoryStoreAccessPtr) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
+	return pulumi.ToOutput(in).(ResourceMemoryStoreAccessPtrOutput)
+}
+
+func (in *resourceMemoryStoreAccessPtr) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ResourceMemoryStoreAccessPtrOutput)
 }
 
 type SessionWhenRunning string
@@ -1336,125 +1503,124 @@ func (in *sessionWhenRunningPtr) ToSessionWhenRunningPtrOutputWithContext(ctx co
 	return pulumi.ToOutputWithContext(ctx, in).(SessionWhenRunningPtrOutput)
 }
 
-type ToolMcpToolsetConfigPermissionPolicyType string
+type SkillType string
 
 const (
-	ToolMcpToolsetConfigPermissionPolicyType_Always_allow = ToolMcpToolsetConfigPermissionPolicyType("always_allow")
-	ToolMcpToolsetConfigPermissionPolicyType_Always_ask   = ToolMcpToolsetConfigPermissionPolicyType("always_ask")
-	ToolMcpToolsetConfigPermissionPolicyTypeAuto          = ToolMcpToolsetConfigPermissionPolicyType("auto")
+	SkillTypeAnthropic = SkillType("anthropic")
+	SkillTypeCustom    = SkillType("custom")
 )
 
-func (ToolMcpToolsetConfigPermissionPolicyType) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicyType)(nil)).Elem()
+func (SkillType) ElementType() reflect.Type {
+	return reflect.TypeOf((*SkillType)(nil)).Elem()
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToToolMcpToolsetConfigPermissionPolicyTypeOutput() ToolMcpToolsetConfigPermissionPolicyTypeOutput {
-	return pulumi.ToOutput(e).(ToolMcpToolsetConfigPermissionPolicyTypeOutput)
+func (e SkillType) ToSkillTypeOutput() SkillTypeOutput {
+	return pulumi.ToOutput(e).(SkillTypeOutput)
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToToolMcpToolsetConfigPermissionPolicyTypeOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ToolMcpToolsetConfigPermissionPolicyTypeOutput)
+func (e SkillType) ToSkillTypeOutputWithContext(ctx context.Context) SkillTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(SkillTypeOutput)
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutput() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return e.ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(context.Background())
+func (e SkillType) ToSkillTypePtrOutput() SkillTypePtrOutput {
+	return e.ToSkillTypePtrOutputWithContext(context.Background())
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return ToolMcpToolsetConfigPermissionPolicyType(e).ToToolMcpToolsetConfigPermissionPolicyTypeOutputWithContext(ctx).ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(ctx)
+func (e SkillType) ToSkillTypePtrOutputWithContext(ctx context.Context) SkillTypePtrOutput {
+	return SkillType(e).ToSkillTypeOutputWithContext(ctx).ToSkillTypePtrOutputWithContext(ctx)
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToStringOutput() pulumi.StringOutput {
+func (e SkillType) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e SkillType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e SkillType) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e ToolMcpToolsetConfigPermissionPolicyType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e SkillType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type ToolMcpToolsetConfigPermissionPolicyTypeOutput struct{ *pulumi.OutputState }
+type SkillTypeOutput struct{ *pulumi.OutputState }
 
-func (ToolMcpToolsetConfigPermissionPolicyTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicyType)(nil)).Elem()
+func (SkillTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SkillType)(nil)).Elem()
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToToolMcpToolsetConfigPermissionPolicyTypeOutput() ToolMcpToolsetConfigPermissionPolicyTypeOutput {
+func (o SkillTypeOutput) ToSkillTypeOutput() SkillTypeOutput {
 	return o
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToToolMcpToolsetConfigPermissionPolicyTypeOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyTypeOutput {
+func (o SkillTypeOutput) ToSkillTypeOutputWithContext(ctx context.Context) SkillTypeOutput {
 	return o
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutput() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return o.ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(context.Background())
+func (o SkillTypeOutput) ToSkillTypePtrOutput() SkillTypePtrOutput {
+	return o.ToSkillTypePtrOutputWithContext(context.Background())
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolMcpToolsetConfigPermissionPolicyType) *ToolMcpToolsetConfigPermissionPolicyType {
+func (o SkillTypeOutput) ToSkillTypePtrOutputWithContext(ctx context.Context) SkillTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SkillType) *SkillType {
 		return &v
-	}).(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput)
+	}).(SkillTypePtrOutput)
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToStringOutput() pulumi.StringOutput {
+func (o SkillTypeOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ToolMcpToolsetConfigPermissionPolicyType) string {
+func (o SkillTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SkillType) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o SkillTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ToolMcpToolsetConfigPermissionPolicyType) *string {
+func (o SkillTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SkillType) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type ToolMcpToolsetConfigPermissionPolicyTypePtrOutput struct{ *pulumi.OutputState }
+type SkillTypePtrOutput struct{ *pulumi.OutputState }
 
-func (ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetConfigPermissionPolicyType)(nil)).Elem()
+func (SkillTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SkillType)(nil)).Elem()
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutput() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
+func (o SkillTypePtrOutput) ToSkillTypePtrOutput() SkillTypePtrOutput {
 	return o
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
+func (o SkillTypePtrOutput) ToSkillTypePtrOutputWithContext(ctx context.Context) SkillTypePtrOutput {
 	return o
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) Elem() ToolMcpToolsetConfigPermissionPolicyTypeOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetConfigPermissionPolicyType) ToolMcpToolsetConfigPermissionPolicyType {
+func (o SkillTypePtrOutput) Elem() SkillTypeOutput {
+	return o.ApplyT(func(v *SkillType) SkillType {
 		if v != nil {
 			return *v
 		}
-		var ret ToolMcpToolsetConfigPermissionPolicyType
+		var ret SkillType
 		return ret
-	}).(ToolMcpToolsetConfigPermissionPolicyTypeOutput)
+	}).(SkillTypeOutput)
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o SkillTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ToolMcpToolsetConfigPermissionPolicyType) *string {
+func (o SkillTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SkillType) *string {
 		if e == nil {
 			return nil
 		}
@@ -1463,44 +1629,43 @@ func (o ToolMcpToolsetConfigPermissionPolicyTypePtrOutput) ToStringPtrOutputWith
 	}).(pulumi.StringPtrOutput)
 }
 
-// ToolMcpToolsetConfigPermissionPolicyTypeInput is an input type that accepts values of the ToolMcpToolsetConfigPermissionPolicyType enum
-// A concrete instance of `ToolMcpToolsetConfigPermissionPolicyTypeInput` can be one of the following:
+// SkillTypeInput is an input type that accepts values of the SkillType enum
+// A concrete instance of `SkillTypeInput` can be one of the following:
 //
-//	ToolMcpToolsetConfigPermissionPolicyType_Always_allow
-//	ToolMcpToolsetConfigPermissionPolicyType_Always_ask
-//	ToolMcpToolsetConfigPermissionPolicyTypeAuto
-type ToolMcpToolsetConfigPermissionPolicyTypeInput interface {
+//	SkillTypeAnthropic
+//	SkillTypeCustom
+type SkillTypeInput interface {
 	pulumi.Input
 
-	ToToolMcpToolsetConfigPermissionPolicyTypeOutput() ToolMcpToolsetConfigPermissionPolicyTypeOutput
-	ToToolMcpToolsetConfigPermissionPolicyTypeOutputWithContext(context.Context) ToolMcpToolsetConfigPermissionPolicyTypeOutput
+	ToSkillTypeOutput() SkillTypeOutput
+	ToSkillTypeOutputWithContext(context.Context) SkillTypeOutput
 }
 
-var toolMcpToolsetConfigPermissionPolicyTypePtrType = reflect.TypeOf((**ToolMcpToolsetConfigPermissionPolicyType)(nil)).Elem()
+var skillTypePtrType = reflect.TypeOf((**SkillType)(nil)).Elem()
 
-type ToolMcpToolsetConfigPermissionPolicyTypePtrInput interface {
+type SkillTypePtrInput interface {
 	pulumi.Input
 
-	ToToolMcpToolsetConfigPermissionPolicyTypePtrOutput() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput
-	ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(context.Context) ToolMcpToolsetConfigPermissionPolicyTypePtrOutput
+	ToSkillTypePtrOutput() SkillTypePtrOutput
+	ToSkillTypePtrOutputWithContext(context.Context) SkillTypePtrOutput
 }
 
-type toolMcpToolsetConfigPermissionPolicyTypePtr string
+type skillTypePtr string
 
-func ToolMcpToolsetConfigPermissionPolicyTypePtr(v string) ToolMcpToolsetConfigPermissionPolicyTypePtrInput {
-	return (*toolMcpToolsetConfigPermissionPolicyTypePtr)(&v)
+func SkillTypePtr(v string) SkillTypePtrInput {
+	return (*skillTypePtr)(&v)
 }
 
-func (*toolMcpToolsetConfigPermissionPolicyTypePtr) ElementType() reflect.Type {
-	return toolMcpToolsetConfigPermissionPolicyTypePtrType
+func (*skillTypePtr) ElementType() reflect.Type {
+	return skillTypePtrType
 }
 
-func (in *toolMcpToolsetConfigPermissionPolicyTypePtr) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutput() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return pulumi.ToOutput(in).(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput)
+func (in *skillTypePtr) ToSkillTypePtrOutput() SkillTypePtrOutput {
+	return pulumi.ToOutput(in).(SkillTypePtrOutput)
 }
 
-func (in *toolMcpToolsetConfigPermissionPolicyTypePtr) ToToolMcpToolsetConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput)
+func (in *skillTypePtr) ToSkillTypePtrOutputWithContext(ctx context.Context) SkillTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(SkillTypePtrOutput)
 }
 
 type UrlSourceToolFilter string
@@ -1833,218 +1998,53 @@ func (in *urlSourceToolFilterOnlyOrExceptTypePtr) ToUrlSourceToolFilterOnlyOrExc
 	return pulumi.ToOutputWithContext(ctx, in).(UrlSourceToolFilterOnlyOrExceptTypePtrOutput)
 }
 
-type VaultOnDestroy string
-
-const (
-	VaultOnDestroyArchive = VaultOnDestroy("archive")
-	VaultOnDestroyDelete  = VaultOnDestroy("delete")
-)
-
-func (VaultOnDestroy) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultOnDestroy)(nil)).Elem()
-}
-
-func (e VaultOnDestroy) ToVaultOnDestroyOutput() VaultOnDestroyOutput {
-	return pulumi.ToOutput(e).(VaultOnDestroyOutput)
-}
-
-func (e VaultOnDestroy) ToVaultOnDestroyOutputWithContext(ctx context.Context) VaultOnDestroyOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(VaultOnDestroyOutput)
-}
-
-func (e VaultOnDestroy) ToVaultOnDestroyPtrOutput() VaultOnDestroyPtrOutput {
-	return e.ToVaultOnDestroyPtrOutputWithContext(context.Background())
-}
-
-func (e VaultOnDestroy) ToVaultOnDestroyPtrOutputWithContext(ctx context.Context) VaultOnDestroyPtrOutput {
-	return VaultOnDestroy(e).ToVaultOnDestroyOutputWithContext(ctx).ToVaultOnDestroyPtrOutputWithContext(ctx)
-}
-
-func (e VaultOnDestroy) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e VaultOnDestroy) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e VaultOnDestroy) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e VaultOnDestroy) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type VaultOnDestroyOutput struct{ *pulumi.OutputState }
-
-func (VaultOnDestroyOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultOnDestroy)(nil)).Elem()
-}
-
-func (o VaultOnDestroyOutput) ToVaultOnDestroyOutput() VaultOnDestroyOutput {
-	return o
-}
-
-func (o VaultOnDestroyOutput) ToVaultOnDestroyOutputWithContext(ctx context.Context) VaultOnDestroyOutput {
-	return o
-}
-
-func (o VaultOnDestroyOutput) ToVaultOnDestroyPtrOutput() VaultOnDestroyPtrOutput {
-	return o.ToVaultOnDestroyPtrOutputWithContext(context.Background())
-}
-
-func (o VaultOnDestroyOutput) ToVaultOnDestroyPtrOutputWithContext(ctx context.Context) VaultOnDestroyPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultOnDestroy) *VaultOnDestroy {
-		return &v
-	}).(VaultOnDestroyPtrOutput)
-}
-
-func (o VaultOnDestroyOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o VaultOnDestroyOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e VaultOnDestroy) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o VaultOnDestroyOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o VaultOnDestroyOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e VaultOnDestroy) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type VaultOnDestroyPtrOutput struct{ *pulumi.OutputState }
-
-func (VaultOnDestroyPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultOnDestroy)(nil)).Elem()
-}
-
-func (o VaultOnDestroyPtrOutput) ToVaultOnDestroyPtrOutput() VaultOnDestroyPtrOutput {
-	return o
-}
-
-func (o VaultOnDestroyPtrOutput) ToVaultOnDestroyPtrOutputWithContext(ctx context.Context) VaultOnDestroyPtrOutput {
-	return o
-}
-
-func (o VaultOnDestroyPtrOutput) Elem() VaultOnDestroyOutput {
-	return o.ApplyT(func(v *VaultOnDestroy) VaultOnDestroy {
-		if v != nil {
-			return *v
-		}
-		var ret VaultOnDestroy
-		return ret
-	}).(VaultOnDestroyOutput)
-}
-
-func (o VaultOnDestroyPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o VaultOnDestroyPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *VaultOnDestroy) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// VaultOnDestroyInput is an input type that accepts values of the VaultOnDestroy enum
-// A concrete instance of `VaultOnDestroyInput` can be one of the following:
-//
-//	VaultOnDestroyArchive
-//	VaultOnDestroyDelete
-type VaultOnDestroyInput interface {
-	pulumi.Input
-
-	ToVaultOnDestroyOutput() VaultOnDestroyOutput
-	ToVaultOnDestroyOutputWithContext(context.Context) VaultOnDestroyOutput
-}
-
-var vaultOnDestroyPtrType = reflect.TypeOf((**VaultOnDestroy)(nil)).Elem()
-
-type VaultOnDestroyPtrInput interface {
-	pulumi.Input
-
-	ToVaultOnDestroyPtrOutput() VaultOnDestroyPtrOutput
-	ToVaultOnDestroyPtrOutputWithContext(context.Context) VaultOnDestroyPtrOutput
-}
-
-type vaultOnDestroyPtr string
-
-func VaultOnDestroyPtr(v string) VaultOnDestroyPtrInput {
-	return (*vaultOnDestroyPtr)(&v)
-}
-
-func (*vaultOnDestroyPtr) ElementType() reflect.Type {
-	return vaultOnDestroyPtrType
-}
-
-func (in *vaultOnDestroyPtr) ToVaultOnDestroyPtrOutput() VaultOnDestroyPtrOutput {
-	return pulumi.ToOutput(in).(VaultOnDestroyPtrOutput)
-}
-
-func (in *vaultOnDestroyPtr) ToVaultOnDestroyPtrOutputWithContext(ctx context.Context) VaultOnDestroyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(VaultOnDestroyPtrOutput)
-}
-
 func init() {
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelEffortInput)(nil)).Elem(), AgentModelEffort("low"))
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelEffortPtrInput)(nil)).Elem(), AgentModelEffort("low"))
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelSpeedInput)(nil)).Elem(), AgentModelSpeed("standard"))
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelSpeedPtrInput)(nil)).Elem(), AgentModelSpeed("standard"))
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillTypeInput)(nil)).Elem(), AgentSkillType("anthropic"))
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillTypePtrInput)(nil)).Elem(), AgentSkillType("anthropic"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentOnDestroyInput)(nil)).Elem(), EnvironmentOnDestroy("delete"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentOnDestroyPtrInput)(nil)).Elem(), EnvironmentOnDestroy("delete"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentScopeInput)(nil)).Elem(), EnvironmentScope("organization"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentScopePtrInput)(nil)).Elem(), EnvironmentScope("organization"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortInput)(nil)).Elem(), ModelEffort("low"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortPtrInput)(nil)).Elem(), ModelEffort("low"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ModelSpeedInput)(nil)).Elem(), ModelSpeed("standard"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ModelSpeedPtrInput)(nil)).Elem(), ModelSpeed("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsTypeInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsType("enabled"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsTypePtrInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsType("enabled"))
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceMemoryStoreAccessInput)(nil)).Elem(), SessionResourceMemoryStoreAccess("read_write"))
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceMemoryStoreAccessPtrInput)(nil)).Elem(), SessionResourceMemoryStoreAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*OnDestroyInput)(nil)).Elem(), OnDestroy("archive"))
+	pulumi.RegisterInputType(reflect.TypeOf((*OnDestroyPtrInput)(nil)).Elem(), OnDestroy("archive"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyTypeInput)(nil)).Elem(), PermissionPolicyType("always_allow"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyTypePtrInput)(nil)).Elem(), PermissionPolicyType("always_allow"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceMemoryStoreAccessInput)(nil)).Elem(), ResourceMemoryStoreAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceMemoryStoreAccessPtrInput)(nil)).Elem(), ResourceMemoryStoreAccess("read_write"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionWhenRunningInput)(nil)).Elem(), SessionWhenRunning("wait"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionWhenRunningPtrInput)(nil)).Elem(), SessionWhenRunning("wait"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicyTypeInput)(nil)).Elem(), ToolMcpToolsetConfigPermissionPolicyType("always_allow"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicyTypePtrInput)(nil)).Elem(), ToolMcpToolsetConfigPermissionPolicyType("always_allow"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SkillTypeInput)(nil)).Elem(), SkillType("anthropic"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SkillTypePtrInput)(nil)).Elem(), SkillType("anthropic"))
 	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterInput)(nil)).Elem(), UrlSourceToolFilter("all"))
 	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterPtrInput)(nil)).Elem(), UrlSourceToolFilter("all"))
 	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptTypeInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptType("only"))
 	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptTypePtrInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptType("only"))
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultOnDestroyInput)(nil)).Elem(), VaultOnDestroy("archive"))
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultOnDestroyPtrInput)(nil)).Elem(), VaultOnDestroy("archive"))
-	pulumi.RegisterOutputType(AgentModelEffortOutput{})
-	pulumi.RegisterOutputType(AgentModelEffortPtrOutput{})
-	pulumi.RegisterOutputType(AgentModelSpeedOutput{})
-	pulumi.RegisterOutputType(AgentModelSpeedPtrOutput{})
-	pulumi.RegisterOutputType(AgentSkillTypeOutput{})
-	pulumi.RegisterOutputType(AgentSkillTypePtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentOnDestroyOutput{})
 	pulumi.RegisterOutputType(EnvironmentOnDestroyPtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentScopeOutput{})
 	pulumi.RegisterOutputType(EnvironmentScopePtrOutput{})
+	pulumi.RegisterOutputType(ModelEffortOutput{})
+	pulumi.RegisterOutputType(ModelEffortPtrOutput{})
+	pulumi.RegisterOutputType(ModelSpeedOutput{})
+	pulumi.RegisterOutputType(ModelSpeedPtrOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsTypeOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsTypePtrOutput{})
-	pulumi.RegisterOutputType(SessionResourceMemoryStoreAccessOutput{})
-	pulumi.RegisterOutputType(SessionResourceMemoryStoreAccessPtrOutput{})
+	pulumi.RegisterOutputType(OnDestroyOutput{})
+	pulumi.RegisterOutputType(OnDestroyPtrOutput{})
+	pulumi.RegisterOutputType(PermissionPolicyTypeOutput{})
+	pulumi.RegisterOutputType(PermissionPolicyTypePtrOutput{})
+	pulumi.RegisterOutputType(ResourceMemoryStoreAccessOutput{})
+	pulumi.RegisterOutputType(ResourceMemoryStoreAccessPtrOutput{})
 	pulumi.RegisterOutputType(SessionWhenRunningOutput{})
 	pulumi.RegisterOutputType(SessionWhenRunningPtrOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetConfigPermissionPolicyTypeOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput{})
+	pulumi.RegisterOutputType(SkillTypeOutput{})
+	pulumi.RegisterOutputType(SkillTypePtrOutput{})
 	pulumi.RegisterOutputType(UrlSourceToolFilterOutput{})
 	pulumi.RegisterOutputType(UrlSourceToolFilterPtrOutput{})
 	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptTypeOutput{})
 	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptTypePtrOutput{})
-	pulumi.RegisterOutputType(VaultOnDestroyOutput{})
-	pulumi.RegisterOutputType(VaultOnDestroyPtrOutput{})
 }

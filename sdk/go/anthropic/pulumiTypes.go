@@ -315,13 +315,13 @@ func (o AgentExecutionIdentityServiceAccountPtrOutput) Type() pulumi.StringPtrOu
 // A model config: the model's id and how it runs.
 type AgentModel struct {
 	// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-	Effort *AgentModelEffort `pulumi:"effort"`
+	Effort *ModelEffort `pulumi:"effort"`
 	// The model identifier, e.g. `claude-opus-4-7`.
 	Id string `pulumi:"id"`
 	// Geographic region for model inference. When unset, requests use the workspace's default inference geo.
 	InferenceGeo *string `pulumi:"inferenceGeo"`
 	// Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
-	Speed *AgentModelSpeed `pulumi:"speed"`
+	Speed *ModelSpeed `pulumi:"speed"`
 }
 
 // AgentModelInput is an input type that accepts AgentModelArgs and AgentModelOutput values.
@@ -338,13 +338,13 @@ type AgentModelInput interface {
 // A model config: the model's id and how it runs.
 type AgentModelArgs struct {
 	// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-	Effort AgentModelEffortPtrInput `pulumi:"effort"`
+	Effort ModelEffortPtrInput `pulumi:"effort"`
 	// The model identifier, e.g. `claude-opus-4-7`.
 	Id pulumi.StringInput `pulumi:"id"`
 	// Geographic region for model inference. When unset, requests use the workspace's default inference geo.
 	InferenceGeo pulumi.StringPtrInput `pulumi:"inferenceGeo"`
 	// Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
-	Speed AgentModelSpeedPtrInput `pulumi:"speed"`
+	Speed ModelSpeedPtrInput `pulumi:"speed"`
 }
 
 func (AgentModelArgs) ElementType() reflect.Type {
@@ -426,8 +426,8 @@ func (o AgentModelOutput) ToAgentModelPtrOutputWithContext(ctx context.Context) 
 }
 
 // How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-func (o AgentModelOutput) Effort() AgentModelEffortPtrOutput {
-	return o.ApplyT(func(v AgentModel) *AgentModelEffort { return v.Effort }).(AgentModelEffortPtrOutput)
+func (o AgentModelOutput) Effort() ModelEffortPtrOutput {
+	return o.ApplyT(func(v AgentModel) *ModelEffort { return v.Effort }).(ModelEffortPtrOutput)
 }
 
 // The model identifier, e.g. `claude-opus-4-7`.
@@ -441,8 +441,8 @@ func (o AgentModelOutput) InferenceGeo() pulumi.StringPtrOutput {
 }
 
 // Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
-func (o AgentModelOutput) Speed() AgentModelSpeedPtrOutput {
-	return o.ApplyT(func(v AgentModel) *AgentModelSpeed { return v.Speed }).(AgentModelSpeedPtrOutput)
+func (o AgentModelOutput) Speed() ModelSpeedPtrOutput {
+	return o.ApplyT(func(v AgentModel) *ModelSpeed { return v.Speed }).(ModelSpeedPtrOutput)
 }
 
 type AgentModelPtrOutput struct{ *pulumi.OutputState }
@@ -470,13 +470,13 @@ func (o AgentModelPtrOutput) Elem() AgentModelOutput {
 }
 
 // How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-func (o AgentModelPtrOutput) Effort() AgentModelEffortPtrOutput {
-	return o.ApplyT(func(v *AgentModel) *AgentModelEffort {
+func (o AgentModelPtrOutput) Effort() ModelEffortPtrOutput {
+	return o.ApplyT(func(v *AgentModel) *ModelEffort {
 		if v == nil {
 			return nil
 		}
 		return v.Effort
-	}).(AgentModelEffortPtrOutput)
+	}).(ModelEffortPtrOutput)
 }
 
 // The model identifier, e.g. `claude-opus-4-7`.
@@ -500,13 +500,13 @@ func (o AgentModelPtrOutput) InferenceGeo() pulumi.StringPtrOutput {
 }
 
 // Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
-func (o AgentModelPtrOutput) Speed() AgentModelSpeedPtrOutput {
-	return o.ApplyT(func(v *AgentModel) *AgentModelSpeed {
+func (o AgentModelPtrOutput) Speed() ModelSpeedPtrOutput {
+	return o.ApplyT(func(v *AgentModel) *ModelSpeed {
 		if v == nil {
 			return nil
 		}
 		return v.Speed
-	}).(AgentModelSpeedPtrOutput)
+	}).(ModelSpeedPtrOutput)
 }
 
 // A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
@@ -669,195 +669,67 @@ func (o AgentMultiagentCoordinatorPtrOutput) Type() pulumi.StringPtrOutput {
 }
 
 // A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
-type AgentMultiagentCoordinatorAgentAdvisor struct {
+type AgentMultiagentCoordinatorAgent struct {
 	// A Claude model id; it must be permitted as an advisor for this agent's model.
 	Model string `pulumi:"model"`
 	// Always `advisor`.
 	Type string `pulumi:"type"`
 }
 
-// AgentMultiagentCoordinatorAgentAdvisorInput is an input type that accepts AgentMultiagentCoordinatorAgentAdvisorArgs and AgentMultiagentCoordinatorAgentAdvisorOutput values.
-// You can construct a concrete instance of `AgentMultiagentCoordinatorAgentAdvisorInput` via:
+// AgentMultiagentCoordinatorAgentInput is an input type that accepts AgentMultiagentCoordinatorAgentArgs and AgentMultiagentCoordinatorAgentOutput values.
+// You can construct a concrete instance of `AgentMultiagentCoordinatorAgentInput` via:
 //
-//	AgentMultiagentCoordinatorAgentAdvisorArgs{...}
-type AgentMultiagentCoordinatorAgentAdvisorInput interface {
+//	AgentMultiagentCoordinatorAgentArgs{...}
+type AgentMultiagentCoordinatorAgentInput interface {
 	pulumi.Input
 
-	ToAgentMultiagentCoordinatorAgentAdvisorOutput() AgentMultiagentCoordinatorAgentAdvisorOutput
-	ToAgentMultiagentCoordinatorAgentAdvisorOutputWithContext(context.Context) AgentMultiagentCoordinatorAgentAdvisorOutput
+	ToAgentMultiagentCoordinatorAgentOutput() AgentMultiagentCoordinatorAgentOutput
+	ToAgentMultiagentCoordinatorAgentOutputWithContext(context.Context) AgentMultiagentCoordinatorAgentOutput
 }
 
 // A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
-type AgentMultiagentCoordinatorAgentAdvisorArgs struct {
+type AgentMultiagentCoordinatorAgentArgs struct {
 	// A Claude model id; it must be permitted as an advisor for this agent's model.
 	Model pulumi.StringInput `pulumi:"model"`
 	// Always `advisor`.
 	Type pulumi.StringInput `pulumi:"type"`
 }
 
-func (AgentMultiagentCoordinatorAgentAdvisorArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgentAdvisor)(nil)).Elem()
+func (AgentMultiagentCoordinatorAgentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentCoordinatorAgent)(nil)).Elem()
 }
 
-func (i AgentMultiagentCoordinatorAgentAdvisorArgs) ToAgentMultiagentCoordinatorAgentAdvisorOutput() AgentMultiagentCoordinatorAgentAdvisorOutput {
-	return i.ToAgentMultiagentCoordinatorAgentAdvisorOutputWithContext(context.Background())
+func (i AgentMultiagentCoordinatorAgentArgs) ToAgentMultiagentCoordinatorAgentOutput() AgentMultiagentCoordinatorAgentOutput {
+	return i.ToAgentMultiagentCoordinatorAgentOutputWithContext(context.Background())
 }
 
-func (i AgentMultiagentCoordinatorAgentAdvisorArgs) ToAgentMultiagentCoordinatorAgentAdvisorOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentAdvisorOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorAgentAdvisorOutput)
+func (i AgentMultiagentCoordinatorAgentArgs) ToAgentMultiagentCoordinatorAgentOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorAgentOutput)
 }
 
 // A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
-type AgentMultiagentCoordinatorAgentAdvisorOutput struct{ *pulumi.OutputState }
+type AgentMultiagentCoordinatorAgentOutput struct{ *pulumi.OutputState }
 
-func (AgentMultiagentCoordinatorAgentAdvisorOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgentAdvisor)(nil)).Elem()
+func (AgentMultiagentCoordinatorAgentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentCoordinatorAgent)(nil)).Elem()
 }
 
-func (o AgentMultiagentCoordinatorAgentAdvisorOutput) ToAgentMultiagentCoordinatorAgentAdvisorOutput() AgentMultiagentCoordinatorAgentAdvisorOutput {
+func (o AgentMultiagentCoordinatorAgentOutput) ToAgentMultiagentCoordinatorAgentOutput() AgentMultiagentCoordinatorAgentOutput {
 	return o
 }
 
-func (o AgentMultiagentCoordinatorAgentAdvisorOutput) ToAgentMultiagentCoordinatorAgentAdvisorOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentAdvisorOutput {
+func (o AgentMultiagentCoordinatorAgentOutput) ToAgentMultiagentCoordinatorAgentOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentOutput {
 	return o
 }
 
 // A Claude model id; it must be permitted as an advisor for this agent's model.
-func (o AgentMultiagentCoordinatorAgentAdvisorOutput) Model() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgentAdvisor) string { return v.Model }).(pulumi.StringOutput)
+func (o AgentMultiagentCoordinatorAgentOutput) Model() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentMultiagentCoordinatorAgent) string { return v.Model }).(pulumi.StringOutput)
 }
 
 // Always `advisor`.
-func (o AgentMultiagentCoordinatorAgentAdvisorOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgentAdvisor) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A saved agent, optionally at a specific version.
-type AgentMultiagentCoordinatorAgentAgent struct {
-	// The agent's id.
-	Id string `pulumi:"id"`
-	// Always `agent`.
-	Type string `pulumi:"type"`
-	// The agent version to use (at least 1); the latest when omitted.
-	Version *int `pulumi:"version"`
-}
-
-// AgentMultiagentCoordinatorAgentAgentInput is an input type that accepts AgentMultiagentCoordinatorAgentAgentArgs and AgentMultiagentCoordinatorAgentAgentOutput values.
-// You can construct a concrete instance of `AgentMultiagentCoordinatorAgentAgentInput` via:
-//
-//	AgentMultiagentCoordinatorAgentAgentArgs{...}
-type AgentMultiagentCoordinatorAgentAgentInput interface {
-	pulumi.Input
-
-	ToAgentMultiagentCoordinatorAgentAgentOutput() AgentMultiagentCoordinatorAgentAgentOutput
-	ToAgentMultiagentCoordinatorAgentAgentOutputWithContext(context.Context) AgentMultiagentCoordinatorAgentAgentOutput
-}
-
-// A saved agent, optionally at a specific version.
-type AgentMultiagentCoordinatorAgentAgentArgs struct {
-	// The agent's id.
-	Id pulumi.StringInput `pulumi:"id"`
-	// Always `agent`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// The agent version to use (at least 1); the latest when omitted.
-	Version pulumi.IntPtrInput `pulumi:"version"`
-}
-
-func (AgentMultiagentCoordinatorAgentAgentArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgentAgent)(nil)).Elem()
-}
-
-func (i AgentMultiagentCoordinatorAgentAgentArgs) ToAgentMultiagentCoordinatorAgentAgentOutput() AgentMultiagentCoordinatorAgentAgentOutput {
-	return i.ToAgentMultiagentCoordinatorAgentAgentOutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentCoordinatorAgentAgentArgs) ToAgentMultiagentCoordinatorAgentAgentOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentAgentOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorAgentAgentOutput)
-}
-
-// A saved agent, optionally at a specific version.
-type AgentMultiagentCoordinatorAgentAgentOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentCoordinatorAgentAgentOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgentAgent)(nil)).Elem()
-}
-
-func (o AgentMultiagentCoordinatorAgentAgentOutput) ToAgentMultiagentCoordinatorAgentAgentOutput() AgentMultiagentCoordinatorAgentAgentOutput {
-	return o
-}
-
-func (o AgentMultiagentCoordinatorAgentAgentOutput) ToAgentMultiagentCoordinatorAgentAgentOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentAgentOutput {
-	return o
-}
-
-// The agent's id.
-func (o AgentMultiagentCoordinatorAgentAgentOutput) Id() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgentAgent) string { return v.Id }).(pulumi.StringOutput)
-}
-
-// Always `agent`.
-func (o AgentMultiagentCoordinatorAgentAgentOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgentAgent) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// The agent version to use (at least 1); the latest when omitted.
-func (o AgentMultiagentCoordinatorAgentAgentOutput) Version() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgentAgent) *int { return v.Version }).(pulumi.IntPtrOutput)
-}
-
-// The agent that owns this configuration (resolved by the API to a concrete agent reference).
-type AgentMultiagentCoordinatorAgentSelf struct {
-	// Always `self`.
-	Type string `pulumi:"type"`
-}
-
-// AgentMultiagentCoordinatorAgentSelfInput is an input type that accepts AgentMultiagentCoordinatorAgentSelfArgs and AgentMultiagentCoordinatorAgentSelfOutput values.
-// You can construct a concrete instance of `AgentMultiagentCoordinatorAgentSelfInput` via:
-//
-//	AgentMultiagentCoordinatorAgentSelfArgs{...}
-type AgentMultiagentCoordinatorAgentSelfInput interface {
-	pulumi.Input
-
-	ToAgentMultiagentCoordinatorAgentSelfOutput() AgentMultiagentCoordinatorAgentSelfOutput
-	ToAgentMultiagentCoordinatorAgentSelfOutputWithContext(context.Context) AgentMultiagentCoordinatorAgentSelfOutput
-}
-
-// The agent that owns this configuration (resolved by the API to a concrete agent reference).
-type AgentMultiagentCoordinatorAgentSelfArgs struct {
-	// Always `self`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (AgentMultiagentCoordinatorAgentSelfArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgentSelf)(nil)).Elem()
-}
-
-func (i AgentMultiagentCoordinatorAgentSelfArgs) ToAgentMultiagentCoordinatorAgentSelfOutput() AgentMultiagentCoordinatorAgentSelfOutput {
-	return i.ToAgentMultiagentCoordinatorAgentSelfOutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentCoordinatorAgentSelfArgs) ToAgentMultiagentCoordinatorAgentSelfOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentSelfOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorAgentSelfOutput)
-}
-
-// The agent that owns this configuration (resolved by the API to a concrete agent reference).
-type AgentMultiagentCoordinatorAgentSelfOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentCoordinatorAgentSelfOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgentSelf)(nil)).Elem()
-}
-
-func (o AgentMultiagentCoordinatorAgentSelfOutput) ToAgentMultiagentCoordinatorAgentSelfOutput() AgentMultiagentCoordinatorAgentSelfOutput {
-	return o
-}
-
-func (o AgentMultiagentCoordinatorAgentSelfOutput) ToAgentMultiagentCoordinatorAgentSelfOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentSelfOutput {
-	return o
-}
-
-// Always `self`.
-func (o AgentMultiagentCoordinatorAgentSelfOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgentSelf) string { return v.Type }).(pulumi.StringOutput)
+func (o AgentMultiagentCoordinatorAgentOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentMultiagentCoordinatorAgent) string { return v.Type }).(pulumi.StringOutput)
 }
 
 // Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
@@ -1356,12 +1228,85 @@ func (o AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) Type() pulumi.
 	}).(pulumi.StringPtrOutput)
 }
 
+// A saved agent, optionally at a specific version.
+type AgentReference struct {
+	// The agent's id.
+	Id string `pulumi:"id"`
+	// Always `agent`.
+	Type string `pulumi:"type"`
+	// The agent version to use (at least 1); the latest when omitted.
+	Version *int `pulumi:"version"`
+}
+
+// AgentReferenceInput is an input type that accepts AgentReferenceArgs and AgentReferenceOutput values.
+// You can construct a concrete instance of `AgentReferenceInput` via:
+//
+//	AgentReferenceArgs{...}
+type AgentReferenceInput interface {
+	pulumi.Input
+
+	ToAgentReferenceOutput() AgentReferenceOutput
+	ToAgentReferenceOutputWithContext(context.Context) AgentReferenceOutput
+}
+
+// A saved agent, optionally at a specific version.
+type AgentReferenceArgs struct {
+	// The agent's id.
+	Id pulumi.StringInput `pulumi:"id"`
+	// Always `agent`.
+	Type pulumi.StringInput `pulumi:"type"`
+	// The agent version to use (at least 1); the latest when omitted.
+	Version pulumi.IntPtrInput `pulumi:"version"`
+}
+
+func (AgentReferenceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentReference)(nil)).Elem()
+}
+
+func (i AgentReferenceArgs) ToAgentReferenceOutput() AgentReferenceOutput {
+	return i.ToAgentReferenceOutputWithContext(context.Background())
+}
+
+func (i AgentReferenceArgs) ToAgentReferenceOutputWithContext(ctx context.Context) AgentReferenceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentReferenceOutput)
+}
+
+// A saved agent, optionally at a specific version.
+type AgentReferenceOutput struct{ *pulumi.OutputState }
+
+func (AgentReferenceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentReference)(nil)).Elem()
+}
+
+func (o AgentReferenceOutput) ToAgentReferenceOutput() AgentReferenceOutput {
+	return o
+}
+
+func (o AgentReferenceOutput) ToAgentReferenceOutputWithContext(ctx context.Context) AgentReferenceOutput {
+	return o
+}
+
+// The agent's id.
+func (o AgentReferenceOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentReference) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// Always `agent`.
+func (o AgentReferenceOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v AgentReference) string { return v.Type }).(pulumi.StringOutput)
+}
+
+// The agent version to use (at least 1); the latest when omitted.
+func (o AgentReferenceOutput) Version() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v AgentReference) *int { return v.Version }).(pulumi.IntPtrOutput)
+}
+
 // A skill to load in the session container.
 type AgentSkill struct {
 	// The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
 	SkillId string `pulumi:"skillId"`
 	// `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
-	Type AgentSkillType `pulumi:"type"`
+	Type SkillType `pulumi:"type"`
 	// Version to pin; the latest when omitted.
 	Version *string `pulumi:"version"`
 }
@@ -1382,7 +1327,7 @@ type AgentSkillArgs struct {
 	// The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
 	SkillId pulumi.StringInput `pulumi:"skillId"`
 	// `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
-	Type AgentSkillTypeInput `pulumi:"type"`
+	Type SkillTypeInput `pulumi:"type"`
 	// Version to pin; the latest when omitted.
 	Version pulumi.StringPtrInput `pulumi:"version"`
 }
@@ -1445,8 +1390,8 @@ func (o AgentSkillOutput) SkillId() pulumi.StringOutput {
 }
 
 // `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
-func (o AgentSkillOutput) Type() AgentSkillTypeOutput {
-	return o.ApplyT(func(v AgentSkill) AgentSkillType { return v.Type }).(AgentSkillTypeOutput)
+func (o AgentSkillOutput) Type() SkillTypeOutput {
+	return o.ApplyT(func(v AgentSkill) SkillType { return v.Type }).(SkillTypeOutput)
 }
 
 // Version to pin; the latest when omitted.
@@ -2599,7 +2544,7 @@ func (o DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) Type() pulumi
 // A memory store attached to each session.
 type DeploymentResourceMemoryStore struct {
 	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access *SessionResourceMemoryStoreAccess `pulumi:"access"`
+	Access *ResourceMemoryStoreAccess `pulumi:"access"`
 	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
 	Instructions *string `pulumi:"instructions"`
 	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
@@ -2622,7 +2567,7 @@ type DeploymentResourceMemoryStoreInput interface {
 // A memory store attached to each session.
 type DeploymentResourceMemoryStoreArgs struct {
 	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access SessionResourceMemoryStoreAccessPtrInput `pulumi:"access"`
+	Access ResourceMemoryStoreAccessPtrInput `pulumi:"access"`
 	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
 	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
 	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
@@ -2659,8 +2604,8 @@ func (o DeploymentResourceMemoryStoreOutput) ToDeploymentResourceMemoryStoreOutp
 }
 
 // Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-func (o DeploymentResourceMemoryStoreOutput) Access() SessionResourceMemoryStoreAccessPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceMemoryStore) *SessionResourceMemoryStoreAccess { return v.Access }).(SessionResourceMemoryStoreAccessPtrOutput)
+func (o DeploymentResourceMemoryStoreOutput) Access() ResourceMemoryStoreAccessPtrOutput {
+	return o.ApplyT(func(v DeploymentResourceMemoryStore) *ResourceMemoryStoreAccess { return v.Access }).(ResourceMemoryStoreAccessPtrOutput)
 }
 
 // Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
@@ -3762,6 +3707,134 @@ func (o EnvironmentConfigSelfHostedPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// A rubric in a file uploaded through the Files API.
+type InitialEventUserDefineOutcomeRubricFile struct {
+	// ID of the rubric file, uploaded through the Files API.
+	FileId string `pulumi:"fileId"`
+	// Always `file`.
+	Type string `pulumi:"type"`
+}
+
+// InitialEventUserDefineOutcomeRubricFileInput is an input type that accepts InitialEventUserDefineOutcomeRubricFileArgs and InitialEventUserDefineOutcomeRubricFileOutput values.
+// You can construct a concrete instance of `InitialEventUserDefineOutcomeRubricFileInput` via:
+//
+//	InitialEventUserDefineOutcomeRubricFileArgs{...}
+type InitialEventUserDefineOutcomeRubricFileInput interface {
+	pulumi.Input
+
+	ToInitialEventUserDefineOutcomeRubricFileOutput() InitialEventUserDefineOutcomeRubricFileOutput
+	ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(context.Context) InitialEventUserDefineOutcomeRubricFileOutput
+}
+
+// A rubric in a file uploaded through the Files API.
+type InitialEventUserDefineOutcomeRubricFileArgs struct {
+	// ID of the rubric file, uploaded through the Files API.
+	FileId pulumi.StringInput `pulumi:"fileId"`
+	// Always `file`.
+	Type pulumi.StringInput `pulumi:"type"`
+}
+
+func (InitialEventUserDefineOutcomeRubricFileArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricFile)(nil)).Elem()
+}
+
+func (i InitialEventUserDefineOutcomeRubricFileArgs) ToInitialEventUserDefineOutcomeRubricFileOutput() InitialEventUserDefineOutcomeRubricFileOutput {
+	return i.ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(context.Background())
+}
+
+func (i InitialEventUserDefineOutcomeRubricFileArgs) ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricFileOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventUserDefineOutcomeRubricFileOutput)
+}
+
+// A rubric in a file uploaded through the Files API.
+type InitialEventUserDefineOutcomeRubricFileOutput struct{ *pulumi.OutputState }
+
+func (InitialEventUserDefineOutcomeRubricFileOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricFile)(nil)).Elem()
+}
+
+func (o InitialEventUserDefineOutcomeRubricFileOutput) ToInitialEventUserDefineOutcomeRubricFileOutput() InitialEventUserDefineOutcomeRubricFileOutput {
+	return o
+}
+
+func (o InitialEventUserDefineOutcomeRubricFileOutput) ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricFileOutput {
+	return o
+}
+
+// ID of the rubric file, uploaded through the Files API.
+func (o InitialEventUserDefineOutcomeRubricFileOutput) FileId() pulumi.StringOutput {
+	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricFile) string { return v.FileId }).(pulumi.StringOutput)
+}
+
+// Always `file`.
+func (o InitialEventUserDefineOutcomeRubricFileOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricFile) string { return v.Type }).(pulumi.StringOutput)
+}
+
+// A rubric given inline as text.
+type InitialEventUserDefineOutcomeRubricText struct {
+	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+	Content string `pulumi:"content"`
+	// Always `text`.
+	Type string `pulumi:"type"`
+}
+
+// InitialEventUserDefineOutcomeRubricTextInput is an input type that accepts InitialEventUserDefineOutcomeRubricTextArgs and InitialEventUserDefineOutcomeRubricTextOutput values.
+// You can construct a concrete instance of `InitialEventUserDefineOutcomeRubricTextInput` via:
+//
+//	InitialEventUserDefineOutcomeRubricTextArgs{...}
+type InitialEventUserDefineOutcomeRubricTextInput interface {
+	pulumi.Input
+
+	ToInitialEventUserDefineOutcomeRubricTextOutput() InitialEventUserDefineOutcomeRubricTextOutput
+	ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(context.Context) InitialEventUserDefineOutcomeRubricTextOutput
+}
+
+// A rubric given inline as text.
+type InitialEventUserDefineOutcomeRubricTextArgs struct {
+	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+	Content pulumi.StringInput `pulumi:"content"`
+	// Always `text`.
+	Type pulumi.StringInput `pulumi:"type"`
+}
+
+func (InitialEventUserDefineOutcomeRubricTextArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricText)(nil)).Elem()
+}
+
+func (i InitialEventUserDefineOutcomeRubricTextArgs) ToInitialEventUserDefineOutcomeRubricTextOutput() InitialEventUserDefineOutcomeRubricTextOutput {
+	return i.ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(context.Background())
+}
+
+func (i InitialEventUserDefineOutcomeRubricTextArgs) ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricTextOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventUserDefineOutcomeRubricTextOutput)
+}
+
+// A rubric given inline as text.
+type InitialEventUserDefineOutcomeRubricTextOutput struct{ *pulumi.OutputState }
+
+func (InitialEventUserDefineOutcomeRubricTextOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricText)(nil)).Elem()
+}
+
+func (o InitialEventUserDefineOutcomeRubricTextOutput) ToInitialEventUserDefineOutcomeRubricTextOutput() InitialEventUserDefineOutcomeRubricTextOutput {
+	return o
+}
+
+func (o InitialEventUserDefineOutcomeRubricTextOutput) ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricTextOutput {
+	return o
+}
+
+// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+func (o InitialEventUserDefineOutcomeRubricTextOutput) Content() pulumi.StringOutput {
+	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricText) string { return v.Content }).(pulumi.StringOutput)
+}
+
+// Always `text`.
+func (o InitialEventUserDefineOutcomeRubricTextOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricText) string { return v.Type }).(pulumi.StringOutput)
+}
+
 // A URL-based MCP server connection.
 type McpServer struct {
 	// Unique name for this server, referenced by `mcp_toolset` tools (`mcpServerName`). 1 to 255 characters.
@@ -4338,6 +4411,360 @@ func (o MultiagentMembersEnabledInlineAgentsPtrOutput) Type() MultiagentMembersE
 	}).(MultiagentMembersEnabledInlineAgentsTypePtrOutput)
 }
 
+// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+type PermissionPolicy struct {
+	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+	Type PermissionPolicyType `pulumi:"type"`
+}
+
+// PermissionPolicyInput is an input type that accepts PermissionPolicyArgs and PermissionPolicyOutput values.
+// You can construct a concrete instance of `PermissionPolicyInput` via:
+//
+//	PermissionPolicyArgs{...}
+type PermissionPolicyInput interface {
+	pulumi.Input
+
+	ToPermissionPolicyOutput() PermissionPolicyOutput
+	ToPermissionPolicyOutputWithContext(context.Context) PermissionPolicyOutput
+}
+
+// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+type PermissionPolicyArgs struct {
+	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+	Type PermissionPolicyTypeInput `pulumi:"type"`
+}
+
+func (PermissionPolicyArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PermissionPolicy)(nil)).Elem()
+}
+
+func (i PermissionPolicyArgs) ToPermissionPolicyOutput() PermissionPolicyOutput {
+	return i.ToPermissionPolicyOutputWithContext(context.Background())
+}
+
+func (i PermissionPolicyArgs) ToPermissionPolicyOutputWithContext(ctx context.Context) PermissionPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PermissionPolicyOutput)
+}
+
+func (i PermissionPolicyArgs) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
+	return i.ToPermissionPolicyPtrOutputWithContext(context.Background())
+}
+
+func (i PermissionPolicyArgs) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PermissionPolicyOutput).ToPermissionPolicyPtrOutputWithContext(ctx)
+}
+
+// PermissionPolicyPtrInput is an input type that accepts PermissionPolicyArgs, PermissionPolicyPtr and PermissionPolicyPtrOutput values.
+// You can construct a concrete instance of `PermissionPolicyPtrInput` via:
+//
+//	        PermissionPolicyArgs{...}
+//
+//	or:
+//
+//	        nil
+type PermissionPolicyPtrInput interface {
+	pulumi.Input
+
+	ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput
+	ToPermissionPolicyPtrOutputWithContext(context.Context) PermissionPolicyPtrOutput
+}
+
+type permissionPolicyPtrType PermissionPolicyArgs
+
+func PermissionPolicyPtr(v *PermissionPolicyArgs) PermissionPolicyPtrInput {
+	return (*permissionPolicyPtrType)(v)
+}
+
+func (*permissionPolicyPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PermissionPolicy)(nil)).Elem()
+}
+
+func (i *permissionPolicyPtrType) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
+	return i.ToPermissionPolicyPtrOutputWithContext(context.Background())
+}
+
+func (i *permissionPolicyPtrType) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PermissionPolicyPtrOutput)
+}
+
+// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+type PermissionPolicyOutput struct{ *pulumi.OutputState }
+
+func (PermissionPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PermissionPolicy)(nil)).Elem()
+}
+
+func (o PermissionPolicyOutput) ToPermissionPolicyOutput() PermissionPolicyOutput {
+	return o
+}
+
+func (o PermissionPolicyOutput) ToPermissionPolicyOutputWithContext(ctx context.Context) PermissionPolicyOutput {
+	return o
+}
+
+func (o PermissionPolicyOutput) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
+	return o.ToPermissionPolicyPtrOutputWithContext(context.Background())
+}
+
+func (o PermissionPolicyOutput) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PermissionPolicy) *PermissionPolicy {
+		return &v
+	}).(PermissionPolicyPtrOutput)
+}
+
+// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+func (o PermissionPolicyOutput) Type() PermissionPolicyTypeOutput {
+	return o.ApplyT(func(v PermissionPolicy) PermissionPolicyType { return v.Type }).(PermissionPolicyTypeOutput)
+}
+
+type PermissionPolicyPtrOutput struct{ *pulumi.OutputState }
+
+func (PermissionPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PermissionPolicy)(nil)).Elem()
+}
+
+func (o PermissionPolicyPtrOutput) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
+	return o
+}
+
+func (o PermissionPolicyPtrOutput) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
+	return o
+}
+
+func (o PermissionPolicyPtrOutput) Elem() PermissionPolicyOutput {
+	return o.ApplyT(func(v *PermissionPolicy) PermissionPolicy {
+		if v != nil {
+			return *v
+		}
+		var ret PermissionPolicy
+		return ret
+	}).(PermissionPolicyOutput)
+}
+
+// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+func (o PermissionPolicyPtrOutput) Type() PermissionPolicyTypePtrOutput {
+	return o.ApplyT(func(v *PermissionPolicy) *PermissionPolicyType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(PermissionPolicyTypePtrOutput)
+}
+
+// Check out a branch.
+type ResourceGithubRepositoryCheckoutBranch struct {
+	// Branch name to check out.
+	Name string `pulumi:"name"`
+	// Always `branch`.
+	Type string `pulumi:"type"`
+}
+
+// ResourceGithubRepositoryCheckoutBranchInput is an input type that accepts ResourceGithubRepositoryCheckoutBranchArgs and ResourceGithubRepositoryCheckoutBranchOutput values.
+// You can construct a concrete instance of `ResourceGithubRepositoryCheckoutBranchInput` via:
+//
+//	ResourceGithubRepositoryCheckoutBranchArgs{...}
+type ResourceGithubRepositoryCheckoutBranchInput interface {
+	pulumi.Input
+
+	ToResourceGithubRepositoryCheckoutBranchOutput() ResourceGithubRepositoryCheckoutBranchOutput
+	ToResourceGithubRepositoryCheckoutBranchOutputWithContext(context.Context) ResourceGithubRepositoryCheckoutBranchOutput
+}
+
+// Check out a branch.
+type ResourceGithubRepositoryCheckoutBranchArgs struct {
+	// Branch name to check out.
+	Name pulumi.StringInput `pulumi:"name"`
+	// Always `branch`.
+	Type pulumi.StringInput `pulumi:"type"`
+}
+
+func (ResourceGithubRepositoryCheckoutBranchArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
+}
+
+func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchOutput() ResourceGithubRepositoryCheckoutBranchOutput {
+	return i.ToResourceGithubRepositoryCheckoutBranchOutputWithContext(context.Background())
+}
+
+func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceGithubRepositoryCheckoutBranchOutput)
+}
+
+func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return i.ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
+}
+
+func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceGithubRepositoryCheckoutBranchOutput).ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx)
+}
+
+// ResourceGithubRepositoryCheckoutBranchPtrInput is an input type that accepts ResourceGithubRepositoryCheckoutBranchArgs, ResourceGithubRepositoryCheckoutBranchPtr and ResourceGithubRepositoryCheckoutBranchPtrOutput values.
+// You can construct a concrete instance of `ResourceGithubRepositoryCheckoutBranchPtrInput` via:
+//
+//	        ResourceGithubRepositoryCheckoutBranchArgs{...}
+//
+//	or:
+//
+//	        nil
+type ResourceGithubRepositoryCheckoutBranchPtrInput interface {
+	pulumi.Input
+
+	ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput
+	ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput
+}
+
+type resourceGithubRepositoryCheckoutBranchPtrType ResourceGithubRepositoryCheckoutBranchArgs
+
+func ResourceGithubRepositoryCheckoutBranchPtr(v *ResourceGithubRepositoryCheckoutBranchArgs) ResourceGithubRepositoryCheckoutBranchPtrInput {
+	return (*resourceGithubRepositoryCheckoutBranchPtrType)(v)
+}
+
+func (*resourceGithubRepositoryCheckoutBranchPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
+}
+
+func (i *resourceGithubRepositoryCheckoutBranchPtrType) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return i.ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
+}
+
+func (i *resourceGithubRepositoryCheckoutBranchPtrType) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ResourceGithubRepositoryCheckoutBranchPtrOutput)
+}
+
+// Check out a branch.
+type ResourceGithubRepositoryCheckoutBranchOutput struct{ *pulumi.OutputState }
+
+func (ResourceGithubRepositoryCheckoutBranchOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchOutput() ResourceGithubRepositoryCheckoutBranchOutput {
+	return o
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchOutput {
+	return o
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return o.ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceGithubRepositoryCheckoutBranch) *ResourceGithubRepositoryCheckoutBranch {
+		return &v
+	}).(ResourceGithubRepositoryCheckoutBranchPtrOutput)
+}
+
+// Branch name to check out.
+func (o ResourceGithubRepositoryCheckoutBranchOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ResourceGithubRepositoryCheckoutBranch) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Always `branch`.
+func (o ResourceGithubRepositoryCheckoutBranchOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v ResourceGithubRepositoryCheckoutBranch) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type ResourceGithubRepositoryCheckoutBranchPtrOutput struct{ *pulumi.OutputState }
+
+func (ResourceGithubRepositoryCheckoutBranchPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return o
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
+	return o
+}
+
+func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) Elem() ResourceGithubRepositoryCheckoutBranchOutput {
+	return o.ApplyT(func(v *ResourceGithubRepositoryCheckoutBranch) ResourceGithubRepositoryCheckoutBranch {
+		if v != nil {
+			return *v
+		}
+		var ret ResourceGithubRepositoryCheckoutBranch
+		return ret
+	}).(ResourceGithubRepositoryCheckoutBranchOutput)
+}
+
+// Branch name to check out.
+func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ResourceGithubRepositoryCheckoutBranch) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Always `branch`.
+func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ResourceGithubRepositoryCheckoutBranch) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(pulumi.StringPtrOutput)
+}
+
+// The agent that owns this configuration (resolved by the API to a concrete agent reference).
+type SelfReference struct {
+	// Always `self`.
+	Type string `pulumi:"type"`
+}
+
+// SelfReferenceInput is an input type that accepts SelfReferenceArgs and SelfReferenceOutput values.
+// You can construct a concrete instance of `SelfReferenceInput` via:
+//
+//	SelfReferenceArgs{...}
+type SelfReferenceInput interface {
+	pulumi.Input
+
+	ToSelfReferenceOutput() SelfReferenceOutput
+	ToSelfReferenceOutputWithContext(context.Context) SelfReferenceOutput
+}
+
+// The agent that owns this configuration (resolved by the API to a concrete agent reference).
+type SelfReferenceArgs struct {
+	// Always `self`.
+	Type pulumi.StringInput `pulumi:"type"`
+}
+
+func (SelfReferenceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SelfReference)(nil)).Elem()
+}
+
+func (i SelfReferenceArgs) ToSelfReferenceOutput() SelfReferenceOutput {
+	return i.ToSelfReferenceOutputWithContext(context.Background())
+}
+
+func (i SelfReferenceArgs) ToSelfReferenceOutputWithContext(ctx context.Context) SelfReferenceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SelfReferenceOutput)
+}
+
+// The agent that owns this configuration (resolved by the API to a concrete agent reference).
+type SelfReferenceOutput struct{ *pulumi.OutputState }
+
+func (SelfReferenceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SelfReference)(nil)).Elem()
+}
+
+func (o SelfReferenceOutput) ToSelfReferenceOutput() SelfReferenceOutput {
+	return o
+}
+
+func (o SelfReferenceOutput) ToSelfReferenceOutputWithContext(ctx context.Context) SelfReferenceOutput {
+	return o
+}
+
+// Always `self`.
+func (o SelfReferenceOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v SelfReference) string { return v.Type }).(pulumi.StringOutput)
+}
+
 type SessionBudget struct {
 	// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
 	MaxListCost SessionBudgetMaxListCost `pulumi:"maxListCost"`
@@ -4733,134 +5160,6 @@ func (o SessionInitialEventUserDefineOutcomeOutput) Rubric() pulumi.AnyOutput {
 // Always `user.define_outcome`.
 func (o SessionInitialEventUserDefineOutcomeOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v SessionInitialEventUserDefineOutcome) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A rubric in a file uploaded through the Files API.
-type SessionInitialEventUserDefineOutcomeRubricFile struct {
-	// ID of the rubric file, uploaded through the Files API.
-	FileId string `pulumi:"fileId"`
-	// Always `file`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserDefineOutcomeRubricFileInput is an input type that accepts SessionInitialEventUserDefineOutcomeRubricFileArgs and SessionInitialEventUserDefineOutcomeRubricFileOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserDefineOutcomeRubricFileInput` via:
-//
-//	SessionInitialEventUserDefineOutcomeRubricFileArgs{...}
-type SessionInitialEventUserDefineOutcomeRubricFileInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserDefineOutcomeRubricFileOutput() SessionInitialEventUserDefineOutcomeRubricFileOutput
-	ToSessionInitialEventUserDefineOutcomeRubricFileOutputWithContext(context.Context) SessionInitialEventUserDefineOutcomeRubricFileOutput
-}
-
-// A rubric in a file uploaded through the Files API.
-type SessionInitialEventUserDefineOutcomeRubricFileArgs struct {
-	// ID of the rubric file, uploaded through the Files API.
-	FileId pulumi.StringInput `pulumi:"fileId"`
-	// Always `file`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SessionInitialEventUserDefineOutcomeRubricFileArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserDefineOutcomeRubricFile)(nil)).Elem()
-}
-
-func (i SessionInitialEventUserDefineOutcomeRubricFileArgs) ToSessionInitialEventUserDefineOutcomeRubricFileOutput() SessionInitialEventUserDefineOutcomeRubricFileOutput {
-	return i.ToSessionInitialEventUserDefineOutcomeRubricFileOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventUserDefineOutcomeRubricFileArgs) ToSessionInitialEventUserDefineOutcomeRubricFileOutputWithContext(ctx context.Context) SessionInitialEventUserDefineOutcomeRubricFileOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserDefineOutcomeRubricFileOutput)
-}
-
-// A rubric in a file uploaded through the Files API.
-type SessionInitialEventUserDefineOutcomeRubricFileOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserDefineOutcomeRubricFileOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserDefineOutcomeRubricFile)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserDefineOutcomeRubricFileOutput) ToSessionInitialEventUserDefineOutcomeRubricFileOutput() SessionInitialEventUserDefineOutcomeRubricFileOutput {
-	return o
-}
-
-func (o SessionInitialEventUserDefineOutcomeRubricFileOutput) ToSessionInitialEventUserDefineOutcomeRubricFileOutputWithContext(ctx context.Context) SessionInitialEventUserDefineOutcomeRubricFileOutput {
-	return o
-}
-
-// ID of the rubric file, uploaded through the Files API.
-func (o SessionInitialEventUserDefineOutcomeRubricFileOutput) FileId() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcomeRubricFile) string { return v.FileId }).(pulumi.StringOutput)
-}
-
-// Always `file`.
-func (o SessionInitialEventUserDefineOutcomeRubricFileOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcomeRubricFile) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A rubric given inline as text.
-type SessionInitialEventUserDefineOutcomeRubricText struct {
-	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-	Content string `pulumi:"content"`
-	// Always `text`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserDefineOutcomeRubricTextInput is an input type that accepts SessionInitialEventUserDefineOutcomeRubricTextArgs and SessionInitialEventUserDefineOutcomeRubricTextOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserDefineOutcomeRubricTextInput` via:
-//
-//	SessionInitialEventUserDefineOutcomeRubricTextArgs{...}
-type SessionInitialEventUserDefineOutcomeRubricTextInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserDefineOutcomeRubricTextOutput() SessionInitialEventUserDefineOutcomeRubricTextOutput
-	ToSessionInitialEventUserDefineOutcomeRubricTextOutputWithContext(context.Context) SessionInitialEventUserDefineOutcomeRubricTextOutput
-}
-
-// A rubric given inline as text.
-type SessionInitialEventUserDefineOutcomeRubricTextArgs struct {
-	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-	Content pulumi.StringInput `pulumi:"content"`
-	// Always `text`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SessionInitialEventUserDefineOutcomeRubricTextArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserDefineOutcomeRubricText)(nil)).Elem()
-}
-
-func (i SessionInitialEventUserDefineOutcomeRubricTextArgs) ToSessionInitialEventUserDefineOutcomeRubricTextOutput() SessionInitialEventUserDefineOutcomeRubricTextOutput {
-	return i.ToSessionInitialEventUserDefineOutcomeRubricTextOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventUserDefineOutcomeRubricTextArgs) ToSessionInitialEventUserDefineOutcomeRubricTextOutputWithContext(ctx context.Context) SessionInitialEventUserDefineOutcomeRubricTextOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserDefineOutcomeRubricTextOutput)
-}
-
-// A rubric given inline as text.
-type SessionInitialEventUserDefineOutcomeRubricTextOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserDefineOutcomeRubricTextOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserDefineOutcomeRubricText)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserDefineOutcomeRubricTextOutput) ToSessionInitialEventUserDefineOutcomeRubricTextOutput() SessionInitialEventUserDefineOutcomeRubricTextOutput {
-	return o
-}
-
-func (o SessionInitialEventUserDefineOutcomeRubricTextOutput) ToSessionInitialEventUserDefineOutcomeRubricTextOutputWithContext(ctx context.Context) SessionInitialEventUserDefineOutcomeRubricTextOutput {
-	return o
-}
-
-// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-func (o SessionInitialEventUserDefineOutcomeRubricTextOutput) Content() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcomeRubricText) string { return v.Content }).(pulumi.StringOutput)
-}
-
-// Always `text`.
-func (o SessionInitialEventUserDefineOutcomeRubricTextOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcomeRubricText) string { return v.Type }).(pulumi.StringOutput)
 }
 
 // A user message; it starts the agent's work.
@@ -5765,165 +6064,6 @@ func (o SessionResourceGithubRepositoryOutput) Url() pulumi.StringOutput {
 	return o.ApplyT(func(v SessionResourceGithubRepository) string { return v.Url }).(pulumi.StringOutput)
 }
 
-// Check out a branch.
-type SessionResourceGithubRepositoryCheckoutBranch struct {
-	// Branch name to check out.
-	Name string `pulumi:"name"`
-	// Always `branch`.
-	Type string `pulumi:"type"`
-}
-
-// SessionResourceGithubRepositoryCheckoutBranchInput is an input type that accepts SessionResourceGithubRepositoryCheckoutBranchArgs and SessionResourceGithubRepositoryCheckoutBranchOutput values.
-// You can construct a concrete instance of `SessionResourceGithubRepositoryCheckoutBranchInput` via:
-//
-//	SessionResourceGithubRepositoryCheckoutBranchArgs{...}
-type SessionResourceGithubRepositoryCheckoutBranchInput interface {
-	pulumi.Input
-
-	ToSessionResourceGithubRepositoryCheckoutBranchOutput() SessionResourceGithubRepositoryCheckoutBranchOutput
-	ToSessionResourceGithubRepositoryCheckoutBranchOutputWithContext(context.Context) SessionResourceGithubRepositoryCheckoutBranchOutput
-}
-
-// Check out a branch.
-type SessionResourceGithubRepositoryCheckoutBranchArgs struct {
-	// Branch name to check out.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Always `branch`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SessionResourceGithubRepositoryCheckoutBranchArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (i SessionResourceGithubRepositoryCheckoutBranchArgs) ToSessionResourceGithubRepositoryCheckoutBranchOutput() SessionResourceGithubRepositoryCheckoutBranchOutput {
-	return i.ToSessionResourceGithubRepositoryCheckoutBranchOutputWithContext(context.Background())
-}
-
-func (i SessionResourceGithubRepositoryCheckoutBranchArgs) ToSessionResourceGithubRepositoryCheckoutBranchOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutBranchOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryCheckoutBranchOutput)
-}
-
-func (i SessionResourceGithubRepositoryCheckoutBranchArgs) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutput() SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return i.ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
-}
-
-func (i SessionResourceGithubRepositoryCheckoutBranchArgs) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryCheckoutBranchOutput).ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx)
-}
-
-// SessionResourceGithubRepositoryCheckoutBranchPtrInput is an input type that accepts SessionResourceGithubRepositoryCheckoutBranchArgs, SessionResourceGithubRepositoryCheckoutBranchPtr and SessionResourceGithubRepositoryCheckoutBranchPtrOutput values.
-// You can construct a concrete instance of `SessionResourceGithubRepositoryCheckoutBranchPtrInput` via:
-//
-//	        SessionResourceGithubRepositoryCheckoutBranchArgs{...}
-//
-//	or:
-//
-//	        nil
-type SessionResourceGithubRepositoryCheckoutBranchPtrInput interface {
-	pulumi.Input
-
-	ToSessionResourceGithubRepositoryCheckoutBranchPtrOutput() SessionResourceGithubRepositoryCheckoutBranchPtrOutput
-	ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Context) SessionResourceGithubRepositoryCheckoutBranchPtrOutput
-}
-
-type sessionResourceGithubRepositoryCheckoutBranchPtrType SessionResourceGithubRepositoryCheckoutBranchArgs
-
-func SessionResourceGithubRepositoryCheckoutBranchPtr(v *SessionResourceGithubRepositoryCheckoutBranchArgs) SessionResourceGithubRepositoryCheckoutBranchPtrInput {
-	return (*sessionResourceGithubRepositoryCheckoutBranchPtrType)(v)
-}
-
-func (*sessionResourceGithubRepositoryCheckoutBranchPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (i *sessionResourceGithubRepositoryCheckoutBranchPtrType) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutput() SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return i.ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
-}
-
-func (i *sessionResourceGithubRepositoryCheckoutBranchPtrType) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryCheckoutBranchPtrOutput)
-}
-
-// Check out a branch.
-type SessionResourceGithubRepositoryCheckoutBranchOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceGithubRepositoryCheckoutBranchOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchOutput) ToSessionResourceGithubRepositoryCheckoutBranchOutput() SessionResourceGithubRepositoryCheckoutBranchOutput {
-	return o
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchOutput) ToSessionResourceGithubRepositoryCheckoutBranchOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutBranchOutput {
-	return o
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchOutput) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutput() SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o.ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchOutput) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionResourceGithubRepositoryCheckoutBranch) *SessionResourceGithubRepositoryCheckoutBranch {
-		return &v
-	}).(SessionResourceGithubRepositoryCheckoutBranchPtrOutput)
-}
-
-// Branch name to check out.
-func (o SessionResourceGithubRepositoryCheckoutBranchOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepositoryCheckoutBranch) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Always `branch`.
-func (o SessionResourceGithubRepositoryCheckoutBranchOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepositoryCheckoutBranch) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type SessionResourceGithubRepositoryCheckoutBranchPtrOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceGithubRepositoryCheckoutBranchPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchPtrOutput) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutput() SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchPtrOutput) ToSessionResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o
-}
-
-func (o SessionResourceGithubRepositoryCheckoutBranchPtrOutput) Elem() SessionResourceGithubRepositoryCheckoutBranchOutput {
-	return o.ApplyT(func(v *SessionResourceGithubRepositoryCheckoutBranch) SessionResourceGithubRepositoryCheckoutBranch {
-		if v != nil {
-			return *v
-		}
-		var ret SessionResourceGithubRepositoryCheckoutBranch
-		return ret
-	}).(SessionResourceGithubRepositoryCheckoutBranchOutput)
-}
-
-// Branch name to check out.
-func (o SessionResourceGithubRepositoryCheckoutBranchPtrOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionResourceGithubRepositoryCheckoutBranch) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Name
-	}).(pulumi.StringPtrOutput)
-}
-
-// Always `branch`.
-func (o SessionResourceGithubRepositoryCheckoutBranchPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionResourceGithubRepositoryCheckoutBranch) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
 // Check out a commit.
 type SessionResourceGithubRepositoryCheckoutCommit struct {
 	// Full 40-character commit SHA to check out (lowercase hex).
@@ -6086,7 +6226,7 @@ func (o SessionResourceGithubRepositoryCheckoutCommitPtrOutput) Type() pulumi.St
 // A memory store attached to the session.
 type SessionResourceMemoryStore struct {
 	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access *SessionResourceMemoryStoreAccess `pulumi:"access"`
+	Access *ResourceMemoryStoreAccess `pulumi:"access"`
 	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
 	Instructions *string `pulumi:"instructions"`
 	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
@@ -6109,7 +6249,7 @@ type SessionResourceMemoryStoreInput interface {
 // A memory store attached to the session.
 type SessionResourceMemoryStoreArgs struct {
 	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access SessionResourceMemoryStoreAccessPtrInput `pulumi:"access"`
+	Access ResourceMemoryStoreAccessPtrInput `pulumi:"access"`
 	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
 	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
 	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
@@ -6146,8 +6286,8 @@ func (o SessionResourceMemoryStoreOutput) ToSessionResourceMemoryStoreOutputWith
 }
 
 // Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-func (o SessionResourceMemoryStoreOutput) Access() SessionResourceMemoryStoreAccessPtrOutput {
-	return o.ApplyT(func(v SessionResourceMemoryStore) *SessionResourceMemoryStoreAccess { return v.Access }).(SessionResourceMemoryStoreAccessPtrOutput)
+func (o SessionResourceMemoryStoreOutput) Access() ResourceMemoryStoreAccessPtrOutput {
+	return o.ApplyT(func(v SessionResourceMemoryStore) *ResourceMemoryStoreAccess { return v.Access }).(ResourceMemoryStoreAccessPtrOutput)
 }
 
 // Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
@@ -6245,7 +6385,7 @@ type ToolAgentToolset20260401ConfigBash struct {
 	// The tool this config overrides: `bash`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`bash`).
 	Type *string `pulumi:"type"`
 }
@@ -6268,7 +6408,7 @@ type ToolAgentToolset20260401ConfigBashArgs struct {
 	// The tool this config overrides: `bash`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`bash`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
@@ -6311,10 +6451,8 @@ func (o ToolAgentToolset20260401ConfigBashOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigBashOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigBash) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigBashOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigBash) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`bash`).
@@ -6329,7 +6467,7 @@ type ToolAgentToolset20260401ConfigEdit struct {
 	// The tool this config overrides: `edit`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`edit`).
 	Type *string `pulumi:"type"`
 }
@@ -6352,7 +6490,7 @@ type ToolAgentToolset20260401ConfigEditArgs struct {
 	// The tool this config overrides: `edit`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`edit`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
@@ -6395,10 +6533,8 @@ func (o ToolAgentToolset20260401ConfigEditOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigEditOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigEdit) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigEditOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigEdit) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`edit`).
@@ -6413,7 +6549,7 @@ type ToolAgentToolset20260401ConfigGlob struct {
 	// The tool this config overrides: `glob`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`glob`).
 	Type *string `pulumi:"type"`
 }
@@ -6436,7 +6572,7 @@ type ToolAgentToolset20260401ConfigGlobArgs struct {
 	// The tool this config overrides: `glob`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`glob`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
@@ -6479,10 +6615,8 @@ func (o ToolAgentToolset20260401ConfigGlobOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigGlobOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGlob) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigGlobOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGlob) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`glob`).
@@ -6497,7 +6631,7 @@ type ToolAgentToolset20260401ConfigGrep struct {
 	// The tool this config overrides: `grep`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`grep`).
 	Type *string `pulumi:"type"`
 }
@@ -6520,7 +6654,7 @@ type ToolAgentToolset20260401ConfigGrepArgs struct {
 	// The tool this config overrides: `grep`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`grep`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
@@ -6563,10 +6697,8 @@ func (o ToolAgentToolset20260401ConfigGrepOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigGrepOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGrep) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigGrepOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGrep) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`grep`).
@@ -6581,7 +6713,7 @@ type ToolAgentToolset20260401ConfigRead struct {
 	// The tool this config overrides: `read`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`read`).
 	Type *string `pulumi:"type"`
 }
@@ -6604,7 +6736,7 @@ type ToolAgentToolset20260401ConfigReadArgs struct {
 	// The tool this config overrides: `read`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`read`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
@@ -6647,10 +6779,8 @@ func (o ToolAgentToolset20260401ConfigReadOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigReadOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigRead) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigReadOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigRead) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`read`).
@@ -6671,7 +6801,7 @@ type ToolAgentToolset20260401ConfigWebFetch struct {
 	// The tool this config overrides: `web_fetch`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`web_fetch`).
 	Type *string `pulumi:"type"`
 	// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
@@ -6702,7 +6832,7 @@ type ToolAgentToolset20260401ConfigWebFetchArgs struct {
 	// The tool this config overrides: `web_fetch`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`web_fetch`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 	// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
@@ -6762,10 +6892,8 @@ func (o ToolAgentToolset20260401ConfigWebFetchOutput) Name() pulumi.StringOutput
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigWebFetchOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`web_fetch`).
@@ -6969,7 +7097,7 @@ type ToolAgentToolset20260401ConfigWebSearch struct {
 	// The tool this config overrides: `web_search`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`web_search`).
 	Type *string `pulumi:"type"`
 	// Approximate user location for search result localization.
@@ -6998,7 +7126,7 @@ type ToolAgentToolset20260401ConfigWebSearchArgs struct {
 	// The tool this config overrides: `web_search`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`web_search`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 	// Approximate user location for search result localization.
@@ -7053,10 +7181,8 @@ func (o ToolAgentToolset20260401ConfigWebSearchOutput) Name() pulumi.StringOutpu
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigWebSearchOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`web_search`).
@@ -7294,7 +7420,7 @@ type ToolAgentToolset20260401ConfigWrite struct {
 	// The tool this config overrides: `write`.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`write`).
 	Type *string `pulumi:"type"`
 }
@@ -7317,7 +7443,7 @@ type ToolAgentToolset20260401ConfigWriteArgs struct {
 	// The tool this config overrides: `write`.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 	// Optional; repeats the name (`write`).
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
@@ -7360,10 +7486,8 @@ func (o ToolAgentToolset20260401ConfigWriteOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigWriteOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWrite) *ToolMcpToolsetConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolAgentToolset20260401ConfigWriteOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWrite) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 // Optional; repeats the name (`write`).
@@ -7535,7 +7659,7 @@ func (o ToolAgentToolset20260401DefaultConfigPtrOutput) PermissionPolicy() ToolA
 // Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
 type ToolAgentToolset20260401DefaultConfigPermissionPolicy struct {
 	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type ToolMcpToolsetConfigPermissionPolicyType `pulumi:"type"`
+	Type PermissionPolicyType `pulumi:"type"`
 }
 
 // ToolAgentToolset20260401DefaultConfigPermissionPolicyInput is an input type that accepts ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs and ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput values.
@@ -7552,7 +7676,7 @@ type ToolAgentToolset20260401DefaultConfigPermissionPolicyInput interface {
 // Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
 type ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs struct {
 	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type ToolMcpToolsetConfigPermissionPolicyTypeInput `pulumi:"type"`
+	Type PermissionPolicyTypeInput `pulumi:"type"`
 }
 
 func (ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ElementType() reflect.Type {
@@ -7634,10 +7758,8 @@ func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) ToToolAgent
 }
 
 // `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) Type() ToolMcpToolsetConfigPermissionPolicyTypeOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401DefaultConfigPermissionPolicy) ToolMcpToolsetConfigPermissionPolicyType {
-		return v.Type
-	}).(ToolMcpToolsetConfigPermissionPolicyTypeOutput)
+func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) Type() PermissionPolicyTypeOutput {
+	return o.ApplyT(func(v ToolAgentToolset20260401DefaultConfigPermissionPolicy) PermissionPolicyType { return v.Type }).(PermissionPolicyTypeOutput)
 }
 
 type ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
@@ -7665,13 +7787,13 @@ func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) Elem() T
 }
 
 // `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) Type() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfigPermissionPolicy) *ToolMcpToolsetConfigPermissionPolicyType {
+func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) Type() PermissionPolicyTypePtrOutput {
+	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfigPermissionPolicy) *PermissionPolicyType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput)
+	}).(PermissionPolicyTypePtrOutput)
 }
 
 // A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
@@ -7845,7 +7967,7 @@ type ToolMcpToolsetConfig struct {
 	// Name of the MCP tool to configure. The API allows 1 to 128 characters.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *ToolMcpToolsetConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
 }
 
 // ToolMcpToolsetConfigInput is an input type that accepts ToolMcpToolsetConfigArgs and ToolMcpToolsetConfigOutput values.
@@ -7866,7 +7988,7 @@ type ToolMcpToolsetConfigArgs struct {
 	// Name of the MCP tool to configure. The API allows 1 to 128 characters.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy ToolMcpToolsetConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 }
 
 func (ToolMcpToolsetConfigArgs) ElementType() reflect.Type {
@@ -7932,8 +8054,8 @@ func (o ToolMcpToolsetConfigOutput) Name() pulumi.StringOutput {
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolMcpToolsetConfigOutput) PermissionPolicy() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolMcpToolsetConfig) *ToolMcpToolsetConfigPermissionPolicy { return v.PermissionPolicy }).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
+func (o ToolMcpToolsetConfigOutput) PermissionPolicy() PermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolMcpToolsetConfig) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
 }
 
 type ToolMcpToolsetConfigArrayOutput struct{ *pulumi.OutputState }
@@ -7954,146 +8076,6 @@ func (o ToolMcpToolsetConfigArrayOutput) Index(i pulumi.IntInput) ToolMcpToolset
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ToolMcpToolsetConfig {
 		return vs[0].([]ToolMcpToolsetConfig)[vs[1].(int)]
 	}).(ToolMcpToolsetConfigOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-type ToolMcpToolsetConfigPermissionPolicy struct {
-	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type ToolMcpToolsetConfigPermissionPolicyType `pulumi:"type"`
-}
-
-// ToolMcpToolsetConfigPermissionPolicyInput is an input type that accepts ToolMcpToolsetConfigPermissionPolicyArgs and ToolMcpToolsetConfigPermissionPolicyOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetConfigPermissionPolicyInput` via:
-//
-//	ToolMcpToolsetConfigPermissionPolicyArgs{...}
-type ToolMcpToolsetConfigPermissionPolicyInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetConfigPermissionPolicyOutput() ToolMcpToolsetConfigPermissionPolicyOutput
-	ToToolMcpToolsetConfigPermissionPolicyOutputWithContext(context.Context) ToolMcpToolsetConfigPermissionPolicyOutput
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-type ToolMcpToolsetConfigPermissionPolicyArgs struct {
-	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type ToolMcpToolsetConfigPermissionPolicyTypeInput `pulumi:"type"`
-}
-
-func (ToolMcpToolsetConfigPermissionPolicyArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (i ToolMcpToolsetConfigPermissionPolicyArgs) ToToolMcpToolsetConfigPermissionPolicyOutput() ToolMcpToolsetConfigPermissionPolicyOutput {
-	return i.ToToolMcpToolsetConfigPermissionPolicyOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetConfigPermissionPolicyArgs) ToToolMcpToolsetConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetConfigPermissionPolicyOutput)
-}
-
-func (i ToolMcpToolsetConfigPermissionPolicyArgs) ToToolMcpToolsetConfigPermissionPolicyPtrOutput() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return i.ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetConfigPermissionPolicyArgs) ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetConfigPermissionPolicyOutput).ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(ctx)
-}
-
-// ToolMcpToolsetConfigPermissionPolicyPtrInput is an input type that accepts ToolMcpToolsetConfigPermissionPolicyArgs, ToolMcpToolsetConfigPermissionPolicyPtr and ToolMcpToolsetConfigPermissionPolicyPtrOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetConfigPermissionPolicyPtrInput` via:
-//
-//	        ToolMcpToolsetConfigPermissionPolicyArgs{...}
-//
-//	or:
-//
-//	        nil
-type ToolMcpToolsetConfigPermissionPolicyPtrInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetConfigPermissionPolicyPtrOutput() ToolMcpToolsetConfigPermissionPolicyPtrOutput
-	ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(context.Context) ToolMcpToolsetConfigPermissionPolicyPtrOutput
-}
-
-type toolMcpToolsetConfigPermissionPolicyPtrType ToolMcpToolsetConfigPermissionPolicyArgs
-
-func ToolMcpToolsetConfigPermissionPolicyPtr(v *ToolMcpToolsetConfigPermissionPolicyArgs) ToolMcpToolsetConfigPermissionPolicyPtrInput {
-	return (*toolMcpToolsetConfigPermissionPolicyPtrType)(v)
-}
-
-func (*toolMcpToolsetConfigPermissionPolicyPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (i *toolMcpToolsetConfigPermissionPolicyPtrType) ToToolMcpToolsetConfigPermissionPolicyPtrOutput() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return i.ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (i *toolMcpToolsetConfigPermissionPolicyPtrType) ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-type ToolMcpToolsetConfigPermissionPolicyOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetConfigPermissionPolicyOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyOutput) ToToolMcpToolsetConfigPermissionPolicyOutput() ToolMcpToolsetConfigPermissionPolicyOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyOutput) ToToolMcpToolsetConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyOutput) ToToolMcpToolsetConfigPermissionPolicyPtrOutput() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyOutput) ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolMcpToolsetConfigPermissionPolicy) *ToolMcpToolsetConfigPermissionPolicy {
-		return &v
-	}).(ToolMcpToolsetConfigPermissionPolicyPtrOutput)
-}
-
-// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolMcpToolsetConfigPermissionPolicyOutput) Type() ToolMcpToolsetConfigPermissionPolicyTypeOutput {
-	return o.ApplyT(func(v ToolMcpToolsetConfigPermissionPolicy) ToolMcpToolsetConfigPermissionPolicyType { return v.Type }).(ToolMcpToolsetConfigPermissionPolicyTypeOutput)
-}
-
-type ToolMcpToolsetConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetConfigPermissionPolicyPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyPtrOutput) ToToolMcpToolsetConfigPermissionPolicyPtrOutput() ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyPtrOutput) ToToolMcpToolsetConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetConfigPermissionPolicyPtrOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigPermissionPolicyPtrOutput) Elem() ToolMcpToolsetConfigPermissionPolicyOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetConfigPermissionPolicy) ToolMcpToolsetConfigPermissionPolicy {
-		if v != nil {
-			return *v
-		}
-		var ret ToolMcpToolsetConfigPermissionPolicy
-		return ret
-	}).(ToolMcpToolsetConfigPermissionPolicyOutput)
-}
-
-// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolMcpToolsetConfigPermissionPolicyPtrOutput) Type() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetConfigPermissionPolicy) *ToolMcpToolsetConfigPermissionPolicyType {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput)
 }
 
 // Default configuration for every tool from this server; each tool's config may override it.
@@ -8260,7 +8242,7 @@ func (o ToolMcpToolsetDefaultConfigPtrOutput) PermissionPolicy() ToolMcpToolsetD
 // Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
 type ToolMcpToolsetDefaultConfigPermissionPolicy struct {
 	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type ToolMcpToolsetConfigPermissionPolicyType `pulumi:"type"`
+	Type PermissionPolicyType `pulumi:"type"`
 }
 
 // ToolMcpToolsetDefaultConfigPermissionPolicyInput is an input type that accepts ToolMcpToolsetDefaultConfigPermissionPolicyArgs and ToolMcpToolsetDefaultConfigPermissionPolicyOutput values.
@@ -8277,7 +8259,7 @@ type ToolMcpToolsetDefaultConfigPermissionPolicyInput interface {
 // Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
 type ToolMcpToolsetDefaultConfigPermissionPolicyArgs struct {
 	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type ToolMcpToolsetConfigPermissionPolicyTypeInput `pulumi:"type"`
+	Type PermissionPolicyTypeInput `pulumi:"type"`
 }
 
 func (ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ElementType() reflect.Type {
@@ -8359,10 +8341,8 @@ func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) ToToolMcpToolsetDefau
 }
 
 // `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) Type() ToolMcpToolsetConfigPermissionPolicyTypeOutput {
-	return o.ApplyT(func(v ToolMcpToolsetDefaultConfigPermissionPolicy) ToolMcpToolsetConfigPermissionPolicyType {
-		return v.Type
-	}).(ToolMcpToolsetConfigPermissionPolicyTypeOutput)
+func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) Type() PermissionPolicyTypeOutput {
+	return o.ApplyT(func(v ToolMcpToolsetDefaultConfigPermissionPolicy) PermissionPolicyType { return v.Type }).(PermissionPolicyTypeOutput)
 }
 
 type ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
@@ -8390,13 +8370,13 @@ func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) Elem() ToolMcpTool
 }
 
 // `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) Type() ToolMcpToolsetConfigPermissionPolicyTypePtrOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfigPermissionPolicy) *ToolMcpToolsetConfigPermissionPolicyType {
+func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) Type() PermissionPolicyTypePtrOutput {
+	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfigPermissionPolicy) *PermissionPolicyType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(ToolMcpToolsetConfigPermissionPolicyTypePtrOutput)
+	}).(PermissionPolicyTypePtrOutput)
 }
 
 // The object form of `"all"` or `"none"`.
@@ -10048,15 +10028,14 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelPtrInput)(nil)).Elem(), AgentModelArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorInput)(nil)).Elem(), AgentMultiagentCoordinatorArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorPtrInput)(nil)).Elem(), AgentMultiagentCoordinatorArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorAgentAdvisorInput)(nil)).Elem(), AgentMultiagentCoordinatorAgentAdvisorArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorAgentAgentInput)(nil)).Elem(), AgentMultiagentCoordinatorAgentAgentArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorAgentSelfInput)(nil)).Elem(), AgentMultiagentCoordinatorAgentSelfArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorAgentInput)(nil)).Elem(), AgentMultiagentCoordinatorAgentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001Input)(nil)).Elem(), AgentMultiagentMultiagent20261001Args{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001PtrInput)(nil)).Elem(), AgentMultiagentMultiagent20261001Args{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorDisabledInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorDisabledArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorDisabledPtrInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorDisabledArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorEnabledInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorEnabledArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorEnabledPtrInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorEnabledArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentReferenceInput)(nil)).Elem(), AgentReferenceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillInput)(nil)).Elem(), AgentSkillArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillArrayInput)(nil)).Elem(), AgentSkillArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetInput)(nil)).Elem(), DeploymentBudgetArgs{})
@@ -10085,6 +10064,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudPackagesPtrInput)(nil)).Elem(), EnvironmentConfigCloudPackagesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigSelfHostedInput)(nil)).Elem(), EnvironmentConfigSelfHostedArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigSelfHostedPtrInput)(nil)).Elem(), EnvironmentConfigSelfHostedArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventUserDefineOutcomeRubricFileInput)(nil)).Elem(), InitialEventUserDefineOutcomeRubricFileArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventUserDefineOutcomeRubricTextInput)(nil)).Elem(), InitialEventUserDefineOutcomeRubricTextArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*McpServerInput)(nil)).Elem(), McpServerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*McpServerArrayInput)(nil)).Elem(), McpServerArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersDisabledInput)(nil)).Elem(), MultiagentMembersDisabledArgs{})
@@ -10093,13 +10074,16 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledPtrInput)(nil)).Elem(), MultiagentMembersEnabledArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsPtrInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyInput)(nil)).Elem(), PermissionPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyPtrInput)(nil)).Elem(), PermissionPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranchInput)(nil)).Elem(), ResourceGithubRepositoryCheckoutBranchArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranchPtrInput)(nil)).Elem(), ResourceGithubRepositoryCheckoutBranchArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SelfReferenceInput)(nil)).Elem(), SelfReferenceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetInput)(nil)).Elem(), SessionBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetPtrInput)(nil)).Elem(), SessionBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetMaxListCostInput)(nil)).Elem(), SessionBudgetMaxListCostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetMaxListCostPtrInput)(nil)).Elem(), SessionBudgetMaxListCostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserDefineOutcomeInput)(nil)).Elem(), SessionInitialEventUserDefineOutcomeArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserDefineOutcomeRubricFileInput)(nil)).Elem(), SessionInitialEventUserDefineOutcomeRubricFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserDefineOutcomeRubricTextInput)(nil)).Elem(), SessionInitialEventUserDefineOutcomeRubricTextArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageInput)(nil)).Elem(), SessionInitialEventUserMessageArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentInput)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceBase64Input)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentSourceBase64Args{})
@@ -10112,8 +10096,6 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceUrlInput)(nil)).Elem(), SessionInitialEventUserMessageContentImageSourceUrlArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceFileInput)(nil)).Elem(), SessionResourceFileArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryInput)(nil)).Elem(), SessionResourceGithubRepositoryArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutBranchInput)(nil)).Elem(), SessionResourceGithubRepositoryCheckoutBranchArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutBranchPtrInput)(nil)).Elem(), SessionResourceGithubRepositoryCheckoutBranchArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutCommitInput)(nil)).Elem(), SessionResourceGithubRepositoryCheckoutCommitArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutCommitPtrInput)(nil)).Elem(), SessionResourceGithubRepositoryCheckoutCommitArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceMemoryStoreInput)(nil)).Elem(), SessionResourceMemoryStoreArgs{})
@@ -10138,8 +10120,6 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetInput)(nil)).Elem(), ToolMcpToolsetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigInput)(nil)).Elem(), ToolMcpToolsetConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigArrayInput)(nil)).Elem(), ToolMcpToolsetConfigArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicyInput)(nil)).Elem(), ToolMcpToolsetConfigPermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigPermissionPolicyPtrInput)(nil)).Elem(), ToolMcpToolsetConfigPermissionPolicyArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigPtrInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigPermissionPolicyInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigPermissionPolicyArgs{})
@@ -10173,15 +10153,14 @@ func init() {
 	pulumi.RegisterOutputType(AgentModelPtrOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentCoordinatorOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentCoordinatorPtrOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentCoordinatorAgentAdvisorOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentCoordinatorAgentAgentOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentCoordinatorAgentSelfOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentCoordinatorAgentOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001Output{})
 	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001PtrOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorDisabledOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorEnabledOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput{})
+	pulumi.RegisterOutputType(AgentReferenceOutput{})
 	pulumi.RegisterOutputType(AgentSkillOutput{})
 	pulumi.RegisterOutputType(AgentSkillArrayOutput{})
 	pulumi.RegisterOutputType(DeploymentBudgetOutput{})
@@ -10215,6 +10194,8 @@ func init() {
 	pulumi.RegisterOutputType(EnvironmentConfigCloudPackagesPtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentConfigSelfHostedOutput{})
 	pulumi.RegisterOutputType(EnvironmentConfigSelfHostedPtrOutput{})
+	pulumi.RegisterOutputType(InitialEventUserDefineOutcomeRubricFileOutput{})
+	pulumi.RegisterOutputType(InitialEventUserDefineOutcomeRubricTextOutput{})
 	pulumi.RegisterOutputType(McpServerOutput{})
 	pulumi.RegisterOutputType(McpServerArrayOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersDisabledOutput{})
@@ -10223,13 +10204,16 @@ func init() {
 	pulumi.RegisterOutputType(MultiagentMembersEnabledPtrOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsPtrOutput{})
+	pulumi.RegisterOutputType(PermissionPolicyOutput{})
+	pulumi.RegisterOutputType(PermissionPolicyPtrOutput{})
+	pulumi.RegisterOutputType(ResourceGithubRepositoryCheckoutBranchOutput{})
+	pulumi.RegisterOutputType(ResourceGithubRepositoryCheckoutBranchPtrOutput{})
+	pulumi.RegisterOutputType(SelfReferenceOutput{})
 	pulumi.RegisterOutputType(SessionBudgetOutput{})
 	pulumi.RegisterOutputType(SessionBudgetPtrOutput{})
 	pulumi.RegisterOutputType(SessionBudgetMaxListCostOutput{})
 	pulumi.RegisterOutputType(SessionBudgetMaxListCostPtrOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventUserDefineOutcomeOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserDefineOutcomeRubricFileOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserDefineOutcomeRubricTextOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventUserMessageOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentSourceBase64Output{})
@@ -10244,8 +10228,6 @@ func init() {
 	pulumi.RegisterOutputType(SessionOutcomeEvaluationArrayOutput{})
 	pulumi.RegisterOutputType(SessionResourceFileOutput{})
 	pulumi.RegisterOutputType(SessionResourceGithubRepositoryOutput{})
-	pulumi.RegisterOutputType(SessionResourceGithubRepositoryCheckoutBranchOutput{})
-	pulumi.RegisterOutputType(SessionResourceGithubRepositoryCheckoutBranchPtrOutput{})
 	pulumi.RegisterOutputType(SessionResourceGithubRepositoryCheckoutCommitOutput{})
 	pulumi.RegisterOutputType(SessionResourceGithubRepositoryCheckoutCommitPtrOutput{})
 	pulumi.RegisterOutputType(SessionResourceMemoryStoreOutput{})
@@ -10270,8 +10252,6 @@ func init() {
 	pulumi.RegisterOutputType(ToolMcpToolsetOutput{})
 	pulumi.RegisterOutputType(ToolMcpToolsetConfigOutput{})
 	pulumi.RegisterOutputType(ToolMcpToolsetConfigArrayOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetConfigPermissionPolicyOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetConfigPermissionPolicyPtrOutput{})
 	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigOutput{})
 	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigPtrOutput{})
 	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigPermissionPolicyOutput{})

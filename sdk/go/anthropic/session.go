@@ -47,7 +47,7 @@ type Session struct {
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	Model pulumi.AnyOutput `pulumi:"model"`
 	// What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
-	OnDestroy VaultOnDestroyPtrOutput `pulumi:"onDestroy"`
+	OnDestroy OnDestroyPtrOutput `pulumi:"onDestroy"`
 	// The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create, update or refresh.
 	OutcomeEvaluations SessionOutcomeEvaluationArrayOutput `pulumi:"outcomeEvaluations"`
 	// Whether the session is pinned (`agentVersion` was given).
@@ -167,7 +167,7 @@ type sessionArgs struct {
 	// What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
 	//
 	// A change: recorded, no API call.
-	OnDestroy *VaultOnDestroy `pulumi:"onDestroy"`
+	OnDestroy *OnDestroy `pulumi:"onDestroy"`
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 	//
 	// A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
@@ -239,7 +239,7 @@ type SessionArgs struct {
 	// What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
 	//
 	// A change: recorded, no API call.
-	OnDestroy VaultOnDestroyPtrInput
+	OnDestroy OnDestroyPtrInput
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 	//
 	// A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
@@ -422,8 +422,8 @@ func (o SessionOutput) Model() pulumi.AnyOutput {
 }
 
 // What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
-func (o SessionOutput) OnDestroy() VaultOnDestroyPtrOutput {
-	return o.ApplyT(func(v *Session) VaultOnDestroyPtrOutput { return v.OnDestroy }).(VaultOnDestroyPtrOutput)
+func (o SessionOutput) OnDestroy() OnDestroyPtrOutput {
+	return o.ApplyT(func(v *Session) OnDestroyPtrOutput { return v.OnDestroy }).(OnDestroyPtrOutput)
 }
 
 // The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create, update or refresh.

@@ -31,7 +31,7 @@ type Vault struct {
 	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
-	OnDestroy VaultOnDestroyPtrOutput `pulumi:"onDestroy"`
+	OnDestroy OnDestroyPtrOutput `pulumi:"onDestroy"`
 	// RFC 3339 time of the last change.
 	UpdatedAt pulumi.StringOutput `pulumi:"updatedAt"`
 }
@@ -90,7 +90,7 @@ type vaultArgs struct {
 	// What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
 	//
 	// A change: recorded, no API call.
-	OnDestroy *VaultOnDestroy `pulumi:"onDestroy"`
+	OnDestroy *OnDestroy `pulumi:"onDestroy"`
 }
 
 // The set of arguments for constructing a Vault resource.
@@ -106,7 +106,7 @@ type VaultArgs struct {
 	// What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
 	//
 	// A change: recorded, no API call.
-	OnDestroy VaultOnDestroyPtrInput
+	OnDestroy OnDestroyPtrInput
 }
 
 func (VaultArgs) ElementType() reflect.Type {
@@ -217,8 +217,8 @@ func (o VaultOutput) Metadata() pulumi.StringMapOutput {
 }
 
 // What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
-func (o VaultOutput) OnDestroy() VaultOnDestroyPtrOutput {
-	return o.ApplyT(func(v *Vault) VaultOnDestroyPtrOutput { return v.OnDestroy }).(VaultOnDestroyPtrOutput)
+func (o VaultOutput) OnDestroy() OnDestroyPtrOutput {
+	return o.ApplyT(func(v *Vault) OnDestroyPtrOutput { return v.OnDestroy }).(OnDestroyPtrOutput)
 }
 
 // RFC 3339 time of the last change.

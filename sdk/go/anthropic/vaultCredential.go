@@ -35,7 +35,7 @@ type VaultCredential struct {
 	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
-	OnDestroy VaultOnDestroyPtrOutput `pulumi:"onDestroy"`
+	OnDestroy OnDestroyPtrOutput `pulumi:"onDestroy"`
 	// RFC 3339 time of the last change (a rotation included).
 	UpdatedAt pulumi.StringOutput `pulumi:"updatedAt"`
 	// The vault's id (e.g. `vault.id`).
@@ -107,7 +107,7 @@ type vaultCredentialArgs struct {
 	// What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
 	//
 	// A change: recorded, no API call.
-	OnDestroy *VaultOnDestroy `pulumi:"onDestroy"`
+	OnDestroy *OnDestroy `pulumi:"onDestroy"`
 	// The vault's id (e.g. `vault.id`).
 	//
 	// A change: replace.
@@ -131,7 +131,7 @@ type VaultCredentialArgs struct {
 	// What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
 	//
 	// A change: recorded, no API call.
-	OnDestroy VaultOnDestroyPtrInput
+	OnDestroy OnDestroyPtrInput
 	// The vault's id (e.g. `vault.id`).
 	//
 	// A change: replace.
@@ -251,8 +251,8 @@ func (o VaultCredentialOutput) Metadata() pulumi.StringMapOutput {
 }
 
 // What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
-func (o VaultCredentialOutput) OnDestroy() VaultOnDestroyPtrOutput {
-	return o.ApplyT(func(v *VaultCredential) VaultOnDestroyPtrOutput { return v.OnDestroy }).(VaultOnDestroyPtrOutput)
+func (o VaultCredentialOutput) OnDestroy() OnDestroyPtrOutput {
+	return o.ApplyT(func(v *VaultCredential) OnDestroyPtrOutput { return v.OnDestroy }).(OnDestroyPtrOutput)
 }
 
 // RFC 3339 time of the last change (a rotation included).

@@ -7,40 +7,19 @@ import pulumi
 from enum import Enum
 
 __all__ = [
-    'AgentModelEffort',
-    'AgentModelSpeed',
-    'AgentSkillType',
     'EnvironmentOnDestroy',
     'EnvironmentScope',
+    'ModelEffort',
+    'ModelSpeed',
     'MultiagentMembersEnabledInlineAgentsType',
-    'SessionResourceMemoryStoreAccess',
+    'OnDestroy',
+    'PermissionPolicyType',
+    'ResourceMemoryStoreAccess',
     'SessionWhenRunning',
-    'ToolMcpToolsetConfigPermissionPolicyType',
+    'SkillType',
     'UrlSourceToolFilter',
     'UrlSourceToolFilterOnlyOrExceptType',
-    'VaultOnDestroy',
 ]
-
-
-@pulumi.type_token("anthropic:index:AgentModelEffort")
-class AgentModelEffort(_builtins.str, Enum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    XHIGH = "xhigh"
-    MAX = "max"
-
-
-@pulumi.type_token("anthropic:index:AgentModelSpeed")
-class AgentModelSpeed(_builtins.str, Enum):
-    STANDARD = "standard"
-    FAST = "fast"
-
-
-@pulumi.type_token("anthropic:index:AgentSkillType")
-class AgentSkillType(_builtins.str, Enum):
-    ANTHROPIC = "anthropic"
-    CUSTOM = "custom"
 
 
 @pulumi.type_token("anthropic:index:EnvironmentOnDestroy")
@@ -55,14 +34,42 @@ class EnvironmentScope(_builtins.str, Enum):
     ACCOUNT = "account"
 
 
+@pulumi.type_token("anthropic:index:ModelEffort")
+class ModelEffort(_builtins.str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    XHIGH = "xhigh"
+    MAX = "max"
+
+
+@pulumi.type_token("anthropic:index:ModelSpeed")
+class ModelSpeed(_builtins.str, Enum):
+    STANDARD = "standard"
+    FAST = "fast"
+
+
 @pulumi.type_token("anthropic:index:MultiagentMembersEnabledInlineAgentsType")
 class MultiagentMembersEnabledInlineAgentsType(_builtins.str, Enum):
     ENABLED = "enabled"
     DISABLED = "disabled"
 
 
-@pulumi.type_token("anthropic:index:SessionResourceMemoryStoreAccess")
-class SessionResourceMemoryStoreAccess(_builtins.str, Enum):
+@pulumi.type_token("anthropic:index:OnDestroy")
+class OnDestroy(_builtins.str, Enum):
+    ARCHIVE = "archive"
+    DELETE = "delete"
+
+
+@pulumi.type_token("anthropic:index:PermissionPolicyType")
+class PermissionPolicyType(_builtins.str, Enum):
+    ALWAYS_ALLOW = "always_allow"
+    ALWAYS_ASK = "always_ask"
+    AUTO = "auto"
+
+
+@pulumi.type_token("anthropic:index:ResourceMemoryStoreAccess")
+class ResourceMemoryStoreAccess(_builtins.str, Enum):
     READ_WRITE = "read_write"
     READ_ONLY = "read_only"
 
@@ -73,11 +80,10 @@ class SessionWhenRunning(_builtins.str, Enum):
     INTERRUPT = "interrupt"
 
 
-@pulumi.type_token("anthropic:index:ToolMcpToolsetConfigPermissionPolicyType")
-class ToolMcpToolsetConfigPermissionPolicyType(_builtins.str, Enum):
-    ALWAYS_ALLOW = "always_allow"
-    ALWAYS_ASK = "always_ask"
-    AUTO = "auto"
+@pulumi.type_token("anthropic:index:SkillType")
+class SkillType(_builtins.str, Enum):
+    ANTHROPIC = "anthropic"
+    CUSTOM = "custom"
 
 
 @pulumi.type_token("anthropic:index:UrlSourceToolFilter")
@@ -90,9 +96,3 @@ class UrlSourceToolFilter(_builtins.str, Enum):
 class UrlSourceToolFilterOnlyOrExceptType(_builtins.str, Enum):
     ONLY = "only"
     EXCEPT_ = "except"
-
-
-@pulumi.type_token("anthropic:index:VaultOnDestroy")
-class VaultOnDestroy(_builtins.str, Enum):
-    ARCHIVE = "archive"
-    DELETE = "delete"

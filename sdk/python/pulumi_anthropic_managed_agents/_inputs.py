@@ -24,18 +24,16 @@ __all__ = [
     'AgentModelArgsDict',
     'AgentMultiagentCoordinatorArgs',
     'AgentMultiagentCoordinatorArgsDict',
-    'AgentMultiagentCoordinatorAgentAdvisorArgs',
-    'AgentMultiagentCoordinatorAgentAdvisorArgsDict',
-    'AgentMultiagentCoordinatorAgentAgentArgs',
-    'AgentMultiagentCoordinatorAgentAgentArgsDict',
-    'AgentMultiagentCoordinatorAgentSelfArgs',
-    'AgentMultiagentCoordinatorAgentSelfArgsDict',
+    'AgentMultiagentCoordinatorAgentArgs',
+    'AgentMultiagentCoordinatorAgentArgsDict',
     'AgentMultiagentMultiagent20261001Args',
     'AgentMultiagentMultiagent20261001ArgsDict',
     'AgentMultiagentMultiagent20261001AdvisorDisabledArgs',
     'AgentMultiagentMultiagent20261001AdvisorDisabledArgsDict',
     'AgentMultiagentMultiagent20261001AdvisorEnabledArgs',
     'AgentMultiagentMultiagent20261001AdvisorEnabledArgsDict',
+    'AgentReferenceArgs',
+    'AgentReferenceArgsDict',
     'AgentSkillArgs',
     'AgentSkillArgsDict',
     'DeploymentBudgetArgs',
@@ -70,6 +68,10 @@ __all__ = [
     'EnvironmentConfigCloudPackagesArgsDict',
     'EnvironmentConfigSelfHostedArgs',
     'EnvironmentConfigSelfHostedArgsDict',
+    'InitialEventUserDefineOutcomeRubricFileArgs',
+    'InitialEventUserDefineOutcomeRubricFileArgsDict',
+    'InitialEventUserDefineOutcomeRubricTextArgs',
+    'InitialEventUserDefineOutcomeRubricTextArgsDict',
     'McpServerArgs',
     'McpServerArgsDict',
     'MultiagentMembersDisabledArgs',
@@ -78,16 +80,18 @@ __all__ = [
     'MultiagentMembersEnabledArgsDict',
     'MultiagentMembersEnabledInlineAgentsArgs',
     'MultiagentMembersEnabledInlineAgentsArgsDict',
+    'PermissionPolicyArgs',
+    'PermissionPolicyArgsDict',
+    'ResourceGithubRepositoryCheckoutBranchArgs',
+    'ResourceGithubRepositoryCheckoutBranchArgsDict',
+    'SelfReferenceArgs',
+    'SelfReferenceArgsDict',
     'SessionBudgetArgs',
     'SessionBudgetArgsDict',
     'SessionBudgetMaxListCostArgs',
     'SessionBudgetMaxListCostArgsDict',
     'SessionInitialEventUserDefineOutcomeArgs',
     'SessionInitialEventUserDefineOutcomeArgsDict',
-    'SessionInitialEventUserDefineOutcomeRubricFileArgs',
-    'SessionInitialEventUserDefineOutcomeRubricFileArgsDict',
-    'SessionInitialEventUserDefineOutcomeRubricTextArgs',
-    'SessionInitialEventUserDefineOutcomeRubricTextArgsDict',
     'SessionInitialEventUserMessageArgs',
     'SessionInitialEventUserMessageArgsDict',
     'SessionInitialEventUserMessageContentDocumentArgs',
@@ -112,8 +116,6 @@ __all__ = [
     'SessionResourceFileArgsDict',
     'SessionResourceGithubRepositoryArgs',
     'SessionResourceGithubRepositoryArgsDict',
-    'SessionResourceGithubRepositoryCheckoutBranchArgs',
-    'SessionResourceGithubRepositoryCheckoutBranchArgsDict',
     'SessionResourceGithubRepositoryCheckoutCommitArgs',
     'SessionResourceGithubRepositoryCheckoutCommitArgsDict',
     'SessionResourceMemoryStoreArgs',
@@ -150,8 +152,6 @@ __all__ = [
     'ToolMcpToolsetArgsDict',
     'ToolMcpToolsetConfigArgs',
     'ToolMcpToolsetConfigArgsDict',
-    'ToolMcpToolsetConfigPermissionPolicyArgs',
-    'ToolMcpToolsetConfigPermissionPolicyArgsDict',
     'ToolMcpToolsetDefaultConfigArgs',
     'ToolMcpToolsetDefaultConfigArgsDict',
     'ToolMcpToolsetDefaultConfigPermissionPolicyArgs',
@@ -277,7 +277,7 @@ class AgentModelArgsDict(TypedDict):
     """
     The model identifier, e.g. `claude-opus-4-7`.
     """
-    effort: NotRequired[pulumi.Input[Optional['AgentModelEffort']]]
+    effort: NotRequired[pulumi.Input[Optional['ModelEffort']]]
     """
     How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
     """
@@ -285,7 +285,7 @@ class AgentModelArgsDict(TypedDict):
     """
     Geographic region for model inference. When unset, requests use the workspace's default inference geo.
     """
-    speed: NotRequired[pulumi.Input[Optional['AgentModelSpeed']]]
+    speed: NotRequired[pulumi.Input[Optional['ModelSpeed']]]
     """
     Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
     """
@@ -294,16 +294,16 @@ class AgentModelArgsDict(TypedDict):
 class AgentModelArgs:
     def __init__(__self__, *,
                  id: pulumi.Input[_builtins.str],
-                 effort: pulumi.Input[Optional['AgentModelEffort']] = None,
+                 effort: pulumi.Input[Optional['ModelEffort']] = None,
                  inference_geo: pulumi.Input[Optional[_builtins.str]] = None,
-                 speed: pulumi.Input[Optional['AgentModelSpeed']] = None):
+                 speed: pulumi.Input[Optional['ModelSpeed']] = None):
         """
         A model config: the model's id and how it runs.
 
         :param pulumi.Input[_builtins.str] id: The model identifier, e.g. `claude-opus-4-7`.
-        :param pulumi.Input['AgentModelEffort'] effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+        :param pulumi.Input['ModelEffort'] effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
         :param pulumi.Input[_builtins.str] inference_geo: Geographic region for model inference. When unset, requests use the workspace's default inference geo.
-        :param pulumi.Input['AgentModelSpeed'] speed: Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
+        :param pulumi.Input['ModelSpeed'] speed: Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
         """
         pulumi.set(__self__, "id", id)
         if effort is not None:
@@ -327,14 +327,14 @@ class AgentModelArgs:
 
     @_builtins.property
     @pulumi.getter
-    def effort(self) -> pulumi.Input[Optional['AgentModelEffort']]:
+    def effort(self) -> pulumi.Input[Optional['ModelEffort']]:
         """
         How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
         """
         return pulumi.get(self, "effort")
 
     @effort.setter
-    def effort(self, value: pulumi.Input[Optional['AgentModelEffort']]):
+    def effort(self, value: pulumi.Input[Optional['ModelEffort']]):
         pulumi.set(self, "effort", value)
 
     @_builtins.property
@@ -351,14 +351,14 @@ class AgentModelArgs:
 
     @_builtins.property
     @pulumi.getter
-    def speed(self) -> pulumi.Input[Optional['AgentModelSpeed']]:
+    def speed(self) -> pulumi.Input[Optional['ModelSpeed']]:
         """
         Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
         """
         return pulumi.get(self, "speed")
 
     @speed.setter
-    def speed(self, value: pulumi.Input[Optional['AgentModelSpeed']]):
+    def speed(self, value: pulumi.Input[Optional['ModelSpeed']]):
         pulumi.set(self, "speed", value)
 
 
@@ -366,7 +366,7 @@ class AgentMultiagentCoordinatorArgsDict(TypedDict):
     """
     A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
     """
-    agents: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgsDict', 'AgentMultiagentCoordinatorAgentSelfArgsDict', 'AgentMultiagentCoordinatorAgentAdvisorArgsDict']]]]
+    agents: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgsDict', 'SelfReferenceArgsDict', 'AgentMultiagentCoordinatorAgentArgsDict']]]]
     """
     Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
     """
@@ -378,12 +378,12 @@ class AgentMultiagentCoordinatorArgsDict(TypedDict):
 @pulumi.input_type
 class AgentMultiagentCoordinatorArgs:
     def __init__(__self__, *,
-                 agents: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs', 'AgentMultiagentCoordinatorAgentAdvisorArgs']]]],
+                 agents: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]],
                  type: pulumi.Input[Literal['coordinator']]):
         """
         A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
 
-        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs', 'AgentMultiagentCoordinatorAgentAdvisorArgs']]]] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
         :param pulumi.Input[Literal['coordinator']] type: Always `coordinator`.
         """
         pulumi.set(__self__, "agents", agents)
@@ -391,14 +391,14 @@ class AgentMultiagentCoordinatorArgs:
 
     @_builtins.property
     @pulumi.getter
-    def agents(self) -> pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs', 'AgentMultiagentCoordinatorAgentAdvisorArgs']]]]:
+    def agents(self) -> pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]]:
         """
         Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
         """
         return pulumi.get(self, "agents")
 
     @agents.setter
-    def agents(self, value: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs', 'AgentMultiagentCoordinatorAgentAdvisorArgs']]]]):
+    def agents(self, value: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]]):
         pulumi.set(self, "agents", value)
 
     @_builtins.property
@@ -414,7 +414,7 @@ class AgentMultiagentCoordinatorArgs:
         pulumi.set(self, "type", value)
 
 
-class AgentMultiagentCoordinatorAgentAdvisorArgsDict(TypedDict):
+class AgentMultiagentCoordinatorAgentArgsDict(TypedDict):
     """
     A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
     """
@@ -428,7 +428,7 @@ class AgentMultiagentCoordinatorAgentAdvisorArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class AgentMultiagentCoordinatorAgentAdvisorArgs:
+class AgentMultiagentCoordinatorAgentArgs:
     def __init__(__self__, *,
                  model: pulumi.Input[_builtins.str],
                  type: pulumi.Input[Literal['advisor']]):
@@ -463,111 +463,6 @@ class AgentMultiagentCoordinatorAgentAdvisorArgs:
 
     @type.setter
     def type(self, value: pulumi.Input[Literal['advisor']]):
-        pulumi.set(self, "type", value)
-
-
-class AgentMultiagentCoordinatorAgentAgentArgsDict(TypedDict):
-    """
-    A saved agent, optionally at a specific version.
-    """
-    id: pulumi.Input[_builtins.str]
-    """
-    The agent's id.
-    """
-    type: pulumi.Input[Literal['agent']]
-    """
-    Always `agent`.
-    """
-    version: NotRequired[pulumi.Input[Optional[_builtins.int]]]
-    """
-    The agent version to use (at least 1); the latest when omitted.
-    """
-
-@pulumi.input_type
-class AgentMultiagentCoordinatorAgentAgentArgs:
-    def __init__(__self__, *,
-                 id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['agent']],
-                 version: pulumi.Input[Optional[_builtins.int]] = None):
-        """
-        A saved agent, optionally at a specific version.
-
-        :param pulumi.Input[_builtins.str] id: The agent's id.
-        :param pulumi.Input[Literal['agent']] type: Always `agent`.
-        :param pulumi.Input[_builtins.int] version: The agent version to use (at least 1); the latest when omitted.
-        """
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "type", 'agent')
-        if version is not None:
-            pulumi.set(__self__, "version", version)
-
-    @_builtins.property
-    @pulumi.getter
-    def id(self) -> pulumi.Input[_builtins.str]:
-        """
-        The agent's id.
-        """
-        return pulumi.get(self, "id")
-
-    @id.setter
-    def id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['agent']]:
-        """
-        Always `agent`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['agent']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def version(self) -> pulumi.Input[Optional[_builtins.int]]:
-        """
-        The agent version to use (at least 1); the latest when omitted.
-        """
-        return pulumi.get(self, "version")
-
-    @version.setter
-    def version(self, value: pulumi.Input[Optional[_builtins.int]]):
-        pulumi.set(self, "version", value)
-
-
-class AgentMultiagentCoordinatorAgentSelfArgsDict(TypedDict):
-    """
-    The agent that owns this configuration (resolved by the API to a concrete agent reference).
-    """
-    type: pulumi.Input[Literal['self']]
-    """
-    Always `self`.
-    """
-
-@pulumi.input_type
-class AgentMultiagentCoordinatorAgentSelfArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['self']]):
-        """
-        The agent that owns this configuration (resolved by the API to a concrete agent reference).
-
-        :param pulumi.Input[Literal['self']] type: Always `self`.
-        """
-        pulumi.set(__self__, "type", 'self')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['self']]:
-        """
-        Always `self`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['self']]):
         pulumi.set(self, "type", value)
 
 
@@ -749,6 +644,78 @@ class AgentMultiagentMultiagent20261001AdvisorEnabledArgs:
         pulumi.set(self, "type", value)
 
 
+class AgentReferenceArgsDict(TypedDict):
+    """
+    A saved agent, optionally at a specific version.
+    """
+    id: pulumi.Input[_builtins.str]
+    """
+    The agent's id.
+    """
+    type: pulumi.Input[Literal['agent']]
+    """
+    Always `agent`.
+    """
+    version: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    The agent version to use (at least 1); the latest when omitted.
+    """
+
+@pulumi.input_type
+class AgentReferenceArgs:
+    def __init__(__self__, *,
+                 id: pulumi.Input[_builtins.str],
+                 type: pulumi.Input[Literal['agent']],
+                 version: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        A saved agent, optionally at a specific version.
+
+        :param pulumi.Input[_builtins.str] id: The agent's id.
+        :param pulumi.Input[Literal['agent']] type: Always `agent`.
+        :param pulumi.Input[_builtins.int] version: The agent version to use (at least 1); the latest when omitted.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "type", 'agent')
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[_builtins.str]:
+        """
+        The agent's id.
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[Literal['agent']]:
+        """
+        Always `agent`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[Literal['agent']]):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        The agent version to use (at least 1); the latest when omitted.
+        """
+        return pulumi.get(self, "version")
+
+    @version.setter
+    def version(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "version", value)
+
+
 class AgentSkillArgsDict(TypedDict):
     """
     A skill to load in the session container.
@@ -757,7 +724,7 @@ class AgentSkillArgsDict(TypedDict):
     """
     The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
     """
-    type: pulumi.Input['AgentSkillType']
+    type: pulumi.Input['SkillType']
     """
     `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
     """
@@ -770,13 +737,13 @@ class AgentSkillArgsDict(TypedDict):
 class AgentSkillArgs:
     def __init__(__self__, *,
                  skill_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input['AgentSkillType'],
+                 type: pulumi.Input['SkillType'],
                  version: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A skill to load in the session container.
 
         :param pulumi.Input[_builtins.str] skill_id: The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
-        :param pulumi.Input['AgentSkillType'] type: `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
+        :param pulumi.Input['SkillType'] type: `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
         :param pulumi.Input[_builtins.str] version: Version to pin; the latest when omitted.
         """
         pulumi.set(__self__, "skill_id", skill_id)
@@ -798,14 +765,14 @@ class AgentSkillArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['AgentSkillType']:
+    def type(self) -> pulumi.Input['SkillType']:
         """
         `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['AgentSkillType']):
+    def type(self, value: pulumi.Input['SkillType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -981,7 +948,7 @@ class DeploymentInitialEventUserDefineOutcomeArgsDict(TypedDict):
     """
     What the agent should produce: the task specification.
     """
-    rubric: pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgsDict', 'SessionInitialEventUserDefineOutcomeRubricFileArgsDict']]
+    rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgsDict', 'InitialEventUserDefineOutcomeRubricFileArgsDict']]
     """
     How to grade the outcome: a text or a file rubric.
     """
@@ -998,14 +965,14 @@ class DeploymentInitialEventUserDefineOutcomeArgsDict(TypedDict):
 class DeploymentInitialEventUserDefineOutcomeArgs:
     def __init__(__self__, *,
                  description: pulumi.Input[_builtins.str],
-                 rubric: pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']],
+                 rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']],
                  type: pulumi.Input[Literal['user.define_outcome']],
                  max_iterations: pulumi.Input[Optional[_builtins.int]] = None):
         """
         An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification.
-        :param pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']] rubric: How to grade the outcome: a text or a file rubric.
+        :param pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']] rubric: How to grade the outcome: a text or a file rubric.
         :param pulumi.Input[Literal['user.define_outcome']] type: Always `user.define_outcome`.
         :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
         """
@@ -1029,14 +996,14 @@ class DeploymentInitialEventUserDefineOutcomeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def rubric(self) -> pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']]:
+    def rubric(self) -> pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]:
         """
         How to grade the outcome: a text or a file rubric.
         """
         return pulumi.get(self, "rubric")
 
     @rubric.setter
-    def rubric(self, value: pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']]):
+    def rubric(self, value: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]):
         pulumi.set(self, "rubric", value)
 
     @_builtins.property
@@ -1256,7 +1223,7 @@ class DeploymentResourceGithubRepositoryArgsDict(TypedDict):
     """
     GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
     """
-    checkout: NotRequired[pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgsDict', 'DeploymentResourceGithubRepositoryCheckoutCommitArgsDict']]]]
+    checkout: NotRequired[pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgsDict', 'DeploymentResourceGithubRepositoryCheckoutCommitArgsDict']]]]
     """
     Branch or commit to check out. Defaults to the repository's default branch.
     """
@@ -1271,7 +1238,7 @@ class DeploymentResourceGithubRepositoryArgs:
                  type: pulumi.Input[Literal['github_repository']],
                  url: pulumi.Input[_builtins.str],
                  authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 checkout: pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]] = None,
+                 checkout: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]] = None,
                  mount_path: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A GitHub repository mounted into each session's container.
@@ -1279,7 +1246,7 @@ class DeploymentResourceGithubRepositoryArgs:
         :param pulumi.Input[Literal['github_repository']] type: Always `github_repository`.
         :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https).
         :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
-        :param pulumi.Input[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']] checkout: Branch or commit to check out. Defaults to the repository's default branch.
+        :param pulumi.Input[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']] checkout: Branch or commit to check out. Defaults to the repository's default branch.
         :param pulumi.Input[_builtins.str] mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
         """
         pulumi.set(__self__, "type", 'github_repository')
@@ -1329,14 +1296,14 @@ class DeploymentResourceGithubRepositoryArgs:
 
     @_builtins.property
     @pulumi.getter
-    def checkout(self) -> pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]]:
+    def checkout(self) -> pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]]:
         """
         Branch or commit to check out. Defaults to the repository's default branch.
         """
         return pulumi.get(self, "checkout")
 
     @checkout.setter
-    def checkout(self, value: pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]]):
+    def checkout(self, value: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]]):
         pulumi.set(self, "checkout", value)
 
     @_builtins.property
@@ -1416,7 +1383,7 @@ class DeploymentResourceMemoryStoreArgsDict(TypedDict):
     """
     Always `memory_store`.
     """
-    access: NotRequired[pulumi.Input[Optional['SessionResourceMemoryStoreAccess']]]
+    access: NotRequired[pulumi.Input[Optional['ResourceMemoryStoreAccess']]]
     """
     Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
     """
@@ -1430,14 +1397,14 @@ class DeploymentResourceMemoryStoreArgs:
     def __init__(__self__, *,
                  memory_store_id: pulumi.Input[_builtins.str],
                  type: pulumi.Input[Literal['memory_store']],
-                 access: pulumi.Input[Optional['SessionResourceMemoryStoreAccess']] = None,
+                 access: pulumi.Input[Optional['ResourceMemoryStoreAccess']] = None,
                  instructions: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A memory store attached to each session.
 
         :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
         :param pulumi.Input[Literal['memory_store']] type: Always `memory_store`.
-        :param pulumi.Input['SessionResourceMemoryStoreAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
+        :param pulumi.Input['ResourceMemoryStoreAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
         """
         pulumi.set(__self__, "memory_store_id", memory_store_id)
@@ -1473,14 +1440,14 @@ class DeploymentResourceMemoryStoreArgs:
 
     @_builtins.property
     @pulumi.getter
-    def access(self) -> pulumi.Input[Optional['SessionResourceMemoryStoreAccess']]:
+    def access(self) -> pulumi.Input[Optional['ResourceMemoryStoreAccess']]:
         """
         Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         """
         return pulumi.get(self, "access")
 
     @access.setter
-    def access(self, value: pulumi.Input[Optional['SessionResourceMemoryStoreAccess']]):
+    def access(self, value: pulumi.Input[Optional['ResourceMemoryStoreAccess']]):
         pulumi.set(self, "access", value)
 
     @_builtins.property
@@ -1948,6 +1915,110 @@ class EnvironmentConfigSelfHostedArgs:
         pulumi.set(self, "type", value)
 
 
+class InitialEventUserDefineOutcomeRubricFileArgsDict(TypedDict):
+    """
+    A rubric in a file uploaded through the Files API.
+    """
+    file_id: pulumi.Input[_builtins.str]
+    """
+    ID of the rubric file, uploaded through the Files API.
+    """
+    type: pulumi.Input[Literal['file']]
+    """
+    Always `file`.
+    """
+
+@pulumi.input_type
+class InitialEventUserDefineOutcomeRubricFileArgs:
+    def __init__(__self__, *,
+                 file_id: pulumi.Input[_builtins.str],
+                 type: pulumi.Input[Literal['file']]):
+        """
+        A rubric in a file uploaded through the Files API.
+
+        :param pulumi.Input[_builtins.str] file_id: ID of the rubric file, uploaded through the Files API.
+        :param pulumi.Input[Literal['file']] type: Always `file`.
+        """
+        pulumi.set(__self__, "file_id", file_id)
+        pulumi.set(__self__, "type", 'file')
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> pulumi.Input[_builtins.str]:
+        """
+        ID of the rubric file, uploaded through the Files API.
+        """
+        return pulumi.get(self, "file_id")
+
+    @file_id.setter
+    def file_id(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "file_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[Literal['file']]:
+        """
+        Always `file`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[Literal['file']]):
+        pulumi.set(self, "type", value)
+
+
+class InitialEventUserDefineOutcomeRubricTextArgsDict(TypedDict):
+    """
+    A rubric given inline as text.
+    """
+    content: pulumi.Input[_builtins.str]
+    """
+    Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+    """
+    type: pulumi.Input[Literal['text']]
+    """
+    Always `text`.
+    """
+
+@pulumi.input_type
+class InitialEventUserDefineOutcomeRubricTextArgs:
+    def __init__(__self__, *,
+                 content: pulumi.Input[_builtins.str],
+                 type: pulumi.Input[Literal['text']]):
+        """
+        A rubric given inline as text.
+
+        :param pulumi.Input[_builtins.str] content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+        :param pulumi.Input[Literal['text']] type: Always `text`.
+        """
+        pulumi.set(__self__, "content", content)
+        pulumi.set(__self__, "type", 'text')
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> pulumi.Input[_builtins.str]:
+        """
+        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+        """
+        return pulumi.get(self, "content")
+
+    @content.setter
+    def content(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "content", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[Literal['text']]:
+        """
+        Always `text`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[Literal['text']]):
+        pulumi.set(self, "type", value)
+
+
 class McpServerArgsDict(TypedDict):
     """
     A URL-based MCP server connection.
@@ -2064,7 +2135,7 @@ class MultiagentMembersEnabledArgsDict(TypedDict):
     """
     Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
     """
-    predefined_agents: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgsDict', 'AgentMultiagentCoordinatorAgentSelfArgsDict']]]]]]
+    predefined_agents: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgsDict', 'SelfReferenceArgsDict']]]]]]
     """
     Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
     """
@@ -2074,13 +2145,13 @@ class MultiagentMembersEnabledArgs:
     def __init__(__self__, *,
                  type: pulumi.Input[Literal['enabled']],
                  inline_agents: pulumi.Input[Optional['MultiagentMembersEnabledInlineAgentsArgs']] = None,
-                 predefined_agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs']]]]] = None):
+                 predefined_agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]]] = None):
         """
         Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
 
         :param pulumi.Input[Literal['enabled']] type: Always `enabled`.
         :param pulumi.Input['MultiagentMembersEnabledInlineAgentsArgs'] inline_agents: Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs']]]] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
         """
         pulumi.set(__self__, "type", 'enabled')
         if inline_agents is not None:
@@ -2114,14 +2185,14 @@ class MultiagentMembersEnabledArgs:
 
     @_builtins.property
     @pulumi.getter(name="predefinedAgents")
-    def predefined_agents(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs']]]]]:
+    def predefined_agents(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]]]:
         """
         Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
         """
         return pulumi.get(self, "predefined_agents")
 
     @predefined_agents.setter
-    def predefined_agents(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgentArgs', 'AgentMultiagentCoordinatorAgentSelfArgs']]]]]):
+    def predefined_agents(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]]]):
         pulumi.set(self, "predefined_agents", value)
 
 
@@ -2155,6 +2226,124 @@ class MultiagentMembersEnabledInlineAgentsArgs:
 
     @type.setter
     def type(self, value: pulumi.Input['MultiagentMembersEnabledInlineAgentsType']):
+        pulumi.set(self, "type", value)
+
+
+class PermissionPolicyArgsDict(TypedDict):
+    """
+    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+    """
+    type: pulumi.Input['PermissionPolicyType']
+    """
+    `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+    """
+
+@pulumi.input_type
+class PermissionPolicyArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['PermissionPolicyType']):
+        """
+        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+
+        :param pulumi.Input['PermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['PermissionPolicyType']:
+        """
+        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['PermissionPolicyType']):
+        pulumi.set(self, "type", value)
+
+
+class ResourceGithubRepositoryCheckoutBranchArgsDict(TypedDict):
+    """
+    Check out a branch.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Branch name to check out.
+    """
+    type: pulumi.Input[Literal['branch']]
+    """
+    Always `branch`.
+    """
+
+@pulumi.input_type
+class ResourceGithubRepositoryCheckoutBranchArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 type: pulumi.Input[Literal['branch']]):
+        """
+        Check out a branch.
+
+        :param pulumi.Input[_builtins.str] name: Branch name to check out.
+        :param pulumi.Input[Literal['branch']] type: Always `branch`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", 'branch')
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Branch name to check out.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[Literal['branch']]:
+        """
+        Always `branch`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[Literal['branch']]):
+        pulumi.set(self, "type", value)
+
+
+class SelfReferenceArgsDict(TypedDict):
+    """
+    The agent that owns this configuration (resolved by the API to a concrete agent reference).
+    """
+    type: pulumi.Input[Literal['self']]
+    """
+    Always `self`.
+    """
+
+@pulumi.input_type
+class SelfReferenceArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input[Literal['self']]):
+        """
+        The agent that owns this configuration (resolved by the API to a concrete agent reference).
+
+        :param pulumi.Input[Literal['self']] type: Always `self`.
+        """
+        pulumi.set(__self__, "type", 'self')
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[Literal['self']]:
+        """
+        Always `self`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[Literal['self']]):
         pulumi.set(self, "type", value)
 
 
@@ -2266,7 +2455,7 @@ class SessionInitialEventUserDefineOutcomeArgsDict(TypedDict):
     """
     What the agent should produce: the task specification.
     """
-    rubric: pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgsDict', 'SessionInitialEventUserDefineOutcomeRubricFileArgsDict']]
+    rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgsDict', 'InitialEventUserDefineOutcomeRubricFileArgsDict']]
     """
     How to grade the outcome: a text or a file rubric.
     """
@@ -2283,14 +2472,14 @@ class SessionInitialEventUserDefineOutcomeArgsDict(TypedDict):
 class SessionInitialEventUserDefineOutcomeArgs:
     def __init__(__self__, *,
                  description: pulumi.Input[_builtins.str],
-                 rubric: pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']],
+                 rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']],
                  type: pulumi.Input[Literal['user.define_outcome']],
                  max_iterations: pulumi.Input[Optional[_builtins.int]] = None):
         """
         An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification.
-        :param pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']] rubric: How to grade the outcome: a text or a file rubric.
+        :param pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']] rubric: How to grade the outcome: a text or a file rubric.
         :param pulumi.Input[Literal['user.define_outcome']] type: Always `user.define_outcome`.
         :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
         """
@@ -2314,14 +2503,14 @@ class SessionInitialEventUserDefineOutcomeArgs:
 
     @_builtins.property
     @pulumi.getter
-    def rubric(self) -> pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']]:
+    def rubric(self) -> pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]:
         """
         How to grade the outcome: a text or a file rubric.
         """
         return pulumi.get(self, "rubric")
 
     @rubric.setter
-    def rubric(self, value: pulumi.Input[Union['SessionInitialEventUserDefineOutcomeRubricTextArgs', 'SessionInitialEventUserDefineOutcomeRubricFileArgs']]):
+    def rubric(self, value: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]):
         pulumi.set(self, "rubric", value)
 
     @_builtins.property
@@ -2347,110 +2536,6 @@ class SessionInitialEventUserDefineOutcomeArgs:
     @max_iterations.setter
     def max_iterations(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_iterations", value)
-
-
-class SessionInitialEventUserDefineOutcomeRubricFileArgsDict(TypedDict):
-    """
-    A rubric in a file uploaded through the Files API.
-    """
-    file_id: pulumi.Input[_builtins.str]
-    """
-    ID of the rubric file, uploaded through the Files API.
-    """
-    type: pulumi.Input[Literal['file']]
-    """
-    Always `file`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserDefineOutcomeRubricFileArgs:
-    def __init__(__self__, *,
-                 file_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['file']]):
-        """
-        A rubric in a file uploaded through the Files API.
-
-        :param pulumi.Input[_builtins.str] file_id: ID of the rubric file, uploaded through the Files API.
-        :param pulumi.Input[Literal['file']] type: Always `file`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        ID of the rubric file, uploaded through the Files API.
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['file']]:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['file']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionInitialEventUserDefineOutcomeRubricTextArgsDict(TypedDict):
-    """
-    A rubric given inline as text.
-    """
-    content: pulumi.Input[_builtins.str]
-    """
-    Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-    """
-    type: pulumi.Input[Literal['text']]
-    """
-    Always `text`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserDefineOutcomeRubricTextArgs:
-    def __init__(__self__, *,
-                 content: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['text']]):
-        """
-        A rubric given inline as text.
-
-        :param pulumi.Input[_builtins.str] content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-        :param pulumi.Input[Literal['text']] type: Always `text`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'text')
-
-    @_builtins.property
-    @pulumi.getter
-    def content(self) -> pulumi.Input[_builtins.str]:
-        """
-        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-        """
-        return pulumi.get(self, "content")
-
-    @content.setter
-    def content(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "content", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['text']]:
-        """
-        Always `text`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['text']]):
-        pulumi.set(self, "type", value)
 
 
 class SessionInitialEventUserMessageArgsDict(TypedDict):
@@ -3158,7 +3243,7 @@ class SessionResourceGithubRepositoryArgsDict(TypedDict):
     """
     GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
     """
-    checkout: NotRequired[pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgsDict', 'SessionResourceGithubRepositoryCheckoutCommitArgsDict']]]]
+    checkout: NotRequired[pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgsDict', 'SessionResourceGithubRepositoryCheckoutCommitArgsDict']]]]
     """
     Branch or commit to check out. Defaults to the repository's default branch.
     """
@@ -3173,7 +3258,7 @@ class SessionResourceGithubRepositoryArgs:
                  type: pulumi.Input[Literal['github_repository']],
                  url: pulumi.Input[_builtins.str],
                  authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 checkout: pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]] = None,
+                 checkout: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]] = None,
                  mount_path: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A GitHub repository mounted into the session's container.
@@ -3181,7 +3266,7 @@ class SessionResourceGithubRepositoryArgs:
         :param pulumi.Input[Literal['github_repository']] type: Always `github_repository`.
         :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https).
         :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
-        :param pulumi.Input[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']] checkout: Branch or commit to check out. Defaults to the repository's default branch.
+        :param pulumi.Input[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']] checkout: Branch or commit to check out. Defaults to the repository's default branch.
         :param pulumi.Input[_builtins.str] mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
         """
         pulumi.set(__self__, "type", 'github_repository')
@@ -3231,14 +3316,14 @@ class SessionResourceGithubRepositoryArgs:
 
     @_builtins.property
     @pulumi.getter
-    def checkout(self) -> pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]]:
+    def checkout(self) -> pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]]:
         """
         Branch or commit to check out. Defaults to the repository's default branch.
         """
         return pulumi.get(self, "checkout")
 
     @checkout.setter
-    def checkout(self, value: pulumi.Input[Optional[Union['SessionResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]]):
+    def checkout(self, value: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]]):
         pulumi.set(self, "checkout", value)
 
     @_builtins.property
@@ -3252,58 +3337,6 @@ class SessionResourceGithubRepositoryArgs:
     @mount_path.setter
     def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "mount_path", value)
-
-
-class SessionResourceGithubRepositoryCheckoutBranchArgsDict(TypedDict):
-    """
-    Check out a branch.
-    """
-    name: pulumi.Input[_builtins.str]
-    """
-    Branch name to check out.
-    """
-    type: pulumi.Input[Literal['branch']]
-    """
-    Always `branch`.
-    """
-
-@pulumi.input_type
-class SessionResourceGithubRepositoryCheckoutBranchArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['branch']]):
-        """
-        Check out a branch.
-
-        :param pulumi.Input[_builtins.str] name: Branch name to check out.
-        :param pulumi.Input[Literal['branch']] type: Always `branch`.
-        """
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", 'branch')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Branch name to check out.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['branch']]:
-        """
-        Always `branch`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['branch']]):
-        pulumi.set(self, "type", value)
 
 
 class SessionResourceGithubRepositoryCheckoutCommitArgsDict(TypedDict):
@@ -3370,7 +3403,7 @@ class SessionResourceMemoryStoreArgsDict(TypedDict):
     """
     Always `memory_store`.
     """
-    access: NotRequired[pulumi.Input[Optional['SessionResourceMemoryStoreAccess']]]
+    access: NotRequired[pulumi.Input[Optional['ResourceMemoryStoreAccess']]]
     """
     Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
     """
@@ -3384,14 +3417,14 @@ class SessionResourceMemoryStoreArgs:
     def __init__(__self__, *,
                  memory_store_id: pulumi.Input[_builtins.str],
                  type: pulumi.Input[Literal['memory_store']],
-                 access: pulumi.Input[Optional['SessionResourceMemoryStoreAccess']] = None,
+                 access: pulumi.Input[Optional['ResourceMemoryStoreAccess']] = None,
                  instructions: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A memory store attached to the session.
 
         :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
         :param pulumi.Input[Literal['memory_store']] type: Always `memory_store`.
-        :param pulumi.Input['SessionResourceMemoryStoreAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
+        :param pulumi.Input['ResourceMemoryStoreAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
         """
         pulumi.set(__self__, "memory_store_id", memory_store_id)
@@ -3427,14 +3460,14 @@ class SessionResourceMemoryStoreArgs:
 
     @_builtins.property
     @pulumi.getter
-    def access(self) -> pulumi.Input[Optional['SessionResourceMemoryStoreAccess']]:
+    def access(self) -> pulumi.Input[Optional['ResourceMemoryStoreAccess']]:
         """
         Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         """
         return pulumi.get(self, "access")
 
     @access.setter
-    def access(self, value: pulumi.Input[Optional['SessionResourceMemoryStoreAccess']]):
+    def access(self, value: pulumi.Input[Optional['ResourceMemoryStoreAccess']]):
         pulumi.set(self, "access", value)
 
     @_builtins.property
@@ -3535,7 +3568,7 @@ class ToolAgentToolset20260401ConfigBashArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -3549,14 +3582,14 @@ class ToolAgentToolset20260401ConfigBashArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[Literal['bash']],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['bash']]] = None):
         """
         Configuration override for the `bash` tool.
 
         :param pulumi.Input[Literal['bash']] name: The tool this config overrides: `bash`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['bash']] type: Optional; repeats the name (`bash`).
         """
         pulumi.set(__self__, "name", 'bash')
@@ -3593,14 +3626,14 @@ class ToolAgentToolset20260401ConfigBashArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -3628,7 +3661,7 @@ class ToolAgentToolset20260401ConfigEditArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -3642,14 +3675,14 @@ class ToolAgentToolset20260401ConfigEditArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[Literal['edit']],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['edit']]] = None):
         """
         Configuration override for the `edit` tool.
 
         :param pulumi.Input[Literal['edit']] name: The tool this config overrides: `edit`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['edit']] type: Optional; repeats the name (`edit`).
         """
         pulumi.set(__self__, "name", 'edit')
@@ -3686,14 +3719,14 @@ class ToolAgentToolset20260401ConfigEditArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -3721,7 +3754,7 @@ class ToolAgentToolset20260401ConfigGlobArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -3735,14 +3768,14 @@ class ToolAgentToolset20260401ConfigGlobArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[Literal['glob']],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['glob']]] = None):
         """
         Configuration override for the `glob` tool.
 
         :param pulumi.Input[Literal['glob']] name: The tool this config overrides: `glob`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['glob']] type: Optional; repeats the name (`glob`).
         """
         pulumi.set(__self__, "name", 'glob')
@@ -3779,14 +3812,14 @@ class ToolAgentToolset20260401ConfigGlobArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -3814,7 +3847,7 @@ class ToolAgentToolset20260401ConfigGrepArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -3828,14 +3861,14 @@ class ToolAgentToolset20260401ConfigGrepArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[Literal['grep']],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['grep']]] = None):
         """
         Configuration override for the `grep` tool.
 
         :param pulumi.Input[Literal['grep']] name: The tool this config overrides: `grep`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['grep']] type: Optional; repeats the name (`grep`).
         """
         pulumi.set(__self__, "name", 'grep')
@@ -3872,14 +3905,14 @@ class ToolAgentToolset20260401ConfigGrepArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -3907,7 +3940,7 @@ class ToolAgentToolset20260401ConfigReadArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -3921,14 +3954,14 @@ class ToolAgentToolset20260401ConfigReadArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[Literal['read']],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['read']]] = None):
         """
         Configuration override for the `read` tool.
 
         :param pulumi.Input[Literal['read']] name: The tool this config overrides: `read`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['read']] type: Optional; repeats the name (`read`).
         """
         pulumi.set(__self__, "name", 'read')
@@ -3965,14 +3998,14 @@ class ToolAgentToolset20260401ConfigReadArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -4012,7 +4045,7 @@ class ToolAgentToolset20260401ConfigWebFetchArgsDict(TypedDict):
     """
     Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -4033,7 +4066,7 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
                  blocked_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  max_content_tokens: pulumi.Input[Optional[_builtins.int]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['web_fetch']]] = None,
                  url_sources: pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs']] = None):
         """
@@ -4044,7 +4077,7 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] blocked_domains: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
         :param pulumi.Input[_builtins.int] max_content_tokens: Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['web_fetch']] type: Optional; repeats the name (`web_fetch`).
         :param pulumi.Input['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs'] url_sources: Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
         """
@@ -4126,14 +4159,14 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -4255,7 +4288,7 @@ class ToolAgentToolset20260401ConfigWebSearchArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -4275,7 +4308,7 @@ class ToolAgentToolset20260401ConfigWebSearchArgs:
                  allowed_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  blocked_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['web_search']]] = None,
                  user_location: pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebSearchUserLocationArgs']] = None):
         """
@@ -4285,7 +4318,7 @@ class ToolAgentToolset20260401ConfigWebSearchArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_domains: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] blocked_domains: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['web_search']] type: Optional; repeats the name (`web_search`).
         :param pulumi.Input['ToolAgentToolset20260401ConfigWebSearchUserLocationArgs'] user_location: Approximate user location for search result localization.
         """
@@ -4353,14 +4386,14 @@ class ToolAgentToolset20260401ConfigWebSearchArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -4513,7 +4546,7 @@ class ToolAgentToolset20260401ConfigWriteArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -4527,14 +4560,14 @@ class ToolAgentToolset20260401ConfigWriteArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[Literal['write']],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None,
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
                  type: pulumi.Input[Optional[Literal['write']]] = None):
         """
         Configuration override for the `write` tool.
 
         :param pulumi.Input[Literal['write']] name: The tool this config overrides: `write`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param pulumi.Input[Literal['write']] type: Optional; repeats the name (`write`).
         """
         pulumi.set(__self__, "name", 'write')
@@ -4571,14 +4604,14 @@ class ToolAgentToolset20260401ConfigWriteArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
@@ -4652,7 +4685,7 @@ class ToolAgentToolset20260401DefaultConfigPermissionPolicyArgsDict(TypedDict):
     """
     Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
     """
-    type: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']
+    type: pulumi.Input['PermissionPolicyType']
     """
     `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
     """
@@ -4660,24 +4693,24 @@ class ToolAgentToolset20260401DefaultConfigPermissionPolicyArgsDict(TypedDict):
 @pulumi.input_type
 class ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']):
+                 type: pulumi.Input['PermissionPolicyType']):
         """
         Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
 
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param pulumi.Input['PermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']:
+    def type(self) -> pulumi.Input['PermissionPolicyType']:
         """
         `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']):
+    def type(self, value: pulumi.Input['PermissionPolicyType']):
         pulumi.set(self, "type", value)
 
 
@@ -4875,7 +4908,7 @@ class ToolMcpToolsetConfigArgsDict(TypedDict):
     """
     Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
@@ -4885,13 +4918,13 @@ class ToolMcpToolsetConfigArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']] = None):
+                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None):
         """
         Configuration override for one tool of the MCP server.
 
         :param pulumi.Input[_builtins.str] name: Name of the MCP tool to configure. The API allows 1 to 128 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         pulumi.set(__self__, "name", name)
         if enabled is not None:
@@ -4925,48 +4958,15 @@ class ToolMcpToolsetConfigArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
-
-
-class ToolMcpToolsetConfigPermissionPolicyArgsDict(TypedDict):
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']
-    """
-    `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-    """
-
-@pulumi.input_type
-class ToolMcpToolsetConfigPermissionPolicyArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']):
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-        """
-        pulumi.set(__self__, "type", type)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']:
-        """
-        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']):
-        pulumi.set(self, "type", value)
 
 
 class ToolMcpToolsetDefaultConfigArgsDict(TypedDict):
@@ -5027,7 +5027,7 @@ class ToolMcpToolsetDefaultConfigPermissionPolicyArgsDict(TypedDict):
     """
     Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
     """
-    type: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']
+    type: pulumi.Input['PermissionPolicyType']
     """
     `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
     """
@@ -5035,24 +5035,24 @@ class ToolMcpToolsetDefaultConfigPermissionPolicyArgsDict(TypedDict):
 @pulumi.input_type
 class ToolMcpToolsetDefaultConfigPermissionPolicyArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']):
+                 type: pulumi.Input['PermissionPolicyType']):
         """
         Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
 
-        :param pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param pulumi.Input['PermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']:
+    def type(self) -> pulumi.Input['PermissionPolicyType']:
         """
         `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['ToolMcpToolsetConfigPermissionPolicyType']):
+    def type(self, value: pulumi.Input['PermissionPolicyType']):
         pulumi.set(self, "type", value)
 
 

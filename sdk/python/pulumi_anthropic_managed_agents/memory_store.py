@@ -23,7 +23,7 @@ class MemoryStoreArgs:
                  name: pulumi.Input[_builtins.str],
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None):
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None):
         """
         The set of arguments for constructing a MemoryStore resource.
 
@@ -36,7 +36,7 @@ class MemoryStoreArgs:
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: update in place; sent as a patch.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
                
                A change: recorded, no API call.
         """
@@ -92,7 +92,7 @@ class MemoryStoreArgs:
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Input[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Input[Optional['OnDestroy']]:
         """
         What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
 
@@ -101,7 +101,7 @@ class MemoryStoreArgs:
         return pulumi.get(self, "on_destroy")
 
     @on_destroy.setter
-    def on_destroy(self, value: pulumi.Input[Optional['VaultOnDestroy']]):
+    def on_destroy(self, value: pulumi.Input[Optional['OnDestroy']]):
         pulumi.set(self, "on_destroy", value)
 
 
@@ -114,7 +114,7 @@ class MemoryStore(pulumi.CustomResource):
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  __props__=None):
         """
         A store of text memories that sessions mount (`resources: [{ type: "memory_store", memoryStoreId }]`) and agents read and write. Every field updates in place; an update first compares the store with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it; `onDestroy: "delete"` deletes it and its memories.
@@ -136,7 +136,7 @@ class MemoryStore(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] name: Human-readable name.
                
                A change: update in place.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
                
                A change: recorded, no API call.
         """
@@ -173,7 +173,7 @@ class MemoryStore(pulumi.CustomResource):
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -265,7 +265,7 @@ class MemoryStore(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Output[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Output[Optional['OnDestroy']]:
         """
         What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
         """

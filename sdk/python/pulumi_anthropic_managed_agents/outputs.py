@@ -21,12 +21,11 @@ __all__ = [
     'AgentExecutionIdentityServiceAccount',
     'AgentModel',
     'AgentMultiagentCoordinator',
-    'AgentMultiagentCoordinatorAgentAdvisor',
-    'AgentMultiagentCoordinatorAgentAgent',
-    'AgentMultiagentCoordinatorAgentSelf',
+    'AgentMultiagentCoordinatorAgent',
     'AgentMultiagentMultiagent20261001',
     'AgentMultiagentMultiagent20261001AdvisorDisabled',
     'AgentMultiagentMultiagent20261001AdvisorEnabled',
+    'AgentReference',
     'AgentSkill',
     'DeploymentBudget',
     'DeploymentBudgetMaxListCost',
@@ -47,15 +46,18 @@ __all__ = [
     'EnvironmentConfigCloudNetworkingUnrestricted',
     'EnvironmentConfigCloudPackages',
     'EnvironmentConfigSelfHosted',
+    'InitialEventUserDefineOutcomeRubricFile',
+    'InitialEventUserDefineOutcomeRubricText',
     'McpServer',
     'MultiagentMembersDisabled',
     'MultiagentMembersEnabled',
     'MultiagentMembersEnabledInlineAgents',
+    'PermissionPolicy',
+    'ResourceGithubRepositoryCheckoutBranch',
+    'SelfReference',
     'SessionBudget',
     'SessionBudgetMaxListCost',
     'SessionInitialEventUserDefineOutcome',
-    'SessionInitialEventUserDefineOutcomeRubricFile',
-    'SessionInitialEventUserDefineOutcomeRubricText',
     'SessionInitialEventUserMessage',
     'SessionInitialEventUserMessageContentDocument',
     'SessionInitialEventUserMessageContentDocumentSourceBase64',
@@ -69,7 +71,6 @@ __all__ = [
     'SessionOutcomeEvaluation',
     'SessionResourceFile',
     'SessionResourceGithubRepository',
-    'SessionResourceGithubRepositoryCheckoutBranch',
     'SessionResourceGithubRepositoryCheckoutCommit',
     'SessionResourceMemoryStore',
     'ToolAgentToolset20260401',
@@ -88,7 +89,6 @@ __all__ = [
     'ToolCustom',
     'ToolMcpToolset',
     'ToolMcpToolsetConfig',
-    'ToolMcpToolsetConfigPermissionPolicy',
     'ToolMcpToolsetDefaultConfig',
     'ToolMcpToolsetDefaultConfigPermissionPolicy',
     'UrlSourceToolFilterAllOrNone',
@@ -204,16 +204,16 @@ class AgentModel(dict):
 
     def __init__(__self__, *,
                  id: _builtins.str,
-                 effort: Optional['AgentModelEffort'] = None,
+                 effort: Optional['ModelEffort'] = None,
                  inference_geo: Optional[_builtins.str] = None,
-                 speed: Optional['AgentModelSpeed'] = None):
+                 speed: Optional['ModelSpeed'] = None):
         """
         A model config: the model's id and how it runs.
 
         :param _builtins.str id: The model identifier, e.g. `claude-opus-4-7`.
-        :param 'AgentModelEffort' effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+        :param 'ModelEffort' effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
         :param _builtins.str inference_geo: Geographic region for model inference. When unset, requests use the workspace's default inference geo.
-        :param 'AgentModelSpeed' speed: Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
+        :param 'ModelSpeed' speed: Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
         """
         pulumi.set(__self__, "id", id)
         if effort is not None:
@@ -233,7 +233,7 @@ class AgentModel(dict):
 
     @_builtins.property
     @pulumi.getter
-    def effort(self) -> Optional['AgentModelEffort']:
+    def effort(self) -> Optional['ModelEffort']:
         """
         How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
         """
@@ -249,7 +249,7 @@ class AgentModel(dict):
 
     @_builtins.property
     @pulumi.getter
-    def speed(self) -> Optional['AgentModelSpeed']:
+    def speed(self) -> Optional['ModelSpeed']:
         """
         Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
         """
@@ -267,7 +267,7 @@ class AgentMultiagentCoordinator(dict):
         """
         A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
 
-        :param Sequence[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgent', 'AgentMultiagentCoordinatorAgentSelf', 'AgentMultiagentCoordinatorAgentAdvisor']] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
+        :param Sequence[Union[_builtins.str, 'AgentReference', 'SelfReference', 'AgentMultiagentCoordinatorAgent']] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
         :param Literal['coordinator'] type: Always `coordinator`.
         """
         pulumi.set(__self__, "agents", agents)
@@ -291,7 +291,7 @@ class AgentMultiagentCoordinator(dict):
 
 
 @pulumi.output_type
-class AgentMultiagentCoordinatorAgentAdvisor(dict):
+class AgentMultiagentCoordinatorAgent(dict):
     """
     A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
     """
@@ -320,75 +320,6 @@ class AgentMultiagentCoordinatorAgentAdvisor(dict):
     def type(self) -> Literal['advisor']:
         """
         Always `advisor`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class AgentMultiagentCoordinatorAgentAgent(dict):
-    """
-    A saved agent, optionally at a specific version.
-    """
-    def __init__(__self__, *,
-                 id: _builtins.str,
-                 type: Literal['agent'],
-                 version: Optional[_builtins.int] = None):
-        """
-        A saved agent, optionally at a specific version.
-
-        :param _builtins.str id: The agent's id.
-        :param Literal['agent'] type: Always `agent`.
-        :param _builtins.int version: The agent version to use (at least 1); the latest when omitted.
-        """
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "type", 'agent')
-        if version is not None:
-            pulumi.set(__self__, "version", version)
-
-    @_builtins.property
-    @pulumi.getter
-    def id(self) -> _builtins.str:
-        """
-        The agent's id.
-        """
-        return pulumi.get(self, "id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['agent']:
-        """
-        Always `agent`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def version(self) -> Optional[_builtins.int]:
-        """
-        The agent version to use (at least 1); the latest when omitted.
-        """
-        return pulumi.get(self, "version")
-
-
-@pulumi.output_type
-class AgentMultiagentCoordinatorAgentSelf(dict):
-    """
-    The agent that owns this configuration (resolved by the API to a concrete agent reference).
-    """
-    def __init__(__self__, *,
-                 type: Literal['self']):
-        """
-        The agent that owns this configuration (resolved by the API to a concrete agent reference).
-
-        :param Literal['self'] type: Always `self`.
-        """
-        pulumi.set(__self__, "type", 'self')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['self']:
-        """
-        Always `self`.
         """
         return pulumi.get(self, "type")
 
@@ -510,6 +441,52 @@ class AgentMultiagentMultiagent20261001AdvisorEnabled(dict):
 
 
 @pulumi.output_type
+class AgentReference(dict):
+    """
+    A saved agent, optionally at a specific version.
+    """
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 type: Literal['agent'],
+                 version: Optional[_builtins.int] = None):
+        """
+        A saved agent, optionally at a specific version.
+
+        :param _builtins.str id: The agent's id.
+        :param Literal['agent'] type: Always `agent`.
+        :param _builtins.int version: The agent version to use (at least 1); the latest when omitted.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "type", 'agent')
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The agent's id.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Literal['agent']:
+        """
+        Always `agent`.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.int]:
+        """
+        The agent version to use (at least 1); the latest when omitted.
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
 class AgentSkill(dict):
     """
     A skill to load in the session container.
@@ -533,13 +510,13 @@ class AgentSkill(dict):
 
     def __init__(__self__, *,
                  skill_id: _builtins.str,
-                 type: 'AgentSkillType',
+                 type: 'SkillType',
                  version: Optional[_builtins.str] = None):
         """
         A skill to load in the session container.
 
         :param _builtins.str skill_id: The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
-        :param 'AgentSkillType' type: `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
+        :param 'SkillType' type: `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
         :param _builtins.str version: Version to pin; the latest when omitted.
         """
         pulumi.set(__self__, "skill_id", skill_id)
@@ -557,7 +534,7 @@ class AgentSkill(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'AgentSkillType':
+    def type(self) -> 'SkillType':
         """
         `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
         """
@@ -718,7 +695,7 @@ class DeploymentInitialEventUserDefineOutcome(dict):
         An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param _builtins.str description: What the agent should produce: the task specification.
-        :param Union['SessionInitialEventUserDefineOutcomeRubricText', 'SessionInitialEventUserDefineOutcomeRubricFile'] rubric: How to grade the outcome: a text or a file rubric.
+        :param Union['InitialEventUserDefineOutcomeRubricText', 'InitialEventUserDefineOutcomeRubricFile'] rubric: How to grade the outcome: a text or a file rubric.
         :param Literal['user.define_outcome'] type: Always `user.define_outcome`.
         :param _builtins.int max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
         """
@@ -1065,7 +1042,7 @@ class DeploymentResourceGithubRepository(dict):
         :param Literal['github_repository'] type: Always `github_repository`.
         :param _builtins.str url: GitHub URL of the repository (https).
         :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
-        :param Union['SessionResourceGithubRepositoryCheckoutBranch', 'DeploymentResourceGithubRepositoryCheckoutCommit'] checkout: Branch or commit to check out. Defaults to the repository's default branch.
+        :param Union['ResourceGithubRepositoryCheckoutBranch', 'DeploymentResourceGithubRepositoryCheckoutCommit'] checkout: Branch or commit to check out. Defaults to the repository's default branch.
         :param _builtins.str mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
         """
         pulumi.set(__self__, "type", 'github_repository')
@@ -1177,14 +1154,14 @@ class DeploymentResourceMemoryStore(dict):
     def __init__(__self__, *,
                  memory_store_id: _builtins.str,
                  type: Literal['memory_store'],
-                 access: Optional['SessionResourceMemoryStoreAccess'] = None,
+                 access: Optional['ResourceMemoryStoreAccess'] = None,
                  instructions: Optional[_builtins.str] = None):
         """
         A memory store attached to each session.
 
         :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
         :param Literal['memory_store'] type: Always `memory_store`.
-        :param 'SessionResourceMemoryStoreAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
+        :param 'ResourceMemoryStoreAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
         """
         pulumi.set(__self__, "memory_store_id", memory_store_id)
@@ -1212,7 +1189,7 @@ class DeploymentResourceMemoryStore(dict):
 
     @_builtins.property
     @pulumi.getter
-    def access(self) -> Optional['SessionResourceMemoryStoreAccess']:
+    def access(self) -> Optional['ResourceMemoryStoreAccess']:
         """
         Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         """
@@ -1537,6 +1514,91 @@ class EnvironmentConfigSelfHosted(dict):
 
 
 @pulumi.output_type
+class InitialEventUserDefineOutcomeRubricFile(dict):
+    """
+    A rubric in a file uploaded through the Files API.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "fileId":
+            suggest = "file_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in InitialEventUserDefineOutcomeRubricFile. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        InitialEventUserDefineOutcomeRubricFile.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        InitialEventUserDefineOutcomeRubricFile.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 file_id: _builtins.str,
+                 type: Literal['file']):
+        """
+        A rubric in a file uploaded through the Files API.
+
+        :param _builtins.str file_id: ID of the rubric file, uploaded through the Files API.
+        :param Literal['file'] type: Always `file`.
+        """
+        pulumi.set(__self__, "file_id", file_id)
+        pulumi.set(__self__, "type", 'file')
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> _builtins.str:
+        """
+        ID of the rubric file, uploaded through the Files API.
+        """
+        return pulumi.get(self, "file_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Literal['file']:
+        """
+        Always `file`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class InitialEventUserDefineOutcomeRubricText(dict):
+    """
+    A rubric given inline as text.
+    """
+    def __init__(__self__, *,
+                 content: _builtins.str,
+                 type: Literal['text']):
+        """
+        A rubric given inline as text.
+
+        :param _builtins.str content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+        :param Literal['text'] type: Always `text`.
+        """
+        pulumi.set(__self__, "content", content)
+        pulumi.set(__self__, "type", 'text')
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> _builtins.str:
+        """
+        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+        """
+        return pulumi.get(self, "content")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Literal['text']:
+        """
+        Always `text`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
 class McpServer(dict):
     """
     A URL-based MCP server connection.
@@ -1637,7 +1699,7 @@ class MultiagentMembersEnabled(dict):
 
         :param Literal['enabled'] type: Always `enabled`.
         :param 'MultiagentMembersEnabledInlineAgents' inline_agents: Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-        :param Sequence[Union[_builtins.str, 'AgentMultiagentCoordinatorAgentAgent', 'AgentMultiagentCoordinatorAgentSelf']] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+        :param Sequence[Union[_builtins.str, 'AgentReference', 'SelfReference']] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
         """
         pulumi.set(__self__, "type", 'enabled')
         if inline_agents is not None:
@@ -1689,6 +1751,86 @@ class MultiagentMembersEnabledInlineAgents(dict):
     def type(self) -> 'MultiagentMembersEnabledInlineAgentsType':
         """
         `enabled` or `disabled`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class PermissionPolicy(dict):
+    """
+    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+    """
+    def __init__(__self__, *,
+                 type: 'PermissionPolicyType'):
+        """
+        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+
+        :param 'PermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'PermissionPolicyType':
+        """
+        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class ResourceGithubRepositoryCheckoutBranch(dict):
+    """
+    Check out a branch.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 type: Literal['branch']):
+        """
+        Check out a branch.
+
+        :param _builtins.str name: Branch name to check out.
+        :param Literal['branch'] type: Always `branch`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", 'branch')
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Branch name to check out.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Literal['branch']:
+        """
+        Always `branch`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class SelfReference(dict):
+    """
+    The agent that owns this configuration (resolved by the API to a concrete agent reference).
+    """
+    def __init__(__self__, *,
+                 type: Literal['self']):
+        """
+        The agent that owns this configuration (resolved by the API to a concrete agent reference).
+
+        :param Literal['self'] type: Always `self`.
+        """
+        pulumi.set(__self__, "type", 'self')
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Literal['self']:
+        """
+        Always `self`.
         """
         return pulumi.get(self, "type")
 
@@ -1805,7 +1947,7 @@ class SessionInitialEventUserDefineOutcome(dict):
         An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param _builtins.str description: What the agent should produce: the task specification.
-        :param Union['SessionInitialEventUserDefineOutcomeRubricText', 'SessionInitialEventUserDefineOutcomeRubricFile'] rubric: How to grade the outcome: a text or a file rubric.
+        :param Union['InitialEventUserDefineOutcomeRubricText', 'InitialEventUserDefineOutcomeRubricFile'] rubric: How to grade the outcome: a text or a file rubric.
         :param Literal['user.define_outcome'] type: Always `user.define_outcome`.
         :param _builtins.int max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
         """
@@ -1846,91 +1988,6 @@ class SessionInitialEventUserDefineOutcome(dict):
         Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
         """
         return pulumi.get(self, "max_iterations")
-
-
-@pulumi.output_type
-class SessionInitialEventUserDefineOutcomeRubricFile(dict):
-    """
-    A rubric in a file uploaded through the Files API.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "fileId":
-            suggest = "file_id"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserDefineOutcomeRubricFile. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserDefineOutcomeRubricFile.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserDefineOutcomeRubricFile.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 file_id: _builtins.str,
-                 type: Literal['file']):
-        """
-        A rubric in a file uploaded through the Files API.
-
-        :param _builtins.str file_id: ID of the rubric file, uploaded through the Files API.
-        :param Literal['file'] type: Always `file`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> _builtins.str:
-        """
-        ID of the rubric file, uploaded through the Files API.
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['file']:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionInitialEventUserDefineOutcomeRubricText(dict):
-    """
-    A rubric given inline as text.
-    """
-    def __init__(__self__, *,
-                 content: _builtins.str,
-                 type: Literal['text']):
-        """
-        A rubric given inline as text.
-
-        :param _builtins.str content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-        :param Literal['text'] type: Always `text`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'text')
-
-    @_builtins.property
-    @pulumi.getter
-    def content(self) -> _builtins.str:
-        """
-        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-        """
-        return pulumi.get(self, "content")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['text']:
-        """
-        Always `text`.
-        """
-        return pulumi.get(self, "type")
 
 
 @pulumi.output_type
@@ -2567,7 +2624,7 @@ class SessionResourceGithubRepository(dict):
         :param Literal['github_repository'] type: Always `github_repository`.
         :param _builtins.str url: GitHub URL of the repository (https).
         :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
-        :param Union['SessionResourceGithubRepositoryCheckoutBranch', 'SessionResourceGithubRepositoryCheckoutCommit'] checkout: Branch or commit to check out. Defaults to the repository's default branch.
+        :param Union['ResourceGithubRepositoryCheckoutBranch', 'SessionResourceGithubRepositoryCheckoutCommit'] checkout: Branch or commit to check out. Defaults to the repository's default branch.
         :param _builtins.str mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
         """
         pulumi.set(__self__, "type", 'github_repository')
@@ -2618,40 +2675,6 @@ class SessionResourceGithubRepository(dict):
         Mount path in the container. Defaults to `/workspace/<repo-name>`.
         """
         return pulumi.get(self, "mount_path")
-
-
-@pulumi.output_type
-class SessionResourceGithubRepositoryCheckoutBranch(dict):
-    """
-    Check out a branch.
-    """
-    def __init__(__self__, *,
-                 name: _builtins.str,
-                 type: Literal['branch']):
-        """
-        Check out a branch.
-
-        :param _builtins.str name: Branch name to check out.
-        :param Literal['branch'] type: Always `branch`.
-        """
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", 'branch')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> _builtins.str:
-        """
-        Branch name to check out.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['branch']:
-        """
-        Always `branch`.
-        """
-        return pulumi.get(self, "type")
 
 
 @pulumi.output_type
@@ -2713,14 +2736,14 @@ class SessionResourceMemoryStore(dict):
     def __init__(__self__, *,
                  memory_store_id: _builtins.str,
                  type: Literal['memory_store'],
-                 access: Optional['SessionResourceMemoryStoreAccess'] = None,
+                 access: Optional['ResourceMemoryStoreAccess'] = None,
                  instructions: Optional[_builtins.str] = None):
         """
         A memory store attached to the session.
 
         :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
         :param Literal['memory_store'] type: Always `memory_store`.
-        :param 'SessionResourceMemoryStoreAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
+        :param 'ResourceMemoryStoreAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
         """
         pulumi.set(__self__, "memory_store_id", memory_store_id)
@@ -2748,7 +2771,7 @@ class SessionResourceMemoryStore(dict):
 
     @_builtins.property
     @pulumi.getter
-    def access(self) -> Optional['SessionResourceMemoryStoreAccess']:
+    def access(self) -> Optional['ResourceMemoryStoreAccess']:
         """
         Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
         """
@@ -2852,14 +2875,14 @@ class ToolAgentToolset20260401ConfigBash(dict):
     def __init__(__self__, *,
                  name: Literal['bash'],
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['bash']] = None):
         """
         Configuration override for the `bash` tool.
 
         :param Literal['bash'] name: The tool this config overrides: `bash`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['bash'] type: Optional; repeats the name (`bash`).
         """
         pulumi.set(__self__, "name", 'bash')
@@ -2888,7 +2911,7 @@ class ToolAgentToolset20260401ConfigBash(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -2928,14 +2951,14 @@ class ToolAgentToolset20260401ConfigEdit(dict):
     def __init__(__self__, *,
                  name: Literal['edit'],
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['edit']] = None):
         """
         Configuration override for the `edit` tool.
 
         :param Literal['edit'] name: The tool this config overrides: `edit`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['edit'] type: Optional; repeats the name (`edit`).
         """
         pulumi.set(__self__, "name", 'edit')
@@ -2964,7 +2987,7 @@ class ToolAgentToolset20260401ConfigEdit(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3004,14 +3027,14 @@ class ToolAgentToolset20260401ConfigGlob(dict):
     def __init__(__self__, *,
                  name: Literal['glob'],
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['glob']] = None):
         """
         Configuration override for the `glob` tool.
 
         :param Literal['glob'] name: The tool this config overrides: `glob`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['glob'] type: Optional; repeats the name (`glob`).
         """
         pulumi.set(__self__, "name", 'glob')
@@ -3040,7 +3063,7 @@ class ToolAgentToolset20260401ConfigGlob(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3080,14 +3103,14 @@ class ToolAgentToolset20260401ConfigGrep(dict):
     def __init__(__self__, *,
                  name: Literal['grep'],
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['grep']] = None):
         """
         Configuration override for the `grep` tool.
 
         :param Literal['grep'] name: The tool this config overrides: `grep`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['grep'] type: Optional; repeats the name (`grep`).
         """
         pulumi.set(__self__, "name", 'grep')
@@ -3116,7 +3139,7 @@ class ToolAgentToolset20260401ConfigGrep(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3156,14 +3179,14 @@ class ToolAgentToolset20260401ConfigRead(dict):
     def __init__(__self__, *,
                  name: Literal['read'],
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['read']] = None):
         """
         Configuration override for the `read` tool.
 
         :param Literal['read'] name: The tool this config overrides: `read`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['read'] type: Optional; repeats the name (`read`).
         """
         pulumi.set(__self__, "name", 'read')
@@ -3192,7 +3215,7 @@ class ToolAgentToolset20260401ConfigRead(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3243,7 +3266,7 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
                  blocked_domains: Optional[Sequence[_builtins.str]] = None,
                  enabled: Optional[_builtins.bool] = None,
                  max_content_tokens: Optional[_builtins.int] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['web_fetch']] = None,
                  url_sources: Optional['outputs.ToolAgentToolset20260401ConfigWebFetchUrlSources'] = None):
         """
@@ -3254,7 +3277,7 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
         :param Sequence[_builtins.str] blocked_domains: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
         :param _builtins.int max_content_tokens: Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['web_fetch'] type: Optional; repeats the name (`web_fetch`).
         :param 'ToolAgentToolset20260401ConfigWebFetchUrlSources' url_sources: Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
         """
@@ -3316,7 +3339,7 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3441,7 +3464,7 @@ class ToolAgentToolset20260401ConfigWebSearch(dict):
                  allowed_domains: Optional[Sequence[_builtins.str]] = None,
                  blocked_domains: Optional[Sequence[_builtins.str]] = None,
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['web_search']] = None,
                  user_location: Optional['outputs.ToolAgentToolset20260401ConfigWebSearchUserLocation'] = None):
         """
@@ -3451,7 +3474,7 @@ class ToolAgentToolset20260401ConfigWebSearch(dict):
         :param Sequence[_builtins.str] allowed_domains: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
         :param Sequence[_builtins.str] blocked_domains: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['web_search'] type: Optional; repeats the name (`web_search`).
         :param 'ToolAgentToolset20260401ConfigWebSearchUserLocation' user_location: Approximate user location for search result localization.
         """
@@ -3503,7 +3526,7 @@ class ToolAgentToolset20260401ConfigWebSearch(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3622,14 +3645,14 @@ class ToolAgentToolset20260401ConfigWrite(dict):
     def __init__(__self__, *,
                  name: Literal['write'],
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None,
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
                  type: Optional[Literal['write']] = None):
         """
         Configuration override for the `write` tool.
 
         :param Literal['write'] name: The tool this config overrides: `write`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         :param Literal['write'] type: Optional; repeats the name (`write`).
         """
         pulumi.set(__self__, "name", 'write')
@@ -3658,7 +3681,7 @@ class ToolAgentToolset20260401ConfigWrite(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3732,17 +3755,17 @@ class ToolAgentToolset20260401DefaultConfigPermissionPolicy(dict):
     Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
     """
     def __init__(__self__, *,
-                 type: 'ToolMcpToolsetConfigPermissionPolicyType'):
+                 type: 'PermissionPolicyType'):
         """
         Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
 
-        :param 'ToolMcpToolsetConfigPermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param 'PermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'ToolMcpToolsetConfigPermissionPolicyType':
+    def type(self) -> 'PermissionPolicyType':
         """
         `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
@@ -3924,13 +3947,13 @@ class ToolMcpToolsetConfig(dict):
     def __init__(__self__, *,
                  name: _builtins.str,
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetConfigPermissionPolicy'] = None):
+                 permission_policy: Optional['outputs.PermissionPolicy'] = None):
         """
         Configuration override for one tool of the MCP server.
 
         :param _builtins.str name: Name of the MCP tool to configure. The API allows 1 to 128 characters.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'ToolMcpToolsetConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         pulumi.set(__self__, "name", name)
         if enabled is not None:
@@ -3956,34 +3979,11 @@ class ToolMcpToolsetConfig(dict):
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
-
-
-@pulumi.output_type
-class ToolMcpToolsetConfigPermissionPolicy(dict):
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    def __init__(__self__, *,
-                 type: 'ToolMcpToolsetConfigPermissionPolicyType'):
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-
-        :param 'ToolMcpToolsetConfigPermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-        """
-        pulumi.set(__self__, "type", type)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'ToolMcpToolsetConfigPermissionPolicyType':
-        """
-        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-        """
-        return pulumi.get(self, "type")
 
 
 @pulumi.output_type
@@ -4045,17 +4045,17 @@ class ToolMcpToolsetDefaultConfigPermissionPolicy(dict):
     Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
     """
     def __init__(__self__, *,
-                 type: 'ToolMcpToolsetConfigPermissionPolicyType'):
+                 type: 'PermissionPolicyType'):
         """
         Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
 
-        :param 'ToolMcpToolsetConfigPermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param 'PermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'ToolMcpToolsetConfigPermissionPolicyType':
+    def type(self) -> 'PermissionPolicyType':
         """
         `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """

@@ -30,7 +30,7 @@ class SessionArgs:
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input['McpServerArgs']]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, 'AgentModelArgs']]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceFileArgs', 'SessionResourceMemoryStoreArgs']]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input['AgentSkillArgs']]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
@@ -66,7 +66,7 @@ class SessionArgs:
         :param pulumi.Input[Union[_builtins.str, 'AgentModelArgs']] model: Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
                
                A change: replace.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
                
                A change: recorded, no API call.
         :param pulumi.Input[Sequence[pulumi.Input[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceFileArgs', 'SessionResourceMemoryStoreArgs']]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
@@ -241,7 +241,7 @@ class SessionArgs:
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Input[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Input[Optional['OnDestroy']]:
         """
         What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
 
@@ -250,7 +250,7 @@ class SessionArgs:
         return pulumi.get(self, "on_destroy")
 
     @on_destroy.setter
-    def on_destroy(self, value: pulumi.Input[Optional['VaultOnDestroy']]):
+    def on_destroy(self, value: pulumi.Input[Optional['OnDestroy']]):
         pulumi.set(self, "on_destroy", value)
 
     @_builtins.property
@@ -380,7 +380,7 @@ class Session(pulumi.CustomResource):
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceGithubRepositoryArgsDict'], Union['SessionResourceFileArgs', 'SessionResourceFileArgsDict'], Union['SessionResourceMemoryStoreArgs', 'SessionResourceMemoryStoreArgsDict']]]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
@@ -425,7 +425,7 @@ class Session(pulumi.CustomResource):
         :param pulumi.Input[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]] model: Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
                
                A change: replace.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
                
                A change: recorded, no API call.
         :param pulumi.Input[Sequence[pulumi.Input[Union[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceGithubRepositoryArgsDict'], Union['SessionResourceFileArgs', 'SessionResourceFileArgsDict'], Union['SessionResourceMemoryStoreArgs', 'SessionResourceMemoryStoreArgsDict']]]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
@@ -491,7 +491,7 @@ class Session(pulumi.CustomResource):
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceGithubRepositoryArgsDict'], Union['SessionResourceFileArgs', 'SessionResourceFileArgsDict'], Union['SessionResourceMemoryStoreArgs', 'SessionResourceMemoryStoreArgsDict']]]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
@@ -689,7 +689,7 @@ class Session(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Output[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Output[Optional['OnDestroy']]:
         """
         What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
         """

@@ -22,7 +22,7 @@ class VaultArgs:
     def __init__(__self__, *,
                  display_name: pulumi.Input[_builtins.str],
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None):
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None):
         """
         The set of arguments for constructing a Vault resource.
 
@@ -32,7 +32,7 @@ class VaultArgs:
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: update in place; sent as a patch.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
                
                A change: recorded, no API call.
         """
@@ -72,7 +72,7 @@ class VaultArgs:
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Input[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Input[Optional['OnDestroy']]:
         """
         What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
 
@@ -81,7 +81,7 @@ class VaultArgs:
         return pulumi.get(self, "on_destroy")
 
     @on_destroy.setter
-    def on_destroy(self, value: pulumi.Input[Optional['VaultOnDestroy']]):
+    def on_destroy(self, value: pulumi.Input[Optional['OnDestroy']]):
         pulumi.set(self, "on_destroy", value)
 
 
@@ -93,7 +93,7 @@ class Vault(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  __props__=None):
         """
         A collection of credentials for MCP servers and environment secrets, used by sessions through `vaultIds`. `displayName` and `metadata` update in place; an update first compares the vault with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it (the API archives its credentials with it); `onDestroy: "delete"` deletes it.
@@ -112,7 +112,7 @@ class Vault(pulumi.CustomResource):
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: update in place; sent as a patch.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
                
                A change: recorded, no API call.
         """
@@ -148,7 +148,7 @@ class Vault(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -230,7 +230,7 @@ class Vault(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Output[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Output[Optional['OnDestroy']]:
         """
         What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
         """

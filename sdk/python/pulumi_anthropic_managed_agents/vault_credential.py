@@ -26,7 +26,7 @@ class VaultCredentialArgs:
                  vault_id: pulumi.Input[_builtins.str],
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None):
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None):
         """
         The set of arguments for constructing a VaultCredential resource.
 
@@ -42,7 +42,7 @@ class VaultCredentialArgs:
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: update in place; sent as a patch.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
                
                A change: recorded, no API call.
         """
@@ -113,7 +113,7 @@ class VaultCredentialArgs:
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Input[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Input[Optional['OnDestroy']]:
         """
         What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
 
@@ -122,7 +122,7 @@ class VaultCredentialArgs:
         return pulumi.get(self, "on_destroy")
 
     @on_destroy.setter
-    def on_destroy(self, value: pulumi.Input[Optional['VaultOnDestroy']]):
+    def on_destroy(self, value: pulumi.Input[Optional['OnDestroy']]):
         pulumi.set(self, "on_destroy", value)
 
 
@@ -135,7 +135,7 @@ class VaultCredential(pulumi.CustomResource):
                  auth: pulumi.Input[Optional[Union[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthMcpOauthArgsDict'], Union['VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthStaticBearerArgsDict'], Union['VaultCredentialAuthEnvironmentVariableArgs', 'VaultCredentialAuthEnvironmentVariableArgsDict']]]] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  vault_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -160,7 +160,7 @@ class VaultCredential(pulumi.CustomResource):
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: update in place; sent as a patch.
-        :param pulumi.Input['VaultOnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
+        :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
                
                A change: recorded, no API call.
         :param pulumi.Input[_builtins.str] vault_id: The vault's id (e.g. `vault.id`).
@@ -202,7 +202,7 @@ class VaultCredential(pulumi.CustomResource):
                  auth: pulumi.Input[Optional[Union[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthMcpOauthArgsDict'], Union['VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthStaticBearerArgsDict'], Union['VaultCredentialAuthEnvironmentVariableArgs', 'VaultCredentialAuthEnvironmentVariableArgsDict']]]] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 on_destroy: pulumi.Input[Optional['VaultOnDestroy']] = None,
+                 on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
                  vault_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -301,7 +301,7 @@ class VaultCredential(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="onDestroy")
-    def on_destroy(self) -> pulumi.Output[Optional['VaultOnDestroy']]:
+    def on_destroy(self) -> pulumi.Output[Optional['OnDestroy']]:
         """
         What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
         """
