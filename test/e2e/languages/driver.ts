@@ -43,7 +43,10 @@ function baseEnv(emulatorUrl: string, apiKey: string): { env: NodeJS.ProcessEnv;
 export function pythonStory(emulatorUrl: string, apiKey: string): Story {
   const venv = execFileSync("bash", [path.join(REPO_ROOT, "tools", "python", "venv.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 20 * 60_000 }).trim().split("\n").pop()!;
   const python = path.join(venv, "bin", "python");
-  execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "--no-deps", "--no-build-isolation", "--force-reinstall", path.join(REPO_ROOT, "sdk", "python")], {
+  // pip builds in the source tree (build/, *.egg-info): install from a copy, so sdk/python stays as generated.
+  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sdk-python-")), "python");
+  fs.cpSync(path.join(REPO_ROOT, "sdk", "python"), copy, { recursive: true });
+  execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input", "--no-deps", "--no-build-isolation", "--force-reinstall", copy], {
     stdio: ["ignore", "inherit", "inherit"],
     timeout: 10 * 60_000,
   });
