@@ -159,12 +159,24 @@ export interface ProjectDir {
   tryCli(args: string[]): Promise<{ status: number; output: string }>;
 }
 
+/** What a caller of `projectDir` may change about the environment the CLI runs in. */
+export interface ProjectDirOptions {
+  /**
+   * The PATH the CLI sees, and so every language host and plugin it starts, instead of this
+   * repository's `bin/` and Node 24, the CLI's `bin/`, the YAML host's directory and this process's PATH.
+   */
+  path?: string[];
+  /** Pass on nothing of this process's environment but HOME (default: all of it but ANTHROPIC_* and PULUMI_*). */
+  bareEnv?: boolean;
+}
+
 /**
- * A project directory holding `files`, with an offline backend and a temporary PULUMI_HOME, the
- * CLI, the YAML host, this repository's Node 24 and its native plugin (`bin/`) on PATH, and no
- * Anthropic settings in the environment (they come from stack config).
+ * A project directory holding `files`, with an offline backend and a temporary PULUMI_HOME
+ * (`envVars.PULUMI_HOME`; `extraEnv` may name another), the CLI, the YAML host, this repository's
+ * Node 24 and its native plugin (`bin/`) on PATH (`options.path` replaces them), and no Anthropic
+ * settings in the environment (they come from stack config).
  */
-export function projectDir(files: Record<string, string>, extraEnv: Record<string, string> = {}): ProjectDir {
+export function projectDir(files: Record<string, string>, extraEnv: Record<string, string> = {}, options: ProjectDirOptions = {}): ProjectDir {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-project-"));
   const dir = path.join(base, "project");
   for (const [name, content] of Object.entries(files)) {
@@ -173,10 +185,10 @@ export function projectDir(files: Record<string, string>, extraEnv: Record<strin
   }
   fs.mkdirSync(path.join(base, "backend"));
   fs.mkdirSync(path.join(base, "home"));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith("ANTHROPIC_") && !k.startsWith("PULUMI_"))) as Record<string, string>;
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith("ANTHROPIC_") && !k.startsWith("PULUMI_") && (!options.bareEnv || k === "HOME"))) as Record<string, string>;
   const envVars: Record<string, string> = {
     ...inherited,
-    PATH: [path.join(REPO_ROOT, "bin"), path.join(REPO_ROOT, "node_modules", ".bin"), path.join(pulumiCliRoot(), "bin"), yamlHostDir(), process.env["PATH"] ?? ""].join(path.delimiter),
+    PATH: (options.path ?? [path.join(REPO_ROOT, "bin"), path.join(REPO_ROOT, "node_modules", ".bin"), path.join(pulumiCliRoot(), "bin"), yamlHostDir(), process.env["PATH"] ?? ""]).join(path.delimiter),
     PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_SKIP_UPDATE_CHECK: "true",

@@ -1,9 +1,9 @@
 // The Files API (`/v1/files`), with its own beta header. A file is uploaded as multipart/form-data
 // (undici's `FormData`, so a retry can send the same parts again) and never changes afterwards:
 // there is no update, and no metadata to carry a create token.
-import { FormData } from "undici";
 import { z } from "zod";
 import { NotFoundError } from "../client/errors";
+import { newFormData } from "../client/http-client";
 import { pathWith } from "../client/path";
 import type { Call } from "./endpoints";
 
@@ -29,7 +29,7 @@ export const files = {
   beta: FILES_API_BETA,
   /** Not idempotent: retried only when surely refused; the caller resolves ambiguous failures. */
   upload(call: Call, operation: string, upload: { bytes: Uint8Array; filename: string; mimeType: string; expiresInSeconds?: number | undefined }): Promise<ApiFile> {
-    const form = new FormData();
+    const form = newFormData();
     form.set("file", new Blob([upload.bytes], { type: upload.mimeType }), upload.filename);
     if (upload.expiresInSeconds !== undefined) form.set("expires_in_seconds", String(upload.expiresInSeconds));
     return call.client.request(call, { operation, method: "POST", path: COLLECTION, beta: FILES_API_BETA, body: form, schema: apiFile, retry: "rejected-only" });

@@ -3,8 +3,9 @@
 // version (`POST /v1/skills/{id}/versions`, multipart); the skill's `latest_version_id` follows.
 // Uploads are multipart (undici `FormData`); a retried upload sends the same parts again.
 import { z } from "zod";
-import { FormData } from "undici";
+import type { FormData } from "undici";
 import { NotFoundError } from "../client/errors";
+import { newFormData } from "../client/http-client";
 import { pathWith, type QueryValue } from "../client/path";
 import type { Call } from "./endpoints";
 
@@ -45,7 +46,7 @@ export interface UploadFile {
 
 /** The multipart body of a skill or version upload (`files[]` parts, as the SDK sends them). */
 export function uploadForm(files: readonly UploadFile[], displayName?: string): FormData {
-  const form = new FormData();
+  const form = newFormData();
   if (displayName !== undefined) form.append("display_name", displayName);
   for (const f of files) form.append("files[]", new Blob([f.bytes]), f.name);
   return form;

@@ -66,6 +66,11 @@ function undici(): typeof import("undici") {
   return undiciModule;
 }
 
+/** An empty undici `FormData` (the multipart body `request` sends), loading undici only then. */
+export function newFormData(): FormData {
+  return new (undici().FormData)();
+}
+
 let sharedDispatcher: Agent | undefined;
 
 /** One keep-alive pool per provider process: the hooks of every resource share its connections. */
