@@ -6,6 +6,8 @@
 // argument for `configure`; that still works.)
 //
 // Each call gets one operation context (kit/context.ts); every error leaving here is redacted.
+// First: on a Node.js too old for this package, fail at once, saying so.
+import "./node-version";
 import { ApiClient } from "./client/http-client";
 import { redactError } from "./client/redact";
 import { rememberStackConfig, resolveConnectionSettings, type StackConfigReader } from "./config";

@@ -60,11 +60,24 @@ export class ApiError extends AnthropicProviderError {
 export class BadRequestError extends ApiError {
   override name = "BadRequestError";
 }
+/**
+ * 401: the key itself was refused, whatever the call was for (a create-token lookup, a refresh): the
+ * message leads with that and names the settings to check, then what was being done.
+ */
 export class AuthenticationError extends ApiError {
   override name = "AuthenticationError";
+  constructor(details: ApiErrorDetails, hint?: string) {
+    super(details, hint);
+    this.message = `the Anthropic API refused the API key (HTTP 401 ${details.errorType ?? "authentication_error"}, request-id: ${details.requestId ?? "none"}): check anthropic:apiKey (\`pulumi config set --secret anthropic:apiKey <key>\`) or ANTHROPIC_API_KEY. It happened during: ${this.message}`;
+  }
 }
+/** 403: the key is valid but may not do this (another workspace's object, a missing permission). */
 export class PermissionDeniedError extends ApiError {
   override name = "PermissionDeniedError";
+  constructor(details: ApiErrorDetails, hint?: string) {
+    super(details, hint);
+    this.message = `the API key may not do this (HTTP 403 ${details.errorType ?? "permission_error"}, request-id: ${details.requestId ?? "none"}): check that anthropic:apiKey or ANTHROPIC_API_KEY is a key of the workspace that holds the object (and anthropic:workspaceId, if set). It happened during: ${this.message}`;
+  }
 }
 export class NotFoundError extends ApiError {
   override name = "NotFoundError";

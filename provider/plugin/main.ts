@@ -2,18 +2,9 @@
 // starts it with its own address as the last argument (flags such as `--logtostderr` or `-v=9`
 // before it) and reads the port the plugin listens on from its first line of stdout; anything
 // else the plugin has to say goes to stderr.
-const MIN_NODE = 22;
-
-function nodeMajor(): number {
-  return Number(process.versions.node.split(".")[0]);
-}
-
 async function main(): Promise<void> {
-  // Before anything is loaded: on an older Node.js a dependency fails at load with a message that names nothing.
-  if (nodeMajor() < MIN_NODE) {
-    process.stderr.write(`pulumi-resource-anthropic needs Node.js ${MIN_NODE} or newer (found v${process.versions.node} at ${process.execPath})\n`);
-    process.exit(1);
-  }
+  // Before anything else is loaded (the node-version module throws, naming the Node.js it found).
+  await import("../node-version");
   const grpc = await import("@grpc/grpc-js");
   const { ResourceProviderService } = await import("@pulumi/pulumi/proto/provider_grpc_pb");
   const { ProviderServer } = await import("./server");

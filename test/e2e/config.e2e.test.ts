@@ -1,7 +1,9 @@
 // Configuration under the real engine: a bad setting fails `preview` in `check`, with a message
 // naming the problem, before any request (provider/config.ts `configurationProblems`); a key set
 // without --secret works but draws the SDK's warning (sdk/resource.ts `warnAboutPlainKey`).
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import * as path from "node:path";
 import type { ConfigValue } from "@pulumi/pulumi/automation";
 import { Agent } from "../../sdk";
 import { engineEnv, stackFor, type EngineEnv } from "../../tools/engine";
@@ -112,4 +114,35 @@ it("(e) a key set without --secret works, with a warning that does not print it"
   expect(run.out).not.toContain(KEY);
   // A preview of creates asks the API nothing.
   expect(emulator.count()).toBe(0);
+});
+
+it("(f) a key the API refuses: `up` fails saying the key was refused and naming its settings, not the lookup it happened in", async () => {
+  const strict = await startEmulator({ apiKey: KEY });
+  try {
+    stacks += 1;
+    const stack = await stackFor(env, program, `config-${stacks}`);
+    await stack.setAllConfig({ "anthropic:apiKey": { value: "sk-ant-wrong-key", secret: true }, "anthropic:baseUrl": { value: strict.url } });
+    let out = "";
+    await expect(stack.up({ onOutput: (s) => void (out += s), onError: (s) => void (out += s) })).rejects.toThrow();
+    expect(out).toContain("the Anthropic API refused the API key (HTTP 401");
+    expect(out).toContain("check anthropic:apiKey (`pulumi config set --secret anthropic:apiKey <key>`) or ANTHROPIC_API_KEY");
+    expect(out).not.toContain("sk-ant-wrong-key");
+    expect(strict.live().agents).toEqual([]);
+  } finally {
+    await strict.stop();
+  }
+});
+
+it("(g) a provider process on a Node.js older than 22 fails preview saying so, naming the node it found", async () => {
+  // The machine's own Node.js (20 on this machine kind) first on the PATH the engine starts the
+  // dynamic provider with, as a newcomer's shell would have it.
+  const oldNode = "/usr/bin/node";
+  const version = execFileSync(oldNode, ["--version"], { encoding: "utf8" }).trim();
+  expect(Number(version.slice(1).split(".")[0])).toBeLessThan(22);
+  stacks += 1;
+  const stack = await stackFor({ ...env, envVars: { ...env.envVars, PATH: [path.dirname(oldNode), env.envVars["PATH"]].join(path.delimiter) } }, program, `config-${stacks}`);
+  await stack.setAllConfig({ "anthropic:apiKey": { value: KEY, secret: true }, "anthropic:baseUrl": { value: emulator.url } });
+  let out = "";
+  await expect(stack.preview({ onOutput: (s) => void (out += s), onError: (s) => void (out += s) })).rejects.toThrow();
+  expect(out).toContain(`pulumi-anthropic-managed-agents needs Node.js 22 or newer (found ${version} at ${oldNode})`);
 });

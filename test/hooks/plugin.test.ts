@@ -43,6 +43,13 @@ describe("plugin info and schema", () => {
   });
 });
 
+describe("the plugin's process", () => {
+  it("on a Node.js older than 22 exits before it listens, naming the node it found", async () => {
+    // The machine's own Node.js (20 on this machine kind), first on the PATH the engine would pass on.
+    await expect(PluginClient.start({ ...pluginEnv(), PATH: "/usr/bin:/bin" })).rejects.toThrow(/needs Node\.js 22 or newer \(found v(1\d|2[01])\.[\d.]+ at \/usr\/bin\/node\)/);
+  });
+});
+
 describe("configuration", () => {
   it("CheckConfig reports every problem at once, each on its setting, with no request sent", async () => {
     const { failures } = await plugin.checkConfig({ apiKy: "x", baseUrl: "http://api.example.com", operationTimeoutSeconds: "soon" });
@@ -318,7 +325,7 @@ describe("explicit providers", () => {
       const wrong = await PluginClient.start(pluginEnv());
       try {
         await wrong.configure({ apiKey: secret("sk-ant-wrong"), baseUrl: other.url });
-        await expect(wrong.checkAndCreate("Agent", "x", { name: "x", model: "claude-sonnet-4-6" })).rejects.toThrow(/401/);
+        await expect(wrong.checkAndCreate("Agent", "x", { name: "x", model: "claude-sonnet-4-6" })).rejects.toThrow(/the Anthropic API refused the API key \(HTTP 401.*check anthropic:apiKey/);
       } finally {
         await wrong.stop();
       }

@@ -1,3 +1,4 @@
+import { ApiError, apiErrorFor } from "../../provider/client/errors";
 import { encodedPath, withQuery } from "../../provider/client/path";
 import { configurationProblems, ConfigurationError, settingProblems, parseBaseUrl, resolveConnectionSettings, rememberStackConfig } from "../../provider/config";
 
@@ -87,5 +88,25 @@ describe("endpoint and credentials", () => {
 
   it("finds no problem in a usable configuration", () => {
     expect(configurationProblems({ ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: "http://127.0.0.1:9" })).toEqual([]);
+  });
+});
+
+describe("a refused key", () => {
+  it.each([
+    [401, "authentication_error", /^the Anthropic API refused the API key \(HTTP 401 authentication_error, request-id: req_1\): check anthropic:apiKey .* or ANTHROPIC_API_KEY\. It happened during: create agent "a" \(looking for objects an interrupted run created\): GET \/v1\/agents failed with HTTP 401/],
+    [403, "permission_error", /^the API key may not do this \(HTTP 403 permission_error, request-id: req_1\): check that anthropic:apiKey or ANTHROPIC_API_KEY is a key of the workspace .* It happened during: create agent "a"/],
+  ])("HTTP %i names the key's settings first, whatever the call was for", (status, errorType, message) => {
+    const error = apiErrorFor({
+      operation: 'create agent "a" (looking for objects an interrupted run created)',
+      method: "GET",
+      path: "/v1/agents",
+      status,
+      errorType,
+      apiMessage: "invalid x-api-key",
+      errorCode: undefined,
+      requestId: "req_1",
+    });
+    expect(error.message).toMatch(message);
+    expect(error).toBeInstanceOf(ApiError);
   });
 });
