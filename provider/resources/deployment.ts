@@ -13,6 +13,7 @@ import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { quote } from "../kit/quote";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field } from "../kit/spec";
@@ -254,7 +255,7 @@ export function scheduleFailures(schedule: { expression: string; timezone: strin
     for (const reason of cronProblems(schedule.expression)) failures.push({ property: "schedule.expression", reason });
   }
   if (!containsUnknown(schedule.timezone) && !isTimeZone(schedule.timezone)) {
-    failures.push({ property: "schedule.timezone", reason: `"${schedule.timezone}" is not an IANA time zone name (e.g. "UTC", "Europe/Paris")` });
+    failures.push({ property: "schedule.timezone", reason: `${quote(schedule.timezone)} is not an IANA time zone name (e.g. "UTC", "Europe/Paris")` });
   }
   return failures;
 }
