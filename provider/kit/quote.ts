@@ -16,7 +16,7 @@ export const MAX_REASON_CHARS = 1_024;
 export function quote(value: unknown, max = QUOTE_CHARS): string {
   if (typeof value === "string") {
     if (value.length <= max) return JSON.stringify(value);
-    return `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
+    return `${cut(value, max)} (${value.length} characters)`;
   }
   const text = preview(value, max);
   return text.length <= max ? text : `${text.slice(0, max)}…`;
@@ -24,7 +24,12 @@ export function quote(value: unknown, max = QUOTE_CHARS): string {
 
 /** A path segment in brackets: the quoted key, bounded, without the length note. */
 export function quoteKey(key: string, max = QUOTE_CHARS): string {
-  return key.length <= max ? JSON.stringify(key) : `${JSON.stringify(key.slice(0, max))}…`;
+  return key.length <= max ? JSON.stringify(key) : cut(key, max);
+}
+
+/** The first `max` characters, quoted, the ellipsis inside the quotes. */
+function cut(text: string, max: number): string {
+  return `${JSON.stringify(text.slice(0, max)).slice(0, -1)}…"`;
 }
 
 /** `text` cut to `max` characters, saying how long it was. */
