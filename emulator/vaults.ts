@@ -4,6 +4,7 @@
 // `*UpdateParams`; anything else in an update is refused.
 import { validateMetadata } from "./agents";
 import { byCreatedAt, paginate } from "./pagination";
+import { stringFields, text } from "./params";
 import { invalid, newId, notFound, type EmulatorModule, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -151,7 +152,7 @@ function createAuth(auth: unknown): { auth: Json; secrets: Record<string, string
 function updateAuth(stored: StoredCredential, auth: unknown): void {
   if (!isObject(auth)) throw invalid("auth: must be an object");
   const current = stored.record.auth;
-  if (auth["type"] !== current["type"]) throw invalid(`auth.type: cannot change from ${String(current["type"])} to ${String(auth["type"])}`);
+  if (auth["type"] !== current["type"]) throw invalid(`auth.type: cannot change from ${text(current["type"])} to ${text(auth["type"])}`);
   const next: Json = structuredClone(current);
   const secrets = { ...stored.secrets };
   const setSecret = (body: Json, key: string, path: string) => {
@@ -284,6 +285,7 @@ export class VaultStore {
 
   createCredential(vaultId: string, body: Json): CredentialRecord {
     onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    stringFields(body, ["display_name"]);
     const vault = this.vault(vaultId);
     if (vault.archived_at) throw invalid(`vault ${vaultId} is archived`, "vault_archived");
     const { auth, secrets } = createAuth(body["auth"]);
@@ -305,6 +307,7 @@ export class VaultStore {
 
   updateCredential(vaultId: string, id: string, body: Json): CredentialRecord {
     onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    stringFields(body, ["display_name"]);
     const stored = this.credential(vaultId, id);
     if (stored.record.archived_at) throw invalid(`credential ${id} is archived`, "credential_archived");
     const before = structuredClone(stored);
