@@ -92,23 +92,26 @@ function nested(depth: number): Props {
   return root;
 }
 
-const nasty = fc.constantFrom<unknown>(
-  UNKNOWN,
-  null,
-  "",
-  "x".repeat(100_000),
-  { toString: 5 },
-  JSON.parse('{"__proto__": {"type": "cloud"}}'),
-  nested(5_000),
-  [nested(100)],
-  Array.from({ length: 2_000 }, (_, i) => ({ type: "file", fileId: `f${i}` })),
-  -1,
-  2 ** 53,
-  "0 3 * * *",
-  "Europe/Paris",
-  "/proc/self/mem",
-  ".",
-);
+// Made afresh for every use: a mutation may add keys to a value another one placed.
+const nasty = fc
+  .constantFrom<() => unknown>(
+    () => UNKNOWN,
+    () => null,
+    () => "",
+    () => "x".repeat(100_000),
+    () => ({ toString: 5 }),
+    () => JSON.parse('{"__proto__": {"type": "cloud"}}'),
+    () => nested(5_000),
+    () => [nested(100)],
+    () => Array.from({ length: 2_000 }, (_, i) => ({ type: "file", fileId: `f${i}` })),
+    () => -1,
+    () => 2 ** 53,
+    () => "0 3 * * *",
+    () => "Europe/Paris",
+    () => "/proc/self/mem",
+    () => ".",
+  )
+  .map((make) => make());
 const anyValue = fc.oneof({ weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 2, arbitrary: nasty });
 const anyKey = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom("__proto__", "constructor", "toString", "a.b", "", "[0]", "type", "authorizationToken", "token"));
 
