@@ -134,18 +134,26 @@ export function fileCrossCheck(inputs: FileInputs): CheckFailure[] {
 }
 
 /**
- * The sha256 of a file, read in chunks (memory stays flat whatever its size). A file that grows
- * past the upload limit while being read (stat said less) fails like one that was too large.
+ * The sha256 of a file, read in chunks into one buffer (memory stays flat whatever its size). A
+ * file that grows past the upload limit while being read (stat said less) fails like one that was
+ * too large.
  */
 async function streamedSha256(file: string): Promise<string> {
   const hash = createHash("sha256");
-  let read = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    read += (chunk as Buffer).length;
-    if (read > MAX_FILE_BYTES) throw new Error("more than 2 GiB, the most this provider uploads");
-    hash.update(chunk as Buffer);
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const handle = await fs.promises.open(file, "r");
+  try {
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return hash.digest("hex");
+      total += bytesRead;
+      if (total > MAX_FILE_BYTES) throw new Error("more than 2 GiB, the most this provider uploads");
+      hash.update(chunk.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
   }
-  return hash.digest("hex");
 }
 
 /**
