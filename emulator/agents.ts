@@ -195,6 +195,7 @@ function resolveSwitchable(value: unknown, where: string, self: SelfRef, lookup:
   if (inlineType !== "enabled" && inlineType !== "disabled") throw invalid(`${where}.inline_agents.type: must be "enabled" or "disabled"`);
   const predefined = (value["predefined_agents"] as unknown[] | null | undefined) ?? [];
   if (!Array.isArray(predefined)) throw invalid(`${where}.predefined_agents: must be an array`);
+  if (predefined.length > 20) throw invalid(`${where}.predefined_agents: at most 20 agents`);
   return {
     type: "enabled",
     inline_agents: { type: inlineType },

@@ -93,11 +93,18 @@ function validateSchedule(schedule: unknown): Json | null {
 }
 
 function validateEvents(events: unknown): Json[] {
-  if (!Array.isArray(events)) throw invalid("initial_events: required, a list of events");
+  if (!Array.isArray(events) || events.length === 0) throw invalid("initial_events: required, a list of events");
+  if (events.length > 50) throw invalid("initial_events: at most 50 events");
   for (const [i, e] of events.entries()) {
     if (!isObject(e) || typeof e["type"] !== "string" || !EVENT_TYPES.includes(e["type"])) throw invalid(`initial_events[${i}]: type must be one of ${EVENT_TYPES.join(", ")}`);
   }
   return events as Json[];
+}
+
+function vaultIdsOf(value: unknown): string[] {
+  const ids = listOf(value, "vault_ids", stringItem);
+  if (ids.length > 50) throw invalid("vault_ids: at most 50 vaults");
+  return ids;
 }
 
 function validateBudget(budget: unknown): void {
@@ -172,6 +179,7 @@ export class DeploymentsModule implements EmulatorModule {
 
   private resources(list: unknown): Json[] {
     // Checked as a session's (each run mounts them); tokens are write-only: never returned.
+    if (Array.isArray(list) && list.length > 500) throw invalid("resources: at most 500 resources");
     return listOf(list, "resources", objectItem).map((r, i) => {
       checkResourceTypes(r, i);
       const { authorization_token: _secret, ...visible } = r;
@@ -198,7 +206,7 @@ export class DeploymentsModule implements EmulatorModule {
       initial_events: validateEvents(body["initial_events"]),
       schedule: validateSchedule(body["schedule"]),
       budget: body["budget"] ?? null,
-      vault_ids: listOf(body["vault_ids"], "vault_ids", stringItem),
+      vault_ids: vaultIdsOf(body["vault_ids"]),
       resources: this.resources(body["resources"]),
       status: "active",
       paused_reason: null,
@@ -229,7 +237,7 @@ export class DeploymentsModule implements EmulatorModule {
       validateBudget(body["budget"]);
       next["budget"] = body["budget"];
     }
-    if ("vault_ids" in body) next["vault_ids"] = listOf(body["vault_ids"], "vault_ids", stringItem);
+    if ("vault_ids" in body) next["vault_ids"] = vaultIdsOf(body["vault_ids"]);
     if ("resources" in body) next["resources"] = this.resources(body["resources"]);
     if ("metadata" in body) {
       checkMetadataPatch(body["metadata"]);

@@ -95,6 +95,7 @@ export class MemoryStoreModule implements EmulatorModule {
   createStore(body: Json): MemoryStoreRecord {
     onlyKeys(body, ["name", "description", "metadata"]);
     stringFields(body, ["description"]);
+    if (typeof body["description"] === "string" && body["description"].length > 1_024) throw invalid("description: at most 1,024 characters");
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: required, a non-empty string");
     const now = new Date().toISOString();
     const record: MemoryStoreRecord = {
@@ -114,6 +115,7 @@ export class MemoryStoreModule implements EmulatorModule {
   updateStore(id: string, body: Json): MemoryStoreRecord {
     onlyKeys(body, ["name", "description", "metadata"]);
     stringFields(body, ["name", "description"]);
+    if (typeof body["description"] === "string" && body["description"].length > 1_024) throw invalid("description: at most 1,024 characters");
     const current = this.store(id);
     if (current.archived_at) throw invalid(`memory store ${id} is archived`, "memory_store_archived");
     const next: MemoryStoreRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"]) };

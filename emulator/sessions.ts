@@ -150,7 +150,11 @@ export class SessionStore {
       );
     }
     if ("model" in overrides) snapshot["model"] = resolveModel(overrides["model"]);
-    if ("system" in overrides) snapshot["system"] = overrides["system"] ?? null;
+    if ("system" in overrides) {
+      const system = overrides["system"];
+      if (system !== null && system !== undefined && (typeof system !== "string" || system.length > 100_000)) throw invalid("agent.system: a string of at most 100,000 characters, or null");
+      snapshot["system"] = system ?? null;
+    }
     if ("skills" in overrides) snapshot["skills"] = skillRefs(overrides["skills"], "agent.skills").map((k) => ({ ...k, version: k["version"] ?? "latest" }));
     return snapshot;
   }

@@ -78,6 +78,7 @@ function httpsUrl(value: string, where: string): string {
 function networking(value: unknown, where: string): Json {
   if (!isObject(value)) throw invalid(`${where}: required, {type: "unrestricted"} or {type: "limited", allowed_hosts}`);
   if (value["type"] === "unrestricted") return { type: "unrestricted" };
+  if (value["type"] === "limited" && Array.isArray(value["allowed_hosts"]) && value["allowed_hosts"].length > 16) throw invalid(`${where}.allowed_hosts: at most 16 hosts`);
   if (value["type"] === "limited" && Array.isArray(value["allowed_hosts"]) && value["allowed_hosts"].every((h) => typeof h === "string")) {
     return { type: "limited", allowed_hosts: value["allowed_hosts"] };
   }

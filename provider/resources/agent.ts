@@ -134,7 +134,7 @@ const subagentsOrWorkflows = z
     z.strictObject({
       type: z.literal("enabled"),
       inlineAgents: enabledOrDisabled.optional(),
-      predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).optional(),
+      predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).max(20, "at most 20 agents").optional(),
     }),
     z.strictObject({ type: z.literal("disabled") }),
   ])

@@ -81,7 +81,7 @@ export const deploymentDefinition = z.strictObject({
   name: z.string().min(1, "name must not be empty"),
   description: z.string().optional(),
   metadata: metadataInput.optional(),
-  initialEvents: z.array(initialEventInput).min(1, "a run starts its session with these events: give at least one"),
+  initialEvents: z.array(initialEventInput).min(1, "a run starts its session with these events: give at least one").max(50, "at most 50 initial events"),
   schedule: scheduleInput.optional(),
   budget: z
     .strictObject({
@@ -92,8 +92,8 @@ export const deploymentDefinition = z.strictObject({
       }),
     })
     .optional(),
-  vaultIds: z.array(z.string().min(1)).optional(),
-  resources: z.array(resourceInput).optional(),
+  vaultIds: z.array(z.string().min(1)).max(50, "at most 50 vaults").optional(),
+  resources: z.array(resourceInput).max(500, "at most 500 resources").optional(),
   paused: z.boolean().optional(),
 });
 

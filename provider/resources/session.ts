@@ -103,7 +103,7 @@ export const sessionDefinition = z.strictObject({
   budget: budgetInput.optional(),
   initialEvents: z.array(initialEventInput).max(50, "at most 50 initial events").optional(),
   model: modelInput.optional(),
-  system: z.string().optional(),
+  system: z.string().max(100_000, "at most 100,000 characters").optional(),
   skills: z.array(skillInput).optional(),
   tools: toolsInput.optional(),
   mcpServers: mcpServersInput.optional(),

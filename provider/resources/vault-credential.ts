@@ -34,7 +34,7 @@ const tokenEndpointAuthInput = z.discriminatedUnion("type", [
 
 const networkingInput = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("unrestricted") }),
-  z.strictObject({ type: z.literal("limited"), allowedHosts: z.array(z.string().min(1)) }),
+  z.strictObject({ type: z.literal("limited"), allowedHosts: z.array(z.string().min(1)).max(16, "at most 16 hosts") }),
 ]);
 
 export const authInput = z.discriminatedUnion("type", [
