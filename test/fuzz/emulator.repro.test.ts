@@ -8,9 +8,14 @@ import { BETAS, call, problemOf, raw, type Answer } from "./http";
 
 type Json = Record<string, unknown>;
 let cli: RunningCli;
+/** An agent and an environment the requests that need them name. */
+let agent: string;
+let env: string;
 
 beforeAll(async () => {
   cli = await startBin();
+  agent = await created("/v1/agents", { name: "a", model: "claude-sonnet-4-6" });
+  env = await created("/v1/environments", { name: "e" });
 });
 afterAll(() => cli.stop());
 
@@ -44,13 +49,6 @@ describe("one request no longer ends the process", () => {
 });
 
 describe("no 500", () => {
-  let agent: string;
-  let env: string;
-  beforeAll(async () => {
-    agent = await created("/v1/agents", { name: "a", model: "claude-sonnet-4-6" });
-    env = await created("/v1/environments", { name: "e" });
-  });
-
   it("an id with broken percent-encoding", async () => {
     expect(refusal(await call(cli.url, "GET", "/v1/agents/%E0%A4%A"))).toEqual(invalid);
     expect(refusal(await call(cli.url, "DELETE", "/v1/sessions/%"))).toEqual(invalid);
@@ -97,13 +95,6 @@ describe("HTTP-level errors get the API's error body and a request-id", () => {
 });
 
 describe("what the API's types refuse is refused", () => {
-  let agent: string;
-  let env: string;
-  beforeAll(async () => {
-    agent = await created("/v1/agents", { name: "a", model: "claude-sonnet-4-6" });
-    env = await created("/v1/environments", { name: "e" });
-  });
-
   it('metadata: "abc" on agents, environments, sessions, deployments', async () => {
     const cases: Array<[string, Json]> = [
       ["/v1/agents", { name: "a", model: "claude-sonnet-4-6" }],
