@@ -2,6 +2,7 @@
 // are part of the permanent runtime interface: never rename one.
 import { quote } from "../kit/quote";
 import type { RuntimeHooks } from "../kit/resource";
+import type { ResourceSpec } from "../kit/spec";
 import { agentResource } from "./agent";
 import { deploymentResource } from "./deployment";
 import { environmentResource } from "./environment";
@@ -29,6 +30,11 @@ export const RESOURCE_KINDS = {
 } as const satisfies Record<string, RuntimeHooks>;
 
 export type ResourceKind = keyof typeof RESOURCE_KINDS;
+
+/** Every resource users declare: the registry's kinds but the internal create-token seed. */
+export const PUBLIC_SPECS: readonly ResourceSpec[] = Object.values(RESOURCE_KINDS)
+  .map((hooks) => hooks.spec)
+  .filter((spec) => spec.kind !== SEED_KIND);
 
 export function hooksFor(kind: string): RuntimeHooks {
   // Own keys only: "constructor" or "toString" name no kind, whatever Object.prototype holds.

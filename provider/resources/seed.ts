@@ -28,7 +28,7 @@ export function newSeed(now: Date = new Date()): string {
 export const seedResource: RuntimeHooks = {
   spec: seedSpec,
   check: async (_olds: Props, news: Props) => ({ inputs: stripUndefined({ __kind: news["__kind"] }), failures: [] }),
-  diff: async () => ({ changes: false, replaces: [], deleteBeforeReplace: false }),
+  diff: async () => ({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} }),
   create: async () => ({ id: "seed", outs: { seed: newSeed(), __kind: SEED_KIND } }),
   read: async (_ctx, id, props) => (typeof props["seed"] === "string" ? { id, props, inputs: { __kind: SEED_KIND } } : {}),
   update: async (_ctx, _id, olds) => ({ outs: olds }),
