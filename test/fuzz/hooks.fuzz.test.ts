@@ -96,6 +96,8 @@ function nested(depth: number): Props {
 const nasty = fc
   .constantFrom<() => unknown>(
     () => UNKNOWN,
+    // A write-only value Pulumi does not know (after an import).
+    () => "(unknown to Pulumi: set the real value to manage it)",
     () => null,
     () => "",
     () => "x".repeat(100_000),
@@ -209,8 +211,12 @@ describe.each(KINDS.map((kind, i) => [kind, i] as const))("%s", (kind, i) => {
     await fc.assert(
       fc.asyncProperty(mutated(base), mutated(base), async (olds, news) => {
         const result = await rt.diff("id_1", sdkProps(kind, olds), sdkProps(kind, news));
-        expect(result).toEqual({ changes: expect.any(Boolean), replaces: expect.any(Array), deleteBeforeReplace: expect.any(Boolean) });
+        expect(result).toEqual({ changes: expect.any(Boolean), replaces: expect.any(Array), deleteBeforeReplace: expect.any(Boolean), detailedDiff: expect.any(Object) });
         for (const r of result.replaces) expect(fields).toContain(r);
+        for (const [field, kind] of Object.entries(result.detailedDiff)) {
+          expect(fields).toContain(field);
+          expect(["add", "add-replace", "update", "update-replace", "delete", "delete-replace"]).toContain(kind);
+        }
         expectWellFormed(result);
       }),
       { seed: 2_200 + i, numRuns: RUNS },
