@@ -22,7 +22,6 @@ export interface TypeSpec {
   items?: TypeSpec;
   additionalProperties?: TypeSpec;
   oneOf?: TypeSpec[];
-  discriminator?: { propertyName: string; mapping: Record<string, string> };
 }
 
 export interface PropertySpec extends TypeSpec {
@@ -43,7 +42,7 @@ interface ObjectTypeSpec {
 interface EnumTypeSpec {
   type: "string";
   description?: string;
-  enum: Array<{ value: string }>;
+  enum: Array<{ value: string; name: string }>;
 }
 
 export interface ResourceSchema {
@@ -167,31 +166,42 @@ class TypeCollector {
     return flat;
   }
 
+  /**
+   * A union. Its string members become one enum (or a plain string); its object members become ONE
+   * object type holding every member's properties, each documented with the members it applies
+   * to, and only what every member requires required: the languages that generate SDKs from the
+   * schema type a union loosely (Go as `interface{}`; Python's dict keys are translated for an
+   * object type but not for a union of them), while the provider still checks each member's
+   * exact rules at preview. A union of a string and an object stays a union.
+   */
   private union(variants: Json[], name: string, defs: Json, io: "input" | "output", fixedName: string | undefined): PropertySpec {
-    if (variants.length === 1) return this.type({ ...variants[0]!, ...(fixedName ? { "x-id": fixedName } : {}) }, name, defs, io);
-    const strings = variants.map((v) => ("const" in v && typeof v["const"] === "string" ? [v["const"]] : Array.isArray(v["enum"]) ? v["enum"].map(String) : undefined));
-    if (strings.every((s) => s !== undefined)) return this.enumType(strings.flat(), name, {}, fixedName);
-    const discriminator = ["type", "name"].find((key) => variants.every((v) => typeof constOf(v, key) === "string") && new Set(variants.map((v) => constOf(v, key))).size === variants.length);
-    const objects = variants.filter((v) => v["type"] === "object" && isJson(v["properties"]) && Object.keys(v["properties"]).length > 0);
-    // A member's own description belongs to its type, not to the union's entry for it.
-    const oneOf = variants.map((v, i) => {
-      const suffix = discriminator ? pascal(String(constOf(v, discriminator))) : objects.length > 1 && objects.includes(v) ? variantSuffix(v, i) : "";
-      return this.type(v, `${name}${suffix}`, defs, io);
-    });
-    const spec: PropertySpec = { oneOf };
-    if (discriminator) {
-      spec.discriminator = {
-        propertyName: discriminator,
-        mapping: Object.fromEntries(variants.map((v, i) => [String(constOf(v, discriminator)), oneOf[i]!.$ref!])),
-      };
+    const members = variants.map((v) => deref(v, defs));
+    if (members.length === 1) return this.type({ ...members[0]!, ...(fixedName ? { "x-id": fixedName } : {}) }, name, defs, io);
+    const strings = members.filter((v) => v["type"] === "string" || typeof v["const"] === "string");
+    const objects = members.filter(isObjectNode);
+    const others = members.filter((v) => !strings.includes(v) && !objects.includes(v));
+    const types: PropertySpec[] = [];
+    if (strings.length > 0) {
+      const values = strings.map((v) => (typeof v["const"] === "string" ? [v["const"]] : Array.isArray(v["enum"]) ? v["enum"].map(String) : undefined));
+      const only = objects.length === 0 && others.length === 0;
+      // Beside objects, the strings are a shorthand for one of them (`"all"` for `{ type: "all" }`).
+      const enumName = only ? name : `${name}Shorthand`;
+      types.push(values.every((x) => x !== undefined) ? this.enumType(values.flat(), enumName, {}, only ? fixedName : undefined) : { type: "string" });
     }
-    return spec;
+    if (objects.length > 0) {
+      const merged = objects.length === 1 ? objects[0]! : mergeObjects(objects);
+      const single = strings.length === 0 && others.length === 0;
+      types.push(this.type({ ...merged, ...(single && fixedName ? { "x-id": fixedName } : {}) }, name, defs, io));
+    }
+    for (const v of others) types.push(this.type(v, name, defs, io));
+    return types.length === 1 ? types[0]! : { oneOf: types };
   }
 
   private enumType(values: string[], name: string, node: Json, fixedName: string | undefined): PropertySpec {
     const unique = [...new Set(values)];
     if (unique.length === 1) return { type: "string", const: unique[0] };
-    const definition: EnumTypeSpec = { type: "string", enum: unique.map((value) => ({ value })) };
+    // Each value's name in the SDKs (`self_hosted`: Go `…SelfHosted`, Python `…SELF_HOSTED`).
+    const definition: EnumTypeSpec = { type: "string", enum: unique.map((value) => ({ value, name: pascal(value) || value })) };
     if (typeof node["description"] === "string" && fixedName) definition.description = node["description"];
     // An enum's values are its whole meaning: a description would tie its shape to one use of it.
     return { type: "string", $ref: this.register(definition, name, fixedName) };
@@ -261,6 +271,77 @@ class TypeCollector {
   }
 }
 
+/** A `$ref` member replaced by its definition (its zod id kept as `x-id`). */
+function deref(node: Json, defs: Json): Json {
+  if (typeof node["$ref"] !== "string") return node;
+  const id = node["$ref"].replace("#/$defs/", "");
+  return { ...(defs[id] as Json), "x-id": id };
+}
+
+function isObjectNode(node: Json): boolean {
+  return node["type"] === "object" && isJson(node["properties"]) && Object.keys(node["properties"]).length > 0;
+}
+
+/** How a member of a union is called in docs: the value of its `type` (or `name`), else its position. */
+function memberLabel(node: Json, index: number): string {
+  for (const key of ["type", "name"]) {
+    const c = constOf(node, key);
+    if (typeof c === "string") return `\`${c}\``;
+  }
+  const props = isJson(node["properties"]) ? node["properties"] : {};
+  const type = props["type"];
+  if (isJson(type) && Array.isArray(type["enum"])) return type["enum"].map((v) => `\`${String(v)}\``).join("/");
+  // Nothing names it: what it is, from its description.
+  if (typeof node["description"] === "string") return `the ${node["description"][0]!.toLowerCase()}${node["description"].slice(1).replace(/\.$/, "")}`;
+  return `kind ${index + 1}`;
+}
+
+const withoutDescription = (node: unknown): unknown => (isJson(node) ? Object.fromEntries(Object.entries(node).filter(([k]) => k !== "description")) : node);
+
+/**
+ * The members of a union of objects as one object (in JSON schema terms, converted like any
+ * other): every property of any member, its type the union of the members' (merged again when
+ * those are objects or lists), required where every member requires it; each property's
+ * description says which members take it when not all do.
+ */
+function mergeObjects(objects: Json[]): Json {
+  const labels = objects.map((o, i) => memberLabel(o, i));
+  const keys: string[] = [];
+  for (const o of objects) for (const k of Object.keys(o["properties"] as Json)) if (!keys.includes(k)) keys.push(k);
+  const properties: Json = {};
+  for (const key of keys) {
+    const holders = objects.map((o, i) => ({ node: (o["properties"] as Json)[key], label: labels[i]! })).filter((h): h is { node: Json; label: string } => isJson(h.node));
+    const nodes = holders.map((h) => h.node);
+    const same = nodes.every((n) => stable(withoutDescription(n)) === stable(withoutDescription(nodes[0])));
+    let merged: Json;
+    if (same) merged = { ...nodes[0]! };
+    else if (nodes.every((n) => n["type"] === "array")) merged = { type: "array", items: { anyOf: nodes.map((n) => n["items"]) } };
+    else merged = { anyOf: nodes.map(withoutDescription) };
+    const descriptions = holders.map((h) => (typeof h.node["description"] === "string" ? h.node["description"] : ""));
+    const allSame = descriptions.every((d) => d === descriptions[0]);
+    const consts = nodes.map((n) => n["const"]);
+    const constList = consts.filter((c) => typeof c === "string").map((c) => `\`${String(c)}\``).join(", ");
+    if (consts.every((c) => typeof c === "string")) merged["description"] = `One of ${constList}: which kind this is.`;
+    else if (consts.some((c) => typeof c === "string")) {
+      const rest = holders.filter((_h, i) => typeof consts[i] !== "string");
+      merged["description"] = `One of ${constList}; or, for ${rest.map((h) => h.label).join(", ")}: ${rest.map((h) => (typeof h.node["description"] === "string" ? h.node["description"] : "")).join(" ")}`;
+    }
+    else if (allSame && holders.length === objects.length) merged["description"] = descriptions[0];
+    else if (allSame) merged["description"] = `${descriptions[0]!.replace(/\.$/, "")} (${holders.map((h) => h.label).join(", ")} only).`;
+    else merged["description"] = holders.map((h, i) => `For ${h.label}: ${descriptions[i]}`).join(" ");
+    properties[key] = merged;
+  }
+  const required = keys.filter((k) => objects.every((o) => ((o["required"] as string[] | undefined) ?? []).includes(k)));
+  const described = objects.map((o, i) => (typeof o["description"] !== "string" ? labels[i]! : labels[i]!.startsWith("the ") ? o["description"] : `${labels[i]}: ${o["description"]}`));
+  return {
+    type: "object",
+    description: `One of these kinds: ${described.join(" ")}`,
+    properties,
+    required,
+    additionalProperties: false,
+  };
+}
+
 /** The words every name ends with (`SessionModelEffort`, `AgentModelEffort`: `ModelEffort`), when at least two. */
 function sharedName(names: ReadonlySet<string>): string | undefined {
   const words = [...names].map((n) => n.match(/[A-Z][a-z0-9]*|[0-9]+/g) ?? [n]);
@@ -281,15 +362,6 @@ function constOf(node: Json, key: string): unknown {
   const props = node["properties"];
   if (!isJson(props) || !isJson(props[key])) return undefined;
   return props[key]["const"];
-}
-
-/** A variant of a union that has no discriminator: named by the value(s) its `type` takes, else its position. */
-function variantSuffix(node: Json, index: number): string {
-  const props = isJson(node["properties"]) ? node["properties"] : {};
-  const type = props["type"];
-  if (isJson(type) && typeof type["const"] === "string") return pascal(type["const"]);
-  if (isJson(type) && Array.isArray(type["enum"])) return pascal(type["enum"].map(String).join(" or "));
-  return `Variant${index + 1}`;
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {

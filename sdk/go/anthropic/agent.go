@@ -31,7 +31,7 @@ type Agent struct {
 	// What the agent does.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
 	// Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
-	ExecutionIdentity pulumi.AnyOutput `pulumi:"executionIdentity"`
+	ExecutionIdentity AgentExecutionIdentityPtrOutput `pulumi:"executionIdentity"`
 	// MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
 	McpServers McpServerArrayOutput `pulumi:"mcpServers"`
 	// Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
@@ -39,7 +39,7 @@ type Agent struct {
 	// Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`. Without `effort` the model's default effort applies (removing `effort` restores it).
 	Model pulumi.AnyOutput `pulumi:"model"`
 	// Multiagent orchestration (`coordinator` or `multiagent_20261001`).
-	Multiagent pulumi.AnyOutput `pulumi:"multiagent"`
+	Multiagent AgentMultiagentPtrOutput `pulumi:"multiagent"`
 	// Human-readable name; must be non-empty.
 	Name pulumi.StringOutput `pulumi:"name"`
 	// Skills (`{ type: "anthropic" | "custom", skillId, version? }`); without `version`, the latest.
@@ -47,7 +47,7 @@ type Agent struct {
 	// System prompt.
 	System pulumi.StringPtrOutput `pulumi:"system"`
 	// Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
-	Tools pulumi.ArrayOutput `pulumi:"tools"`
+	Tools ToolArrayOutput `pulumi:"tools"`
 	// RFC 3339 time of the last change.
 	UpdatedAt pulumi.StringOutput `pulumi:"updatedAt"`
 	// The current version: 1 at creation, +1 per real change.
@@ -111,7 +111,7 @@ type agentArgs struct {
 	// Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
 	//
 	// A change: new version; removing it restores the default.
-	ExecutionIdentity interface{} `pulumi:"executionIdentity"`
+	ExecutionIdentity *AgentExecutionIdentity `pulumi:"executionIdentity"`
 	// MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
 	//
 	// A change: new version; full replacement; removing it clears it.
@@ -127,7 +127,7 @@ type agentArgs struct {
 	// Multiagent orchestration (`coordinator` or `multiagent_20261001`).
 	//
 	// A change: new version; full replacement; removing it clears it.
-	Multiagent interface{} `pulumi:"multiagent"`
+	Multiagent *AgentMultiagent `pulumi:"multiagent"`
 	// Human-readable name; must be non-empty.
 	//
 	// A change: new version.
@@ -143,7 +143,7 @@ type agentArgs struct {
 	// Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
 	//
 	// A change: new version; full replacement of the list; a default spelled out (e.g. `permissionPolicy: { type: "always_allow" }` on the agent toolset) is no change; removing it clears it.
-	Tools []interface{} `pulumi:"tools"`
+	Tools []Tool `pulumi:"tools"`
 }
 
 // The set of arguments for constructing a Agent resource.
@@ -159,7 +159,7 @@ type AgentArgs struct {
 	// Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
 	//
 	// A change: new version; removing it restores the default.
-	ExecutionIdentity pulumi.Input
+	ExecutionIdentity AgentExecutionIdentityPtrInput
 	// MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
 	//
 	// A change: new version; full replacement; removing it clears it.
@@ -175,7 +175,7 @@ type AgentArgs struct {
 	// Multiagent orchestration (`coordinator` or `multiagent_20261001`).
 	//
 	// A change: new version; full replacement; removing it clears it.
-	Multiagent pulumi.Input
+	Multiagent AgentMultiagentPtrInput
 	// Human-readable name; must be non-empty.
 	//
 	// A change: new version.
@@ -191,7 +191,7 @@ type AgentArgs struct {
 	// Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
 	//
 	// A change: new version; full replacement of the list; a default spelled out (e.g. `permissionPolicy: { type: "always_allow" }` on the agent toolset) is no change; removing it clears it.
-	Tools pulumi.ArrayInput
+	Tools ToolArrayInput
 }
 
 func (AgentArgs) ElementType() reflect.Type {
@@ -302,8 +302,8 @@ func (o AgentOutput) Description() pulumi.StringPtrOutput {
 }
 
 // Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
-func (o AgentOutput) ExecutionIdentity() pulumi.AnyOutput {
-	return o.ApplyT(func(v *Agent) pulumi.AnyOutput { return v.ExecutionIdentity }).(pulumi.AnyOutput)
+func (o AgentOutput) ExecutionIdentity() AgentExecutionIdentityPtrOutput {
+	return o.ApplyT(func(v *Agent) AgentExecutionIdentityPtrOutput { return v.ExecutionIdentity }).(AgentExecutionIdentityPtrOutput)
 }
 
 // MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
@@ -322,8 +322,8 @@ func (o AgentOutput) Model() pulumi.AnyOutput {
 }
 
 // Multiagent orchestration (`coordinator` or `multiagent_20261001`).
-func (o AgentOutput) Multiagent() pulumi.AnyOutput {
-	return o.ApplyT(func(v *Agent) pulumi.AnyOutput { return v.Multiagent }).(pulumi.AnyOutput)
+func (o AgentOutput) Multiagent() AgentMultiagentPtrOutput {
+	return o.ApplyT(func(v *Agent) AgentMultiagentPtrOutput { return v.Multiagent }).(AgentMultiagentPtrOutput)
 }
 
 // Human-readable name; must be non-empty.
@@ -342,8 +342,8 @@ func (o AgentOutput) System() pulumi.StringPtrOutput {
 }
 
 // Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
-func (o AgentOutput) Tools() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Agent) pulumi.ArrayOutput { return v.Tools }).(pulumi.ArrayOutput)
+func (o AgentOutput) Tools() ToolArrayOutput {
+	return o.ApplyT(func(v *Agent) ToolArrayOutput { return v.Tools }).(ToolArrayOutput)
 }
 
 // RFC 3339 time of the last change.

@@ -39,7 +39,7 @@ type Deployment struct {
 	// The environment runs start in (e.g. `environment.id`).
 	EnvironmentId pulumi.StringOutput `pulumi:"environmentId"`
 	// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
-	InitialEvents pulumi.ArrayOutput `pulumi:"initialEvents"`
+	InitialEvents DeploymentInitialEventArrayOutput `pulumi:"initialEvents"`
 	// When the schedule last ran; null before the first scheduled run.
 	LastRunAt pulumi.StringPtrOutput `pulumi:"lastRunAt"`
 	// The newest runs (at most 5, newest first) as of the last `up` or refresh: `{ id, createdAt, agentVersion, sessionId, trigger, error }`.
@@ -55,7 +55,7 @@ type Deployment struct {
 	// Whether the deployment is pinned (`agentVersion` was given).
 	Pinned pulumi.BoolOutput `pulumi:"pinned"`
 	// Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
-	Resources pulumi.ArrayOutput `pulumi:"resources"`
+	Resources DeploymentResourceArrayOutput `pulumi:"resources"`
 	// `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
 	Schedule DeploymentSchedulePtrOutput `pulumi:"schedule"`
 	// `active` or `paused`, as of the last `up` or refresh.
@@ -143,7 +143,7 @@ type deploymentArgs struct {
 	// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
 	//
 	// A change: update in place; full replacement.
-	InitialEvents []interface{} `pulumi:"initialEvents"`
+	InitialEvents []DeploymentInitialEvent `pulumi:"initialEvents"`
 	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
 	//
 	// A change: update in place; sent as a patch.
@@ -159,7 +159,7 @@ type deploymentArgs struct {
 	// Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
 	//
 	// A change: update in place; full replacement; removing it clears it.
-	Resources []interface{} `pulumi:"resources"`
+	Resources []DeploymentResource `pulumi:"resources"`
 	// `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
 	//
 	// A change: update in place; removing it clears it.
@@ -195,7 +195,7 @@ type DeploymentArgs struct {
 	// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
 	//
 	// A change: update in place; full replacement.
-	InitialEvents pulumi.ArrayInput
+	InitialEvents DeploymentInitialEventArrayInput
 	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
 	//
 	// A change: update in place; sent as a patch.
@@ -211,7 +211,7 @@ type DeploymentArgs struct {
 	// Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
 	//
 	// A change: update in place; full replacement; removing it clears it.
-	Resources pulumi.ArrayInput
+	Resources DeploymentResourceArrayInput
 	// `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
 	//
 	// A change: update in place; removing it clears it.
@@ -350,8 +350,8 @@ func (o DeploymentOutput) EnvironmentId() pulumi.StringOutput {
 }
 
 // The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
-func (o DeploymentOutput) InitialEvents() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Deployment) pulumi.ArrayOutput { return v.InitialEvents }).(pulumi.ArrayOutput)
+func (o DeploymentOutput) InitialEvents() DeploymentInitialEventArrayOutput {
+	return o.ApplyT(func(v *Deployment) DeploymentInitialEventArrayOutput { return v.InitialEvents }).(DeploymentInitialEventArrayOutput)
 }
 
 // When the schedule last ran; null before the first scheduled run.
@@ -390,8 +390,8 @@ func (o DeploymentOutput) Pinned() pulumi.BoolOutput {
 }
 
 // Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
-func (o DeploymentOutput) Resources() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Deployment) pulumi.ArrayOutput { return v.Resources }).(pulumi.ArrayOutput)
+func (o DeploymentOutput) Resources() DeploymentResourceArrayOutput {
+	return o.ApplyT(func(v *Deployment) DeploymentResourceArrayOutput { return v.Resources }).(DeploymentResourceArrayOutput)
 }
 
 // `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.

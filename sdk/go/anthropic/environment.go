@@ -27,7 +27,7 @@ type Environment struct {
 	// RFC 3339 archive time; null while the environment is live.
 	ArchivedAt pulumi.StringPtrOutput `pulumi:"archivedAt"`
 	// `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
-	Config pulumi.AnyOutput `pulumi:"config"`
+	Config EnvironmentConfigPtrOutput `pulumi:"config"`
 	// RFC 3339 creation time.
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Description.
@@ -94,7 +94,7 @@ type environmentArgs struct {
 	// `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
 	//
 	// A change: networking and packages: update in place (the whole config is sent); `type`: replace; removing it restores the default config.
-	Config interface{} `pulumi:"config"`
+	Config *EnvironmentConfig `pulumi:"config"`
 	// Description.
 	//
 	// A change: update in place; removing it clears it.
@@ -126,7 +126,7 @@ type EnvironmentArgs struct {
 	// `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
 	//
 	// A change: networking and packages: update in place (the whole config is sent); `type`: replace; removing it restores the default config.
-	Config pulumi.Input
+	Config EnvironmentConfigPtrInput
 	// Description.
 	//
 	// A change: update in place; removing it clears it.
@@ -247,8 +247,8 @@ func (o EnvironmentOutput) ArchivedAt() pulumi.StringPtrOutput {
 }
 
 // `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
-func (o EnvironmentOutput) Config() pulumi.AnyOutput {
-	return o.ApplyT(func(v *Environment) pulumi.AnyOutput { return v.Config }).(pulumi.AnyOutput)
+func (o EnvironmentOutput) Config() EnvironmentConfigPtrOutput {
+	return o.ApplyT(func(v *Environment) EnvironmentConfigPtrOutput { return v.Config }).(EnvironmentConfigPtrOutput)
 }
 
 // RFC 3339 creation time.

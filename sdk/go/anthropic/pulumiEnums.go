@@ -10,6 +10,1002 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+type AgentExecutionIdentityType string
+
+const (
+	AgentExecutionIdentityTypeAwsRole        = AgentExecutionIdentityType("aws_role")
+	AgentExecutionIdentityTypeServiceAccount = AgentExecutionIdentityType("service_account")
+)
+
+func (AgentExecutionIdentityType) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentExecutionIdentityType)(nil)).Elem()
+}
+
+func (e AgentExecutionIdentityType) ToAgentExecutionIdentityTypeOutput() AgentExecutionIdentityTypeOutput {
+	return pulumi.ToOutput(e).(AgentExecutionIdentityTypeOutput)
+}
+
+func (e AgentExecutionIdentityType) ToAgentExecutionIdentityTypeOutputWithContext(ctx context.Context) AgentExecutionIdentityTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(AgentExecutionIdentityTypeOutput)
+}
+
+func (e AgentExecutionIdentityType) ToAgentExecutionIdentityTypePtrOutput() AgentExecutionIdentityTypePtrOutput {
+	return e.ToAgentExecutionIdentityTypePtrOutputWithContext(context.Background())
+}
+
+func (e AgentExecutionIdentityType) ToAgentExecutionIdentityTypePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityTypePtrOutput {
+	return AgentExecutionIdentityType(e).ToAgentExecutionIdentityTypeOutputWithContext(ctx).ToAgentExecutionIdentityTypePtrOutputWithContext(ctx)
+}
+
+func (e AgentExecutionIdentityType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentExecutionIdentityType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentExecutionIdentityType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e AgentExecutionIdentityType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type AgentExecutionIdentityTypeOutput struct{ *pulumi.OutputState }
+
+func (AgentExecutionIdentityTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentExecutionIdentityType)(nil)).Elem()
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToAgentExecutionIdentityTypeOutput() AgentExecutionIdentityTypeOutput {
+	return o
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToAgentExecutionIdentityTypeOutputWithContext(ctx context.Context) AgentExecutionIdentityTypeOutput {
+	return o
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToAgentExecutionIdentityTypePtrOutput() AgentExecutionIdentityTypePtrOutput {
+	return o.ToAgentExecutionIdentityTypePtrOutputWithContext(context.Background())
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToAgentExecutionIdentityTypePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentExecutionIdentityType) *AgentExecutionIdentityType {
+		return &v
+	}).(AgentExecutionIdentityTypePtrOutput)
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentExecutionIdentityType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentExecutionIdentityTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentExecutionIdentityType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type AgentExecutionIdentityTypePtrOutput struct{ *pulumi.OutputState }
+
+func (AgentExecutionIdentityTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentExecutionIdentityType)(nil)).Elem()
+}
+
+func (o AgentExecutionIdentityTypePtrOutput) ToAgentExecutionIdentityTypePtrOutput() AgentExecutionIdentityTypePtrOutput {
+	return o
+}
+
+func (o AgentExecutionIdentityTypePtrOutput) ToAgentExecutionIdentityTypePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityTypePtrOutput {
+	return o
+}
+
+func (o AgentExecutionIdentityTypePtrOutput) Elem() AgentExecutionIdentityTypeOutput {
+	return o.ApplyT(func(v *AgentExecutionIdentityType) AgentExecutionIdentityType {
+		if v != nil {
+			return *v
+		}
+		var ret AgentExecutionIdentityType
+		return ret
+	}).(AgentExecutionIdentityTypeOutput)
+}
+
+func (o AgentExecutionIdentityTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentExecutionIdentityTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentExecutionIdentityType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// AgentExecutionIdentityTypeInput is an input type that accepts values of the AgentExecutionIdentityType enum
+// A concrete instance of `AgentExecutionIdentityTypeInput` can be one of the following:
+//
+//	AgentExecutionIdentityTypeAwsRole
+//	AgentExecutionIdentityTypeServiceAccount
+type AgentExecutionIdentityTypeInput interface {
+	pulumi.Input
+
+	ToAgentExecutionIdentityTypeOutput() AgentExecutionIdentityTypeOutput
+	ToAgentExecutionIdentityTypeOutputWithContext(context.Context) AgentExecutionIdentityTypeOutput
+}
+
+var agentExecutionIdentityTypePtrType = reflect.TypeOf((**AgentExecutionIdentityType)(nil)).Elem()
+
+type AgentExecutionIdentityTypePtrInput interface {
+	pulumi.Input
+
+	ToAgentExecutionIdentityTypePtrOutput() AgentExecutionIdentityTypePtrOutput
+	ToAgentExecutionIdentityTypePtrOutputWithContext(context.Context) AgentExecutionIdentityTypePtrOutput
+}
+
+type agentExecutionIdentityTypePtr string
+
+func AgentExecutionIdentityTypePtr(v string) AgentExecutionIdentityTypePtrInput {
+	return (*agentExecutionIdentityTypePtr)(&v)
+}
+
+func (*agentExecutionIdentityTypePtr) ElementType() reflect.Type {
+	return agentExecutionIdentityTypePtrType
+}
+
+func (in *agentExecutionIdentityTypePtr) ToAgentExecutionIdentityTypePtrOutput() AgentExecutionIdentityTypePtrOutput {
+	return pulumi.ToOutput(in).(AgentExecutionIdentityTypePtrOutput)
+}
+
+func (in *agentExecutionIdentityTypePtr) ToAgentExecutionIdentityTypePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(AgentExecutionIdentityTypePtrOutput)
+}
+
+type AgentMultiagentAgentType string
+
+const (
+	AgentMultiagentAgentTypeAgent   = AgentMultiagentAgentType("agent")
+	AgentMultiagentAgentTypeSelf    = AgentMultiagentAgentType("self")
+	AgentMultiagentAgentTypeAdvisor = AgentMultiagentAgentType("advisor")
+)
+
+func (AgentMultiagentAgentType) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentAgentType)(nil)).Elem()
+}
+
+func (e AgentMultiagentAgentType) ToAgentMultiagentAgentTypeOutput() AgentMultiagentAgentTypeOutput {
+	return pulumi.ToOutput(e).(AgentMultiagentAgentTypeOutput)
+}
+
+func (e AgentMultiagentAgentType) ToAgentMultiagentAgentTypeOutputWithContext(ctx context.Context) AgentMultiagentAgentTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(AgentMultiagentAgentTypeOutput)
+}
+
+func (e AgentMultiagentAgentType) ToAgentMultiagentAgentTypePtrOutput() AgentMultiagentAgentTypePtrOutput {
+	return e.ToAgentMultiagentAgentTypePtrOutputWithContext(context.Background())
+}
+
+func (e AgentMultiagentAgentType) ToAgentMultiagentAgentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentAgentTypePtrOutput {
+	return AgentMultiagentAgentType(e).ToAgentMultiagentAgentTypeOutputWithContext(ctx).ToAgentMultiagentAgentTypePtrOutputWithContext(ctx)
+}
+
+func (e AgentMultiagentAgentType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentMultiagentAgentType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentMultiagentAgentType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e AgentMultiagentAgentType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type AgentMultiagentAgentTypeOutput struct{ *pulumi.OutputState }
+
+func (AgentMultiagentAgentTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentAgentType)(nil)).Elem()
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToAgentMultiagentAgentTypeOutput() AgentMultiagentAgentTypeOutput {
+	return o
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToAgentMultiagentAgentTypeOutputWithContext(ctx context.Context) AgentMultiagentAgentTypeOutput {
+	return o
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToAgentMultiagentAgentTypePtrOutput() AgentMultiagentAgentTypePtrOutput {
+	return o.ToAgentMultiagentAgentTypePtrOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToAgentMultiagentAgentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentAgentTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentAgentType) *AgentMultiagentAgentType {
+		return &v
+	}).(AgentMultiagentAgentTypePtrOutput)
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentMultiagentAgentType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentAgentTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentMultiagentAgentType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type AgentMultiagentAgentTypePtrOutput struct{ *pulumi.OutputState }
+
+func (AgentMultiagentAgentTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentMultiagentAgentType)(nil)).Elem()
+}
+
+func (o AgentMultiagentAgentTypePtrOutput) ToAgentMultiagentAgentTypePtrOutput() AgentMultiagentAgentTypePtrOutput {
+	return o
+}
+
+func (o AgentMultiagentAgentTypePtrOutput) ToAgentMultiagentAgentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentAgentTypePtrOutput {
+	return o
+}
+
+func (o AgentMultiagentAgentTypePtrOutput) Elem() AgentMultiagentAgentTypeOutput {
+	return o.ApplyT(func(v *AgentMultiagentAgentType) AgentMultiagentAgentType {
+		if v != nil {
+			return *v
+		}
+		var ret AgentMultiagentAgentType
+		return ret
+	}).(AgentMultiagentAgentTypeOutput)
+}
+
+func (o AgentMultiagentAgentTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentAgentTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentMultiagentAgentType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// AgentMultiagentAgentTypeInput is an input type that accepts values of the AgentMultiagentAgentType enum
+// A concrete instance of `AgentMultiagentAgentTypeInput` can be one of the following:
+//
+//	AgentMultiagentAgentTypeAgent
+//	AgentMultiagentAgentTypeSelf
+//	AgentMultiagentAgentTypeAdvisor
+type AgentMultiagentAgentTypeInput interface {
+	pulumi.Input
+
+	ToAgentMultiagentAgentTypeOutput() AgentMultiagentAgentTypeOutput
+	ToAgentMultiagentAgentTypeOutputWithContext(context.Context) AgentMultiagentAgentTypeOutput
+}
+
+var agentMultiagentAgentTypePtrType = reflect.TypeOf((**AgentMultiagentAgentType)(nil)).Elem()
+
+type AgentMultiagentAgentTypePtrInput interface {
+	pulumi.Input
+
+	ToAgentMultiagentAgentTypePtrOutput() AgentMultiagentAgentTypePtrOutput
+	ToAgentMultiagentAgentTypePtrOutputWithContext(context.Context) AgentMultiagentAgentTypePtrOutput
+}
+
+type agentMultiagentAgentTypePtr string
+
+func AgentMultiagentAgentTypePtr(v string) AgentMultiagentAgentTypePtrInput {
+	return (*agentMultiagentAgentTypePtr)(&v)
+}
+
+func (*agentMultiagentAgentTypePtr) ElementType() reflect.Type {
+	return agentMultiagentAgentTypePtrType
+}
+
+func (in *agentMultiagentAgentTypePtr) ToAgentMultiagentAgentTypePtrOutput() AgentMultiagentAgentTypePtrOutput {
+	return pulumi.ToOutput(in).(AgentMultiagentAgentTypePtrOutput)
+}
+
+func (in *agentMultiagentAgentTypePtr) ToAgentMultiagentAgentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentAgentTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(AgentMultiagentAgentTypePtrOutput)
+}
+
+type AgentMultiagentType string
+
+const (
+	AgentMultiagentTypeCoordinator        = AgentMultiagentType("coordinator")
+	AgentMultiagentTypeMultiagent20261001 = AgentMultiagentType("multiagent_20261001")
+)
+
+func (AgentMultiagentType) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentType)(nil)).Elem()
+}
+
+func (e AgentMultiagentType) ToAgentMultiagentTypeOutput() AgentMultiagentTypeOutput {
+	return pulumi.ToOutput(e).(AgentMultiagentTypeOutput)
+}
+
+func (e AgentMultiagentType) ToAgentMultiagentTypeOutputWithContext(ctx context.Context) AgentMultiagentTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(AgentMultiagentTypeOutput)
+}
+
+func (e AgentMultiagentType) ToAgentMultiagentTypePtrOutput() AgentMultiagentTypePtrOutput {
+	return e.ToAgentMultiagentTypePtrOutputWithContext(context.Background())
+}
+
+func (e AgentMultiagentType) ToAgentMultiagentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentTypePtrOutput {
+	return AgentMultiagentType(e).ToAgentMultiagentTypeOutputWithContext(ctx).ToAgentMultiagentTypePtrOutputWithContext(ctx)
+}
+
+func (e AgentMultiagentType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentMultiagentType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentMultiagentType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e AgentMultiagentType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type AgentMultiagentTypeOutput struct{ *pulumi.OutputState }
+
+func (AgentMultiagentTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentType)(nil)).Elem()
+}
+
+func (o AgentMultiagentTypeOutput) ToAgentMultiagentTypeOutput() AgentMultiagentTypeOutput {
+	return o
+}
+
+func (o AgentMultiagentTypeOutput) ToAgentMultiagentTypeOutputWithContext(ctx context.Context) AgentMultiagentTypeOutput {
+	return o
+}
+
+func (o AgentMultiagentTypeOutput) ToAgentMultiagentTypePtrOutput() AgentMultiagentTypePtrOutput {
+	return o.ToAgentMultiagentTypePtrOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentTypeOutput) ToAgentMultiagentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentType) *AgentMultiagentType {
+		return &v
+	}).(AgentMultiagentTypePtrOutput)
+}
+
+func (o AgentMultiagentTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentMultiagentType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o AgentMultiagentTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentMultiagentType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type AgentMultiagentTypePtrOutput struct{ *pulumi.OutputState }
+
+func (AgentMultiagentTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentMultiagentType)(nil)).Elem()
+}
+
+func (o AgentMultiagentTypePtrOutput) ToAgentMultiagentTypePtrOutput() AgentMultiagentTypePtrOutput {
+	return o
+}
+
+func (o AgentMultiagentTypePtrOutput) ToAgentMultiagentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentTypePtrOutput {
+	return o
+}
+
+func (o AgentMultiagentTypePtrOutput) Elem() AgentMultiagentTypeOutput {
+	return o.ApplyT(func(v *AgentMultiagentType) AgentMultiagentType {
+		if v != nil {
+			return *v
+		}
+		var ret AgentMultiagentType
+		return ret
+	}).(AgentMultiagentTypeOutput)
+}
+
+func (o AgentMultiagentTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentMultiagentTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentMultiagentType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// AgentMultiagentTypeInput is an input type that accepts values of the AgentMultiagentType enum
+// A concrete instance of `AgentMultiagentTypeInput` can be one of the following:
+//
+//	AgentMultiagentTypeCoordinator
+//	AgentMultiagentTypeMultiagent20261001
+type AgentMultiagentTypeInput interface {
+	pulumi.Input
+
+	ToAgentMultiagentTypeOutput() AgentMultiagentTypeOutput
+	ToAgentMultiagentTypeOutputWithContext(context.Context) AgentMultiagentTypeOutput
+}
+
+var agentMultiagentTypePtrType = reflect.TypeOf((**AgentMultiagentType)(nil)).Elem()
+
+type AgentMultiagentTypePtrInput interface {
+	pulumi.Input
+
+	ToAgentMultiagentTypePtrOutput() AgentMultiagentTypePtrOutput
+	ToAgentMultiagentTypePtrOutputWithContext(context.Context) AgentMultiagentTypePtrOutput
+}
+
+type agentMultiagentTypePtr string
+
+func AgentMultiagentTypePtr(v string) AgentMultiagentTypePtrInput {
+	return (*agentMultiagentTypePtr)(&v)
+}
+
+func (*agentMultiagentTypePtr) ElementType() reflect.Type {
+	return agentMultiagentTypePtrType
+}
+
+func (in *agentMultiagentTypePtr) ToAgentMultiagentTypePtrOutput() AgentMultiagentTypePtrOutput {
+	return pulumi.ToOutput(in).(AgentMultiagentTypePtrOutput)
+}
+
+func (in *agentMultiagentTypePtr) ToAgentMultiagentTypePtrOutputWithContext(ctx context.Context) AgentMultiagentTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(AgentMultiagentTypePtrOutput)
+}
+
+type ConfigPermissionPolicyType string
+
+const (
+	ConfigPermissionPolicyTypeAlwaysAllow = ConfigPermissionPolicyType("always_allow")
+	ConfigPermissionPolicyTypeAlwaysAsk   = ConfigPermissionPolicyType("always_ask")
+	ConfigPermissionPolicyTypeAuto        = ConfigPermissionPolicyType("auto")
+)
+
+func (ConfigPermissionPolicyType) ElementType() reflect.Type {
+	return reflect.TypeOf((*ConfigPermissionPolicyType)(nil)).Elem()
+}
+
+func (e ConfigPermissionPolicyType) ToConfigPermissionPolicyTypeOutput() ConfigPermissionPolicyTypeOutput {
+	return pulumi.ToOutput(e).(ConfigPermissionPolicyTypeOutput)
+}
+
+func (e ConfigPermissionPolicyType) ToConfigPermissionPolicyTypeOutputWithContext(ctx context.Context) ConfigPermissionPolicyTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ConfigPermissionPolicyTypeOutput)
+}
+
+func (e ConfigPermissionPolicyType) ToConfigPermissionPolicyTypePtrOutput() ConfigPermissionPolicyTypePtrOutput {
+	return e.ToConfigPermissionPolicyTypePtrOutputWithContext(context.Background())
+}
+
+func (e ConfigPermissionPolicyType) ToConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ConfigPermissionPolicyTypePtrOutput {
+	return ConfigPermissionPolicyType(e).ToConfigPermissionPolicyTypeOutputWithContext(ctx).ToConfigPermissionPolicyTypePtrOutputWithContext(ctx)
+}
+
+func (e ConfigPermissionPolicyType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ConfigPermissionPolicyType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ConfigPermissionPolicyType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ConfigPermissionPolicyType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ConfigPermissionPolicyTypeOutput struct{ *pulumi.OutputState }
+
+func (ConfigPermissionPolicyTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ConfigPermissionPolicyType)(nil)).Elem()
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToConfigPermissionPolicyTypeOutput() ConfigPermissionPolicyTypeOutput {
+	return o
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToConfigPermissionPolicyTypeOutputWithContext(ctx context.Context) ConfigPermissionPolicyTypeOutput {
+	return o
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToConfigPermissionPolicyTypePtrOutput() ConfigPermissionPolicyTypePtrOutput {
+	return o.ToConfigPermissionPolicyTypePtrOutputWithContext(context.Background())
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ConfigPermissionPolicyTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ConfigPermissionPolicyType) *ConfigPermissionPolicyType {
+		return &v
+	}).(ConfigPermissionPolicyTypePtrOutput)
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ConfigPermissionPolicyType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ConfigPermissionPolicyTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ConfigPermissionPolicyType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ConfigPermissionPolicyTypePtrOutput struct{ *pulumi.OutputState }
+
+func (ConfigPermissionPolicyTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ConfigPermissionPolicyType)(nil)).Elem()
+}
+
+func (o ConfigPermissionPolicyTypePtrOutput) ToConfigPermissionPolicyTypePtrOutput() ConfigPermissionPolicyTypePtrOutput {
+	return o
+}
+
+func (o ConfigPermissionPolicyTypePtrOutput) ToConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ConfigPermissionPolicyTypePtrOutput {
+	return o
+}
+
+func (o ConfigPermissionPolicyTypePtrOutput) Elem() ConfigPermissionPolicyTypeOutput {
+	return o.ApplyT(func(v *ConfigPermissionPolicyType) ConfigPermissionPolicyType {
+		if v != nil {
+			return *v
+		}
+		var ret ConfigPermissionPolicyType
+		return ret
+	}).(ConfigPermissionPolicyTypeOutput)
+}
+
+func (o ConfigPermissionPolicyTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ConfigPermissionPolicyTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ConfigPermissionPolicyType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ConfigPermissionPolicyTypeInput is an input type that accepts values of the ConfigPermissionPolicyType enum
+// A concrete instance of `ConfigPermissionPolicyTypeInput` can be one of the following:
+//
+//	ConfigPermissionPolicyTypeAlwaysAllow
+//	ConfigPermissionPolicyTypeAlwaysAsk
+//	ConfigPermissionPolicyTypeAuto
+type ConfigPermissionPolicyTypeInput interface {
+	pulumi.Input
+
+	ToConfigPermissionPolicyTypeOutput() ConfigPermissionPolicyTypeOutput
+	ToConfigPermissionPolicyTypeOutputWithContext(context.Context) ConfigPermissionPolicyTypeOutput
+}
+
+var configPermissionPolicyTypePtrType = reflect.TypeOf((**ConfigPermissionPolicyType)(nil)).Elem()
+
+type ConfigPermissionPolicyTypePtrInput interface {
+	pulumi.Input
+
+	ToConfigPermissionPolicyTypePtrOutput() ConfigPermissionPolicyTypePtrOutput
+	ToConfigPermissionPolicyTypePtrOutputWithContext(context.Context) ConfigPermissionPolicyTypePtrOutput
+}
+
+type configPermissionPolicyTypePtr string
+
+func ConfigPermissionPolicyTypePtr(v string) ConfigPermissionPolicyTypePtrInput {
+	return (*configPermissionPolicyTypePtr)(&v)
+}
+
+func (*configPermissionPolicyTypePtr) ElementType() reflect.Type {
+	return configPermissionPolicyTypePtrType
+}
+
+func (in *configPermissionPolicyTypePtr) ToConfigPermissionPolicyTypePtrOutput() ConfigPermissionPolicyTypePtrOutput {
+	return pulumi.ToOutput(in).(ConfigPermissionPolicyTypePtrOutput)
+}
+
+func (in *configPermissionPolicyTypePtr) ToConfigPermissionPolicyTypePtrOutputWithContext(ctx context.Context) ConfigPermissionPolicyTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ConfigPermissionPolicyTypePtrOutput)
+}
+
+type DeploymentInitialEventType string
+
+const (
+	DeploymentInitialEventTypeUserMessage       = DeploymentInitialEventType("user.message")
+	DeploymentInitialEventTypeSystemMessage     = DeploymentInitialEventType("system.message")
+	DeploymentInitialEventTypeUserDefineOutcome = DeploymentInitialEventType("user.define_outcome")
+)
+
+func (DeploymentInitialEventType) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentInitialEventType)(nil)).Elem()
+}
+
+func (e DeploymentInitialEventType) ToDeploymentInitialEventTypeOutput() DeploymentInitialEventTypeOutput {
+	return pulumi.ToOutput(e).(DeploymentInitialEventTypeOutput)
+}
+
+func (e DeploymentInitialEventType) ToDeploymentInitialEventTypeOutputWithContext(ctx context.Context) DeploymentInitialEventTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(DeploymentInitialEventTypeOutput)
+}
+
+func (e DeploymentInitialEventType) ToDeploymentInitialEventTypePtrOutput() DeploymentInitialEventTypePtrOutput {
+	return e.ToDeploymentInitialEventTypePtrOutputWithContext(context.Background())
+}
+
+func (e DeploymentInitialEventType) ToDeploymentInitialEventTypePtrOutputWithContext(ctx context.Context) DeploymentInitialEventTypePtrOutput {
+	return DeploymentInitialEventType(e).ToDeploymentInitialEventTypeOutputWithContext(ctx).ToDeploymentInitialEventTypePtrOutputWithContext(ctx)
+}
+
+func (e DeploymentInitialEventType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e DeploymentInitialEventType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e DeploymentInitialEventType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e DeploymentInitialEventType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type DeploymentInitialEventTypeOutput struct{ *pulumi.OutputState }
+
+func (DeploymentInitialEventTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentInitialEventType)(nil)).Elem()
+}
+
+func (o DeploymentInitialEventTypeOutput) ToDeploymentInitialEventTypeOutput() DeploymentInitialEventTypeOutput {
+	return o
+}
+
+func (o DeploymentInitialEventTypeOutput) ToDeploymentInitialEventTypeOutputWithContext(ctx context.Context) DeploymentInitialEventTypeOutput {
+	return o
+}
+
+func (o DeploymentInitialEventTypeOutput) ToDeploymentInitialEventTypePtrOutput() DeploymentInitialEventTypePtrOutput {
+	return o.ToDeploymentInitialEventTypePtrOutputWithContext(context.Background())
+}
+
+func (o DeploymentInitialEventTypeOutput) ToDeploymentInitialEventTypePtrOutputWithContext(ctx context.Context) DeploymentInitialEventTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v DeploymentInitialEventType) *DeploymentInitialEventType {
+		return &v
+	}).(DeploymentInitialEventTypePtrOutput)
+}
+
+func (o DeploymentInitialEventTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o DeploymentInitialEventTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e DeploymentInitialEventType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o DeploymentInitialEventTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o DeploymentInitialEventTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e DeploymentInitialEventType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type DeploymentInitialEventTypePtrOutput struct{ *pulumi.OutputState }
+
+func (DeploymentInitialEventTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**DeploymentInitialEventType)(nil)).Elem()
+}
+
+func (o DeploymentInitialEventTypePtrOutput) ToDeploymentInitialEventTypePtrOutput() DeploymentInitialEventTypePtrOutput {
+	return o
+}
+
+func (o DeploymentInitialEventTypePtrOutput) ToDeploymentInitialEventTypePtrOutputWithContext(ctx context.Context) DeploymentInitialEventTypePtrOutput {
+	return o
+}
+
+func (o DeploymentInitialEventTypePtrOutput) Elem() DeploymentInitialEventTypeOutput {
+	return o.ApplyT(func(v *DeploymentInitialEventType) DeploymentInitialEventType {
+		if v != nil {
+			return *v
+		}
+		var ret DeploymentInitialEventType
+		return ret
+	}).(DeploymentInitialEventTypeOutput)
+}
+
+func (o DeploymentInitialEventTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o DeploymentInitialEventTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *DeploymentInitialEventType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// DeploymentInitialEventTypeInput is an input type that accepts values of the DeploymentInitialEventType enum
+// A concrete instance of `DeploymentInitialEventTypeInput` can be one of the following:
+//
+//	DeploymentInitialEventTypeUserMessage
+//	DeploymentInitialEventTypeSystemMessage
+//	DeploymentInitialEventTypeUserDefineOutcome
+type DeploymentInitialEventTypeInput interface {
+	pulumi.Input
+
+	ToDeploymentInitialEventTypeOutput() DeploymentInitialEventTypeOutput
+	ToDeploymentInitialEventTypeOutputWithContext(context.Context) DeploymentInitialEventTypeOutput
+}
+
+var deploymentInitialEventTypePtrType = reflect.TypeOf((**DeploymentInitialEventType)(nil)).Elem()
+
+type DeploymentInitialEventTypePtrInput interface {
+	pulumi.Input
+
+	ToDeploymentInitialEventTypePtrOutput() DeploymentInitialEventTypePtrOutput
+	ToDeploymentInitialEventTypePtrOutputWithContext(context.Context) DeploymentInitialEventTypePtrOutput
+}
+
+type deploymentInitialEventTypePtr string
+
+func DeploymentInitialEventTypePtr(v string) DeploymentInitialEventTypePtrInput {
+	return (*deploymentInitialEventTypePtr)(&v)
+}
+
+func (*deploymentInitialEventTypePtr) ElementType() reflect.Type {
+	return deploymentInitialEventTypePtrType
+}
+
+func (in *deploymentInitialEventTypePtr) ToDeploymentInitialEventTypePtrOutput() DeploymentInitialEventTypePtrOutput {
+	return pulumi.ToOutput(in).(DeploymentInitialEventTypePtrOutput)
+}
+
+func (in *deploymentInitialEventTypePtr) ToDeploymentInitialEventTypePtrOutputWithContext(ctx context.Context) DeploymentInitialEventTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(DeploymentInitialEventTypePtrOutput)
+}
+
+type EnvironmentConfigType string
+
+const (
+	EnvironmentConfigTypeCloud      = EnvironmentConfigType("cloud")
+	EnvironmentConfigTypeSelfHosted = EnvironmentConfigType("self_hosted")
+)
+
+func (EnvironmentConfigType) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfigType)(nil)).Elem()
+}
+
+func (e EnvironmentConfigType) ToEnvironmentConfigTypeOutput() EnvironmentConfigTypeOutput {
+	return pulumi.ToOutput(e).(EnvironmentConfigTypeOutput)
+}
+
+func (e EnvironmentConfigType) ToEnvironmentConfigTypeOutputWithContext(ctx context.Context) EnvironmentConfigTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(EnvironmentConfigTypeOutput)
+}
+
+func (e EnvironmentConfigType) ToEnvironmentConfigTypePtrOutput() EnvironmentConfigTypePtrOutput {
+	return e.ToEnvironmentConfigTypePtrOutputWithContext(context.Background())
+}
+
+func (e EnvironmentConfigType) ToEnvironmentConfigTypePtrOutputWithContext(ctx context.Context) EnvironmentConfigTypePtrOutput {
+	return EnvironmentConfigType(e).ToEnvironmentConfigTypeOutputWithContext(ctx).ToEnvironmentConfigTypePtrOutputWithContext(ctx)
+}
+
+func (e EnvironmentConfigType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e EnvironmentConfigType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e EnvironmentConfigType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e EnvironmentConfigType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type EnvironmentConfigTypeOutput struct{ *pulumi.OutputState }
+
+func (EnvironmentConfigTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfigType)(nil)).Elem()
+}
+
+func (o EnvironmentConfigTypeOutput) ToEnvironmentConfigTypeOutput() EnvironmentConfigTypeOutput {
+	return o
+}
+
+func (o EnvironmentConfigTypeOutput) ToEnvironmentConfigTypeOutputWithContext(ctx context.Context) EnvironmentConfigTypeOutput {
+	return o
+}
+
+func (o EnvironmentConfigTypeOutput) ToEnvironmentConfigTypePtrOutput() EnvironmentConfigTypePtrOutput {
+	return o.ToEnvironmentConfigTypePtrOutputWithContext(context.Background())
+}
+
+func (o EnvironmentConfigTypeOutput) ToEnvironmentConfigTypePtrOutputWithContext(ctx context.Context) EnvironmentConfigTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigType) *EnvironmentConfigType {
+		return &v
+	}).(EnvironmentConfigTypePtrOutput)
+}
+
+func (o EnvironmentConfigTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o EnvironmentConfigTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e EnvironmentConfigType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o EnvironmentConfigTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o EnvironmentConfigTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e EnvironmentConfigType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type EnvironmentConfigTypePtrOutput struct{ *pulumi.OutputState }
+
+func (EnvironmentConfigTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfigType)(nil)).Elem()
+}
+
+func (o EnvironmentConfigTypePtrOutput) ToEnvironmentConfigTypePtrOutput() EnvironmentConfigTypePtrOutput {
+	return o
+}
+
+func (o EnvironmentConfigTypePtrOutput) ToEnvironmentConfigTypePtrOutputWithContext(ctx context.Context) EnvironmentConfigTypePtrOutput {
+	return o
+}
+
+func (o EnvironmentConfigTypePtrOutput) Elem() EnvironmentConfigTypeOutput {
+	return o.ApplyT(func(v *EnvironmentConfigType) EnvironmentConfigType {
+		if v != nil {
+			return *v
+		}
+		var ret EnvironmentConfigType
+		return ret
+	}).(EnvironmentConfigTypeOutput)
+}
+
+func (o EnvironmentConfigTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o EnvironmentConfigTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *EnvironmentConfigType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// EnvironmentConfigTypeInput is an input type that accepts values of the EnvironmentConfigType enum
+// A concrete instance of `EnvironmentConfigTypeInput` can be one of the following:
+//
+//	EnvironmentConfigTypeCloud
+//	EnvironmentConfigTypeSelfHosted
+type EnvironmentConfigTypeInput interface {
+	pulumi.Input
+
+	ToEnvironmentConfigTypeOutput() EnvironmentConfigTypeOutput
+	ToEnvironmentConfigTypeOutputWithContext(context.Context) EnvironmentConfigTypeOutput
+}
+
+var environmentConfigTypePtrType = reflect.TypeOf((**EnvironmentConfigType)(nil)).Elem()
+
+type EnvironmentConfigTypePtrInput interface {
+	pulumi.Input
+
+	ToEnvironmentConfigTypePtrOutput() EnvironmentConfigTypePtrOutput
+	ToEnvironmentConfigTypePtrOutputWithContext(context.Context) EnvironmentConfigTypePtrOutput
+}
+
+type environmentConfigTypePtr string
+
+func EnvironmentConfigTypePtr(v string) EnvironmentConfigTypePtrInput {
+	return (*environmentConfigTypePtr)(&v)
+}
+
+func (*environmentConfigTypePtr) ElementType() reflect.Type {
+	return environmentConfigTypePtrType
+}
+
+func (in *environmentConfigTypePtr) ToEnvironmentConfigTypePtrOutput() EnvironmentConfigTypePtrOutput {
+	return pulumi.ToOutput(in).(EnvironmentConfigTypePtrOutput)
+}
+
+func (in *environmentConfigTypePtr) ToEnvironmentConfigTypePtrOutputWithContext(ctx context.Context) EnvironmentConfigTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(EnvironmentConfigTypePtrOutput)
+}
+
 type EnvironmentOnDestroy string
 
 const (
@@ -338,6 +1334,171 @@ func (in *environmentScopePtr) ToEnvironmentScopePtrOutput() EnvironmentScopePtr
 
 func (in *environmentScopePtr) ToEnvironmentScopePtrOutputWithContext(ctx context.Context) EnvironmentScopePtrOutput {
 	return pulumi.ToOutputWithContext(ctx, in).(EnvironmentScopePtrOutput)
+}
+
+type InitialEventRubricType string
+
+const (
+	InitialEventRubricTypeText = InitialEventRubricType("text")
+	InitialEventRubricTypeFile = InitialEventRubricType("file")
+)
+
+func (InitialEventRubricType) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventRubricType)(nil)).Elem()
+}
+
+func (e InitialEventRubricType) ToInitialEventRubricTypeOutput() InitialEventRubricTypeOutput {
+	return pulumi.ToOutput(e).(InitialEventRubricTypeOutput)
+}
+
+func (e InitialEventRubricType) ToInitialEventRubricTypeOutputWithContext(ctx context.Context) InitialEventRubricTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(InitialEventRubricTypeOutput)
+}
+
+func (e InitialEventRubricType) ToInitialEventRubricTypePtrOutput() InitialEventRubricTypePtrOutput {
+	return e.ToInitialEventRubricTypePtrOutputWithContext(context.Background())
+}
+
+func (e InitialEventRubricType) ToInitialEventRubricTypePtrOutputWithContext(ctx context.Context) InitialEventRubricTypePtrOutput {
+	return InitialEventRubricType(e).ToInitialEventRubricTypeOutputWithContext(ctx).ToInitialEventRubricTypePtrOutputWithContext(ctx)
+}
+
+func (e InitialEventRubricType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e InitialEventRubricType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e InitialEventRubricType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e InitialEventRubricType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type InitialEventRubricTypeOutput struct{ *pulumi.OutputState }
+
+func (InitialEventRubricTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventRubricType)(nil)).Elem()
+}
+
+func (o InitialEventRubricTypeOutput) ToInitialEventRubricTypeOutput() InitialEventRubricTypeOutput {
+	return o
+}
+
+func (o InitialEventRubricTypeOutput) ToInitialEventRubricTypeOutputWithContext(ctx context.Context) InitialEventRubricTypeOutput {
+	return o
+}
+
+func (o InitialEventRubricTypeOutput) ToInitialEventRubricTypePtrOutput() InitialEventRubricTypePtrOutput {
+	return o.ToInitialEventRubricTypePtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventRubricTypeOutput) ToInitialEventRubricTypePtrOutputWithContext(ctx context.Context) InitialEventRubricTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v InitialEventRubricType) *InitialEventRubricType {
+		return &v
+	}).(InitialEventRubricTypePtrOutput)
+}
+
+func (o InitialEventRubricTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o InitialEventRubricTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InitialEventRubricType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o InitialEventRubricTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventRubricTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InitialEventRubricType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type InitialEventRubricTypePtrOutput struct{ *pulumi.OutputState }
+
+func (InitialEventRubricTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventRubricType)(nil)).Elem()
+}
+
+func (o InitialEventRubricTypePtrOutput) ToInitialEventRubricTypePtrOutput() InitialEventRubricTypePtrOutput {
+	return o
+}
+
+func (o InitialEventRubricTypePtrOutput) ToInitialEventRubricTypePtrOutputWithContext(ctx context.Context) InitialEventRubricTypePtrOutput {
+	return o
+}
+
+func (o InitialEventRubricTypePtrOutput) Elem() InitialEventRubricTypeOutput {
+	return o.ApplyT(func(v *InitialEventRubricType) InitialEventRubricType {
+		if v != nil {
+			return *v
+		}
+		var ret InitialEventRubricType
+		return ret
+	}).(InitialEventRubricTypeOutput)
+}
+
+func (o InitialEventRubricTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventRubricTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *InitialEventRubricType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// InitialEventRubricTypeInput is an input type that accepts values of the InitialEventRubricType enum
+// A concrete instance of `InitialEventRubricTypeInput` can be one of the following:
+//
+//	InitialEventRubricTypeText
+//	InitialEventRubricTypeFile
+type InitialEventRubricTypeInput interface {
+	pulumi.Input
+
+	ToInitialEventRubricTypeOutput() InitialEventRubricTypeOutput
+	ToInitialEventRubricTypeOutputWithContext(context.Context) InitialEventRubricTypeOutput
+}
+
+var initialEventRubricTypePtrType = reflect.TypeOf((**InitialEventRubricType)(nil)).Elem()
+
+type InitialEventRubricTypePtrInput interface {
+	pulumi.Input
+
+	ToInitialEventRubricTypePtrOutput() InitialEventRubricTypePtrOutput
+	ToInitialEventRubricTypePtrOutputWithContext(context.Context) InitialEventRubricTypePtrOutput
+}
+
+type initialEventRubricTypePtr string
+
+func InitialEventRubricTypePtr(v string) InitialEventRubricTypePtrInput {
+	return (*initialEventRubricTypePtr)(&v)
+}
+
+func (*initialEventRubricTypePtr) ElementType() reflect.Type {
+	return initialEventRubricTypePtrType
+}
+
+func (in *initialEventRubricTypePtr) ToInitialEventRubricTypePtrOutput() InitialEventRubricTypePtrOutput {
+	return pulumi.ToOutput(in).(InitialEventRubricTypePtrOutput)
+}
+
+func (in *initialEventRubricTypePtr) ToInitialEventRubricTypePtrOutputWithContext(ctx context.Context) InitialEventRubricTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(InitialEventRubricTypePtrOutput)
 }
 
 type ModelEffort string
@@ -676,124 +1837,124 @@ func (in *modelSpeedPtr) ToModelSpeedPtrOutputWithContext(ctx context.Context) M
 	return pulumi.ToOutputWithContext(ctx, in).(ModelSpeedPtrOutput)
 }
 
-type MultiagentMembersEnabledInlineAgentsType string
+type MultiagentMembersPredefinedAgentType string
 
 const (
-	MultiagentMembersEnabledInlineAgentsTypeEnabled  = MultiagentMembersEnabledInlineAgentsType("enabled")
-	MultiagentMembersEnabledInlineAgentsTypeDisabled = MultiagentMembersEnabledInlineAgentsType("disabled")
+	MultiagentMembersPredefinedAgentTypeAgent = MultiagentMembersPredefinedAgentType("agent")
+	MultiagentMembersPredefinedAgentTypeSelf  = MultiagentMembersPredefinedAgentType("self")
 )
 
-func (MultiagentMembersEnabledInlineAgentsType) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsType)(nil)).Elem()
+func (MultiagentMembersPredefinedAgentType) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersPredefinedAgentType)(nil)).Elem()
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToMultiagentMembersEnabledInlineAgentsTypeOutput() MultiagentMembersEnabledInlineAgentsTypeOutput {
-	return pulumi.ToOutput(e).(MultiagentMembersEnabledInlineAgentsTypeOutput)
+func (e MultiagentMembersPredefinedAgentType) ToMultiagentMembersPredefinedAgentTypeOutput() MultiagentMembersPredefinedAgentTypeOutput {
+	return pulumi.ToOutput(e).(MultiagentMembersPredefinedAgentTypeOutput)
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToMultiagentMembersEnabledInlineAgentsTypeOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(MultiagentMembersEnabledInlineAgentsTypeOutput)
+func (e MultiagentMembersPredefinedAgentType) ToMultiagentMembersPredefinedAgentTypeOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(MultiagentMembersPredefinedAgentTypeOutput)
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToMultiagentMembersEnabledInlineAgentsTypePtrOutput() MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return e.ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(context.Background())
+func (e MultiagentMembersPredefinedAgentType) ToMultiagentMembersPredefinedAgentTypePtrOutput() MultiagentMembersPredefinedAgentTypePtrOutput {
+	return e.ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(context.Background())
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return MultiagentMembersEnabledInlineAgentsType(e).ToMultiagentMembersEnabledInlineAgentsTypeOutputWithContext(ctx).ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(ctx)
+func (e MultiagentMembersPredefinedAgentType) ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentTypePtrOutput {
+	return MultiagentMembersPredefinedAgentType(e).ToMultiagentMembersPredefinedAgentTypeOutputWithContext(ctx).ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(ctx)
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToStringOutput() pulumi.StringOutput {
+func (e MultiagentMembersPredefinedAgentType) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e MultiagentMembersPredefinedAgentType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e MultiagentMembersPredefinedAgentType) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e MultiagentMembersEnabledInlineAgentsType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e MultiagentMembersPredefinedAgentType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type MultiagentMembersEnabledInlineAgentsTypeOutput struct{ *pulumi.OutputState }
+type MultiagentMembersPredefinedAgentTypeOutput struct{ *pulumi.OutputState }
 
-func (MultiagentMembersEnabledInlineAgentsTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsType)(nil)).Elem()
+func (MultiagentMembersPredefinedAgentTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersPredefinedAgentType)(nil)).Elem()
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToMultiagentMembersEnabledInlineAgentsTypeOutput() MultiagentMembersEnabledInlineAgentsTypeOutput {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToMultiagentMembersPredefinedAgentTypeOutput() MultiagentMembersPredefinedAgentTypeOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToMultiagentMembersEnabledInlineAgentsTypeOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsTypeOutput {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToMultiagentMembersPredefinedAgentTypeOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentTypeOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToMultiagentMembersEnabledInlineAgentsTypePtrOutput() MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return o.ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(context.Background())
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToMultiagentMembersPredefinedAgentTypePtrOutput() MultiagentMembersPredefinedAgentTypePtrOutput {
+	return o.ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(context.Background())
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersEnabledInlineAgentsType) *MultiagentMembersEnabledInlineAgentsType {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersPredefinedAgentType) *MultiagentMembersPredefinedAgentType {
 		return &v
-	}).(MultiagentMembersEnabledInlineAgentsTypePtrOutput)
+	}).(MultiagentMembersPredefinedAgentTypePtrOutput)
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToStringOutput() pulumi.StringOutput {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e MultiagentMembersEnabledInlineAgentsType) string {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MultiagentMembersPredefinedAgentType) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e MultiagentMembersEnabledInlineAgentsType) *string {
+func (o MultiagentMembersPredefinedAgentTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MultiagentMembersPredefinedAgentType) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type MultiagentMembersEnabledInlineAgentsTypePtrOutput struct{ *pulumi.OutputState }
+type MultiagentMembersPredefinedAgentTypePtrOutput struct{ *pulumi.OutputState }
 
-func (MultiagentMembersEnabledInlineAgentsTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersEnabledInlineAgentsType)(nil)).Elem()
+func (MultiagentMembersPredefinedAgentTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MultiagentMembersPredefinedAgentType)(nil)).Elem()
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypePtrOutput) ToMultiagentMembersEnabledInlineAgentsTypePtrOutput() MultiagentMembersEnabledInlineAgentsTypePtrOutput {
+func (o MultiagentMembersPredefinedAgentTypePtrOutput) ToMultiagentMembersPredefinedAgentTypePtrOutput() MultiagentMembersPredefinedAgentTypePtrOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypePtrOutput) ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsTypePtrOutput {
+func (o MultiagentMembersPredefinedAgentTypePtrOutput) ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentTypePtrOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypePtrOutput) Elem() MultiagentMembersEnabledInlineAgentsTypeOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabledInlineAgentsType) MultiagentMembersEnabledInlineAgentsType {
+func (o MultiagentMembersPredefinedAgentTypePtrOutput) Elem() MultiagentMembersPredefinedAgentTypeOutput {
+	return o.ApplyT(func(v *MultiagentMembersPredefinedAgentType) MultiagentMembersPredefinedAgentType {
 		if v != nil {
 			return *v
 		}
-		var ret MultiagentMembersEnabledInlineAgentsType
+		var ret MultiagentMembersPredefinedAgentType
 		return ret
-	}).(MultiagentMembersEnabledInlineAgentsTypeOutput)
+	}).(MultiagentMembersPredefinedAgentTypeOutput)
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o MultiagentMembersPredefinedAgentTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o MultiagentMembersEnabledInlineAgentsTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *MultiagentMembersEnabledInlineAgentsType) *string {
+func (o MultiagentMembersPredefinedAgentTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *MultiagentMembersPredefinedAgentType) *string {
 		if e == nil {
 			return nil
 		}
@@ -802,43 +1963,373 @@ func (o MultiagentMembersEnabledInlineAgentsTypePtrOutput) ToStringPtrOutputWith
 	}).(pulumi.StringPtrOutput)
 }
 
-// MultiagentMembersEnabledInlineAgentsTypeInput is an input type that accepts values of the MultiagentMembersEnabledInlineAgentsType enum
-// A concrete instance of `MultiagentMembersEnabledInlineAgentsTypeInput` can be one of the following:
+// MultiagentMembersPredefinedAgentTypeInput is an input type that accepts values of the MultiagentMembersPredefinedAgentType enum
+// A concrete instance of `MultiagentMembersPredefinedAgentTypeInput` can be one of the following:
 //
-//	MultiagentMembersEnabledInlineAgentsTypeEnabled
-//	MultiagentMembersEnabledInlineAgentsTypeDisabled
-type MultiagentMembersEnabledInlineAgentsTypeInput interface {
+//	MultiagentMembersPredefinedAgentTypeAgent
+//	MultiagentMembersPredefinedAgentTypeSelf
+type MultiagentMembersPredefinedAgentTypeInput interface {
 	pulumi.Input
 
-	ToMultiagentMembersEnabledInlineAgentsTypeOutput() MultiagentMembersEnabledInlineAgentsTypeOutput
-	ToMultiagentMembersEnabledInlineAgentsTypeOutputWithContext(context.Context) MultiagentMembersEnabledInlineAgentsTypeOutput
+	ToMultiagentMembersPredefinedAgentTypeOutput() MultiagentMembersPredefinedAgentTypeOutput
+	ToMultiagentMembersPredefinedAgentTypeOutputWithContext(context.Context) MultiagentMembersPredefinedAgentTypeOutput
 }
 
-var multiagentMembersEnabledInlineAgentsTypePtrType = reflect.TypeOf((**MultiagentMembersEnabledInlineAgentsType)(nil)).Elem()
+var multiagentMembersPredefinedAgentTypePtrType = reflect.TypeOf((**MultiagentMembersPredefinedAgentType)(nil)).Elem()
 
-type MultiagentMembersEnabledInlineAgentsTypePtrInput interface {
+type MultiagentMembersPredefinedAgentTypePtrInput interface {
 	pulumi.Input
 
-	ToMultiagentMembersEnabledInlineAgentsTypePtrOutput() MultiagentMembersEnabledInlineAgentsTypePtrOutput
-	ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(context.Context) MultiagentMembersEnabledInlineAgentsTypePtrOutput
+	ToMultiagentMembersPredefinedAgentTypePtrOutput() MultiagentMembersPredefinedAgentTypePtrOutput
+	ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(context.Context) MultiagentMembersPredefinedAgentTypePtrOutput
 }
 
-type multiagentMembersEnabledInlineAgentsTypePtr string
+type multiagentMembersPredefinedAgentTypePtr string
 
-func MultiagentMembersEnabledInlineAgentsTypePtr(v string) MultiagentMembersEnabledInlineAgentsTypePtrInput {
-	return (*multiagentMembersEnabledInlineAgentsTypePtr)(&v)
+func MultiagentMembersPredefinedAgentTypePtr(v string) MultiagentMembersPredefinedAgentTypePtrInput {
+	return (*multiagentMembersPredefinedAgentTypePtr)(&v)
 }
 
-func (*multiagentMembersEnabledInlineAgentsTypePtr) ElementType() reflect.Type {
-	return multiagentMembersEnabledInlineAgentsTypePtrType
+func (*multiagentMembersPredefinedAgentTypePtr) ElementType() reflect.Type {
+	return multiagentMembersPredefinedAgentTypePtrType
 }
 
-func (in *multiagentMembersEnabledInlineAgentsTypePtr) ToMultiagentMembersEnabledInlineAgentsTypePtrOutput() MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return pulumi.ToOutput(in).(MultiagentMembersEnabledInlineAgentsTypePtrOutput)
+func (in *multiagentMembersPredefinedAgentTypePtr) ToMultiagentMembersPredefinedAgentTypePtrOutput() MultiagentMembersPredefinedAgentTypePtrOutput {
+	return pulumi.ToOutput(in).(MultiagentMembersPredefinedAgentTypePtrOutput)
 }
 
-func (in *multiagentMembersEnabledInlineAgentsTypePtr) ToMultiagentMembersEnabledInlineAgentsTypePtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(MultiagentMembersEnabledInlineAgentsTypePtrOutput)
+func (in *multiagentMembersPredefinedAgentTypePtr) ToMultiagentMembersPredefinedAgentTypePtrOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(MultiagentMembersPredefinedAgentTypePtrOutput)
+}
+
+type MultiagentMembersType string
+
+const (
+	MultiagentMembersTypeEnabled  = MultiagentMembersType("enabled")
+	MultiagentMembersTypeDisabled = MultiagentMembersType("disabled")
+)
+
+func (MultiagentMembersType) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersType)(nil)).Elem()
+}
+
+func (e MultiagentMembersType) ToMultiagentMembersTypeOutput() MultiagentMembersTypeOutput {
+	return pulumi.ToOutput(e).(MultiagentMembersTypeOutput)
+}
+
+func (e MultiagentMembersType) ToMultiagentMembersTypeOutputWithContext(ctx context.Context) MultiagentMembersTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(MultiagentMembersTypeOutput)
+}
+
+func (e MultiagentMembersType) ToMultiagentMembersTypePtrOutput() MultiagentMembersTypePtrOutput {
+	return e.ToMultiagentMembersTypePtrOutputWithContext(context.Background())
+}
+
+func (e MultiagentMembersType) ToMultiagentMembersTypePtrOutputWithContext(ctx context.Context) MultiagentMembersTypePtrOutput {
+	return MultiagentMembersType(e).ToMultiagentMembersTypeOutputWithContext(ctx).ToMultiagentMembersTypePtrOutputWithContext(ctx)
+}
+
+func (e MultiagentMembersType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MultiagentMembersType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MultiagentMembersType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e MultiagentMembersType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type MultiagentMembersTypeOutput struct{ *pulumi.OutputState }
+
+func (MultiagentMembersTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersType)(nil)).Elem()
+}
+
+func (o MultiagentMembersTypeOutput) ToMultiagentMembersTypeOutput() MultiagentMembersTypeOutput {
+	return o
+}
+
+func (o MultiagentMembersTypeOutput) ToMultiagentMembersTypeOutputWithContext(ctx context.Context) MultiagentMembersTypeOutput {
+	return o
+}
+
+func (o MultiagentMembersTypeOutput) ToMultiagentMembersTypePtrOutput() MultiagentMembersTypePtrOutput {
+	return o.ToMultiagentMembersTypePtrOutputWithContext(context.Background())
+}
+
+func (o MultiagentMembersTypeOutput) ToMultiagentMembersTypePtrOutputWithContext(ctx context.Context) MultiagentMembersTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersType) *MultiagentMembersType {
+		return &v
+	}).(MultiagentMembersTypePtrOutput)
+}
+
+func (o MultiagentMembersTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o MultiagentMembersTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MultiagentMembersType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o MultiagentMembersTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MultiagentMembersTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MultiagentMembersType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type MultiagentMembersTypePtrOutput struct{ *pulumi.OutputState }
+
+func (MultiagentMembersTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MultiagentMembersType)(nil)).Elem()
+}
+
+func (o MultiagentMembersTypePtrOutput) ToMultiagentMembersTypePtrOutput() MultiagentMembersTypePtrOutput {
+	return o
+}
+
+func (o MultiagentMembersTypePtrOutput) ToMultiagentMembersTypePtrOutputWithContext(ctx context.Context) MultiagentMembersTypePtrOutput {
+	return o
+}
+
+func (o MultiagentMembersTypePtrOutput) Elem() MultiagentMembersTypeOutput {
+	return o.ApplyT(func(v *MultiagentMembersType) MultiagentMembersType {
+		if v != nil {
+			return *v
+		}
+		var ret MultiagentMembersType
+		return ret
+	}).(MultiagentMembersTypeOutput)
+}
+
+func (o MultiagentMembersTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MultiagentMembersTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *MultiagentMembersType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// MultiagentMembersTypeInput is an input type that accepts values of the MultiagentMembersType enum
+// A concrete instance of `MultiagentMembersTypeInput` can be one of the following:
+//
+//	MultiagentMembersTypeEnabled
+//	MultiagentMembersTypeDisabled
+type MultiagentMembersTypeInput interface {
+	pulumi.Input
+
+	ToMultiagentMembersTypeOutput() MultiagentMembersTypeOutput
+	ToMultiagentMembersTypeOutputWithContext(context.Context) MultiagentMembersTypeOutput
+}
+
+var multiagentMembersTypePtrType = reflect.TypeOf((**MultiagentMembersType)(nil)).Elem()
+
+type MultiagentMembersTypePtrInput interface {
+	pulumi.Input
+
+	ToMultiagentMembersTypePtrOutput() MultiagentMembersTypePtrOutput
+	ToMultiagentMembersTypePtrOutputWithContext(context.Context) MultiagentMembersTypePtrOutput
+}
+
+type multiagentMembersTypePtr string
+
+func MultiagentMembersTypePtr(v string) MultiagentMembersTypePtrInput {
+	return (*multiagentMembersTypePtr)(&v)
+}
+
+func (*multiagentMembersTypePtr) ElementType() reflect.Type {
+	return multiagentMembersTypePtrType
+}
+
+func (in *multiagentMembersTypePtr) ToMultiagentMembersTypePtrOutput() MultiagentMembersTypePtrOutput {
+	return pulumi.ToOutput(in).(MultiagentMembersTypePtrOutput)
+}
+
+func (in *multiagentMembersTypePtr) ToMultiagentMembersTypePtrOutputWithContext(ctx context.Context) MultiagentMembersTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(MultiagentMembersTypePtrOutput)
+}
+
+type NetworkingType string
+
+const (
+	NetworkingTypeUnrestricted = NetworkingType("unrestricted")
+	NetworkingTypeLimited      = NetworkingType("limited")
+)
+
+func (NetworkingType) ElementType() reflect.Type {
+	return reflect.TypeOf((*NetworkingType)(nil)).Elem()
+}
+
+func (e NetworkingType) ToNetworkingTypeOutput() NetworkingTypeOutput {
+	return pulumi.ToOutput(e).(NetworkingTypeOutput)
+}
+
+func (e NetworkingType) ToNetworkingTypeOutputWithContext(ctx context.Context) NetworkingTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(NetworkingTypeOutput)
+}
+
+func (e NetworkingType) ToNetworkingTypePtrOutput() NetworkingTypePtrOutput {
+	return e.ToNetworkingTypePtrOutputWithContext(context.Background())
+}
+
+func (e NetworkingType) ToNetworkingTypePtrOutputWithContext(ctx context.Context) NetworkingTypePtrOutput {
+	return NetworkingType(e).ToNetworkingTypeOutputWithContext(ctx).ToNetworkingTypePtrOutputWithContext(ctx)
+}
+
+func (e NetworkingType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e NetworkingType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e NetworkingType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e NetworkingType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type NetworkingTypeOutput struct{ *pulumi.OutputState }
+
+func (NetworkingTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*NetworkingType)(nil)).Elem()
+}
+
+func (o NetworkingTypeOutput) ToNetworkingTypeOutput() NetworkingTypeOutput {
+	return o
+}
+
+func (o NetworkingTypeOutput) ToNetworkingTypeOutputWithContext(ctx context.Context) NetworkingTypeOutput {
+	return o
+}
+
+func (o NetworkingTypeOutput) ToNetworkingTypePtrOutput() NetworkingTypePtrOutput {
+	return o.ToNetworkingTypePtrOutputWithContext(context.Background())
+}
+
+func (o NetworkingTypeOutput) ToNetworkingTypePtrOutputWithContext(ctx context.Context) NetworkingTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v NetworkingType) *NetworkingType {
+		return &v
+	}).(NetworkingTypePtrOutput)
+}
+
+func (o NetworkingTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o NetworkingTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e NetworkingType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o NetworkingTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o NetworkingTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e NetworkingType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type NetworkingTypePtrOutput struct{ *pulumi.OutputState }
+
+func (NetworkingTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**NetworkingType)(nil)).Elem()
+}
+
+func (o NetworkingTypePtrOutput) ToNetworkingTypePtrOutput() NetworkingTypePtrOutput {
+	return o
+}
+
+func (o NetworkingTypePtrOutput) ToNetworkingTypePtrOutputWithContext(ctx context.Context) NetworkingTypePtrOutput {
+	return o
+}
+
+func (o NetworkingTypePtrOutput) Elem() NetworkingTypeOutput {
+	return o.ApplyT(func(v *NetworkingType) NetworkingType {
+		if v != nil {
+			return *v
+		}
+		var ret NetworkingType
+		return ret
+	}).(NetworkingTypeOutput)
+}
+
+func (o NetworkingTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o NetworkingTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *NetworkingType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// NetworkingTypeInput is an input type that accepts values of the NetworkingType enum
+// A concrete instance of `NetworkingTypeInput` can be one of the following:
+//
+//	NetworkingTypeUnrestricted
+//	NetworkingTypeLimited
+type NetworkingTypeInput interface {
+	pulumi.Input
+
+	ToNetworkingTypeOutput() NetworkingTypeOutput
+	ToNetworkingTypeOutputWithContext(context.Context) NetworkingTypeOutput
+}
+
+var networkingTypePtrType = reflect.TypeOf((**NetworkingType)(nil)).Elem()
+
+type NetworkingTypePtrInput interface {
+	pulumi.Input
+
+	ToNetworkingTypePtrOutput() NetworkingTypePtrOutput
+	ToNetworkingTypePtrOutputWithContext(context.Context) NetworkingTypePtrOutput
+}
+
+type networkingTypePtr string
+
+func NetworkingTypePtr(v string) NetworkingTypePtrInput {
+	return (*networkingTypePtr)(&v)
+}
+
+func (*networkingTypePtr) ElementType() reflect.Type {
+	return networkingTypePtrType
+}
+
+func (in *networkingTypePtr) ToNetworkingTypePtrOutput() NetworkingTypePtrOutput {
+	return pulumi.ToOutput(in).(NetworkingTypePtrOutput)
+}
+
+func (in *networkingTypePtr) ToNetworkingTypePtrOutputWithContext(ctx context.Context) NetworkingTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(NetworkingTypePtrOutput)
 }
 
 type OnDestroy string
@@ -1006,125 +2497,124 @@ func (in *onDestroyPtr) ToOnDestroyPtrOutputWithContext(ctx context.Context) OnD
 	return pulumi.ToOutputWithContext(ctx, in).(OnDestroyPtrOutput)
 }
 
-type PermissionPolicyType string
+type ResourceAccess string
 
 const (
-	PermissionPolicyType_Always_allow = PermissionPolicyType("always_allow")
-	PermissionPolicyType_Always_ask   = PermissionPolicyType("always_ask")
-	PermissionPolicyTypeAuto          = PermissionPolicyType("auto")
+	ResourceAccessReadWrite = ResourceAccess("read_write")
+	ResourceAccessReadOnly  = ResourceAccess("read_only")
 )
 
-func (PermissionPolicyType) ElementType() reflect.Type {
-	return reflect.TypeOf((*PermissionPolicyType)(nil)).Elem()
+func (ResourceAccess) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceAccess)(nil)).Elem()
 }
 
-func (e PermissionPolicyType) ToPermissionPolicyTypeOutput() PermissionPolicyTypeOutput {
-	return pulumi.ToOutput(e).(PermissionPolicyTypeOutput)
+func (e ResourceAccess) ToResourceAccessOutput() ResourceAccessOutput {
+	return pulumi.ToOutput(e).(ResourceAccessOutput)
 }
 
-func (e PermissionPolicyType) ToPermissionPolicyTypeOutputWithContext(ctx context.Context) PermissionPolicyTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(PermissionPolicyTypeOutput)
+func (e ResourceAccess) ToResourceAccessOutputWithContext(ctx context.Context) ResourceAccessOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ResourceAccessOutput)
 }
 
-func (e PermissionPolicyType) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
-	return e.ToPermissionPolicyTypePtrOutputWithContext(context.Background())
+func (e ResourceAccess) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
+	return e.ToResourceAccessPtrOutputWithContext(context.Background())
 }
 
-func (e PermissionPolicyType) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
-	return PermissionPolicyType(e).ToPermissionPolicyTypeOutputWithContext(ctx).ToPermissionPolicyTypePtrOutputWithContext(ctx)
+func (e ResourceAccess) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
+	return ResourceAccess(e).ToResourceAccessOutputWithContext(ctx).ToResourceAccessPtrOutputWithContext(ctx)
 }
 
-func (e PermissionPolicyType) ToStringOutput() pulumi.StringOutput {
+func (e ResourceAccess) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e PermissionPolicyType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e ResourceAccess) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e PermissionPolicyType) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e ResourceAccess) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e PermissionPolicyType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e ResourceAccess) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type PermissionPolicyTypeOutput struct{ *pulumi.OutputState }
+type ResourceAccessOutput struct{ *pulumi.OutputState }
 
-func (PermissionPolicyTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PermissionPolicyType)(nil)).Elem()
+func (ResourceAccessOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceAccess)(nil)).Elem()
 }
 
-func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypeOutput() PermissionPolicyTypeOutput {
+func (o ResourceAccessOutput) ToResourceAccessOutput() ResourceAccessOutput {
 	return o
 }
 
-func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypeOutputWithContext(ctx context.Context) PermissionPolicyTypeOutput {
+func (o ResourceAccessOutput) ToResourceAccessOutputWithContext(ctx context.Context) ResourceAccessOutput {
 	return o
 }
 
-func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
-	return o.ToPermissionPolicyTypePtrOutputWithContext(context.Background())
+func (o ResourceAccessOutput) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
+	return o.ToResourceAccessPtrOutputWithContext(context.Background())
 }
 
-func (o PermissionPolicyTypeOutput) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v PermissionPolicyType) *PermissionPolicyType {
+func (o ResourceAccessOutput) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceAccess) *ResourceAccess {
 		return &v
-	}).(PermissionPolicyTypePtrOutput)
+	}).(ResourceAccessPtrOutput)
 }
 
-func (o PermissionPolicyTypeOutput) ToStringOutput() pulumi.StringOutput {
+func (o ResourceAccessOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o PermissionPolicyTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e PermissionPolicyType) string {
+func (o ResourceAccessOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceAccess) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o PermissionPolicyTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ResourceAccessOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o PermissionPolicyTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e PermissionPolicyType) *string {
+func (o ResourceAccessOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceAccess) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type PermissionPolicyTypePtrOutput struct{ *pulumi.OutputState }
+type ResourceAccessPtrOutput struct{ *pulumi.OutputState }
 
-func (PermissionPolicyTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**PermissionPolicyType)(nil)).Elem()
+func (ResourceAccessPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceAccess)(nil)).Elem()
 }
 
-func (o PermissionPolicyTypePtrOutput) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
+func (o ResourceAccessPtrOutput) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
 	return o
 }
 
-func (o PermissionPolicyTypePtrOutput) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
+func (o ResourceAccessPtrOutput) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
 	return o
 }
 
-func (o PermissionPolicyTypePtrOutput) Elem() PermissionPolicyTypeOutput {
-	return o.ApplyT(func(v *PermissionPolicyType) PermissionPolicyType {
+func (o ResourceAccessPtrOutput) Elem() ResourceAccessOutput {
+	return o.ApplyT(func(v *ResourceAccess) ResourceAccess {
 		if v != nil {
 			return *v
 		}
-		var ret PermissionPolicyType
+		var ret ResourceAccess
 		return ret
-	}).(PermissionPolicyTypeOutput)
+	}).(ResourceAccessOutput)
 }
 
-func (o PermissionPolicyTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ResourceAccessPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o PermissionPolicyTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *PermissionPolicyType) *string {
+func (o ResourceAccessPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceAccess) *string {
 		if e == nil {
 			return nil
 		}
@@ -1133,164 +2623,163 @@ func (o PermissionPolicyTypePtrOutput) ToStringPtrOutputWithContext(ctx context.
 	}).(pulumi.StringPtrOutput)
 }
 
-// PermissionPolicyTypeInput is an input type that accepts values of the PermissionPolicyType enum
-// A concrete instance of `PermissionPolicyTypeInput` can be one of the following:
+// ResourceAccessInput is an input type that accepts values of the ResourceAccess enum
+// A concrete instance of `ResourceAccessInput` can be one of the following:
 //
-//	PermissionPolicyType_Always_allow
-//	PermissionPolicyType_Always_ask
-//	PermissionPolicyTypeAuto
-type PermissionPolicyTypeInput interface {
+//	ResourceAccessReadWrite
+//	ResourceAccessReadOnly
+type ResourceAccessInput interface {
 	pulumi.Input
 
-	ToPermissionPolicyTypeOutput() PermissionPolicyTypeOutput
-	ToPermissionPolicyTypeOutputWithContext(context.Context) PermissionPolicyTypeOutput
+	ToResourceAccessOutput() ResourceAccessOutput
+	ToResourceAccessOutputWithContext(context.Context) ResourceAccessOutput
 }
 
-var permissionPolicyTypePtrType = reflect.TypeOf((**PermissionPolicyType)(nil)).Elem()
+var resourceAccessPtrType = reflect.TypeOf((**ResourceAccess)(nil)).Elem()
 
-type PermissionPolicyTypePtrInput interface {
+type ResourceAccessPtrInput interface {
 	pulumi.Input
 
-	ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput
-	ToPermissionPolicyTypePtrOutputWithContext(context.Context) PermissionPolicyTypePtrOutput
+	ToResourceAccessPtrOutput() ResourceAccessPtrOutput
+	ToResourceAccessPtrOutputWithContext(context.Context) ResourceAccessPtrOutput
 }
 
-type permissionPolicyTypePtr string
+type resourceAccessPtr string
 
-func PermissionPolicyTypePtr(v string) PermissionPolicyTypePtrInput {
-	return (*permissionPolicyTypePtr)(&v)
+func ResourceAccessPtr(v string) ResourceAccessPtrInput {
+	return (*resourceAccessPtr)(&v)
 }
 
-func (*permissionPolicyTypePtr) ElementType() reflect.Type {
-	return permissionPolicyTypePtrType
+func (*resourceAccessPtr) ElementType() reflect.Type {
+	return resourceAccessPtrType
 }
 
-func (in *permissionPolicyTypePtr) ToPermissionPolicyTypePtrOutput() PermissionPolicyTypePtrOutput {
-	return pulumi.ToOutput(in).(PermissionPolicyTypePtrOutput)
+func (in *resourceAccessPtr) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
+	return pulumi.ToOutput(in).(ResourceAccessPtrOutput)
 }
 
-func (in *permissionPolicyTypePtr) ToPermissionPolicyTypePtrOutputWithContext(ctx context.Context) PermissionPolicyTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(PermissionPolicyTypePtrOutput)
+func (in *resourceAccessPtr) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ResourceAccessPtrOutput)
 }
 
-type ResourceMemoryStoreAccess string
+type ResourceCheckoutType string
 
 const (
-	ResourceMemoryStoreAccess_Read_write = ResourceMemoryStoreAccess("read_write")
-	ResourceMemoryStoreAccess_Read_only  = ResourceMemoryStoreAccess("read_only")
+	ResourceCheckoutTypeBranch = ResourceCheckoutType("branch")
+	ResourceCheckoutTypeCommit = ResourceCheckoutType("commit")
 )
 
-func (ResourceMemoryStoreAccess) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceMemoryStoreAccess)(nil)).Elem()
+func (ResourceCheckoutType) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceCheckoutType)(nil)).Elem()
 }
 
-func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessOutput() ResourceMemoryStoreAccessOutput {
-	return pulumi.ToOutput(e).(ResourceMemoryStoreAccessOutput)
+func (e ResourceCheckoutType) ToResourceCheckoutTypeOutput() ResourceCheckoutTypeOutput {
+	return pulumi.ToOutput(e).(ResourceCheckoutTypeOutput)
 }
 
-func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ResourceMemoryStoreAccessOutput)
+func (e ResourceCheckoutType) ToResourceCheckoutTypeOutputWithContext(ctx context.Context) ResourceCheckoutTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ResourceCheckoutTypeOutput)
 }
 
-func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
-	return e.ToResourceMemoryStoreAccessPtrOutputWithContext(context.Background())
+func (e ResourceCheckoutType) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
+	return e.ToResourceCheckoutTypePtrOutputWithContext(context.Background())
 }
 
-func (e ResourceMemoryStoreAccess) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
-	return ResourceMemoryStoreAccess(e).ToResourceMemoryStoreAccessOutputWithContext(ctx).ToResourceMemoryStoreAccessPtrOutputWithContext(ctx)
+func (e ResourceCheckoutType) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
+	return ResourceCheckoutType(e).ToResourceCheckoutTypeOutputWithContext(ctx).ToResourceCheckoutTypePtrOutputWithContext(ctx)
 }
 
-func (e ResourceMemoryStoreAccess) ToStringOutput() pulumi.StringOutput {
+func (e ResourceCheckoutType) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e ResourceMemoryStoreAccess) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e ResourceCheckoutType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e ResourceMemoryStoreAccess) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e ResourceCheckoutType) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e ResourceMemoryStoreAccess) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e ResourceCheckoutType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type ResourceMemoryStoreAccessOutput struct{ *pulumi.OutputState }
+type ResourceCheckoutTypeOutput struct{ *pulumi.OutputState }
 
-func (ResourceMemoryStoreAccessOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceMemoryStoreAccess)(nil)).Elem()
+func (ResourceCheckoutTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceCheckoutType)(nil)).Elem()
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessOutput() ResourceMemoryStoreAccessOutput {
+func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypeOutput() ResourceCheckoutTypeOutput {
 	return o
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessOutput {
+func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypeOutputWithContext(ctx context.Context) ResourceCheckoutTypeOutput {
 	return o
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
-	return o.ToResourceMemoryStoreAccessPtrOutputWithContext(context.Background())
+func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
+	return o.ToResourceCheckoutTypePtrOutputWithContext(context.Background())
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceMemoryStoreAccess) *ResourceMemoryStoreAccess {
+func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceCheckoutType) *ResourceCheckoutType {
 		return &v
-	}).(ResourceMemoryStoreAccessPtrOutput)
+	}).(ResourceCheckoutTypePtrOutput)
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToStringOutput() pulumi.StringOutput {
+func (o ResourceCheckoutTypeOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceMemoryStoreAccess) string {
+func (o ResourceCheckoutTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceCheckoutType) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ResourceCheckoutTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o ResourceMemoryStoreAccessOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceMemoryStoreAccess) *string {
+func (o ResourceCheckoutTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceCheckoutType) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type ResourceMemoryStoreAccessPtrOutput struct{ *pulumi.OutputState }
+type ResourceCheckoutTypePtrOutput struct{ *pulumi.OutputState }
 
-func (ResourceMemoryStoreAccessPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ResourceMemoryStoreAccess)(nil)).Elem()
+func (ResourceCheckoutTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceCheckoutType)(nil)).Elem()
 }
 
-func (o ResourceMemoryStoreAccessPtrOutput) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
+func (o ResourceCheckoutTypePtrOutput) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
 	return o
 }
 
-func (o ResourceMemoryStoreAccessPtrOutput) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
+func (o ResourceCheckoutTypePtrOutput) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
 	return o
 }
 
-func (o ResourceMemoryStoreAccessPtrOutput) Elem() ResourceMemoryStoreAccessOutput {
-	return o.ApplyT(func(v *ResourceMemoryStoreAccess) ResourceMemoryStoreAccess {
+func (o ResourceCheckoutTypePtrOutput) Elem() ResourceCheckoutTypeOutput {
+	return o.ApplyT(func(v *ResourceCheckoutType) ResourceCheckoutType {
 		if v != nil {
 			return *v
 		}
-		var ret ResourceMemoryStoreAccess
+		var ret ResourceCheckoutType
 		return ret
-	}).(ResourceMemoryStoreAccessOutput)
+	}).(ResourceCheckoutTypeOutput)
 }
 
-func (o ResourceMemoryStoreAccessPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ResourceCheckoutTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o ResourceMemoryStoreAccessPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceMemoryStoreAccess) *string {
+func (o ResourceCheckoutTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceCheckoutType) *string {
 		if e == nil {
 			return nil
 		}
@@ -1299,43 +2788,711 @@ func (o ResourceMemoryStoreAccessPtrOutput) ToStringPtrOutputWithContext(ctx con
 	}).(pulumi.StringPtrOutput)
 }
 
-// ResourceMemoryStoreAccessInput is an input type that accepts values of the ResourceMemoryStoreAccess enum
-// A concrete instance of `ResourceMemoryStoreAccessInput` can be one of the following:
+// ResourceCheckoutTypeInput is an input type that accepts values of the ResourceCheckoutType enum
+// A concrete instance of `ResourceCheckoutTypeInput` can be one of the following:
 //
-//	ResourceMemoryStoreAccess_Read_write
-//	ResourceMemoryStoreAccess_Read_only
-type ResourceMemoryStoreAccessInput interface {
+//	ResourceCheckoutTypeBranch
+//	ResourceCheckoutTypeCommit
+type ResourceCheckoutTypeInput interface {
 	pulumi.Input
 
-	ToResourceMemoryStoreAccessOutput() ResourceMemoryStoreAccessOutput
-	ToResourceMemoryStoreAccessOutputWithContext(context.Context) ResourceMemoryStoreAccessOutput
+	ToResourceCheckoutTypeOutput() ResourceCheckoutTypeOutput
+	ToResourceCheckoutTypeOutputWithContext(context.Context) ResourceCheckoutTypeOutput
 }
 
-var resourceMemoryStoreAccessPtrType = reflect.TypeOf((**ResourceMemoryStoreAccess)(nil)).Elem()
+var resourceCheckoutTypePtrType = reflect.TypeOf((**ResourceCheckoutType)(nil)).Elem()
 
-type ResourceMemoryStoreAccessPtrInput interface {
+type ResourceCheckoutTypePtrInput interface {
 	pulumi.Input
 
-	ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput
-	ToResourceMemoryStoreAccessPtrOutputWithContext(context.Context) ResourceMemoryStoreAccessPtrOutput
+	ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput
+	ToResourceCheckoutTypePtrOutputWithContext(context.Context) ResourceCheckoutTypePtrOutput
 }
 
-type resourceMemoryStoreAccessPtr string
+type resourceCheckoutTypePtr string
 
-func ResourceMemoryStoreAccessPtr(v string) ResourceMemoryStoreAccessPtrInput {
-	return (*resourceMemoryStoreAccessPtr)(&v)
+func ResourceCheckoutTypePtr(v string) ResourceCheckoutTypePtrInput {
+	return (*resourceCheckoutTypePtr)(&v)
 }
 
-func (*resourceMemoryStoreAccessPtr) ElementType() reflect.Type {
-	return resourceMemoryStoreAccessPtrType
+func (*resourceCheckoutTypePtr) ElementType() reflect.Type {
+	return resourceCheckoutTypePtrType
 }
 
-func (in *resourceMemoryStoreAccessPtr) ToResourceMemoryStoreAccessPtrOutput() ResourceMemoryStoreAccessPtrOutput {
-	return pulumi.ToOutput(in).(ResourceMemoryStoreAccessPtrOutput)
+func (in *resourceCheckoutTypePtr) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
+	return pulumi.ToOutput(in).(ResourceCheckoutTypePtrOutput)
 }
 
-func (in *resourceMemoryStoreAccessPtr) ToResourceMemoryStoreAccessPtrOutputWithContext(ctx context.Context) ResourceMemoryStoreAccessPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ResourceMemoryStoreAccessPtrOutput)
+func (in *resourceCheckoutTypePtr) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ResourceCheckoutTypePtrOutput)
+}
+
+type ResourceType string
+
+const (
+	ResourceTypeGithubRepository = ResourceType("github_repository")
+	ResourceTypeFile             = ResourceType("file")
+	ResourceTypeMemoryStore      = ResourceType("memory_store")
+)
+
+func (ResourceType) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceType)(nil)).Elem()
+}
+
+func (e ResourceType) ToResourceTypeOutput() ResourceTypeOutput {
+	return pulumi.ToOutput(e).(ResourceTypeOutput)
+}
+
+func (e ResourceType) ToResourceTypeOutputWithContext(ctx context.Context) ResourceTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ResourceTypeOutput)
+}
+
+func (e ResourceType) ToResourceTypePtrOutput() ResourceTypePtrOutput {
+	return e.ToResourceTypePtrOutputWithContext(context.Background())
+}
+
+func (e ResourceType) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
+	return ResourceType(e).ToResourceTypeOutputWithContext(ctx).ToResourceTypePtrOutputWithContext(ctx)
+}
+
+func (e ResourceType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ResourceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e ResourceType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e ResourceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type ResourceTypeOutput struct{ *pulumi.OutputState }
+
+func (ResourceTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ResourceType)(nil)).Elem()
+}
+
+func (o ResourceTypeOutput) ToResourceTypeOutput() ResourceTypeOutput {
+	return o
+}
+
+func (o ResourceTypeOutput) ToResourceTypeOutputWithContext(ctx context.Context) ResourceTypeOutput {
+	return o
+}
+
+func (o ResourceTypeOutput) ToResourceTypePtrOutput() ResourceTypePtrOutput {
+	return o.ToResourceTypePtrOutputWithContext(context.Background())
+}
+
+func (o ResourceTypeOutput) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceType) *ResourceType {
+		return &v
+	}).(ResourceTypePtrOutput)
+}
+
+func (o ResourceTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o ResourceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o ResourceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type ResourceTypePtrOutput struct{ *pulumi.OutputState }
+
+func (ResourceTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ResourceType)(nil)).Elem()
+}
+
+func (o ResourceTypePtrOutput) ToResourceTypePtrOutput() ResourceTypePtrOutput {
+	return o
+}
+
+func (o ResourceTypePtrOutput) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
+	return o
+}
+
+func (o ResourceTypePtrOutput) Elem() ResourceTypeOutput {
+	return o.ApplyT(func(v *ResourceType) ResourceType {
+		if v != nil {
+			return *v
+		}
+		var ret ResourceType
+		return ret
+	}).(ResourceTypeOutput)
+}
+
+func (o ResourceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o ResourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// ResourceTypeInput is an input type that accepts values of the ResourceType enum
+// A concrete instance of `ResourceTypeInput` can be one of the following:
+//
+//	ResourceTypeGithubRepository
+//	ResourceTypeFile
+//	ResourceTypeMemoryStore
+type ResourceTypeInput interface {
+	pulumi.Input
+
+	ToResourceTypeOutput() ResourceTypeOutput
+	ToResourceTypeOutputWithContext(context.Context) ResourceTypeOutput
+}
+
+var resourceTypePtrType = reflect.TypeOf((**ResourceType)(nil)).Elem()
+
+type ResourceTypePtrInput interface {
+	pulumi.Input
+
+	ToResourceTypePtrOutput() ResourceTypePtrOutput
+	ToResourceTypePtrOutputWithContext(context.Context) ResourceTypePtrOutput
+}
+
+type resourceTypePtr string
+
+func ResourceTypePtr(v string) ResourceTypePtrInput {
+	return (*resourceTypePtr)(&v)
+}
+
+func (*resourceTypePtr) ElementType() reflect.Type {
+	return resourceTypePtrType
+}
+
+func (in *resourceTypePtr) ToResourceTypePtrOutput() ResourceTypePtrOutput {
+	return pulumi.ToOutput(in).(ResourceTypePtrOutput)
+}
+
+func (in *resourceTypePtr) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ResourceTypePtrOutput)
+}
+
+type SessionInitialEventContentSourceType string
+
+const (
+	SessionInitialEventContentSourceTypeBase64 = SessionInitialEventContentSourceType("base64")
+	SessionInitialEventContentSourceTypeUrl    = SessionInitialEventContentSourceType("url")
+	SessionInitialEventContentSourceTypeFile   = SessionInitialEventContentSourceType("file")
+	SessionInitialEventContentSourceTypeText   = SessionInitialEventContentSourceType("text")
+)
+
+func (SessionInitialEventContentSourceType) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContentSourceType)(nil)).Elem()
+}
+
+func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypeOutput() SessionInitialEventContentSourceTypeOutput {
+	return pulumi.ToOutput(e).(SessionInitialEventContentSourceTypeOutput)
+}
+
+func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypeOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(SessionInitialEventContentSourceTypeOutput)
+}
+
+func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
+	return e.ToSessionInitialEventContentSourceTypePtrOutputWithContext(context.Background())
+}
+
+func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
+	return SessionInitialEventContentSourceType(e).ToSessionInitialEventContentSourceTypeOutputWithContext(ctx).ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx)
+}
+
+func (e SessionInitialEventContentSourceType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SessionInitialEventContentSourceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SessionInitialEventContentSourceType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e SessionInitialEventContentSourceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type SessionInitialEventContentSourceTypeOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentSourceTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContentSourceType)(nil)).Elem()
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypeOutput() SessionInitialEventContentSourceTypeOutput {
+	return o
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypeOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypeOutput {
+	return o
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
+	return o.ToSessionInitialEventContentSourceTypePtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventContentSourceType) *SessionInitialEventContentSourceType {
+		return &v
+	}).(SessionInitialEventContentSourceTypePtrOutput)
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentSourceType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentSourceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentSourceType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type SessionInitialEventContentSourceTypePtrOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentSourceTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionInitialEventContentSourceType)(nil)).Elem()
+}
+
+func (o SessionInitialEventContentSourceTypePtrOutput) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
+	return o
+}
+
+func (o SessionInitialEventContentSourceTypePtrOutput) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
+	return o
+}
+
+func (o SessionInitialEventContentSourceTypePtrOutput) Elem() SessionInitialEventContentSourceTypeOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSourceType) SessionInitialEventContentSourceType {
+		if v != nil {
+			return *v
+		}
+		var ret SessionInitialEventContentSourceType
+		return ret
+	}).(SessionInitialEventContentSourceTypeOutput)
+}
+
+func (o SessionInitialEventContentSourceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentSourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SessionInitialEventContentSourceType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// SessionInitialEventContentSourceTypeInput is an input type that accepts values of the SessionInitialEventContentSourceType enum
+// A concrete instance of `SessionInitialEventContentSourceTypeInput` can be one of the following:
+//
+//	SessionInitialEventContentSourceTypeBase64
+//	SessionInitialEventContentSourceTypeUrl
+//	SessionInitialEventContentSourceTypeFile
+//	SessionInitialEventContentSourceTypeText
+type SessionInitialEventContentSourceTypeInput interface {
+	pulumi.Input
+
+	ToSessionInitialEventContentSourceTypeOutput() SessionInitialEventContentSourceTypeOutput
+	ToSessionInitialEventContentSourceTypeOutputWithContext(context.Context) SessionInitialEventContentSourceTypeOutput
+}
+
+var sessionInitialEventContentSourceTypePtrType = reflect.TypeOf((**SessionInitialEventContentSourceType)(nil)).Elem()
+
+type SessionInitialEventContentSourceTypePtrInput interface {
+	pulumi.Input
+
+	ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput
+	ToSessionInitialEventContentSourceTypePtrOutputWithContext(context.Context) SessionInitialEventContentSourceTypePtrOutput
+}
+
+type sessionInitialEventContentSourceTypePtr string
+
+func SessionInitialEventContentSourceTypePtr(v string) SessionInitialEventContentSourceTypePtrInput {
+	return (*sessionInitialEventContentSourceTypePtr)(&v)
+}
+
+func (*sessionInitialEventContentSourceTypePtr) ElementType() reflect.Type {
+	return sessionInitialEventContentSourceTypePtrType
+}
+
+func (in *sessionInitialEventContentSourceTypePtr) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
+	return pulumi.ToOutput(in).(SessionInitialEventContentSourceTypePtrOutput)
+}
+
+func (in *sessionInitialEventContentSourceTypePtr) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(SessionInitialEventContentSourceTypePtrOutput)
+}
+
+type SessionInitialEventContentType string
+
+const (
+	SessionInitialEventContentTypeText     = SessionInitialEventContentType("text")
+	SessionInitialEventContentTypeImage    = SessionInitialEventContentType("image")
+	SessionInitialEventContentTypeDocument = SessionInitialEventContentType("document")
+)
+
+func (SessionInitialEventContentType) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContentType)(nil)).Elem()
+}
+
+func (e SessionInitialEventContentType) ToSessionInitialEventContentTypeOutput() SessionInitialEventContentTypeOutput {
+	return pulumi.ToOutput(e).(SessionInitialEventContentTypeOutput)
+}
+
+func (e SessionInitialEventContentType) ToSessionInitialEventContentTypeOutputWithContext(ctx context.Context) SessionInitialEventContentTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(SessionInitialEventContentTypeOutput)
+}
+
+func (e SessionInitialEventContentType) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
+	return e.ToSessionInitialEventContentTypePtrOutputWithContext(context.Background())
+}
+
+func (e SessionInitialEventContentType) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
+	return SessionInitialEventContentType(e).ToSessionInitialEventContentTypeOutputWithContext(ctx).ToSessionInitialEventContentTypePtrOutputWithContext(ctx)
+}
+
+func (e SessionInitialEventContentType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SessionInitialEventContentType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SessionInitialEventContentType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e SessionInitialEventContentType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type SessionInitialEventContentTypeOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContentType)(nil)).Elem()
+}
+
+func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypeOutput() SessionInitialEventContentTypeOutput {
+	return o
+}
+
+func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypeOutputWithContext(ctx context.Context) SessionInitialEventContentTypeOutput {
+	return o
+}
+
+func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
+	return o.ToSessionInitialEventContentTypePtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventContentType) *SessionInitialEventContentType {
+		return &v
+	}).(SessionInitialEventContentTypePtrOutput)
+}
+
+func (o SessionInitialEventContentTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o SessionInitialEventContentTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type SessionInitialEventContentTypePtrOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionInitialEventContentType)(nil)).Elem()
+}
+
+func (o SessionInitialEventContentTypePtrOutput) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
+	return o
+}
+
+func (o SessionInitialEventContentTypePtrOutput) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
+	return o
+}
+
+func (o SessionInitialEventContentTypePtrOutput) Elem() SessionInitialEventContentTypeOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentType) SessionInitialEventContentType {
+		if v != nil {
+			return *v
+		}
+		var ret SessionInitialEventContentType
+		return ret
+	}).(SessionInitialEventContentTypeOutput)
+}
+
+func (o SessionInitialEventContentTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventContentTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SessionInitialEventContentType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// SessionInitialEventContentTypeInput is an input type that accepts values of the SessionInitialEventContentType enum
+// A concrete instance of `SessionInitialEventContentTypeInput` can be one of the following:
+//
+//	SessionInitialEventContentTypeText
+//	SessionInitialEventContentTypeImage
+//	SessionInitialEventContentTypeDocument
+type SessionInitialEventContentTypeInput interface {
+	pulumi.Input
+
+	ToSessionInitialEventContentTypeOutput() SessionInitialEventContentTypeOutput
+	ToSessionInitialEventContentTypeOutputWithContext(context.Context) SessionInitialEventContentTypeOutput
+}
+
+var sessionInitialEventContentTypePtrType = reflect.TypeOf((**SessionInitialEventContentType)(nil)).Elem()
+
+type SessionInitialEventContentTypePtrInput interface {
+	pulumi.Input
+
+	ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput
+	ToSessionInitialEventContentTypePtrOutputWithContext(context.Context) SessionInitialEventContentTypePtrOutput
+}
+
+type sessionInitialEventContentTypePtr string
+
+func SessionInitialEventContentTypePtr(v string) SessionInitialEventContentTypePtrInput {
+	return (*sessionInitialEventContentTypePtr)(&v)
+}
+
+func (*sessionInitialEventContentTypePtr) ElementType() reflect.Type {
+	return sessionInitialEventContentTypePtrType
+}
+
+func (in *sessionInitialEventContentTypePtr) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
+	return pulumi.ToOutput(in).(SessionInitialEventContentTypePtrOutput)
+}
+
+func (in *sessionInitialEventContentTypePtr) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(SessionInitialEventContentTypePtrOutput)
+}
+
+type SessionInitialEventType string
+
+const (
+	SessionInitialEventTypeUserMessage       = SessionInitialEventType("user.message")
+	SessionInitialEventTypeUserDefineOutcome = SessionInitialEventType("user.define_outcome")
+)
+
+func (SessionInitialEventType) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventType)(nil)).Elem()
+}
+
+func (e SessionInitialEventType) ToSessionInitialEventTypeOutput() SessionInitialEventTypeOutput {
+	return pulumi.ToOutput(e).(SessionInitialEventTypeOutput)
+}
+
+func (e SessionInitialEventType) ToSessionInitialEventTypeOutputWithContext(ctx context.Context) SessionInitialEventTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(SessionInitialEventTypeOutput)
+}
+
+func (e SessionInitialEventType) ToSessionInitialEventTypePtrOutput() SessionInitialEventTypePtrOutput {
+	return e.ToSessionInitialEventTypePtrOutputWithContext(context.Background())
+}
+
+func (e SessionInitialEventType) ToSessionInitialEventTypePtrOutputWithContext(ctx context.Context) SessionInitialEventTypePtrOutput {
+	return SessionInitialEventType(e).ToSessionInitialEventTypeOutputWithContext(ctx).ToSessionInitialEventTypePtrOutputWithContext(ctx)
+}
+
+func (e SessionInitialEventType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SessionInitialEventType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SessionInitialEventType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e SessionInitialEventType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type SessionInitialEventTypeOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventType)(nil)).Elem()
+}
+
+func (o SessionInitialEventTypeOutput) ToSessionInitialEventTypeOutput() SessionInitialEventTypeOutput {
+	return o
+}
+
+func (o SessionInitialEventTypeOutput) ToSessionInitialEventTypeOutputWithContext(ctx context.Context) SessionInitialEventTypeOutput {
+	return o
+}
+
+func (o SessionInitialEventTypeOutput) ToSessionInitialEventTypePtrOutput() SessionInitialEventTypePtrOutput {
+	return o.ToSessionInitialEventTypePtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventTypeOutput) ToSessionInitialEventTypePtrOutputWithContext(ctx context.Context) SessionInitialEventTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventType) *SessionInitialEventType {
+		return &v
+	}).(SessionInitialEventTypePtrOutput)
+}
+
+func (o SessionInitialEventTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o SessionInitialEventTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type SessionInitialEventTypePtrOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionInitialEventType)(nil)).Elem()
+}
+
+func (o SessionInitialEventTypePtrOutput) ToSessionInitialEventTypePtrOutput() SessionInitialEventTypePtrOutput {
+	return o
+}
+
+func (o SessionInitialEventTypePtrOutput) ToSessionInitialEventTypePtrOutputWithContext(ctx context.Context) SessionInitialEventTypePtrOutput {
+	return o
+}
+
+func (o SessionInitialEventTypePtrOutput) Elem() SessionInitialEventTypeOutput {
+	return o.ApplyT(func(v *SessionInitialEventType) SessionInitialEventType {
+		if v != nil {
+			return *v
+		}
+		var ret SessionInitialEventType
+		return ret
+	}).(SessionInitialEventTypeOutput)
+}
+
+func (o SessionInitialEventTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SessionInitialEventTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SessionInitialEventType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// SessionInitialEventTypeInput is an input type that accepts values of the SessionInitialEventType enum
+// A concrete instance of `SessionInitialEventTypeInput` can be one of the following:
+//
+//	SessionInitialEventTypeUserMessage
+//	SessionInitialEventTypeUserDefineOutcome
+type SessionInitialEventTypeInput interface {
+	pulumi.Input
+
+	ToSessionInitialEventTypeOutput() SessionInitialEventTypeOutput
+	ToSessionInitialEventTypeOutputWithContext(context.Context) SessionInitialEventTypeOutput
+}
+
+var sessionInitialEventTypePtrType = reflect.TypeOf((**SessionInitialEventType)(nil)).Elem()
+
+type SessionInitialEventTypePtrInput interface {
+	pulumi.Input
+
+	ToSessionInitialEventTypePtrOutput() SessionInitialEventTypePtrOutput
+	ToSessionInitialEventTypePtrOutputWithContext(context.Context) SessionInitialEventTypePtrOutput
+}
+
+type sessionInitialEventTypePtr string
+
+func SessionInitialEventTypePtr(v string) SessionInitialEventTypePtrInput {
+	return (*sessionInitialEventTypePtr)(&v)
+}
+
+func (*sessionInitialEventTypePtr) ElementType() reflect.Type {
+	return sessionInitialEventTypePtrType
+}
+
+func (in *sessionInitialEventTypePtr) ToSessionInitialEventTypePtrOutput() SessionInitialEventTypePtrOutput {
+	return pulumi.ToOutput(in).(SessionInitialEventTypePtrOutput)
+}
+
+func (in *sessionInitialEventTypePtr) ToSessionInitialEventTypePtrOutputWithContext(ctx context.Context) SessionInitialEventTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(SessionInitialEventTypePtrOutput)
 }
 
 type SessionWhenRunning string
@@ -1668,124 +3825,130 @@ func (in *skillTypePtr) ToSkillTypePtrOutputWithContext(ctx context.Context) Ski
 	return pulumi.ToOutputWithContext(ctx, in).(SkillTypePtrOutput)
 }
 
-type UrlSourceToolFilter string
+type ToolConfigType string
 
 const (
-	UrlSourceToolFilterAll  = UrlSourceToolFilter("all")
-	UrlSourceToolFilterNone = UrlSourceToolFilter("none")
+	ToolConfigTypeBash      = ToolConfigType("bash")
+	ToolConfigTypeEdit      = ToolConfigType("edit")
+	ToolConfigTypeRead      = ToolConfigType("read")
+	ToolConfigTypeWrite     = ToolConfigType("write")
+	ToolConfigTypeGlob      = ToolConfigType("glob")
+	ToolConfigTypeGrep      = ToolConfigType("grep")
+	ToolConfigTypeWebFetch  = ToolConfigType("web_fetch")
+	ToolConfigTypeWebSearch = ToolConfigType("web_search")
 )
 
-func (UrlSourceToolFilter) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilter)(nil)).Elem()
+func (ToolConfigType) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigType)(nil)).Elem()
 }
 
-func (e UrlSourceToolFilter) ToUrlSourceToolFilterOutput() UrlSourceToolFilterOutput {
-	return pulumi.ToOutput(e).(UrlSourceToolFilterOutput)
+func (e ToolConfigType) ToToolConfigTypeOutput() ToolConfigTypeOutput {
+	return pulumi.ToOutput(e).(ToolConfigTypeOutput)
 }
 
-func (e UrlSourceToolFilter) ToUrlSourceToolFilterOutputWithContext(ctx context.Context) UrlSourceToolFilterOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(UrlSourceToolFilterOutput)
+func (e ToolConfigType) ToToolConfigTypeOutputWithContext(ctx context.Context) ToolConfigTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ToolConfigTypeOutput)
 }
 
-func (e UrlSourceToolFilter) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
-	return e.ToUrlSourceToolFilterPtrOutputWithContext(context.Background())
+func (e ToolConfigType) ToToolConfigTypePtrOutput() ToolConfigTypePtrOutput {
+	return e.ToToolConfigTypePtrOutputWithContext(context.Background())
 }
 
-func (e UrlSourceToolFilter) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
-	return UrlSourceToolFilter(e).ToUrlSourceToolFilterOutputWithContext(ctx).ToUrlSourceToolFilterPtrOutputWithContext(ctx)
+func (e ToolConfigType) ToToolConfigTypePtrOutputWithContext(ctx context.Context) ToolConfigTypePtrOutput {
+	return ToolConfigType(e).ToToolConfigTypeOutputWithContext(ctx).ToToolConfigTypePtrOutputWithContext(ctx)
 }
 
-func (e UrlSourceToolFilter) ToStringOutput() pulumi.StringOutput {
+func (e ToolConfigType) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e UrlSourceToolFilter) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e ToolConfigType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e UrlSourceToolFilter) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e ToolConfigType) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e UrlSourceToolFilter) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e ToolConfigType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type UrlSourceToolFilterOutput struct{ *pulumi.OutputState }
+type ToolConfigTypeOutput struct{ *pulumi.OutputState }
 
-func (UrlSourceToolFilterOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilter)(nil)).Elem()
+func (ToolConfigTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigType)(nil)).Elem()
 }
 
-func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterOutput() UrlSourceToolFilterOutput {
+func (o ToolConfigTypeOutput) ToToolConfigTypeOutput() ToolConfigTypeOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterOutputWithContext(ctx context.Context) UrlSourceToolFilterOutput {
+func (o ToolConfigTypeOutput) ToToolConfigTypeOutputWithContext(ctx context.Context) ToolConfigTypeOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
-	return o.ToUrlSourceToolFilterPtrOutputWithContext(context.Background())
+func (o ToolConfigTypeOutput) ToToolConfigTypePtrOutput() ToolConfigTypePtrOutput {
+	return o.ToToolConfigTypePtrOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilter) *UrlSourceToolFilter {
+func (o ToolConfigTypeOutput) ToToolConfigTypePtrOutputWithContext(ctx context.Context) ToolConfigTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolConfigType) *ToolConfigType {
 		return &v
-	}).(UrlSourceToolFilterPtrOutput)
+	}).(ToolConfigTypePtrOutput)
 }
 
-func (o UrlSourceToolFilterOutput) ToStringOutput() pulumi.StringOutput {
+func (o ToolConfigTypeOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilter) string {
+func (o ToolConfigTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ToolConfigType) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o UrlSourceToolFilterOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ToolConfigTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilter) *string {
+func (o ToolConfigTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ToolConfigType) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type UrlSourceToolFilterPtrOutput struct{ *pulumi.OutputState }
+type ToolConfigTypePtrOutput struct{ *pulumi.OutputState }
 
-func (UrlSourceToolFilterPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**UrlSourceToolFilter)(nil)).Elem()
+func (ToolConfigTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigType)(nil)).Elem()
 }
 
-func (o UrlSourceToolFilterPtrOutput) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
+func (o ToolConfigTypePtrOutput) ToToolConfigTypePtrOutput() ToolConfigTypePtrOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterPtrOutput) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
+func (o ToolConfigTypePtrOutput) ToToolConfigTypePtrOutputWithContext(ctx context.Context) ToolConfigTypePtrOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterPtrOutput) Elem() UrlSourceToolFilterOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilter) UrlSourceToolFilter {
+func (o ToolConfigTypePtrOutput) Elem() ToolConfigTypeOutput {
+	return o.ApplyT(func(v *ToolConfigType) ToolConfigType {
 		if v != nil {
 			return *v
 		}
-		var ret UrlSourceToolFilter
+		var ret ToolConfigType
 		return ret
-	}).(UrlSourceToolFilterOutput)
+	}).(ToolConfigTypeOutput)
 }
 
-func (o UrlSourceToolFilterPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ToolConfigTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *UrlSourceToolFilter) *string {
+func (o ToolConfigTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ToolConfigType) *string {
 		if e == nil {
 			return nil
 		}
@@ -1794,163 +3957,170 @@ func (o UrlSourceToolFilterPtrOutput) ToStringPtrOutputWithContext(ctx context.C
 	}).(pulumi.StringPtrOutput)
 }
 
-// UrlSourceToolFilterInput is an input type that accepts values of the UrlSourceToolFilter enum
-// A concrete instance of `UrlSourceToolFilterInput` can be one of the following:
+// ToolConfigTypeInput is an input type that accepts values of the ToolConfigType enum
+// A concrete instance of `ToolConfigTypeInput` can be one of the following:
 //
-//	UrlSourceToolFilterAll
-//	UrlSourceToolFilterNone
-type UrlSourceToolFilterInput interface {
+//	ToolConfigTypeBash
+//	ToolConfigTypeEdit
+//	ToolConfigTypeRead
+//	ToolConfigTypeWrite
+//	ToolConfigTypeGlob
+//	ToolConfigTypeGrep
+//	ToolConfigTypeWebFetch
+//	ToolConfigTypeWebSearch
+type ToolConfigTypeInput interface {
 	pulumi.Input
 
-	ToUrlSourceToolFilterOutput() UrlSourceToolFilterOutput
-	ToUrlSourceToolFilterOutputWithContext(context.Context) UrlSourceToolFilterOutput
+	ToToolConfigTypeOutput() ToolConfigTypeOutput
+	ToToolConfigTypeOutputWithContext(context.Context) ToolConfigTypeOutput
 }
 
-var urlSourceToolFilterPtrType = reflect.TypeOf((**UrlSourceToolFilter)(nil)).Elem()
+var toolConfigTypePtrType = reflect.TypeOf((**ToolConfigType)(nil)).Elem()
 
-type UrlSourceToolFilterPtrInput interface {
+type ToolConfigTypePtrInput interface {
 	pulumi.Input
 
-	ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput
-	ToUrlSourceToolFilterPtrOutputWithContext(context.Context) UrlSourceToolFilterPtrOutput
+	ToToolConfigTypePtrOutput() ToolConfigTypePtrOutput
+	ToToolConfigTypePtrOutputWithContext(context.Context) ToolConfigTypePtrOutput
 }
 
-type urlSourceToolFilterPtr string
+type toolConfigTypePtr string
 
-func UrlSourceToolFilterPtr(v string) UrlSourceToolFilterPtrInput {
-	return (*urlSourceToolFilterPtr)(&v)
+func ToolConfigTypePtr(v string) ToolConfigTypePtrInput {
+	return (*toolConfigTypePtr)(&v)
 }
 
-func (*urlSourceToolFilterPtr) ElementType() reflect.Type {
-	return urlSourceToolFilterPtrType
+func (*toolConfigTypePtr) ElementType() reflect.Type {
+	return toolConfigTypePtrType
 }
 
-func (in *urlSourceToolFilterPtr) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
-	return pulumi.ToOutput(in).(UrlSourceToolFilterPtrOutput)
+func (in *toolConfigTypePtr) ToToolConfigTypePtrOutput() ToolConfigTypePtrOutput {
+	return pulumi.ToOutput(in).(ToolConfigTypePtrOutput)
 }
 
-func (in *urlSourceToolFilterPtr) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(UrlSourceToolFilterPtrOutput)
+func (in *toolConfigTypePtr) ToToolConfigTypePtrOutputWithContext(ctx context.Context) ToolConfigTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ToolConfigTypePtrOutput)
 }
 
-type UrlSourceToolFilterOnlyOrExceptType string
+type ToolType string
 
 const (
-	UrlSourceToolFilterOnlyOrExceptTypeOnly   = UrlSourceToolFilterOnlyOrExceptType("only")
-	UrlSourceToolFilterOnlyOrExceptTypeExcept = UrlSourceToolFilterOnlyOrExceptType("except")
+	ToolTypeAgentToolset20260401 = ToolType("agent_toolset_20260401")
+	ToolTypeMcpToolset           = ToolType("mcp_toolset")
+	ToolTypeCustom               = ToolType("custom")
 )
 
-func (UrlSourceToolFilterOnlyOrExceptType) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptType)(nil)).Elem()
+func (ToolType) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolType)(nil)).Elem()
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToUrlSourceToolFilterOnlyOrExceptTypeOutput() UrlSourceToolFilterOnlyOrExceptTypeOutput {
-	return pulumi.ToOutput(e).(UrlSourceToolFilterOnlyOrExceptTypeOutput)
+func (e ToolType) ToToolTypeOutput() ToolTypeOutput {
+	return pulumi.ToOutput(e).(ToolTypeOutput)
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToUrlSourceToolFilterOnlyOrExceptTypeOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(UrlSourceToolFilterOnlyOrExceptTypeOutput)
+func (e ToolType) ToToolTypeOutputWithContext(ctx context.Context) ToolTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(ToolTypeOutput)
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutput() UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return e.ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(context.Background())
+func (e ToolType) ToToolTypePtrOutput() ToolTypePtrOutput {
+	return e.ToToolTypePtrOutputWithContext(context.Background())
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return UrlSourceToolFilterOnlyOrExceptType(e).ToUrlSourceToolFilterOnlyOrExceptTypeOutputWithContext(ctx).ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(ctx)
+func (e ToolType) ToToolTypePtrOutputWithContext(ctx context.Context) ToolTypePtrOutput {
+	return ToolType(e).ToToolTypeOutputWithContext(ctx).ToToolTypePtrOutputWithContext(ctx)
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToStringOutput() pulumi.StringOutput {
+func (e ToolType) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e ToolType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e ToolType) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e UrlSourceToolFilterOnlyOrExceptType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e ToolType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type UrlSourceToolFilterOnlyOrExceptTypeOutput struct{ *pulumi.OutputState }
+type ToolTypeOutput struct{ *pulumi.OutputState }
 
-func (UrlSourceToolFilterOnlyOrExceptTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptType)(nil)).Elem()
+func (ToolTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolType)(nil)).Elem()
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToUrlSourceToolFilterOnlyOrExceptTypeOutput() UrlSourceToolFilterOnlyOrExceptTypeOutput {
+func (o ToolTypeOutput) ToToolTypeOutput() ToolTypeOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToUrlSourceToolFilterOnlyOrExceptTypeOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptTypeOutput {
+func (o ToolTypeOutput) ToToolTypeOutputWithContext(ctx context.Context) ToolTypeOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutput() UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return o.ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(context.Background())
+func (o ToolTypeOutput) ToToolTypePtrOutput() ToolTypePtrOutput {
+	return o.ToToolTypePtrOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilterOnlyOrExceptType) *UrlSourceToolFilterOnlyOrExceptType {
+func (o ToolTypeOutput) ToToolTypePtrOutputWithContext(ctx context.Context) ToolTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolType) *ToolType {
 		return &v
-	}).(UrlSourceToolFilterOnlyOrExceptTypePtrOutput)
+	}).(ToolTypePtrOutput)
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToStringOutput() pulumi.StringOutput {
+func (o ToolTypeOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilterOnlyOrExceptType) string {
+func (o ToolTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ToolType) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ToolTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilterOnlyOrExceptType) *string {
+func (o ToolTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e ToolType) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type UrlSourceToolFilterOnlyOrExceptTypePtrOutput struct{ *pulumi.OutputState }
+type ToolTypePtrOutput struct{ *pulumi.OutputState }
 
-func (UrlSourceToolFilterOnlyOrExceptTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**UrlSourceToolFilterOnlyOrExceptType)(nil)).Elem()
+func (ToolTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolType)(nil)).Elem()
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypePtrOutput) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutput() UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
+func (o ToolTypePtrOutput) ToToolTypePtrOutput() ToolTypePtrOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypePtrOutput) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
+func (o ToolTypePtrOutput) ToToolTypePtrOutputWithContext(ctx context.Context) ToolTypePtrOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypePtrOutput) Elem() UrlSourceToolFilterOnlyOrExceptTypeOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilterOnlyOrExceptType) UrlSourceToolFilterOnlyOrExceptType {
+func (o ToolTypePtrOutput) Elem() ToolTypeOutput {
+	return o.ApplyT(func(v *ToolType) ToolType {
 		if v != nil {
 			return *v
 		}
-		var ret UrlSourceToolFilterOnlyOrExceptType
+		var ret ToolType
 		return ret
-	}).(UrlSourceToolFilterOnlyOrExceptTypeOutput)
+	}).(ToolTypeOutput)
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o ToolTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *UrlSourceToolFilterOnlyOrExceptType) *string {
+func (o ToolTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ToolType) *string {
 		if e == nil {
 			return nil
 		}
@@ -1959,92 +4129,829 @@ func (o UrlSourceToolFilterOnlyOrExceptTypePtrOutput) ToStringPtrOutputWithConte
 	}).(pulumi.StringPtrOutput)
 }
 
-// UrlSourceToolFilterOnlyOrExceptTypeInput is an input type that accepts values of the UrlSourceToolFilterOnlyOrExceptType enum
-// A concrete instance of `UrlSourceToolFilterOnlyOrExceptTypeInput` can be one of the following:
+// ToolTypeInput is an input type that accepts values of the ToolType enum
+// A concrete instance of `ToolTypeInput` can be one of the following:
 //
-//	UrlSourceToolFilterOnlyOrExceptTypeOnly
-//	UrlSourceToolFilterOnlyOrExceptTypeExcept
-type UrlSourceToolFilterOnlyOrExceptTypeInput interface {
+//	ToolTypeAgentToolset20260401
+//	ToolTypeMcpToolset
+//	ToolTypeCustom
+type ToolTypeInput interface {
 	pulumi.Input
 
-	ToUrlSourceToolFilterOnlyOrExceptTypeOutput() UrlSourceToolFilterOnlyOrExceptTypeOutput
-	ToUrlSourceToolFilterOnlyOrExceptTypeOutputWithContext(context.Context) UrlSourceToolFilterOnlyOrExceptTypeOutput
+	ToToolTypeOutput() ToolTypeOutput
+	ToToolTypeOutputWithContext(context.Context) ToolTypeOutput
 }
 
-var urlSourceToolFilterOnlyOrExceptTypePtrType = reflect.TypeOf((**UrlSourceToolFilterOnlyOrExceptType)(nil)).Elem()
+var toolTypePtrType = reflect.TypeOf((**ToolType)(nil)).Elem()
 
-type UrlSourceToolFilterOnlyOrExceptTypePtrInput interface {
+type ToolTypePtrInput interface {
 	pulumi.Input
 
-	ToUrlSourceToolFilterOnlyOrExceptTypePtrOutput() UrlSourceToolFilterOnlyOrExceptTypePtrOutput
-	ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(context.Context) UrlSourceToolFilterOnlyOrExceptTypePtrOutput
+	ToToolTypePtrOutput() ToolTypePtrOutput
+	ToToolTypePtrOutputWithContext(context.Context) ToolTypePtrOutput
 }
 
-type urlSourceToolFilterOnlyOrExceptTypePtr string
+type toolTypePtr string
 
-func UrlSourceToolFilterOnlyOrExceptTypePtr(v string) UrlSourceToolFilterOnlyOrExceptTypePtrInput {
-	return (*urlSourceToolFilterOnlyOrExceptTypePtr)(&v)
+func ToolTypePtr(v string) ToolTypePtrInput {
+	return (*toolTypePtr)(&v)
 }
 
-func (*urlSourceToolFilterOnlyOrExceptTypePtr) ElementType() reflect.Type {
-	return urlSourceToolFilterOnlyOrExceptTypePtrType
+func (*toolTypePtr) ElementType() reflect.Type {
+	return toolTypePtrType
 }
 
-func (in *urlSourceToolFilterOnlyOrExceptTypePtr) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutput() UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return pulumi.ToOutput(in).(UrlSourceToolFilterOnlyOrExceptTypePtrOutput)
+func (in *toolTypePtr) ToToolTypePtrOutput() ToolTypePtrOutput {
+	return pulumi.ToOutput(in).(ToolTypePtrOutput)
 }
 
-func (in *urlSourceToolFilterOnlyOrExceptTypePtr) ToUrlSourceToolFilterOnlyOrExceptTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(UrlSourceToolFilterOnlyOrExceptTypePtrOutput)
+func (in *toolTypePtr) ToToolTypePtrOutputWithContext(ctx context.Context) ToolTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(ToolTypePtrOutput)
+}
+
+type UrlSourceToolFilterShorthand string
+
+const (
+	UrlSourceToolFilterShorthandAll  = UrlSourceToolFilterShorthand("all")
+	UrlSourceToolFilterShorthandNone = UrlSourceToolFilterShorthand("none")
+)
+
+func (UrlSourceToolFilterShorthand) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilterShorthand)(nil)).Elem()
+}
+
+func (e UrlSourceToolFilterShorthand) ToUrlSourceToolFilterShorthandOutput() UrlSourceToolFilterShorthandOutput {
+	return pulumi.ToOutput(e).(UrlSourceToolFilterShorthandOutput)
+}
+
+func (e UrlSourceToolFilterShorthand) ToUrlSourceToolFilterShorthandOutputWithContext(ctx context.Context) UrlSourceToolFilterShorthandOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(UrlSourceToolFilterShorthandOutput)
+}
+
+func (e UrlSourceToolFilterShorthand) ToUrlSourceToolFilterShorthandPtrOutput() UrlSourceToolFilterShorthandPtrOutput {
+	return e.ToUrlSourceToolFilterShorthandPtrOutputWithContext(context.Background())
+}
+
+func (e UrlSourceToolFilterShorthand) ToUrlSourceToolFilterShorthandPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterShorthandPtrOutput {
+	return UrlSourceToolFilterShorthand(e).ToUrlSourceToolFilterShorthandOutputWithContext(ctx).ToUrlSourceToolFilterShorthandPtrOutputWithContext(ctx)
+}
+
+func (e UrlSourceToolFilterShorthand) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e UrlSourceToolFilterShorthand) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e UrlSourceToolFilterShorthand) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e UrlSourceToolFilterShorthand) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type UrlSourceToolFilterShorthandOutput struct{ *pulumi.OutputState }
+
+func (UrlSourceToolFilterShorthandOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilterShorthand)(nil)).Elem()
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToUrlSourceToolFilterShorthandOutput() UrlSourceToolFilterShorthandOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToUrlSourceToolFilterShorthandOutputWithContext(ctx context.Context) UrlSourceToolFilterShorthandOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToUrlSourceToolFilterShorthandPtrOutput() UrlSourceToolFilterShorthandPtrOutput {
+	return o.ToUrlSourceToolFilterShorthandPtrOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToUrlSourceToolFilterShorthandPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterShorthandPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilterShorthand) *UrlSourceToolFilterShorthand {
+		return &v
+	}).(UrlSourceToolFilterShorthandPtrOutput)
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilterShorthand) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterShorthandOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilterShorthand) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type UrlSourceToolFilterShorthandPtrOutput struct{ *pulumi.OutputState }
+
+func (UrlSourceToolFilterShorthandPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**UrlSourceToolFilterShorthand)(nil)).Elem()
+}
+
+func (o UrlSourceToolFilterShorthandPtrOutput) ToUrlSourceToolFilterShorthandPtrOutput() UrlSourceToolFilterShorthandPtrOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterShorthandPtrOutput) ToUrlSourceToolFilterShorthandPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterShorthandPtrOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterShorthandPtrOutput) Elem() UrlSourceToolFilterShorthandOutput {
+	return o.ApplyT(func(v *UrlSourceToolFilterShorthand) UrlSourceToolFilterShorthand {
+		if v != nil {
+			return *v
+		}
+		var ret UrlSourceToolFilterShorthand
+		return ret
+	}).(UrlSourceToolFilterShorthandOutput)
+}
+
+func (o UrlSourceToolFilterShorthandPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterShorthandPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *UrlSourceToolFilterShorthand) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// UrlSourceToolFilterShorthandInput is an input type that accepts values of the UrlSourceToolFilterShorthand enum
+// A concrete instance of `UrlSourceToolFilterShorthandInput` can be one of the following:
+//
+//	UrlSourceToolFilterShorthandAll
+//	UrlSourceToolFilterShorthandNone
+type UrlSourceToolFilterShorthandInput interface {
+	pulumi.Input
+
+	ToUrlSourceToolFilterShorthandOutput() UrlSourceToolFilterShorthandOutput
+	ToUrlSourceToolFilterShorthandOutputWithContext(context.Context) UrlSourceToolFilterShorthandOutput
+}
+
+var urlSourceToolFilterShorthandPtrType = reflect.TypeOf((**UrlSourceToolFilterShorthand)(nil)).Elem()
+
+type UrlSourceToolFilterShorthandPtrInput interface {
+	pulumi.Input
+
+	ToUrlSourceToolFilterShorthandPtrOutput() UrlSourceToolFilterShorthandPtrOutput
+	ToUrlSourceToolFilterShorthandPtrOutputWithContext(context.Context) UrlSourceToolFilterShorthandPtrOutput
+}
+
+type urlSourceToolFilterShorthandPtr string
+
+func UrlSourceToolFilterShorthandPtr(v string) UrlSourceToolFilterShorthandPtrInput {
+	return (*urlSourceToolFilterShorthandPtr)(&v)
+}
+
+func (*urlSourceToolFilterShorthandPtr) ElementType() reflect.Type {
+	return urlSourceToolFilterShorthandPtrType
+}
+
+func (in *urlSourceToolFilterShorthandPtr) ToUrlSourceToolFilterShorthandPtrOutput() UrlSourceToolFilterShorthandPtrOutput {
+	return pulumi.ToOutput(in).(UrlSourceToolFilterShorthandPtrOutput)
+}
+
+func (in *urlSourceToolFilterShorthandPtr) ToUrlSourceToolFilterShorthandPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterShorthandPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(UrlSourceToolFilterShorthandPtrOutput)
+}
+
+type UrlSourceToolFilterType string
+
+const (
+	UrlSourceToolFilterTypeAll    = UrlSourceToolFilterType("all")
+	UrlSourceToolFilterTypeNone   = UrlSourceToolFilterType("none")
+	UrlSourceToolFilterTypeOnly   = UrlSourceToolFilterType("only")
+	UrlSourceToolFilterTypeExcept = UrlSourceToolFilterType("except")
+)
+
+func (UrlSourceToolFilterType) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilterType)(nil)).Elem()
+}
+
+func (e UrlSourceToolFilterType) ToUrlSourceToolFilterTypeOutput() UrlSourceToolFilterTypeOutput {
+	return pulumi.ToOutput(e).(UrlSourceToolFilterTypeOutput)
+}
+
+func (e UrlSourceToolFilterType) ToUrlSourceToolFilterTypeOutputWithContext(ctx context.Context) UrlSourceToolFilterTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(UrlSourceToolFilterTypeOutput)
+}
+
+func (e UrlSourceToolFilterType) ToUrlSourceToolFilterTypePtrOutput() UrlSourceToolFilterTypePtrOutput {
+	return e.ToUrlSourceToolFilterTypePtrOutputWithContext(context.Background())
+}
+
+func (e UrlSourceToolFilterType) ToUrlSourceToolFilterTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterTypePtrOutput {
+	return UrlSourceToolFilterType(e).ToUrlSourceToolFilterTypeOutputWithContext(ctx).ToUrlSourceToolFilterTypePtrOutputWithContext(ctx)
+}
+
+func (e UrlSourceToolFilterType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e UrlSourceToolFilterType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e UrlSourceToolFilterType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e UrlSourceToolFilterType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type UrlSourceToolFilterTypeOutput struct{ *pulumi.OutputState }
+
+func (UrlSourceToolFilterTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilterType)(nil)).Elem()
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToUrlSourceToolFilterTypeOutput() UrlSourceToolFilterTypeOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToUrlSourceToolFilterTypeOutputWithContext(ctx context.Context) UrlSourceToolFilterTypeOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToUrlSourceToolFilterTypePtrOutput() UrlSourceToolFilterTypePtrOutput {
+	return o.ToUrlSourceToolFilterTypePtrOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToUrlSourceToolFilterTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilterType) *UrlSourceToolFilterType {
+		return &v
+	}).(UrlSourceToolFilterTypePtrOutput)
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilterType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e UrlSourceToolFilterType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type UrlSourceToolFilterTypePtrOutput struct{ *pulumi.OutputState }
+
+func (UrlSourceToolFilterTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**UrlSourceToolFilterType)(nil)).Elem()
+}
+
+func (o UrlSourceToolFilterTypePtrOutput) ToUrlSourceToolFilterTypePtrOutput() UrlSourceToolFilterTypePtrOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterTypePtrOutput) ToUrlSourceToolFilterTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterTypePtrOutput {
+	return o
+}
+
+func (o UrlSourceToolFilterTypePtrOutput) Elem() UrlSourceToolFilterTypeOutput {
+	return o.ApplyT(func(v *UrlSourceToolFilterType) UrlSourceToolFilterType {
+		if v != nil {
+			return *v
+		}
+		var ret UrlSourceToolFilterType
+		return ret
+	}).(UrlSourceToolFilterTypeOutput)
+}
+
+func (o UrlSourceToolFilterTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o UrlSourceToolFilterTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *UrlSourceToolFilterType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// UrlSourceToolFilterTypeInput is an input type that accepts values of the UrlSourceToolFilterType enum
+// A concrete instance of `UrlSourceToolFilterTypeInput` can be one of the following:
+//
+//	UrlSourceToolFilterTypeAll
+//	UrlSourceToolFilterTypeNone
+//	UrlSourceToolFilterTypeOnly
+//	UrlSourceToolFilterTypeExcept
+type UrlSourceToolFilterTypeInput interface {
+	pulumi.Input
+
+	ToUrlSourceToolFilterTypeOutput() UrlSourceToolFilterTypeOutput
+	ToUrlSourceToolFilterTypeOutputWithContext(context.Context) UrlSourceToolFilterTypeOutput
+}
+
+var urlSourceToolFilterTypePtrType = reflect.TypeOf((**UrlSourceToolFilterType)(nil)).Elem()
+
+type UrlSourceToolFilterTypePtrInput interface {
+	pulumi.Input
+
+	ToUrlSourceToolFilterTypePtrOutput() UrlSourceToolFilterTypePtrOutput
+	ToUrlSourceToolFilterTypePtrOutputWithContext(context.Context) UrlSourceToolFilterTypePtrOutput
+}
+
+type urlSourceToolFilterTypePtr string
+
+func UrlSourceToolFilterTypePtr(v string) UrlSourceToolFilterTypePtrInput {
+	return (*urlSourceToolFilterTypePtr)(&v)
+}
+
+func (*urlSourceToolFilterTypePtr) ElementType() reflect.Type {
+	return urlSourceToolFilterTypePtrType
+}
+
+func (in *urlSourceToolFilterTypePtr) ToUrlSourceToolFilterTypePtrOutput() UrlSourceToolFilterTypePtrOutput {
+	return pulumi.ToOutput(in).(UrlSourceToolFilterTypePtrOutput)
+}
+
+func (in *urlSourceToolFilterTypePtr) ToUrlSourceToolFilterTypePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(UrlSourceToolFilterTypePtrOutput)
+}
+
+type VaultCredentialAuthRefreshTokenEndpointAuthType string
+
+const (
+	VaultCredentialAuthRefreshTokenEndpointAuthTypeNone              = VaultCredentialAuthRefreshTokenEndpointAuthType("none")
+	VaultCredentialAuthRefreshTokenEndpointAuthTypeClientSecretBasic = VaultCredentialAuthRefreshTokenEndpointAuthType("client_secret_basic")
+	VaultCredentialAuthRefreshTokenEndpointAuthTypeClientSecretPost  = VaultCredentialAuthRefreshTokenEndpointAuthType("client_secret_post")
+)
+
+func (VaultCredentialAuthRefreshTokenEndpointAuthType) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuthType)(nil)).Elem()
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput {
+	return pulumi.ToOutput(e).(VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput)
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput)
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return e.ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(context.Background())
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return VaultCredentialAuthRefreshTokenEndpointAuthType(e).ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutputWithContext(ctx).ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(ctx)
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e VaultCredentialAuthRefreshTokenEndpointAuthType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput struct{ *pulumi.OutputState }
+
+func (VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuthType)(nil)).Elem()
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput {
+	return o
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput {
+	return o
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return o.ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthRefreshTokenEndpointAuthType) *VaultCredentialAuthRefreshTokenEndpointAuthType {
+		return &v
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput)
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e VaultCredentialAuthRefreshTokenEndpointAuthType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e VaultCredentialAuthRefreshTokenEndpointAuthType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput struct{ *pulumi.OutputState }
+
+func (VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthRefreshTokenEndpointAuthType)(nil)).Elem()
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return o
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return o
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput) Elem() VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefreshTokenEndpointAuthType) VaultCredentialAuthRefreshTokenEndpointAuthType {
+		if v != nil {
+			return *v
+		}
+		var ret VaultCredentialAuthRefreshTokenEndpointAuthType
+		return ret
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput)
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *VaultCredentialAuthRefreshTokenEndpointAuthType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// VaultCredentialAuthRefreshTokenEndpointAuthTypeInput is an input type that accepts values of the VaultCredentialAuthRefreshTokenEndpointAuthType enum
+// A concrete instance of `VaultCredentialAuthRefreshTokenEndpointAuthTypeInput` can be one of the following:
+//
+//	VaultCredentialAuthRefreshTokenEndpointAuthTypeNone
+//	VaultCredentialAuthRefreshTokenEndpointAuthTypeClientSecretBasic
+//	VaultCredentialAuthRefreshTokenEndpointAuthTypeClientSecretPost
+type VaultCredentialAuthRefreshTokenEndpointAuthTypeInput interface {
+	pulumi.Input
+
+	ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput
+	ToVaultCredentialAuthRefreshTokenEndpointAuthTypeOutputWithContext(context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput
+}
+
+var vaultCredentialAuthRefreshTokenEndpointAuthTypePtrType = reflect.TypeOf((**VaultCredentialAuthRefreshTokenEndpointAuthType)(nil)).Elem()
+
+type VaultCredentialAuthRefreshTokenEndpointAuthTypePtrInput interface {
+	pulumi.Input
+
+	ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput
+	ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput
+}
+
+type vaultCredentialAuthRefreshTokenEndpointAuthTypePtr string
+
+func VaultCredentialAuthRefreshTokenEndpointAuthTypePtr(v string) VaultCredentialAuthRefreshTokenEndpointAuthTypePtrInput {
+	return (*vaultCredentialAuthRefreshTokenEndpointAuthTypePtr)(&v)
+}
+
+func (*vaultCredentialAuthRefreshTokenEndpointAuthTypePtr) ElementType() reflect.Type {
+	return vaultCredentialAuthRefreshTokenEndpointAuthTypePtrType
+}
+
+func (in *vaultCredentialAuthRefreshTokenEndpointAuthTypePtr) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return pulumi.ToOutput(in).(VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput)
+}
+
+func (in *vaultCredentialAuthRefreshTokenEndpointAuthTypePtr) ToVaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput)
+}
+
+type VaultCredentialAuthType string
+
+const (
+	VaultCredentialAuthTypeMcpOauth            = VaultCredentialAuthType("mcp_oauth")
+	VaultCredentialAuthTypeStaticBearer        = VaultCredentialAuthType("static_bearer")
+	VaultCredentialAuthTypeEnvironmentVariable = VaultCredentialAuthType("environment_variable")
+)
+
+func (VaultCredentialAuthType) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthType)(nil)).Elem()
+}
+
+func (e VaultCredentialAuthType) ToVaultCredentialAuthTypeOutput() VaultCredentialAuthTypeOutput {
+	return pulumi.ToOutput(e).(VaultCredentialAuthTypeOutput)
+}
+
+func (e VaultCredentialAuthType) ToVaultCredentialAuthTypeOutputWithContext(ctx context.Context) VaultCredentialAuthTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(VaultCredentialAuthTypeOutput)
+}
+
+func (e VaultCredentialAuthType) ToVaultCredentialAuthTypePtrOutput() VaultCredentialAuthTypePtrOutput {
+	return e.ToVaultCredentialAuthTypePtrOutputWithContext(context.Background())
+}
+
+func (e VaultCredentialAuthType) ToVaultCredentialAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthTypePtrOutput {
+	return VaultCredentialAuthType(e).ToVaultCredentialAuthTypeOutputWithContext(ctx).ToVaultCredentialAuthTypePtrOutputWithContext(ctx)
+}
+
+func (e VaultCredentialAuthType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e VaultCredentialAuthType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e VaultCredentialAuthType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e VaultCredentialAuthType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type VaultCredentialAuthTypeOutput struct{ *pulumi.OutputState }
+
+func (VaultCredentialAuthTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthType)(nil)).Elem()
+}
+
+func (o VaultCredentialAuthTypeOutput) ToVaultCredentialAuthTypeOutput() VaultCredentialAuthTypeOutput {
+	return o
+}
+
+func (o VaultCredentialAuthTypeOutput) ToVaultCredentialAuthTypeOutputWithContext(ctx context.Context) VaultCredentialAuthTypeOutput {
+	return o
+}
+
+func (o VaultCredentialAuthTypeOutput) ToVaultCredentialAuthTypePtrOutput() VaultCredentialAuthTypePtrOutput {
+	return o.ToVaultCredentialAuthTypePtrOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthTypeOutput) ToVaultCredentialAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthType) *VaultCredentialAuthType {
+		return &v
+	}).(VaultCredentialAuthTypePtrOutput)
+}
+
+func (o VaultCredentialAuthTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e VaultCredentialAuthType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o VaultCredentialAuthTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e VaultCredentialAuthType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type VaultCredentialAuthTypePtrOutput struct{ *pulumi.OutputState }
+
+func (VaultCredentialAuthTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthType)(nil)).Elem()
+}
+
+func (o VaultCredentialAuthTypePtrOutput) ToVaultCredentialAuthTypePtrOutput() VaultCredentialAuthTypePtrOutput {
+	return o
+}
+
+func (o VaultCredentialAuthTypePtrOutput) ToVaultCredentialAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthTypePtrOutput {
+	return o
+}
+
+func (o VaultCredentialAuthTypePtrOutput) Elem() VaultCredentialAuthTypeOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthType) VaultCredentialAuthType {
+		if v != nil {
+			return *v
+		}
+		var ret VaultCredentialAuthType
+		return ret
+	}).(VaultCredentialAuthTypeOutput)
+}
+
+func (o VaultCredentialAuthTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o VaultCredentialAuthTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *VaultCredentialAuthType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// VaultCredentialAuthTypeInput is an input type that accepts values of the VaultCredentialAuthType enum
+// A concrete instance of `VaultCredentialAuthTypeInput` can be one of the following:
+//
+//	VaultCredentialAuthTypeMcpOauth
+//	VaultCredentialAuthTypeStaticBearer
+//	VaultCredentialAuthTypeEnvironmentVariable
+type VaultCredentialAuthTypeInput interface {
+	pulumi.Input
+
+	ToVaultCredentialAuthTypeOutput() VaultCredentialAuthTypeOutput
+	ToVaultCredentialAuthTypeOutputWithContext(context.Context) VaultCredentialAuthTypeOutput
+}
+
+var vaultCredentialAuthTypePtrType = reflect.TypeOf((**VaultCredentialAuthType)(nil)).Elem()
+
+type VaultCredentialAuthTypePtrInput interface {
+	pulumi.Input
+
+	ToVaultCredentialAuthTypePtrOutput() VaultCredentialAuthTypePtrOutput
+	ToVaultCredentialAuthTypePtrOutputWithContext(context.Context) VaultCredentialAuthTypePtrOutput
+}
+
+type vaultCredentialAuthTypePtr string
+
+func VaultCredentialAuthTypePtr(v string) VaultCredentialAuthTypePtrInput {
+	return (*vaultCredentialAuthTypePtr)(&v)
+}
+
+func (*vaultCredentialAuthTypePtr) ElementType() reflect.Type {
+	return vaultCredentialAuthTypePtrType
+}
+
+func (in *vaultCredentialAuthTypePtr) ToVaultCredentialAuthTypePtrOutput() VaultCredentialAuthTypePtrOutput {
+	return pulumi.ToOutput(in).(VaultCredentialAuthTypePtrOutput)
+}
+
+func (in *vaultCredentialAuthTypePtr) ToVaultCredentialAuthTypePtrOutputWithContext(ctx context.Context) VaultCredentialAuthTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(VaultCredentialAuthTypePtrOutput)
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityTypeInput)(nil)).Elem(), AgentExecutionIdentityType("aws_role"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityTypePtrInput)(nil)).Elem(), AgentExecutionIdentityType("aws_role"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAgentTypeInput)(nil)).Elem(), AgentMultiagentAgentType("agent"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAgentTypePtrInput)(nil)).Elem(), AgentMultiagentAgentType("agent"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentTypeInput)(nil)).Elem(), AgentMultiagentType("coordinator"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentTypePtrInput)(nil)).Elem(), AgentMultiagentType("coordinator"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ConfigPermissionPolicyTypeInput)(nil)).Elem(), ConfigPermissionPolicyType("always_allow"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ConfigPermissionPolicyTypePtrInput)(nil)).Elem(), ConfigPermissionPolicyType("always_allow"))
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventTypeInput)(nil)).Elem(), DeploymentInitialEventType("user.message"))
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventTypePtrInput)(nil)).Elem(), DeploymentInitialEventType("user.message"))
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigTypeInput)(nil)).Elem(), EnvironmentConfigType("cloud"))
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigTypePtrInput)(nil)).Elem(), EnvironmentConfigType("cloud"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentOnDestroyInput)(nil)).Elem(), EnvironmentOnDestroy("delete"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentOnDestroyPtrInput)(nil)).Elem(), EnvironmentOnDestroy("delete"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentScopeInput)(nil)).Elem(), EnvironmentScope("organization"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentScopePtrInput)(nil)).Elem(), EnvironmentScope("organization"))
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricTypeInput)(nil)).Elem(), InitialEventRubricType("text"))
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricTypePtrInput)(nil)).Elem(), InitialEventRubricType("text"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortInput)(nil)).Elem(), ModelEffort("low"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortPtrInput)(nil)).Elem(), ModelEffort("low"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ModelSpeedInput)(nil)).Elem(), ModelSpeed("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ModelSpeedPtrInput)(nil)).Elem(), ModelSpeed("standard"))
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsTypeInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsType("enabled"))
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsTypePtrInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsType("enabled"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPredefinedAgentTypeInput)(nil)).Elem(), MultiagentMembersPredefinedAgentType("agent"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPredefinedAgentTypePtrInput)(nil)).Elem(), MultiagentMembersPredefinedAgentType("agent"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersTypeInput)(nil)).Elem(), MultiagentMembersType("enabled"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersTypePtrInput)(nil)).Elem(), MultiagentMembersType("enabled"))
+	pulumi.RegisterInputType(reflect.TypeOf((*NetworkingTypeInput)(nil)).Elem(), NetworkingType("unrestricted"))
+	pulumi.RegisterInputType(reflect.TypeOf((*NetworkingTypePtrInput)(nil)).Elem(), NetworkingType("unrestricted"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnDestroyInput)(nil)).Elem(), OnDestroy("archive"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnDestroyPtrInput)(nil)).Elem(), OnDestroy("archive"))
-	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyTypeInput)(nil)).Elem(), PermissionPolicyType("always_allow"))
-	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyTypePtrInput)(nil)).Elem(), PermissionPolicyType("always_allow"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceMemoryStoreAccessInput)(nil)).Elem(), ResourceMemoryStoreAccess("read_write"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceMemoryStoreAccessPtrInput)(nil)).Elem(), ResourceMemoryStoreAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceAccessInput)(nil)).Elem(), ResourceAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceAccessPtrInput)(nil)).Elem(), ResourceAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceCheckoutTypeInput)(nil)).Elem(), ResourceCheckoutType("branch"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceCheckoutTypePtrInput)(nil)).Elem(), ResourceCheckoutType("branch"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceTypeInput)(nil)).Elem(), ResourceType("github_repository"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ResourceTypePtrInput)(nil)).Elem(), ResourceType("github_repository"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourceTypeInput)(nil)).Elem(), SessionInitialEventContentSourceType("base64"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourceTypePtrInput)(nil)).Elem(), SessionInitialEventContentSourceType("base64"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentTypeInput)(nil)).Elem(), SessionInitialEventContentType("text"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentTypePtrInput)(nil)).Elem(), SessionInitialEventContentType("text"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventTypeInput)(nil)).Elem(), SessionInitialEventType("user.message"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventTypePtrInput)(nil)).Elem(), SessionInitialEventType("user.message"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionWhenRunningInput)(nil)).Elem(), SessionWhenRunning("wait"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionWhenRunningPtrInput)(nil)).Elem(), SessionWhenRunning("wait"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SkillTypeInput)(nil)).Elem(), SkillType("anthropic"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SkillTypePtrInput)(nil)).Elem(), SkillType("anthropic"))
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterInput)(nil)).Elem(), UrlSourceToolFilter("all"))
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterPtrInput)(nil)).Elem(), UrlSourceToolFilter("all"))
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptTypeInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptType("only"))
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptTypePtrInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptType("only"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigTypeInput)(nil)).Elem(), ToolConfigType("bash"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigTypePtrInput)(nil)).Elem(), ToolConfigType("bash"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolTypeInput)(nil)).Elem(), ToolType("agent_toolset_20260401"))
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolTypePtrInput)(nil)).Elem(), ToolType("agent_toolset_20260401"))
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterShorthandInput)(nil)).Elem(), UrlSourceToolFilterShorthand("all"))
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterShorthandPtrInput)(nil)).Elem(), UrlSourceToolFilterShorthand("all"))
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterTypeInput)(nil)).Elem(), UrlSourceToolFilterType("all"))
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterTypePtrInput)(nil)).Elem(), UrlSourceToolFilterType("all"))
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuthTypeInput)(nil)).Elem(), VaultCredentialAuthRefreshTokenEndpointAuthType("none"))
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuthTypePtrInput)(nil)).Elem(), VaultCredentialAuthRefreshTokenEndpointAuthType("none"))
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthTypeInput)(nil)).Elem(), VaultCredentialAuthType("mcp_oauth"))
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthTypePtrInput)(nil)).Elem(), VaultCredentialAuthType("mcp_oauth"))
+	pulumi.RegisterOutputType(AgentExecutionIdentityTypeOutput{})
+	pulumi.RegisterOutputType(AgentExecutionIdentityTypePtrOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentAgentTypeOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentAgentTypePtrOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentTypeOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentTypePtrOutput{})
+	pulumi.RegisterOutputType(ConfigPermissionPolicyTypeOutput{})
+	pulumi.RegisterOutputType(ConfigPermissionPolicyTypePtrOutput{})
+	pulumi.RegisterOutputType(DeploymentInitialEventTypeOutput{})
+	pulumi.RegisterOutputType(DeploymentInitialEventTypePtrOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigTypeOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigTypePtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentOnDestroyOutput{})
 	pulumi.RegisterOutputType(EnvironmentOnDestroyPtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentScopeOutput{})
 	pulumi.RegisterOutputType(EnvironmentScopePtrOutput{})
+	pulumi.RegisterOutputType(InitialEventRubricTypeOutput{})
+	pulumi.RegisterOutputType(InitialEventRubricTypePtrOutput{})
 	pulumi.RegisterOutputType(ModelEffortOutput{})
 	pulumi.RegisterOutputType(ModelEffortPtrOutput{})
 	pulumi.RegisterOutputType(ModelSpeedOutput{})
 	pulumi.RegisterOutputType(ModelSpeedPtrOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsTypeOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsTypePtrOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersPredefinedAgentTypeOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersPredefinedAgentTypePtrOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersTypeOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersTypePtrOutput{})
+	pulumi.RegisterOutputType(NetworkingTypeOutput{})
+	pulumi.RegisterOutputType(NetworkingTypePtrOutput{})
 	pulumi.RegisterOutputType(OnDestroyOutput{})
 	pulumi.RegisterOutputType(OnDestroyPtrOutput{})
-	pulumi.RegisterOutputType(PermissionPolicyTypeOutput{})
-	pulumi.RegisterOutputType(PermissionPolicyTypePtrOutput{})
-	pulumi.RegisterOutputType(ResourceMemoryStoreAccessOutput{})
-	pulumi.RegisterOutputType(ResourceMemoryStoreAccessPtrOutput{})
+	pulumi.RegisterOutputType(ResourceAccessOutput{})
+	pulumi.RegisterOutputType(ResourceAccessPtrOutput{})
+	pulumi.RegisterOutputType(ResourceCheckoutTypeOutput{})
+	pulumi.RegisterOutputType(ResourceCheckoutTypePtrOutput{})
+	pulumi.RegisterOutputType(ResourceTypeOutput{})
+	pulumi.RegisterOutputType(ResourceTypePtrOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentSourceTypeOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentSourceTypePtrOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentTypeOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentTypePtrOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventTypeOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventTypePtrOutput{})
 	pulumi.RegisterOutputType(SessionWhenRunningOutput{})
 	pulumi.RegisterOutputType(SessionWhenRunningPtrOutput{})
 	pulumi.RegisterOutputType(SkillTypeOutput{})
 	pulumi.RegisterOutputType(SkillTypePtrOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterPtrOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptTypeOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptTypePtrOutput{})
+	pulumi.RegisterOutputType(ToolConfigTypeOutput{})
+	pulumi.RegisterOutputType(ToolConfigTypePtrOutput{})
+	pulumi.RegisterOutputType(ToolTypeOutput{})
+	pulumi.RegisterOutputType(ToolTypePtrOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterShorthandOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterShorthandPtrOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterTypeOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterTypePtrOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthTypeOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthTypePtrOutput{})
 }

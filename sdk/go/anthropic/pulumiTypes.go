@@ -13,303 +13,163 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
-// An AWS IAM role principal.
-type AgentExecutionIdentityAwsRole struct {
-	// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
-	RoleArn string `pulumi:"roleArn"`
-	// Always `aws_role`.
-	Type string `pulumi:"type"`
+// One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
+type AgentExecutionIdentity struct {
+	// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
+	RoleArn *string `pulumi:"roleArn"`
+	// One of `aws_role`, `service_account`: which kind this is.
+	Type AgentExecutionIdentityType `pulumi:"type"`
 }
 
-// AgentExecutionIdentityAwsRoleInput is an input type that accepts AgentExecutionIdentityAwsRoleArgs and AgentExecutionIdentityAwsRoleOutput values.
-// You can construct a concrete instance of `AgentExecutionIdentityAwsRoleInput` via:
+// AgentExecutionIdentityInput is an input type that accepts AgentExecutionIdentityArgs and AgentExecutionIdentityOutput values.
+// You can construct a concrete instance of `AgentExecutionIdentityInput` via:
 //
-//	AgentExecutionIdentityAwsRoleArgs{...}
-type AgentExecutionIdentityAwsRoleInput interface {
+//	AgentExecutionIdentityArgs{...}
+type AgentExecutionIdentityInput interface {
 	pulumi.Input
 
-	ToAgentExecutionIdentityAwsRoleOutput() AgentExecutionIdentityAwsRoleOutput
-	ToAgentExecutionIdentityAwsRoleOutputWithContext(context.Context) AgentExecutionIdentityAwsRoleOutput
+	ToAgentExecutionIdentityOutput() AgentExecutionIdentityOutput
+	ToAgentExecutionIdentityOutputWithContext(context.Context) AgentExecutionIdentityOutput
 }
 
-// An AWS IAM role principal.
-type AgentExecutionIdentityAwsRoleArgs struct {
-	// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
-	RoleArn pulumi.StringInput `pulumi:"roleArn"`
-	// Always `aws_role`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
+type AgentExecutionIdentityArgs struct {
+	// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
+	RoleArn pulumi.StringPtrInput `pulumi:"roleArn"`
+	// One of `aws_role`, `service_account`: which kind this is.
+	Type AgentExecutionIdentityTypeInput `pulumi:"type"`
 }
 
-func (AgentExecutionIdentityAwsRoleArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentExecutionIdentityAwsRole)(nil)).Elem()
+func (AgentExecutionIdentityArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentExecutionIdentity)(nil)).Elem()
 }
 
-func (i AgentExecutionIdentityAwsRoleArgs) ToAgentExecutionIdentityAwsRoleOutput() AgentExecutionIdentityAwsRoleOutput {
-	return i.ToAgentExecutionIdentityAwsRoleOutputWithContext(context.Background())
+func (i AgentExecutionIdentityArgs) ToAgentExecutionIdentityOutput() AgentExecutionIdentityOutput {
+	return i.ToAgentExecutionIdentityOutputWithContext(context.Background())
 }
 
-func (i AgentExecutionIdentityAwsRoleArgs) ToAgentExecutionIdentityAwsRoleOutputWithContext(ctx context.Context) AgentExecutionIdentityAwsRoleOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityAwsRoleOutput)
+func (i AgentExecutionIdentityArgs) ToAgentExecutionIdentityOutputWithContext(ctx context.Context) AgentExecutionIdentityOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityOutput)
 }
 
-func (i AgentExecutionIdentityAwsRoleArgs) ToAgentExecutionIdentityAwsRolePtrOutput() AgentExecutionIdentityAwsRolePtrOutput {
-	return i.ToAgentExecutionIdentityAwsRolePtrOutputWithContext(context.Background())
+func (i AgentExecutionIdentityArgs) ToAgentExecutionIdentityPtrOutput() AgentExecutionIdentityPtrOutput {
+	return i.ToAgentExecutionIdentityPtrOutputWithContext(context.Background())
 }
 
-func (i AgentExecutionIdentityAwsRoleArgs) ToAgentExecutionIdentityAwsRolePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityAwsRolePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityAwsRoleOutput).ToAgentExecutionIdentityAwsRolePtrOutputWithContext(ctx)
+func (i AgentExecutionIdentityArgs) ToAgentExecutionIdentityPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityOutput).ToAgentExecutionIdentityPtrOutputWithContext(ctx)
 }
 
-// AgentExecutionIdentityAwsRolePtrInput is an input type that accepts AgentExecutionIdentityAwsRoleArgs, AgentExecutionIdentityAwsRolePtr and AgentExecutionIdentityAwsRolePtrOutput values.
-// You can construct a concrete instance of `AgentExecutionIdentityAwsRolePtrInput` via:
+// AgentExecutionIdentityPtrInput is an input type that accepts AgentExecutionIdentityArgs, AgentExecutionIdentityPtr and AgentExecutionIdentityPtrOutput values.
+// You can construct a concrete instance of `AgentExecutionIdentityPtrInput` via:
 //
-//	        AgentExecutionIdentityAwsRoleArgs{...}
+//	        AgentExecutionIdentityArgs{...}
 //
 //	or:
 //
 //	        nil
-type AgentExecutionIdentityAwsRolePtrInput interface {
+type AgentExecutionIdentityPtrInput interface {
 	pulumi.Input
 
-	ToAgentExecutionIdentityAwsRolePtrOutput() AgentExecutionIdentityAwsRolePtrOutput
-	ToAgentExecutionIdentityAwsRolePtrOutputWithContext(context.Context) AgentExecutionIdentityAwsRolePtrOutput
+	ToAgentExecutionIdentityPtrOutput() AgentExecutionIdentityPtrOutput
+	ToAgentExecutionIdentityPtrOutputWithContext(context.Context) AgentExecutionIdentityPtrOutput
 }
 
-type agentExecutionIdentityAwsRolePtrType AgentExecutionIdentityAwsRoleArgs
+type agentExecutionIdentityPtrType AgentExecutionIdentityArgs
 
-func AgentExecutionIdentityAwsRolePtr(v *AgentExecutionIdentityAwsRoleArgs) AgentExecutionIdentityAwsRolePtrInput {
-	return (*agentExecutionIdentityAwsRolePtrType)(v)
+func AgentExecutionIdentityPtr(v *AgentExecutionIdentityArgs) AgentExecutionIdentityPtrInput {
+	return (*agentExecutionIdentityPtrType)(v)
 }
 
-func (*agentExecutionIdentityAwsRolePtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentExecutionIdentityAwsRole)(nil)).Elem()
+func (*agentExecutionIdentityPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentExecutionIdentity)(nil)).Elem()
 }
 
-func (i *agentExecutionIdentityAwsRolePtrType) ToAgentExecutionIdentityAwsRolePtrOutput() AgentExecutionIdentityAwsRolePtrOutput {
-	return i.ToAgentExecutionIdentityAwsRolePtrOutputWithContext(context.Background())
+func (i *agentExecutionIdentityPtrType) ToAgentExecutionIdentityPtrOutput() AgentExecutionIdentityPtrOutput {
+	return i.ToAgentExecutionIdentityPtrOutputWithContext(context.Background())
 }
 
-func (i *agentExecutionIdentityAwsRolePtrType) ToAgentExecutionIdentityAwsRolePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityAwsRolePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityAwsRolePtrOutput)
+func (i *agentExecutionIdentityPtrType) ToAgentExecutionIdentityPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityPtrOutput)
 }
 
-// An AWS IAM role principal.
-type AgentExecutionIdentityAwsRoleOutput struct{ *pulumi.OutputState }
+// One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
+type AgentExecutionIdentityOutput struct{ *pulumi.OutputState }
 
-func (AgentExecutionIdentityAwsRoleOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentExecutionIdentityAwsRole)(nil)).Elem()
+func (AgentExecutionIdentityOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentExecutionIdentity)(nil)).Elem()
 }
 
-func (o AgentExecutionIdentityAwsRoleOutput) ToAgentExecutionIdentityAwsRoleOutput() AgentExecutionIdentityAwsRoleOutput {
+func (o AgentExecutionIdentityOutput) ToAgentExecutionIdentityOutput() AgentExecutionIdentityOutput {
 	return o
 }
 
-func (o AgentExecutionIdentityAwsRoleOutput) ToAgentExecutionIdentityAwsRoleOutputWithContext(ctx context.Context) AgentExecutionIdentityAwsRoleOutput {
+func (o AgentExecutionIdentityOutput) ToAgentExecutionIdentityOutputWithContext(ctx context.Context) AgentExecutionIdentityOutput {
 	return o
 }
 
-func (o AgentExecutionIdentityAwsRoleOutput) ToAgentExecutionIdentityAwsRolePtrOutput() AgentExecutionIdentityAwsRolePtrOutput {
-	return o.ToAgentExecutionIdentityAwsRolePtrOutputWithContext(context.Background())
+func (o AgentExecutionIdentityOutput) ToAgentExecutionIdentityPtrOutput() AgentExecutionIdentityPtrOutput {
+	return o.ToAgentExecutionIdentityPtrOutputWithContext(context.Background())
 }
 
-func (o AgentExecutionIdentityAwsRoleOutput) ToAgentExecutionIdentityAwsRolePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityAwsRolePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentExecutionIdentityAwsRole) *AgentExecutionIdentityAwsRole {
+func (o AgentExecutionIdentityOutput) ToAgentExecutionIdentityPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentExecutionIdentity) *AgentExecutionIdentity {
 		return &v
-	}).(AgentExecutionIdentityAwsRolePtrOutput)
+	}).(AgentExecutionIdentityPtrOutput)
 }
 
-// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
-func (o AgentExecutionIdentityAwsRoleOutput) RoleArn() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentExecutionIdentityAwsRole) string { return v.RoleArn }).(pulumi.StringOutput)
+// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
+func (o AgentExecutionIdentityOutput) RoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentExecutionIdentity) *string { return v.RoleArn }).(pulumi.StringPtrOutput)
 }
 
-// Always `aws_role`.
-func (o AgentExecutionIdentityAwsRoleOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentExecutionIdentityAwsRole) string { return v.Type }).(pulumi.StringOutput)
+// One of `aws_role`, `service_account`: which kind this is.
+func (o AgentExecutionIdentityOutput) Type() AgentExecutionIdentityTypeOutput {
+	return o.ApplyT(func(v AgentExecutionIdentity) AgentExecutionIdentityType { return v.Type }).(AgentExecutionIdentityTypeOutput)
 }
 
-type AgentExecutionIdentityAwsRolePtrOutput struct{ *pulumi.OutputState }
+type AgentExecutionIdentityPtrOutput struct{ *pulumi.OutputState }
 
-func (AgentExecutionIdentityAwsRolePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentExecutionIdentityAwsRole)(nil)).Elem()
+func (AgentExecutionIdentityPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentExecutionIdentity)(nil)).Elem()
 }
 
-func (o AgentExecutionIdentityAwsRolePtrOutput) ToAgentExecutionIdentityAwsRolePtrOutput() AgentExecutionIdentityAwsRolePtrOutput {
+func (o AgentExecutionIdentityPtrOutput) ToAgentExecutionIdentityPtrOutput() AgentExecutionIdentityPtrOutput {
 	return o
 }
 
-func (o AgentExecutionIdentityAwsRolePtrOutput) ToAgentExecutionIdentityAwsRolePtrOutputWithContext(ctx context.Context) AgentExecutionIdentityAwsRolePtrOutput {
+func (o AgentExecutionIdentityPtrOutput) ToAgentExecutionIdentityPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityPtrOutput {
 	return o
 }
 
-func (o AgentExecutionIdentityAwsRolePtrOutput) Elem() AgentExecutionIdentityAwsRoleOutput {
-	return o.ApplyT(func(v *AgentExecutionIdentityAwsRole) AgentExecutionIdentityAwsRole {
+func (o AgentExecutionIdentityPtrOutput) Elem() AgentExecutionIdentityOutput {
+	return o.ApplyT(func(v *AgentExecutionIdentity) AgentExecutionIdentity {
 		if v != nil {
 			return *v
 		}
-		var ret AgentExecutionIdentityAwsRole
+		var ret AgentExecutionIdentity
 		return ret
-	}).(AgentExecutionIdentityAwsRoleOutput)
+	}).(AgentExecutionIdentityOutput)
 }
 
-// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
-func (o AgentExecutionIdentityAwsRolePtrOutput) RoleArn() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentExecutionIdentityAwsRole) *string {
+// The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
+func (o AgentExecutionIdentityPtrOutput) RoleArn() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AgentExecutionIdentity) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.RoleArn
+		return v.RoleArn
 	}).(pulumi.StringPtrOutput)
 }
 
-// Always `aws_role`.
-func (o AgentExecutionIdentityAwsRolePtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentExecutionIdentityAwsRole) *string {
+// One of `aws_role`, `service_account`: which kind this is.
+func (o AgentExecutionIdentityPtrOutput) Type() AgentExecutionIdentityTypePtrOutput {
+	return o.ApplyT(func(v *AgentExecutionIdentity) *AgentExecutionIdentityType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// The Anthropic-managed service account: the default execution principal, carrying no identifier.
-type AgentExecutionIdentityServiceAccount struct {
-	// Always `service_account`.
-	Type string `pulumi:"type"`
-}
-
-// AgentExecutionIdentityServiceAccountInput is an input type that accepts AgentExecutionIdentityServiceAccountArgs and AgentExecutionIdentityServiceAccountOutput values.
-// You can construct a concrete instance of `AgentExecutionIdentityServiceAccountInput` via:
-//
-//	AgentExecutionIdentityServiceAccountArgs{...}
-type AgentExecutionIdentityServiceAccountInput interface {
-	pulumi.Input
-
-	ToAgentExecutionIdentityServiceAccountOutput() AgentExecutionIdentityServiceAccountOutput
-	ToAgentExecutionIdentityServiceAccountOutputWithContext(context.Context) AgentExecutionIdentityServiceAccountOutput
-}
-
-// The Anthropic-managed service account: the default execution principal, carrying no identifier.
-type AgentExecutionIdentityServiceAccountArgs struct {
-	// Always `service_account`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (AgentExecutionIdentityServiceAccountArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentExecutionIdentityServiceAccount)(nil)).Elem()
-}
-
-func (i AgentExecutionIdentityServiceAccountArgs) ToAgentExecutionIdentityServiceAccountOutput() AgentExecutionIdentityServiceAccountOutput {
-	return i.ToAgentExecutionIdentityServiceAccountOutputWithContext(context.Background())
-}
-
-func (i AgentExecutionIdentityServiceAccountArgs) ToAgentExecutionIdentityServiceAccountOutputWithContext(ctx context.Context) AgentExecutionIdentityServiceAccountOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityServiceAccountOutput)
-}
-
-func (i AgentExecutionIdentityServiceAccountArgs) ToAgentExecutionIdentityServiceAccountPtrOutput() AgentExecutionIdentityServiceAccountPtrOutput {
-	return i.ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(context.Background())
-}
-
-func (i AgentExecutionIdentityServiceAccountArgs) ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityServiceAccountPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityServiceAccountOutput).ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(ctx)
-}
-
-// AgentExecutionIdentityServiceAccountPtrInput is an input type that accepts AgentExecutionIdentityServiceAccountArgs, AgentExecutionIdentityServiceAccountPtr and AgentExecutionIdentityServiceAccountPtrOutput values.
-// You can construct a concrete instance of `AgentExecutionIdentityServiceAccountPtrInput` via:
-//
-//	        AgentExecutionIdentityServiceAccountArgs{...}
-//
-//	or:
-//
-//	        nil
-type AgentExecutionIdentityServiceAccountPtrInput interface {
-	pulumi.Input
-
-	ToAgentExecutionIdentityServiceAccountPtrOutput() AgentExecutionIdentityServiceAccountPtrOutput
-	ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(context.Context) AgentExecutionIdentityServiceAccountPtrOutput
-}
-
-type agentExecutionIdentityServiceAccountPtrType AgentExecutionIdentityServiceAccountArgs
-
-func AgentExecutionIdentityServiceAccountPtr(v *AgentExecutionIdentityServiceAccountArgs) AgentExecutionIdentityServiceAccountPtrInput {
-	return (*agentExecutionIdentityServiceAccountPtrType)(v)
-}
-
-func (*agentExecutionIdentityServiceAccountPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentExecutionIdentityServiceAccount)(nil)).Elem()
-}
-
-func (i *agentExecutionIdentityServiceAccountPtrType) ToAgentExecutionIdentityServiceAccountPtrOutput() AgentExecutionIdentityServiceAccountPtrOutput {
-	return i.ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(context.Background())
-}
-
-func (i *agentExecutionIdentityServiceAccountPtrType) ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityServiceAccountPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentExecutionIdentityServiceAccountPtrOutput)
-}
-
-// The Anthropic-managed service account: the default execution principal, carrying no identifier.
-type AgentExecutionIdentityServiceAccountOutput struct{ *pulumi.OutputState }
-
-func (AgentExecutionIdentityServiceAccountOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentExecutionIdentityServiceAccount)(nil)).Elem()
-}
-
-func (o AgentExecutionIdentityServiceAccountOutput) ToAgentExecutionIdentityServiceAccountOutput() AgentExecutionIdentityServiceAccountOutput {
-	return o
-}
-
-func (o AgentExecutionIdentityServiceAccountOutput) ToAgentExecutionIdentityServiceAccountOutputWithContext(ctx context.Context) AgentExecutionIdentityServiceAccountOutput {
-	return o
-}
-
-func (o AgentExecutionIdentityServiceAccountOutput) ToAgentExecutionIdentityServiceAccountPtrOutput() AgentExecutionIdentityServiceAccountPtrOutput {
-	return o.ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(context.Background())
-}
-
-func (o AgentExecutionIdentityServiceAccountOutput) ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityServiceAccountPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentExecutionIdentityServiceAccount) *AgentExecutionIdentityServiceAccount {
-		return &v
-	}).(AgentExecutionIdentityServiceAccountPtrOutput)
-}
-
-// Always `service_account`.
-func (o AgentExecutionIdentityServiceAccountOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentExecutionIdentityServiceAccount) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type AgentExecutionIdentityServiceAccountPtrOutput struct{ *pulumi.OutputState }
-
-func (AgentExecutionIdentityServiceAccountPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentExecutionIdentityServiceAccount)(nil)).Elem()
-}
-
-func (o AgentExecutionIdentityServiceAccountPtrOutput) ToAgentExecutionIdentityServiceAccountPtrOutput() AgentExecutionIdentityServiceAccountPtrOutput {
-	return o
-}
-
-func (o AgentExecutionIdentityServiceAccountPtrOutput) ToAgentExecutionIdentityServiceAccountPtrOutputWithContext(ctx context.Context) AgentExecutionIdentityServiceAccountPtrOutput {
-	return o
-}
-
-func (o AgentExecutionIdentityServiceAccountPtrOutput) Elem() AgentExecutionIdentityServiceAccountOutput {
-	return o.ApplyT(func(v *AgentExecutionIdentityServiceAccount) AgentExecutionIdentityServiceAccount {
-		if v != nil {
-			return *v
-		}
-		var ret AgentExecutionIdentityServiceAccount
-		return ret
-	}).(AgentExecutionIdentityServiceAccountOutput)
-}
-
-// Always `service_account`.
-func (o AgentExecutionIdentityServiceAccountPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentExecutionIdentityServiceAccount) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(AgentExecutionIdentityTypePtrOutput)
 }
 
 // A model config: the model's id and how it runs.
@@ -509,148 +369,185 @@ func (o AgentModelPtrOutput) Speed() ModelSpeedPtrOutput {
 	}).(ModelSpeedPtrOutput)
 }
 
-// A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
-type AgentMultiagentCoordinator struct {
-	// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
+// One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
+type AgentMultiagent struct {
+	// Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
+	Advisor *AgentMultiagentAdvisor `pulumi:"advisor"`
+	// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
 	Agents []interface{} `pulumi:"agents"`
-	// Always `coordinator`.
-	Type string `pulumi:"type"`
+	// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
+	Subagents *MultiagentMembers `pulumi:"subagents"`
+	// One of `coordinator`, `multiagent_20261001`: which kind this is.
+	Type AgentMultiagentType `pulumi:"type"`
+	// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
+	Workflows *MultiagentMembers `pulumi:"workflows"`
 }
 
-// AgentMultiagentCoordinatorInput is an input type that accepts AgentMultiagentCoordinatorArgs and AgentMultiagentCoordinatorOutput values.
-// You can construct a concrete instance of `AgentMultiagentCoordinatorInput` via:
+// AgentMultiagentInput is an input type that accepts AgentMultiagentArgs and AgentMultiagentOutput values.
+// You can construct a concrete instance of `AgentMultiagentInput` via:
 //
-//	AgentMultiagentCoordinatorArgs{...}
-type AgentMultiagentCoordinatorInput interface {
+//	AgentMultiagentArgs{...}
+type AgentMultiagentInput interface {
 	pulumi.Input
 
-	ToAgentMultiagentCoordinatorOutput() AgentMultiagentCoordinatorOutput
-	ToAgentMultiagentCoordinatorOutputWithContext(context.Context) AgentMultiagentCoordinatorOutput
+	ToAgentMultiagentOutput() AgentMultiagentOutput
+	ToAgentMultiagentOutputWithContext(context.Context) AgentMultiagentOutput
 }
 
-// A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
-type AgentMultiagentCoordinatorArgs struct {
-	// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
+// One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
+type AgentMultiagentArgs struct {
+	// Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
+	Advisor AgentMultiagentAdvisorPtrInput `pulumi:"advisor"`
+	// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
 	Agents pulumi.ArrayInput `pulumi:"agents"`
-	// Always `coordinator`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
+	Subagents MultiagentMembersPtrInput `pulumi:"subagents"`
+	// One of `coordinator`, `multiagent_20261001`: which kind this is.
+	Type AgentMultiagentTypeInput `pulumi:"type"`
+	// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
+	Workflows MultiagentMembersPtrInput `pulumi:"workflows"`
 }
 
-func (AgentMultiagentCoordinatorArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinator)(nil)).Elem()
+func (AgentMultiagentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagent)(nil)).Elem()
 }
 
-func (i AgentMultiagentCoordinatorArgs) ToAgentMultiagentCoordinatorOutput() AgentMultiagentCoordinatorOutput {
-	return i.ToAgentMultiagentCoordinatorOutputWithContext(context.Background())
+func (i AgentMultiagentArgs) ToAgentMultiagentOutput() AgentMultiagentOutput {
+	return i.ToAgentMultiagentOutputWithContext(context.Background())
 }
 
-func (i AgentMultiagentCoordinatorArgs) ToAgentMultiagentCoordinatorOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorOutput)
+func (i AgentMultiagentArgs) ToAgentMultiagentOutputWithContext(ctx context.Context) AgentMultiagentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentOutput)
 }
 
-func (i AgentMultiagentCoordinatorArgs) ToAgentMultiagentCoordinatorPtrOutput() AgentMultiagentCoordinatorPtrOutput {
-	return i.ToAgentMultiagentCoordinatorPtrOutputWithContext(context.Background())
+func (i AgentMultiagentArgs) ToAgentMultiagentPtrOutput() AgentMultiagentPtrOutput {
+	return i.ToAgentMultiagentPtrOutputWithContext(context.Background())
 }
 
-func (i AgentMultiagentCoordinatorArgs) ToAgentMultiagentCoordinatorPtrOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorOutput).ToAgentMultiagentCoordinatorPtrOutputWithContext(ctx)
+func (i AgentMultiagentArgs) ToAgentMultiagentPtrOutputWithContext(ctx context.Context) AgentMultiagentPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentOutput).ToAgentMultiagentPtrOutputWithContext(ctx)
 }
 
-// AgentMultiagentCoordinatorPtrInput is an input type that accepts AgentMultiagentCoordinatorArgs, AgentMultiagentCoordinatorPtr and AgentMultiagentCoordinatorPtrOutput values.
-// You can construct a concrete instance of `AgentMultiagentCoordinatorPtrInput` via:
+// AgentMultiagentPtrInput is an input type that accepts AgentMultiagentArgs, AgentMultiagentPtr and AgentMultiagentPtrOutput values.
+// You can construct a concrete instance of `AgentMultiagentPtrInput` via:
 //
-//	        AgentMultiagentCoordinatorArgs{...}
+//	        AgentMultiagentArgs{...}
 //
 //	or:
 //
 //	        nil
-type AgentMultiagentCoordinatorPtrInput interface {
+type AgentMultiagentPtrInput interface {
 	pulumi.Input
 
-	ToAgentMultiagentCoordinatorPtrOutput() AgentMultiagentCoordinatorPtrOutput
-	ToAgentMultiagentCoordinatorPtrOutputWithContext(context.Context) AgentMultiagentCoordinatorPtrOutput
+	ToAgentMultiagentPtrOutput() AgentMultiagentPtrOutput
+	ToAgentMultiagentPtrOutputWithContext(context.Context) AgentMultiagentPtrOutput
 }
 
-type agentMultiagentCoordinatorPtrType AgentMultiagentCoordinatorArgs
+type agentMultiagentPtrType AgentMultiagentArgs
 
-func AgentMultiagentCoordinatorPtr(v *AgentMultiagentCoordinatorArgs) AgentMultiagentCoordinatorPtrInput {
-	return (*agentMultiagentCoordinatorPtrType)(v)
+func AgentMultiagentPtr(v *AgentMultiagentArgs) AgentMultiagentPtrInput {
+	return (*agentMultiagentPtrType)(v)
 }
 
-func (*agentMultiagentCoordinatorPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentCoordinator)(nil)).Elem()
+func (*agentMultiagentPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentMultiagent)(nil)).Elem()
 }
 
-func (i *agentMultiagentCoordinatorPtrType) ToAgentMultiagentCoordinatorPtrOutput() AgentMultiagentCoordinatorPtrOutput {
-	return i.ToAgentMultiagentCoordinatorPtrOutputWithContext(context.Background())
+func (i *agentMultiagentPtrType) ToAgentMultiagentPtrOutput() AgentMultiagentPtrOutput {
+	return i.ToAgentMultiagentPtrOutputWithContext(context.Background())
 }
 
-func (i *agentMultiagentCoordinatorPtrType) ToAgentMultiagentCoordinatorPtrOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorPtrOutput)
+func (i *agentMultiagentPtrType) ToAgentMultiagentPtrOutputWithContext(ctx context.Context) AgentMultiagentPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentPtrOutput)
 }
 
-// A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
-type AgentMultiagentCoordinatorOutput struct{ *pulumi.OutputState }
+// One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
+type AgentMultiagentOutput struct{ *pulumi.OutputState }
 
-func (AgentMultiagentCoordinatorOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinator)(nil)).Elem()
+func (AgentMultiagentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagent)(nil)).Elem()
 }
 
-func (o AgentMultiagentCoordinatorOutput) ToAgentMultiagentCoordinatorOutput() AgentMultiagentCoordinatorOutput {
+func (o AgentMultiagentOutput) ToAgentMultiagentOutput() AgentMultiagentOutput {
 	return o
 }
 
-func (o AgentMultiagentCoordinatorOutput) ToAgentMultiagentCoordinatorOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorOutput {
+func (o AgentMultiagentOutput) ToAgentMultiagentOutputWithContext(ctx context.Context) AgentMultiagentOutput {
 	return o
 }
 
-func (o AgentMultiagentCoordinatorOutput) ToAgentMultiagentCoordinatorPtrOutput() AgentMultiagentCoordinatorPtrOutput {
-	return o.ToAgentMultiagentCoordinatorPtrOutputWithContext(context.Background())
+func (o AgentMultiagentOutput) ToAgentMultiagentPtrOutput() AgentMultiagentPtrOutput {
+	return o.ToAgentMultiagentPtrOutputWithContext(context.Background())
 }
 
-func (o AgentMultiagentCoordinatorOutput) ToAgentMultiagentCoordinatorPtrOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentCoordinator) *AgentMultiagentCoordinator {
+func (o AgentMultiagentOutput) ToAgentMultiagentPtrOutputWithContext(ctx context.Context) AgentMultiagentPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagent) *AgentMultiagent {
 		return &v
-	}).(AgentMultiagentCoordinatorPtrOutput)
+	}).(AgentMultiagentPtrOutput)
 }
 
-// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
-func (o AgentMultiagentCoordinatorOutput) Agents() pulumi.ArrayOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinator) []interface{} { return v.Agents }).(pulumi.ArrayOutput)
+// Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
+func (o AgentMultiagentOutput) Advisor() AgentMultiagentAdvisorPtrOutput {
+	return o.ApplyT(func(v AgentMultiagent) *AgentMultiagentAdvisor { return v.Advisor }).(AgentMultiagentAdvisorPtrOutput)
 }
 
-// Always `coordinator`.
-func (o AgentMultiagentCoordinatorOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinator) string { return v.Type }).(pulumi.StringOutput)
+// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
+func (o AgentMultiagentOutput) Agents() pulumi.ArrayOutput {
+	return o.ApplyT(func(v AgentMultiagent) []interface{} { return v.Agents }).(pulumi.ArrayOutput)
 }
 
-type AgentMultiagentCoordinatorPtrOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentCoordinatorPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentCoordinator)(nil)).Elem()
+// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
+func (o AgentMultiagentOutput) Subagents() MultiagentMembersPtrOutput {
+	return o.ApplyT(func(v AgentMultiagent) *MultiagentMembers { return v.Subagents }).(MultiagentMembersPtrOutput)
 }
 
-func (o AgentMultiagentCoordinatorPtrOutput) ToAgentMultiagentCoordinatorPtrOutput() AgentMultiagentCoordinatorPtrOutput {
+// One of `coordinator`, `multiagent_20261001`: which kind this is.
+func (o AgentMultiagentOutput) Type() AgentMultiagentTypeOutput {
+	return o.ApplyT(func(v AgentMultiagent) AgentMultiagentType { return v.Type }).(AgentMultiagentTypeOutput)
+}
+
+// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
+func (o AgentMultiagentOutput) Workflows() MultiagentMembersPtrOutput {
+	return o.ApplyT(func(v AgentMultiagent) *MultiagentMembers { return v.Workflows }).(MultiagentMembersPtrOutput)
+}
+
+type AgentMultiagentPtrOutput struct{ *pulumi.OutputState }
+
+func (AgentMultiagentPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentMultiagent)(nil)).Elem()
+}
+
+func (o AgentMultiagentPtrOutput) ToAgentMultiagentPtrOutput() AgentMultiagentPtrOutput {
 	return o
 }
 
-func (o AgentMultiagentCoordinatorPtrOutput) ToAgentMultiagentCoordinatorPtrOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorPtrOutput {
+func (o AgentMultiagentPtrOutput) ToAgentMultiagentPtrOutputWithContext(ctx context.Context) AgentMultiagentPtrOutput {
 	return o
 }
 
-func (o AgentMultiagentCoordinatorPtrOutput) Elem() AgentMultiagentCoordinatorOutput {
-	return o.ApplyT(func(v *AgentMultiagentCoordinator) AgentMultiagentCoordinator {
+func (o AgentMultiagentPtrOutput) Elem() AgentMultiagentOutput {
+	return o.ApplyT(func(v *AgentMultiagent) AgentMultiagent {
 		if v != nil {
 			return *v
 		}
-		var ret AgentMultiagentCoordinator
+		var ret AgentMultiagent
 		return ret
-	}).(AgentMultiagentCoordinatorOutput)
+	}).(AgentMultiagentOutput)
 }
 
-// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
-func (o AgentMultiagentCoordinatorPtrOutput) Agents() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *AgentMultiagentCoordinator) []interface{} {
+// Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
+func (o AgentMultiagentPtrOutput) Advisor() AgentMultiagentAdvisorPtrOutput {
+	return o.ApplyT(func(v *AgentMultiagent) *AgentMultiagentAdvisor {
+		if v == nil {
+			return nil
+		}
+		return v.Advisor
+	}).(AgentMultiagentAdvisorPtrOutput)
+}
+
+// Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
+func (o AgentMultiagentPtrOutput) Agents() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *AgentMultiagent) []interface{} {
 		if v == nil {
 			return nil
 		}
@@ -658,647 +555,275 @@ func (o AgentMultiagentCoordinatorPtrOutput) Agents() pulumi.ArrayOutput {
 	}).(pulumi.ArrayOutput)
 }
 
-// Always `coordinator`.
-func (o AgentMultiagentCoordinatorPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentMultiagentCoordinator) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
-type AgentMultiagentCoordinatorAgent struct {
-	// A Claude model id; it must be permitted as an advisor for this agent's model.
-	Model string `pulumi:"model"`
-	// Always `advisor`.
-	Type string `pulumi:"type"`
-}
-
-// AgentMultiagentCoordinatorAgentInput is an input type that accepts AgentMultiagentCoordinatorAgentArgs and AgentMultiagentCoordinatorAgentOutput values.
-// You can construct a concrete instance of `AgentMultiagentCoordinatorAgentInput` via:
-//
-//	AgentMultiagentCoordinatorAgentArgs{...}
-type AgentMultiagentCoordinatorAgentInput interface {
-	pulumi.Input
-
-	ToAgentMultiagentCoordinatorAgentOutput() AgentMultiagentCoordinatorAgentOutput
-	ToAgentMultiagentCoordinatorAgentOutputWithContext(context.Context) AgentMultiagentCoordinatorAgentOutput
-}
-
-// A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
-type AgentMultiagentCoordinatorAgentArgs struct {
-	// A Claude model id; it must be permitted as an advisor for this agent's model.
-	Model pulumi.StringInput `pulumi:"model"`
-	// Always `advisor`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (AgentMultiagentCoordinatorAgentArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgent)(nil)).Elem()
-}
-
-func (i AgentMultiagentCoordinatorAgentArgs) ToAgentMultiagentCoordinatorAgentOutput() AgentMultiagentCoordinatorAgentOutput {
-	return i.ToAgentMultiagentCoordinatorAgentOutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentCoordinatorAgentArgs) ToAgentMultiagentCoordinatorAgentOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentCoordinatorAgentOutput)
-}
-
-// A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
-type AgentMultiagentCoordinatorAgentOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentCoordinatorAgentOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentCoordinatorAgent)(nil)).Elem()
-}
-
-func (o AgentMultiagentCoordinatorAgentOutput) ToAgentMultiagentCoordinatorAgentOutput() AgentMultiagentCoordinatorAgentOutput {
-	return o
-}
-
-func (o AgentMultiagentCoordinatorAgentOutput) ToAgentMultiagentCoordinatorAgentOutputWithContext(ctx context.Context) AgentMultiagentCoordinatorAgentOutput {
-	return o
-}
-
-// A Claude model id; it must be permitted as an advisor for this agent's model.
-func (o AgentMultiagentCoordinatorAgentOutput) Model() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgent) string { return v.Model }).(pulumi.StringOutput)
-}
-
-// Always `advisor`.
-func (o AgentMultiagentCoordinatorAgentOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentCoordinatorAgent) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-type AgentMultiagentMultiagent20261001 struct {
-	// Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-	Advisor interface{} `pulumi:"advisor"`
-	// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-	Subagents interface{} `pulumi:"subagents"`
-	// Always `multiagent_20261001`.
-	Type string `pulumi:"type"`
-	// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-	Workflows interface{} `pulumi:"workflows"`
-}
-
-// AgentMultiagentMultiagent20261001Input is an input type that accepts AgentMultiagentMultiagent20261001Args and AgentMultiagentMultiagent20261001Output values.
-// You can construct a concrete instance of `AgentMultiagentMultiagent20261001Input` via:
-//
-//	AgentMultiagentMultiagent20261001Args{...}
-type AgentMultiagentMultiagent20261001Input interface {
-	pulumi.Input
-
-	ToAgentMultiagentMultiagent20261001Output() AgentMultiagentMultiagent20261001Output
-	ToAgentMultiagentMultiagent20261001OutputWithContext(context.Context) AgentMultiagentMultiagent20261001Output
-}
-
-// Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-type AgentMultiagentMultiagent20261001Args struct {
-	// Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-	Advisor pulumi.Input `pulumi:"advisor"`
-	// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-	Subagents pulumi.Input `pulumi:"subagents"`
-	// Always `multiagent_20261001`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-	Workflows pulumi.Input `pulumi:"workflows"`
-}
-
-func (AgentMultiagentMultiagent20261001Args) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentMultiagent20261001)(nil)).Elem()
-}
-
-func (i AgentMultiagentMultiagent20261001Args) ToAgentMultiagentMultiagent20261001Output() AgentMultiagentMultiagent20261001Output {
-	return i.ToAgentMultiagentMultiagent20261001OutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentMultiagent20261001Args) ToAgentMultiagentMultiagent20261001OutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001Output {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001Output)
-}
-
-func (i AgentMultiagentMultiagent20261001Args) ToAgentMultiagentMultiagent20261001PtrOutput() AgentMultiagentMultiagent20261001PtrOutput {
-	return i.ToAgentMultiagentMultiagent20261001PtrOutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentMultiagent20261001Args) ToAgentMultiagentMultiagent20261001PtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001PtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001Output).ToAgentMultiagentMultiagent20261001PtrOutputWithContext(ctx)
-}
-
-// AgentMultiagentMultiagent20261001PtrInput is an input type that accepts AgentMultiagentMultiagent20261001Args, AgentMultiagentMultiagent20261001Ptr and AgentMultiagentMultiagent20261001PtrOutput values.
-// You can construct a concrete instance of `AgentMultiagentMultiagent20261001PtrInput` via:
-//
-//	        AgentMultiagentMultiagent20261001Args{...}
-//
-//	or:
-//
-//	        nil
-type AgentMultiagentMultiagent20261001PtrInput interface {
-	pulumi.Input
-
-	ToAgentMultiagentMultiagent20261001PtrOutput() AgentMultiagentMultiagent20261001PtrOutput
-	ToAgentMultiagentMultiagent20261001PtrOutputWithContext(context.Context) AgentMultiagentMultiagent20261001PtrOutput
-}
-
-type agentMultiagentMultiagent20261001PtrType AgentMultiagentMultiagent20261001Args
-
-func AgentMultiagentMultiagent20261001Ptr(v *AgentMultiagentMultiagent20261001Args) AgentMultiagentMultiagent20261001PtrInput {
-	return (*agentMultiagentMultiagent20261001PtrType)(v)
-}
-
-func (*agentMultiagentMultiagent20261001PtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentMultiagent20261001)(nil)).Elem()
-}
-
-func (i *agentMultiagentMultiagent20261001PtrType) ToAgentMultiagentMultiagent20261001PtrOutput() AgentMultiagentMultiagent20261001PtrOutput {
-	return i.ToAgentMultiagentMultiagent20261001PtrOutputWithContext(context.Background())
-}
-
-func (i *agentMultiagentMultiagent20261001PtrType) ToAgentMultiagentMultiagent20261001PtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001PtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001PtrOutput)
-}
-
-// Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-type AgentMultiagentMultiagent20261001Output struct{ *pulumi.OutputState }
-
-func (AgentMultiagentMultiagent20261001Output) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentMultiagent20261001)(nil)).Elem()
-}
-
-func (o AgentMultiagentMultiagent20261001Output) ToAgentMultiagentMultiagent20261001Output() AgentMultiagentMultiagent20261001Output {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001Output) ToAgentMultiagentMultiagent20261001OutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001Output {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001Output) ToAgentMultiagentMultiagent20261001PtrOutput() AgentMultiagentMultiagent20261001PtrOutput {
-	return o.ToAgentMultiagentMultiagent20261001PtrOutputWithContext(context.Background())
-}
-
-func (o AgentMultiagentMultiagent20261001Output) ToAgentMultiagentMultiagent20261001PtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001PtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentMultiagent20261001) *AgentMultiagentMultiagent20261001 {
-		return &v
-	}).(AgentMultiagentMultiagent20261001PtrOutput)
-}
-
-// Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-func (o AgentMultiagentMultiagent20261001Output) Advisor() pulumi.AnyOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001) interface{} { return v.Advisor }).(pulumi.AnyOutput)
-}
-
-// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-func (o AgentMultiagentMultiagent20261001Output) Subagents() pulumi.AnyOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001) interface{} { return v.Subagents }).(pulumi.AnyOutput)
-}
-
-// Always `multiagent_20261001`.
-func (o AgentMultiagentMultiagent20261001Output) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-func (o AgentMultiagentMultiagent20261001Output) Workflows() pulumi.AnyOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001) interface{} { return v.Workflows }).(pulumi.AnyOutput)
-}
-
-type AgentMultiagentMultiagent20261001PtrOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentMultiagent20261001PtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentMultiagent20261001)(nil)).Elem()
-}
-
-func (o AgentMultiagentMultiagent20261001PtrOutput) ToAgentMultiagentMultiagent20261001PtrOutput() AgentMultiagentMultiagent20261001PtrOutput {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001PtrOutput) ToAgentMultiagentMultiagent20261001PtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001PtrOutput {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001PtrOutput) Elem() AgentMultiagentMultiagent20261001Output {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001) AgentMultiagentMultiagent20261001 {
-		if v != nil {
-			return *v
-		}
-		var ret AgentMultiagentMultiagent20261001
-		return ret
-	}).(AgentMultiagentMultiagent20261001Output)
-}
-
-// Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-func (o AgentMultiagentMultiagent20261001PtrOutput) Advisor() pulumi.AnyOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001) interface{} {
-		if v == nil {
-			return nil
-		}
-		return v.Advisor
-	}).(pulumi.AnyOutput)
-}
-
-// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-func (o AgentMultiagentMultiagent20261001PtrOutput) Subagents() pulumi.AnyOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001) interface{} {
+// Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
+func (o AgentMultiagentPtrOutput) Subagents() MultiagentMembersPtrOutput {
+	return o.ApplyT(func(v *AgentMultiagent) *MultiagentMembers {
 		if v == nil {
 			return nil
 		}
 		return v.Subagents
-	}).(pulumi.AnyOutput)
+	}).(MultiagentMembersPtrOutput)
 }
 
-// Always `multiagent_20261001`.
-func (o AgentMultiagentMultiagent20261001PtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001) *string {
+// One of `coordinator`, `multiagent_20261001`: which kind this is.
+func (o AgentMultiagentPtrOutput) Type() AgentMultiagentTypePtrOutput {
+	return o.ApplyT(func(v *AgentMultiagent) *AgentMultiagentType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(AgentMultiagentTypePtrOutput)
 }
 
-// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-func (o AgentMultiagentMultiagent20261001PtrOutput) Workflows() pulumi.AnyOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001) interface{} {
+// Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
+func (o AgentMultiagentPtrOutput) Workflows() MultiagentMembersPtrOutput {
+	return o.ApplyT(func(v *AgentMultiagent) *MultiagentMembers {
 		if v == nil {
 			return nil
 		}
 		return v.Workflows
-	}).(pulumi.AnyOutput)
+	}).(MultiagentMembersPtrOutput)
 }
 
-// The agent has no advisor.
-type AgentMultiagentMultiagent20261001AdvisorDisabled struct {
-	// Always `disabled`.
-	Type string `pulumi:"type"`
+// One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
+type AgentMultiagentAdvisor struct {
+	// A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
+	Model *string `pulumi:"model"`
+	// One of `enabled`, `disabled`: which kind this is.
+	Type MultiagentMembersType `pulumi:"type"`
 }
 
-// AgentMultiagentMultiagent20261001AdvisorDisabledInput is an input type that accepts AgentMultiagentMultiagent20261001AdvisorDisabledArgs and AgentMultiagentMultiagent20261001AdvisorDisabledOutput values.
-// You can construct a concrete instance of `AgentMultiagentMultiagent20261001AdvisorDisabledInput` via:
+// AgentMultiagentAdvisorInput is an input type that accepts AgentMultiagentAdvisorArgs and AgentMultiagentAdvisorOutput values.
+// You can construct a concrete instance of `AgentMultiagentAdvisorInput` via:
 //
-//	AgentMultiagentMultiagent20261001AdvisorDisabledArgs{...}
-type AgentMultiagentMultiagent20261001AdvisorDisabledInput interface {
+//	AgentMultiagentAdvisorArgs{...}
+type AgentMultiagentAdvisorInput interface {
 	pulumi.Input
 
-	ToAgentMultiagentMultiagent20261001AdvisorDisabledOutput() AgentMultiagentMultiagent20261001AdvisorDisabledOutput
-	ToAgentMultiagentMultiagent20261001AdvisorDisabledOutputWithContext(context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledOutput
+	ToAgentMultiagentAdvisorOutput() AgentMultiagentAdvisorOutput
+	ToAgentMultiagentAdvisorOutputWithContext(context.Context) AgentMultiagentAdvisorOutput
 }
 
-// The agent has no advisor.
-type AgentMultiagentMultiagent20261001AdvisorDisabledArgs struct {
-	// Always `disabled`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
+type AgentMultiagentAdvisorArgs struct {
+	// A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
+	Model pulumi.StringPtrInput `pulumi:"model"`
+	// One of `enabled`, `disabled`: which kind this is.
+	Type MultiagentMembersTypeInput `pulumi:"type"`
 }
 
-func (AgentMultiagentMultiagent20261001AdvisorDisabledArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorDisabled)(nil)).Elem()
+func (AgentMultiagentAdvisorArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentAdvisor)(nil)).Elem()
 }
 
-func (i AgentMultiagentMultiagent20261001AdvisorDisabledArgs) ToAgentMultiagentMultiagent20261001AdvisorDisabledOutput() AgentMultiagentMultiagent20261001AdvisorDisabledOutput {
-	return i.ToAgentMultiagentMultiagent20261001AdvisorDisabledOutputWithContext(context.Background())
+func (i AgentMultiagentAdvisorArgs) ToAgentMultiagentAdvisorOutput() AgentMultiagentAdvisorOutput {
+	return i.ToAgentMultiagentAdvisorOutputWithContext(context.Background())
 }
 
-func (i AgentMultiagentMultiagent20261001AdvisorDisabledArgs) ToAgentMultiagentMultiagent20261001AdvisorDisabledOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001AdvisorDisabledOutput)
+func (i AgentMultiagentAdvisorArgs) ToAgentMultiagentAdvisorOutputWithContext(ctx context.Context) AgentMultiagentAdvisorOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentAdvisorOutput)
 }
 
-func (i AgentMultiagentMultiagent20261001AdvisorDisabledArgs) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
-	return i.ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(context.Background())
+func (i AgentMultiagentAdvisorArgs) ToAgentMultiagentAdvisorPtrOutput() AgentMultiagentAdvisorPtrOutput {
+	return i.ToAgentMultiagentAdvisorPtrOutputWithContext(context.Background())
 }
 
-func (i AgentMultiagentMultiagent20261001AdvisorDisabledArgs) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001AdvisorDisabledOutput).ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(ctx)
+func (i AgentMultiagentAdvisorArgs) ToAgentMultiagentAdvisorPtrOutputWithContext(ctx context.Context) AgentMultiagentAdvisorPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentAdvisorOutput).ToAgentMultiagentAdvisorPtrOutputWithContext(ctx)
 }
 
-// AgentMultiagentMultiagent20261001AdvisorDisabledPtrInput is an input type that accepts AgentMultiagentMultiagent20261001AdvisorDisabledArgs, AgentMultiagentMultiagent20261001AdvisorDisabledPtr and AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput values.
-// You can construct a concrete instance of `AgentMultiagentMultiagent20261001AdvisorDisabledPtrInput` via:
+// AgentMultiagentAdvisorPtrInput is an input type that accepts AgentMultiagentAdvisorArgs, AgentMultiagentAdvisorPtr and AgentMultiagentAdvisorPtrOutput values.
+// You can construct a concrete instance of `AgentMultiagentAdvisorPtrInput` via:
 //
-//	        AgentMultiagentMultiagent20261001AdvisorDisabledArgs{...}
+//	        AgentMultiagentAdvisorArgs{...}
 //
 //	or:
 //
 //	        nil
-type AgentMultiagentMultiagent20261001AdvisorDisabledPtrInput interface {
+type AgentMultiagentAdvisorPtrInput interface {
 	pulumi.Input
 
-	ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput
-	ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput
+	ToAgentMultiagentAdvisorPtrOutput() AgentMultiagentAdvisorPtrOutput
+	ToAgentMultiagentAdvisorPtrOutputWithContext(context.Context) AgentMultiagentAdvisorPtrOutput
 }
 
-type agentMultiagentMultiagent20261001AdvisorDisabledPtrType AgentMultiagentMultiagent20261001AdvisorDisabledArgs
+type agentMultiagentAdvisorPtrType AgentMultiagentAdvisorArgs
 
-func AgentMultiagentMultiagent20261001AdvisorDisabledPtr(v *AgentMultiagentMultiagent20261001AdvisorDisabledArgs) AgentMultiagentMultiagent20261001AdvisorDisabledPtrInput {
-	return (*agentMultiagentMultiagent20261001AdvisorDisabledPtrType)(v)
+func AgentMultiagentAdvisorPtr(v *AgentMultiagentAdvisorArgs) AgentMultiagentAdvisorPtrInput {
+	return (*agentMultiagentAdvisorPtrType)(v)
 }
 
-func (*agentMultiagentMultiagent20261001AdvisorDisabledPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentMultiagent20261001AdvisorDisabled)(nil)).Elem()
+func (*agentMultiagentAdvisorPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentMultiagentAdvisor)(nil)).Elem()
 }
 
-func (i *agentMultiagentMultiagent20261001AdvisorDisabledPtrType) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
-	return i.ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(context.Background())
+func (i *agentMultiagentAdvisorPtrType) ToAgentMultiagentAdvisorPtrOutput() AgentMultiagentAdvisorPtrOutput {
+	return i.ToAgentMultiagentAdvisorPtrOutputWithContext(context.Background())
 }
 
-func (i *agentMultiagentMultiagent20261001AdvisorDisabledPtrType) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput)
+func (i *agentMultiagentAdvisorPtrType) ToAgentMultiagentAdvisorPtrOutputWithContext(ctx context.Context) AgentMultiagentAdvisorPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentAdvisorPtrOutput)
 }
 
-// The agent has no advisor.
-type AgentMultiagentMultiagent20261001AdvisorDisabledOutput struct{ *pulumi.OutputState }
+// One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
+type AgentMultiagentAdvisorOutput struct{ *pulumi.OutputState }
 
-func (AgentMultiagentMultiagent20261001AdvisorDisabledOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorDisabled)(nil)).Elem()
+func (AgentMultiagentAdvisorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentAdvisor)(nil)).Elem()
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledOutput) ToAgentMultiagentMultiagent20261001AdvisorDisabledOutput() AgentMultiagentMultiagent20261001AdvisorDisabledOutput {
+func (o AgentMultiagentAdvisorOutput) ToAgentMultiagentAdvisorOutput() AgentMultiagentAdvisorOutput {
 	return o
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledOutput) ToAgentMultiagentMultiagent20261001AdvisorDisabledOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledOutput {
+func (o AgentMultiagentAdvisorOutput) ToAgentMultiagentAdvisorOutputWithContext(ctx context.Context) AgentMultiagentAdvisorOutput {
 	return o
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledOutput) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
-	return o.ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(context.Background())
+func (o AgentMultiagentAdvisorOutput) ToAgentMultiagentAdvisorPtrOutput() AgentMultiagentAdvisorPtrOutput {
+	return o.ToAgentMultiagentAdvisorPtrOutputWithContext(context.Background())
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledOutput) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentMultiagent20261001AdvisorDisabled) *AgentMultiagentMultiagent20261001AdvisorDisabled {
+func (o AgentMultiagentAdvisorOutput) ToAgentMultiagentAdvisorPtrOutputWithContext(ctx context.Context) AgentMultiagentAdvisorPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentAdvisor) *AgentMultiagentAdvisor {
 		return &v
-	}).(AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput)
+	}).(AgentMultiagentAdvisorPtrOutput)
 }
 
-// Always `disabled`.
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001AdvisorDisabled) string { return v.Type }).(pulumi.StringOutput)
+// A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
+func (o AgentMultiagentAdvisorOutput) Model() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentMultiagentAdvisor) *string { return v.Model }).(pulumi.StringPtrOutput)
 }
 
-type AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentMultiagent20261001AdvisorDisabled)(nil)).Elem()
+// One of `enabled`, `disabled`: which kind this is.
+func (o AgentMultiagentAdvisorOutput) Type() MultiagentMembersTypeOutput {
+	return o.ApplyT(func(v AgentMultiagentAdvisor) MultiagentMembersType { return v.Type }).(MultiagentMembersTypeOutput)
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
+type AgentMultiagentAdvisorPtrOutput struct{ *pulumi.OutputState }
+
+func (AgentMultiagentAdvisorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentMultiagentAdvisor)(nil)).Elem()
+}
+
+func (o AgentMultiagentAdvisorPtrOutput) ToAgentMultiagentAdvisorPtrOutput() AgentMultiagentAdvisorPtrOutput {
 	return o
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput) ToAgentMultiagentMultiagent20261001AdvisorDisabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput {
+func (o AgentMultiagentAdvisorPtrOutput) ToAgentMultiagentAdvisorPtrOutputWithContext(ctx context.Context) AgentMultiagentAdvisorPtrOutput {
 	return o
 }
 
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput) Elem() AgentMultiagentMultiagent20261001AdvisorDisabledOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001AdvisorDisabled) AgentMultiagentMultiagent20261001AdvisorDisabled {
+func (o AgentMultiagentAdvisorPtrOutput) Elem() AgentMultiagentAdvisorOutput {
+	return o.ApplyT(func(v *AgentMultiagentAdvisor) AgentMultiagentAdvisor {
 		if v != nil {
 			return *v
 		}
-		var ret AgentMultiagentMultiagent20261001AdvisorDisabled
+		var ret AgentMultiagentAdvisor
 		return ret
-	}).(AgentMultiagentMultiagent20261001AdvisorDisabledOutput)
+	}).(AgentMultiagentAdvisorOutput)
 }
 
-// Always `disabled`.
-func (o AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001AdvisorDisabled) *string {
+// A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
+func (o AgentMultiagentAdvisorPtrOutput) Model() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AgentMultiagentAdvisor) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Model
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `enabled`, `disabled`: which kind this is.
+func (o AgentMultiagentAdvisorPtrOutput) Type() MultiagentMembersTypePtrOutput {
+	return o.ApplyT(func(v *AgentMultiagentAdvisor) *MultiagentMembersType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(MultiagentMembersTypePtrOutput)
 }
 
-// The session's primary thread can consult `model` mid-turn.
-type AgentMultiagentMultiagent20261001AdvisorEnabled struct {
-	// A Claude model id; it must be permitted as an advisor for this agent's model.
-	Model string `pulumi:"model"`
-	// Always `enabled`.
-	Type string `pulumi:"type"`
-}
-
-// AgentMultiagentMultiagent20261001AdvisorEnabledInput is an input type that accepts AgentMultiagentMultiagent20261001AdvisorEnabledArgs and AgentMultiagentMultiagent20261001AdvisorEnabledOutput values.
-// You can construct a concrete instance of `AgentMultiagentMultiagent20261001AdvisorEnabledInput` via:
-//
-//	AgentMultiagentMultiagent20261001AdvisorEnabledArgs{...}
-type AgentMultiagentMultiagent20261001AdvisorEnabledInput interface {
-	pulumi.Input
-
-	ToAgentMultiagentMultiagent20261001AdvisorEnabledOutput() AgentMultiagentMultiagent20261001AdvisorEnabledOutput
-	ToAgentMultiagentMultiagent20261001AdvisorEnabledOutputWithContext(context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledOutput
-}
-
-// The session's primary thread can consult `model` mid-turn.
-type AgentMultiagentMultiagent20261001AdvisorEnabledArgs struct {
-	// A Claude model id; it must be permitted as an advisor for this agent's model.
-	Model pulumi.StringInput `pulumi:"model"`
-	// Always `enabled`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (AgentMultiagentMultiagent20261001AdvisorEnabledArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorEnabled)(nil)).Elem()
-}
-
-func (i AgentMultiagentMultiagent20261001AdvisorEnabledArgs) ToAgentMultiagentMultiagent20261001AdvisorEnabledOutput() AgentMultiagentMultiagent20261001AdvisorEnabledOutput {
-	return i.ToAgentMultiagentMultiagent20261001AdvisorEnabledOutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentMultiagent20261001AdvisorEnabledArgs) ToAgentMultiagentMultiagent20261001AdvisorEnabledOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001AdvisorEnabledOutput)
-}
-
-func (i AgentMultiagentMultiagent20261001AdvisorEnabledArgs) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return i.ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(context.Background())
-}
-
-func (i AgentMultiagentMultiagent20261001AdvisorEnabledArgs) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001AdvisorEnabledOutput).ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(ctx)
-}
-
-// AgentMultiagentMultiagent20261001AdvisorEnabledPtrInput is an input type that accepts AgentMultiagentMultiagent20261001AdvisorEnabledArgs, AgentMultiagentMultiagent20261001AdvisorEnabledPtr and AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput values.
-// You can construct a concrete instance of `AgentMultiagentMultiagent20261001AdvisorEnabledPtrInput` via:
-//
-//	        AgentMultiagentMultiagent20261001AdvisorEnabledArgs{...}
-//
-//	or:
-//
-//	        nil
-type AgentMultiagentMultiagent20261001AdvisorEnabledPtrInput interface {
-	pulumi.Input
-
-	ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput
-	ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput
-}
-
-type agentMultiagentMultiagent20261001AdvisorEnabledPtrType AgentMultiagentMultiagent20261001AdvisorEnabledArgs
-
-func AgentMultiagentMultiagent20261001AdvisorEnabledPtr(v *AgentMultiagentMultiagent20261001AdvisorEnabledArgs) AgentMultiagentMultiagent20261001AdvisorEnabledPtrInput {
-	return (*agentMultiagentMultiagent20261001AdvisorEnabledPtrType)(v)
-}
-
-func (*agentMultiagentMultiagent20261001AdvisorEnabledPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentMultiagent20261001AdvisorEnabled)(nil)).Elem()
-}
-
-func (i *agentMultiagentMultiagent20261001AdvisorEnabledPtrType) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return i.ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(context.Background())
-}
-
-func (i *agentMultiagentMultiagent20261001AdvisorEnabledPtrType) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput)
-}
-
-// The session's primary thread can consult `model` mid-turn.
-type AgentMultiagentMultiagent20261001AdvisorEnabledOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentMultiagent20261001AdvisorEnabledOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorEnabled)(nil)).Elem()
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledOutput) ToAgentMultiagentMultiagent20261001AdvisorEnabledOutput() AgentMultiagentMultiagent20261001AdvisorEnabledOutput {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledOutput) ToAgentMultiagentMultiagent20261001AdvisorEnabledOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledOutput {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledOutput) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return o.ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(context.Background())
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledOutput) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentMultiagentMultiagent20261001AdvisorEnabled) *AgentMultiagentMultiagent20261001AdvisorEnabled {
-		return &v
-	}).(AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput)
-}
-
-// A Claude model id; it must be permitted as an advisor for this agent's model.
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledOutput) Model() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001AdvisorEnabled) string { return v.Model }).(pulumi.StringOutput)
-}
-
-// Always `enabled`.
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentMultiagentMultiagent20261001AdvisorEnabled) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput struct{ *pulumi.OutputState }
-
-func (AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**AgentMultiagentMultiagent20261001AdvisorEnabled)(nil)).Elem()
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput() AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) ToAgentMultiagentMultiagent20261001AdvisorEnabledPtrOutputWithContext(ctx context.Context) AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput {
-	return o
-}
-
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) Elem() AgentMultiagentMultiagent20261001AdvisorEnabledOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001AdvisorEnabled) AgentMultiagentMultiagent20261001AdvisorEnabled {
-		if v != nil {
-			return *v
-		}
-		var ret AgentMultiagentMultiagent20261001AdvisorEnabled
-		return ret
-	}).(AgentMultiagentMultiagent20261001AdvisorEnabledOutput)
-}
-
-// A Claude model id; it must be permitted as an advisor for this agent's model.
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) Model() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001AdvisorEnabled) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Model
-	}).(pulumi.StringPtrOutput)
-}
-
-// Always `enabled`.
-func (o AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *AgentMultiagentMultiagent20261001AdvisorEnabled) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// A saved agent, optionally at a specific version.
-type AgentReference struct {
-	// The agent's id.
-	Id string `pulumi:"id"`
-	// Always `agent`.
-	Type string `pulumi:"type"`
-	// The agent version to use (at least 1); the latest when omitted.
+// One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+type AgentMultiagentAgent struct {
+	// The agent's id (`agent` only).
+	Id *string `pulumi:"id"`
+	// A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+	Model *string `pulumi:"model"`
+	// One of `agent`, `self`, `advisor`: which kind this is.
+	Type AgentMultiagentAgentType `pulumi:"type"`
+	// The agent version to use (at least 1); the latest when omitted (`agent` only).
 	Version *int `pulumi:"version"`
 }
 
-// AgentReferenceInput is an input type that accepts AgentReferenceArgs and AgentReferenceOutput values.
-// You can construct a concrete instance of `AgentReferenceInput` via:
+// AgentMultiagentAgentInput is an input type that accepts AgentMultiagentAgentArgs and AgentMultiagentAgentOutput values.
+// You can construct a concrete instance of `AgentMultiagentAgentInput` via:
 //
-//	AgentReferenceArgs{...}
-type AgentReferenceInput interface {
+//	AgentMultiagentAgentArgs{...}
+type AgentMultiagentAgentInput interface {
 	pulumi.Input
 
-	ToAgentReferenceOutput() AgentReferenceOutput
-	ToAgentReferenceOutputWithContext(context.Context) AgentReferenceOutput
+	ToAgentMultiagentAgentOutput() AgentMultiagentAgentOutput
+	ToAgentMultiagentAgentOutputWithContext(context.Context) AgentMultiagentAgentOutput
 }
 
-// A saved agent, optionally at a specific version.
-type AgentReferenceArgs struct {
-	// The agent's id.
-	Id pulumi.StringInput `pulumi:"id"`
-	// Always `agent`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// The agent version to use (at least 1); the latest when omitted.
+// One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+type AgentMultiagentAgentArgs struct {
+	// The agent's id (`agent` only).
+	Id pulumi.StringPtrInput `pulumi:"id"`
+	// A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+	Model pulumi.StringPtrInput `pulumi:"model"`
+	// One of `agent`, `self`, `advisor`: which kind this is.
+	Type AgentMultiagentAgentTypeInput `pulumi:"type"`
+	// The agent version to use (at least 1); the latest when omitted (`agent` only).
 	Version pulumi.IntPtrInput `pulumi:"version"`
 }
 
-func (AgentReferenceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentReference)(nil)).Elem()
+func (AgentMultiagentAgentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentAgent)(nil)).Elem()
 }
 
-func (i AgentReferenceArgs) ToAgentReferenceOutput() AgentReferenceOutput {
-	return i.ToAgentReferenceOutputWithContext(context.Background())
+func (i AgentMultiagentAgentArgs) ToAgentMultiagentAgentOutput() AgentMultiagentAgentOutput {
+	return i.ToAgentMultiagentAgentOutputWithContext(context.Background())
 }
 
-func (i AgentReferenceArgs) ToAgentReferenceOutputWithContext(ctx context.Context) AgentReferenceOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(AgentReferenceOutput)
+func (i AgentMultiagentAgentArgs) ToAgentMultiagentAgentOutputWithContext(ctx context.Context) AgentMultiagentAgentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(AgentMultiagentAgentOutput)
 }
 
-// A saved agent, optionally at a specific version.
-type AgentReferenceOutput struct{ *pulumi.OutputState }
+// One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+type AgentMultiagentAgentOutput struct{ *pulumi.OutputState }
 
-func (AgentReferenceOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*AgentReference)(nil)).Elem()
+func (AgentMultiagentAgentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentMultiagentAgent)(nil)).Elem()
 }
 
-func (o AgentReferenceOutput) ToAgentReferenceOutput() AgentReferenceOutput {
+func (o AgentMultiagentAgentOutput) ToAgentMultiagentAgentOutput() AgentMultiagentAgentOutput {
 	return o
 }
 
-func (o AgentReferenceOutput) ToAgentReferenceOutputWithContext(ctx context.Context) AgentReferenceOutput {
+func (o AgentMultiagentAgentOutput) ToAgentMultiagentAgentOutputWithContext(ctx context.Context) AgentMultiagentAgentOutput {
 	return o
 }
 
-// The agent's id.
-func (o AgentReferenceOutput) Id() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentReference) string { return v.Id }).(pulumi.StringOutput)
+// The agent's id (`agent` only).
+func (o AgentMultiagentAgentOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentMultiagentAgent) *string { return v.Id }).(pulumi.StringPtrOutput)
 }
 
-// Always `agent`.
-func (o AgentReferenceOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v AgentReference) string { return v.Type }).(pulumi.StringOutput)
+// A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+func (o AgentMultiagentAgentOutput) Model() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentMultiagentAgent) *string { return v.Model }).(pulumi.StringPtrOutput)
 }
 
-// The agent version to use (at least 1); the latest when omitted.
-func (o AgentReferenceOutput) Version() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v AgentReference) *int { return v.Version }).(pulumi.IntPtrOutput)
+// One of `agent`, `self`, `advisor`: which kind this is.
+func (o AgentMultiagentAgentOutput) Type() AgentMultiagentAgentTypeOutput {
+	return o.ApplyT(func(v AgentMultiagentAgent) AgentMultiagentAgentType { return v.Type }).(AgentMultiagentAgentTypeOutput)
+}
+
+// The agent version to use (at least 1); the latest when omitted (`agent` only).
+func (o AgentMultiagentAgentOutput) Version() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v AgentMultiagentAgent) *int { return v.Version }).(pulumi.IntPtrOutput)
 }
 
 // A skill to load in the session container.
@@ -1734,325 +1259,249 @@ func (o DeploymentBudgetMaxListCostPtrOutput) Currency() pulumi.StringPtrOutput 
 	}).(pulumi.StringPtrOutput)
 }
 
-// Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
-type DeploymentInitialEventSystemMessage struct {
-	// System content to append: `text` blocks, at least one.
-	Content []DeploymentInitialEventUserMessageContent `pulumi:"content"`
-	// Always `system.message`.
-	Type string `pulumi:"type"`
-}
-
-// DeploymentInitialEventSystemMessageInput is an input type that accepts DeploymentInitialEventSystemMessageArgs and DeploymentInitialEventSystemMessageOutput values.
-// You can construct a concrete instance of `DeploymentInitialEventSystemMessageInput` via:
-//
-//	DeploymentInitialEventSystemMessageArgs{...}
-type DeploymentInitialEventSystemMessageInput interface {
-	pulumi.Input
-
-	ToDeploymentInitialEventSystemMessageOutput() DeploymentInitialEventSystemMessageOutput
-	ToDeploymentInitialEventSystemMessageOutputWithContext(context.Context) DeploymentInitialEventSystemMessageOutput
-}
-
-// Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
-type DeploymentInitialEventSystemMessageArgs struct {
-	// System content to append: `text` blocks, at least one.
-	Content DeploymentInitialEventUserMessageContentArrayInput `pulumi:"content"`
-	// Always `system.message`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (DeploymentInitialEventSystemMessageArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventSystemMessage)(nil)).Elem()
-}
-
-func (i DeploymentInitialEventSystemMessageArgs) ToDeploymentInitialEventSystemMessageOutput() DeploymentInitialEventSystemMessageOutput {
-	return i.ToDeploymentInitialEventSystemMessageOutputWithContext(context.Background())
-}
-
-func (i DeploymentInitialEventSystemMessageArgs) ToDeploymentInitialEventSystemMessageOutputWithContext(ctx context.Context) DeploymentInitialEventSystemMessageOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventSystemMessageOutput)
-}
-
-// Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
-type DeploymentInitialEventSystemMessageOutput struct{ *pulumi.OutputState }
-
-func (DeploymentInitialEventSystemMessageOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventSystemMessage)(nil)).Elem()
-}
-
-func (o DeploymentInitialEventSystemMessageOutput) ToDeploymentInitialEventSystemMessageOutput() DeploymentInitialEventSystemMessageOutput {
-	return o
-}
-
-func (o DeploymentInitialEventSystemMessageOutput) ToDeploymentInitialEventSystemMessageOutputWithContext(ctx context.Context) DeploymentInitialEventSystemMessageOutput {
-	return o
-}
-
-// System content to append: `text` blocks, at least one.
-func (o DeploymentInitialEventSystemMessageOutput) Content() DeploymentInitialEventUserMessageContentArrayOutput {
-	return o.ApplyT(func(v DeploymentInitialEventSystemMessage) []DeploymentInitialEventUserMessageContent {
-		return v.Content
-	}).(DeploymentInitialEventUserMessageContentArrayOutput)
-}
-
-// Always `system.message`.
-func (o DeploymentInitialEventSystemMessageOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventSystemMessage) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-type DeploymentInitialEventUserDefineOutcome struct {
-	// What the agent should produce: the task specification.
-	Description string `pulumi:"description"`
-	// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
+// One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+type DeploymentInitialEvent struct {
+	// For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+	Content []DeploymentInitialEventContent `pulumi:"content"`
+	// What the agent should produce: the task specification (`user.define_outcome` only).
+	Description *string `pulumi:"description"`
+	// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
 	MaxIterations *int `pulumi:"maxIterations"`
-	// How to grade the outcome: a text or a file rubric.
-	Rubric interface{} `pulumi:"rubric"`
-	// Always `user.define_outcome`.
-	Type string `pulumi:"type"`
+	// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+	Rubric *InitialEventRubric `pulumi:"rubric"`
+	// One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
+	Type DeploymentInitialEventType `pulumi:"type"`
 }
 
-// DeploymentInitialEventUserDefineOutcomeInput is an input type that accepts DeploymentInitialEventUserDefineOutcomeArgs and DeploymentInitialEventUserDefineOutcomeOutput values.
-// You can construct a concrete instance of `DeploymentInitialEventUserDefineOutcomeInput` via:
+// DeploymentInitialEventInput is an input type that accepts DeploymentInitialEventArgs and DeploymentInitialEventOutput values.
+// You can construct a concrete instance of `DeploymentInitialEventInput` via:
 //
-//	DeploymentInitialEventUserDefineOutcomeArgs{...}
-type DeploymentInitialEventUserDefineOutcomeInput interface {
+//	DeploymentInitialEventArgs{...}
+type DeploymentInitialEventInput interface {
 	pulumi.Input
 
-	ToDeploymentInitialEventUserDefineOutcomeOutput() DeploymentInitialEventUserDefineOutcomeOutput
-	ToDeploymentInitialEventUserDefineOutcomeOutputWithContext(context.Context) DeploymentInitialEventUserDefineOutcomeOutput
+	ToDeploymentInitialEventOutput() DeploymentInitialEventOutput
+	ToDeploymentInitialEventOutputWithContext(context.Context) DeploymentInitialEventOutput
 }
 
-// An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-type DeploymentInitialEventUserDefineOutcomeArgs struct {
-	// What the agent should produce: the task specification.
-	Description pulumi.StringInput `pulumi:"description"`
-	// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
+// One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+type DeploymentInitialEventArgs struct {
+	// For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+	Content DeploymentInitialEventContentArrayInput `pulumi:"content"`
+	// What the agent should produce: the task specification (`user.define_outcome` only).
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
 	MaxIterations pulumi.IntPtrInput `pulumi:"maxIterations"`
-	// How to grade the outcome: a text or a file rubric.
-	Rubric pulumi.Input `pulumi:"rubric"`
-	// Always `user.define_outcome`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+	Rubric InitialEventRubricPtrInput `pulumi:"rubric"`
+	// One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
+	Type DeploymentInitialEventTypeInput `pulumi:"type"`
 }
 
-func (DeploymentInitialEventUserDefineOutcomeArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventUserDefineOutcome)(nil)).Elem()
+func (DeploymentInitialEventArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentInitialEvent)(nil)).Elem()
 }
 
-func (i DeploymentInitialEventUserDefineOutcomeArgs) ToDeploymentInitialEventUserDefineOutcomeOutput() DeploymentInitialEventUserDefineOutcomeOutput {
-	return i.ToDeploymentInitialEventUserDefineOutcomeOutputWithContext(context.Background())
+func (i DeploymentInitialEventArgs) ToDeploymentInitialEventOutput() DeploymentInitialEventOutput {
+	return i.ToDeploymentInitialEventOutputWithContext(context.Background())
 }
 
-func (i DeploymentInitialEventUserDefineOutcomeArgs) ToDeploymentInitialEventUserDefineOutcomeOutputWithContext(ctx context.Context) DeploymentInitialEventUserDefineOutcomeOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventUserDefineOutcomeOutput)
+func (i DeploymentInitialEventArgs) ToDeploymentInitialEventOutputWithContext(ctx context.Context) DeploymentInitialEventOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventOutput)
 }
 
-// An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-type DeploymentInitialEventUserDefineOutcomeOutput struct{ *pulumi.OutputState }
-
-func (DeploymentInitialEventUserDefineOutcomeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventUserDefineOutcome)(nil)).Elem()
-}
-
-func (o DeploymentInitialEventUserDefineOutcomeOutput) ToDeploymentInitialEventUserDefineOutcomeOutput() DeploymentInitialEventUserDefineOutcomeOutput {
-	return o
-}
-
-func (o DeploymentInitialEventUserDefineOutcomeOutput) ToDeploymentInitialEventUserDefineOutcomeOutputWithContext(ctx context.Context) DeploymentInitialEventUserDefineOutcomeOutput {
-	return o
-}
-
-// What the agent should produce: the task specification.
-func (o DeploymentInitialEventUserDefineOutcomeOutput) Description() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserDefineOutcome) string { return v.Description }).(pulumi.StringOutput)
-}
-
-// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
-func (o DeploymentInitialEventUserDefineOutcomeOutput) MaxIterations() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserDefineOutcome) *int { return v.MaxIterations }).(pulumi.IntPtrOutput)
-}
-
-// How to grade the outcome: a text or a file rubric.
-func (o DeploymentInitialEventUserDefineOutcomeOutput) Rubric() pulumi.AnyOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserDefineOutcome) interface{} { return v.Rubric }).(pulumi.AnyOutput)
-}
-
-// Always `user.define_outcome`.
-func (o DeploymentInitialEventUserDefineOutcomeOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserDefineOutcome) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A user message; it starts the agent's work.
-type DeploymentInitialEventUserMessage struct {
-	// The message's content: `text` blocks, at least one.
-	Content []DeploymentInitialEventUserMessageContent `pulumi:"content"`
-	// Always `user.message`.
-	Type string `pulumi:"type"`
-}
-
-// DeploymentInitialEventUserMessageInput is an input type that accepts DeploymentInitialEventUserMessageArgs and DeploymentInitialEventUserMessageOutput values.
-// You can construct a concrete instance of `DeploymentInitialEventUserMessageInput` via:
+// DeploymentInitialEventArrayInput is an input type that accepts DeploymentInitialEventArray and DeploymentInitialEventArrayOutput values.
+// You can construct a concrete instance of `DeploymentInitialEventArrayInput` via:
 //
-//	DeploymentInitialEventUserMessageArgs{...}
-type DeploymentInitialEventUserMessageInput interface {
+//	DeploymentInitialEventArray{ DeploymentInitialEventArgs{...} }
+type DeploymentInitialEventArrayInput interface {
 	pulumi.Input
 
-	ToDeploymentInitialEventUserMessageOutput() DeploymentInitialEventUserMessageOutput
-	ToDeploymentInitialEventUserMessageOutputWithContext(context.Context) DeploymentInitialEventUserMessageOutput
+	ToDeploymentInitialEventArrayOutput() DeploymentInitialEventArrayOutput
+	ToDeploymentInitialEventArrayOutputWithContext(context.Context) DeploymentInitialEventArrayOutput
 }
 
-// A user message; it starts the agent's work.
-type DeploymentInitialEventUserMessageArgs struct {
-	// The message's content: `text` blocks, at least one.
-	Content DeploymentInitialEventUserMessageContentArrayInput `pulumi:"content"`
-	// Always `user.message`.
-	Type pulumi.StringInput `pulumi:"type"`
+type DeploymentInitialEventArray []DeploymentInitialEventInput
+
+func (DeploymentInitialEventArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DeploymentInitialEvent)(nil)).Elem()
 }
 
-func (DeploymentInitialEventUserMessageArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventUserMessage)(nil)).Elem()
+func (i DeploymentInitialEventArray) ToDeploymentInitialEventArrayOutput() DeploymentInitialEventArrayOutput {
+	return i.ToDeploymentInitialEventArrayOutputWithContext(context.Background())
 }
 
-func (i DeploymentInitialEventUserMessageArgs) ToDeploymentInitialEventUserMessageOutput() DeploymentInitialEventUserMessageOutput {
-	return i.ToDeploymentInitialEventUserMessageOutputWithContext(context.Background())
+func (i DeploymentInitialEventArray) ToDeploymentInitialEventArrayOutputWithContext(ctx context.Context) DeploymentInitialEventArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventArrayOutput)
 }
 
-func (i DeploymentInitialEventUserMessageArgs) ToDeploymentInitialEventUserMessageOutputWithContext(ctx context.Context) DeploymentInitialEventUserMessageOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventUserMessageOutput)
+// One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+type DeploymentInitialEventOutput struct{ *pulumi.OutputState }
+
+func (DeploymentInitialEventOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentInitialEvent)(nil)).Elem()
 }
 
-// A user message; it starts the agent's work.
-type DeploymentInitialEventUserMessageOutput struct{ *pulumi.OutputState }
-
-func (DeploymentInitialEventUserMessageOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventUserMessage)(nil)).Elem()
-}
-
-func (o DeploymentInitialEventUserMessageOutput) ToDeploymentInitialEventUserMessageOutput() DeploymentInitialEventUserMessageOutput {
+func (o DeploymentInitialEventOutput) ToDeploymentInitialEventOutput() DeploymentInitialEventOutput {
 	return o
 }
 
-func (o DeploymentInitialEventUserMessageOutput) ToDeploymentInitialEventUserMessageOutputWithContext(ctx context.Context) DeploymentInitialEventUserMessageOutput {
+func (o DeploymentInitialEventOutput) ToDeploymentInitialEventOutputWithContext(ctx context.Context) DeploymentInitialEventOutput {
 	return o
 }
 
-// The message's content: `text` blocks, at least one.
-func (o DeploymentInitialEventUserMessageOutput) Content() DeploymentInitialEventUserMessageContentArrayOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserMessage) []DeploymentInitialEventUserMessageContent { return v.Content }).(DeploymentInitialEventUserMessageContentArrayOutput)
+// For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+func (o DeploymentInitialEventOutput) Content() DeploymentInitialEventContentArrayOutput {
+	return o.ApplyT(func(v DeploymentInitialEvent) []DeploymentInitialEventContent { return v.Content }).(DeploymentInitialEventContentArrayOutput)
 }
 
-// Always `user.message`.
-func (o DeploymentInitialEventUserMessageOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserMessage) string { return v.Type }).(pulumi.StringOutput)
+// What the agent should produce: the task specification (`user.define_outcome` only).
+func (o DeploymentInitialEventOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEvent) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+func (o DeploymentInitialEventOutput) MaxIterations() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEvent) *int { return v.MaxIterations }).(pulumi.IntPtrOutput)
+}
+
+// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+func (o DeploymentInitialEventOutput) Rubric() InitialEventRubricPtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEvent) *InitialEventRubric { return v.Rubric }).(InitialEventRubricPtrOutput)
+}
+
+// One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
+func (o DeploymentInitialEventOutput) Type() DeploymentInitialEventTypeOutput {
+	return o.ApplyT(func(v DeploymentInitialEvent) DeploymentInitialEventType { return v.Type }).(DeploymentInitialEventTypeOutput)
+}
+
+type DeploymentInitialEventArrayOutput struct{ *pulumi.OutputState }
+
+func (DeploymentInitialEventArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DeploymentInitialEvent)(nil)).Elem()
+}
+
+func (o DeploymentInitialEventArrayOutput) ToDeploymentInitialEventArrayOutput() DeploymentInitialEventArrayOutput {
+	return o
+}
+
+func (o DeploymentInitialEventArrayOutput) ToDeploymentInitialEventArrayOutputWithContext(ctx context.Context) DeploymentInitialEventArrayOutput {
+	return o
+}
+
+func (o DeploymentInitialEventArrayOutput) Index(i pulumi.IntInput) DeploymentInitialEventOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DeploymentInitialEvent {
+		return vs[0].([]DeploymentInitialEvent)[vs[1].(int)]
+	}).(DeploymentInitialEventOutput)
 }
 
 // Text content.
-type DeploymentInitialEventUserMessageContent struct {
+type DeploymentInitialEventContent struct {
 	// The text content.
 	Text string `pulumi:"text"`
 	// Always `text`.
 	Type string `pulumi:"type"`
 }
 
-// DeploymentInitialEventUserMessageContentInput is an input type that accepts DeploymentInitialEventUserMessageContentArgs and DeploymentInitialEventUserMessageContentOutput values.
-// You can construct a concrete instance of `DeploymentInitialEventUserMessageContentInput` via:
+// DeploymentInitialEventContentInput is an input type that accepts DeploymentInitialEventContentArgs and DeploymentInitialEventContentOutput values.
+// You can construct a concrete instance of `DeploymentInitialEventContentInput` via:
 //
-//	DeploymentInitialEventUserMessageContentArgs{...}
-type DeploymentInitialEventUserMessageContentInput interface {
+//	DeploymentInitialEventContentArgs{...}
+type DeploymentInitialEventContentInput interface {
 	pulumi.Input
 
-	ToDeploymentInitialEventUserMessageContentOutput() DeploymentInitialEventUserMessageContentOutput
-	ToDeploymentInitialEventUserMessageContentOutputWithContext(context.Context) DeploymentInitialEventUserMessageContentOutput
+	ToDeploymentInitialEventContentOutput() DeploymentInitialEventContentOutput
+	ToDeploymentInitialEventContentOutputWithContext(context.Context) DeploymentInitialEventContentOutput
 }
 
 // Text content.
-type DeploymentInitialEventUserMessageContentArgs struct {
+type DeploymentInitialEventContentArgs struct {
 	// The text content.
 	Text pulumi.StringInput `pulumi:"text"`
 	// Always `text`.
 	Type pulumi.StringInput `pulumi:"type"`
 }
 
-func (DeploymentInitialEventUserMessageContentArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventUserMessageContent)(nil)).Elem()
+func (DeploymentInitialEventContentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentInitialEventContent)(nil)).Elem()
 }
 
-func (i DeploymentInitialEventUserMessageContentArgs) ToDeploymentInitialEventUserMessageContentOutput() DeploymentInitialEventUserMessageContentOutput {
-	return i.ToDeploymentInitialEventUserMessageContentOutputWithContext(context.Background())
+func (i DeploymentInitialEventContentArgs) ToDeploymentInitialEventContentOutput() DeploymentInitialEventContentOutput {
+	return i.ToDeploymentInitialEventContentOutputWithContext(context.Background())
 }
 
-func (i DeploymentInitialEventUserMessageContentArgs) ToDeploymentInitialEventUserMessageContentOutputWithContext(ctx context.Context) DeploymentInitialEventUserMessageContentOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventUserMessageContentOutput)
+func (i DeploymentInitialEventContentArgs) ToDeploymentInitialEventContentOutputWithContext(ctx context.Context) DeploymentInitialEventContentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventContentOutput)
 }
 
-// DeploymentInitialEventUserMessageContentArrayInput is an input type that accepts DeploymentInitialEventUserMessageContentArray and DeploymentInitialEventUserMessageContentArrayOutput values.
-// You can construct a concrete instance of `DeploymentInitialEventUserMessageContentArrayInput` via:
+// DeploymentInitialEventContentArrayInput is an input type that accepts DeploymentInitialEventContentArray and DeploymentInitialEventContentArrayOutput values.
+// You can construct a concrete instance of `DeploymentInitialEventContentArrayInput` via:
 //
-//	DeploymentInitialEventUserMessageContentArray{ DeploymentInitialEventUserMessageContentArgs{...} }
-type DeploymentInitialEventUserMessageContentArrayInput interface {
+//	DeploymentInitialEventContentArray{ DeploymentInitialEventContentArgs{...} }
+type DeploymentInitialEventContentArrayInput interface {
 	pulumi.Input
 
-	ToDeploymentInitialEventUserMessageContentArrayOutput() DeploymentInitialEventUserMessageContentArrayOutput
-	ToDeploymentInitialEventUserMessageContentArrayOutputWithContext(context.Context) DeploymentInitialEventUserMessageContentArrayOutput
+	ToDeploymentInitialEventContentArrayOutput() DeploymentInitialEventContentArrayOutput
+	ToDeploymentInitialEventContentArrayOutputWithContext(context.Context) DeploymentInitialEventContentArrayOutput
 }
 
-type DeploymentInitialEventUserMessageContentArray []DeploymentInitialEventUserMessageContentInput
+type DeploymentInitialEventContentArray []DeploymentInitialEventContentInput
 
-func (DeploymentInitialEventUserMessageContentArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]DeploymentInitialEventUserMessageContent)(nil)).Elem()
+func (DeploymentInitialEventContentArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DeploymentInitialEventContent)(nil)).Elem()
 }
 
-func (i DeploymentInitialEventUserMessageContentArray) ToDeploymentInitialEventUserMessageContentArrayOutput() DeploymentInitialEventUserMessageContentArrayOutput {
-	return i.ToDeploymentInitialEventUserMessageContentArrayOutputWithContext(context.Background())
+func (i DeploymentInitialEventContentArray) ToDeploymentInitialEventContentArrayOutput() DeploymentInitialEventContentArrayOutput {
+	return i.ToDeploymentInitialEventContentArrayOutputWithContext(context.Background())
 }
 
-func (i DeploymentInitialEventUserMessageContentArray) ToDeploymentInitialEventUserMessageContentArrayOutputWithContext(ctx context.Context) DeploymentInitialEventUserMessageContentArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventUserMessageContentArrayOutput)
+func (i DeploymentInitialEventContentArray) ToDeploymentInitialEventContentArrayOutputWithContext(ctx context.Context) DeploymentInitialEventContentArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventContentArrayOutput)
 }
 
 // Text content.
-type DeploymentInitialEventUserMessageContentOutput struct{ *pulumi.OutputState }
+type DeploymentInitialEventContentOutput struct{ *pulumi.OutputState }
 
-func (DeploymentInitialEventUserMessageContentOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentInitialEventUserMessageContent)(nil)).Elem()
+func (DeploymentInitialEventContentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentInitialEventContent)(nil)).Elem()
 }
 
-func (o DeploymentInitialEventUserMessageContentOutput) ToDeploymentInitialEventUserMessageContentOutput() DeploymentInitialEventUserMessageContentOutput {
+func (o DeploymentInitialEventContentOutput) ToDeploymentInitialEventContentOutput() DeploymentInitialEventContentOutput {
 	return o
 }
 
-func (o DeploymentInitialEventUserMessageContentOutput) ToDeploymentInitialEventUserMessageContentOutputWithContext(ctx context.Context) DeploymentInitialEventUserMessageContentOutput {
+func (o DeploymentInitialEventContentOutput) ToDeploymentInitialEventContentOutputWithContext(ctx context.Context) DeploymentInitialEventContentOutput {
 	return o
 }
 
 // The text content.
-func (o DeploymentInitialEventUserMessageContentOutput) Text() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserMessageContent) string { return v.Text }).(pulumi.StringOutput)
+func (o DeploymentInitialEventContentOutput) Text() pulumi.StringOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) string { return v.Text }).(pulumi.StringOutput)
 }
 
 // Always `text`.
-func (o DeploymentInitialEventUserMessageContentOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventUserMessageContent) string { return v.Type }).(pulumi.StringOutput)
+func (o DeploymentInitialEventContentOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) string { return v.Type }).(pulumi.StringOutput)
 }
 
-type DeploymentInitialEventUserMessageContentArrayOutput struct{ *pulumi.OutputState }
+type DeploymentInitialEventContentArrayOutput struct{ *pulumi.OutputState }
 
-func (DeploymentInitialEventUserMessageContentArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]DeploymentInitialEventUserMessageContent)(nil)).Elem()
+func (DeploymentInitialEventContentArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DeploymentInitialEventContent)(nil)).Elem()
 }
 
-func (o DeploymentInitialEventUserMessageContentArrayOutput) ToDeploymentInitialEventUserMessageContentArrayOutput() DeploymentInitialEventUserMessageContentArrayOutput {
+func (o DeploymentInitialEventContentArrayOutput) ToDeploymentInitialEventContentArrayOutput() DeploymentInitialEventContentArrayOutput {
 	return o
 }
 
-func (o DeploymentInitialEventUserMessageContentArrayOutput) ToDeploymentInitialEventUserMessageContentArrayOutputWithContext(ctx context.Context) DeploymentInitialEventUserMessageContentArrayOutput {
+func (o DeploymentInitialEventContentArrayOutput) ToDeploymentInitialEventContentArrayOutputWithContext(ctx context.Context) DeploymentInitialEventContentArrayOutput {
 	return o
 }
 
-func (o DeploymentInitialEventUserMessageContentArrayOutput) Index(i pulumi.IntInput) DeploymentInitialEventUserMessageContentOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DeploymentInitialEventUserMessageContent {
-		return vs[0].([]DeploymentInitialEventUserMessageContent)[vs[1].(int)]
-	}).(DeploymentInitialEventUserMessageContentOutput)
+func (o DeploymentInitialEventContentArrayOutput) Index(i pulumi.IntInput) DeploymentInitialEventContentOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DeploymentInitialEventContent {
+		return vs[0].([]DeploymentInitialEventContent)[vs[1].(int)]
+	}).(DeploymentInitialEventContentOutput)
 }
 
 // One run of the deployment: the session it created, or the error that prevented one.
@@ -2218,409 +1667,354 @@ func (o DeploymentPausedReasonPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// A file uploaded through the Files API, mounted into each session's container.
-type DeploymentResourceFile struct {
-	// ID of a file uploaded through the Files API (e.g. `file.id`).
-	FileId string `pulumi:"fileId"`
-	// Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath *string `pulumi:"mountPath"`
-	// Always `file`.
-	Type string `pulumi:"type"`
-}
-
-// DeploymentResourceFileInput is an input type that accepts DeploymentResourceFileArgs and DeploymentResourceFileOutput values.
-// You can construct a concrete instance of `DeploymentResourceFileInput` via:
-//
-//	DeploymentResourceFileArgs{...}
-type DeploymentResourceFileInput interface {
-	pulumi.Input
-
-	ToDeploymentResourceFileOutput() DeploymentResourceFileOutput
-	ToDeploymentResourceFileOutputWithContext(context.Context) DeploymentResourceFileOutput
-}
-
-// A file uploaded through the Files API, mounted into each session's container.
-type DeploymentResourceFileArgs struct {
-	// ID of a file uploaded through the Files API (e.g. `file.id`).
-	FileId pulumi.StringInput `pulumi:"fileId"`
-	// Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
-	// Always `file`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (DeploymentResourceFileArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceFile)(nil)).Elem()
-}
-
-func (i DeploymentResourceFileArgs) ToDeploymentResourceFileOutput() DeploymentResourceFileOutput {
-	return i.ToDeploymentResourceFileOutputWithContext(context.Background())
-}
-
-func (i DeploymentResourceFileArgs) ToDeploymentResourceFileOutputWithContext(ctx context.Context) DeploymentResourceFileOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceFileOutput)
-}
-
-// A file uploaded through the Files API, mounted into each session's container.
-type DeploymentResourceFileOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceFileOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceFile)(nil)).Elem()
-}
-
-func (o DeploymentResourceFileOutput) ToDeploymentResourceFileOutput() DeploymentResourceFileOutput {
-	return o
-}
-
-func (o DeploymentResourceFileOutput) ToDeploymentResourceFileOutputWithContext(ctx context.Context) DeploymentResourceFileOutput {
-	return o
-}
-
-// ID of a file uploaded through the Files API (e.g. `file.id`).
-func (o DeploymentResourceFileOutput) FileId() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceFile) string { return v.FileId }).(pulumi.StringOutput)
-}
-
-// Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-func (o DeploymentResourceFileOutput) MountPath() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceFile) *string { return v.MountPath }).(pulumi.StringPtrOutput)
-}
-
-// Always `file`.
-func (o DeploymentResourceFileOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceFile) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A GitHub repository mounted into each session's container.
-type DeploymentResourceGithubRepository struct {
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
+// One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
+type DeploymentResource struct {
+	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+	Access *ResourceAccess `pulumi:"access"`
+	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
 	AuthorizationToken *string `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch.
-	Checkout interface{} `pulumi:"checkout"`
-	// Mount path in the container. Defaults to `/workspace/<repo-name>`.
+	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+	Checkout *DeploymentResourceCheckout `pulumi:"checkout"`
+	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+	FileId *string `pulumi:"fileId"`
+	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+	Instructions *string `pulumi:"instructions"`
+	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+	MemoryStoreId *string `pulumi:"memoryStoreId"`
+	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
 	MountPath *string `pulumi:"mountPath"`
-	// Always `github_repository`.
-	Type string `pulumi:"type"`
-	// GitHub URL of the repository (https).
-	Url string `pulumi:"url"`
+	// One of `github_repository`, `file`, `memory_store`: which kind this is.
+	Type ResourceType `pulumi:"type"`
+	// GitHub URL of the repository (https) (`github_repository` only).
+	Url *string `pulumi:"url"`
 }
 
-// DeploymentResourceGithubRepositoryInput is an input type that accepts DeploymentResourceGithubRepositoryArgs and DeploymentResourceGithubRepositoryOutput values.
-// You can construct a concrete instance of `DeploymentResourceGithubRepositoryInput` via:
+// DeploymentResourceInput is an input type that accepts DeploymentResourceArgs and DeploymentResourceOutput values.
+// You can construct a concrete instance of `DeploymentResourceInput` via:
 //
-//	DeploymentResourceGithubRepositoryArgs{...}
-type DeploymentResourceGithubRepositoryInput interface {
+//	DeploymentResourceArgs{...}
+type DeploymentResourceInput interface {
 	pulumi.Input
 
-	ToDeploymentResourceGithubRepositoryOutput() DeploymentResourceGithubRepositoryOutput
-	ToDeploymentResourceGithubRepositoryOutputWithContext(context.Context) DeploymentResourceGithubRepositoryOutput
+	ToDeploymentResourceOutput() DeploymentResourceOutput
+	ToDeploymentResourceOutputWithContext(context.Context) DeploymentResourceOutput
 }
 
-// A GitHub repository mounted into each session's container.
-type DeploymentResourceGithubRepositoryArgs struct {
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
+// One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
+type DeploymentResourceArgs struct {
+	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+	Access ResourceAccessPtrInput `pulumi:"access"`
+	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
 	AuthorizationToken pulumi.StringPtrInput `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch.
-	Checkout pulumi.Input `pulumi:"checkout"`
-	// Mount path in the container. Defaults to `/workspace/<repo-name>`.
+	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+	Checkout DeploymentResourceCheckoutPtrInput `pulumi:"checkout"`
+	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+	FileId pulumi.StringPtrInput `pulumi:"fileId"`
+	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
+	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+	MemoryStoreId pulumi.StringPtrInput `pulumi:"memoryStoreId"`
+	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
 	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
-	// Always `github_repository`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// GitHub URL of the repository (https).
-	Url pulumi.StringInput `pulumi:"url"`
+	// One of `github_repository`, `file`, `memory_store`: which kind this is.
+	Type ResourceTypeInput `pulumi:"type"`
+	// GitHub URL of the repository (https) (`github_repository` only).
+	Url pulumi.StringPtrInput `pulumi:"url"`
 }
 
-func (DeploymentResourceGithubRepositoryArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceGithubRepository)(nil)).Elem()
+func (DeploymentResourceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentResource)(nil)).Elem()
 }
 
-func (i DeploymentResourceGithubRepositoryArgs) ToDeploymentResourceGithubRepositoryOutput() DeploymentResourceGithubRepositoryOutput {
-	return i.ToDeploymentResourceGithubRepositoryOutputWithContext(context.Background())
+func (i DeploymentResourceArgs) ToDeploymentResourceOutput() DeploymentResourceOutput {
+	return i.ToDeploymentResourceOutputWithContext(context.Background())
 }
 
-func (i DeploymentResourceGithubRepositoryArgs) ToDeploymentResourceGithubRepositoryOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceGithubRepositoryOutput)
+func (i DeploymentResourceArgs) ToDeploymentResourceOutputWithContext(ctx context.Context) DeploymentResourceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceOutput)
 }
 
-// A GitHub repository mounted into each session's container.
-type DeploymentResourceGithubRepositoryOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceGithubRepositoryOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceGithubRepository)(nil)).Elem()
-}
-
-func (o DeploymentResourceGithubRepositoryOutput) ToDeploymentResourceGithubRepositoryOutput() DeploymentResourceGithubRepositoryOutput {
-	return o
-}
-
-func (o DeploymentResourceGithubRepositoryOutput) ToDeploymentResourceGithubRepositoryOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryOutput {
-	return o
-}
-
-// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
-func (o DeploymentResourceGithubRepositoryOutput) AuthorizationToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepository) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
-}
-
-// Branch or commit to check out. Defaults to the repository's default branch.
-func (o DeploymentResourceGithubRepositoryOutput) Checkout() pulumi.AnyOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepository) interface{} { return v.Checkout }).(pulumi.AnyOutput)
-}
-
-// Mount path in the container. Defaults to `/workspace/<repo-name>`.
-func (o DeploymentResourceGithubRepositoryOutput) MountPath() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepository) *string { return v.MountPath }).(pulumi.StringPtrOutput)
-}
-
-// Always `github_repository`.
-func (o DeploymentResourceGithubRepositoryOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepository) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// GitHub URL of the repository (https).
-func (o DeploymentResourceGithubRepositoryOutput) Url() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepository) string { return v.Url }).(pulumi.StringOutput)
-}
-
-// Check out a commit.
-type DeploymentResourceGithubRepositoryCheckoutCommit struct {
-	// Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-	Sha string `pulumi:"sha"`
-	// Always `commit`.
-	Type string `pulumi:"type"`
-}
-
-// DeploymentResourceGithubRepositoryCheckoutCommitInput is an input type that accepts DeploymentResourceGithubRepositoryCheckoutCommitArgs and DeploymentResourceGithubRepositoryCheckoutCommitOutput values.
-// You can construct a concrete instance of `DeploymentResourceGithubRepositoryCheckoutCommitInput` via:
+// DeploymentResourceArrayInput is an input type that accepts DeploymentResourceArray and DeploymentResourceArrayOutput values.
+// You can construct a concrete instance of `DeploymentResourceArrayInput` via:
 //
-//	DeploymentResourceGithubRepositoryCheckoutCommitArgs{...}
-type DeploymentResourceGithubRepositoryCheckoutCommitInput interface {
+//	DeploymentResourceArray{ DeploymentResourceArgs{...} }
+type DeploymentResourceArrayInput interface {
 	pulumi.Input
 
-	ToDeploymentResourceGithubRepositoryCheckoutCommitOutput() DeploymentResourceGithubRepositoryCheckoutCommitOutput
-	ToDeploymentResourceGithubRepositoryCheckoutCommitOutputWithContext(context.Context) DeploymentResourceGithubRepositoryCheckoutCommitOutput
+	ToDeploymentResourceArrayOutput() DeploymentResourceArrayOutput
+	ToDeploymentResourceArrayOutputWithContext(context.Context) DeploymentResourceArrayOutput
 }
 
-// Check out a commit.
-type DeploymentResourceGithubRepositoryCheckoutCommitArgs struct {
-	// Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-	Sha pulumi.StringInput `pulumi:"sha"`
-	// Always `commit`.
-	Type pulumi.StringInput `pulumi:"type"`
+type DeploymentResourceArray []DeploymentResourceInput
+
+func (DeploymentResourceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DeploymentResource)(nil)).Elem()
 }
 
-func (DeploymentResourceGithubRepositoryCheckoutCommitArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+func (i DeploymentResourceArray) ToDeploymentResourceArrayOutput() DeploymentResourceArrayOutput {
+	return i.ToDeploymentResourceArrayOutputWithContext(context.Background())
 }
 
-func (i DeploymentResourceGithubRepositoryCheckoutCommitArgs) ToDeploymentResourceGithubRepositoryCheckoutCommitOutput() DeploymentResourceGithubRepositoryCheckoutCommitOutput {
-	return i.ToDeploymentResourceGithubRepositoryCheckoutCommitOutputWithContext(context.Background())
+func (i DeploymentResourceArray) ToDeploymentResourceArrayOutputWithContext(ctx context.Context) DeploymentResourceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceArrayOutput)
 }
 
-func (i DeploymentResourceGithubRepositoryCheckoutCommitArgs) ToDeploymentResourceGithubRepositoryCheckoutCommitOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryCheckoutCommitOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceGithubRepositoryCheckoutCommitOutput)
+// One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
+type DeploymentResourceOutput struct{ *pulumi.OutputState }
+
+func (DeploymentResourceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentResource)(nil)).Elem()
 }
 
-func (i DeploymentResourceGithubRepositoryCheckoutCommitArgs) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutput() DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return i.ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Background())
+func (o DeploymentResourceOutput) ToDeploymentResourceOutput() DeploymentResourceOutput {
+	return o
 }
 
-func (i DeploymentResourceGithubRepositoryCheckoutCommitArgs) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceGithubRepositoryCheckoutCommitOutput).ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx)
+func (o DeploymentResourceOutput) ToDeploymentResourceOutputWithContext(ctx context.Context) DeploymentResourceOutput {
+	return o
 }
 
-// DeploymentResourceGithubRepositoryCheckoutCommitPtrInput is an input type that accepts DeploymentResourceGithubRepositoryCheckoutCommitArgs, DeploymentResourceGithubRepositoryCheckoutCommitPtr and DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput values.
-// You can construct a concrete instance of `DeploymentResourceGithubRepositoryCheckoutCommitPtrInput` via:
+// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+func (o DeploymentResourceOutput) Access() ResourceAccessPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *ResourceAccess { return v.Access }).(ResourceAccessPtrOutput)
+}
+
+// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
+func (o DeploymentResourceOutput) AuthorizationToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
+}
+
+// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+func (o DeploymentResourceOutput) Checkout() DeploymentResourceCheckoutPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *DeploymentResourceCheckout { return v.Checkout }).(DeploymentResourceCheckoutPtrOutput)
+}
+
+// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+func (o DeploymentResourceOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *string { return v.FileId }).(pulumi.StringPtrOutput)
+}
+
+// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+func (o DeploymentResourceOutput) Instructions() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *string { return v.Instructions }).(pulumi.StringPtrOutput)
+}
+
+// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+func (o DeploymentResourceOutput) MemoryStoreId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *string { return v.MemoryStoreId }).(pulumi.StringPtrOutput)
+}
+
+// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+func (o DeploymentResourceOutput) MountPath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *string { return v.MountPath }).(pulumi.StringPtrOutput)
+}
+
+// One of `github_repository`, `file`, `memory_store`: which kind this is.
+func (o DeploymentResourceOutput) Type() ResourceTypeOutput {
+	return o.ApplyT(func(v DeploymentResource) ResourceType { return v.Type }).(ResourceTypeOutput)
+}
+
+// GitHub URL of the repository (https) (`github_repository` only).
+func (o DeploymentResourceOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResource) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type DeploymentResourceArrayOutput struct{ *pulumi.OutputState }
+
+func (DeploymentResourceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DeploymentResource)(nil)).Elem()
+}
+
+func (o DeploymentResourceArrayOutput) ToDeploymentResourceArrayOutput() DeploymentResourceArrayOutput {
+	return o
+}
+
+func (o DeploymentResourceArrayOutput) ToDeploymentResourceArrayOutputWithContext(ctx context.Context) DeploymentResourceArrayOutput {
+	return o
+}
+
+func (o DeploymentResourceArrayOutput) Index(i pulumi.IntInput) DeploymentResourceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DeploymentResource {
+		return vs[0].([]DeploymentResource)[vs[1].(int)]
+	}).(DeploymentResourceOutput)
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type DeploymentResourceCheckout struct {
+	// Branch name to check out (`branch` only).
+	Name *string `pulumi:"name"`
+	// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
+	Sha *string `pulumi:"sha"`
+	// One of `branch`, `commit`: which kind this is.
+	Type ResourceCheckoutType `pulumi:"type"`
+}
+
+// DeploymentResourceCheckoutInput is an input type that accepts DeploymentResourceCheckoutArgs and DeploymentResourceCheckoutOutput values.
+// You can construct a concrete instance of `DeploymentResourceCheckoutInput` via:
 //
-//	        DeploymentResourceGithubRepositoryCheckoutCommitArgs{...}
+//	DeploymentResourceCheckoutArgs{...}
+type DeploymentResourceCheckoutInput interface {
+	pulumi.Input
+
+	ToDeploymentResourceCheckoutOutput() DeploymentResourceCheckoutOutput
+	ToDeploymentResourceCheckoutOutputWithContext(context.Context) DeploymentResourceCheckoutOutput
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type DeploymentResourceCheckoutArgs struct {
+	// Branch name to check out (`branch` only).
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
+	Sha pulumi.StringPtrInput `pulumi:"sha"`
+	// One of `branch`, `commit`: which kind this is.
+	Type ResourceCheckoutTypeInput `pulumi:"type"`
+}
+
+func (DeploymentResourceCheckoutArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentResourceCheckout)(nil)).Elem()
+}
+
+func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutOutput() DeploymentResourceCheckoutOutput {
+	return i.ToDeploymentResourceCheckoutOutputWithContext(context.Background())
+}
+
+func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutOutputWithContext(ctx context.Context) DeploymentResourceCheckoutOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceCheckoutOutput)
+}
+
+func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
+	return i.ToDeploymentResourceCheckoutPtrOutputWithContext(context.Background())
+}
+
+func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceCheckoutOutput).ToDeploymentResourceCheckoutPtrOutputWithContext(ctx)
+}
+
+// DeploymentResourceCheckoutPtrInput is an input type that accepts DeploymentResourceCheckoutArgs, DeploymentResourceCheckoutPtr and DeploymentResourceCheckoutPtrOutput values.
+// You can construct a concrete instance of `DeploymentResourceCheckoutPtrInput` via:
+//
+//	        DeploymentResourceCheckoutArgs{...}
 //
 //	or:
 //
 //	        nil
-type DeploymentResourceGithubRepositoryCheckoutCommitPtrInput interface {
+type DeploymentResourceCheckoutPtrInput interface {
 	pulumi.Input
 
-	ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutput() DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput
-	ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Context) DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput
+	ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput
+	ToDeploymentResourceCheckoutPtrOutputWithContext(context.Context) DeploymentResourceCheckoutPtrOutput
 }
 
-type deploymentResourceGithubRepositoryCheckoutCommitPtrType DeploymentResourceGithubRepositoryCheckoutCommitArgs
+type deploymentResourceCheckoutPtrType DeploymentResourceCheckoutArgs
 
-func DeploymentResourceGithubRepositoryCheckoutCommitPtr(v *DeploymentResourceGithubRepositoryCheckoutCommitArgs) DeploymentResourceGithubRepositoryCheckoutCommitPtrInput {
-	return (*deploymentResourceGithubRepositoryCheckoutCommitPtrType)(v)
+func DeploymentResourceCheckoutPtr(v *DeploymentResourceCheckoutArgs) DeploymentResourceCheckoutPtrInput {
+	return (*deploymentResourceCheckoutPtrType)(v)
 }
 
-func (*deploymentResourceGithubRepositoryCheckoutCommitPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+func (*deploymentResourceCheckoutPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**DeploymentResourceCheckout)(nil)).Elem()
 }
 
-func (i *deploymentResourceGithubRepositoryCheckoutCommitPtrType) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutput() DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return i.ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Background())
+func (i *deploymentResourceCheckoutPtrType) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
+	return i.ToDeploymentResourceCheckoutPtrOutputWithContext(context.Background())
 }
 
-func (i *deploymentResourceGithubRepositoryCheckoutCommitPtrType) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput)
+func (i *deploymentResourceCheckoutPtrType) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceCheckoutPtrOutput)
 }
 
-// Check out a commit.
-type DeploymentResourceGithubRepositoryCheckoutCommitOutput struct{ *pulumi.OutputState }
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type DeploymentResourceCheckoutOutput struct{ *pulumi.OutputState }
 
-func (DeploymentResourceGithubRepositoryCheckoutCommitOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+func (DeploymentResourceCheckoutOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DeploymentResourceCheckout)(nil)).Elem()
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitOutput) ToDeploymentResourceGithubRepositoryCheckoutCommitOutput() DeploymentResourceGithubRepositoryCheckoutCommitOutput {
+func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutOutput() DeploymentResourceCheckoutOutput {
 	return o
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitOutput) ToDeploymentResourceGithubRepositoryCheckoutCommitOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryCheckoutCommitOutput {
+func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutOutputWithContext(ctx context.Context) DeploymentResourceCheckoutOutput {
 	return o
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitOutput) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutput() DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return o.ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Background())
+func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
+	return o.ToDeploymentResourceCheckoutPtrOutputWithContext(context.Background())
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitOutput) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v DeploymentResourceGithubRepositoryCheckoutCommit) *DeploymentResourceGithubRepositoryCheckoutCommit {
+func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v DeploymentResourceCheckout) *DeploymentResourceCheckout {
 		return &v
-	}).(DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput)
+	}).(DeploymentResourceCheckoutPtrOutput)
 }
 
-// Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-func (o DeploymentResourceGithubRepositoryCheckoutCommitOutput) Sha() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepositoryCheckoutCommit) string { return v.Sha }).(pulumi.StringOutput)
+// Branch name to check out (`branch` only).
+func (o DeploymentResourceCheckoutOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResourceCheckout) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// Always `commit`.
-func (o DeploymentResourceGithubRepositoryCheckoutCommitOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceGithubRepositoryCheckoutCommit) string { return v.Type }).(pulumi.StringOutput)
+// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
+func (o DeploymentResourceCheckoutOutput) Sha() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentResourceCheckout) *string { return v.Sha }).(pulumi.StringPtrOutput)
 }
 
-type DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+// One of `branch`, `commit`: which kind this is.
+func (o DeploymentResourceCheckoutOutput) Type() ResourceCheckoutTypeOutput {
+	return o.ApplyT(func(v DeploymentResourceCheckout) ResourceCheckoutType { return v.Type }).(ResourceCheckoutTypeOutput)
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutput() DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
+type DeploymentResourceCheckoutPtrOutput struct{ *pulumi.OutputState }
+
+func (DeploymentResourceCheckoutPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**DeploymentResourceCheckout)(nil)).Elem()
+}
+
+func (o DeploymentResourceCheckoutPtrOutput) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
 	return o
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) ToDeploymentResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput {
+func (o DeploymentResourceCheckoutPtrOutput) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
 	return o
 }
 
-func (o DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) Elem() DeploymentResourceGithubRepositoryCheckoutCommitOutput {
-	return o.ApplyT(func(v *DeploymentResourceGithubRepositoryCheckoutCommit) DeploymentResourceGithubRepositoryCheckoutCommit {
+func (o DeploymentResourceCheckoutPtrOutput) Elem() DeploymentResourceCheckoutOutput {
+	return o.ApplyT(func(v *DeploymentResourceCheckout) DeploymentResourceCheckout {
 		if v != nil {
 			return *v
 		}
-		var ret DeploymentResourceGithubRepositoryCheckoutCommit
+		var ret DeploymentResourceCheckout
 		return ret
-	}).(DeploymentResourceGithubRepositoryCheckoutCommitOutput)
+	}).(DeploymentResourceCheckoutOutput)
 }
 
-// Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-func (o DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) Sha() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentResourceGithubRepositoryCheckoutCommit) *string {
+// Branch name to check out (`branch` only).
+func (o DeploymentResourceCheckoutPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *DeploymentResourceCheckout) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.Sha
+		return v.Name
 	}).(pulumi.StringPtrOutput)
 }
 
-// Always `commit`.
-func (o DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentResourceGithubRepositoryCheckoutCommit) *string {
+// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
+func (o DeploymentResourceCheckoutPtrOutput) Sha() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *DeploymentResourceCheckout) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Sha
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `branch`, `commit`: which kind this is.
+func (o DeploymentResourceCheckoutPtrOutput) Type() ResourceCheckoutTypePtrOutput {
+	return o.ApplyT(func(v *DeploymentResourceCheckout) *ResourceCheckoutType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// A memory store attached to each session.
-type DeploymentResourceMemoryStore struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access *ResourceMemoryStoreAccess `pulumi:"access"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-	Instructions *string `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-	MemoryStoreId string `pulumi:"memoryStoreId"`
-	// Always `memory_store`.
-	Type string `pulumi:"type"`
-}
-
-// DeploymentResourceMemoryStoreInput is an input type that accepts DeploymentResourceMemoryStoreArgs and DeploymentResourceMemoryStoreOutput values.
-// You can construct a concrete instance of `DeploymentResourceMemoryStoreInput` via:
-//
-//	DeploymentResourceMemoryStoreArgs{...}
-type DeploymentResourceMemoryStoreInput interface {
-	pulumi.Input
-
-	ToDeploymentResourceMemoryStoreOutput() DeploymentResourceMemoryStoreOutput
-	ToDeploymentResourceMemoryStoreOutputWithContext(context.Context) DeploymentResourceMemoryStoreOutput
-}
-
-// A memory store attached to each session.
-type DeploymentResourceMemoryStoreArgs struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access ResourceMemoryStoreAccessPtrInput `pulumi:"access"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-	MemoryStoreId pulumi.StringInput `pulumi:"memoryStoreId"`
-	// Always `memory_store`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (DeploymentResourceMemoryStoreArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceMemoryStore)(nil)).Elem()
-}
-
-func (i DeploymentResourceMemoryStoreArgs) ToDeploymentResourceMemoryStoreOutput() DeploymentResourceMemoryStoreOutput {
-	return i.ToDeploymentResourceMemoryStoreOutputWithContext(context.Background())
-}
-
-func (i DeploymentResourceMemoryStoreArgs) ToDeploymentResourceMemoryStoreOutputWithContext(ctx context.Context) DeploymentResourceMemoryStoreOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceMemoryStoreOutput)
-}
-
-// A memory store attached to each session.
-type DeploymentResourceMemoryStoreOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceMemoryStoreOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceMemoryStore)(nil)).Elem()
-}
-
-func (o DeploymentResourceMemoryStoreOutput) ToDeploymentResourceMemoryStoreOutput() DeploymentResourceMemoryStoreOutput {
-	return o
-}
-
-func (o DeploymentResourceMemoryStoreOutput) ToDeploymentResourceMemoryStoreOutputWithContext(ctx context.Context) DeploymentResourceMemoryStoreOutput {
-	return o
-}
-
-// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-func (o DeploymentResourceMemoryStoreOutput) Access() ResourceMemoryStoreAccessPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceMemoryStore) *ResourceMemoryStoreAccess { return v.Access }).(ResourceMemoryStoreAccessPtrOutput)
-}
-
-// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-func (o DeploymentResourceMemoryStoreOutput) Instructions() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceMemoryStore) *string { return v.Instructions }).(pulumi.StringPtrOutput)
-}
-
-// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-func (o DeploymentResourceMemoryStoreOutput) MemoryStoreId() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceMemoryStore) string { return v.MemoryStoreId }).(pulumi.StringOutput)
-}
-
-// Always `memory_store`.
-func (o DeploymentResourceMemoryStoreOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentResourceMemoryStore) string { return v.Type }).(pulumi.StringOutput)
+	}).(ResourceCheckoutTypePtrOutput)
 }
 
 type DeploymentSchedule struct {
@@ -2798,344 +2192,344 @@ func (o DeploymentSchedulePtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// A cloud environment: a container with a network policy and packages.
-type EnvironmentConfigCloud struct {
-	// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
-	Networking interface{} `pulumi:"networking"`
-	// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-	Packages *EnvironmentConfigCloudPackages `pulumi:"packages"`
-	// Always `cloud`.
-	Type string `pulumi:"type"`
+// One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
+type EnvironmentConfig struct {
+	// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
+	Networking *EnvironmentConfigNetworking `pulumi:"networking"`
+	// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+	Packages *EnvironmentConfigPackages `pulumi:"packages"`
+	// One of `cloud`, `self_hosted`: which kind this is.
+	Type EnvironmentConfigType `pulumi:"type"`
 }
 
-// EnvironmentConfigCloudInput is an input type that accepts EnvironmentConfigCloudArgs and EnvironmentConfigCloudOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudInput` via:
+// EnvironmentConfigInput is an input type that accepts EnvironmentConfigArgs and EnvironmentConfigOutput values.
+// You can construct a concrete instance of `EnvironmentConfigInput` via:
 //
-//	EnvironmentConfigCloudArgs{...}
-type EnvironmentConfigCloudInput interface {
+//	EnvironmentConfigArgs{...}
+type EnvironmentConfigInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigCloudOutput() EnvironmentConfigCloudOutput
-	ToEnvironmentConfigCloudOutputWithContext(context.Context) EnvironmentConfigCloudOutput
+	ToEnvironmentConfigOutput() EnvironmentConfigOutput
+	ToEnvironmentConfigOutputWithContext(context.Context) EnvironmentConfigOutput
 }
 
-// A cloud environment: a container with a network policy and packages.
-type EnvironmentConfigCloudArgs struct {
-	// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
-	Networking pulumi.Input `pulumi:"networking"`
-	// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-	Packages EnvironmentConfigCloudPackagesPtrInput `pulumi:"packages"`
-	// Always `cloud`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
+type EnvironmentConfigArgs struct {
+	// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
+	Networking EnvironmentConfigNetworkingPtrInput `pulumi:"networking"`
+	// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+	Packages EnvironmentConfigPackagesPtrInput `pulumi:"packages"`
+	// One of `cloud`, `self_hosted`: which kind this is.
+	Type EnvironmentConfigTypeInput `pulumi:"type"`
 }
 
-func (EnvironmentConfigCloudArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloud)(nil)).Elem()
+func (EnvironmentConfigArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfig)(nil)).Elem()
 }
 
-func (i EnvironmentConfigCloudArgs) ToEnvironmentConfigCloudOutput() EnvironmentConfigCloudOutput {
-	return i.ToEnvironmentConfigCloudOutputWithContext(context.Background())
+func (i EnvironmentConfigArgs) ToEnvironmentConfigOutput() EnvironmentConfigOutput {
+	return i.ToEnvironmentConfigOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigCloudArgs) ToEnvironmentConfigCloudOutputWithContext(ctx context.Context) EnvironmentConfigCloudOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudOutput)
+func (i EnvironmentConfigArgs) ToEnvironmentConfigOutputWithContext(ctx context.Context) EnvironmentConfigOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigOutput)
 }
 
-func (i EnvironmentConfigCloudArgs) ToEnvironmentConfigCloudPtrOutput() EnvironmentConfigCloudPtrOutput {
-	return i.ToEnvironmentConfigCloudPtrOutputWithContext(context.Background())
+func (i EnvironmentConfigArgs) ToEnvironmentConfigPtrOutput() EnvironmentConfigPtrOutput {
+	return i.ToEnvironmentConfigPtrOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigCloudArgs) ToEnvironmentConfigCloudPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudOutput).ToEnvironmentConfigCloudPtrOutputWithContext(ctx)
+func (i EnvironmentConfigArgs) ToEnvironmentConfigPtrOutputWithContext(ctx context.Context) EnvironmentConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigOutput).ToEnvironmentConfigPtrOutputWithContext(ctx)
 }
 
-// EnvironmentConfigCloudPtrInput is an input type that accepts EnvironmentConfigCloudArgs, EnvironmentConfigCloudPtr and EnvironmentConfigCloudPtrOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudPtrInput` via:
+// EnvironmentConfigPtrInput is an input type that accepts EnvironmentConfigArgs, EnvironmentConfigPtr and EnvironmentConfigPtrOutput values.
+// You can construct a concrete instance of `EnvironmentConfigPtrInput` via:
 //
-//	        EnvironmentConfigCloudArgs{...}
+//	        EnvironmentConfigArgs{...}
 //
 //	or:
 //
 //	        nil
-type EnvironmentConfigCloudPtrInput interface {
+type EnvironmentConfigPtrInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigCloudPtrOutput() EnvironmentConfigCloudPtrOutput
-	ToEnvironmentConfigCloudPtrOutputWithContext(context.Context) EnvironmentConfigCloudPtrOutput
+	ToEnvironmentConfigPtrOutput() EnvironmentConfigPtrOutput
+	ToEnvironmentConfigPtrOutputWithContext(context.Context) EnvironmentConfigPtrOutput
 }
 
-type environmentConfigCloudPtrType EnvironmentConfigCloudArgs
+type environmentConfigPtrType EnvironmentConfigArgs
 
-func EnvironmentConfigCloudPtr(v *EnvironmentConfigCloudArgs) EnvironmentConfigCloudPtrInput {
-	return (*environmentConfigCloudPtrType)(v)
+func EnvironmentConfigPtr(v *EnvironmentConfigArgs) EnvironmentConfigPtrInput {
+	return (*environmentConfigPtrType)(v)
 }
 
-func (*environmentConfigCloudPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloud)(nil)).Elem()
+func (*environmentConfigPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfig)(nil)).Elem()
 }
 
-func (i *environmentConfigCloudPtrType) ToEnvironmentConfigCloudPtrOutput() EnvironmentConfigCloudPtrOutput {
-	return i.ToEnvironmentConfigCloudPtrOutputWithContext(context.Background())
+func (i *environmentConfigPtrType) ToEnvironmentConfigPtrOutput() EnvironmentConfigPtrOutput {
+	return i.ToEnvironmentConfigPtrOutputWithContext(context.Background())
 }
 
-func (i *environmentConfigCloudPtrType) ToEnvironmentConfigCloudPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudPtrOutput)
+func (i *environmentConfigPtrType) ToEnvironmentConfigPtrOutputWithContext(ctx context.Context) EnvironmentConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigPtrOutput)
 }
 
-// A cloud environment: a container with a network policy and packages.
-type EnvironmentConfigCloudOutput struct{ *pulumi.OutputState }
+// One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
+type EnvironmentConfigOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigCloudOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloud)(nil)).Elem()
+func (EnvironmentConfigOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfig)(nil)).Elem()
 }
 
-func (o EnvironmentConfigCloudOutput) ToEnvironmentConfigCloudOutput() EnvironmentConfigCloudOutput {
+func (o EnvironmentConfigOutput) ToEnvironmentConfigOutput() EnvironmentConfigOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudOutput) ToEnvironmentConfigCloudOutputWithContext(ctx context.Context) EnvironmentConfigCloudOutput {
+func (o EnvironmentConfigOutput) ToEnvironmentConfigOutputWithContext(ctx context.Context) EnvironmentConfigOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudOutput) ToEnvironmentConfigCloudPtrOutput() EnvironmentConfigCloudPtrOutput {
-	return o.ToEnvironmentConfigCloudPtrOutputWithContext(context.Background())
+func (o EnvironmentConfigOutput) ToEnvironmentConfigPtrOutput() EnvironmentConfigPtrOutput {
+	return o.ToEnvironmentConfigPtrOutputWithContext(context.Background())
 }
 
-func (o EnvironmentConfigCloudOutput) ToEnvironmentConfigCloudPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigCloud) *EnvironmentConfigCloud {
+func (o EnvironmentConfigOutput) ToEnvironmentConfigPtrOutputWithContext(ctx context.Context) EnvironmentConfigPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfig) *EnvironmentConfig {
 		return &v
-	}).(EnvironmentConfigCloudPtrOutput)
+	}).(EnvironmentConfigPtrOutput)
 }
 
-// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
-func (o EnvironmentConfigCloudOutput) Networking() pulumi.AnyOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloud) interface{} { return v.Networking }).(pulumi.AnyOutput)
+// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
+func (o EnvironmentConfigOutput) Networking() EnvironmentConfigNetworkingPtrOutput {
+	return o.ApplyT(func(v EnvironmentConfig) *EnvironmentConfigNetworking { return v.Networking }).(EnvironmentConfigNetworkingPtrOutput)
 }
 
-// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-func (o EnvironmentConfigCloudOutput) Packages() EnvironmentConfigCloudPackagesPtrOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloud) *EnvironmentConfigCloudPackages { return v.Packages }).(EnvironmentConfigCloudPackagesPtrOutput)
+// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+func (o EnvironmentConfigOutput) Packages() EnvironmentConfigPackagesPtrOutput {
+	return o.ApplyT(func(v EnvironmentConfig) *EnvironmentConfigPackages { return v.Packages }).(EnvironmentConfigPackagesPtrOutput)
 }
 
-// Always `cloud`.
-func (o EnvironmentConfigCloudOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloud) string { return v.Type }).(pulumi.StringOutput)
+// One of `cloud`, `self_hosted`: which kind this is.
+func (o EnvironmentConfigOutput) Type() EnvironmentConfigTypeOutput {
+	return o.ApplyT(func(v EnvironmentConfig) EnvironmentConfigType { return v.Type }).(EnvironmentConfigTypeOutput)
 }
 
-type EnvironmentConfigCloudPtrOutput struct{ *pulumi.OutputState }
+type EnvironmentConfigPtrOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigCloudPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloud)(nil)).Elem()
+func (EnvironmentConfigPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfig)(nil)).Elem()
 }
 
-func (o EnvironmentConfigCloudPtrOutput) ToEnvironmentConfigCloudPtrOutput() EnvironmentConfigCloudPtrOutput {
+func (o EnvironmentConfigPtrOutput) ToEnvironmentConfigPtrOutput() EnvironmentConfigPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudPtrOutput) ToEnvironmentConfigCloudPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPtrOutput {
+func (o EnvironmentConfigPtrOutput) ToEnvironmentConfigPtrOutputWithContext(ctx context.Context) EnvironmentConfigPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudPtrOutput) Elem() EnvironmentConfigCloudOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloud) EnvironmentConfigCloud {
+func (o EnvironmentConfigPtrOutput) Elem() EnvironmentConfigOutput {
+	return o.ApplyT(func(v *EnvironmentConfig) EnvironmentConfig {
 		if v != nil {
 			return *v
 		}
-		var ret EnvironmentConfigCloud
+		var ret EnvironmentConfig
 		return ret
-	}).(EnvironmentConfigCloudOutput)
+	}).(EnvironmentConfigOutput)
 }
 
-// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
-func (o EnvironmentConfigCloudPtrOutput) Networking() pulumi.AnyOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloud) interface{} {
+// Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
+func (o EnvironmentConfigPtrOutput) Networking() EnvironmentConfigNetworkingPtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfig) *EnvironmentConfigNetworking {
 		if v == nil {
 			return nil
 		}
 		return v.Networking
-	}).(pulumi.AnyOutput)
+	}).(EnvironmentConfigNetworkingPtrOutput)
 }
 
-// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-func (o EnvironmentConfigCloudPtrOutput) Packages() EnvironmentConfigCloudPackagesPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloud) *EnvironmentConfigCloudPackages {
+// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+func (o EnvironmentConfigPtrOutput) Packages() EnvironmentConfigPackagesPtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfig) *EnvironmentConfigPackages {
 		if v == nil {
 			return nil
 		}
 		return v.Packages
-	}).(EnvironmentConfigCloudPackagesPtrOutput)
+	}).(EnvironmentConfigPackagesPtrOutput)
 }
 
-// Always `cloud`.
-func (o EnvironmentConfigCloudPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloud) *string {
+// One of `cloud`, `self_hosted`: which kind this is.
+func (o EnvironmentConfigPtrOutput) Type() EnvironmentConfigTypePtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfig) *EnvironmentConfigType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(EnvironmentConfigTypePtrOutput)
 }
 
-// Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
-type EnvironmentConfigCloudNetworkingLimited struct {
-	// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
+// One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+type EnvironmentConfigNetworking struct {
+	// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
 	AllowMcpServers *bool `pulumi:"allowMcpServers"`
-	// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
+	// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
 	AllowPackageManagers *bool `pulumi:"allowPackageManagers"`
-	// Domains the container can reach.
+	// Domains the container can reach (`limited` only).
 	AllowedHosts []string `pulumi:"allowedHosts"`
-	// Always `limited`.
-	Type string `pulumi:"type"`
+	// One of `unrestricted`, `limited`: which kind this is.
+	Type NetworkingType `pulumi:"type"`
 }
 
-// EnvironmentConfigCloudNetworkingLimitedInput is an input type that accepts EnvironmentConfigCloudNetworkingLimitedArgs and EnvironmentConfigCloudNetworkingLimitedOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudNetworkingLimitedInput` via:
+// EnvironmentConfigNetworkingInput is an input type that accepts EnvironmentConfigNetworkingArgs and EnvironmentConfigNetworkingOutput values.
+// You can construct a concrete instance of `EnvironmentConfigNetworkingInput` via:
 //
-//	EnvironmentConfigCloudNetworkingLimitedArgs{...}
-type EnvironmentConfigCloudNetworkingLimitedInput interface {
+//	EnvironmentConfigNetworkingArgs{...}
+type EnvironmentConfigNetworkingInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigCloudNetworkingLimitedOutput() EnvironmentConfigCloudNetworkingLimitedOutput
-	ToEnvironmentConfigCloudNetworkingLimitedOutputWithContext(context.Context) EnvironmentConfigCloudNetworkingLimitedOutput
+	ToEnvironmentConfigNetworkingOutput() EnvironmentConfigNetworkingOutput
+	ToEnvironmentConfigNetworkingOutputWithContext(context.Context) EnvironmentConfigNetworkingOutput
 }
 
-// Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
-type EnvironmentConfigCloudNetworkingLimitedArgs struct {
-	// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
+// One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+type EnvironmentConfigNetworkingArgs struct {
+	// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
 	AllowMcpServers pulumi.BoolPtrInput `pulumi:"allowMcpServers"`
-	// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
+	// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
 	AllowPackageManagers pulumi.BoolPtrInput `pulumi:"allowPackageManagers"`
-	// Domains the container can reach.
+	// Domains the container can reach (`limited` only).
 	AllowedHosts pulumi.StringArrayInput `pulumi:"allowedHosts"`
-	// Always `limited`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// One of `unrestricted`, `limited`: which kind this is.
+	Type NetworkingTypeInput `pulumi:"type"`
 }
 
-func (EnvironmentConfigCloudNetworkingLimitedArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloudNetworkingLimited)(nil)).Elem()
+func (EnvironmentConfigNetworkingArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfigNetworking)(nil)).Elem()
 }
 
-func (i EnvironmentConfigCloudNetworkingLimitedArgs) ToEnvironmentConfigCloudNetworkingLimitedOutput() EnvironmentConfigCloudNetworkingLimitedOutput {
-	return i.ToEnvironmentConfigCloudNetworkingLimitedOutputWithContext(context.Background())
+func (i EnvironmentConfigNetworkingArgs) ToEnvironmentConfigNetworkingOutput() EnvironmentConfigNetworkingOutput {
+	return i.ToEnvironmentConfigNetworkingOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigCloudNetworkingLimitedArgs) ToEnvironmentConfigCloudNetworkingLimitedOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingLimitedOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudNetworkingLimitedOutput)
+func (i EnvironmentConfigNetworkingArgs) ToEnvironmentConfigNetworkingOutputWithContext(ctx context.Context) EnvironmentConfigNetworkingOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigNetworkingOutput)
 }
 
-func (i EnvironmentConfigCloudNetworkingLimitedArgs) ToEnvironmentConfigCloudNetworkingLimitedPtrOutput() EnvironmentConfigCloudNetworkingLimitedPtrOutput {
-	return i.ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(context.Background())
+func (i EnvironmentConfigNetworkingArgs) ToEnvironmentConfigNetworkingPtrOutput() EnvironmentConfigNetworkingPtrOutput {
+	return i.ToEnvironmentConfigNetworkingPtrOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigCloudNetworkingLimitedArgs) ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingLimitedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudNetworkingLimitedOutput).ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(ctx)
+func (i EnvironmentConfigNetworkingArgs) ToEnvironmentConfigNetworkingPtrOutputWithContext(ctx context.Context) EnvironmentConfigNetworkingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigNetworkingOutput).ToEnvironmentConfigNetworkingPtrOutputWithContext(ctx)
 }
 
-// EnvironmentConfigCloudNetworkingLimitedPtrInput is an input type that accepts EnvironmentConfigCloudNetworkingLimitedArgs, EnvironmentConfigCloudNetworkingLimitedPtr and EnvironmentConfigCloudNetworkingLimitedPtrOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudNetworkingLimitedPtrInput` via:
+// EnvironmentConfigNetworkingPtrInput is an input type that accepts EnvironmentConfigNetworkingArgs, EnvironmentConfigNetworkingPtr and EnvironmentConfigNetworkingPtrOutput values.
+// You can construct a concrete instance of `EnvironmentConfigNetworkingPtrInput` via:
 //
-//	        EnvironmentConfigCloudNetworkingLimitedArgs{...}
+//	        EnvironmentConfigNetworkingArgs{...}
 //
 //	or:
 //
 //	        nil
-type EnvironmentConfigCloudNetworkingLimitedPtrInput interface {
+type EnvironmentConfigNetworkingPtrInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigCloudNetworkingLimitedPtrOutput() EnvironmentConfigCloudNetworkingLimitedPtrOutput
-	ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(context.Context) EnvironmentConfigCloudNetworkingLimitedPtrOutput
+	ToEnvironmentConfigNetworkingPtrOutput() EnvironmentConfigNetworkingPtrOutput
+	ToEnvironmentConfigNetworkingPtrOutputWithContext(context.Context) EnvironmentConfigNetworkingPtrOutput
 }
 
-type environmentConfigCloudNetworkingLimitedPtrType EnvironmentConfigCloudNetworkingLimitedArgs
+type environmentConfigNetworkingPtrType EnvironmentConfigNetworkingArgs
 
-func EnvironmentConfigCloudNetworkingLimitedPtr(v *EnvironmentConfigCloudNetworkingLimitedArgs) EnvironmentConfigCloudNetworkingLimitedPtrInput {
-	return (*environmentConfigCloudNetworkingLimitedPtrType)(v)
+func EnvironmentConfigNetworkingPtr(v *EnvironmentConfigNetworkingArgs) EnvironmentConfigNetworkingPtrInput {
+	return (*environmentConfigNetworkingPtrType)(v)
 }
 
-func (*environmentConfigCloudNetworkingLimitedPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloudNetworkingLimited)(nil)).Elem()
+func (*environmentConfigNetworkingPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfigNetworking)(nil)).Elem()
 }
 
-func (i *environmentConfigCloudNetworkingLimitedPtrType) ToEnvironmentConfigCloudNetworkingLimitedPtrOutput() EnvironmentConfigCloudNetworkingLimitedPtrOutput {
-	return i.ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(context.Background())
+func (i *environmentConfigNetworkingPtrType) ToEnvironmentConfigNetworkingPtrOutput() EnvironmentConfigNetworkingPtrOutput {
+	return i.ToEnvironmentConfigNetworkingPtrOutputWithContext(context.Background())
 }
 
-func (i *environmentConfigCloudNetworkingLimitedPtrType) ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingLimitedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudNetworkingLimitedPtrOutput)
+func (i *environmentConfigNetworkingPtrType) ToEnvironmentConfigNetworkingPtrOutputWithContext(ctx context.Context) EnvironmentConfigNetworkingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigNetworkingPtrOutput)
 }
 
-// Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
-type EnvironmentConfigCloudNetworkingLimitedOutput struct{ *pulumi.OutputState }
+// One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+type EnvironmentConfigNetworkingOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigCloudNetworkingLimitedOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloudNetworkingLimited)(nil)).Elem()
+func (EnvironmentConfigNetworkingOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfigNetworking)(nil)).Elem()
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) ToEnvironmentConfigCloudNetworkingLimitedOutput() EnvironmentConfigCloudNetworkingLimitedOutput {
+func (o EnvironmentConfigNetworkingOutput) ToEnvironmentConfigNetworkingOutput() EnvironmentConfigNetworkingOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) ToEnvironmentConfigCloudNetworkingLimitedOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingLimitedOutput {
+func (o EnvironmentConfigNetworkingOutput) ToEnvironmentConfigNetworkingOutputWithContext(ctx context.Context) EnvironmentConfigNetworkingOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) ToEnvironmentConfigCloudNetworkingLimitedPtrOutput() EnvironmentConfigCloudNetworkingLimitedPtrOutput {
-	return o.ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(context.Background())
+func (o EnvironmentConfigNetworkingOutput) ToEnvironmentConfigNetworkingPtrOutput() EnvironmentConfigNetworkingPtrOutput {
+	return o.ToEnvironmentConfigNetworkingPtrOutputWithContext(context.Background())
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingLimitedPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigCloudNetworkingLimited) *EnvironmentConfigCloudNetworkingLimited {
+func (o EnvironmentConfigNetworkingOutput) ToEnvironmentConfigNetworkingPtrOutputWithContext(ctx context.Context) EnvironmentConfigNetworkingPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigNetworking) *EnvironmentConfigNetworking {
 		return &v
-	}).(EnvironmentConfigCloudNetworkingLimitedPtrOutput)
+	}).(EnvironmentConfigNetworkingPtrOutput)
 }
 
-// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) AllowMcpServers() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudNetworkingLimited) *bool { return v.AllowMcpServers }).(pulumi.BoolPtrOutput)
+// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
+func (o EnvironmentConfigNetworkingOutput) AllowMcpServers() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v EnvironmentConfigNetworking) *bool { return v.AllowMcpServers }).(pulumi.BoolPtrOutput)
 }
 
-// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) AllowPackageManagers() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudNetworkingLimited) *bool { return v.AllowPackageManagers }).(pulumi.BoolPtrOutput)
+// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
+func (o EnvironmentConfigNetworkingOutput) AllowPackageManagers() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v EnvironmentConfigNetworking) *bool { return v.AllowPackageManagers }).(pulumi.BoolPtrOutput)
 }
 
-// Domains the container can reach.
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) AllowedHosts() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudNetworkingLimited) []string { return v.AllowedHosts }).(pulumi.StringArrayOutput)
+// Domains the container can reach (`limited` only).
+func (o EnvironmentConfigNetworkingOutput) AllowedHosts() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigNetworking) []string { return v.AllowedHosts }).(pulumi.StringArrayOutput)
 }
 
-// Always `limited`.
-func (o EnvironmentConfigCloudNetworkingLimitedOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudNetworkingLimited) string { return v.Type }).(pulumi.StringOutput)
+// One of `unrestricted`, `limited`: which kind this is.
+func (o EnvironmentConfigNetworkingOutput) Type() NetworkingTypeOutput {
+	return o.ApplyT(func(v EnvironmentConfigNetworking) NetworkingType { return v.Type }).(NetworkingTypeOutput)
 }
 
-type EnvironmentConfigCloudNetworkingLimitedPtrOutput struct{ *pulumi.OutputState }
+type EnvironmentConfigNetworkingPtrOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigCloudNetworkingLimitedPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloudNetworkingLimited)(nil)).Elem()
+func (EnvironmentConfigNetworkingPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfigNetworking)(nil)).Elem()
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) ToEnvironmentConfigCloudNetworkingLimitedPtrOutput() EnvironmentConfigCloudNetworkingLimitedPtrOutput {
+func (o EnvironmentConfigNetworkingPtrOutput) ToEnvironmentConfigNetworkingPtrOutput() EnvironmentConfigNetworkingPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) ToEnvironmentConfigCloudNetworkingLimitedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingLimitedPtrOutput {
+func (o EnvironmentConfigNetworkingPtrOutput) ToEnvironmentConfigNetworkingPtrOutputWithContext(ctx context.Context) EnvironmentConfigNetworkingPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) Elem() EnvironmentConfigCloudNetworkingLimitedOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingLimited) EnvironmentConfigCloudNetworkingLimited {
+func (o EnvironmentConfigNetworkingPtrOutput) Elem() EnvironmentConfigNetworkingOutput {
+	return o.ApplyT(func(v *EnvironmentConfigNetworking) EnvironmentConfigNetworking {
 		if v != nil {
 			return *v
 		}
-		var ret EnvironmentConfigCloudNetworkingLimited
+		var ret EnvironmentConfigNetworking
 		return ret
-	}).(EnvironmentConfigCloudNetworkingLimitedOutput)
+	}).(EnvironmentConfigNetworkingOutput)
 }
 
-// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) AllowMcpServers() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingLimited) *bool {
+// Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
+func (o EnvironmentConfigNetworkingPtrOutput) AllowMcpServers() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfigNetworking) *bool {
 		if v == nil {
 			return nil
 		}
@@ -3143,9 +2537,9 @@ func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) AllowMcpServers() pulu
 	}).(pulumi.BoolPtrOutput)
 }
 
-// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) AllowPackageManagers() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingLimited) *bool {
+// Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
+func (o EnvironmentConfigNetworkingPtrOutput) AllowPackageManagers() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfigNetworking) *bool {
 		if v == nil {
 			return nil
 		}
@@ -3153,9 +2547,9 @@ func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) AllowPackageManagers()
 	}).(pulumi.BoolPtrOutput)
 }
 
-// Domains the container can reach.
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) AllowedHosts() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingLimited) []string {
+// Domains the container can reach (`limited` only).
+func (o EnvironmentConfigNetworkingPtrOutput) AllowedHosts() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigNetworking) []string {
 		if v == nil {
 			return nil
 		}
@@ -3163,158 +2557,18 @@ func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) AllowedHosts() pulumi.
 	}).(pulumi.StringArrayOutput)
 }
 
-// Always `limited`.
-func (o EnvironmentConfigCloudNetworkingLimitedPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingLimited) *string {
+// One of `unrestricted`, `limited`: which kind this is.
+func (o EnvironmentConfigNetworkingPtrOutput) Type() NetworkingTypePtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfigNetworking) *NetworkingType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(NetworkingTypePtrOutput)
 }
 
-// Unrestricted network access.
-type EnvironmentConfigCloudNetworkingUnrestricted struct {
-	// Always `unrestricted`.
-	Type string `pulumi:"type"`
-}
-
-// EnvironmentConfigCloudNetworkingUnrestrictedInput is an input type that accepts EnvironmentConfigCloudNetworkingUnrestrictedArgs and EnvironmentConfigCloudNetworkingUnrestrictedOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudNetworkingUnrestrictedInput` via:
-//
-//	EnvironmentConfigCloudNetworkingUnrestrictedArgs{...}
-type EnvironmentConfigCloudNetworkingUnrestrictedInput interface {
-	pulumi.Input
-
-	ToEnvironmentConfigCloudNetworkingUnrestrictedOutput() EnvironmentConfigCloudNetworkingUnrestrictedOutput
-	ToEnvironmentConfigCloudNetworkingUnrestrictedOutputWithContext(context.Context) EnvironmentConfigCloudNetworkingUnrestrictedOutput
-}
-
-// Unrestricted network access.
-type EnvironmentConfigCloudNetworkingUnrestrictedArgs struct {
-	// Always `unrestricted`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (EnvironmentConfigCloudNetworkingUnrestrictedArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloudNetworkingUnrestricted)(nil)).Elem()
-}
-
-func (i EnvironmentConfigCloudNetworkingUnrestrictedArgs) ToEnvironmentConfigCloudNetworkingUnrestrictedOutput() EnvironmentConfigCloudNetworkingUnrestrictedOutput {
-	return i.ToEnvironmentConfigCloudNetworkingUnrestrictedOutputWithContext(context.Background())
-}
-
-func (i EnvironmentConfigCloudNetworkingUnrestrictedArgs) ToEnvironmentConfigCloudNetworkingUnrestrictedOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingUnrestrictedOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudNetworkingUnrestrictedOutput)
-}
-
-func (i EnvironmentConfigCloudNetworkingUnrestrictedArgs) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutput() EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return i.ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(context.Background())
-}
-
-func (i EnvironmentConfigCloudNetworkingUnrestrictedArgs) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudNetworkingUnrestrictedOutput).ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(ctx)
-}
-
-// EnvironmentConfigCloudNetworkingUnrestrictedPtrInput is an input type that accepts EnvironmentConfigCloudNetworkingUnrestrictedArgs, EnvironmentConfigCloudNetworkingUnrestrictedPtr and EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudNetworkingUnrestrictedPtrInput` via:
-//
-//	        EnvironmentConfigCloudNetworkingUnrestrictedArgs{...}
-//
-//	or:
-//
-//	        nil
-type EnvironmentConfigCloudNetworkingUnrestrictedPtrInput interface {
-	pulumi.Input
-
-	ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutput() EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput
-	ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(context.Context) EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput
-}
-
-type environmentConfigCloudNetworkingUnrestrictedPtrType EnvironmentConfigCloudNetworkingUnrestrictedArgs
-
-func EnvironmentConfigCloudNetworkingUnrestrictedPtr(v *EnvironmentConfigCloudNetworkingUnrestrictedArgs) EnvironmentConfigCloudNetworkingUnrestrictedPtrInput {
-	return (*environmentConfigCloudNetworkingUnrestrictedPtrType)(v)
-}
-
-func (*environmentConfigCloudNetworkingUnrestrictedPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloudNetworkingUnrestricted)(nil)).Elem()
-}
-
-func (i *environmentConfigCloudNetworkingUnrestrictedPtrType) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutput() EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return i.ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(context.Background())
-}
-
-func (i *environmentConfigCloudNetworkingUnrestrictedPtrType) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput)
-}
-
-// Unrestricted network access.
-type EnvironmentConfigCloudNetworkingUnrestrictedOutput struct{ *pulumi.OutputState }
-
-func (EnvironmentConfigCloudNetworkingUnrestrictedOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloudNetworkingUnrestricted)(nil)).Elem()
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedOutput) ToEnvironmentConfigCloudNetworkingUnrestrictedOutput() EnvironmentConfigCloudNetworkingUnrestrictedOutput {
-	return o
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedOutput) ToEnvironmentConfigCloudNetworkingUnrestrictedOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingUnrestrictedOutput {
-	return o
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedOutput) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutput() EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return o.ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(context.Background())
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedOutput) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigCloudNetworkingUnrestricted) *EnvironmentConfigCloudNetworkingUnrestricted {
-		return &v
-	}).(EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput)
-}
-
-// Always `unrestricted`.
-func (o EnvironmentConfigCloudNetworkingUnrestrictedOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudNetworkingUnrestricted) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput struct{ *pulumi.OutputState }
-
-func (EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloudNetworkingUnrestricted)(nil)).Elem()
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutput() EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return o
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput) ToEnvironmentConfigCloudNetworkingUnrestrictedPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput {
-	return o
-}
-
-func (o EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput) Elem() EnvironmentConfigCloudNetworkingUnrestrictedOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingUnrestricted) EnvironmentConfigCloudNetworkingUnrestricted {
-		if v != nil {
-			return *v
-		}
-		var ret EnvironmentConfigCloudNetworkingUnrestricted
-		return ret
-	}).(EnvironmentConfigCloudNetworkingUnrestrictedOutput)
-}
-
-// Always `unrestricted`.
-func (o EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudNetworkingUnrestricted) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-type EnvironmentConfigCloudPackages struct {
+// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+type EnvironmentConfigPackages struct {
 	// Ubuntu/Debian packages to install.
 	Apt []string `pulumi:"apt"`
 	// Rust packages to install.
@@ -3331,19 +2585,19 @@ type EnvironmentConfigCloudPackages struct {
 	Type *string `pulumi:"type"`
 }
 
-// EnvironmentConfigCloudPackagesInput is an input type that accepts EnvironmentConfigCloudPackagesArgs and EnvironmentConfigCloudPackagesOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudPackagesInput` via:
+// EnvironmentConfigPackagesInput is an input type that accepts EnvironmentConfigPackagesArgs and EnvironmentConfigPackagesOutput values.
+// You can construct a concrete instance of `EnvironmentConfigPackagesInput` via:
 //
-//	EnvironmentConfigCloudPackagesArgs{...}
-type EnvironmentConfigCloudPackagesInput interface {
+//	EnvironmentConfigPackagesArgs{...}
+type EnvironmentConfigPackagesInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigCloudPackagesOutput() EnvironmentConfigCloudPackagesOutput
-	ToEnvironmentConfigCloudPackagesOutputWithContext(context.Context) EnvironmentConfigCloudPackagesOutput
+	ToEnvironmentConfigPackagesOutput() EnvironmentConfigPackagesOutput
+	ToEnvironmentConfigPackagesOutputWithContext(context.Context) EnvironmentConfigPackagesOutput
 }
 
-// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-type EnvironmentConfigCloudPackagesArgs struct {
+// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+type EnvironmentConfigPackagesArgs struct {
 	// Ubuntu/Debian packages to install.
 	Apt pulumi.StringArrayInput `pulumi:"apt"`
 	// Rust packages to install.
@@ -3360,146 +2614,146 @@ type EnvironmentConfigCloudPackagesArgs struct {
 	Type pulumi.StringPtrInput `pulumi:"type"`
 }
 
-func (EnvironmentConfigCloudPackagesArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloudPackages)(nil)).Elem()
+func (EnvironmentConfigPackagesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfigPackages)(nil)).Elem()
 }
 
-func (i EnvironmentConfigCloudPackagesArgs) ToEnvironmentConfigCloudPackagesOutput() EnvironmentConfigCloudPackagesOutput {
-	return i.ToEnvironmentConfigCloudPackagesOutputWithContext(context.Background())
+func (i EnvironmentConfigPackagesArgs) ToEnvironmentConfigPackagesOutput() EnvironmentConfigPackagesOutput {
+	return i.ToEnvironmentConfigPackagesOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigCloudPackagesArgs) ToEnvironmentConfigCloudPackagesOutputWithContext(ctx context.Context) EnvironmentConfigCloudPackagesOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudPackagesOutput)
+func (i EnvironmentConfigPackagesArgs) ToEnvironmentConfigPackagesOutputWithContext(ctx context.Context) EnvironmentConfigPackagesOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigPackagesOutput)
 }
 
-func (i EnvironmentConfigCloudPackagesArgs) ToEnvironmentConfigCloudPackagesPtrOutput() EnvironmentConfigCloudPackagesPtrOutput {
-	return i.ToEnvironmentConfigCloudPackagesPtrOutputWithContext(context.Background())
+func (i EnvironmentConfigPackagesArgs) ToEnvironmentConfigPackagesPtrOutput() EnvironmentConfigPackagesPtrOutput {
+	return i.ToEnvironmentConfigPackagesPtrOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigCloudPackagesArgs) ToEnvironmentConfigCloudPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPackagesPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudPackagesOutput).ToEnvironmentConfigCloudPackagesPtrOutputWithContext(ctx)
+func (i EnvironmentConfigPackagesArgs) ToEnvironmentConfigPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigPackagesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigPackagesOutput).ToEnvironmentConfigPackagesPtrOutputWithContext(ctx)
 }
 
-// EnvironmentConfigCloudPackagesPtrInput is an input type that accepts EnvironmentConfigCloudPackagesArgs, EnvironmentConfigCloudPackagesPtr and EnvironmentConfigCloudPackagesPtrOutput values.
-// You can construct a concrete instance of `EnvironmentConfigCloudPackagesPtrInput` via:
+// EnvironmentConfigPackagesPtrInput is an input type that accepts EnvironmentConfigPackagesArgs, EnvironmentConfigPackagesPtr and EnvironmentConfigPackagesPtrOutput values.
+// You can construct a concrete instance of `EnvironmentConfigPackagesPtrInput` via:
 //
-//	        EnvironmentConfigCloudPackagesArgs{...}
+//	        EnvironmentConfigPackagesArgs{...}
 //
 //	or:
 //
 //	        nil
-type EnvironmentConfigCloudPackagesPtrInput interface {
+type EnvironmentConfigPackagesPtrInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigCloudPackagesPtrOutput() EnvironmentConfigCloudPackagesPtrOutput
-	ToEnvironmentConfigCloudPackagesPtrOutputWithContext(context.Context) EnvironmentConfigCloudPackagesPtrOutput
+	ToEnvironmentConfigPackagesPtrOutput() EnvironmentConfigPackagesPtrOutput
+	ToEnvironmentConfigPackagesPtrOutputWithContext(context.Context) EnvironmentConfigPackagesPtrOutput
 }
 
-type environmentConfigCloudPackagesPtrType EnvironmentConfigCloudPackagesArgs
+type environmentConfigPackagesPtrType EnvironmentConfigPackagesArgs
 
-func EnvironmentConfigCloudPackagesPtr(v *EnvironmentConfigCloudPackagesArgs) EnvironmentConfigCloudPackagesPtrInput {
-	return (*environmentConfigCloudPackagesPtrType)(v)
+func EnvironmentConfigPackagesPtr(v *EnvironmentConfigPackagesArgs) EnvironmentConfigPackagesPtrInput {
+	return (*environmentConfigPackagesPtrType)(v)
 }
 
-func (*environmentConfigCloudPackagesPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloudPackages)(nil)).Elem()
+func (*environmentConfigPackagesPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfigPackages)(nil)).Elem()
 }
 
-func (i *environmentConfigCloudPackagesPtrType) ToEnvironmentConfigCloudPackagesPtrOutput() EnvironmentConfigCloudPackagesPtrOutput {
-	return i.ToEnvironmentConfigCloudPackagesPtrOutputWithContext(context.Background())
+func (i *environmentConfigPackagesPtrType) ToEnvironmentConfigPackagesPtrOutput() EnvironmentConfigPackagesPtrOutput {
+	return i.ToEnvironmentConfigPackagesPtrOutputWithContext(context.Background())
 }
 
-func (i *environmentConfigCloudPackagesPtrType) ToEnvironmentConfigCloudPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPackagesPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigCloudPackagesPtrOutput)
+func (i *environmentConfigPackagesPtrType) ToEnvironmentConfigPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigPackagesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigPackagesPtrOutput)
 }
 
-// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
-type EnvironmentConfigCloudPackagesOutput struct{ *pulumi.OutputState }
+// Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
+type EnvironmentConfigPackagesOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigCloudPackagesOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigCloudPackages)(nil)).Elem()
+func (EnvironmentConfigPackagesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*EnvironmentConfigPackages)(nil)).Elem()
 }
 
-func (o EnvironmentConfigCloudPackagesOutput) ToEnvironmentConfigCloudPackagesOutput() EnvironmentConfigCloudPackagesOutput {
+func (o EnvironmentConfigPackagesOutput) ToEnvironmentConfigPackagesOutput() EnvironmentConfigPackagesOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudPackagesOutput) ToEnvironmentConfigCloudPackagesOutputWithContext(ctx context.Context) EnvironmentConfigCloudPackagesOutput {
+func (o EnvironmentConfigPackagesOutput) ToEnvironmentConfigPackagesOutputWithContext(ctx context.Context) EnvironmentConfigPackagesOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudPackagesOutput) ToEnvironmentConfigCloudPackagesPtrOutput() EnvironmentConfigCloudPackagesPtrOutput {
-	return o.ToEnvironmentConfigCloudPackagesPtrOutputWithContext(context.Background())
+func (o EnvironmentConfigPackagesOutput) ToEnvironmentConfigPackagesPtrOutput() EnvironmentConfigPackagesPtrOutput {
+	return o.ToEnvironmentConfigPackagesPtrOutputWithContext(context.Background())
 }
 
-func (o EnvironmentConfigCloudPackagesOutput) ToEnvironmentConfigCloudPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPackagesPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigCloudPackages) *EnvironmentConfigCloudPackages {
+func (o EnvironmentConfigPackagesOutput) ToEnvironmentConfigPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigPackagesPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigPackages) *EnvironmentConfigPackages {
 		return &v
-	}).(EnvironmentConfigCloudPackagesPtrOutput)
+	}).(EnvironmentConfigPackagesPtrOutput)
 }
 
 // Ubuntu/Debian packages to install.
-func (o EnvironmentConfigCloudPackagesOutput) Apt() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) []string { return v.Apt }).(pulumi.StringArrayOutput)
+func (o EnvironmentConfigPackagesOutput) Apt() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) []string { return v.Apt }).(pulumi.StringArrayOutput)
 }
 
 // Rust packages to install.
-func (o EnvironmentConfigCloudPackagesOutput) Cargo() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) []string { return v.Cargo }).(pulumi.StringArrayOutput)
+func (o EnvironmentConfigPackagesOutput) Cargo() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) []string { return v.Cargo }).(pulumi.StringArrayOutput)
 }
 
 // Ruby packages to install.
-func (o EnvironmentConfigCloudPackagesOutput) Gem() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) []string { return v.Gem }).(pulumi.StringArrayOutput)
+func (o EnvironmentConfigPackagesOutput) Gem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) []string { return v.Gem }).(pulumi.StringArrayOutput)
 }
 
 // Go packages to install.
-func (o EnvironmentConfigCloudPackagesOutput) Go() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) []string { return v.Go }).(pulumi.StringArrayOutput)
+func (o EnvironmentConfigPackagesOutput) Go() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) []string { return v.Go }).(pulumi.StringArrayOutput)
 }
 
 // Node.js packages to install.
-func (o EnvironmentConfigCloudPackagesOutput) Npm() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) []string { return v.Npm }).(pulumi.StringArrayOutput)
+func (o EnvironmentConfigPackagesOutput) Npm() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) []string { return v.Npm }).(pulumi.StringArrayOutput)
 }
 
 // Python packages to install.
-func (o EnvironmentConfigCloudPackagesOutput) Pip() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) []string { return v.Pip }).(pulumi.StringArrayOutput)
+func (o EnvironmentConfigPackagesOutput) Pip() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) []string { return v.Pip }).(pulumi.StringArrayOutput)
 }
 
 // Optional; always `packages`.
-func (o EnvironmentConfigCloudPackagesOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v EnvironmentConfigCloudPackages) *string { return v.Type }).(pulumi.StringPtrOutput)
+func (o EnvironmentConfigPackagesOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v EnvironmentConfigPackages) *string { return v.Type }).(pulumi.StringPtrOutput)
 }
 
-type EnvironmentConfigCloudPackagesPtrOutput struct{ *pulumi.OutputState }
+type EnvironmentConfigPackagesPtrOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigCloudPackagesPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigCloudPackages)(nil)).Elem()
+func (EnvironmentConfigPackagesPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**EnvironmentConfigPackages)(nil)).Elem()
 }
 
-func (o EnvironmentConfigCloudPackagesPtrOutput) ToEnvironmentConfigCloudPackagesPtrOutput() EnvironmentConfigCloudPackagesPtrOutput {
+func (o EnvironmentConfigPackagesPtrOutput) ToEnvironmentConfigPackagesPtrOutput() EnvironmentConfigPackagesPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudPackagesPtrOutput) ToEnvironmentConfigCloudPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigCloudPackagesPtrOutput {
+func (o EnvironmentConfigPackagesPtrOutput) ToEnvironmentConfigPackagesPtrOutputWithContext(ctx context.Context) EnvironmentConfigPackagesPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigCloudPackagesPtrOutput) Elem() EnvironmentConfigCloudPackagesOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) EnvironmentConfigCloudPackages {
+func (o EnvironmentConfigPackagesPtrOutput) Elem() EnvironmentConfigPackagesOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) EnvironmentConfigPackages {
 		if v != nil {
 			return *v
 		}
-		var ret EnvironmentConfigCloudPackages
+		var ret EnvironmentConfigPackages
 		return ret
-	}).(EnvironmentConfigCloudPackagesOutput)
+	}).(EnvironmentConfigPackagesOutput)
 }
 
 // Ubuntu/Debian packages to install.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Apt() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) []string {
+func (o EnvironmentConfigPackagesPtrOutput) Apt() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) []string {
 		if v == nil {
 			return nil
 		}
@@ -3508,8 +2762,8 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Apt() pulumi.StringArrayOutput 
 }
 
 // Rust packages to install.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Cargo() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) []string {
+func (o EnvironmentConfigPackagesPtrOutput) Cargo() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) []string {
 		if v == nil {
 			return nil
 		}
@@ -3518,8 +2772,8 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Cargo() pulumi.StringArrayOutpu
 }
 
 // Ruby packages to install.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Gem() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) []string {
+func (o EnvironmentConfigPackagesPtrOutput) Gem() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) []string {
 		if v == nil {
 			return nil
 		}
@@ -3528,8 +2782,8 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Gem() pulumi.StringArrayOutput 
 }
 
 // Go packages to install.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Go() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) []string {
+func (o EnvironmentConfigPackagesPtrOutput) Go() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) []string {
 		if v == nil {
 			return nil
 		}
@@ -3538,8 +2792,8 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Go() pulumi.StringArrayOutput {
 }
 
 // Node.js packages to install.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Npm() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) []string {
+func (o EnvironmentConfigPackagesPtrOutput) Npm() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) []string {
 		if v == nil {
 			return nil
 		}
@@ -3548,8 +2802,8 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Npm() pulumi.StringArrayOutput 
 }
 
 // Python packages to install.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Pip() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) []string {
+func (o EnvironmentConfigPackagesPtrOutput) Pip() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) []string {
 		if v == nil {
 			return nil
 		}
@@ -3558,8 +2812,8 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Pip() pulumi.StringArrayOutput 
 }
 
 // Optional; always `packages`.
-func (o EnvironmentConfigCloudPackagesPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigCloudPackages) *string {
+func (o EnvironmentConfigPackagesPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *EnvironmentConfigPackages) *string {
 		if v == nil {
 			return nil
 		}
@@ -3567,272 +2821,182 @@ func (o EnvironmentConfigCloudPackagesPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// A self-hosted environment.
-type EnvironmentConfigSelfHosted struct {
-	// Always `self_hosted`.
-	Type string `pulumi:"type"`
+// One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
+type InitialEventRubric struct {
+	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+	Content *string `pulumi:"content"`
+	// ID of the rubric file, uploaded through the Files API (`file` only).
+	FileId *string `pulumi:"fileId"`
+	// One of `text`, `file`: which kind this is.
+	Type InitialEventRubricType `pulumi:"type"`
 }
 
-// EnvironmentConfigSelfHostedInput is an input type that accepts EnvironmentConfigSelfHostedArgs and EnvironmentConfigSelfHostedOutput values.
-// You can construct a concrete instance of `EnvironmentConfigSelfHostedInput` via:
+// InitialEventRubricInput is an input type that accepts InitialEventRubricArgs and InitialEventRubricOutput values.
+// You can construct a concrete instance of `InitialEventRubricInput` via:
 //
-//	EnvironmentConfigSelfHostedArgs{...}
-type EnvironmentConfigSelfHostedInput interface {
+//	InitialEventRubricArgs{...}
+type InitialEventRubricInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigSelfHostedOutput() EnvironmentConfigSelfHostedOutput
-	ToEnvironmentConfigSelfHostedOutputWithContext(context.Context) EnvironmentConfigSelfHostedOutput
+	ToInitialEventRubricOutput() InitialEventRubricOutput
+	ToInitialEventRubricOutputWithContext(context.Context) InitialEventRubricOutput
 }
 
-// A self-hosted environment.
-type EnvironmentConfigSelfHostedArgs struct {
-	// Always `self_hosted`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
+type InitialEventRubricArgs struct {
+	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+	Content pulumi.StringPtrInput `pulumi:"content"`
+	// ID of the rubric file, uploaded through the Files API (`file` only).
+	FileId pulumi.StringPtrInput `pulumi:"fileId"`
+	// One of `text`, `file`: which kind this is.
+	Type InitialEventRubricTypeInput `pulumi:"type"`
 }
 
-func (EnvironmentConfigSelfHostedArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigSelfHosted)(nil)).Elem()
+func (InitialEventRubricArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventRubric)(nil)).Elem()
 }
 
-func (i EnvironmentConfigSelfHostedArgs) ToEnvironmentConfigSelfHostedOutput() EnvironmentConfigSelfHostedOutput {
-	return i.ToEnvironmentConfigSelfHostedOutputWithContext(context.Background())
+func (i InitialEventRubricArgs) ToInitialEventRubricOutput() InitialEventRubricOutput {
+	return i.ToInitialEventRubricOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigSelfHostedArgs) ToEnvironmentConfigSelfHostedOutputWithContext(ctx context.Context) EnvironmentConfigSelfHostedOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigSelfHostedOutput)
+func (i InitialEventRubricArgs) ToInitialEventRubricOutputWithContext(ctx context.Context) InitialEventRubricOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventRubricOutput)
 }
 
-func (i EnvironmentConfigSelfHostedArgs) ToEnvironmentConfigSelfHostedPtrOutput() EnvironmentConfigSelfHostedPtrOutput {
-	return i.ToEnvironmentConfigSelfHostedPtrOutputWithContext(context.Background())
+func (i InitialEventRubricArgs) ToInitialEventRubricPtrOutput() InitialEventRubricPtrOutput {
+	return i.ToInitialEventRubricPtrOutputWithContext(context.Background())
 }
 
-func (i EnvironmentConfigSelfHostedArgs) ToEnvironmentConfigSelfHostedPtrOutputWithContext(ctx context.Context) EnvironmentConfigSelfHostedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigSelfHostedOutput).ToEnvironmentConfigSelfHostedPtrOutputWithContext(ctx)
+func (i InitialEventRubricArgs) ToInitialEventRubricPtrOutputWithContext(ctx context.Context) InitialEventRubricPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventRubricOutput).ToInitialEventRubricPtrOutputWithContext(ctx)
 }
 
-// EnvironmentConfigSelfHostedPtrInput is an input type that accepts EnvironmentConfigSelfHostedArgs, EnvironmentConfigSelfHostedPtr and EnvironmentConfigSelfHostedPtrOutput values.
-// You can construct a concrete instance of `EnvironmentConfigSelfHostedPtrInput` via:
+// InitialEventRubricPtrInput is an input type that accepts InitialEventRubricArgs, InitialEventRubricPtr and InitialEventRubricPtrOutput values.
+// You can construct a concrete instance of `InitialEventRubricPtrInput` via:
 //
-//	        EnvironmentConfigSelfHostedArgs{...}
+//	        InitialEventRubricArgs{...}
 //
 //	or:
 //
 //	        nil
-type EnvironmentConfigSelfHostedPtrInput interface {
+type InitialEventRubricPtrInput interface {
 	pulumi.Input
 
-	ToEnvironmentConfigSelfHostedPtrOutput() EnvironmentConfigSelfHostedPtrOutput
-	ToEnvironmentConfigSelfHostedPtrOutputWithContext(context.Context) EnvironmentConfigSelfHostedPtrOutput
+	ToInitialEventRubricPtrOutput() InitialEventRubricPtrOutput
+	ToInitialEventRubricPtrOutputWithContext(context.Context) InitialEventRubricPtrOutput
 }
 
-type environmentConfigSelfHostedPtrType EnvironmentConfigSelfHostedArgs
+type initialEventRubricPtrType InitialEventRubricArgs
 
-func EnvironmentConfigSelfHostedPtr(v *EnvironmentConfigSelfHostedArgs) EnvironmentConfigSelfHostedPtrInput {
-	return (*environmentConfigSelfHostedPtrType)(v)
+func InitialEventRubricPtr(v *InitialEventRubricArgs) InitialEventRubricPtrInput {
+	return (*initialEventRubricPtrType)(v)
 }
 
-func (*environmentConfigSelfHostedPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigSelfHosted)(nil)).Elem()
+func (*initialEventRubricPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventRubric)(nil)).Elem()
 }
 
-func (i *environmentConfigSelfHostedPtrType) ToEnvironmentConfigSelfHostedPtrOutput() EnvironmentConfigSelfHostedPtrOutput {
-	return i.ToEnvironmentConfigSelfHostedPtrOutputWithContext(context.Background())
+func (i *initialEventRubricPtrType) ToInitialEventRubricPtrOutput() InitialEventRubricPtrOutput {
+	return i.ToInitialEventRubricPtrOutputWithContext(context.Background())
 }
 
-func (i *environmentConfigSelfHostedPtrType) ToEnvironmentConfigSelfHostedPtrOutputWithContext(ctx context.Context) EnvironmentConfigSelfHostedPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(EnvironmentConfigSelfHostedPtrOutput)
+func (i *initialEventRubricPtrType) ToInitialEventRubricPtrOutputWithContext(ctx context.Context) InitialEventRubricPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventRubricPtrOutput)
 }
 
-// A self-hosted environment.
-type EnvironmentConfigSelfHostedOutput struct{ *pulumi.OutputState }
+// One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
+type InitialEventRubricOutput struct{ *pulumi.OutputState }
 
-func (EnvironmentConfigSelfHostedOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*EnvironmentConfigSelfHosted)(nil)).Elem()
+func (InitialEventRubricOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventRubric)(nil)).Elem()
 }
 
-func (o EnvironmentConfigSelfHostedOutput) ToEnvironmentConfigSelfHostedOutput() EnvironmentConfigSelfHostedOutput {
+func (o InitialEventRubricOutput) ToInitialEventRubricOutput() InitialEventRubricOutput {
 	return o
 }
 
-func (o EnvironmentConfigSelfHostedOutput) ToEnvironmentConfigSelfHostedOutputWithContext(ctx context.Context) EnvironmentConfigSelfHostedOutput {
+func (o InitialEventRubricOutput) ToInitialEventRubricOutputWithContext(ctx context.Context) InitialEventRubricOutput {
 	return o
 }
 
-func (o EnvironmentConfigSelfHostedOutput) ToEnvironmentConfigSelfHostedPtrOutput() EnvironmentConfigSelfHostedPtrOutput {
-	return o.ToEnvironmentConfigSelfHostedPtrOutputWithContext(context.Background())
+func (o InitialEventRubricOutput) ToInitialEventRubricPtrOutput() InitialEventRubricPtrOutput {
+	return o.ToInitialEventRubricPtrOutputWithContext(context.Background())
 }
 
-func (o EnvironmentConfigSelfHostedOutput) ToEnvironmentConfigSelfHostedPtrOutputWithContext(ctx context.Context) EnvironmentConfigSelfHostedPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v EnvironmentConfigSelfHosted) *EnvironmentConfigSelfHosted {
+func (o InitialEventRubricOutput) ToInitialEventRubricPtrOutputWithContext(ctx context.Context) InitialEventRubricPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v InitialEventRubric) *InitialEventRubric {
 		return &v
-	}).(EnvironmentConfigSelfHostedPtrOutput)
+	}).(InitialEventRubricPtrOutput)
 }
 
-// Always `self_hosted`.
-func (o EnvironmentConfigSelfHostedOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v EnvironmentConfigSelfHosted) string { return v.Type }).(pulumi.StringOutput)
+// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+func (o InitialEventRubricOutput) Content() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InitialEventRubric) *string { return v.Content }).(pulumi.StringPtrOutput)
 }
 
-type EnvironmentConfigSelfHostedPtrOutput struct{ *pulumi.OutputState }
-
-func (EnvironmentConfigSelfHostedPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**EnvironmentConfigSelfHosted)(nil)).Elem()
+// ID of the rubric file, uploaded through the Files API (`file` only).
+func (o InitialEventRubricOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InitialEventRubric) *string { return v.FileId }).(pulumi.StringPtrOutput)
 }
 
-func (o EnvironmentConfigSelfHostedPtrOutput) ToEnvironmentConfigSelfHostedPtrOutput() EnvironmentConfigSelfHostedPtrOutput {
+// One of `text`, `file`: which kind this is.
+func (o InitialEventRubricOutput) Type() InitialEventRubricTypeOutput {
+	return o.ApplyT(func(v InitialEventRubric) InitialEventRubricType { return v.Type }).(InitialEventRubricTypeOutput)
+}
+
+type InitialEventRubricPtrOutput struct{ *pulumi.OutputState }
+
+func (InitialEventRubricPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventRubric)(nil)).Elem()
+}
+
+func (o InitialEventRubricPtrOutput) ToInitialEventRubricPtrOutput() InitialEventRubricPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigSelfHostedPtrOutput) ToEnvironmentConfigSelfHostedPtrOutputWithContext(ctx context.Context) EnvironmentConfigSelfHostedPtrOutput {
+func (o InitialEventRubricPtrOutput) ToInitialEventRubricPtrOutputWithContext(ctx context.Context) InitialEventRubricPtrOutput {
 	return o
 }
 
-func (o EnvironmentConfigSelfHostedPtrOutput) Elem() EnvironmentConfigSelfHostedOutput {
-	return o.ApplyT(func(v *EnvironmentConfigSelfHosted) EnvironmentConfigSelfHosted {
+func (o InitialEventRubricPtrOutput) Elem() InitialEventRubricOutput {
+	return o.ApplyT(func(v *InitialEventRubric) InitialEventRubric {
 		if v != nil {
 			return *v
 		}
-		var ret EnvironmentConfigSelfHosted
+		var ret InitialEventRubric
 		return ret
-	}).(EnvironmentConfigSelfHostedOutput)
+	}).(InitialEventRubricOutput)
 }
 
-// Always `self_hosted`.
-func (o EnvironmentConfigSelfHostedPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *EnvironmentConfigSelfHosted) *string {
+// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+func (o InitialEventRubricPtrOutput) Content() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InitialEventRubric) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Content
+	}).(pulumi.StringPtrOutput)
+}
+
+// ID of the rubric file, uploaded through the Files API (`file` only).
+func (o InitialEventRubricPtrOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InitialEventRubric) *string {
+		if v == nil {
+			return nil
+		}
+		return v.FileId
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `text`, `file`: which kind this is.
+func (o InitialEventRubricPtrOutput) Type() InitialEventRubricTypePtrOutput {
+	return o.ApplyT(func(v *InitialEventRubric) *InitialEventRubricType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// A rubric in a file uploaded through the Files API.
-type InitialEventUserDefineOutcomeRubricFile struct {
-	// ID of the rubric file, uploaded through the Files API.
-	FileId string `pulumi:"fileId"`
-	// Always `file`.
-	Type string `pulumi:"type"`
-}
-
-// InitialEventUserDefineOutcomeRubricFileInput is an input type that accepts InitialEventUserDefineOutcomeRubricFileArgs and InitialEventUserDefineOutcomeRubricFileOutput values.
-// You can construct a concrete instance of `InitialEventUserDefineOutcomeRubricFileInput` via:
-//
-//	InitialEventUserDefineOutcomeRubricFileArgs{...}
-type InitialEventUserDefineOutcomeRubricFileInput interface {
-	pulumi.Input
-
-	ToInitialEventUserDefineOutcomeRubricFileOutput() InitialEventUserDefineOutcomeRubricFileOutput
-	ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(context.Context) InitialEventUserDefineOutcomeRubricFileOutput
-}
-
-// A rubric in a file uploaded through the Files API.
-type InitialEventUserDefineOutcomeRubricFileArgs struct {
-	// ID of the rubric file, uploaded through the Files API.
-	FileId pulumi.StringInput `pulumi:"fileId"`
-	// Always `file`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (InitialEventUserDefineOutcomeRubricFileArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricFile)(nil)).Elem()
-}
-
-func (i InitialEventUserDefineOutcomeRubricFileArgs) ToInitialEventUserDefineOutcomeRubricFileOutput() InitialEventUserDefineOutcomeRubricFileOutput {
-	return i.ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(context.Background())
-}
-
-func (i InitialEventUserDefineOutcomeRubricFileArgs) ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricFileOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(InitialEventUserDefineOutcomeRubricFileOutput)
-}
-
-// A rubric in a file uploaded through the Files API.
-type InitialEventUserDefineOutcomeRubricFileOutput struct{ *pulumi.OutputState }
-
-func (InitialEventUserDefineOutcomeRubricFileOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricFile)(nil)).Elem()
-}
-
-func (o InitialEventUserDefineOutcomeRubricFileOutput) ToInitialEventUserDefineOutcomeRubricFileOutput() InitialEventUserDefineOutcomeRubricFileOutput {
-	return o
-}
-
-func (o InitialEventUserDefineOutcomeRubricFileOutput) ToInitialEventUserDefineOutcomeRubricFileOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricFileOutput {
-	return o
-}
-
-// ID of the rubric file, uploaded through the Files API.
-func (o InitialEventUserDefineOutcomeRubricFileOutput) FileId() pulumi.StringOutput {
-	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricFile) string { return v.FileId }).(pulumi.StringOutput)
-}
-
-// Always `file`.
-func (o InitialEventUserDefineOutcomeRubricFileOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricFile) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A rubric given inline as text.
-type InitialEventUserDefineOutcomeRubricText struct {
-	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-	Content string `pulumi:"content"`
-	// Always `text`.
-	Type string `pulumi:"type"`
-}
-
-// InitialEventUserDefineOutcomeRubricTextInput is an input type that accepts InitialEventUserDefineOutcomeRubricTextArgs and InitialEventUserDefineOutcomeRubricTextOutput values.
-// You can construct a concrete instance of `InitialEventUserDefineOutcomeRubricTextInput` via:
-//
-//	InitialEventUserDefineOutcomeRubricTextArgs{...}
-type InitialEventUserDefineOutcomeRubricTextInput interface {
-	pulumi.Input
-
-	ToInitialEventUserDefineOutcomeRubricTextOutput() InitialEventUserDefineOutcomeRubricTextOutput
-	ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(context.Context) InitialEventUserDefineOutcomeRubricTextOutput
-}
-
-// A rubric given inline as text.
-type InitialEventUserDefineOutcomeRubricTextArgs struct {
-	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-	Content pulumi.StringInput `pulumi:"content"`
-	// Always `text`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (InitialEventUserDefineOutcomeRubricTextArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricText)(nil)).Elem()
-}
-
-func (i InitialEventUserDefineOutcomeRubricTextArgs) ToInitialEventUserDefineOutcomeRubricTextOutput() InitialEventUserDefineOutcomeRubricTextOutput {
-	return i.ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(context.Background())
-}
-
-func (i InitialEventUserDefineOutcomeRubricTextArgs) ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricTextOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(InitialEventUserDefineOutcomeRubricTextOutput)
-}
-
-// A rubric given inline as text.
-type InitialEventUserDefineOutcomeRubricTextOutput struct{ *pulumi.OutputState }
-
-func (InitialEventUserDefineOutcomeRubricTextOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*InitialEventUserDefineOutcomeRubricText)(nil)).Elem()
-}
-
-func (o InitialEventUserDefineOutcomeRubricTextOutput) ToInitialEventUserDefineOutcomeRubricTextOutput() InitialEventUserDefineOutcomeRubricTextOutput {
-	return o
-}
-
-func (o InitialEventUserDefineOutcomeRubricTextOutput) ToInitialEventUserDefineOutcomeRubricTextOutputWithContext(ctx context.Context) InitialEventUserDefineOutcomeRubricTextOutput {
-	return o
-}
-
-// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-func (o InitialEventUserDefineOutcomeRubricTextOutput) Content() pulumi.StringOutput {
-	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricText) string { return v.Content }).(pulumi.StringOutput)
-}
-
-// Always `text`.
-func (o InitialEventUserDefineOutcomeRubricTextOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v InitialEventUserDefineOutcomeRubricText) string { return v.Type }).(pulumi.StringOutput)
+	}).(InitialEventRubricTypePtrOutput)
 }
 
 // A URL-based MCP server connection.
@@ -3953,307 +3117,167 @@ func (o McpServerArrayOutput) Index(i pulumi.IntInput) McpServerOutput {
 	}).(McpServerOutput)
 }
 
-// Disabled.
-type MultiagentMembersDisabled struct {
-	// Always `disabled`.
-	Type string `pulumi:"type"`
-}
-
-// MultiagentMembersDisabledInput is an input type that accepts MultiagentMembersDisabledArgs and MultiagentMembersDisabledOutput values.
-// You can construct a concrete instance of `MultiagentMembersDisabledInput` via:
-//
-//	MultiagentMembersDisabledArgs{...}
-type MultiagentMembersDisabledInput interface {
-	pulumi.Input
-
-	ToMultiagentMembersDisabledOutput() MultiagentMembersDisabledOutput
-	ToMultiagentMembersDisabledOutputWithContext(context.Context) MultiagentMembersDisabledOutput
-}
-
-// Disabled.
-type MultiagentMembersDisabledArgs struct {
-	// Always `disabled`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (MultiagentMembersDisabledArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersDisabled)(nil)).Elem()
-}
-
-func (i MultiagentMembersDisabledArgs) ToMultiagentMembersDisabledOutput() MultiagentMembersDisabledOutput {
-	return i.ToMultiagentMembersDisabledOutputWithContext(context.Background())
-}
-
-func (i MultiagentMembersDisabledArgs) ToMultiagentMembersDisabledOutputWithContext(ctx context.Context) MultiagentMembersDisabledOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersDisabledOutput)
-}
-
-func (i MultiagentMembersDisabledArgs) ToMultiagentMembersDisabledPtrOutput() MultiagentMembersDisabledPtrOutput {
-	return i.ToMultiagentMembersDisabledPtrOutputWithContext(context.Background())
-}
-
-func (i MultiagentMembersDisabledArgs) ToMultiagentMembersDisabledPtrOutputWithContext(ctx context.Context) MultiagentMembersDisabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersDisabledOutput).ToMultiagentMembersDisabledPtrOutputWithContext(ctx)
-}
-
-// MultiagentMembersDisabledPtrInput is an input type that accepts MultiagentMembersDisabledArgs, MultiagentMembersDisabledPtr and MultiagentMembersDisabledPtrOutput values.
-// You can construct a concrete instance of `MultiagentMembersDisabledPtrInput` via:
-//
-//	        MultiagentMembersDisabledArgs{...}
-//
-//	or:
-//
-//	        nil
-type MultiagentMembersDisabledPtrInput interface {
-	pulumi.Input
-
-	ToMultiagentMembersDisabledPtrOutput() MultiagentMembersDisabledPtrOutput
-	ToMultiagentMembersDisabledPtrOutputWithContext(context.Context) MultiagentMembersDisabledPtrOutput
-}
-
-type multiagentMembersDisabledPtrType MultiagentMembersDisabledArgs
-
-func MultiagentMembersDisabledPtr(v *MultiagentMembersDisabledArgs) MultiagentMembersDisabledPtrInput {
-	return (*multiagentMembersDisabledPtrType)(v)
-}
-
-func (*multiagentMembersDisabledPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersDisabled)(nil)).Elem()
-}
-
-func (i *multiagentMembersDisabledPtrType) ToMultiagentMembersDisabledPtrOutput() MultiagentMembersDisabledPtrOutput {
-	return i.ToMultiagentMembersDisabledPtrOutputWithContext(context.Background())
-}
-
-func (i *multiagentMembersDisabledPtrType) ToMultiagentMembersDisabledPtrOutputWithContext(ctx context.Context) MultiagentMembersDisabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersDisabledPtrOutput)
-}
-
-// Disabled.
-type MultiagentMembersDisabledOutput struct{ *pulumi.OutputState }
-
-func (MultiagentMembersDisabledOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersDisabled)(nil)).Elem()
-}
-
-func (o MultiagentMembersDisabledOutput) ToMultiagentMembersDisabledOutput() MultiagentMembersDisabledOutput {
-	return o
-}
-
-func (o MultiagentMembersDisabledOutput) ToMultiagentMembersDisabledOutputWithContext(ctx context.Context) MultiagentMembersDisabledOutput {
-	return o
-}
-
-func (o MultiagentMembersDisabledOutput) ToMultiagentMembersDisabledPtrOutput() MultiagentMembersDisabledPtrOutput {
-	return o.ToMultiagentMembersDisabledPtrOutputWithContext(context.Background())
-}
-
-func (o MultiagentMembersDisabledOutput) ToMultiagentMembersDisabledPtrOutputWithContext(ctx context.Context) MultiagentMembersDisabledPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersDisabled) *MultiagentMembersDisabled {
-		return &v
-	}).(MultiagentMembersDisabledPtrOutput)
-}
-
-// Always `disabled`.
-func (o MultiagentMembersDisabledOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v MultiagentMembersDisabled) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type MultiagentMembersDisabledPtrOutput struct{ *pulumi.OutputState }
-
-func (MultiagentMembersDisabledPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersDisabled)(nil)).Elem()
-}
-
-func (o MultiagentMembersDisabledPtrOutput) ToMultiagentMembersDisabledPtrOutput() MultiagentMembersDisabledPtrOutput {
-	return o
-}
-
-func (o MultiagentMembersDisabledPtrOutput) ToMultiagentMembersDisabledPtrOutputWithContext(ctx context.Context) MultiagentMembersDisabledPtrOutput {
-	return o
-}
-
-func (o MultiagentMembersDisabledPtrOutput) Elem() MultiagentMembersDisabledOutput {
-	return o.ApplyT(func(v *MultiagentMembersDisabled) MultiagentMembersDisabled {
-		if v != nil {
-			return *v
-		}
-		var ret MultiagentMembersDisabled
-		return ret
-	}).(MultiagentMembersDisabledOutput)
-}
-
-// Always `disabled`.
-func (o MultiagentMembersDisabledPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *MultiagentMembersDisabled) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
-type MultiagentMembersEnabled struct {
-	// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-	InlineAgents *MultiagentMembersEnabledInlineAgents `pulumi:"inlineAgents"`
-	// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+// One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
+type MultiagentMembers struct {
+	// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+	InlineAgents *MultiagentMembersInlineAgents `pulumi:"inlineAgents"`
+	// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
 	PredefinedAgents []interface{} `pulumi:"predefinedAgents"`
-	// Always `enabled`.
-	Type string `pulumi:"type"`
+	// One of `enabled`, `disabled`: which kind this is.
+	Type MultiagentMembersType `pulumi:"type"`
 }
 
-// MultiagentMembersEnabledInput is an input type that accepts MultiagentMembersEnabledArgs and MultiagentMembersEnabledOutput values.
-// You can construct a concrete instance of `MultiagentMembersEnabledInput` via:
+// MultiagentMembersInput is an input type that accepts MultiagentMembersArgs and MultiagentMembersOutput values.
+// You can construct a concrete instance of `MultiagentMembersInput` via:
 //
-//	MultiagentMembersEnabledArgs{...}
-type MultiagentMembersEnabledInput interface {
+//	MultiagentMembersArgs{...}
+type MultiagentMembersInput interface {
 	pulumi.Input
 
-	ToMultiagentMembersEnabledOutput() MultiagentMembersEnabledOutput
-	ToMultiagentMembersEnabledOutputWithContext(context.Context) MultiagentMembersEnabledOutput
+	ToMultiagentMembersOutput() MultiagentMembersOutput
+	ToMultiagentMembersOutputWithContext(context.Context) MultiagentMembersOutput
 }
 
-// Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
-type MultiagentMembersEnabledArgs struct {
-	// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-	InlineAgents MultiagentMembersEnabledInlineAgentsPtrInput `pulumi:"inlineAgents"`
-	// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+// One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
+type MultiagentMembersArgs struct {
+	// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+	InlineAgents MultiagentMembersInlineAgentsPtrInput `pulumi:"inlineAgents"`
+	// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
 	PredefinedAgents pulumi.ArrayInput `pulumi:"predefinedAgents"`
-	// Always `enabled`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// One of `enabled`, `disabled`: which kind this is.
+	Type MultiagentMembersTypeInput `pulumi:"type"`
 }
 
-func (MultiagentMembersEnabledArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersEnabled)(nil)).Elem()
+func (MultiagentMembersArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembers)(nil)).Elem()
 }
 
-func (i MultiagentMembersEnabledArgs) ToMultiagentMembersEnabledOutput() MultiagentMembersEnabledOutput {
-	return i.ToMultiagentMembersEnabledOutputWithContext(context.Background())
+func (i MultiagentMembersArgs) ToMultiagentMembersOutput() MultiagentMembersOutput {
+	return i.ToMultiagentMembersOutputWithContext(context.Background())
 }
 
-func (i MultiagentMembersEnabledArgs) ToMultiagentMembersEnabledOutputWithContext(ctx context.Context) MultiagentMembersEnabledOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersEnabledOutput)
+func (i MultiagentMembersArgs) ToMultiagentMembersOutputWithContext(ctx context.Context) MultiagentMembersOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersOutput)
 }
 
-func (i MultiagentMembersEnabledArgs) ToMultiagentMembersEnabledPtrOutput() MultiagentMembersEnabledPtrOutput {
-	return i.ToMultiagentMembersEnabledPtrOutputWithContext(context.Background())
+func (i MultiagentMembersArgs) ToMultiagentMembersPtrOutput() MultiagentMembersPtrOutput {
+	return i.ToMultiagentMembersPtrOutputWithContext(context.Background())
 }
 
-func (i MultiagentMembersEnabledArgs) ToMultiagentMembersEnabledPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersEnabledOutput).ToMultiagentMembersEnabledPtrOutputWithContext(ctx)
+func (i MultiagentMembersArgs) ToMultiagentMembersPtrOutputWithContext(ctx context.Context) MultiagentMembersPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersOutput).ToMultiagentMembersPtrOutputWithContext(ctx)
 }
 
-// MultiagentMembersEnabledPtrInput is an input type that accepts MultiagentMembersEnabledArgs, MultiagentMembersEnabledPtr and MultiagentMembersEnabledPtrOutput values.
-// You can construct a concrete instance of `MultiagentMembersEnabledPtrInput` via:
+// MultiagentMembersPtrInput is an input type that accepts MultiagentMembersArgs, MultiagentMembersPtr and MultiagentMembersPtrOutput values.
+// You can construct a concrete instance of `MultiagentMembersPtrInput` via:
 //
-//	        MultiagentMembersEnabledArgs{...}
+//	        MultiagentMembersArgs{...}
 //
 //	or:
 //
 //	        nil
-type MultiagentMembersEnabledPtrInput interface {
+type MultiagentMembersPtrInput interface {
 	pulumi.Input
 
-	ToMultiagentMembersEnabledPtrOutput() MultiagentMembersEnabledPtrOutput
-	ToMultiagentMembersEnabledPtrOutputWithContext(context.Context) MultiagentMembersEnabledPtrOutput
+	ToMultiagentMembersPtrOutput() MultiagentMembersPtrOutput
+	ToMultiagentMembersPtrOutputWithContext(context.Context) MultiagentMembersPtrOutput
 }
 
-type multiagentMembersEnabledPtrType MultiagentMembersEnabledArgs
+type multiagentMembersPtrType MultiagentMembersArgs
 
-func MultiagentMembersEnabledPtr(v *MultiagentMembersEnabledArgs) MultiagentMembersEnabledPtrInput {
-	return (*multiagentMembersEnabledPtrType)(v)
+func MultiagentMembersPtr(v *MultiagentMembersArgs) MultiagentMembersPtrInput {
+	return (*multiagentMembersPtrType)(v)
 }
 
-func (*multiagentMembersEnabledPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersEnabled)(nil)).Elem()
+func (*multiagentMembersPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**MultiagentMembers)(nil)).Elem()
 }
 
-func (i *multiagentMembersEnabledPtrType) ToMultiagentMembersEnabledPtrOutput() MultiagentMembersEnabledPtrOutput {
-	return i.ToMultiagentMembersEnabledPtrOutputWithContext(context.Background())
+func (i *multiagentMembersPtrType) ToMultiagentMembersPtrOutput() MultiagentMembersPtrOutput {
+	return i.ToMultiagentMembersPtrOutputWithContext(context.Background())
 }
 
-func (i *multiagentMembersEnabledPtrType) ToMultiagentMembersEnabledPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersEnabledPtrOutput)
+func (i *multiagentMembersPtrType) ToMultiagentMembersPtrOutputWithContext(ctx context.Context) MultiagentMembersPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersPtrOutput)
 }
 
-// Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
-type MultiagentMembersEnabledOutput struct{ *pulumi.OutputState }
+// One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
+type MultiagentMembersOutput struct{ *pulumi.OutputState }
 
-func (MultiagentMembersEnabledOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersEnabled)(nil)).Elem()
+func (MultiagentMembersOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembers)(nil)).Elem()
 }
 
-func (o MultiagentMembersEnabledOutput) ToMultiagentMembersEnabledOutput() MultiagentMembersEnabledOutput {
+func (o MultiagentMembersOutput) ToMultiagentMembersOutput() MultiagentMembersOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledOutput) ToMultiagentMembersEnabledOutputWithContext(ctx context.Context) MultiagentMembersEnabledOutput {
+func (o MultiagentMembersOutput) ToMultiagentMembersOutputWithContext(ctx context.Context) MultiagentMembersOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledOutput) ToMultiagentMembersEnabledPtrOutput() MultiagentMembersEnabledPtrOutput {
-	return o.ToMultiagentMembersEnabledPtrOutputWithContext(context.Background())
+func (o MultiagentMembersOutput) ToMultiagentMembersPtrOutput() MultiagentMembersPtrOutput {
+	return o.ToMultiagentMembersPtrOutputWithContext(context.Background())
 }
 
-func (o MultiagentMembersEnabledOutput) ToMultiagentMembersEnabledPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersEnabled) *MultiagentMembersEnabled {
+func (o MultiagentMembersOutput) ToMultiagentMembersPtrOutputWithContext(ctx context.Context) MultiagentMembersPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembers) *MultiagentMembers {
 		return &v
-	}).(MultiagentMembersEnabledPtrOutput)
+	}).(MultiagentMembersPtrOutput)
 }
 
-// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-func (o MultiagentMembersEnabledOutput) InlineAgents() MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return o.ApplyT(func(v MultiagentMembersEnabled) *MultiagentMembersEnabledInlineAgents { return v.InlineAgents }).(MultiagentMembersEnabledInlineAgentsPtrOutput)
+// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+func (o MultiagentMembersOutput) InlineAgents() MultiagentMembersInlineAgentsPtrOutput {
+	return o.ApplyT(func(v MultiagentMembers) *MultiagentMembersInlineAgents { return v.InlineAgents }).(MultiagentMembersInlineAgentsPtrOutput)
 }
 
-// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
-func (o MultiagentMembersEnabledOutput) PredefinedAgents() pulumi.ArrayOutput {
-	return o.ApplyT(func(v MultiagentMembersEnabled) []interface{} { return v.PredefinedAgents }).(pulumi.ArrayOutput)
+// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
+func (o MultiagentMembersOutput) PredefinedAgents() pulumi.ArrayOutput {
+	return o.ApplyT(func(v MultiagentMembers) []interface{} { return v.PredefinedAgents }).(pulumi.ArrayOutput)
 }
 
-// Always `enabled`.
-func (o MultiagentMembersEnabledOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v MultiagentMembersEnabled) string { return v.Type }).(pulumi.StringOutput)
+// One of `enabled`, `disabled`: which kind this is.
+func (o MultiagentMembersOutput) Type() MultiagentMembersTypeOutput {
+	return o.ApplyT(func(v MultiagentMembers) MultiagentMembersType { return v.Type }).(MultiagentMembersTypeOutput)
 }
 
-type MultiagentMembersEnabledPtrOutput struct{ *pulumi.OutputState }
+type MultiagentMembersPtrOutput struct{ *pulumi.OutputState }
 
-func (MultiagentMembersEnabledPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersEnabled)(nil)).Elem()
+func (MultiagentMembersPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MultiagentMembers)(nil)).Elem()
 }
 
-func (o MultiagentMembersEnabledPtrOutput) ToMultiagentMembersEnabledPtrOutput() MultiagentMembersEnabledPtrOutput {
+func (o MultiagentMembersPtrOutput) ToMultiagentMembersPtrOutput() MultiagentMembersPtrOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledPtrOutput) ToMultiagentMembersEnabledPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledPtrOutput {
+func (o MultiagentMembersPtrOutput) ToMultiagentMembersPtrOutputWithContext(ctx context.Context) MultiagentMembersPtrOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledPtrOutput) Elem() MultiagentMembersEnabledOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabled) MultiagentMembersEnabled {
+func (o MultiagentMembersPtrOutput) Elem() MultiagentMembersOutput {
+	return o.ApplyT(func(v *MultiagentMembers) MultiagentMembers {
 		if v != nil {
 			return *v
 		}
-		var ret MultiagentMembersEnabled
+		var ret MultiagentMembers
 		return ret
-	}).(MultiagentMembersEnabledOutput)
+	}).(MultiagentMembersOutput)
 }
 
-// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-func (o MultiagentMembersEnabledPtrOutput) InlineAgents() MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabled) *MultiagentMembersEnabledInlineAgents {
+// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+func (o MultiagentMembersPtrOutput) InlineAgents() MultiagentMembersInlineAgentsPtrOutput {
+	return o.ApplyT(func(v *MultiagentMembers) *MultiagentMembersInlineAgents {
 		if v == nil {
 			return nil
 		}
 		return v.InlineAgents
-	}).(MultiagentMembersEnabledInlineAgentsPtrOutput)
+	}).(MultiagentMembersInlineAgentsPtrOutput)
 }
 
-// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
-func (o MultiagentMembersEnabledPtrOutput) PredefinedAgents() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabled) []interface{} {
+// Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
+func (o MultiagentMembersPtrOutput) PredefinedAgents() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *MultiagentMembers) []interface{} {
 		if v == nil {
 			return nil
 		}
@@ -4261,508 +3285,227 @@ func (o MultiagentMembersEnabledPtrOutput) PredefinedAgents() pulumi.ArrayOutput
 	}).(pulumi.ArrayOutput)
 }
 
-// Always `enabled`.
-func (o MultiagentMembersEnabledPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabled) *string {
+// One of `enabled`, `disabled`: which kind this is.
+func (o MultiagentMembersPtrOutput) Type() MultiagentMembersTypePtrOutput {
+	return o.ApplyT(func(v *MultiagentMembers) *MultiagentMembersType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(MultiagentMembersTypePtrOutput)
 }
 
-// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-type MultiagentMembersEnabledInlineAgents struct {
+// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+type MultiagentMembersInlineAgents struct {
 	// `enabled` or `disabled`.
-	Type MultiagentMembersEnabledInlineAgentsType `pulumi:"type"`
+	Type MultiagentMembersType `pulumi:"type"`
 }
 
-// MultiagentMembersEnabledInlineAgentsInput is an input type that accepts MultiagentMembersEnabledInlineAgentsArgs and MultiagentMembersEnabledInlineAgentsOutput values.
-// You can construct a concrete instance of `MultiagentMembersEnabledInlineAgentsInput` via:
+// MultiagentMembersInlineAgentsInput is an input type that accepts MultiagentMembersInlineAgentsArgs and MultiagentMembersInlineAgentsOutput values.
+// You can construct a concrete instance of `MultiagentMembersInlineAgentsInput` via:
 //
-//	MultiagentMembersEnabledInlineAgentsArgs{...}
-type MultiagentMembersEnabledInlineAgentsInput interface {
+//	MultiagentMembersInlineAgentsArgs{...}
+type MultiagentMembersInlineAgentsInput interface {
 	pulumi.Input
 
-	ToMultiagentMembersEnabledInlineAgentsOutput() MultiagentMembersEnabledInlineAgentsOutput
-	ToMultiagentMembersEnabledInlineAgentsOutputWithContext(context.Context) MultiagentMembersEnabledInlineAgentsOutput
+	ToMultiagentMembersInlineAgentsOutput() MultiagentMembersInlineAgentsOutput
+	ToMultiagentMembersInlineAgentsOutputWithContext(context.Context) MultiagentMembersInlineAgentsOutput
 }
 
-// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-type MultiagentMembersEnabledInlineAgentsArgs struct {
+// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+type MultiagentMembersInlineAgentsArgs struct {
 	// `enabled` or `disabled`.
-	Type MultiagentMembersEnabledInlineAgentsTypeInput `pulumi:"type"`
+	Type MultiagentMembersTypeInput `pulumi:"type"`
 }
 
-func (MultiagentMembersEnabledInlineAgentsArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersEnabledInlineAgents)(nil)).Elem()
+func (MultiagentMembersInlineAgentsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersInlineAgents)(nil)).Elem()
 }
 
-func (i MultiagentMembersEnabledInlineAgentsArgs) ToMultiagentMembersEnabledInlineAgentsOutput() MultiagentMembersEnabledInlineAgentsOutput {
-	return i.ToMultiagentMembersEnabledInlineAgentsOutputWithContext(context.Background())
+func (i MultiagentMembersInlineAgentsArgs) ToMultiagentMembersInlineAgentsOutput() MultiagentMembersInlineAgentsOutput {
+	return i.ToMultiagentMembersInlineAgentsOutputWithContext(context.Background())
 }
 
-func (i MultiagentMembersEnabledInlineAgentsArgs) ToMultiagentMembersEnabledInlineAgentsOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersEnabledInlineAgentsOutput)
+func (i MultiagentMembersInlineAgentsArgs) ToMultiagentMembersInlineAgentsOutputWithContext(ctx context.Context) MultiagentMembersInlineAgentsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersInlineAgentsOutput)
 }
 
-func (i MultiagentMembersEnabledInlineAgentsArgs) ToMultiagentMembersEnabledInlineAgentsPtrOutput() MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return i.ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(context.Background())
+func (i MultiagentMembersInlineAgentsArgs) ToMultiagentMembersInlineAgentsPtrOutput() MultiagentMembersInlineAgentsPtrOutput {
+	return i.ToMultiagentMembersInlineAgentsPtrOutputWithContext(context.Background())
 }
 
-func (i MultiagentMembersEnabledInlineAgentsArgs) ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersEnabledInlineAgentsOutput).ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(ctx)
+func (i MultiagentMembersInlineAgentsArgs) ToMultiagentMembersInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersInlineAgentsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersInlineAgentsOutput).ToMultiagentMembersInlineAgentsPtrOutputWithContext(ctx)
 }
 
-// MultiagentMembersEnabledInlineAgentsPtrInput is an input type that accepts MultiagentMembersEnabledInlineAgentsArgs, MultiagentMembersEnabledInlineAgentsPtr and MultiagentMembersEnabledInlineAgentsPtrOutput values.
-// You can construct a concrete instance of `MultiagentMembersEnabledInlineAgentsPtrInput` via:
+// MultiagentMembersInlineAgentsPtrInput is an input type that accepts MultiagentMembersInlineAgentsArgs, MultiagentMembersInlineAgentsPtr and MultiagentMembersInlineAgentsPtrOutput values.
+// You can construct a concrete instance of `MultiagentMembersInlineAgentsPtrInput` via:
 //
-//	        MultiagentMembersEnabledInlineAgentsArgs{...}
+//	        MultiagentMembersInlineAgentsArgs{...}
 //
 //	or:
 //
 //	        nil
-type MultiagentMembersEnabledInlineAgentsPtrInput interface {
+type MultiagentMembersInlineAgentsPtrInput interface {
 	pulumi.Input
 
-	ToMultiagentMembersEnabledInlineAgentsPtrOutput() MultiagentMembersEnabledInlineAgentsPtrOutput
-	ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(context.Context) MultiagentMembersEnabledInlineAgentsPtrOutput
+	ToMultiagentMembersInlineAgentsPtrOutput() MultiagentMembersInlineAgentsPtrOutput
+	ToMultiagentMembersInlineAgentsPtrOutputWithContext(context.Context) MultiagentMembersInlineAgentsPtrOutput
 }
 
-type multiagentMembersEnabledInlineAgentsPtrType MultiagentMembersEnabledInlineAgentsArgs
+type multiagentMembersInlineAgentsPtrType MultiagentMembersInlineAgentsArgs
 
-func MultiagentMembersEnabledInlineAgentsPtr(v *MultiagentMembersEnabledInlineAgentsArgs) MultiagentMembersEnabledInlineAgentsPtrInput {
-	return (*multiagentMembersEnabledInlineAgentsPtrType)(v)
+func MultiagentMembersInlineAgentsPtr(v *MultiagentMembersInlineAgentsArgs) MultiagentMembersInlineAgentsPtrInput {
+	return (*multiagentMembersInlineAgentsPtrType)(v)
 }
 
-func (*multiagentMembersEnabledInlineAgentsPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersEnabledInlineAgents)(nil)).Elem()
+func (*multiagentMembersInlineAgentsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**MultiagentMembersInlineAgents)(nil)).Elem()
 }
 
-func (i *multiagentMembersEnabledInlineAgentsPtrType) ToMultiagentMembersEnabledInlineAgentsPtrOutput() MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return i.ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(context.Background())
+func (i *multiagentMembersInlineAgentsPtrType) ToMultiagentMembersInlineAgentsPtrOutput() MultiagentMembersInlineAgentsPtrOutput {
+	return i.ToMultiagentMembersInlineAgentsPtrOutputWithContext(context.Background())
 }
 
-func (i *multiagentMembersEnabledInlineAgentsPtrType) ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersEnabledInlineAgentsPtrOutput)
+func (i *multiagentMembersInlineAgentsPtrType) ToMultiagentMembersInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersInlineAgentsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersInlineAgentsPtrOutput)
 }
 
-// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-type MultiagentMembersEnabledInlineAgentsOutput struct{ *pulumi.OutputState }
+// Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+type MultiagentMembersInlineAgentsOutput struct{ *pulumi.OutputState }
 
-func (MultiagentMembersEnabledInlineAgentsOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*MultiagentMembersEnabledInlineAgents)(nil)).Elem()
+func (MultiagentMembersInlineAgentsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersInlineAgents)(nil)).Elem()
 }
 
-func (o MultiagentMembersEnabledInlineAgentsOutput) ToMultiagentMembersEnabledInlineAgentsOutput() MultiagentMembersEnabledInlineAgentsOutput {
+func (o MultiagentMembersInlineAgentsOutput) ToMultiagentMembersInlineAgentsOutput() MultiagentMembersInlineAgentsOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsOutput) ToMultiagentMembersEnabledInlineAgentsOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsOutput {
+func (o MultiagentMembersInlineAgentsOutput) ToMultiagentMembersInlineAgentsOutputWithContext(ctx context.Context) MultiagentMembersInlineAgentsOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsOutput) ToMultiagentMembersEnabledInlineAgentsPtrOutput() MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return o.ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(context.Background())
+func (o MultiagentMembersInlineAgentsOutput) ToMultiagentMembersInlineAgentsPtrOutput() MultiagentMembersInlineAgentsPtrOutput {
+	return o.ToMultiagentMembersInlineAgentsPtrOutputWithContext(context.Background())
 }
 
-func (o MultiagentMembersEnabledInlineAgentsOutput) ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersEnabledInlineAgents) *MultiagentMembersEnabledInlineAgents {
+func (o MultiagentMembersInlineAgentsOutput) ToMultiagentMembersInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersInlineAgentsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MultiagentMembersInlineAgents) *MultiagentMembersInlineAgents {
 		return &v
-	}).(MultiagentMembersEnabledInlineAgentsPtrOutput)
+	}).(MultiagentMembersInlineAgentsPtrOutput)
 }
 
 // `enabled` or `disabled`.
-func (o MultiagentMembersEnabledInlineAgentsOutput) Type() MultiagentMembersEnabledInlineAgentsTypeOutput {
-	return o.ApplyT(func(v MultiagentMembersEnabledInlineAgents) MultiagentMembersEnabledInlineAgentsType { return v.Type }).(MultiagentMembersEnabledInlineAgentsTypeOutput)
+func (o MultiagentMembersInlineAgentsOutput) Type() MultiagentMembersTypeOutput {
+	return o.ApplyT(func(v MultiagentMembersInlineAgents) MultiagentMembersType { return v.Type }).(MultiagentMembersTypeOutput)
 }
 
-type MultiagentMembersEnabledInlineAgentsPtrOutput struct{ *pulumi.OutputState }
+type MultiagentMembersInlineAgentsPtrOutput struct{ *pulumi.OutputState }
 
-func (MultiagentMembersEnabledInlineAgentsPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**MultiagentMembersEnabledInlineAgents)(nil)).Elem()
+func (MultiagentMembersInlineAgentsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MultiagentMembersInlineAgents)(nil)).Elem()
 }
 
-func (o MultiagentMembersEnabledInlineAgentsPtrOutput) ToMultiagentMembersEnabledInlineAgentsPtrOutput() MultiagentMembersEnabledInlineAgentsPtrOutput {
+func (o MultiagentMembersInlineAgentsPtrOutput) ToMultiagentMembersInlineAgentsPtrOutput() MultiagentMembersInlineAgentsPtrOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsPtrOutput) ToMultiagentMembersEnabledInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersEnabledInlineAgentsPtrOutput {
+func (o MultiagentMembersInlineAgentsPtrOutput) ToMultiagentMembersInlineAgentsPtrOutputWithContext(ctx context.Context) MultiagentMembersInlineAgentsPtrOutput {
 	return o
 }
 
-func (o MultiagentMembersEnabledInlineAgentsPtrOutput) Elem() MultiagentMembersEnabledInlineAgentsOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabledInlineAgents) MultiagentMembersEnabledInlineAgents {
+func (o MultiagentMembersInlineAgentsPtrOutput) Elem() MultiagentMembersInlineAgentsOutput {
+	return o.ApplyT(func(v *MultiagentMembersInlineAgents) MultiagentMembersInlineAgents {
 		if v != nil {
 			return *v
 		}
-		var ret MultiagentMembersEnabledInlineAgents
+		var ret MultiagentMembersInlineAgents
 		return ret
-	}).(MultiagentMembersEnabledInlineAgentsOutput)
+	}).(MultiagentMembersInlineAgentsOutput)
 }
 
 // `enabled` or `disabled`.
-func (o MultiagentMembersEnabledInlineAgentsPtrOutput) Type() MultiagentMembersEnabledInlineAgentsTypePtrOutput {
-	return o.ApplyT(func(v *MultiagentMembersEnabledInlineAgents) *MultiagentMembersEnabledInlineAgentsType {
+func (o MultiagentMembersInlineAgentsPtrOutput) Type() MultiagentMembersTypePtrOutput {
+	return o.ApplyT(func(v *MultiagentMembersInlineAgents) *MultiagentMembersType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(MultiagentMembersEnabledInlineAgentsTypePtrOutput)
+	}).(MultiagentMembersTypePtrOutput)
 }
 
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-type PermissionPolicy struct {
-	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type PermissionPolicyType `pulumi:"type"`
+// One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
+type MultiagentMembersPredefinedAgent struct {
+	// The agent's id (`agent` only).
+	Id *string `pulumi:"id"`
+	// One of `agent`, `self`: which kind this is.
+	Type MultiagentMembersPredefinedAgentType `pulumi:"type"`
+	// The agent version to use (at least 1); the latest when omitted (`agent` only).
+	Version *int `pulumi:"version"`
 }
 
-// PermissionPolicyInput is an input type that accepts PermissionPolicyArgs and PermissionPolicyOutput values.
-// You can construct a concrete instance of `PermissionPolicyInput` via:
+// MultiagentMembersPredefinedAgentInput is an input type that accepts MultiagentMembersPredefinedAgentArgs and MultiagentMembersPredefinedAgentOutput values.
+// You can construct a concrete instance of `MultiagentMembersPredefinedAgentInput` via:
 //
-//	PermissionPolicyArgs{...}
-type PermissionPolicyInput interface {
+//	MultiagentMembersPredefinedAgentArgs{...}
+type MultiagentMembersPredefinedAgentInput interface {
 	pulumi.Input
 
-	ToPermissionPolicyOutput() PermissionPolicyOutput
-	ToPermissionPolicyOutputWithContext(context.Context) PermissionPolicyOutput
+	ToMultiagentMembersPredefinedAgentOutput() MultiagentMembersPredefinedAgentOutput
+	ToMultiagentMembersPredefinedAgentOutputWithContext(context.Context) MultiagentMembersPredefinedAgentOutput
 }
 
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-type PermissionPolicyArgs struct {
-	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type PermissionPolicyTypeInput `pulumi:"type"`
+// One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
+type MultiagentMembersPredefinedAgentArgs struct {
+	// The agent's id (`agent` only).
+	Id pulumi.StringPtrInput `pulumi:"id"`
+	// One of `agent`, `self`: which kind this is.
+	Type MultiagentMembersPredefinedAgentTypeInput `pulumi:"type"`
+	// The agent version to use (at least 1); the latest when omitted (`agent` only).
+	Version pulumi.IntPtrInput `pulumi:"version"`
 }
 
-func (PermissionPolicyArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*PermissionPolicy)(nil)).Elem()
+func (MultiagentMembersPredefinedAgentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersPredefinedAgent)(nil)).Elem()
 }
 
-func (i PermissionPolicyArgs) ToPermissionPolicyOutput() PermissionPolicyOutput {
-	return i.ToPermissionPolicyOutputWithContext(context.Background())
+func (i MultiagentMembersPredefinedAgentArgs) ToMultiagentMembersPredefinedAgentOutput() MultiagentMembersPredefinedAgentOutput {
+	return i.ToMultiagentMembersPredefinedAgentOutputWithContext(context.Background())
 }
 
-func (i PermissionPolicyArgs) ToPermissionPolicyOutputWithContext(ctx context.Context) PermissionPolicyOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PermissionPolicyOutput)
+func (i MultiagentMembersPredefinedAgentArgs) ToMultiagentMembersPredefinedAgentOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MultiagentMembersPredefinedAgentOutput)
 }
 
-func (i PermissionPolicyArgs) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
-	return i.ToPermissionPolicyPtrOutputWithContext(context.Background())
+// One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
+type MultiagentMembersPredefinedAgentOutput struct{ *pulumi.OutputState }
+
+func (MultiagentMembersPredefinedAgentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MultiagentMembersPredefinedAgent)(nil)).Elem()
 }
 
-func (i PermissionPolicyArgs) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PermissionPolicyOutput).ToPermissionPolicyPtrOutputWithContext(ctx)
-}
-
-// PermissionPolicyPtrInput is an input type that accepts PermissionPolicyArgs, PermissionPolicyPtr and PermissionPolicyPtrOutput values.
-// You can construct a concrete instance of `PermissionPolicyPtrInput` via:
-//
-//	        PermissionPolicyArgs{...}
-//
-//	or:
-//
-//	        nil
-type PermissionPolicyPtrInput interface {
-	pulumi.Input
-
-	ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput
-	ToPermissionPolicyPtrOutputWithContext(context.Context) PermissionPolicyPtrOutput
-}
-
-type permissionPolicyPtrType PermissionPolicyArgs
-
-func PermissionPolicyPtr(v *PermissionPolicyArgs) PermissionPolicyPtrInput {
-	return (*permissionPolicyPtrType)(v)
-}
-
-func (*permissionPolicyPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**PermissionPolicy)(nil)).Elem()
-}
-
-func (i *permissionPolicyPtrType) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
-	return i.ToPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (i *permissionPolicyPtrType) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PermissionPolicyPtrOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-type PermissionPolicyOutput struct{ *pulumi.OutputState }
-
-func (PermissionPolicyOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PermissionPolicy)(nil)).Elem()
-}
-
-func (o PermissionPolicyOutput) ToPermissionPolicyOutput() PermissionPolicyOutput {
+func (o MultiagentMembersPredefinedAgentOutput) ToMultiagentMembersPredefinedAgentOutput() MultiagentMembersPredefinedAgentOutput {
 	return o
 }
 
-func (o PermissionPolicyOutput) ToPermissionPolicyOutputWithContext(ctx context.Context) PermissionPolicyOutput {
+func (o MultiagentMembersPredefinedAgentOutput) ToMultiagentMembersPredefinedAgentOutputWithContext(ctx context.Context) MultiagentMembersPredefinedAgentOutput {
 	return o
 }
 
-func (o PermissionPolicyOutput) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
-	return o.ToPermissionPolicyPtrOutputWithContext(context.Background())
+// The agent's id (`agent` only).
+func (o MultiagentMembersPredefinedAgentOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MultiagentMembersPredefinedAgent) *string { return v.Id }).(pulumi.StringPtrOutput)
 }
 
-func (o PermissionPolicyOutput) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v PermissionPolicy) *PermissionPolicy {
-		return &v
-	}).(PermissionPolicyPtrOutput)
+// One of `agent`, `self`: which kind this is.
+func (o MultiagentMembersPredefinedAgentOutput) Type() MultiagentMembersPredefinedAgentTypeOutput {
+	return o.ApplyT(func(v MultiagentMembersPredefinedAgent) MultiagentMembersPredefinedAgentType { return v.Type }).(MultiagentMembersPredefinedAgentTypeOutput)
 }
 
-// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o PermissionPolicyOutput) Type() PermissionPolicyTypeOutput {
-	return o.ApplyT(func(v PermissionPolicy) PermissionPolicyType { return v.Type }).(PermissionPolicyTypeOutput)
-}
-
-type PermissionPolicyPtrOutput struct{ *pulumi.OutputState }
-
-func (PermissionPolicyPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**PermissionPolicy)(nil)).Elem()
-}
-
-func (o PermissionPolicyPtrOutput) ToPermissionPolicyPtrOutput() PermissionPolicyPtrOutput {
-	return o
-}
-
-func (o PermissionPolicyPtrOutput) ToPermissionPolicyPtrOutputWithContext(ctx context.Context) PermissionPolicyPtrOutput {
-	return o
-}
-
-func (o PermissionPolicyPtrOutput) Elem() PermissionPolicyOutput {
-	return o.ApplyT(func(v *PermissionPolicy) PermissionPolicy {
-		if v != nil {
-			return *v
-		}
-		var ret PermissionPolicy
-		return ret
-	}).(PermissionPolicyOutput)
-}
-
-// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o PermissionPolicyPtrOutput) Type() PermissionPolicyTypePtrOutput {
-	return o.ApplyT(func(v *PermissionPolicy) *PermissionPolicyType {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(PermissionPolicyTypePtrOutput)
-}
-
-// Check out a branch.
-type ResourceGithubRepositoryCheckoutBranch struct {
-	// Branch name to check out.
-	Name string `pulumi:"name"`
-	// Always `branch`.
-	Type string `pulumi:"type"`
-}
-
-// ResourceGithubRepositoryCheckoutBranchInput is an input type that accepts ResourceGithubRepositoryCheckoutBranchArgs and ResourceGithubRepositoryCheckoutBranchOutput values.
-// You can construct a concrete instance of `ResourceGithubRepositoryCheckoutBranchInput` via:
-//
-//	ResourceGithubRepositoryCheckoutBranchArgs{...}
-type ResourceGithubRepositoryCheckoutBranchInput interface {
-	pulumi.Input
-
-	ToResourceGithubRepositoryCheckoutBranchOutput() ResourceGithubRepositoryCheckoutBranchOutput
-	ToResourceGithubRepositoryCheckoutBranchOutputWithContext(context.Context) ResourceGithubRepositoryCheckoutBranchOutput
-}
-
-// Check out a branch.
-type ResourceGithubRepositoryCheckoutBranchArgs struct {
-	// Branch name to check out.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Always `branch`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (ResourceGithubRepositoryCheckoutBranchArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchOutput() ResourceGithubRepositoryCheckoutBranchOutput {
-	return i.ToResourceGithubRepositoryCheckoutBranchOutputWithContext(context.Background())
-}
-
-func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ResourceGithubRepositoryCheckoutBranchOutput)
-}
-
-func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return i.ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
-}
-
-func (i ResourceGithubRepositoryCheckoutBranchArgs) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ResourceGithubRepositoryCheckoutBranchOutput).ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx)
-}
-
-// ResourceGithubRepositoryCheckoutBranchPtrInput is an input type that accepts ResourceGithubRepositoryCheckoutBranchArgs, ResourceGithubRepositoryCheckoutBranchPtr and ResourceGithubRepositoryCheckoutBranchPtrOutput values.
-// You can construct a concrete instance of `ResourceGithubRepositoryCheckoutBranchPtrInput` via:
-//
-//	        ResourceGithubRepositoryCheckoutBranchArgs{...}
-//
-//	or:
-//
-//	        nil
-type ResourceGithubRepositoryCheckoutBranchPtrInput interface {
-	pulumi.Input
-
-	ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput
-	ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput
-}
-
-type resourceGithubRepositoryCheckoutBranchPtrType ResourceGithubRepositoryCheckoutBranchArgs
-
-func ResourceGithubRepositoryCheckoutBranchPtr(v *ResourceGithubRepositoryCheckoutBranchArgs) ResourceGithubRepositoryCheckoutBranchPtrInput {
-	return (*resourceGithubRepositoryCheckoutBranchPtrType)(v)
-}
-
-func (*resourceGithubRepositoryCheckoutBranchPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (i *resourceGithubRepositoryCheckoutBranchPtrType) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return i.ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
-}
-
-func (i *resourceGithubRepositoryCheckoutBranchPtrType) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ResourceGithubRepositoryCheckoutBranchPtrOutput)
-}
-
-// Check out a branch.
-type ResourceGithubRepositoryCheckoutBranchOutput struct{ *pulumi.OutputState }
-
-func (ResourceGithubRepositoryCheckoutBranchOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchOutput() ResourceGithubRepositoryCheckoutBranchOutput {
-	return o
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchOutput {
-	return o
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o.ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceGithubRepositoryCheckoutBranch) *ResourceGithubRepositoryCheckoutBranch {
-		return &v
-	}).(ResourceGithubRepositoryCheckoutBranchPtrOutput)
-}
-
-// Branch name to check out.
-func (o ResourceGithubRepositoryCheckoutBranchOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ResourceGithubRepositoryCheckoutBranch) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Always `branch`.
-func (o ResourceGithubRepositoryCheckoutBranchOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v ResourceGithubRepositoryCheckoutBranch) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type ResourceGithubRepositoryCheckoutBranchPtrOutput struct{ *pulumi.OutputState }
-
-func (ResourceGithubRepositoryCheckoutBranchPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ResourceGithubRepositoryCheckoutBranch)(nil)).Elem()
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutput() ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) ToResourceGithubRepositoryCheckoutBranchPtrOutputWithContext(ctx context.Context) ResourceGithubRepositoryCheckoutBranchPtrOutput {
-	return o
-}
-
-func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) Elem() ResourceGithubRepositoryCheckoutBranchOutput {
-	return o.ApplyT(func(v *ResourceGithubRepositoryCheckoutBranch) ResourceGithubRepositoryCheckoutBranch {
-		if v != nil {
-			return *v
-		}
-		var ret ResourceGithubRepositoryCheckoutBranch
-		return ret
-	}).(ResourceGithubRepositoryCheckoutBranchOutput)
-}
-
-// Branch name to check out.
-func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ResourceGithubRepositoryCheckoutBranch) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Name
-	}).(pulumi.StringPtrOutput)
-}
-
-// Always `branch`.
-func (o ResourceGithubRepositoryCheckoutBranchPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ResourceGithubRepositoryCheckoutBranch) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// The agent that owns this configuration (resolved by the API to a concrete agent reference).
-type SelfReference struct {
-	// Always `self`.
-	Type string `pulumi:"type"`
-}
-
-// SelfReferenceInput is an input type that accepts SelfReferenceArgs and SelfReferenceOutput values.
-// You can construct a concrete instance of `SelfReferenceInput` via:
-//
-//	SelfReferenceArgs{...}
-type SelfReferenceInput interface {
-	pulumi.Input
-
-	ToSelfReferenceOutput() SelfReferenceOutput
-	ToSelfReferenceOutputWithContext(context.Context) SelfReferenceOutput
-}
-
-// The agent that owns this configuration (resolved by the API to a concrete agent reference).
-type SelfReferenceArgs struct {
-	// Always `self`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SelfReferenceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SelfReference)(nil)).Elem()
-}
-
-func (i SelfReferenceArgs) ToSelfReferenceOutput() SelfReferenceOutput {
-	return i.ToSelfReferenceOutputWithContext(context.Background())
-}
-
-func (i SelfReferenceArgs) ToSelfReferenceOutputWithContext(ctx context.Context) SelfReferenceOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SelfReferenceOutput)
-}
-
-// The agent that owns this configuration (resolved by the API to a concrete agent reference).
-type SelfReferenceOutput struct{ *pulumi.OutputState }
-
-func (SelfReferenceOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SelfReference)(nil)).Elem()
-}
-
-func (o SelfReferenceOutput) ToSelfReferenceOutput() SelfReferenceOutput {
-	return o
-}
-
-func (o SelfReferenceOutput) ToSelfReferenceOutputWithContext(ctx context.Context) SelfReferenceOutput {
-	return o
-}
-
-// Always `self`.
-func (o SelfReferenceOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SelfReference) string { return v.Type }).(pulumi.StringOutput)
+// The agent version to use (at least 1); the latest when omitted (`agent` only).
+func (o MultiagentMembersPredefinedAgentOutput) Version() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v MultiagentMembersPredefinedAgent) *int { return v.Version }).(pulumi.IntPtrOutput)
 }
 
 type SessionBudget struct {
@@ -5080,771 +3823,492 @@ func (o SessionBudgetMaxListCostPtrOutput) Currency() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-type SessionInitialEventUserDefineOutcome struct {
-	// What the agent should produce: the task specification.
-	Description string `pulumi:"description"`
-	// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+// One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+type SessionInitialEvent struct {
+	// The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+	Content []SessionInitialEventContent `pulumi:"content"`
+	// What the agent should produce: the task specification (`user.define_outcome` only).
+	Description *string `pulumi:"description"`
+	// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
 	MaxIterations *int `pulumi:"maxIterations"`
-	// How to grade the outcome: a text or a file rubric.
-	Rubric interface{} `pulumi:"rubric"`
-	// Always `user.define_outcome`.
-	Type string `pulumi:"type"`
+	// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+	Rubric *InitialEventRubric `pulumi:"rubric"`
+	// One of `user.message`, `user.define_outcome`: which kind this is.
+	Type SessionInitialEventType `pulumi:"type"`
 }
 
-// SessionInitialEventUserDefineOutcomeInput is an input type that accepts SessionInitialEventUserDefineOutcomeArgs and SessionInitialEventUserDefineOutcomeOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserDefineOutcomeInput` via:
+// SessionInitialEventInput is an input type that accepts SessionInitialEventArgs and SessionInitialEventOutput values.
+// You can construct a concrete instance of `SessionInitialEventInput` via:
 //
-//	SessionInitialEventUserDefineOutcomeArgs{...}
-type SessionInitialEventUserDefineOutcomeInput interface {
+//	SessionInitialEventArgs{...}
+type SessionInitialEventInput interface {
 	pulumi.Input
 
-	ToSessionInitialEventUserDefineOutcomeOutput() SessionInitialEventUserDefineOutcomeOutput
-	ToSessionInitialEventUserDefineOutcomeOutputWithContext(context.Context) SessionInitialEventUserDefineOutcomeOutput
+	ToSessionInitialEventOutput() SessionInitialEventOutput
+	ToSessionInitialEventOutputWithContext(context.Context) SessionInitialEventOutput
 }
 
-// An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-type SessionInitialEventUserDefineOutcomeArgs struct {
-	// What the agent should produce: the task specification.
-	Description pulumi.StringInput `pulumi:"description"`
-	// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+// One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+type SessionInitialEventArgs struct {
+	// The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+	Content SessionInitialEventContentArrayInput `pulumi:"content"`
+	// What the agent should produce: the task specification (`user.define_outcome` only).
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
 	MaxIterations pulumi.IntPtrInput `pulumi:"maxIterations"`
-	// How to grade the outcome: a text or a file rubric.
-	Rubric pulumi.Input `pulumi:"rubric"`
-	// Always `user.define_outcome`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+	Rubric InitialEventRubricPtrInput `pulumi:"rubric"`
+	// One of `user.message`, `user.define_outcome`: which kind this is.
+	Type SessionInitialEventTypeInput `pulumi:"type"`
 }
 
-func (SessionInitialEventUserDefineOutcomeArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserDefineOutcome)(nil)).Elem()
+func (SessionInitialEventArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEvent)(nil)).Elem()
 }
 
-func (i SessionInitialEventUserDefineOutcomeArgs) ToSessionInitialEventUserDefineOutcomeOutput() SessionInitialEventUserDefineOutcomeOutput {
-	return i.ToSessionInitialEventUserDefineOutcomeOutputWithContext(context.Background())
+func (i SessionInitialEventArgs) ToSessionInitialEventOutput() SessionInitialEventOutput {
+	return i.ToSessionInitialEventOutputWithContext(context.Background())
 }
 
-func (i SessionInitialEventUserDefineOutcomeArgs) ToSessionInitialEventUserDefineOutcomeOutputWithContext(ctx context.Context) SessionInitialEventUserDefineOutcomeOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserDefineOutcomeOutput)
+func (i SessionInitialEventArgs) ToSessionInitialEventOutputWithContext(ctx context.Context) SessionInitialEventOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventOutput)
 }
 
-// An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-type SessionInitialEventUserDefineOutcomeOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserDefineOutcomeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserDefineOutcome)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserDefineOutcomeOutput) ToSessionInitialEventUserDefineOutcomeOutput() SessionInitialEventUserDefineOutcomeOutput {
-	return o
-}
-
-func (o SessionInitialEventUserDefineOutcomeOutput) ToSessionInitialEventUserDefineOutcomeOutputWithContext(ctx context.Context) SessionInitialEventUserDefineOutcomeOutput {
-	return o
-}
-
-// What the agent should produce: the task specification.
-func (o SessionInitialEventUserDefineOutcomeOutput) Description() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcome) string { return v.Description }).(pulumi.StringOutput)
-}
-
-// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
-func (o SessionInitialEventUserDefineOutcomeOutput) MaxIterations() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcome) *int { return v.MaxIterations }).(pulumi.IntPtrOutput)
-}
-
-// How to grade the outcome: a text or a file rubric.
-func (o SessionInitialEventUserDefineOutcomeOutput) Rubric() pulumi.AnyOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcome) interface{} { return v.Rubric }).(pulumi.AnyOutput)
-}
-
-// Always `user.define_outcome`.
-func (o SessionInitialEventUserDefineOutcomeOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserDefineOutcome) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A user message; it starts the agent's work.
-type SessionInitialEventUserMessage struct {
-	// The message's content blocks (`text`, `image`, `document`); at least one.
-	Content []interface{} `pulumi:"content"`
-	// Always `user.message`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserMessageInput is an input type that accepts SessionInitialEventUserMessageArgs and SessionInitialEventUserMessageOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageInput` via:
+// SessionInitialEventArrayInput is an input type that accepts SessionInitialEventArray and SessionInitialEventArrayOutput values.
+// You can construct a concrete instance of `SessionInitialEventArrayInput` via:
 //
-//	SessionInitialEventUserMessageArgs{...}
-type SessionInitialEventUserMessageInput interface {
+//	SessionInitialEventArray{ SessionInitialEventArgs{...} }
+type SessionInitialEventArrayInput interface {
 	pulumi.Input
 
-	ToSessionInitialEventUserMessageOutput() SessionInitialEventUserMessageOutput
-	ToSessionInitialEventUserMessageOutputWithContext(context.Context) SessionInitialEventUserMessageOutput
+	ToSessionInitialEventArrayOutput() SessionInitialEventArrayOutput
+	ToSessionInitialEventArrayOutputWithContext(context.Context) SessionInitialEventArrayOutput
 }
 
-// A user message; it starts the agent's work.
-type SessionInitialEventUserMessageArgs struct {
-	// The message's content blocks (`text`, `image`, `document`); at least one.
-	Content pulumi.ArrayInput `pulumi:"content"`
-	// Always `user.message`.
-	Type pulumi.StringInput `pulumi:"type"`
+type SessionInitialEventArray []SessionInitialEventInput
+
+func (SessionInitialEventArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SessionInitialEvent)(nil)).Elem()
 }
 
-func (SessionInitialEventUserMessageArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessage)(nil)).Elem()
+func (i SessionInitialEventArray) ToSessionInitialEventArrayOutput() SessionInitialEventArrayOutput {
+	return i.ToSessionInitialEventArrayOutputWithContext(context.Background())
 }
 
-func (i SessionInitialEventUserMessageArgs) ToSessionInitialEventUserMessageOutput() SessionInitialEventUserMessageOutput {
-	return i.ToSessionInitialEventUserMessageOutputWithContext(context.Background())
+func (i SessionInitialEventArray) ToSessionInitialEventArrayOutputWithContext(ctx context.Context) SessionInitialEventArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventArrayOutput)
 }
 
-func (i SessionInitialEventUserMessageArgs) ToSessionInitialEventUserMessageOutputWithContext(ctx context.Context) SessionInitialEventUserMessageOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageOutput)
+// One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+type SessionInitialEventOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEvent)(nil)).Elem()
 }
 
-// A user message; it starts the agent's work.
-type SessionInitialEventUserMessageOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessage)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageOutput) ToSessionInitialEventUserMessageOutput() SessionInitialEventUserMessageOutput {
+func (o SessionInitialEventOutput) ToSessionInitialEventOutput() SessionInitialEventOutput {
 	return o
 }
 
-func (o SessionInitialEventUserMessageOutput) ToSessionInitialEventUserMessageOutputWithContext(ctx context.Context) SessionInitialEventUserMessageOutput {
+func (o SessionInitialEventOutput) ToSessionInitialEventOutputWithContext(ctx context.Context) SessionInitialEventOutput {
 	return o
 }
 
-// The message's content blocks (`text`, `image`, `document`); at least one.
-func (o SessionInitialEventUserMessageOutput) Content() pulumi.ArrayOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessage) []interface{} { return v.Content }).(pulumi.ArrayOutput)
+// The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+func (o SessionInitialEventOutput) Content() SessionInitialEventContentArrayOutput {
+	return o.ApplyT(func(v SessionInitialEvent) []SessionInitialEventContent { return v.Content }).(SessionInitialEventContentArrayOutput)
 }
 
-// Always `user.message`.
-func (o SessionInitialEventUserMessageOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessage) string { return v.Type }).(pulumi.StringOutput)
+// What the agent should produce: the task specification (`user.define_outcome` only).
+func (o SessionInitialEventOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEvent) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Document content, given as base64 data, plain text, a URL or a file.
-type SessionInitialEventUserMessageContentDocument struct {
-	// Additional context about the document for the model.
+// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
+func (o SessionInitialEventOutput) MaxIterations() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v SessionInitialEvent) *int { return v.MaxIterations }).(pulumi.IntPtrOutput)
+}
+
+// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+func (o SessionInitialEventOutput) Rubric() InitialEventRubricPtrOutput {
+	return o.ApplyT(func(v SessionInitialEvent) *InitialEventRubric { return v.Rubric }).(InitialEventRubricPtrOutput)
+}
+
+// One of `user.message`, `user.define_outcome`: which kind this is.
+func (o SessionInitialEventOutput) Type() SessionInitialEventTypeOutput {
+	return o.ApplyT(func(v SessionInitialEvent) SessionInitialEventType { return v.Type }).(SessionInitialEventTypeOutput)
+}
+
+type SessionInitialEventArrayOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SessionInitialEvent)(nil)).Elem()
+}
+
+func (o SessionInitialEventArrayOutput) ToSessionInitialEventArrayOutput() SessionInitialEventArrayOutput {
+	return o
+}
+
+func (o SessionInitialEventArrayOutput) ToSessionInitialEventArrayOutputWithContext(ctx context.Context) SessionInitialEventArrayOutput {
+	return o
+}
+
+func (o SessionInitialEventArrayOutput) Index(i pulumi.IntInput) SessionInitialEventOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SessionInitialEvent {
+		return vs[0].([]SessionInitialEvent)[vs[1].(int)]
+	}).(SessionInitialEventOutput)
+}
+
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+type SessionInitialEventContent struct {
+	// Additional context about the document for the model (`document` only).
 	Context *string `pulumi:"context"`
-	// The source of the document data: `base64`, `text`, `url` or `file`.
-	Source interface{} `pulumi:"source"`
-	// The title of the document.
+	// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+	Source *SessionInitialEventContentSource `pulumi:"source"`
+	// The text content (`text` only).
+	Text *string `pulumi:"text"`
+	// The title of the document (`document` only).
 	Title *string `pulumi:"title"`
-	// Always `document`.
-	Type string `pulumi:"type"`
+	// One of `text`, `image`, `document`: which kind this is.
+	Type SessionInitialEventContentType `pulumi:"type"`
 }
 
-// SessionInitialEventUserMessageContentDocumentInput is an input type that accepts SessionInitialEventUserMessageContentDocumentArgs and SessionInitialEventUserMessageContentDocumentOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentDocumentInput` via:
+// SessionInitialEventContentInput is an input type that accepts SessionInitialEventContentArgs and SessionInitialEventContentOutput values.
+// You can construct a concrete instance of `SessionInitialEventContentInput` via:
 //
-//	SessionInitialEventUserMessageContentDocumentArgs{...}
-type SessionInitialEventUserMessageContentDocumentInput interface {
+//	SessionInitialEventContentArgs{...}
+type SessionInitialEventContentInput interface {
 	pulumi.Input
 
-	ToSessionInitialEventUserMessageContentDocumentOutput() SessionInitialEventUserMessageContentDocumentOutput
-	ToSessionInitialEventUserMessageContentDocumentOutputWithContext(context.Context) SessionInitialEventUserMessageContentDocumentOutput
+	ToSessionInitialEventContentOutput() SessionInitialEventContentOutput
+	ToSessionInitialEventContentOutputWithContext(context.Context) SessionInitialEventContentOutput
 }
 
-// Document content, given as base64 data, plain text, a URL or a file.
-type SessionInitialEventUserMessageContentDocumentArgs struct {
-	// Additional context about the document for the model.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+type SessionInitialEventContentArgs struct {
+	// Additional context about the document for the model (`document` only).
 	Context pulumi.StringPtrInput `pulumi:"context"`
-	// The source of the document data: `base64`, `text`, `url` or `file`.
-	Source pulumi.Input `pulumi:"source"`
-	// The title of the document.
+	// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+	Source SessionInitialEventContentSourcePtrInput `pulumi:"source"`
+	// The text content (`text` only).
+	Text pulumi.StringPtrInput `pulumi:"text"`
+	// The title of the document (`document` only).
 	Title pulumi.StringPtrInput `pulumi:"title"`
-	// Always `document`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// One of `text`, `image`, `document`: which kind this is.
+	Type SessionInitialEventContentTypeInput `pulumi:"type"`
 }
 
-func (SessionInitialEventUserMessageContentDocumentArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocument)(nil)).Elem()
+func (SessionInitialEventContentArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContent)(nil)).Elem()
 }
 
-func (i SessionInitialEventUserMessageContentDocumentArgs) ToSessionInitialEventUserMessageContentDocumentOutput() SessionInitialEventUserMessageContentDocumentOutput {
-	return i.ToSessionInitialEventUserMessageContentDocumentOutputWithContext(context.Background())
+func (i SessionInitialEventContentArgs) ToSessionInitialEventContentOutput() SessionInitialEventContentOutput {
+	return i.ToSessionInitialEventContentOutputWithContext(context.Background())
 }
 
-func (i SessionInitialEventUserMessageContentDocumentArgs) ToSessionInitialEventUserMessageContentDocumentOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentDocumentOutput)
+func (i SessionInitialEventContentArgs) ToSessionInitialEventContentOutputWithContext(ctx context.Context) SessionInitialEventContentOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentOutput)
 }
 
-// Document content, given as base64 data, plain text, a URL or a file.
-type SessionInitialEventUserMessageContentDocumentOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentDocumentOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocument)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentDocumentOutput) ToSessionInitialEventUserMessageContentDocumentOutput() SessionInitialEventUserMessageContentDocumentOutput {
-	return o
-}
-
-func (o SessionInitialEventUserMessageContentDocumentOutput) ToSessionInitialEventUserMessageContentDocumentOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentOutput {
-	return o
-}
-
-// Additional context about the document for the model.
-func (o SessionInitialEventUserMessageContentDocumentOutput) Context() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocument) *string { return v.Context }).(pulumi.StringPtrOutput)
-}
-
-// The source of the document data: `base64`, `text`, `url` or `file`.
-func (o SessionInitialEventUserMessageContentDocumentOutput) Source() pulumi.AnyOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocument) interface{} { return v.Source }).(pulumi.AnyOutput)
-}
-
-// The title of the document.
-func (o SessionInitialEventUserMessageContentDocumentOutput) Title() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocument) *string { return v.Title }).(pulumi.StringPtrOutput)
-}
-
-// Always `document`.
-func (o SessionInitialEventUserMessageContentDocumentOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocument) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Base64-encoded document data.
-type SessionInitialEventUserMessageContentDocumentSourceBase64 struct {
-	// Base64-encoded document data.
-	Data string `pulumi:"data"`
-	// MIME type of the document (e.g. "application/pdf").
-	MediaType string `pulumi:"mediaType"`
-	// Always `base64`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserMessageContentDocumentSourceBase64Input is an input type that accepts SessionInitialEventUserMessageContentDocumentSourceBase64Args and SessionInitialEventUserMessageContentDocumentSourceBase64Output values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentDocumentSourceBase64Input` via:
+// SessionInitialEventContentArrayInput is an input type that accepts SessionInitialEventContentArray and SessionInitialEventContentArrayOutput values.
+// You can construct a concrete instance of `SessionInitialEventContentArrayInput` via:
 //
-//	SessionInitialEventUserMessageContentDocumentSourceBase64Args{...}
-type SessionInitialEventUserMessageContentDocumentSourceBase64Input interface {
+//	SessionInitialEventContentArray{ SessionInitialEventContentArgs{...} }
+type SessionInitialEventContentArrayInput interface {
 	pulumi.Input
 
-	ToSessionInitialEventUserMessageContentDocumentSourceBase64Output() SessionInitialEventUserMessageContentDocumentSourceBase64Output
-	ToSessionInitialEventUserMessageContentDocumentSourceBase64OutputWithContext(context.Context) SessionInitialEventUserMessageContentDocumentSourceBase64Output
+	ToSessionInitialEventContentArrayOutput() SessionInitialEventContentArrayOutput
+	ToSessionInitialEventContentArrayOutputWithContext(context.Context) SessionInitialEventContentArrayOutput
 }
 
-// Base64-encoded document data.
-type SessionInitialEventUserMessageContentDocumentSourceBase64Args struct {
-	// Base64-encoded document data.
-	Data pulumi.StringInput `pulumi:"data"`
-	// MIME type of the document (e.g. "application/pdf").
-	MediaType pulumi.StringInput `pulumi:"mediaType"`
-	// Always `base64`.
-	Type pulumi.StringInput `pulumi:"type"`
+type SessionInitialEventContentArray []SessionInitialEventContentInput
+
+func (SessionInitialEventContentArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SessionInitialEventContent)(nil)).Elem()
 }
 
-func (SessionInitialEventUserMessageContentDocumentSourceBase64Args) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceBase64)(nil)).Elem()
+func (i SessionInitialEventContentArray) ToSessionInitialEventContentArrayOutput() SessionInitialEventContentArrayOutput {
+	return i.ToSessionInitialEventContentArrayOutputWithContext(context.Background())
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceBase64Args) ToSessionInitialEventUserMessageContentDocumentSourceBase64Output() SessionInitialEventUserMessageContentDocumentSourceBase64Output {
-	return i.ToSessionInitialEventUserMessageContentDocumentSourceBase64OutputWithContext(context.Background())
+func (i SessionInitialEventContentArray) ToSessionInitialEventContentArrayOutputWithContext(ctx context.Context) SessionInitialEventContentArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentArrayOutput)
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceBase64Args) ToSessionInitialEventUserMessageContentDocumentSourceBase64OutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceBase64Output {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentDocumentSourceBase64Output)
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+type SessionInitialEventContentOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContent)(nil)).Elem()
 }
 
-// Base64-encoded document data.
-type SessionInitialEventUserMessageContentDocumentSourceBase64Output struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentDocumentSourceBase64Output) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceBase64)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentDocumentSourceBase64Output) ToSessionInitialEventUserMessageContentDocumentSourceBase64Output() SessionInitialEventUserMessageContentDocumentSourceBase64Output {
+func (o SessionInitialEventContentOutput) ToSessionInitialEventContentOutput() SessionInitialEventContentOutput {
 	return o
 }
 
-func (o SessionInitialEventUserMessageContentDocumentSourceBase64Output) ToSessionInitialEventUserMessageContentDocumentSourceBase64OutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceBase64Output {
+func (o SessionInitialEventContentOutput) ToSessionInitialEventContentOutputWithContext(ctx context.Context) SessionInitialEventContentOutput {
 	return o
 }
 
-// Base64-encoded document data.
-func (o SessionInitialEventUserMessageContentDocumentSourceBase64Output) Data() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceBase64) string { return v.Data }).(pulumi.StringOutput)
+// Additional context about the document for the model (`document` only).
+func (o SessionInitialEventContentOutput) Context() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) *string { return v.Context }).(pulumi.StringPtrOutput)
 }
 
-// MIME type of the document (e.g. "application/pdf").
-func (o SessionInitialEventUserMessageContentDocumentSourceBase64Output) MediaType() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceBase64) string { return v.MediaType }).(pulumi.StringOutput)
+// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+func (o SessionInitialEventContentOutput) Source() SessionInitialEventContentSourcePtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) *SessionInitialEventContentSource { return v.Source }).(SessionInitialEventContentSourcePtrOutput)
 }
 
-// Always `base64`.
-func (o SessionInitialEventUserMessageContentDocumentSourceBase64Output) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceBase64) string { return v.Type }).(pulumi.StringOutput)
+// The text content (`text` only).
+func (o SessionInitialEventContentOutput) Text() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) *string { return v.Text }).(pulumi.StringPtrOutput)
 }
 
-// Document referenced by file ID.
-type SessionInitialEventUserMessageContentDocumentSourceFile struct {
-	// ID of a file uploaded through the Files API.
-	FileId string `pulumi:"fileId"`
-	// Always `file`.
-	Type string `pulumi:"type"`
+// The title of the document (`document` only).
+func (o SessionInitialEventContentOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) *string { return v.Title }).(pulumi.StringPtrOutput)
 }
 
-// SessionInitialEventUserMessageContentDocumentSourceFileInput is an input type that accepts SessionInitialEventUserMessageContentDocumentSourceFileArgs and SessionInitialEventUserMessageContentDocumentSourceFileOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentDocumentSourceFileInput` via:
+// One of `text`, `image`, `document`: which kind this is.
+func (o SessionInitialEventContentOutput) Type() SessionInitialEventContentTypeOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) SessionInitialEventContentType { return v.Type }).(SessionInitialEventContentTypeOutput)
+}
+
+type SessionInitialEventContentArrayOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SessionInitialEventContent)(nil)).Elem()
+}
+
+func (o SessionInitialEventContentArrayOutput) ToSessionInitialEventContentArrayOutput() SessionInitialEventContentArrayOutput {
+	return o
+}
+
+func (o SessionInitialEventContentArrayOutput) ToSessionInitialEventContentArrayOutputWithContext(ctx context.Context) SessionInitialEventContentArrayOutput {
+	return o
+}
+
+func (o SessionInitialEventContentArrayOutput) Index(i pulumi.IntInput) SessionInitialEventContentOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SessionInitialEventContent {
+		return vs[0].([]SessionInitialEventContent)[vs[1].(int)]
+	}).(SessionInitialEventContentOutput)
+}
+
+// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+type SessionInitialEventContentSource struct {
+	// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+	Data *string `pulumi:"data"`
+	// ID of a file uploaded through the Files API (`file`, `file` only).
+	FileId *string `pulumi:"fileId"`
+	// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+	MediaType *string `pulumi:"mediaType"`
+	// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+	Type SessionInitialEventContentSourceType `pulumi:"type"`
+	// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+	Url *string `pulumi:"url"`
+}
+
+// SessionInitialEventContentSourceInput is an input type that accepts SessionInitialEventContentSourceArgs and SessionInitialEventContentSourceOutput values.
+// You can construct a concrete instance of `SessionInitialEventContentSourceInput` via:
 //
-//	SessionInitialEventUserMessageContentDocumentSourceFileArgs{...}
-type SessionInitialEventUserMessageContentDocumentSourceFileInput interface {
+//	SessionInitialEventContentSourceArgs{...}
+type SessionInitialEventContentSourceInput interface {
 	pulumi.Input
 
-	ToSessionInitialEventUserMessageContentDocumentSourceFileOutput() SessionInitialEventUserMessageContentDocumentSourceFileOutput
-	ToSessionInitialEventUserMessageContentDocumentSourceFileOutputWithContext(context.Context) SessionInitialEventUserMessageContentDocumentSourceFileOutput
+	ToSessionInitialEventContentSourceOutput() SessionInitialEventContentSourceOutput
+	ToSessionInitialEventContentSourceOutputWithContext(context.Context) SessionInitialEventContentSourceOutput
 }
 
-// Document referenced by file ID.
-type SessionInitialEventUserMessageContentDocumentSourceFileArgs struct {
-	// ID of a file uploaded through the Files API.
-	FileId pulumi.StringInput `pulumi:"fileId"`
-	// Always `file`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+type SessionInitialEventContentSourceArgs struct {
+	// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+	Data pulumi.StringPtrInput `pulumi:"data"`
+	// ID of a file uploaded through the Files API (`file`, `file` only).
+	FileId pulumi.StringPtrInput `pulumi:"fileId"`
+	// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+	MediaType pulumi.StringPtrInput `pulumi:"mediaType"`
+	// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+	Type SessionInitialEventContentSourceTypeInput `pulumi:"type"`
+	// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+	Url pulumi.StringPtrInput `pulumi:"url"`
 }
 
-func (SessionInitialEventUserMessageContentDocumentSourceFileArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceFile)(nil)).Elem()
+func (SessionInitialEventContentSourceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContentSource)(nil)).Elem()
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceFileArgs) ToSessionInitialEventUserMessageContentDocumentSourceFileOutput() SessionInitialEventUserMessageContentDocumentSourceFileOutput {
-	return i.ToSessionInitialEventUserMessageContentDocumentSourceFileOutputWithContext(context.Background())
+func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourceOutput() SessionInitialEventContentSourceOutput {
+	return i.ToSessionInitialEventContentSourceOutputWithContext(context.Background())
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceFileArgs) ToSessionInitialEventUserMessageContentDocumentSourceFileOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceFileOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentDocumentSourceFileOutput)
+func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourceOutputWithContext(ctx context.Context) SessionInitialEventContentSourceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentSourceOutput)
 }
 
-// Document referenced by file ID.
-type SessionInitialEventUserMessageContentDocumentSourceFileOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentDocumentSourceFileOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceFile)(nil)).Elem()
+func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
+	return i.ToSessionInitialEventContentSourcePtrOutputWithContext(context.Background())
 }
 
-func (o SessionInitialEventUserMessageContentDocumentSourceFileOutput) ToSessionInitialEventUserMessageContentDocumentSourceFileOutput() SessionInitialEventUserMessageContentDocumentSourceFileOutput {
-	return o
+func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentSourceOutput).ToSessionInitialEventContentSourcePtrOutputWithContext(ctx)
 }
 
-func (o SessionInitialEventUserMessageContentDocumentSourceFileOutput) ToSessionInitialEventUserMessageContentDocumentSourceFileOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceFileOutput {
-	return o
-}
-
-// ID of a file uploaded through the Files API.
-func (o SessionInitialEventUserMessageContentDocumentSourceFileOutput) FileId() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceFile) string { return v.FileId }).(pulumi.StringOutput)
-}
-
-// Always `file`.
-func (o SessionInitialEventUserMessageContentDocumentSourceFileOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceFile) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Plain text document content.
-type SessionInitialEventUserMessageContentDocumentSourceText struct {
-	// The plain text content.
-	Data string `pulumi:"data"`
-	// MIME type of the text content: always `text/plain`.
-	MediaType string `pulumi:"mediaType"`
-	// Always `text`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserMessageContentDocumentSourceTextInput is an input type that accepts SessionInitialEventUserMessageContentDocumentSourceTextArgs and SessionInitialEventUserMessageContentDocumentSourceTextOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentDocumentSourceTextInput` via:
+// SessionInitialEventContentSourcePtrInput is an input type that accepts SessionInitialEventContentSourceArgs, SessionInitialEventContentSourcePtr and SessionInitialEventContentSourcePtrOutput values.
+// You can construct a concrete instance of `SessionInitialEventContentSourcePtrInput` via:
 //
-//	SessionInitialEventUserMessageContentDocumentSourceTextArgs{...}
-type SessionInitialEventUserMessageContentDocumentSourceTextInput interface {
+//	        SessionInitialEventContentSourceArgs{...}
+//
+//	or:
+//
+//	        nil
+type SessionInitialEventContentSourcePtrInput interface {
 	pulumi.Input
 
-	ToSessionInitialEventUserMessageContentDocumentSourceTextOutput() SessionInitialEventUserMessageContentDocumentSourceTextOutput
-	ToSessionInitialEventUserMessageContentDocumentSourceTextOutputWithContext(context.Context) SessionInitialEventUserMessageContentDocumentSourceTextOutput
+	ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput
+	ToSessionInitialEventContentSourcePtrOutputWithContext(context.Context) SessionInitialEventContentSourcePtrOutput
 }
 
-// Plain text document content.
-type SessionInitialEventUserMessageContentDocumentSourceTextArgs struct {
-	// The plain text content.
-	Data pulumi.StringInput `pulumi:"data"`
-	// MIME type of the text content: always `text/plain`.
-	MediaType pulumi.StringInput `pulumi:"mediaType"`
-	// Always `text`.
-	Type pulumi.StringInput `pulumi:"type"`
+type sessionInitialEventContentSourcePtrType SessionInitialEventContentSourceArgs
+
+func SessionInitialEventContentSourcePtr(v *SessionInitialEventContentSourceArgs) SessionInitialEventContentSourcePtrInput {
+	return (*sessionInitialEventContentSourcePtrType)(v)
 }
 
-func (SessionInitialEventUserMessageContentDocumentSourceTextArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceText)(nil)).Elem()
+func (*sessionInitialEventContentSourcePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionInitialEventContentSource)(nil)).Elem()
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceTextArgs) ToSessionInitialEventUserMessageContentDocumentSourceTextOutput() SessionInitialEventUserMessageContentDocumentSourceTextOutput {
-	return i.ToSessionInitialEventUserMessageContentDocumentSourceTextOutputWithContext(context.Background())
+func (i *sessionInitialEventContentSourcePtrType) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
+	return i.ToSessionInitialEventContentSourcePtrOutputWithContext(context.Background())
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceTextArgs) ToSessionInitialEventUserMessageContentDocumentSourceTextOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceTextOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentDocumentSourceTextOutput)
+func (i *sessionInitialEventContentSourcePtrType) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentSourcePtrOutput)
 }
 
-// Plain text document content.
-type SessionInitialEventUserMessageContentDocumentSourceTextOutput struct{ *pulumi.OutputState }
+// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+type SessionInitialEventContentSourceOutput struct{ *pulumi.OutputState }
 
-func (SessionInitialEventUserMessageContentDocumentSourceTextOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceText)(nil)).Elem()
+func (SessionInitialEventContentSourceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionInitialEventContentSource)(nil)).Elem()
 }
 
-func (o SessionInitialEventUserMessageContentDocumentSourceTextOutput) ToSessionInitialEventUserMessageContentDocumentSourceTextOutput() SessionInitialEventUserMessageContentDocumentSourceTextOutput {
+func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourceOutput() SessionInitialEventContentSourceOutput {
 	return o
 }
 
-func (o SessionInitialEventUserMessageContentDocumentSourceTextOutput) ToSessionInitialEventUserMessageContentDocumentSourceTextOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceTextOutput {
+func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourceOutputWithContext(ctx context.Context) SessionInitialEventContentSourceOutput {
 	return o
 }
 
-// The plain text content.
-func (o SessionInitialEventUserMessageContentDocumentSourceTextOutput) Data() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceText) string { return v.Data }).(pulumi.StringOutput)
+func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
+	return o.ToSessionInitialEventContentSourcePtrOutputWithContext(context.Background())
 }
 
-// MIME type of the text content: always `text/plain`.
-func (o SessionInitialEventUserMessageContentDocumentSourceTextOutput) MediaType() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceText) string { return v.MediaType }).(pulumi.StringOutput)
+func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventContentSource) *SessionInitialEventContentSource {
+		return &v
+	}).(SessionInitialEventContentSourcePtrOutput)
 }
 
-// Always `text`.
-func (o SessionInitialEventUserMessageContentDocumentSourceTextOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceText) string { return v.Type }).(pulumi.StringOutput)
+// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+func (o SessionInitialEventContentSourceOutput) Data() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.Data }).(pulumi.StringPtrOutput)
 }
 
-// Document referenced by URL.
-type SessionInitialEventUserMessageContentDocumentSourceUrl struct {
-	// Always `url`.
-	Type string `pulumi:"type"`
-	// URL of the document to fetch.
-	Url string `pulumi:"url"`
+// ID of a file uploaded through the Files API (`file`, `file` only).
+func (o SessionInitialEventContentSourceOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.FileId }).(pulumi.StringPtrOutput)
 }
 
-// SessionInitialEventUserMessageContentDocumentSourceUrlInput is an input type that accepts SessionInitialEventUserMessageContentDocumentSourceUrlArgs and SessionInitialEventUserMessageContentDocumentSourceUrlOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentDocumentSourceUrlInput` via:
-//
-//	SessionInitialEventUserMessageContentDocumentSourceUrlArgs{...}
-type SessionInitialEventUserMessageContentDocumentSourceUrlInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserMessageContentDocumentSourceUrlOutput() SessionInitialEventUserMessageContentDocumentSourceUrlOutput
-	ToSessionInitialEventUserMessageContentDocumentSourceUrlOutputWithContext(context.Context) SessionInitialEventUserMessageContentDocumentSourceUrlOutput
+// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+func (o SessionInitialEventContentSourceOutput) MediaType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.MediaType }).(pulumi.StringPtrOutput)
 }
 
-// Document referenced by URL.
-type SessionInitialEventUserMessageContentDocumentSourceUrlArgs struct {
-	// Always `url`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// URL of the document to fetch.
-	Url pulumi.StringInput `pulumi:"url"`
+// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+func (o SessionInitialEventContentSourceOutput) Type() SessionInitialEventContentSourceTypeOutput {
+	return o.ApplyT(func(v SessionInitialEventContentSource) SessionInitialEventContentSourceType { return v.Type }).(SessionInitialEventContentSourceTypeOutput)
 }
 
-func (SessionInitialEventUserMessageContentDocumentSourceUrlArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceUrl)(nil)).Elem()
+// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+func (o SessionInitialEventContentSourceOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.Url }).(pulumi.StringPtrOutput)
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceUrlArgs) ToSessionInitialEventUserMessageContentDocumentSourceUrlOutput() SessionInitialEventUserMessageContentDocumentSourceUrlOutput {
-	return i.ToSessionInitialEventUserMessageContentDocumentSourceUrlOutputWithContext(context.Background())
+type SessionInitialEventContentSourcePtrOutput struct{ *pulumi.OutputState }
+
+func (SessionInitialEventContentSourcePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionInitialEventContentSource)(nil)).Elem()
 }
 
-func (i SessionInitialEventUserMessageContentDocumentSourceUrlArgs) ToSessionInitialEventUserMessageContentDocumentSourceUrlOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceUrlOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentDocumentSourceUrlOutput)
-}
-
-// Document referenced by URL.
-type SessionInitialEventUserMessageContentDocumentSourceUrlOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentDocumentSourceUrlOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceUrl)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentDocumentSourceUrlOutput) ToSessionInitialEventUserMessageContentDocumentSourceUrlOutput() SessionInitialEventUserMessageContentDocumentSourceUrlOutput {
+func (o SessionInitialEventContentSourcePtrOutput) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
 	return o
 }
 
-func (o SessionInitialEventUserMessageContentDocumentSourceUrlOutput) ToSessionInitialEventUserMessageContentDocumentSourceUrlOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentDocumentSourceUrlOutput {
+func (o SessionInitialEventContentSourcePtrOutput) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
 	return o
 }
 
-// Always `url`.
-func (o SessionInitialEventUserMessageContentDocumentSourceUrlOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceUrl) string { return v.Type }).(pulumi.StringOutput)
+func (o SessionInitialEventContentSourcePtrOutput) Elem() SessionInitialEventContentSourceOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSource) SessionInitialEventContentSource {
+		if v != nil {
+			return *v
+		}
+		var ret SessionInitialEventContentSource
+		return ret
+	}).(SessionInitialEventContentSourceOutput)
 }
 
-// URL of the document to fetch.
-func (o SessionInitialEventUserMessageContentDocumentSourceUrlOutput) Url() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentDocumentSourceUrl) string { return v.Url }).(pulumi.StringOutput)
+// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+func (o SessionInitialEventContentSourcePtrOutput) Data() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Data
+	}).(pulumi.StringPtrOutput)
 }
 
-// Image content, given as base64 data, a URL or a file.
-type SessionInitialEventUserMessageContentImage struct {
-	// The source of the image data: `base64`, `url` or `file`.
-	Source interface{} `pulumi:"source"`
-	// Always `image`.
-	Type string `pulumi:"type"`
+// ID of a file uploaded through the Files API (`file`, `file` only).
+func (o SessionInitialEventContentSourcePtrOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.FileId
+	}).(pulumi.StringPtrOutput)
 }
 
-// SessionInitialEventUserMessageContentImageInput is an input type that accepts SessionInitialEventUserMessageContentImageArgs and SessionInitialEventUserMessageContentImageOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentImageInput` via:
-//
-//	SessionInitialEventUserMessageContentImageArgs{...}
-type SessionInitialEventUserMessageContentImageInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserMessageContentImageOutput() SessionInitialEventUserMessageContentImageOutput
-	ToSessionInitialEventUserMessageContentImageOutputWithContext(context.Context) SessionInitialEventUserMessageContentImageOutput
+// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+func (o SessionInitialEventContentSourcePtrOutput) MediaType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.MediaType
+	}).(pulumi.StringPtrOutput)
 }
 
-// Image content, given as base64 data, a URL or a file.
-type SessionInitialEventUserMessageContentImageArgs struct {
-	// The source of the image data: `base64`, `url` or `file`.
-	Source pulumi.Input `pulumi:"source"`
-	// Always `image`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+func (o SessionInitialEventContentSourcePtrOutput) Type() SessionInitialEventContentSourceTypePtrOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSource) *SessionInitialEventContentSourceType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(SessionInitialEventContentSourceTypePtrOutput)
 }
 
-func (SessionInitialEventUserMessageContentImageArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImage)(nil)).Elem()
-}
-
-func (i SessionInitialEventUserMessageContentImageArgs) ToSessionInitialEventUserMessageContentImageOutput() SessionInitialEventUserMessageContentImageOutput {
-	return i.ToSessionInitialEventUserMessageContentImageOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventUserMessageContentImageArgs) ToSessionInitialEventUserMessageContentImageOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentImageOutput)
-}
-
-// Image content, given as base64 data, a URL or a file.
-type SessionInitialEventUserMessageContentImageOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentImageOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImage)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentImageOutput) ToSessionInitialEventUserMessageContentImageOutput() SessionInitialEventUserMessageContentImageOutput {
-	return o
-}
-
-func (o SessionInitialEventUserMessageContentImageOutput) ToSessionInitialEventUserMessageContentImageOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageOutput {
-	return o
-}
-
-// The source of the image data: `base64`, `url` or `file`.
-func (o SessionInitialEventUserMessageContentImageOutput) Source() pulumi.AnyOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImage) interface{} { return v.Source }).(pulumi.AnyOutput)
-}
-
-// Always `image`.
-func (o SessionInitialEventUserMessageContentImageOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImage) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Base64-encoded image data.
-type SessionInitialEventUserMessageContentImageSourceBase64 struct {
-	// Base64-encoded image data.
-	Data string `pulumi:"data"`
-	// MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-	MediaType string `pulumi:"mediaType"`
-	// Always `base64`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserMessageContentImageSourceBase64Input is an input type that accepts SessionInitialEventUserMessageContentImageSourceBase64Args and SessionInitialEventUserMessageContentImageSourceBase64Output values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentImageSourceBase64Input` via:
-//
-//	SessionInitialEventUserMessageContentImageSourceBase64Args{...}
-type SessionInitialEventUserMessageContentImageSourceBase64Input interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserMessageContentImageSourceBase64Output() SessionInitialEventUserMessageContentImageSourceBase64Output
-	ToSessionInitialEventUserMessageContentImageSourceBase64OutputWithContext(context.Context) SessionInitialEventUserMessageContentImageSourceBase64Output
-}
-
-// Base64-encoded image data.
-type SessionInitialEventUserMessageContentImageSourceBase64Args struct {
-	// Base64-encoded image data.
-	Data pulumi.StringInput `pulumi:"data"`
-	// MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-	MediaType pulumi.StringInput `pulumi:"mediaType"`
-	// Always `base64`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SessionInitialEventUserMessageContentImageSourceBase64Args) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceBase64)(nil)).Elem()
-}
-
-func (i SessionInitialEventUserMessageContentImageSourceBase64Args) ToSessionInitialEventUserMessageContentImageSourceBase64Output() SessionInitialEventUserMessageContentImageSourceBase64Output {
-	return i.ToSessionInitialEventUserMessageContentImageSourceBase64OutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventUserMessageContentImageSourceBase64Args) ToSessionInitialEventUserMessageContentImageSourceBase64OutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageSourceBase64Output {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentImageSourceBase64Output)
-}
-
-// Base64-encoded image data.
-type SessionInitialEventUserMessageContentImageSourceBase64Output struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentImageSourceBase64Output) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceBase64)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentImageSourceBase64Output) ToSessionInitialEventUserMessageContentImageSourceBase64Output() SessionInitialEventUserMessageContentImageSourceBase64Output {
-	return o
-}
-
-func (o SessionInitialEventUserMessageContentImageSourceBase64Output) ToSessionInitialEventUserMessageContentImageSourceBase64OutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageSourceBase64Output {
-	return o
-}
-
-// Base64-encoded image data.
-func (o SessionInitialEventUserMessageContentImageSourceBase64Output) Data() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceBase64) string { return v.Data }).(pulumi.StringOutput)
-}
-
-// MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-func (o SessionInitialEventUserMessageContentImageSourceBase64Output) MediaType() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceBase64) string { return v.MediaType }).(pulumi.StringOutput)
-}
-
-// Always `base64`.
-func (o SessionInitialEventUserMessageContentImageSourceBase64Output) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceBase64) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Image referenced by file ID.
-type SessionInitialEventUserMessageContentImageSourceFile struct {
-	// ID of a file uploaded through the Files API.
-	FileId string `pulumi:"fileId"`
-	// Always `file`.
-	Type string `pulumi:"type"`
-}
-
-// SessionInitialEventUserMessageContentImageSourceFileInput is an input type that accepts SessionInitialEventUserMessageContentImageSourceFileArgs and SessionInitialEventUserMessageContentImageSourceFileOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentImageSourceFileInput` via:
-//
-//	SessionInitialEventUserMessageContentImageSourceFileArgs{...}
-type SessionInitialEventUserMessageContentImageSourceFileInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserMessageContentImageSourceFileOutput() SessionInitialEventUserMessageContentImageSourceFileOutput
-	ToSessionInitialEventUserMessageContentImageSourceFileOutputWithContext(context.Context) SessionInitialEventUserMessageContentImageSourceFileOutput
-}
-
-// Image referenced by file ID.
-type SessionInitialEventUserMessageContentImageSourceFileArgs struct {
-	// ID of a file uploaded through the Files API.
-	FileId pulumi.StringInput `pulumi:"fileId"`
-	// Always `file`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SessionInitialEventUserMessageContentImageSourceFileArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceFile)(nil)).Elem()
-}
-
-func (i SessionInitialEventUserMessageContentImageSourceFileArgs) ToSessionInitialEventUserMessageContentImageSourceFileOutput() SessionInitialEventUserMessageContentImageSourceFileOutput {
-	return i.ToSessionInitialEventUserMessageContentImageSourceFileOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventUserMessageContentImageSourceFileArgs) ToSessionInitialEventUserMessageContentImageSourceFileOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageSourceFileOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentImageSourceFileOutput)
-}
-
-// Image referenced by file ID.
-type SessionInitialEventUserMessageContentImageSourceFileOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentImageSourceFileOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceFile)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentImageSourceFileOutput) ToSessionInitialEventUserMessageContentImageSourceFileOutput() SessionInitialEventUserMessageContentImageSourceFileOutput {
-	return o
-}
-
-func (o SessionInitialEventUserMessageContentImageSourceFileOutput) ToSessionInitialEventUserMessageContentImageSourceFileOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageSourceFileOutput {
-	return o
-}
-
-// ID of a file uploaded through the Files API.
-func (o SessionInitialEventUserMessageContentImageSourceFileOutput) FileId() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceFile) string { return v.FileId }).(pulumi.StringOutput)
-}
-
-// Always `file`.
-func (o SessionInitialEventUserMessageContentImageSourceFileOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceFile) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Image referenced by URL.
-type SessionInitialEventUserMessageContentImageSourceUrl struct {
-	// Always `url`.
-	Type string `pulumi:"type"`
-	// URL of the image to fetch.
-	Url string `pulumi:"url"`
-}
-
-// SessionInitialEventUserMessageContentImageSourceUrlInput is an input type that accepts SessionInitialEventUserMessageContentImageSourceUrlArgs and SessionInitialEventUserMessageContentImageSourceUrlOutput values.
-// You can construct a concrete instance of `SessionInitialEventUserMessageContentImageSourceUrlInput` via:
-//
-//	SessionInitialEventUserMessageContentImageSourceUrlArgs{...}
-type SessionInitialEventUserMessageContentImageSourceUrlInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventUserMessageContentImageSourceUrlOutput() SessionInitialEventUserMessageContentImageSourceUrlOutput
-	ToSessionInitialEventUserMessageContentImageSourceUrlOutputWithContext(context.Context) SessionInitialEventUserMessageContentImageSourceUrlOutput
-}
-
-// Image referenced by URL.
-type SessionInitialEventUserMessageContentImageSourceUrlArgs struct {
-	// Always `url`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// URL of the image to fetch.
-	Url pulumi.StringInput `pulumi:"url"`
-}
-
-func (SessionInitialEventUserMessageContentImageSourceUrlArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceUrl)(nil)).Elem()
-}
-
-func (i SessionInitialEventUserMessageContentImageSourceUrlArgs) ToSessionInitialEventUserMessageContentImageSourceUrlOutput() SessionInitialEventUserMessageContentImageSourceUrlOutput {
-	return i.ToSessionInitialEventUserMessageContentImageSourceUrlOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventUserMessageContentImageSourceUrlArgs) ToSessionInitialEventUserMessageContentImageSourceUrlOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageSourceUrlOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventUserMessageContentImageSourceUrlOutput)
-}
-
-// Image referenced by URL.
-type SessionInitialEventUserMessageContentImageSourceUrlOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventUserMessageContentImageSourceUrlOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceUrl)(nil)).Elem()
-}
-
-func (o SessionInitialEventUserMessageContentImageSourceUrlOutput) ToSessionInitialEventUserMessageContentImageSourceUrlOutput() SessionInitialEventUserMessageContentImageSourceUrlOutput {
-	return o
-}
-
-func (o SessionInitialEventUserMessageContentImageSourceUrlOutput) ToSessionInitialEventUserMessageContentImageSourceUrlOutputWithContext(ctx context.Context) SessionInitialEventUserMessageContentImageSourceUrlOutput {
-	return o
-}
-
-// Always `url`.
-func (o SessionInitialEventUserMessageContentImageSourceUrlOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceUrl) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// URL of the image to fetch.
-func (o SessionInitialEventUserMessageContentImageSourceUrlOutput) Url() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionInitialEventUserMessageContentImageSourceUrl) string { return v.Url }).(pulumi.StringOutput)
+// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+func (o SessionInitialEventContentSourcePtrOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Url
+	}).(pulumi.StringPtrOutput)
 }
 
 // Evaluation state of one outcome defined by a `user.define_outcome` event, with the API's other fields (`iteration`, `explanation`, `completedAt`, …), camelCased.
@@ -5900,1016 +4364,824 @@ func (o SessionOutcomeEvaluationArrayOutput) Index(i pulumi.IntInput) SessionOut
 	}).(SessionOutcomeEvaluationOutput)
 }
 
-// A file uploaded through the Files API, mounted into the session's container.
-type SessionResourceFile struct {
-	// ID of a file uploaded through the Files API (e.g. `file.id`).
-	FileId string `pulumi:"fileId"`
-	// Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath *string `pulumi:"mountPath"`
-	// Always `file`.
-	Type string `pulumi:"type"`
-}
-
-// SessionResourceFileInput is an input type that accepts SessionResourceFileArgs and SessionResourceFileOutput values.
-// You can construct a concrete instance of `SessionResourceFileInput` via:
-//
-//	SessionResourceFileArgs{...}
-type SessionResourceFileInput interface {
-	pulumi.Input
-
-	ToSessionResourceFileOutput() SessionResourceFileOutput
-	ToSessionResourceFileOutputWithContext(context.Context) SessionResourceFileOutput
-}
-
-// A file uploaded through the Files API, mounted into the session's container.
-type SessionResourceFileArgs struct {
-	// ID of a file uploaded through the Files API (e.g. `file.id`).
-	FileId pulumi.StringInput `pulumi:"fileId"`
-	// Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
-	// Always `file`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (SessionResourceFileArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceFile)(nil)).Elem()
-}
-
-func (i SessionResourceFileArgs) ToSessionResourceFileOutput() SessionResourceFileOutput {
-	return i.ToSessionResourceFileOutputWithContext(context.Background())
-}
-
-func (i SessionResourceFileArgs) ToSessionResourceFileOutputWithContext(ctx context.Context) SessionResourceFileOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceFileOutput)
-}
-
-// A file uploaded through the Files API, mounted into the session's container.
-type SessionResourceFileOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceFileOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceFile)(nil)).Elem()
-}
-
-func (o SessionResourceFileOutput) ToSessionResourceFileOutput() SessionResourceFileOutput {
-	return o
-}
-
-func (o SessionResourceFileOutput) ToSessionResourceFileOutputWithContext(ctx context.Context) SessionResourceFileOutput {
-	return o
-}
-
-// ID of a file uploaded through the Files API (e.g. `file.id`).
-func (o SessionResourceFileOutput) FileId() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceFile) string { return v.FileId }).(pulumi.StringOutput)
-}
-
-// Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-func (o SessionResourceFileOutput) MountPath() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResourceFile) *string { return v.MountPath }).(pulumi.StringPtrOutput)
-}
-
-// Always `file`.
-func (o SessionResourceFileOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceFile) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// A GitHub repository mounted into the session's container.
-type SessionResourceGithubRepository struct {
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
+// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+type SessionResource struct {
+	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+	Access *ResourceAccess `pulumi:"access"`
+	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
 	AuthorizationToken *string `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch.
-	Checkout interface{} `pulumi:"checkout"`
-	// Mount path in the container. Defaults to `/workspace/<repo-name>`.
+	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+	Checkout *SessionResourceCheckout `pulumi:"checkout"`
+	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+	FileId *string `pulumi:"fileId"`
+	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+	Instructions *string `pulumi:"instructions"`
+	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+	MemoryStoreId *string `pulumi:"memoryStoreId"`
+	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
 	MountPath *string `pulumi:"mountPath"`
-	// Always `github_repository`.
-	Type string `pulumi:"type"`
-	// GitHub URL of the repository (https).
-	Url string `pulumi:"url"`
+	// One of `github_repository`, `file`, `memory_store`: which kind this is.
+	Type ResourceType `pulumi:"type"`
+	// GitHub URL of the repository (https) (`github_repository` only).
+	Url *string `pulumi:"url"`
 }
 
-// SessionResourceGithubRepositoryInput is an input type that accepts SessionResourceGithubRepositoryArgs and SessionResourceGithubRepositoryOutput values.
-// You can construct a concrete instance of `SessionResourceGithubRepositoryInput` via:
+// SessionResourceInput is an input type that accepts SessionResourceArgs and SessionResourceOutput values.
+// You can construct a concrete instance of `SessionResourceInput` via:
 //
-//	SessionResourceGithubRepositoryArgs{...}
-type SessionResourceGithubRepositoryInput interface {
+//	SessionResourceArgs{...}
+type SessionResourceInput interface {
 	pulumi.Input
 
-	ToSessionResourceGithubRepositoryOutput() SessionResourceGithubRepositoryOutput
-	ToSessionResourceGithubRepositoryOutputWithContext(context.Context) SessionResourceGithubRepositoryOutput
+	ToSessionResourceOutput() SessionResourceOutput
+	ToSessionResourceOutputWithContext(context.Context) SessionResourceOutput
 }
 
-// A GitHub repository mounted into the session's container.
-type SessionResourceGithubRepositoryArgs struct {
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
+// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+type SessionResourceArgs struct {
+	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+	Access ResourceAccessPtrInput `pulumi:"access"`
+	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
 	AuthorizationToken pulumi.StringPtrInput `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch.
-	Checkout pulumi.Input `pulumi:"checkout"`
-	// Mount path in the container. Defaults to `/workspace/<repo-name>`.
+	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+	Checkout SessionResourceCheckoutPtrInput `pulumi:"checkout"`
+	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+	FileId pulumi.StringPtrInput `pulumi:"fileId"`
+	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
+	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+	MemoryStoreId pulumi.StringPtrInput `pulumi:"memoryStoreId"`
+	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
 	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
-	// Always `github_repository`.
-	Type pulumi.StringInput `pulumi:"type"`
-	// GitHub URL of the repository (https).
-	Url pulumi.StringInput `pulumi:"url"`
+	// One of `github_repository`, `file`, `memory_store`: which kind this is.
+	Type ResourceTypeInput `pulumi:"type"`
+	// GitHub URL of the repository (https) (`github_repository` only).
+	Url pulumi.StringPtrInput `pulumi:"url"`
 }
 
-func (SessionResourceGithubRepositoryArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceGithubRepository)(nil)).Elem()
+func (SessionResourceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionResource)(nil)).Elem()
 }
 
-func (i SessionResourceGithubRepositoryArgs) ToSessionResourceGithubRepositoryOutput() SessionResourceGithubRepositoryOutput {
-	return i.ToSessionResourceGithubRepositoryOutputWithContext(context.Background())
+func (i SessionResourceArgs) ToSessionResourceOutput() SessionResourceOutput {
+	return i.ToSessionResourceOutputWithContext(context.Background())
 }
 
-func (i SessionResourceGithubRepositoryArgs) ToSessionResourceGithubRepositoryOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryOutput)
+func (i SessionResourceArgs) ToSessionResourceOutputWithContext(ctx context.Context) SessionResourceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceOutput)
 }
 
-// A GitHub repository mounted into the session's container.
-type SessionResourceGithubRepositoryOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceGithubRepositoryOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceGithubRepository)(nil)).Elem()
-}
-
-func (o SessionResourceGithubRepositoryOutput) ToSessionResourceGithubRepositoryOutput() SessionResourceGithubRepositoryOutput {
-	return o
-}
-
-func (o SessionResourceGithubRepositoryOutput) ToSessionResourceGithubRepositoryOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryOutput {
-	return o
-}
-
-// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
-func (o SessionResourceGithubRepositoryOutput) AuthorizationToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepository) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
-}
-
-// Branch or commit to check out. Defaults to the repository's default branch.
-func (o SessionResourceGithubRepositoryOutput) Checkout() pulumi.AnyOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepository) interface{} { return v.Checkout }).(pulumi.AnyOutput)
-}
-
-// Mount path in the container. Defaults to `/workspace/<repo-name>`.
-func (o SessionResourceGithubRepositoryOutput) MountPath() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepository) *string { return v.MountPath }).(pulumi.StringPtrOutput)
-}
-
-// Always `github_repository`.
-func (o SessionResourceGithubRepositoryOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepository) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// GitHub URL of the repository (https).
-func (o SessionResourceGithubRepositoryOutput) Url() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepository) string { return v.Url }).(pulumi.StringOutput)
-}
-
-// Check out a commit.
-type SessionResourceGithubRepositoryCheckoutCommit struct {
-	// Full 40-character commit SHA to check out (lowercase hex).
-	Sha string `pulumi:"sha"`
-	// Always `commit`.
-	Type string `pulumi:"type"`
-}
-
-// SessionResourceGithubRepositoryCheckoutCommitInput is an input type that accepts SessionResourceGithubRepositoryCheckoutCommitArgs and SessionResourceGithubRepositoryCheckoutCommitOutput values.
-// You can construct a concrete instance of `SessionResourceGithubRepositoryCheckoutCommitInput` via:
+// SessionResourceArrayInput is an input type that accepts SessionResourceArray and SessionResourceArrayOutput values.
+// You can construct a concrete instance of `SessionResourceArrayInput` via:
 //
-//	SessionResourceGithubRepositoryCheckoutCommitArgs{...}
-type SessionResourceGithubRepositoryCheckoutCommitInput interface {
+//	SessionResourceArray{ SessionResourceArgs{...} }
+type SessionResourceArrayInput interface {
 	pulumi.Input
 
-	ToSessionResourceGithubRepositoryCheckoutCommitOutput() SessionResourceGithubRepositoryCheckoutCommitOutput
-	ToSessionResourceGithubRepositoryCheckoutCommitOutputWithContext(context.Context) SessionResourceGithubRepositoryCheckoutCommitOutput
+	ToSessionResourceArrayOutput() SessionResourceArrayOutput
+	ToSessionResourceArrayOutputWithContext(context.Context) SessionResourceArrayOutput
 }
 
-// Check out a commit.
-type SessionResourceGithubRepositoryCheckoutCommitArgs struct {
-	// Full 40-character commit SHA to check out (lowercase hex).
-	Sha pulumi.StringInput `pulumi:"sha"`
-	// Always `commit`.
-	Type pulumi.StringInput `pulumi:"type"`
+type SessionResourceArray []SessionResourceInput
+
+func (SessionResourceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SessionResource)(nil)).Elem()
 }
 
-func (SessionResourceGithubRepositoryCheckoutCommitArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+func (i SessionResourceArray) ToSessionResourceArrayOutput() SessionResourceArrayOutput {
+	return i.ToSessionResourceArrayOutputWithContext(context.Background())
 }
 
-func (i SessionResourceGithubRepositoryCheckoutCommitArgs) ToSessionResourceGithubRepositoryCheckoutCommitOutput() SessionResourceGithubRepositoryCheckoutCommitOutput {
-	return i.ToSessionResourceGithubRepositoryCheckoutCommitOutputWithContext(context.Background())
+func (i SessionResourceArray) ToSessionResourceArrayOutputWithContext(ctx context.Context) SessionResourceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceArrayOutput)
 }
 
-func (i SessionResourceGithubRepositoryCheckoutCommitArgs) ToSessionResourceGithubRepositoryCheckoutCommitOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutCommitOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryCheckoutCommitOutput)
+// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+type SessionResourceOutput struct{ *pulumi.OutputState }
+
+func (SessionResourceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionResource)(nil)).Elem()
 }
 
-func (i SessionResourceGithubRepositoryCheckoutCommitArgs) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutput() SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return i.ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Background())
+func (o SessionResourceOutput) ToSessionResourceOutput() SessionResourceOutput {
+	return o
 }
 
-func (i SessionResourceGithubRepositoryCheckoutCommitArgs) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryCheckoutCommitOutput).ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx)
+func (o SessionResourceOutput) ToSessionResourceOutputWithContext(ctx context.Context) SessionResourceOutput {
+	return o
 }
 
-// SessionResourceGithubRepositoryCheckoutCommitPtrInput is an input type that accepts SessionResourceGithubRepositoryCheckoutCommitArgs, SessionResourceGithubRepositoryCheckoutCommitPtr and SessionResourceGithubRepositoryCheckoutCommitPtrOutput values.
-// You can construct a concrete instance of `SessionResourceGithubRepositoryCheckoutCommitPtrInput` via:
+// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+func (o SessionResourceOutput) Access() ResourceAccessPtrOutput {
+	return o.ApplyT(func(v SessionResource) *ResourceAccess { return v.Access }).(ResourceAccessPtrOutput)
+}
+
+// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+func (o SessionResourceOutput) AuthorizationToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResource) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
+}
+
+// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+func (o SessionResourceOutput) Checkout() SessionResourceCheckoutPtrOutput {
+	return o.ApplyT(func(v SessionResource) *SessionResourceCheckout { return v.Checkout }).(SessionResourceCheckoutPtrOutput)
+}
+
+// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+func (o SessionResourceOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResource) *string { return v.FileId }).(pulumi.StringPtrOutput)
+}
+
+// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+func (o SessionResourceOutput) Instructions() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResource) *string { return v.Instructions }).(pulumi.StringPtrOutput)
+}
+
+// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+func (o SessionResourceOutput) MemoryStoreId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResource) *string { return v.MemoryStoreId }).(pulumi.StringPtrOutput)
+}
+
+// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+func (o SessionResourceOutput) MountPath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResource) *string { return v.MountPath }).(pulumi.StringPtrOutput)
+}
+
+// One of `github_repository`, `file`, `memory_store`: which kind this is.
+func (o SessionResourceOutput) Type() ResourceTypeOutput {
+	return o.ApplyT(func(v SessionResource) ResourceType { return v.Type }).(ResourceTypeOutput)
+}
+
+// GitHub URL of the repository (https) (`github_repository` only).
+func (o SessionResourceOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResource) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type SessionResourceArrayOutput struct{ *pulumi.OutputState }
+
+func (SessionResourceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]SessionResource)(nil)).Elem()
+}
+
+func (o SessionResourceArrayOutput) ToSessionResourceArrayOutput() SessionResourceArrayOutput {
+	return o
+}
+
+func (o SessionResourceArrayOutput) ToSessionResourceArrayOutputWithContext(ctx context.Context) SessionResourceArrayOutput {
+	return o
+}
+
+func (o SessionResourceArrayOutput) Index(i pulumi.IntInput) SessionResourceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SessionResource {
+		return vs[0].([]SessionResource)[vs[1].(int)]
+	}).(SessionResourceOutput)
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type SessionResourceCheckout struct {
+	// Branch name to check out (`branch` only).
+	Name *string `pulumi:"name"`
+	// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+	Sha *string `pulumi:"sha"`
+	// One of `branch`, `commit`: which kind this is.
+	Type ResourceCheckoutType `pulumi:"type"`
+}
+
+// SessionResourceCheckoutInput is an input type that accepts SessionResourceCheckoutArgs and SessionResourceCheckoutOutput values.
+// You can construct a concrete instance of `SessionResourceCheckoutInput` via:
 //
-//	        SessionResourceGithubRepositoryCheckoutCommitArgs{...}
+//	SessionResourceCheckoutArgs{...}
+type SessionResourceCheckoutInput interface {
+	pulumi.Input
+
+	ToSessionResourceCheckoutOutput() SessionResourceCheckoutOutput
+	ToSessionResourceCheckoutOutputWithContext(context.Context) SessionResourceCheckoutOutput
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type SessionResourceCheckoutArgs struct {
+	// Branch name to check out (`branch` only).
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+	Sha pulumi.StringPtrInput `pulumi:"sha"`
+	// One of `branch`, `commit`: which kind this is.
+	Type ResourceCheckoutTypeInput `pulumi:"type"`
+}
+
+func (SessionResourceCheckoutArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionResourceCheckout)(nil)).Elem()
+}
+
+func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutOutput() SessionResourceCheckoutOutput {
+	return i.ToSessionResourceCheckoutOutputWithContext(context.Background())
+}
+
+func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutOutputWithContext(ctx context.Context) SessionResourceCheckoutOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceCheckoutOutput)
+}
+
+func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
+	return i.ToSessionResourceCheckoutPtrOutputWithContext(context.Background())
+}
+
+func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceCheckoutOutput).ToSessionResourceCheckoutPtrOutputWithContext(ctx)
+}
+
+// SessionResourceCheckoutPtrInput is an input type that accepts SessionResourceCheckoutArgs, SessionResourceCheckoutPtr and SessionResourceCheckoutPtrOutput values.
+// You can construct a concrete instance of `SessionResourceCheckoutPtrInput` via:
+//
+//	        SessionResourceCheckoutArgs{...}
 //
 //	or:
 //
 //	        nil
-type SessionResourceGithubRepositoryCheckoutCommitPtrInput interface {
+type SessionResourceCheckoutPtrInput interface {
 	pulumi.Input
 
-	ToSessionResourceGithubRepositoryCheckoutCommitPtrOutput() SessionResourceGithubRepositoryCheckoutCommitPtrOutput
-	ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Context) SessionResourceGithubRepositoryCheckoutCommitPtrOutput
+	ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput
+	ToSessionResourceCheckoutPtrOutputWithContext(context.Context) SessionResourceCheckoutPtrOutput
 }
 
-type sessionResourceGithubRepositoryCheckoutCommitPtrType SessionResourceGithubRepositoryCheckoutCommitArgs
+type sessionResourceCheckoutPtrType SessionResourceCheckoutArgs
 
-func SessionResourceGithubRepositoryCheckoutCommitPtr(v *SessionResourceGithubRepositoryCheckoutCommitArgs) SessionResourceGithubRepositoryCheckoutCommitPtrInput {
-	return (*sessionResourceGithubRepositoryCheckoutCommitPtrType)(v)
+func SessionResourceCheckoutPtr(v *SessionResourceCheckoutArgs) SessionResourceCheckoutPtrInput {
+	return (*sessionResourceCheckoutPtrType)(v)
 }
 
-func (*sessionResourceGithubRepositoryCheckoutCommitPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+func (*sessionResourceCheckoutPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionResourceCheckout)(nil)).Elem()
 }
 
-func (i *sessionResourceGithubRepositoryCheckoutCommitPtrType) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutput() SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return i.ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Background())
+func (i *sessionResourceCheckoutPtrType) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
+	return i.ToSessionResourceCheckoutPtrOutputWithContext(context.Background())
 }
 
-func (i *sessionResourceGithubRepositoryCheckoutCommitPtrType) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceGithubRepositoryCheckoutCommitPtrOutput)
+func (i *sessionResourceCheckoutPtrType) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceCheckoutPtrOutput)
 }
 
-// Check out a commit.
-type SessionResourceGithubRepositoryCheckoutCommitOutput struct{ *pulumi.OutputState }
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type SessionResourceCheckoutOutput struct{ *pulumi.OutputState }
 
-func (SessionResourceGithubRepositoryCheckoutCommitOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+func (SessionResourceCheckoutOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SessionResourceCheckout)(nil)).Elem()
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitOutput) ToSessionResourceGithubRepositoryCheckoutCommitOutput() SessionResourceGithubRepositoryCheckoutCommitOutput {
+func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutOutput() SessionResourceCheckoutOutput {
 	return o
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitOutput) ToSessionResourceGithubRepositoryCheckoutCommitOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutCommitOutput {
+func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutOutputWithContext(ctx context.Context) SessionResourceCheckoutOutput {
 	return o
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitOutput) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutput() SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return o.ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(context.Background())
+func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
+	return o.ToSessionResourceCheckoutPtrOutputWithContext(context.Background())
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitOutput) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionResourceGithubRepositoryCheckoutCommit) *SessionResourceGithubRepositoryCheckoutCommit {
+func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionResourceCheckout) *SessionResourceCheckout {
 		return &v
-	}).(SessionResourceGithubRepositoryCheckoutCommitPtrOutput)
+	}).(SessionResourceCheckoutPtrOutput)
 }
 
-// Full 40-character commit SHA to check out (lowercase hex).
-func (o SessionResourceGithubRepositoryCheckoutCommitOutput) Sha() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepositoryCheckoutCommit) string { return v.Sha }).(pulumi.StringOutput)
+// Branch name to check out (`branch` only).
+func (o SessionResourceCheckoutOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResourceCheckout) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// Always `commit`.
-func (o SessionResourceGithubRepositoryCheckoutCommitOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceGithubRepositoryCheckoutCommit) string { return v.Type }).(pulumi.StringOutput)
+// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+func (o SessionResourceCheckoutOutput) Sha() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v SessionResourceCheckout) *string { return v.Sha }).(pulumi.StringPtrOutput)
 }
 
-type SessionResourceGithubRepositoryCheckoutCommitPtrOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceGithubRepositoryCheckoutCommitPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceGithubRepositoryCheckoutCommit)(nil)).Elem()
+// One of `branch`, `commit`: which kind this is.
+func (o SessionResourceCheckoutOutput) Type() ResourceCheckoutTypeOutput {
+	return o.ApplyT(func(v SessionResourceCheckout) ResourceCheckoutType { return v.Type }).(ResourceCheckoutTypeOutput)
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitPtrOutput) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutput() SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
+type SessionResourceCheckoutPtrOutput struct{ *pulumi.OutputState }
+
+func (SessionResourceCheckoutPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SessionResourceCheckout)(nil)).Elem()
+}
+
+func (o SessionResourceCheckoutPtrOutput) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
 	return o
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitPtrOutput) ToSessionResourceGithubRepositoryCheckoutCommitPtrOutputWithContext(ctx context.Context) SessionResourceGithubRepositoryCheckoutCommitPtrOutput {
+func (o SessionResourceCheckoutPtrOutput) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
 	return o
 }
 
-func (o SessionResourceGithubRepositoryCheckoutCommitPtrOutput) Elem() SessionResourceGithubRepositoryCheckoutCommitOutput {
-	return o.ApplyT(func(v *SessionResourceGithubRepositoryCheckoutCommit) SessionResourceGithubRepositoryCheckoutCommit {
+func (o SessionResourceCheckoutPtrOutput) Elem() SessionResourceCheckoutOutput {
+	return o.ApplyT(func(v *SessionResourceCheckout) SessionResourceCheckout {
 		if v != nil {
 			return *v
 		}
-		var ret SessionResourceGithubRepositoryCheckoutCommit
+		var ret SessionResourceCheckout
 		return ret
-	}).(SessionResourceGithubRepositoryCheckoutCommitOutput)
+	}).(SessionResourceCheckoutOutput)
 }
 
-// Full 40-character commit SHA to check out (lowercase hex).
-func (o SessionResourceGithubRepositoryCheckoutCommitPtrOutput) Sha() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionResourceGithubRepositoryCheckoutCommit) *string {
+// Branch name to check out (`branch` only).
+func (o SessionResourceCheckoutPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SessionResourceCheckout) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.Sha
+		return v.Name
 	}).(pulumi.StringPtrOutput)
 }
 
-// Always `commit`.
-func (o SessionResourceGithubRepositoryCheckoutCommitPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionResourceGithubRepositoryCheckoutCommit) *string {
+// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+func (o SessionResourceCheckoutPtrOutput) Sha() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *SessionResourceCheckout) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Sha
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `branch`, `commit`: which kind this is.
+func (o SessionResourceCheckoutPtrOutput) Type() ResourceCheckoutTypePtrOutput {
+	return o.ApplyT(func(v *SessionResourceCheckout) *ResourceCheckoutType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
+	}).(ResourceCheckoutTypePtrOutput)
 }
 
-// A memory store attached to the session.
-type SessionResourceMemoryStore struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access *ResourceMemoryStoreAccess `pulumi:"access"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
-	Instructions *string `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-	MemoryStoreId string `pulumi:"memoryStoreId"`
-	// Always `memory_store`.
-	Type string `pulumi:"type"`
+// One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+type Tool struct {
+	// For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
+	Configs []ToolConfig `pulumi:"configs"`
+	// For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
+	DefaultConfig *ToolDefaultConfig `pulumi:"defaultConfig"`
+	// What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
+	Description *string `pulumi:"description"`
+	// JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+	InputSchema interface{} `pulumi:"inputSchema"`
+	// Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+	McpServerName *string `pulumi:"mcpServerName"`
+	// Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
+	Name *string `pulumi:"name"`
+	// One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
+	Type ToolType `pulumi:"type"`
 }
 
-// SessionResourceMemoryStoreInput is an input type that accepts SessionResourceMemoryStoreArgs and SessionResourceMemoryStoreOutput values.
-// You can construct a concrete instance of `SessionResourceMemoryStoreInput` via:
+// ToolInput is an input type that accepts ToolArgs and ToolOutput values.
+// You can construct a concrete instance of `ToolInput` via:
 //
-//	SessionResourceMemoryStoreArgs{...}
-type SessionResourceMemoryStoreInput interface {
+//	ToolArgs{...}
+type ToolInput interface {
 	pulumi.Input
 
-	ToSessionResourceMemoryStoreOutput() SessionResourceMemoryStoreOutput
-	ToSessionResourceMemoryStoreOutputWithContext(context.Context) SessionResourceMemoryStoreOutput
+	ToToolOutput() ToolOutput
+	ToToolOutputWithContext(context.Context) ToolOutput
 }
 
-// A memory store attached to the session.
-type SessionResourceMemoryStoreArgs struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-	Access ResourceMemoryStoreAccessPtrInput `pulumi:"access"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
-	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-	MemoryStoreId pulumi.StringInput `pulumi:"memoryStoreId"`
-	// Always `memory_store`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+type ToolArgs struct {
+	// For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
+	Configs ToolConfigArrayInput `pulumi:"configs"`
+	// For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
+	DefaultConfig ToolDefaultConfigPtrInput `pulumi:"defaultConfig"`
+	// What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+	InputSchema pulumi.Input `pulumi:"inputSchema"`
+	// Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+	McpServerName pulumi.StringPtrInput `pulumi:"mcpServerName"`
+	// Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
+	Type ToolTypeInput `pulumi:"type"`
 }
 
-func (SessionResourceMemoryStoreArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceMemoryStore)(nil)).Elem()
+func (ToolArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*Tool)(nil)).Elem()
 }
 
-func (i SessionResourceMemoryStoreArgs) ToSessionResourceMemoryStoreOutput() SessionResourceMemoryStoreOutput {
-	return i.ToSessionResourceMemoryStoreOutputWithContext(context.Background())
+func (i ToolArgs) ToToolOutput() ToolOutput {
+	return i.ToToolOutputWithContext(context.Background())
 }
 
-func (i SessionResourceMemoryStoreArgs) ToSessionResourceMemoryStoreOutputWithContext(ctx context.Context) SessionResourceMemoryStoreOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceMemoryStoreOutput)
+func (i ToolArgs) ToToolOutputWithContext(ctx context.Context) ToolOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolOutput)
 }
 
-// A memory store attached to the session.
-type SessionResourceMemoryStoreOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceMemoryStoreOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceMemoryStore)(nil)).Elem()
-}
-
-func (o SessionResourceMemoryStoreOutput) ToSessionResourceMemoryStoreOutput() SessionResourceMemoryStoreOutput {
-	return o
-}
-
-func (o SessionResourceMemoryStoreOutput) ToSessionResourceMemoryStoreOutputWithContext(ctx context.Context) SessionResourceMemoryStoreOutput {
-	return o
-}
-
-// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-func (o SessionResourceMemoryStoreOutput) Access() ResourceMemoryStoreAccessPtrOutput {
-	return o.ApplyT(func(v SessionResourceMemoryStore) *ResourceMemoryStoreAccess { return v.Access }).(ResourceMemoryStoreAccessPtrOutput)
-}
-
-// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
-func (o SessionResourceMemoryStoreOutput) Instructions() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResourceMemoryStore) *string { return v.Instructions }).(pulumi.StringPtrOutput)
-}
-
-// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-func (o SessionResourceMemoryStoreOutput) MemoryStoreId() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceMemoryStore) string { return v.MemoryStoreId }).(pulumi.StringOutput)
-}
-
-// Always `memory_store`.
-func (o SessionResourceMemoryStoreOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionResourceMemoryStore) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
-type ToolAgentToolset20260401 struct {
-	// Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
-	Configs []interface{} `pulumi:"configs"`
-	// Default configuration applied to every tool in this set; each tool's config may override it.
-	DefaultConfig *ToolAgentToolset20260401DefaultConfig `pulumi:"defaultConfig"`
-	// Always `agent_toolset_20260401`.
-	Type string `pulumi:"type"`
-}
-
-// ToolAgentToolset20260401Input is an input type that accepts ToolAgentToolset20260401Args and ToolAgentToolset20260401Output values.
-// You can construct a concrete instance of `ToolAgentToolset20260401Input` via:
+// ToolArrayInput is an input type that accepts ToolArray and ToolArrayOutput values.
+// You can construct a concrete instance of `ToolArrayInput` via:
 //
-//	ToolAgentToolset20260401Args{...}
-type ToolAgentToolset20260401Input interface {
+//	ToolArray{ ToolArgs{...} }
+type ToolArrayInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401Output() ToolAgentToolset20260401Output
-	ToToolAgentToolset20260401OutputWithContext(context.Context) ToolAgentToolset20260401Output
+	ToToolArrayOutput() ToolArrayOutput
+	ToToolArrayOutputWithContext(context.Context) ToolArrayOutput
 }
 
-// The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
-type ToolAgentToolset20260401Args struct {
-	// Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
-	Configs pulumi.ArrayInput `pulumi:"configs"`
-	// Default configuration applied to every tool in this set; each tool's config may override it.
-	DefaultConfig ToolAgentToolset20260401DefaultConfigPtrInput `pulumi:"defaultConfig"`
-	// Always `agent_toolset_20260401`.
-	Type pulumi.StringInput `pulumi:"type"`
+type ToolArray []ToolInput
+
+func (ToolArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Tool)(nil)).Elem()
 }
 
-func (ToolAgentToolset20260401Args) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401)(nil)).Elem()
+func (i ToolArray) ToToolArrayOutput() ToolArrayOutput {
+	return i.ToToolArrayOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401Args) ToToolAgentToolset20260401Output() ToolAgentToolset20260401Output {
-	return i.ToToolAgentToolset20260401OutputWithContext(context.Background())
+func (i ToolArray) ToToolArrayOutputWithContext(ctx context.Context) ToolArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolArrayOutput)
 }
 
-func (i ToolAgentToolset20260401Args) ToToolAgentToolset20260401OutputWithContext(ctx context.Context) ToolAgentToolset20260401Output {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401Output)
+// One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+type ToolOutput struct{ *pulumi.OutputState }
+
+func (ToolOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Tool)(nil)).Elem()
 }
 
-// The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
-type ToolAgentToolset20260401Output struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401Output) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401)(nil)).Elem()
-}
-
-func (o ToolAgentToolset20260401Output) ToToolAgentToolset20260401Output() ToolAgentToolset20260401Output {
+func (o ToolOutput) ToToolOutput() ToolOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401Output) ToToolAgentToolset20260401OutputWithContext(ctx context.Context) ToolAgentToolset20260401Output {
+func (o ToolOutput) ToToolOutputWithContext(ctx context.Context) ToolOutput {
 	return o
 }
 
-// Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
-func (o ToolAgentToolset20260401Output) Configs() pulumi.ArrayOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401) []interface{} { return v.Configs }).(pulumi.ArrayOutput)
+// For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
+func (o ToolOutput) Configs() ToolConfigArrayOutput {
+	return o.ApplyT(func(v Tool) []ToolConfig { return v.Configs }).(ToolConfigArrayOutput)
 }
 
-// Default configuration applied to every tool in this set; each tool's config may override it.
-func (o ToolAgentToolset20260401Output) DefaultConfig() ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401) *ToolAgentToolset20260401DefaultConfig { return v.DefaultConfig }).(ToolAgentToolset20260401DefaultConfigPtrOutput)
+// For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
+func (o ToolOutput) DefaultConfig() ToolDefaultConfigPtrOutput {
+	return o.ApplyT(func(v Tool) *ToolDefaultConfig { return v.DefaultConfig }).(ToolDefaultConfigPtrOutput)
 }
 
-// Always `agent_toolset_20260401`.
-func (o ToolAgentToolset20260401Output) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401) string { return v.Type }).(pulumi.StringOutput)
+// What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
+func (o ToolOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Tool) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Configuration override for the `bash` tool.
-type ToolAgentToolset20260401ConfigBash struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `bash`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`bash`).
-	Type *string `pulumi:"type"`
+// JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+func (o ToolOutput) InputSchema() pulumi.AnyOutput {
+	return o.ApplyT(func(v Tool) interface{} { return v.InputSchema }).(pulumi.AnyOutput)
 }
 
-// ToolAgentToolset20260401ConfigBashInput is an input type that accepts ToolAgentToolset20260401ConfigBashArgs and ToolAgentToolset20260401ConfigBashOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigBashInput` via:
-//
-//	ToolAgentToolset20260401ConfigBashArgs{...}
-type ToolAgentToolset20260401ConfigBashInput interface {
-	pulumi.Input
-
-	ToToolAgentToolset20260401ConfigBashOutput() ToolAgentToolset20260401ConfigBashOutput
-	ToToolAgentToolset20260401ConfigBashOutputWithContext(context.Context) ToolAgentToolset20260401ConfigBashOutput
+// Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+func (o ToolOutput) McpServerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Tool) *string { return v.McpServerName }).(pulumi.StringPtrOutput)
 }
 
-// Configuration override for the `bash` tool.
-type ToolAgentToolset20260401ConfigBashArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `bash`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`bash`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
+// Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
+func (o ToolOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Tool) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-func (ToolAgentToolset20260401ConfigBashArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigBash)(nil)).Elem()
+// One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
+func (o ToolOutput) Type() ToolTypeOutput {
+	return o.ApplyT(func(v Tool) ToolType { return v.Type }).(ToolTypeOutput)
 }
 
-func (i ToolAgentToolset20260401ConfigBashArgs) ToToolAgentToolset20260401ConfigBashOutput() ToolAgentToolset20260401ConfigBashOutput {
-	return i.ToToolAgentToolset20260401ConfigBashOutputWithContext(context.Background())
+type ToolArrayOutput struct{ *pulumi.OutputState }
+
+func (ToolArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Tool)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401ConfigBashArgs) ToToolAgentToolset20260401ConfigBashOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigBashOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigBashOutput)
-}
-
-// Configuration override for the `bash` tool.
-type ToolAgentToolset20260401ConfigBashOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigBashOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigBash)(nil)).Elem()
-}
-
-func (o ToolAgentToolset20260401ConfigBashOutput) ToToolAgentToolset20260401ConfigBashOutput() ToolAgentToolset20260401ConfigBashOutput {
+func (o ToolArrayOutput) ToToolArrayOutput() ToolArrayOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigBashOutput) ToToolAgentToolset20260401ConfigBashOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigBashOutput {
+func (o ToolArrayOutput) ToToolArrayOutputWithContext(ctx context.Context) ToolArrayOutput {
 	return o
 }
 
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigBashOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigBash) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+func (o ToolArrayOutput) Index(i pulumi.IntInput) ToolOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Tool {
+		return vs[0].([]Tool)[vs[1].(int)]
+	}).(ToolOutput)
 }
 
-// The tool this config overrides: `bash`.
-func (o ToolAgentToolset20260401ConfigBashOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigBash) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigBashOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigBash) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-// Optional; repeats the name (`bash`).
-func (o ToolAgentToolset20260401ConfigBashOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigBash) *string { return v.Type }).(pulumi.StringPtrOutput)
-}
-
-// Configuration override for the `edit` tool.
-type ToolAgentToolset20260401ConfigEdit struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `edit`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`edit`).
-	Type *string `pulumi:"type"`
-}
-
-// ToolAgentToolset20260401ConfigEditInput is an input type that accepts ToolAgentToolset20260401ConfigEditArgs and ToolAgentToolset20260401ConfigEditOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigEditInput` via:
-//
-//	ToolAgentToolset20260401ConfigEditArgs{...}
-type ToolAgentToolset20260401ConfigEditInput interface {
-	pulumi.Input
-
-	ToToolAgentToolset20260401ConfigEditOutput() ToolAgentToolset20260401ConfigEditOutput
-	ToToolAgentToolset20260401ConfigEditOutputWithContext(context.Context) ToolAgentToolset20260401ConfigEditOutput
-}
-
-// Configuration override for the `edit` tool.
-type ToolAgentToolset20260401ConfigEditArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `edit`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`edit`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
-}
-
-func (ToolAgentToolset20260401ConfigEditArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigEdit)(nil)).Elem()
-}
-
-func (i ToolAgentToolset20260401ConfigEditArgs) ToToolAgentToolset20260401ConfigEditOutput() ToolAgentToolset20260401ConfigEditOutput {
-	return i.ToToolAgentToolset20260401ConfigEditOutputWithContext(context.Background())
-}
-
-func (i ToolAgentToolset20260401ConfigEditArgs) ToToolAgentToolset20260401ConfigEditOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigEditOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigEditOutput)
-}
-
-// Configuration override for the `edit` tool.
-type ToolAgentToolset20260401ConfigEditOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigEditOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigEdit)(nil)).Elem()
-}
-
-func (o ToolAgentToolset20260401ConfigEditOutput) ToToolAgentToolset20260401ConfigEditOutput() ToolAgentToolset20260401ConfigEditOutput {
-	return o
-}
-
-func (o ToolAgentToolset20260401ConfigEditOutput) ToToolAgentToolset20260401ConfigEditOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigEditOutput {
-	return o
-}
-
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigEditOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigEdit) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// The tool this config overrides: `edit`.
-func (o ToolAgentToolset20260401ConfigEditOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigEdit) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigEditOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigEdit) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-// Optional; repeats the name (`edit`).
-func (o ToolAgentToolset20260401ConfigEditOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigEdit) *string { return v.Type }).(pulumi.StringPtrOutput)
-}
-
-// Configuration override for the `glob` tool.
-type ToolAgentToolset20260401ConfigGlob struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `glob`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`glob`).
-	Type *string `pulumi:"type"`
-}
-
-// ToolAgentToolset20260401ConfigGlobInput is an input type that accepts ToolAgentToolset20260401ConfigGlobArgs and ToolAgentToolset20260401ConfigGlobOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigGlobInput` via:
-//
-//	ToolAgentToolset20260401ConfigGlobArgs{...}
-type ToolAgentToolset20260401ConfigGlobInput interface {
-	pulumi.Input
-
-	ToToolAgentToolset20260401ConfigGlobOutput() ToolAgentToolset20260401ConfigGlobOutput
-	ToToolAgentToolset20260401ConfigGlobOutputWithContext(context.Context) ToolAgentToolset20260401ConfigGlobOutput
-}
-
-// Configuration override for the `glob` tool.
-type ToolAgentToolset20260401ConfigGlobArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `glob`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`glob`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
-}
-
-func (ToolAgentToolset20260401ConfigGlobArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigGlob)(nil)).Elem()
-}
-
-func (i ToolAgentToolset20260401ConfigGlobArgs) ToToolAgentToolset20260401ConfigGlobOutput() ToolAgentToolset20260401ConfigGlobOutput {
-	return i.ToToolAgentToolset20260401ConfigGlobOutputWithContext(context.Background())
-}
-
-func (i ToolAgentToolset20260401ConfigGlobArgs) ToToolAgentToolset20260401ConfigGlobOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigGlobOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigGlobOutput)
-}
-
-// Configuration override for the `glob` tool.
-type ToolAgentToolset20260401ConfigGlobOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigGlobOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigGlob)(nil)).Elem()
-}
-
-func (o ToolAgentToolset20260401ConfigGlobOutput) ToToolAgentToolset20260401ConfigGlobOutput() ToolAgentToolset20260401ConfigGlobOutput {
-	return o
-}
-
-func (o ToolAgentToolset20260401ConfigGlobOutput) ToToolAgentToolset20260401ConfigGlobOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigGlobOutput {
-	return o
-}
-
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigGlobOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGlob) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// The tool this config overrides: `glob`.
-func (o ToolAgentToolset20260401ConfigGlobOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGlob) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigGlobOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGlob) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-// Optional; repeats the name (`glob`).
-func (o ToolAgentToolset20260401ConfigGlobOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGlob) *string { return v.Type }).(pulumi.StringPtrOutput)
-}
-
-// Configuration override for the `grep` tool.
-type ToolAgentToolset20260401ConfigGrep struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `grep`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`grep`).
-	Type *string `pulumi:"type"`
-}
-
-// ToolAgentToolset20260401ConfigGrepInput is an input type that accepts ToolAgentToolset20260401ConfigGrepArgs and ToolAgentToolset20260401ConfigGrepOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigGrepInput` via:
-//
-//	ToolAgentToolset20260401ConfigGrepArgs{...}
-type ToolAgentToolset20260401ConfigGrepInput interface {
-	pulumi.Input
-
-	ToToolAgentToolset20260401ConfigGrepOutput() ToolAgentToolset20260401ConfigGrepOutput
-	ToToolAgentToolset20260401ConfigGrepOutputWithContext(context.Context) ToolAgentToolset20260401ConfigGrepOutput
-}
-
-// Configuration override for the `grep` tool.
-type ToolAgentToolset20260401ConfigGrepArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `grep`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`grep`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
-}
-
-func (ToolAgentToolset20260401ConfigGrepArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigGrep)(nil)).Elem()
-}
-
-func (i ToolAgentToolset20260401ConfigGrepArgs) ToToolAgentToolset20260401ConfigGrepOutput() ToolAgentToolset20260401ConfigGrepOutput {
-	return i.ToToolAgentToolset20260401ConfigGrepOutputWithContext(context.Background())
-}
-
-func (i ToolAgentToolset20260401ConfigGrepArgs) ToToolAgentToolset20260401ConfigGrepOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigGrepOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigGrepOutput)
-}
-
-// Configuration override for the `grep` tool.
-type ToolAgentToolset20260401ConfigGrepOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigGrepOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigGrep)(nil)).Elem()
-}
-
-func (o ToolAgentToolset20260401ConfigGrepOutput) ToToolAgentToolset20260401ConfigGrepOutput() ToolAgentToolset20260401ConfigGrepOutput {
-	return o
-}
-
-func (o ToolAgentToolset20260401ConfigGrepOutput) ToToolAgentToolset20260401ConfigGrepOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigGrepOutput {
-	return o
-}
-
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigGrepOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGrep) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// The tool this config overrides: `grep`.
-func (o ToolAgentToolset20260401ConfigGrepOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGrep) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigGrepOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGrep) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-// Optional; repeats the name (`grep`).
-func (o ToolAgentToolset20260401ConfigGrepOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigGrep) *string { return v.Type }).(pulumi.StringPtrOutput)
-}
-
-// Configuration override for the `read` tool.
-type ToolAgentToolset20260401ConfigRead struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `read`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`read`).
-	Type *string `pulumi:"type"`
-}
-
-// ToolAgentToolset20260401ConfigReadInput is an input type that accepts ToolAgentToolset20260401ConfigReadArgs and ToolAgentToolset20260401ConfigReadOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigReadInput` via:
-//
-//	ToolAgentToolset20260401ConfigReadArgs{...}
-type ToolAgentToolset20260401ConfigReadInput interface {
-	pulumi.Input
-
-	ToToolAgentToolset20260401ConfigReadOutput() ToolAgentToolset20260401ConfigReadOutput
-	ToToolAgentToolset20260401ConfigReadOutputWithContext(context.Context) ToolAgentToolset20260401ConfigReadOutput
-}
-
-// Configuration override for the `read` tool.
-type ToolAgentToolset20260401ConfigReadArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `read`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`read`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
-}
-
-func (ToolAgentToolset20260401ConfigReadArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigRead)(nil)).Elem()
-}
-
-func (i ToolAgentToolset20260401ConfigReadArgs) ToToolAgentToolset20260401ConfigReadOutput() ToolAgentToolset20260401ConfigReadOutput {
-	return i.ToToolAgentToolset20260401ConfigReadOutputWithContext(context.Background())
-}
-
-func (i ToolAgentToolset20260401ConfigReadArgs) ToToolAgentToolset20260401ConfigReadOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigReadOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigReadOutput)
-}
-
-// Configuration override for the `read` tool.
-type ToolAgentToolset20260401ConfigReadOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigReadOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigRead)(nil)).Elem()
-}
-
-func (o ToolAgentToolset20260401ConfigReadOutput) ToToolAgentToolset20260401ConfigReadOutput() ToolAgentToolset20260401ConfigReadOutput {
-	return o
-}
-
-func (o ToolAgentToolset20260401ConfigReadOutput) ToToolAgentToolset20260401ConfigReadOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigReadOutput {
-	return o
-}
-
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigReadOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigRead) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// The tool this config overrides: `read`.
-func (o ToolAgentToolset20260401ConfigReadOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigRead) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigReadOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigRead) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-// Optional; repeats the name (`read`).
-func (o ToolAgentToolset20260401ConfigReadOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigRead) *string { return v.Type }).(pulumi.StringPtrOutput)
-}
-
-// Configuration override for the `web_fetch` tool.
-type ToolAgentToolset20260401ConfigWebFetch struct {
-	// Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
+// One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
+type ToolConfig struct {
+	// For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
 	AllowedDomains []string `pulumi:"allowedDomains"`
-	// Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+	// For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
 	BlockedDomains []string `pulumi:"blockedDomains"`
 	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
 	Enabled *bool `pulumi:"enabled"`
-	// Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
+	// Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
 	MaxContentTokens *int `pulumi:"maxContentTokens"`
-	// The tool this config overrides: `web_fetch`.
+	// One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
 	Name string `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`web_fetch`).
-	Type *string `pulumi:"type"`
-	// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
-	UrlSources *ToolAgentToolset20260401ConfigWebFetchUrlSources `pulumi:"urlSources"`
+	PermissionPolicy *ToolConfigPermissionPolicy `pulumi:"permissionPolicy"`
+	// One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
+	Type *ToolConfigType `pulumi:"type"`
+	// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+	UrlSources *ToolConfigUrlSources `pulumi:"urlSources"`
+	// Approximate user location for search result localization (`web_search` only).
+	UserLocation *ToolConfigUserLocation `pulumi:"userLocation"`
 }
 
-// ToolAgentToolset20260401ConfigWebFetchInput is an input type that accepts ToolAgentToolset20260401ConfigWebFetchArgs and ToolAgentToolset20260401ConfigWebFetchOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWebFetchInput` via:
+// ToolConfigInput is an input type that accepts ToolConfigArgs and ToolConfigOutput values.
+// You can construct a concrete instance of `ToolConfigInput` via:
 //
-//	ToolAgentToolset20260401ConfigWebFetchArgs{...}
-type ToolAgentToolset20260401ConfigWebFetchInput interface {
+//	ToolConfigArgs{...}
+type ToolConfigInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWebFetchOutput() ToolAgentToolset20260401ConfigWebFetchOutput
-	ToToolAgentToolset20260401ConfigWebFetchOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWebFetchOutput
+	ToToolConfigOutput() ToolConfigOutput
+	ToToolConfigOutputWithContext(context.Context) ToolConfigOutput
 }
 
-// Configuration override for the `web_fetch` tool.
-type ToolAgentToolset20260401ConfigWebFetchArgs struct {
-	// Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
+// One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
+type ToolConfigArgs struct {
+	// For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
 	AllowedDomains pulumi.StringArrayInput `pulumi:"allowedDomains"`
-	// Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+	// For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
 	BlockedDomains pulumi.StringArrayInput `pulumi:"blockedDomains"`
 	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
+	// Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
 	MaxContentTokens pulumi.IntPtrInput `pulumi:"maxContentTokens"`
-	// The tool this config overrides: `web_fetch`.
+	// One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
 	Name pulumi.StringInput `pulumi:"name"`
 	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`web_fetch`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
-	// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
-	UrlSources ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrInput `pulumi:"urlSources"`
+	PermissionPolicy ToolConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
+	// One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
+	Type ToolConfigTypePtrInput `pulumi:"type"`
+	// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+	UrlSources ToolConfigUrlSourcesPtrInput `pulumi:"urlSources"`
+	// Approximate user location for search result localization (`web_search` only).
+	UserLocation ToolConfigUserLocationPtrInput `pulumi:"userLocation"`
 }
 
-func (ToolAgentToolset20260401ConfigWebFetchArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetch)(nil)).Elem()
+func (ToolConfigArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfig)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401ConfigWebFetchArgs) ToToolAgentToolset20260401ConfigWebFetchOutput() ToolAgentToolset20260401ConfigWebFetchOutput {
-	return i.ToToolAgentToolset20260401ConfigWebFetchOutputWithContext(context.Background())
+func (i ToolConfigArgs) ToToolConfigOutput() ToolConfigOutput {
+	return i.ToToolConfigOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWebFetchArgs) ToToolAgentToolset20260401ConfigWebFetchOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebFetchOutput)
+func (i ToolConfigArgs) ToToolConfigOutputWithContext(ctx context.Context) ToolConfigOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigOutput)
 }
 
-// Configuration override for the `web_fetch` tool.
-type ToolAgentToolset20260401ConfigWebFetchOutput struct{ *pulumi.OutputState }
+// ToolConfigArrayInput is an input type that accepts ToolConfigArray and ToolConfigArrayOutput values.
+// You can construct a concrete instance of `ToolConfigArrayInput` via:
+//
+//	ToolConfigArray{ ToolConfigArgs{...} }
+type ToolConfigArrayInput interface {
+	pulumi.Input
 
-func (ToolAgentToolset20260401ConfigWebFetchOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetch)(nil)).Elem()
+	ToToolConfigArrayOutput() ToolConfigArrayOutput
+	ToToolConfigArrayOutputWithContext(context.Context) ToolConfigArrayOutput
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) ToToolAgentToolset20260401ConfigWebFetchOutput() ToolAgentToolset20260401ConfigWebFetchOutput {
+type ToolConfigArray []ToolConfigInput
+
+func (ToolConfigArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ToolConfig)(nil)).Elem()
+}
+
+func (i ToolConfigArray) ToToolConfigArrayOutput() ToolConfigArrayOutput {
+	return i.ToToolConfigArrayOutputWithContext(context.Background())
+}
+
+func (i ToolConfigArray) ToToolConfigArrayOutputWithContext(ctx context.Context) ToolConfigArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigArrayOutput)
+}
+
+// One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
+type ToolConfigOutput struct{ *pulumi.OutputState }
+
+func (ToolConfigOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfig)(nil)).Elem()
+}
+
+func (o ToolConfigOutput) ToToolConfigOutput() ToolConfigOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) ToToolAgentToolset20260401ConfigWebFetchOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchOutput {
+func (o ToolConfigOutput) ToToolConfigOutputWithContext(ctx context.Context) ToolConfigOutput {
 	return o
 }
 
-// Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) AllowedDomains() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) []string { return v.AllowedDomains }).(pulumi.StringArrayOutput)
+// For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
+func (o ToolConfigOutput) AllowedDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ToolConfig) []string { return v.AllowedDomains }).(pulumi.StringArrayOutput)
 }
 
-// Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) BlockedDomains() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) []string { return v.BlockedDomains }).(pulumi.StringArrayOutput)
+// For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
+func (o ToolConfigOutput) BlockedDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v ToolConfig) []string { return v.BlockedDomains }).(pulumi.StringArrayOutput)
 }
 
 // Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+func (o ToolConfigOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ToolConfig) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
-// Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) MaxContentTokens() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *int { return v.MaxContentTokens }).(pulumi.IntPtrOutput)
+// Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
+func (o ToolConfigOutput) MaxContentTokens() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ToolConfig) *int { return v.MaxContentTokens }).(pulumi.IntPtrOutput)
 }
 
-// The tool this config overrides: `web_fetch`.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) string { return v.Name }).(pulumi.StringOutput)
+// One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
+func (o ToolConfigOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v ToolConfig) string { return v.Name }).(pulumi.StringOutput)
 }
 
 // Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
+func (o ToolConfigOutput) PermissionPolicy() ToolConfigPermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolConfig) *ToolConfigPermissionPolicy { return v.PermissionPolicy }).(ToolConfigPermissionPolicyPtrOutput)
 }
 
-// Optional; repeats the name (`web_fetch`).
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *string { return v.Type }).(pulumi.StringPtrOutput)
+// One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
+func (o ToolConfigOutput) Type() ToolConfigTypePtrOutput {
+	return o.ApplyT(func(v ToolConfig) *ToolConfigType { return v.Type }).(ToolConfigTypePtrOutput)
 }
 
-// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
-func (o ToolAgentToolset20260401ConfigWebFetchOutput) UrlSources() ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetch) *ToolAgentToolset20260401ConfigWebFetchUrlSources {
-		return v.UrlSources
-	}).(ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput)
+// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+func (o ToolConfigOutput) UrlSources() ToolConfigUrlSourcesPtrOutput {
+	return o.ApplyT(func(v ToolConfig) *ToolConfigUrlSources { return v.UrlSources }).(ToolConfigUrlSourcesPtrOutput)
 }
 
-// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
-type ToolAgentToolset20260401ConfigWebFetchUrlSources struct {
+// Approximate user location for search result localization (`web_search` only).
+func (o ToolConfigOutput) UserLocation() ToolConfigUserLocationPtrOutput {
+	return o.ApplyT(func(v ToolConfig) *ToolConfigUserLocation { return v.UserLocation }).(ToolConfigUserLocationPtrOutput)
+}
+
+type ToolConfigArrayOutput struct{ *pulumi.OutputState }
+
+func (ToolConfigArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ToolConfig)(nil)).Elem()
+}
+
+func (o ToolConfigArrayOutput) ToToolConfigArrayOutput() ToolConfigArrayOutput {
+	return o
+}
+
+func (o ToolConfigArrayOutput) ToToolConfigArrayOutputWithContext(ctx context.Context) ToolConfigArrayOutput {
+	return o
+}
+
+func (o ToolConfigArrayOutput) Index(i pulumi.IntInput) ToolConfigOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ToolConfig {
+		return vs[0].([]ToolConfig)[vs[1].(int)]
+	}).(ToolConfigOutput)
+}
+
+// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+type ToolConfigPermissionPolicy struct {
+	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+	Type ConfigPermissionPolicyType `pulumi:"type"`
+}
+
+// ToolConfigPermissionPolicyInput is an input type that accepts ToolConfigPermissionPolicyArgs and ToolConfigPermissionPolicyOutput values.
+// You can construct a concrete instance of `ToolConfigPermissionPolicyInput` via:
+//
+//	ToolConfigPermissionPolicyArgs{...}
+type ToolConfigPermissionPolicyInput interface {
+	pulumi.Input
+
+	ToToolConfigPermissionPolicyOutput() ToolConfigPermissionPolicyOutput
+	ToToolConfigPermissionPolicyOutputWithContext(context.Context) ToolConfigPermissionPolicyOutput
+}
+
+// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+type ToolConfigPermissionPolicyArgs struct {
+	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+	Type ConfigPermissionPolicyTypeInput `pulumi:"type"`
+}
+
+func (ToolConfigPermissionPolicyArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigPermissionPolicy)(nil)).Elem()
+}
+
+func (i ToolConfigPermissionPolicyArgs) ToToolConfigPermissionPolicyOutput() ToolConfigPermissionPolicyOutput {
+	return i.ToToolConfigPermissionPolicyOutputWithContext(context.Background())
+}
+
+func (i ToolConfigPermissionPolicyArgs) ToToolConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolConfigPermissionPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigPermissionPolicyOutput)
+}
+
+func (i ToolConfigPermissionPolicyArgs) ToToolConfigPermissionPolicyPtrOutput() ToolConfigPermissionPolicyPtrOutput {
+	return i.ToToolConfigPermissionPolicyPtrOutputWithContext(context.Background())
+}
+
+func (i ToolConfigPermissionPolicyArgs) ToToolConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolConfigPermissionPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigPermissionPolicyOutput).ToToolConfigPermissionPolicyPtrOutputWithContext(ctx)
+}
+
+// ToolConfigPermissionPolicyPtrInput is an input type that accepts ToolConfigPermissionPolicyArgs, ToolConfigPermissionPolicyPtr and ToolConfigPermissionPolicyPtrOutput values.
+// You can construct a concrete instance of `ToolConfigPermissionPolicyPtrInput` via:
+//
+//	        ToolConfigPermissionPolicyArgs{...}
+//
+//	or:
+//
+//	        nil
+type ToolConfigPermissionPolicyPtrInput interface {
+	pulumi.Input
+
+	ToToolConfigPermissionPolicyPtrOutput() ToolConfigPermissionPolicyPtrOutput
+	ToToolConfigPermissionPolicyPtrOutputWithContext(context.Context) ToolConfigPermissionPolicyPtrOutput
+}
+
+type toolConfigPermissionPolicyPtrType ToolConfigPermissionPolicyArgs
+
+func ToolConfigPermissionPolicyPtr(v *ToolConfigPermissionPolicyArgs) ToolConfigPermissionPolicyPtrInput {
+	return (*toolConfigPermissionPolicyPtrType)(v)
+}
+
+func (*toolConfigPermissionPolicyPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigPermissionPolicy)(nil)).Elem()
+}
+
+func (i *toolConfigPermissionPolicyPtrType) ToToolConfigPermissionPolicyPtrOutput() ToolConfigPermissionPolicyPtrOutput {
+	return i.ToToolConfigPermissionPolicyPtrOutputWithContext(context.Background())
+}
+
+func (i *toolConfigPermissionPolicyPtrType) ToToolConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolConfigPermissionPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigPermissionPolicyPtrOutput)
+}
+
+// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+type ToolConfigPermissionPolicyOutput struct{ *pulumi.OutputState }
+
+func (ToolConfigPermissionPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigPermissionPolicy)(nil)).Elem()
+}
+
+func (o ToolConfigPermissionPolicyOutput) ToToolConfigPermissionPolicyOutput() ToolConfigPermissionPolicyOutput {
+	return o
+}
+
+func (o ToolConfigPermissionPolicyOutput) ToToolConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolConfigPermissionPolicyOutput {
+	return o
+}
+
+func (o ToolConfigPermissionPolicyOutput) ToToolConfigPermissionPolicyPtrOutput() ToolConfigPermissionPolicyPtrOutput {
+	return o.ToToolConfigPermissionPolicyPtrOutputWithContext(context.Background())
+}
+
+func (o ToolConfigPermissionPolicyOutput) ToToolConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolConfigPermissionPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolConfigPermissionPolicy) *ToolConfigPermissionPolicy {
+		return &v
+	}).(ToolConfigPermissionPolicyPtrOutput)
+}
+
+// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+func (o ToolConfigPermissionPolicyOutput) Type() ConfigPermissionPolicyTypeOutput {
+	return o.ApplyT(func(v ToolConfigPermissionPolicy) ConfigPermissionPolicyType { return v.Type }).(ConfigPermissionPolicyTypeOutput)
+}
+
+type ToolConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
+
+func (ToolConfigPermissionPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigPermissionPolicy)(nil)).Elem()
+}
+
+func (o ToolConfigPermissionPolicyPtrOutput) ToToolConfigPermissionPolicyPtrOutput() ToolConfigPermissionPolicyPtrOutput {
+	return o
+}
+
+func (o ToolConfigPermissionPolicyPtrOutput) ToToolConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolConfigPermissionPolicyPtrOutput {
+	return o
+}
+
+func (o ToolConfigPermissionPolicyPtrOutput) Elem() ToolConfigPermissionPolicyOutput {
+	return o.ApplyT(func(v *ToolConfigPermissionPolicy) ToolConfigPermissionPolicy {
+		if v != nil {
+			return *v
+		}
+		var ret ToolConfigPermissionPolicy
+		return ret
+	}).(ToolConfigPermissionPolicyOutput)
+}
+
+// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+func (o ToolConfigPermissionPolicyPtrOutput) Type() ConfigPermissionPolicyTypePtrOutput {
+	return o.ApplyT(func(v *ToolConfigPermissionPolicy) *ConfigPermissionPolicyType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(ConfigPermissionPolicyTypePtrOutput)
+}
+
+// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+type ToolConfigUrlSources struct {
 	// Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
 	ClientToolResults *string `pulumi:"clientToolResults"`
 	// Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
@@ -6918,19 +5190,19 @@ type ToolAgentToolset20260401ConfigWebFetchUrlSources struct {
 	UserInput *string `pulumi:"userInput"`
 }
 
-// ToolAgentToolset20260401ConfigWebFetchUrlSourcesInput is an input type that accepts ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs and ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWebFetchUrlSourcesInput` via:
+// ToolConfigUrlSourcesInput is an input type that accepts ToolConfigUrlSourcesArgs and ToolConfigUrlSourcesOutput values.
+// You can construct a concrete instance of `ToolConfigUrlSourcesInput` via:
 //
-//	ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs{...}
-type ToolAgentToolset20260401ConfigWebFetchUrlSourcesInput interface {
+//	ToolConfigUrlSourcesArgs{...}
+type ToolConfigUrlSourcesInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput
-	ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput
+	ToToolConfigUrlSourcesOutput() ToolConfigUrlSourcesOutput
+	ToToolConfigUrlSourcesOutputWithContext(context.Context) ToolConfigUrlSourcesOutput
 }
 
-// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
-type ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs struct {
+// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+type ToolConfigUrlSourcesArgs struct {
 	// Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
 	ClientToolResults pulumi.StringPtrInput `pulumi:"clientToolResults"`
 	// Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
@@ -6939,126 +5211,126 @@ type ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs struct {
 	UserInput pulumi.StringPtrInput `pulumi:"userInput"`
 }
 
-func (ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetchUrlSources)(nil)).Elem()
+func (ToolConfigUrlSourcesArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigUrlSources)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput {
-	return i.ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutputWithContext(context.Background())
+func (i ToolConfigUrlSourcesArgs) ToToolConfigUrlSourcesOutput() ToolConfigUrlSourcesOutput {
+	return i.ToToolConfigUrlSourcesOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput)
+func (i ToolConfigUrlSourcesArgs) ToToolConfigUrlSourcesOutputWithContext(ctx context.Context) ToolConfigUrlSourcesOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUrlSourcesOutput)
 }
 
-func (i ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return i.ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(context.Background())
+func (i ToolConfigUrlSourcesArgs) ToToolConfigUrlSourcesPtrOutput() ToolConfigUrlSourcesPtrOutput {
+	return i.ToToolConfigUrlSourcesPtrOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput).ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(ctx)
+func (i ToolConfigUrlSourcesArgs) ToToolConfigUrlSourcesPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUrlSourcesOutput).ToToolConfigUrlSourcesPtrOutputWithContext(ctx)
 }
 
-// ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrInput is an input type that accepts ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs, ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtr and ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrInput` via:
+// ToolConfigUrlSourcesPtrInput is an input type that accepts ToolConfigUrlSourcesArgs, ToolConfigUrlSourcesPtr and ToolConfigUrlSourcesPtrOutput values.
+// You can construct a concrete instance of `ToolConfigUrlSourcesPtrInput` via:
 //
-//	        ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs{...}
+//	        ToolConfigUrlSourcesArgs{...}
 //
 //	or:
 //
 //	        nil
-type ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrInput interface {
+type ToolConfigUrlSourcesPtrInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput
-	ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput
+	ToToolConfigUrlSourcesPtrOutput() ToolConfigUrlSourcesPtrOutput
+	ToToolConfigUrlSourcesPtrOutputWithContext(context.Context) ToolConfigUrlSourcesPtrOutput
 }
 
-type toolAgentToolset20260401ConfigWebFetchUrlSourcesPtrType ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs
+type toolConfigUrlSourcesPtrType ToolConfigUrlSourcesArgs
 
-func ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtr(v *ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs) ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrInput {
-	return (*toolAgentToolset20260401ConfigWebFetchUrlSourcesPtrType)(v)
+func ToolConfigUrlSourcesPtr(v *ToolConfigUrlSourcesArgs) ToolConfigUrlSourcesPtrInput {
+	return (*toolConfigUrlSourcesPtrType)(v)
 }
 
-func (*toolAgentToolset20260401ConfigWebFetchUrlSourcesPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401ConfigWebFetchUrlSources)(nil)).Elem()
+func (*toolConfigUrlSourcesPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigUrlSources)(nil)).Elem()
 }
 
-func (i *toolAgentToolset20260401ConfigWebFetchUrlSourcesPtrType) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return i.ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(context.Background())
+func (i *toolConfigUrlSourcesPtrType) ToToolConfigUrlSourcesPtrOutput() ToolConfigUrlSourcesPtrOutput {
+	return i.ToToolConfigUrlSourcesPtrOutputWithContext(context.Background())
 }
 
-func (i *toolAgentToolset20260401ConfigWebFetchUrlSourcesPtrType) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput)
+func (i *toolConfigUrlSourcesPtrType) ToToolConfigUrlSourcesPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUrlSourcesPtrOutput)
 }
 
-// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
-type ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput struct{ *pulumi.OutputState }
+// Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+type ToolConfigUrlSourcesOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetchUrlSources)(nil)).Elem()
+func (ToolConfigUrlSourcesOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigUrlSources)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput {
+func (o ToolConfigUrlSourcesOutput) ToToolConfigUrlSourcesOutput() ToolConfigUrlSourcesOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput {
+func (o ToolConfigUrlSourcesOutput) ToToolConfigUrlSourcesOutputWithContext(ctx context.Context) ToolConfigUrlSourcesOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return o.ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(context.Background())
+func (o ToolConfigUrlSourcesOutput) ToToolConfigUrlSourcesPtrOutput() ToolConfigUrlSourcesPtrOutput {
+	return o.ToToolConfigUrlSourcesPtrOutputWithContext(context.Background())
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolAgentToolset20260401ConfigWebFetchUrlSources) *ToolAgentToolset20260401ConfigWebFetchUrlSources {
+func (o ToolConfigUrlSourcesOutput) ToToolConfigUrlSourcesPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolConfigUrlSources) *ToolConfigUrlSources {
 		return &v
-	}).(ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput)
+	}).(ToolConfigUrlSourcesPtrOutput)
 }
 
 // Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ClientToolResults() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetchUrlSources) *string { return v.ClientToolResults }).(pulumi.StringPtrOutput)
+func (o ToolConfigUrlSourcesOutput) ClientToolResults() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUrlSources) *string { return v.ClientToolResults }).(pulumi.StringPtrOutput)
 }
 
 // Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) ServerToolResults() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetchUrlSources) *string { return v.ServerToolResults }).(pulumi.StringPtrOutput)
+func (o ToolConfigUrlSourcesOutput) ServerToolResults() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUrlSources) *string { return v.ServerToolResults }).(pulumi.StringPtrOutput)
 }
 
 // Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput) UserInput() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebFetchUrlSources) *string { return v.UserInput }).(pulumi.StringPtrOutput)
+func (o ToolConfigUrlSourcesOutput) UserInput() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUrlSources) *string { return v.UserInput }).(pulumi.StringPtrOutput)
 }
 
-type ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput struct{ *pulumi.OutputState }
+type ToolConfigUrlSourcesPtrOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401ConfigWebFetchUrlSources)(nil)).Elem()
+func (ToolConfigUrlSourcesPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigUrlSources)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput() ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
+func (o ToolConfigUrlSourcesPtrOutput) ToToolConfigUrlSourcesPtrOutput() ToolConfigUrlSourcesPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ToToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput {
+func (o ToolConfigUrlSourcesPtrOutput) ToToolConfigUrlSourcesPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) Elem() ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebFetchUrlSources) ToolAgentToolset20260401ConfigWebFetchUrlSources {
+func (o ToolConfigUrlSourcesPtrOutput) Elem() ToolConfigUrlSourcesOutput {
+	return o.ApplyT(func(v *ToolConfigUrlSources) ToolConfigUrlSources {
 		if v != nil {
 			return *v
 		}
-		var ret ToolAgentToolset20260401ConfigWebFetchUrlSources
+		var ret ToolConfigUrlSources
 		return ret
-	}).(ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput)
+	}).(ToolConfigUrlSourcesOutput)
 }
 
 // Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ClientToolResults() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebFetchUrlSources) *string {
+func (o ToolConfigUrlSourcesPtrOutput) ClientToolResults() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUrlSources) *string {
 		if v == nil {
 			return nil
 		}
@@ -7067,8 +5339,8 @@ func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ClientToolRes
 }
 
 // Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ServerToolResults() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebFetchUrlSources) *string {
+func (o ToolConfigUrlSourcesPtrOutput) ServerToolResults() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUrlSources) *string {
 		if v == nil {
 			return nil
 		}
@@ -7077,8 +5349,8 @@ func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) ServerToolRes
 }
 
 // Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
-func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) UserInput() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebFetchUrlSources) *string {
+func (o ToolConfigUrlSourcesPtrOutput) UserInput() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUrlSources) *string {
 		if v == nil {
 			return nil
 		}
@@ -7086,119 +5358,148 @@ func (o ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput) UserInput() p
 	}).(pulumi.StringPtrOutput)
 }
 
-// Configuration override for the `web_search` tool.
-type ToolAgentToolset20260401ConfigWebSearch struct {
-	// Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-	AllowedDomains []string `pulumi:"allowedDomains"`
-	// Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-	BlockedDomains []string `pulumi:"blockedDomains"`
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `web_search`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`web_search`).
-	Type *string `pulumi:"type"`
-	// Approximate user location for search result localization.
-	UserLocation *ToolAgentToolset20260401ConfigWebSearchUserLocation `pulumi:"userLocation"`
+// The object form of `"all"` or `"none"`.
+type ToolConfigUrlSourcesUserInput struct {
+	// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
+	Type UrlSourceToolFilterShorthand `pulumi:"type"`
 }
 
-// ToolAgentToolset20260401ConfigWebSearchInput is an input type that accepts ToolAgentToolset20260401ConfigWebSearchArgs and ToolAgentToolset20260401ConfigWebSearchOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWebSearchInput` via:
+// ToolConfigUrlSourcesUserInputInput is an input type that accepts ToolConfigUrlSourcesUserInputArgs and ToolConfigUrlSourcesUserInputOutput values.
+// You can construct a concrete instance of `ToolConfigUrlSourcesUserInputInput` via:
 //
-//	ToolAgentToolset20260401ConfigWebSearchArgs{...}
-type ToolAgentToolset20260401ConfigWebSearchInput interface {
+//	ToolConfigUrlSourcesUserInputArgs{...}
+type ToolConfigUrlSourcesUserInputInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWebSearchOutput() ToolAgentToolset20260401ConfigWebSearchOutput
-	ToToolAgentToolset20260401ConfigWebSearchOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWebSearchOutput
+	ToToolConfigUrlSourcesUserInputOutput() ToolConfigUrlSourcesUserInputOutput
+	ToToolConfigUrlSourcesUserInputOutputWithContext(context.Context) ToolConfigUrlSourcesUserInputOutput
 }
 
-// Configuration override for the `web_search` tool.
-type ToolAgentToolset20260401ConfigWebSearchArgs struct {
-	// Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-	AllowedDomains pulumi.StringArrayInput `pulumi:"allowedDomains"`
-	// Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-	BlockedDomains pulumi.StringArrayInput `pulumi:"blockedDomains"`
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `web_search`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`web_search`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
-	// Approximate user location for search result localization.
-	UserLocation ToolAgentToolset20260401ConfigWebSearchUserLocationPtrInput `pulumi:"userLocation"`
+// The object form of `"all"` or `"none"`.
+type ToolConfigUrlSourcesUserInputArgs struct {
+	// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
+	Type UrlSourceToolFilterShorthandInput `pulumi:"type"`
 }
 
-func (ToolAgentToolset20260401ConfigWebSearchArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearch)(nil)).Elem()
+func (ToolConfigUrlSourcesUserInputArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigUrlSourcesUserInput)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401ConfigWebSearchArgs) ToToolAgentToolset20260401ConfigWebSearchOutput() ToolAgentToolset20260401ConfigWebSearchOutput {
-	return i.ToToolAgentToolset20260401ConfigWebSearchOutputWithContext(context.Background())
+func (i ToolConfigUrlSourcesUserInputArgs) ToToolConfigUrlSourcesUserInputOutput() ToolConfigUrlSourcesUserInputOutput {
+	return i.ToToolConfigUrlSourcesUserInputOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWebSearchArgs) ToToolAgentToolset20260401ConfigWebSearchOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebSearchOutput)
+func (i ToolConfigUrlSourcesUserInputArgs) ToToolConfigUrlSourcesUserInputOutputWithContext(ctx context.Context) ToolConfigUrlSourcesUserInputOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUrlSourcesUserInputOutput)
 }
 
-// Configuration override for the `web_search` tool.
-type ToolAgentToolset20260401ConfigWebSearchOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigWebSearchOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearch)(nil)).Elem()
+func (i ToolConfigUrlSourcesUserInputArgs) ToToolConfigUrlSourcesUserInputPtrOutput() ToolConfigUrlSourcesUserInputPtrOutput {
+	return i.ToToolConfigUrlSourcesUserInputPtrOutputWithContext(context.Background())
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) ToToolAgentToolset20260401ConfigWebSearchOutput() ToolAgentToolset20260401ConfigWebSearchOutput {
+func (i ToolConfigUrlSourcesUserInputArgs) ToToolConfigUrlSourcesUserInputPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesUserInputPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUrlSourcesUserInputOutput).ToToolConfigUrlSourcesUserInputPtrOutputWithContext(ctx)
+}
+
+// ToolConfigUrlSourcesUserInputPtrInput is an input type that accepts ToolConfigUrlSourcesUserInputArgs, ToolConfigUrlSourcesUserInputPtr and ToolConfigUrlSourcesUserInputPtrOutput values.
+// You can construct a concrete instance of `ToolConfigUrlSourcesUserInputPtrInput` via:
+//
+//	        ToolConfigUrlSourcesUserInputArgs{...}
+//
+//	or:
+//
+//	        nil
+type ToolConfigUrlSourcesUserInputPtrInput interface {
+	pulumi.Input
+
+	ToToolConfigUrlSourcesUserInputPtrOutput() ToolConfigUrlSourcesUserInputPtrOutput
+	ToToolConfigUrlSourcesUserInputPtrOutputWithContext(context.Context) ToolConfigUrlSourcesUserInputPtrOutput
+}
+
+type toolConfigUrlSourcesUserInputPtrType ToolConfigUrlSourcesUserInputArgs
+
+func ToolConfigUrlSourcesUserInputPtr(v *ToolConfigUrlSourcesUserInputArgs) ToolConfigUrlSourcesUserInputPtrInput {
+	return (*toolConfigUrlSourcesUserInputPtrType)(v)
+}
+
+func (*toolConfigUrlSourcesUserInputPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigUrlSourcesUserInput)(nil)).Elem()
+}
+
+func (i *toolConfigUrlSourcesUserInputPtrType) ToToolConfigUrlSourcesUserInputPtrOutput() ToolConfigUrlSourcesUserInputPtrOutput {
+	return i.ToToolConfigUrlSourcesUserInputPtrOutputWithContext(context.Background())
+}
+
+func (i *toolConfigUrlSourcesUserInputPtrType) ToToolConfigUrlSourcesUserInputPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesUserInputPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUrlSourcesUserInputPtrOutput)
+}
+
+// The object form of `"all"` or `"none"`.
+type ToolConfigUrlSourcesUserInputOutput struct{ *pulumi.OutputState }
+
+func (ToolConfigUrlSourcesUserInputOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigUrlSourcesUserInput)(nil)).Elem()
+}
+
+func (o ToolConfigUrlSourcesUserInputOutput) ToToolConfigUrlSourcesUserInputOutput() ToolConfigUrlSourcesUserInputOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) ToToolAgentToolset20260401ConfigWebSearchOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchOutput {
+func (o ToolConfigUrlSourcesUserInputOutput) ToToolConfigUrlSourcesUserInputOutputWithContext(ctx context.Context) ToolConfigUrlSourcesUserInputOutput {
 	return o
 }
 
-// Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) AllowedDomains() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) []string { return v.AllowedDomains }).(pulumi.StringArrayOutput)
+func (o ToolConfigUrlSourcesUserInputOutput) ToToolConfigUrlSourcesUserInputPtrOutput() ToolConfigUrlSourcesUserInputPtrOutput {
+	return o.ToToolConfigUrlSourcesUserInputPtrOutputWithContext(context.Background())
 }
 
-// Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) BlockedDomains() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) []string { return v.BlockedDomains }).(pulumi.StringArrayOutput)
+func (o ToolConfigUrlSourcesUserInputOutput) ToToolConfigUrlSourcesUserInputPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesUserInputPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolConfigUrlSourcesUserInput) *ToolConfigUrlSourcesUserInput {
+		return &v
+	}).(ToolConfigUrlSourcesUserInputPtrOutput)
 }
 
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
+func (o ToolConfigUrlSourcesUserInputOutput) Type() UrlSourceToolFilterShorthandOutput {
+	return o.ApplyT(func(v ToolConfigUrlSourcesUserInput) UrlSourceToolFilterShorthand { return v.Type }).(UrlSourceToolFilterShorthandOutput)
 }
 
-// The tool this config overrides: `web_search`.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) string { return v.Name }).(pulumi.StringOutput)
+type ToolConfigUrlSourcesUserInputPtrOutput struct{ *pulumi.OutputState }
+
+func (ToolConfigUrlSourcesUserInputPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigUrlSourcesUserInput)(nil)).Elem()
 }
 
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
+func (o ToolConfigUrlSourcesUserInputPtrOutput) ToToolConfigUrlSourcesUserInputPtrOutput() ToolConfigUrlSourcesUserInputPtrOutput {
+	return o
 }
 
-// Optional; repeats the name (`web_search`).
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) *string { return v.Type }).(pulumi.StringPtrOutput)
+func (o ToolConfigUrlSourcesUserInputPtrOutput) ToToolConfigUrlSourcesUserInputPtrOutputWithContext(ctx context.Context) ToolConfigUrlSourcesUserInputPtrOutput {
+	return o
 }
 
-// Approximate user location for search result localization.
-func (o ToolAgentToolset20260401ConfigWebSearchOutput) UserLocation() ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearch) *ToolAgentToolset20260401ConfigWebSearchUserLocation {
-		return v.UserLocation
-	}).(ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput)
+func (o ToolConfigUrlSourcesUserInputPtrOutput) Elem() ToolConfigUrlSourcesUserInputOutput {
+	return o.ApplyT(func(v *ToolConfigUrlSourcesUserInput) ToolConfigUrlSourcesUserInput {
+		if v != nil {
+			return *v
+		}
+		var ret ToolConfigUrlSourcesUserInput
+		return ret
+	}).(ToolConfigUrlSourcesUserInputOutput)
 }
 
-// Approximate user location for search result localization.
-type ToolAgentToolset20260401ConfigWebSearchUserLocation struct {
+// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
+func (o ToolConfigUrlSourcesUserInputPtrOutput) Type() UrlSourceToolFilterShorthandPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUrlSourcesUserInput) *UrlSourceToolFilterShorthand {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(UrlSourceToolFilterShorthandPtrOutput)
+}
+
+// Approximate user location for search result localization (`web_search` only).
+type ToolConfigUserLocation struct {
 	// City name.
 	City *string `pulumi:"city"`
 	// Two-letter ISO 3166-1 country code, uppercase.
@@ -7211,19 +5512,19 @@ type ToolAgentToolset20260401ConfigWebSearchUserLocation struct {
 	Type string `pulumi:"type"`
 }
 
-// ToolAgentToolset20260401ConfigWebSearchUserLocationInput is an input type that accepts ToolAgentToolset20260401ConfigWebSearchUserLocationArgs and ToolAgentToolset20260401ConfigWebSearchUserLocationOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWebSearchUserLocationInput` via:
+// ToolConfigUserLocationInput is an input type that accepts ToolConfigUserLocationArgs and ToolConfigUserLocationOutput values.
+// You can construct a concrete instance of `ToolConfigUserLocationInput` via:
 //
-//	ToolAgentToolset20260401ConfigWebSearchUserLocationArgs{...}
-type ToolAgentToolset20260401ConfigWebSearchUserLocationInput interface {
+//	ToolConfigUserLocationArgs{...}
+type ToolConfigUserLocationInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWebSearchUserLocationOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationOutput
-	ToToolAgentToolset20260401ConfigWebSearchUserLocationOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationOutput
+	ToToolConfigUserLocationOutput() ToolConfigUserLocationOutput
+	ToToolConfigUserLocationOutputWithContext(context.Context) ToolConfigUserLocationOutput
 }
 
-// Approximate user location for search result localization.
-type ToolAgentToolset20260401ConfigWebSearchUserLocationArgs struct {
+// Approximate user location for search result localization (`web_search` only).
+type ToolConfigUserLocationArgs struct {
 	// City name.
 	City pulumi.StringPtrInput `pulumi:"city"`
 	// Two-letter ISO 3166-1 country code, uppercase.
@@ -7236,136 +5537,136 @@ type ToolAgentToolset20260401ConfigWebSearchUserLocationArgs struct {
 	Type pulumi.StringInput `pulumi:"type"`
 }
 
-func (ToolAgentToolset20260401ConfigWebSearchUserLocationArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearchUserLocation)(nil)).Elem()
+func (ToolConfigUserLocationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigUserLocation)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401ConfigWebSearchUserLocationArgs) ToToolAgentToolset20260401ConfigWebSearchUserLocationOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationOutput {
-	return i.ToToolAgentToolset20260401ConfigWebSearchUserLocationOutputWithContext(context.Background())
+func (i ToolConfigUserLocationArgs) ToToolConfigUserLocationOutput() ToolConfigUserLocationOutput {
+	return i.ToToolConfigUserLocationOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWebSearchUserLocationArgs) ToToolAgentToolset20260401ConfigWebSearchUserLocationOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebSearchUserLocationOutput)
+func (i ToolConfigUserLocationArgs) ToToolConfigUserLocationOutputWithContext(ctx context.Context) ToolConfigUserLocationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUserLocationOutput)
 }
 
-func (i ToolAgentToolset20260401ConfigWebSearchUserLocationArgs) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return i.ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(context.Background())
+func (i ToolConfigUserLocationArgs) ToToolConfigUserLocationPtrOutput() ToolConfigUserLocationPtrOutput {
+	return i.ToToolConfigUserLocationPtrOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWebSearchUserLocationArgs) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebSearchUserLocationOutput).ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(ctx)
+func (i ToolConfigUserLocationArgs) ToToolConfigUserLocationPtrOutputWithContext(ctx context.Context) ToolConfigUserLocationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUserLocationOutput).ToToolConfigUserLocationPtrOutputWithContext(ctx)
 }
 
-// ToolAgentToolset20260401ConfigWebSearchUserLocationPtrInput is an input type that accepts ToolAgentToolset20260401ConfigWebSearchUserLocationArgs, ToolAgentToolset20260401ConfigWebSearchUserLocationPtr and ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWebSearchUserLocationPtrInput` via:
+// ToolConfigUserLocationPtrInput is an input type that accepts ToolConfigUserLocationArgs, ToolConfigUserLocationPtr and ToolConfigUserLocationPtrOutput values.
+// You can construct a concrete instance of `ToolConfigUserLocationPtrInput` via:
 //
-//	        ToolAgentToolset20260401ConfigWebSearchUserLocationArgs{...}
+//	        ToolConfigUserLocationArgs{...}
 //
 //	or:
 //
 //	        nil
-type ToolAgentToolset20260401ConfigWebSearchUserLocationPtrInput interface {
+type ToolConfigUserLocationPtrInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput
-	ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput
+	ToToolConfigUserLocationPtrOutput() ToolConfigUserLocationPtrOutput
+	ToToolConfigUserLocationPtrOutputWithContext(context.Context) ToolConfigUserLocationPtrOutput
 }
 
-type toolAgentToolset20260401ConfigWebSearchUserLocationPtrType ToolAgentToolset20260401ConfigWebSearchUserLocationArgs
+type toolConfigUserLocationPtrType ToolConfigUserLocationArgs
 
-func ToolAgentToolset20260401ConfigWebSearchUserLocationPtr(v *ToolAgentToolset20260401ConfigWebSearchUserLocationArgs) ToolAgentToolset20260401ConfigWebSearchUserLocationPtrInput {
-	return (*toolAgentToolset20260401ConfigWebSearchUserLocationPtrType)(v)
+func ToolConfigUserLocationPtr(v *ToolConfigUserLocationArgs) ToolConfigUserLocationPtrInput {
+	return (*toolConfigUserLocationPtrType)(v)
 }
 
-func (*toolAgentToolset20260401ConfigWebSearchUserLocationPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401ConfigWebSearchUserLocation)(nil)).Elem()
+func (*toolConfigUserLocationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigUserLocation)(nil)).Elem()
 }
 
-func (i *toolAgentToolset20260401ConfigWebSearchUserLocationPtrType) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return i.ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(context.Background())
+func (i *toolConfigUserLocationPtrType) ToToolConfigUserLocationPtrOutput() ToolConfigUserLocationPtrOutput {
+	return i.ToToolConfigUserLocationPtrOutputWithContext(context.Background())
 }
 
-func (i *toolAgentToolset20260401ConfigWebSearchUserLocationPtrType) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput)
+func (i *toolConfigUserLocationPtrType) ToToolConfigUserLocationPtrOutputWithContext(ctx context.Context) ToolConfigUserLocationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolConfigUserLocationPtrOutput)
 }
 
-// Approximate user location for search result localization.
-type ToolAgentToolset20260401ConfigWebSearchUserLocationOutput struct{ *pulumi.OutputState }
+// Approximate user location for search result localization (`web_search` only).
+type ToolConfigUserLocationOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearchUserLocation)(nil)).Elem()
+func (ToolConfigUserLocationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolConfigUserLocation)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) ToToolAgentToolset20260401ConfigWebSearchUserLocationOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationOutput {
+func (o ToolConfigUserLocationOutput) ToToolConfigUserLocationOutput() ToolConfigUserLocationOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) ToToolAgentToolset20260401ConfigWebSearchUserLocationOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationOutput {
+func (o ToolConfigUserLocationOutput) ToToolConfigUserLocationOutputWithContext(ctx context.Context) ToolConfigUserLocationOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return o.ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(context.Background())
+func (o ToolConfigUserLocationOutput) ToToolConfigUserLocationPtrOutput() ToolConfigUserLocationPtrOutput {
+	return o.ToToolConfigUserLocationPtrOutputWithContext(context.Background())
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolAgentToolset20260401ConfigWebSearchUserLocation) *ToolAgentToolset20260401ConfigWebSearchUserLocation {
+func (o ToolConfigUserLocationOutput) ToToolConfigUserLocationPtrOutputWithContext(ctx context.Context) ToolConfigUserLocationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolConfigUserLocation) *ToolConfigUserLocation {
 		return &v
-	}).(ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput)
+	}).(ToolConfigUserLocationPtrOutput)
 }
 
 // City name.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) City() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearchUserLocation) *string { return v.City }).(pulumi.StringPtrOutput)
+func (o ToolConfigUserLocationOutput) City() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUserLocation) *string { return v.City }).(pulumi.StringPtrOutput)
 }
 
 // Two-letter ISO 3166-1 country code, uppercase.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) Country() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearchUserLocation) *string { return v.Country }).(pulumi.StringPtrOutput)
+func (o ToolConfigUserLocationOutput) Country() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUserLocation) *string { return v.Country }).(pulumi.StringPtrOutput)
 }
 
 // Region or state name.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) Region() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearchUserLocation) *string { return v.Region }).(pulumi.StringPtrOutput)
+func (o ToolConfigUserLocationOutput) Region() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUserLocation) *string { return v.Region }).(pulumi.StringPtrOutput)
 }
 
 // IANA time zone identifier, e.g. `America/Los_Angeles`.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) Timezone() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearchUserLocation) *string { return v.Timezone }).(pulumi.StringPtrOutput)
+func (o ToolConfigUserLocationOutput) Timezone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToolConfigUserLocation) *string { return v.Timezone }).(pulumi.StringPtrOutput)
 }
 
 // Location precision; only `approximate` is supported.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWebSearchUserLocation) string { return v.Type }).(pulumi.StringOutput)
+func (o ToolConfigUserLocationOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v ToolConfigUserLocation) string { return v.Type }).(pulumi.StringOutput)
 }
 
-type ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput struct{ *pulumi.OutputState }
+type ToolConfigUserLocationPtrOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401ConfigWebSearchUserLocation)(nil)).Elem()
+func (ToolConfigUserLocationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolConfigUserLocation)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput() ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
+func (o ToolConfigUserLocationPtrOutput) ToToolConfigUserLocationPtrOutput() ToolConfigUserLocationPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) ToToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput {
+func (o ToolConfigUserLocationPtrOutput) ToToolConfigUserLocationPtrOutputWithContext(ctx context.Context) ToolConfigUserLocationPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Elem() ToolAgentToolset20260401ConfigWebSearchUserLocationOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebSearchUserLocation) ToolAgentToolset20260401ConfigWebSearchUserLocation {
+func (o ToolConfigUserLocationPtrOutput) Elem() ToolConfigUserLocationOutput {
+	return o.ApplyT(func(v *ToolConfigUserLocation) ToolConfigUserLocation {
 		if v != nil {
 			return *v
 		}
-		var ret ToolAgentToolset20260401ConfigWebSearchUserLocation
+		var ret ToolConfigUserLocation
 		return ret
-	}).(ToolAgentToolset20260401ConfigWebSearchUserLocationOutput)
+	}).(ToolConfigUserLocationOutput)
 }
 
 // City name.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) City() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebSearchUserLocation) *string {
+func (o ToolConfigUserLocationPtrOutput) City() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUserLocation) *string {
 		if v == nil {
 			return nil
 		}
@@ -7374,8 +5675,8 @@ func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) City() pul
 }
 
 // Two-letter ISO 3166-1 country code, uppercase.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Country() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebSearchUserLocation) *string {
+func (o ToolConfigUserLocationPtrOutput) Country() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUserLocation) *string {
 		if v == nil {
 			return nil
 		}
@@ -7384,8 +5685,8 @@ func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Country() 
 }
 
 // Region or state name.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Region() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebSearchUserLocation) *string {
+func (o ToolConfigUserLocationPtrOutput) Region() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUserLocation) *string {
 		if v == nil {
 			return nil
 		}
@@ -7394,8 +5695,8 @@ func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Region() p
 }
 
 // IANA time zone identifier, e.g. `America/Los_Angeles`.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Timezone() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebSearchUserLocation) *string {
+func (o ToolConfigUserLocationPtrOutput) Timezone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUserLocation) *string {
 		if v == nil {
 			return nil
 		}
@@ -7404,8 +5705,8 @@ func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Timezone()
 }
 
 // Location precision; only `approximate` is supported.
-func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401ConfigWebSearchUserLocation) *string {
+func (o ToolConfigUserLocationPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ToolConfigUserLocation) *string {
 		if v == nil {
 			return nil
 		}
@@ -7413,232 +5714,148 @@ func (o ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput) Type() pul
 	}).(pulumi.StringPtrOutput)
 }
 
-// Configuration override for the `write` tool.
-type ToolAgentToolset20260401ConfigWrite struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
+// One of these kinds: kind 1 kind 2
+type ToolDefaultConfig struct {
+	// For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
 	Enabled *bool `pulumi:"enabled"`
-	// The tool this config overrides: `write`.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`write`).
-	Type *string `pulumi:"type"`
+	// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+	PermissionPolicy *ToolDefaultConfigPermissionPolicy `pulumi:"permissionPolicy"`
 }
 
-// ToolAgentToolset20260401ConfigWriteInput is an input type that accepts ToolAgentToolset20260401ConfigWriteArgs and ToolAgentToolset20260401ConfigWriteOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401ConfigWriteInput` via:
+// ToolDefaultConfigInput is an input type that accepts ToolDefaultConfigArgs and ToolDefaultConfigOutput values.
+// You can construct a concrete instance of `ToolDefaultConfigInput` via:
 //
-//	ToolAgentToolset20260401ConfigWriteArgs{...}
-type ToolAgentToolset20260401ConfigWriteInput interface {
+//	ToolDefaultConfigArgs{...}
+type ToolDefaultConfigInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401ConfigWriteOutput() ToolAgentToolset20260401ConfigWriteOutput
-	ToToolAgentToolset20260401ConfigWriteOutputWithContext(context.Context) ToolAgentToolset20260401ConfigWriteOutput
+	ToToolDefaultConfigOutput() ToolDefaultConfigOutput
+	ToToolDefaultConfigOutputWithContext(context.Context) ToolDefaultConfigOutput
 }
 
-// Configuration override for the `write` tool.
-type ToolAgentToolset20260401ConfigWriteArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
+// One of these kinds: kind 1 kind 2
+type ToolDefaultConfigArgs struct {
+	// For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
 	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// The tool this config overrides: `write`.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-	// Optional; repeats the name (`write`).
-	Type pulumi.StringPtrInput `pulumi:"type"`
+	// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+	PermissionPolicy ToolDefaultConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
 }
 
-func (ToolAgentToolset20260401ConfigWriteArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWrite)(nil)).Elem()
+func (ToolDefaultConfigArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolDefaultConfig)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401ConfigWriteArgs) ToToolAgentToolset20260401ConfigWriteOutput() ToolAgentToolset20260401ConfigWriteOutput {
-	return i.ToToolAgentToolset20260401ConfigWriteOutputWithContext(context.Background())
+func (i ToolDefaultConfigArgs) ToToolDefaultConfigOutput() ToolDefaultConfigOutput {
+	return i.ToToolDefaultConfigOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401ConfigWriteArgs) ToToolAgentToolset20260401ConfigWriteOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWriteOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401ConfigWriteOutput)
+func (i ToolDefaultConfigArgs) ToToolDefaultConfigOutputWithContext(ctx context.Context) ToolDefaultConfigOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolDefaultConfigOutput)
 }
 
-// Configuration override for the `write` tool.
-type ToolAgentToolset20260401ConfigWriteOutput struct{ *pulumi.OutputState }
-
-func (ToolAgentToolset20260401ConfigWriteOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401ConfigWrite)(nil)).Elem()
+func (i ToolDefaultConfigArgs) ToToolDefaultConfigPtrOutput() ToolDefaultConfigPtrOutput {
+	return i.ToToolDefaultConfigPtrOutputWithContext(context.Background())
 }
 
-func (o ToolAgentToolset20260401ConfigWriteOutput) ToToolAgentToolset20260401ConfigWriteOutput() ToolAgentToolset20260401ConfigWriteOutput {
-	return o
+func (i ToolDefaultConfigArgs) ToToolDefaultConfigPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolDefaultConfigOutput).ToToolDefaultConfigPtrOutputWithContext(ctx)
 }
 
-func (o ToolAgentToolset20260401ConfigWriteOutput) ToToolAgentToolset20260401ConfigWriteOutputWithContext(ctx context.Context) ToolAgentToolset20260401ConfigWriteOutput {
-	return o
-}
-
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolAgentToolset20260401ConfigWriteOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWrite) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// The tool this config overrides: `write`.
-func (o ToolAgentToolset20260401ConfigWriteOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWrite) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolAgentToolset20260401ConfigWriteOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWrite) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-// Optional; repeats the name (`write`).
-func (o ToolAgentToolset20260401ConfigWriteOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401ConfigWrite) *string { return v.Type }).(pulumi.StringPtrOutput)
-}
-
-// Default configuration applied to every tool in this set; each tool's config may override it.
-type ToolAgentToolset20260401DefaultConfig struct {
-	// Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-	Enabled *bool `pulumi:"enabled"`
-	// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-	PermissionPolicy *ToolAgentToolset20260401DefaultConfigPermissionPolicy `pulumi:"permissionPolicy"`
-}
-
-// ToolAgentToolset20260401DefaultConfigInput is an input type that accepts ToolAgentToolset20260401DefaultConfigArgs and ToolAgentToolset20260401DefaultConfigOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401DefaultConfigInput` via:
+// ToolDefaultConfigPtrInput is an input type that accepts ToolDefaultConfigArgs, ToolDefaultConfigPtr and ToolDefaultConfigPtrOutput values.
+// You can construct a concrete instance of `ToolDefaultConfigPtrInput` via:
 //
-//	ToolAgentToolset20260401DefaultConfigArgs{...}
-type ToolAgentToolset20260401DefaultConfigInput interface {
-	pulumi.Input
-
-	ToToolAgentToolset20260401DefaultConfigOutput() ToolAgentToolset20260401DefaultConfigOutput
-	ToToolAgentToolset20260401DefaultConfigOutputWithContext(context.Context) ToolAgentToolset20260401DefaultConfigOutput
-}
-
-// Default configuration applied to every tool in this set; each tool's config may override it.
-type ToolAgentToolset20260401DefaultConfigArgs struct {
-	// Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-	PermissionPolicy ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-}
-
-func (ToolAgentToolset20260401DefaultConfigArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401DefaultConfig)(nil)).Elem()
-}
-
-func (i ToolAgentToolset20260401DefaultConfigArgs) ToToolAgentToolset20260401DefaultConfigOutput() ToolAgentToolset20260401DefaultConfigOutput {
-	return i.ToToolAgentToolset20260401DefaultConfigOutputWithContext(context.Background())
-}
-
-func (i ToolAgentToolset20260401DefaultConfigArgs) ToToolAgentToolset20260401DefaultConfigOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401DefaultConfigOutput)
-}
-
-func (i ToolAgentToolset20260401DefaultConfigArgs) ToToolAgentToolset20260401DefaultConfigPtrOutput() ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return i.ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(context.Background())
-}
-
-func (i ToolAgentToolset20260401DefaultConfigArgs) ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401DefaultConfigOutput).ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(ctx)
-}
-
-// ToolAgentToolset20260401DefaultConfigPtrInput is an input type that accepts ToolAgentToolset20260401DefaultConfigArgs, ToolAgentToolset20260401DefaultConfigPtr and ToolAgentToolset20260401DefaultConfigPtrOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401DefaultConfigPtrInput` via:
-//
-//	        ToolAgentToolset20260401DefaultConfigArgs{...}
+//	        ToolDefaultConfigArgs{...}
 //
 //	or:
 //
 //	        nil
-type ToolAgentToolset20260401DefaultConfigPtrInput interface {
+type ToolDefaultConfigPtrInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401DefaultConfigPtrOutput() ToolAgentToolset20260401DefaultConfigPtrOutput
-	ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(context.Context) ToolAgentToolset20260401DefaultConfigPtrOutput
+	ToToolDefaultConfigPtrOutput() ToolDefaultConfigPtrOutput
+	ToToolDefaultConfigPtrOutputWithContext(context.Context) ToolDefaultConfigPtrOutput
 }
 
-type toolAgentToolset20260401DefaultConfigPtrType ToolAgentToolset20260401DefaultConfigArgs
+type toolDefaultConfigPtrType ToolDefaultConfigArgs
 
-func ToolAgentToolset20260401DefaultConfigPtr(v *ToolAgentToolset20260401DefaultConfigArgs) ToolAgentToolset20260401DefaultConfigPtrInput {
-	return (*toolAgentToolset20260401DefaultConfigPtrType)(v)
+func ToolDefaultConfigPtr(v *ToolDefaultConfigArgs) ToolDefaultConfigPtrInput {
+	return (*toolDefaultConfigPtrType)(v)
 }
 
-func (*toolAgentToolset20260401DefaultConfigPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401DefaultConfig)(nil)).Elem()
+func (*toolDefaultConfigPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolDefaultConfig)(nil)).Elem()
 }
 
-func (i *toolAgentToolset20260401DefaultConfigPtrType) ToToolAgentToolset20260401DefaultConfigPtrOutput() ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return i.ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(context.Background())
+func (i *toolDefaultConfigPtrType) ToToolDefaultConfigPtrOutput() ToolDefaultConfigPtrOutput {
+	return i.ToToolDefaultConfigPtrOutputWithContext(context.Background())
 }
 
-func (i *toolAgentToolset20260401DefaultConfigPtrType) ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401DefaultConfigPtrOutput)
+func (i *toolDefaultConfigPtrType) ToToolDefaultConfigPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolDefaultConfigPtrOutput)
 }
 
-// Default configuration applied to every tool in this set; each tool's config may override it.
-type ToolAgentToolset20260401DefaultConfigOutput struct{ *pulumi.OutputState }
+// One of these kinds: kind 1 kind 2
+type ToolDefaultConfigOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401DefaultConfigOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401DefaultConfig)(nil)).Elem()
+func (ToolDefaultConfigOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolDefaultConfig)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401DefaultConfigOutput) ToToolAgentToolset20260401DefaultConfigOutput() ToolAgentToolset20260401DefaultConfigOutput {
+func (o ToolDefaultConfigOutput) ToToolDefaultConfigOutput() ToolDefaultConfigOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigOutput) ToToolAgentToolset20260401DefaultConfigOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigOutput {
+func (o ToolDefaultConfigOutput) ToToolDefaultConfigOutputWithContext(ctx context.Context) ToolDefaultConfigOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigOutput) ToToolAgentToolset20260401DefaultConfigPtrOutput() ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return o.ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(context.Background())
+func (o ToolDefaultConfigOutput) ToToolDefaultConfigPtrOutput() ToolDefaultConfigPtrOutput {
+	return o.ToToolDefaultConfigPtrOutputWithContext(context.Background())
 }
 
-func (o ToolAgentToolset20260401DefaultConfigOutput) ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolAgentToolset20260401DefaultConfig) *ToolAgentToolset20260401DefaultConfig {
+func (o ToolDefaultConfigOutput) ToToolDefaultConfigPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolDefaultConfig) *ToolDefaultConfig {
 		return &v
-	}).(ToolAgentToolset20260401DefaultConfigPtrOutput)
+	}).(ToolDefaultConfigPtrOutput)
 }
 
-// Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-func (o ToolAgentToolset20260401DefaultConfigOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401DefaultConfig) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+// For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
+func (o ToolDefaultConfigOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v ToolDefaultConfig) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
 }
 
-// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-func (o ToolAgentToolset20260401DefaultConfigOutput) PermissionPolicy() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401DefaultConfig) *ToolAgentToolset20260401DefaultConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput)
+// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+func (o ToolDefaultConfigOutput) PermissionPolicy() ToolDefaultConfigPermissionPolicyPtrOutput {
+	return o.ApplyT(func(v ToolDefaultConfig) *ToolDefaultConfigPermissionPolicy { return v.PermissionPolicy }).(ToolDefaultConfigPermissionPolicyPtrOutput)
 }
 
-type ToolAgentToolset20260401DefaultConfigPtrOutput struct{ *pulumi.OutputState }
+type ToolDefaultConfigPtrOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401DefaultConfigPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401DefaultConfig)(nil)).Elem()
+func (ToolDefaultConfigPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolDefaultConfig)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPtrOutput) ToToolAgentToolset20260401DefaultConfigPtrOutput() ToolAgentToolset20260401DefaultConfigPtrOutput {
+func (o ToolDefaultConfigPtrOutput) ToToolDefaultConfigPtrOutput() ToolDefaultConfigPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPtrOutput) ToToolAgentToolset20260401DefaultConfigPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPtrOutput {
+func (o ToolDefaultConfigPtrOutput) ToToolDefaultConfigPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPtrOutput) Elem() ToolAgentToolset20260401DefaultConfigOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfig) ToolAgentToolset20260401DefaultConfig {
+func (o ToolDefaultConfigPtrOutput) Elem() ToolDefaultConfigOutput {
+	return o.ApplyT(func(v *ToolDefaultConfig) ToolDefaultConfig {
 		if v != nil {
 			return *v
 		}
-		var ret ToolAgentToolset20260401DefaultConfig
+		var ret ToolDefaultConfig
 		return ret
-	}).(ToolAgentToolset20260401DefaultConfigOutput)
+	}).(ToolDefaultConfigOutput)
 }
 
-// Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-func (o ToolAgentToolset20260401DefaultConfigPtrOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfig) *bool {
+// For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
+func (o ToolDefaultConfigPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ToolDefaultConfig) *bool {
 		if v == nil {
 			return nil
 		}
@@ -7646,1382 +5863,702 @@ func (o ToolAgentToolset20260401DefaultConfigPtrOutput) Enabled() pulumi.BoolPtr
 	}).(pulumi.BoolPtrOutput)
 }
 
-// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-func (o ToolAgentToolset20260401DefaultConfigPtrOutput) PermissionPolicy() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfig) *ToolAgentToolset20260401DefaultConfigPermissionPolicy {
+// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+func (o ToolDefaultConfigPtrOutput) PermissionPolicy() ToolDefaultConfigPermissionPolicyPtrOutput {
+	return o.ApplyT(func(v *ToolDefaultConfig) *ToolDefaultConfigPermissionPolicy {
 		if v == nil {
 			return nil
 		}
 		return v.PermissionPolicy
-	}).(ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput)
+	}).(ToolDefaultConfigPermissionPolicyPtrOutput)
 }
 
-// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-type ToolAgentToolset20260401DefaultConfigPermissionPolicy struct {
+// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+type ToolDefaultConfigPermissionPolicy struct {
 	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type PermissionPolicyType `pulumi:"type"`
+	Type ConfigPermissionPolicyType `pulumi:"type"`
 }
 
-// ToolAgentToolset20260401DefaultConfigPermissionPolicyInput is an input type that accepts ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs and ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401DefaultConfigPermissionPolicyInput` via:
+// ToolDefaultConfigPermissionPolicyInput is an input type that accepts ToolDefaultConfigPermissionPolicyArgs and ToolDefaultConfigPermissionPolicyOutput values.
+// You can construct a concrete instance of `ToolDefaultConfigPermissionPolicyInput` via:
 //
-//	ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs{...}
-type ToolAgentToolset20260401DefaultConfigPermissionPolicyInput interface {
+//	ToolDefaultConfigPermissionPolicyArgs{...}
+type ToolDefaultConfigPermissionPolicyInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput
-	ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutputWithContext(context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput
+	ToToolDefaultConfigPermissionPolicyOutput() ToolDefaultConfigPermissionPolicyOutput
+	ToToolDefaultConfigPermissionPolicyOutputWithContext(context.Context) ToolDefaultConfigPermissionPolicyOutput
 }
 
-// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-type ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs struct {
+// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+type ToolDefaultConfigPermissionPolicyArgs struct {
 	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type PermissionPolicyTypeInput `pulumi:"type"`
+	Type ConfigPermissionPolicyTypeInput `pulumi:"type"`
 }
 
-func (ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401DefaultConfigPermissionPolicy)(nil)).Elem()
+func (ToolDefaultConfigPermissionPolicyArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolDefaultConfigPermissionPolicy)(nil)).Elem()
 }
 
-func (i ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput {
-	return i.ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutputWithContext(context.Background())
+func (i ToolDefaultConfigPermissionPolicyArgs) ToToolDefaultConfigPermissionPolicyOutput() ToolDefaultConfigPermissionPolicyOutput {
+	return i.ToToolDefaultConfigPermissionPolicyOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput)
+func (i ToolDefaultConfigPermissionPolicyArgs) ToToolDefaultConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolDefaultConfigPermissionPolicyOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolDefaultConfigPermissionPolicyOutput)
 }
 
-func (i ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return i.ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
+func (i ToolDefaultConfigPermissionPolicyArgs) ToToolDefaultConfigPermissionPolicyPtrOutput() ToolDefaultConfigPermissionPolicyPtrOutput {
+	return i.ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
 }
 
-func (i ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput).ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(ctx)
+func (i ToolDefaultConfigPermissionPolicyArgs) ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPermissionPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolDefaultConfigPermissionPolicyOutput).ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(ctx)
 }
 
-// ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrInput is an input type that accepts ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs, ToolAgentToolset20260401DefaultConfigPermissionPolicyPtr and ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput values.
-// You can construct a concrete instance of `ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrInput` via:
+// ToolDefaultConfigPermissionPolicyPtrInput is an input type that accepts ToolDefaultConfigPermissionPolicyArgs, ToolDefaultConfigPermissionPolicyPtr and ToolDefaultConfigPermissionPolicyPtrOutput values.
+// You can construct a concrete instance of `ToolDefaultConfigPermissionPolicyPtrInput` via:
 //
-//	        ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs{...}
+//	        ToolDefaultConfigPermissionPolicyArgs{...}
 //
 //	or:
 //
 //	        nil
-type ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrInput interface {
+type ToolDefaultConfigPermissionPolicyPtrInput interface {
 	pulumi.Input
 
-	ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput
-	ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput
+	ToToolDefaultConfigPermissionPolicyPtrOutput() ToolDefaultConfigPermissionPolicyPtrOutput
+	ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(context.Context) ToolDefaultConfigPermissionPolicyPtrOutput
 }
 
-type toolAgentToolset20260401DefaultConfigPermissionPolicyPtrType ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs
+type toolDefaultConfigPermissionPolicyPtrType ToolDefaultConfigPermissionPolicyArgs
 
-func ToolAgentToolset20260401DefaultConfigPermissionPolicyPtr(v *ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs) ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrInput {
-	return (*toolAgentToolset20260401DefaultConfigPermissionPolicyPtrType)(v)
+func ToolDefaultConfigPermissionPolicyPtr(v *ToolDefaultConfigPermissionPolicyArgs) ToolDefaultConfigPermissionPolicyPtrInput {
+	return (*toolDefaultConfigPermissionPolicyPtrType)(v)
 }
 
-func (*toolAgentToolset20260401DefaultConfigPermissionPolicyPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401DefaultConfigPermissionPolicy)(nil)).Elem()
+func (*toolDefaultConfigPermissionPolicyPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolDefaultConfigPermissionPolicy)(nil)).Elem()
 }
 
-func (i *toolAgentToolset20260401DefaultConfigPermissionPolicyPtrType) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return i.ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
+func (i *toolDefaultConfigPermissionPolicyPtrType) ToToolDefaultConfigPermissionPolicyPtrOutput() ToolDefaultConfigPermissionPolicyPtrOutput {
+	return i.ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
 }
 
-func (i *toolAgentToolset20260401DefaultConfigPermissionPolicyPtrType) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput)
+func (i *toolDefaultConfigPermissionPolicyPtrType) ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPermissionPolicyPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ToolDefaultConfigPermissionPolicyPtrOutput)
 }
 
-// Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-type ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput struct{ *pulumi.OutputState }
+// For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+type ToolDefaultConfigPermissionPolicyOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolAgentToolset20260401DefaultConfigPermissionPolicy)(nil)).Elem()
+func (ToolDefaultConfigPermissionPolicyOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToolDefaultConfigPermissionPolicy)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput {
+func (o ToolDefaultConfigPermissionPolicyOutput) ToToolDefaultConfigPermissionPolicyOutput() ToolDefaultConfigPermissionPolicyOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) ToToolAgentToolset20260401DefaultConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput {
+func (o ToolDefaultConfigPermissionPolicyOutput) ToToolDefaultConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolDefaultConfigPermissionPolicyOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return o.ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
+func (o ToolDefaultConfigPermissionPolicyOutput) ToToolDefaultConfigPermissionPolicyPtrOutput() ToolDefaultConfigPermissionPolicyPtrOutput {
+	return o.ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolAgentToolset20260401DefaultConfigPermissionPolicy) *ToolAgentToolset20260401DefaultConfigPermissionPolicy {
+func (o ToolDefaultConfigPermissionPolicyOutput) ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPermissionPolicyPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolDefaultConfigPermissionPolicy) *ToolDefaultConfigPermissionPolicy {
 		return &v
-	}).(ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput)
+	}).(ToolDefaultConfigPermissionPolicyPtrOutput)
 }
 
 // `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput) Type() PermissionPolicyTypeOutput {
-	return o.ApplyT(func(v ToolAgentToolset20260401DefaultConfigPermissionPolicy) PermissionPolicyType { return v.Type }).(PermissionPolicyTypeOutput)
+func (o ToolDefaultConfigPermissionPolicyOutput) Type() ConfigPermissionPolicyTypeOutput {
+	return o.ApplyT(func(v ToolDefaultConfigPermissionPolicy) ConfigPermissionPolicyType { return v.Type }).(ConfigPermissionPolicyTypeOutput)
 }
 
-type ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
+type ToolDefaultConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
 
-func (ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolAgentToolset20260401DefaultConfigPermissionPolicy)(nil)).Elem()
+func (ToolDefaultConfigPermissionPolicyPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ToolDefaultConfigPermissionPolicy)(nil)).Elem()
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput() ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
+func (o ToolDefaultConfigPermissionPolicyPtrOutput) ToToolDefaultConfigPermissionPolicyPtrOutput() ToolDefaultConfigPermissionPolicyPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) ToToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput {
+func (o ToolDefaultConfigPermissionPolicyPtrOutput) ToToolDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolDefaultConfigPermissionPolicyPtrOutput {
 	return o
 }
 
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) Elem() ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfigPermissionPolicy) ToolAgentToolset20260401DefaultConfigPermissionPolicy {
+func (o ToolDefaultConfigPermissionPolicyPtrOutput) Elem() ToolDefaultConfigPermissionPolicyOutput {
+	return o.ApplyT(func(v *ToolDefaultConfigPermissionPolicy) ToolDefaultConfigPermissionPolicy {
 		if v != nil {
 			return *v
 		}
-		var ret ToolAgentToolset20260401DefaultConfigPermissionPolicy
+		var ret ToolDefaultConfigPermissionPolicy
 		return ret
-	}).(ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput)
+	}).(ToolDefaultConfigPermissionPolicyOutput)
 }
 
 // `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput) Type() PermissionPolicyTypePtrOutput {
-	return o.ApplyT(func(v *ToolAgentToolset20260401DefaultConfigPermissionPolicy) *PermissionPolicyType {
+func (o ToolDefaultConfigPermissionPolicyPtrOutput) Type() ConfigPermissionPolicyTypePtrOutput {
+	return o.ApplyT(func(v *ToolDefaultConfigPermissionPolicy) *ConfigPermissionPolicyType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(PermissionPolicyTypePtrOutput)
+	}).(ConfigPermissionPolicyTypePtrOutput)
 }
 
-// A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
-type ToolCustom struct {
-	// What the tool does, shown to the agent to help it decide when to use the tool.
-	Description string `pulumi:"description"`
-	// JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-	InputSchema interface{} `pulumi:"inputSchema"`
-	// Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-	Name string `pulumi:"name"`
-	// Always `custom`.
-	Type string `pulumi:"type"`
+// One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
+type UrlSourceToolFilter struct {
+	// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
+	Tools []UrlSourceToolFilterTool `pulumi:"tools"`
+	// For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
+	Type UrlSourceToolFilterType `pulumi:"type"`
 }
 
-// ToolCustomInput is an input type that accepts ToolCustomArgs and ToolCustomOutput values.
-// You can construct a concrete instance of `ToolCustomInput` via:
+// UrlSourceToolFilterInput is an input type that accepts UrlSourceToolFilterArgs and UrlSourceToolFilterOutput values.
+// You can construct a concrete instance of `UrlSourceToolFilterInput` via:
 //
-//	ToolCustomArgs{...}
-type ToolCustomInput interface {
+//	UrlSourceToolFilterArgs{...}
+type UrlSourceToolFilterInput interface {
 	pulumi.Input
 
-	ToToolCustomOutput() ToolCustomOutput
-	ToToolCustomOutputWithContext(context.Context) ToolCustomOutput
+	ToUrlSourceToolFilterOutput() UrlSourceToolFilterOutput
+	ToUrlSourceToolFilterOutputWithContext(context.Context) UrlSourceToolFilterOutput
 }
 
-// A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
-type ToolCustomArgs struct {
-	// What the tool does, shown to the agent to help it decide when to use the tool.
-	Description pulumi.StringInput `pulumi:"description"`
-	// JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-	InputSchema pulumi.Input `pulumi:"inputSchema"`
-	// Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Always `custom`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
+type UrlSourceToolFilterArgs struct {
+	// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
+	Tools UrlSourceToolFilterToolArrayInput `pulumi:"tools"`
+	// For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
+	Type UrlSourceToolFilterTypeInput `pulumi:"type"`
 }
 
-func (ToolCustomArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolCustom)(nil)).Elem()
+func (UrlSourceToolFilterArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilter)(nil)).Elem()
 }
 
-func (i ToolCustomArgs) ToToolCustomOutput() ToolCustomOutput {
-	return i.ToToolCustomOutputWithContext(context.Background())
+func (i UrlSourceToolFilterArgs) ToUrlSourceToolFilterOutput() UrlSourceToolFilterOutput {
+	return i.ToUrlSourceToolFilterOutputWithContext(context.Background())
 }
 
-func (i ToolCustomArgs) ToToolCustomOutputWithContext(ctx context.Context) ToolCustomOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolCustomOutput)
+func (i UrlSourceToolFilterArgs) ToUrlSourceToolFilterOutputWithContext(ctx context.Context) UrlSourceToolFilterOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOutput)
 }
 
-// A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
-type ToolCustomOutput struct{ *pulumi.OutputState }
-
-func (ToolCustomOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolCustom)(nil)).Elem()
+func (i UrlSourceToolFilterArgs) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
+	return i.ToUrlSourceToolFilterPtrOutputWithContext(context.Background())
 }
 
-func (o ToolCustomOutput) ToToolCustomOutput() ToolCustomOutput {
-	return o
+func (i UrlSourceToolFilterArgs) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOutput).ToUrlSourceToolFilterPtrOutputWithContext(ctx)
 }
 
-func (o ToolCustomOutput) ToToolCustomOutputWithContext(ctx context.Context) ToolCustomOutput {
-	return o
-}
-
-// What the tool does, shown to the agent to help it decide when to use the tool.
-func (o ToolCustomOutput) Description() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolCustom) string { return v.Description }).(pulumi.StringOutput)
-}
-
-// JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-func (o ToolCustomOutput) InputSchema() pulumi.AnyOutput {
-	return o.ApplyT(func(v ToolCustom) interface{} { return v.InputSchema }).(pulumi.AnyOutput)
-}
-
-// Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-func (o ToolCustomOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolCustom) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Always `custom`.
-func (o ToolCustomOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolCustom) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-type ToolMcpToolset struct {
-	// Per-tool configuration overrides, each naming an MCP tool.
-	Configs []ToolMcpToolsetConfig `pulumi:"configs"`
-	// Default configuration for every tool from this server; each tool's config may override it.
-	DefaultConfig *ToolMcpToolsetDefaultConfig `pulumi:"defaultConfig"`
-	// Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-	McpServerName string `pulumi:"mcpServerName"`
-	// Always `mcp_toolset`.
-	Type string `pulumi:"type"`
-}
-
-// ToolMcpToolsetInput is an input type that accepts ToolMcpToolsetArgs and ToolMcpToolsetOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetInput` via:
+// UrlSourceToolFilterPtrInput is an input type that accepts UrlSourceToolFilterArgs, UrlSourceToolFilterPtr and UrlSourceToolFilterPtrOutput values.
+// You can construct a concrete instance of `UrlSourceToolFilterPtrInput` via:
 //
-//	ToolMcpToolsetArgs{...}
-type ToolMcpToolsetInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetOutput() ToolMcpToolsetOutput
-	ToToolMcpToolsetOutputWithContext(context.Context) ToolMcpToolsetOutput
-}
-
-// The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-type ToolMcpToolsetArgs struct {
-	// Per-tool configuration overrides, each naming an MCP tool.
-	Configs ToolMcpToolsetConfigArrayInput `pulumi:"configs"`
-	// Default configuration for every tool from this server; each tool's config may override it.
-	DefaultConfig ToolMcpToolsetDefaultConfigPtrInput `pulumi:"defaultConfig"`
-	// Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-	McpServerName pulumi.StringInput `pulumi:"mcpServerName"`
-	// Always `mcp_toolset`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (ToolMcpToolsetArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolset)(nil)).Elem()
-}
-
-func (i ToolMcpToolsetArgs) ToToolMcpToolsetOutput() ToolMcpToolsetOutput {
-	return i.ToToolMcpToolsetOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetArgs) ToToolMcpToolsetOutputWithContext(ctx context.Context) ToolMcpToolsetOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetOutput)
-}
-
-// The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-type ToolMcpToolsetOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolset)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetOutput) ToToolMcpToolsetOutput() ToolMcpToolsetOutput {
-	return o
-}
-
-func (o ToolMcpToolsetOutput) ToToolMcpToolsetOutputWithContext(ctx context.Context) ToolMcpToolsetOutput {
-	return o
-}
-
-// Per-tool configuration overrides, each naming an MCP tool.
-func (o ToolMcpToolsetOutput) Configs() ToolMcpToolsetConfigArrayOutput {
-	return o.ApplyT(func(v ToolMcpToolset) []ToolMcpToolsetConfig { return v.Configs }).(ToolMcpToolsetConfigArrayOutput)
-}
-
-// Default configuration for every tool from this server; each tool's config may override it.
-func (o ToolMcpToolsetOutput) DefaultConfig() ToolMcpToolsetDefaultConfigPtrOutput {
-	return o.ApplyT(func(v ToolMcpToolset) *ToolMcpToolsetDefaultConfig { return v.DefaultConfig }).(ToolMcpToolsetDefaultConfigPtrOutput)
-}
-
-// Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-func (o ToolMcpToolsetOutput) McpServerName() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolMcpToolset) string { return v.McpServerName }).(pulumi.StringOutput)
-}
-
-// Always `mcp_toolset`.
-func (o ToolMcpToolsetOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolMcpToolset) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Configuration override for one tool of the MCP server.
-type ToolMcpToolsetConfig struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled *bool `pulumi:"enabled"`
-	// Name of the MCP tool to configure. The API allows 1 to 128 characters.
-	Name string `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy *PermissionPolicy `pulumi:"permissionPolicy"`
-}
-
-// ToolMcpToolsetConfigInput is an input type that accepts ToolMcpToolsetConfigArgs and ToolMcpToolsetConfigOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetConfigInput` via:
-//
-//	ToolMcpToolsetConfigArgs{...}
-type ToolMcpToolsetConfigInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetConfigOutput() ToolMcpToolsetConfigOutput
-	ToToolMcpToolsetConfigOutputWithContext(context.Context) ToolMcpToolsetConfigOutput
-}
-
-// Configuration override for one tool of the MCP server.
-type ToolMcpToolsetConfigArgs struct {
-	// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// Name of the MCP tool to configure. The API allows 1 to 128 characters.
-	Name pulumi.StringInput `pulumi:"name"`
-	// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-	PermissionPolicy PermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-}
-
-func (ToolMcpToolsetConfigArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetConfig)(nil)).Elem()
-}
-
-func (i ToolMcpToolsetConfigArgs) ToToolMcpToolsetConfigOutput() ToolMcpToolsetConfigOutput {
-	return i.ToToolMcpToolsetConfigOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetConfigArgs) ToToolMcpToolsetConfigOutputWithContext(ctx context.Context) ToolMcpToolsetConfigOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetConfigOutput)
-}
-
-// ToolMcpToolsetConfigArrayInput is an input type that accepts ToolMcpToolsetConfigArray and ToolMcpToolsetConfigArrayOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetConfigArrayInput` via:
-//
-//	ToolMcpToolsetConfigArray{ ToolMcpToolsetConfigArgs{...} }
-type ToolMcpToolsetConfigArrayInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetConfigArrayOutput() ToolMcpToolsetConfigArrayOutput
-	ToToolMcpToolsetConfigArrayOutputWithContext(context.Context) ToolMcpToolsetConfigArrayOutput
-}
-
-type ToolMcpToolsetConfigArray []ToolMcpToolsetConfigInput
-
-func (ToolMcpToolsetConfigArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]ToolMcpToolsetConfig)(nil)).Elem()
-}
-
-func (i ToolMcpToolsetConfigArray) ToToolMcpToolsetConfigArrayOutput() ToolMcpToolsetConfigArrayOutput {
-	return i.ToToolMcpToolsetConfigArrayOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetConfigArray) ToToolMcpToolsetConfigArrayOutputWithContext(ctx context.Context) ToolMcpToolsetConfigArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetConfigArrayOutput)
-}
-
-// Configuration override for one tool of the MCP server.
-type ToolMcpToolsetConfigOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetConfigOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetConfig)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetConfigOutput) ToToolMcpToolsetConfigOutput() ToolMcpToolsetConfigOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigOutput) ToToolMcpToolsetConfigOutputWithContext(ctx context.Context) ToolMcpToolsetConfigOutput {
-	return o
-}
-
-// Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-func (o ToolMcpToolsetConfigOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolMcpToolsetConfig) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// Name of the MCP tool to configure. The API allows 1 to 128 characters.
-func (o ToolMcpToolsetConfigOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v ToolMcpToolsetConfig) string { return v.Name }).(pulumi.StringOutput)
-}
-
-// Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-func (o ToolMcpToolsetConfigOutput) PermissionPolicy() PermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolMcpToolsetConfig) *PermissionPolicy { return v.PermissionPolicy }).(PermissionPolicyPtrOutput)
-}
-
-type ToolMcpToolsetConfigArrayOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetConfigArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]ToolMcpToolsetConfig)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetConfigArrayOutput) ToToolMcpToolsetConfigArrayOutput() ToolMcpToolsetConfigArrayOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigArrayOutput) ToToolMcpToolsetConfigArrayOutputWithContext(ctx context.Context) ToolMcpToolsetConfigArrayOutput {
-	return o
-}
-
-func (o ToolMcpToolsetConfigArrayOutput) Index(i pulumi.IntInput) ToolMcpToolsetConfigOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ToolMcpToolsetConfig {
-		return vs[0].([]ToolMcpToolsetConfig)[vs[1].(int)]
-	}).(ToolMcpToolsetConfigOutput)
-}
-
-// Default configuration for every tool from this server; each tool's config may override it.
-type ToolMcpToolsetDefaultConfig struct {
-	// Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-	Enabled *bool `pulumi:"enabled"`
-	// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-	PermissionPolicy *ToolMcpToolsetDefaultConfigPermissionPolicy `pulumi:"permissionPolicy"`
-}
-
-// ToolMcpToolsetDefaultConfigInput is an input type that accepts ToolMcpToolsetDefaultConfigArgs and ToolMcpToolsetDefaultConfigOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetDefaultConfigInput` via:
-//
-//	ToolMcpToolsetDefaultConfigArgs{...}
-type ToolMcpToolsetDefaultConfigInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetDefaultConfigOutput() ToolMcpToolsetDefaultConfigOutput
-	ToToolMcpToolsetDefaultConfigOutputWithContext(context.Context) ToolMcpToolsetDefaultConfigOutput
-}
-
-// Default configuration for every tool from this server; each tool's config may override it.
-type ToolMcpToolsetDefaultConfigArgs struct {
-	// Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-	Enabled pulumi.BoolPtrInput `pulumi:"enabled"`
-	// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-	PermissionPolicy ToolMcpToolsetDefaultConfigPermissionPolicyPtrInput `pulumi:"permissionPolicy"`
-}
-
-func (ToolMcpToolsetDefaultConfigArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetDefaultConfig)(nil)).Elem()
-}
-
-func (i ToolMcpToolsetDefaultConfigArgs) ToToolMcpToolsetDefaultConfigOutput() ToolMcpToolsetDefaultConfigOutput {
-	return i.ToToolMcpToolsetDefaultConfigOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetDefaultConfigArgs) ToToolMcpToolsetDefaultConfigOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetDefaultConfigOutput)
-}
-
-func (i ToolMcpToolsetDefaultConfigArgs) ToToolMcpToolsetDefaultConfigPtrOutput() ToolMcpToolsetDefaultConfigPtrOutput {
-	return i.ToToolMcpToolsetDefaultConfigPtrOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetDefaultConfigArgs) ToToolMcpToolsetDefaultConfigPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetDefaultConfigOutput).ToToolMcpToolsetDefaultConfigPtrOutputWithContext(ctx)
-}
-
-// ToolMcpToolsetDefaultConfigPtrInput is an input type that accepts ToolMcpToolsetDefaultConfigArgs, ToolMcpToolsetDefaultConfigPtr and ToolMcpToolsetDefaultConfigPtrOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetDefaultConfigPtrInput` via:
-//
-//	        ToolMcpToolsetDefaultConfigArgs{...}
+//	        UrlSourceToolFilterArgs{...}
 //
 //	or:
 //
 //	        nil
-type ToolMcpToolsetDefaultConfigPtrInput interface {
+type UrlSourceToolFilterPtrInput interface {
 	pulumi.Input
 
-	ToToolMcpToolsetDefaultConfigPtrOutput() ToolMcpToolsetDefaultConfigPtrOutput
-	ToToolMcpToolsetDefaultConfigPtrOutputWithContext(context.Context) ToolMcpToolsetDefaultConfigPtrOutput
+	ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput
+	ToUrlSourceToolFilterPtrOutputWithContext(context.Context) UrlSourceToolFilterPtrOutput
 }
 
-type toolMcpToolsetDefaultConfigPtrType ToolMcpToolsetDefaultConfigArgs
+type urlSourceToolFilterPtrType UrlSourceToolFilterArgs
 
-func ToolMcpToolsetDefaultConfigPtr(v *ToolMcpToolsetDefaultConfigArgs) ToolMcpToolsetDefaultConfigPtrInput {
-	return (*toolMcpToolsetDefaultConfigPtrType)(v)
+func UrlSourceToolFilterPtr(v *UrlSourceToolFilterArgs) UrlSourceToolFilterPtrInput {
+	return (*urlSourceToolFilterPtrType)(v)
 }
 
-func (*toolMcpToolsetDefaultConfigPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetDefaultConfig)(nil)).Elem()
+func (*urlSourceToolFilterPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**UrlSourceToolFilter)(nil)).Elem()
 }
 
-func (i *toolMcpToolsetDefaultConfigPtrType) ToToolMcpToolsetDefaultConfigPtrOutput() ToolMcpToolsetDefaultConfigPtrOutput {
-	return i.ToToolMcpToolsetDefaultConfigPtrOutputWithContext(context.Background())
+func (i *urlSourceToolFilterPtrType) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
+	return i.ToUrlSourceToolFilterPtrOutputWithContext(context.Background())
 }
 
-func (i *toolMcpToolsetDefaultConfigPtrType) ToToolMcpToolsetDefaultConfigPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetDefaultConfigPtrOutput)
+func (i *urlSourceToolFilterPtrType) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterPtrOutput)
 }
 
-// Default configuration for every tool from this server; each tool's config may override it.
-type ToolMcpToolsetDefaultConfigOutput struct{ *pulumi.OutputState }
+// One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
+type UrlSourceToolFilterOutput struct{ *pulumi.OutputState }
 
-func (ToolMcpToolsetDefaultConfigOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetDefaultConfig)(nil)).Elem()
+func (UrlSourceToolFilterOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilter)(nil)).Elem()
 }
 
-func (o ToolMcpToolsetDefaultConfigOutput) ToToolMcpToolsetDefaultConfigOutput() ToolMcpToolsetDefaultConfigOutput {
+func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterOutput() UrlSourceToolFilterOutput {
 	return o
 }
 
-func (o ToolMcpToolsetDefaultConfigOutput) ToToolMcpToolsetDefaultConfigOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigOutput {
+func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterOutputWithContext(ctx context.Context) UrlSourceToolFilterOutput {
 	return o
 }
 
-func (o ToolMcpToolsetDefaultConfigOutput) ToToolMcpToolsetDefaultConfigPtrOutput() ToolMcpToolsetDefaultConfigPtrOutput {
-	return o.ToToolMcpToolsetDefaultConfigPtrOutputWithContext(context.Background())
+func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
+	return o.ToUrlSourceToolFilterPtrOutputWithContext(context.Background())
 }
 
-func (o ToolMcpToolsetDefaultConfigOutput) ToToolMcpToolsetDefaultConfigPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolMcpToolsetDefaultConfig) *ToolMcpToolsetDefaultConfig {
+func (o UrlSourceToolFilterOutput) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilter) *UrlSourceToolFilter {
 		return &v
-	}).(ToolMcpToolsetDefaultConfigPtrOutput)
-}
-
-// Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-func (o ToolMcpToolsetDefaultConfigOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v ToolMcpToolsetDefaultConfig) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
-}
-
-// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-func (o ToolMcpToolsetDefaultConfigOutput) PermissionPolicy() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v ToolMcpToolsetDefaultConfig) *ToolMcpToolsetDefaultConfigPermissionPolicy {
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput)
-}
-
-type ToolMcpToolsetDefaultConfigPtrOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetDefaultConfigPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetDefaultConfig)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetDefaultConfigPtrOutput) ToToolMcpToolsetDefaultConfigPtrOutput() ToolMcpToolsetDefaultConfigPtrOutput {
-	return o
-}
-
-func (o ToolMcpToolsetDefaultConfigPtrOutput) ToToolMcpToolsetDefaultConfigPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPtrOutput {
-	return o
-}
-
-func (o ToolMcpToolsetDefaultConfigPtrOutput) Elem() ToolMcpToolsetDefaultConfigOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfig) ToolMcpToolsetDefaultConfig {
-		if v != nil {
-			return *v
-		}
-		var ret ToolMcpToolsetDefaultConfig
-		return ret
-	}).(ToolMcpToolsetDefaultConfigOutput)
-}
-
-// Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-func (o ToolMcpToolsetDefaultConfigPtrOutput) Enabled() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfig) *bool {
-		if v == nil {
-			return nil
-		}
-		return v.Enabled
-	}).(pulumi.BoolPtrOutput)
-}
-
-// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-func (o ToolMcpToolsetDefaultConfigPtrOutput) PermissionPolicy() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfig) *ToolMcpToolsetDefaultConfigPermissionPolicy {
-		if v == nil {
-			return nil
-		}
-		return v.PermissionPolicy
-	}).(ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput)
-}
-
-// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-type ToolMcpToolsetDefaultConfigPermissionPolicy struct {
-	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type PermissionPolicyType `pulumi:"type"`
-}
-
-// ToolMcpToolsetDefaultConfigPermissionPolicyInput is an input type that accepts ToolMcpToolsetDefaultConfigPermissionPolicyArgs and ToolMcpToolsetDefaultConfigPermissionPolicyOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetDefaultConfigPermissionPolicyInput` via:
-//
-//	ToolMcpToolsetDefaultConfigPermissionPolicyArgs{...}
-type ToolMcpToolsetDefaultConfigPermissionPolicyInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetDefaultConfigPermissionPolicyOutput() ToolMcpToolsetDefaultConfigPermissionPolicyOutput
-	ToToolMcpToolsetDefaultConfigPermissionPolicyOutputWithContext(context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyOutput
-}
-
-// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-type ToolMcpToolsetDefaultConfigPermissionPolicyArgs struct {
-	// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-	Type PermissionPolicyTypeInput `pulumi:"type"`
-}
-
-func (ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetDefaultConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (i ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ToToolMcpToolsetDefaultConfigPermissionPolicyOutput() ToolMcpToolsetDefaultConfigPermissionPolicyOutput {
-	return i.ToToolMcpToolsetDefaultConfigPermissionPolicyOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ToToolMcpToolsetDefaultConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetDefaultConfigPermissionPolicyOutput)
-}
-
-func (i ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return i.ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (i ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetDefaultConfigPermissionPolicyOutput).ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(ctx)
-}
-
-// ToolMcpToolsetDefaultConfigPermissionPolicyPtrInput is an input type that accepts ToolMcpToolsetDefaultConfigPermissionPolicyArgs, ToolMcpToolsetDefaultConfigPermissionPolicyPtr and ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput values.
-// You can construct a concrete instance of `ToolMcpToolsetDefaultConfigPermissionPolicyPtrInput` via:
-//
-//	        ToolMcpToolsetDefaultConfigPermissionPolicyArgs{...}
-//
-//	or:
-//
-//	        nil
-type ToolMcpToolsetDefaultConfigPermissionPolicyPtrInput interface {
-	pulumi.Input
-
-	ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput
-	ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput
-}
-
-type toolMcpToolsetDefaultConfigPermissionPolicyPtrType ToolMcpToolsetDefaultConfigPermissionPolicyArgs
-
-func ToolMcpToolsetDefaultConfigPermissionPolicyPtr(v *ToolMcpToolsetDefaultConfigPermissionPolicyArgs) ToolMcpToolsetDefaultConfigPermissionPolicyPtrInput {
-	return (*toolMcpToolsetDefaultConfigPermissionPolicyPtrType)(v)
-}
-
-func (*toolMcpToolsetDefaultConfigPermissionPolicyPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetDefaultConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (i *toolMcpToolsetDefaultConfigPermissionPolicyPtrType) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return i.ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (i *toolMcpToolsetDefaultConfigPermissionPolicyPtrType) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput)
-}
-
-// Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-type ToolMcpToolsetDefaultConfigPermissionPolicyOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetDefaultConfigPermissionPolicyOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ToolMcpToolsetDefaultConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) ToToolMcpToolsetDefaultConfigPermissionPolicyOutput() ToolMcpToolsetDefaultConfigPermissionPolicyOutput {
-	return o
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) ToToolMcpToolsetDefaultConfigPermissionPolicyOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyOutput {
-	return o
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return o.ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(context.Background())
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ToolMcpToolsetDefaultConfigPermissionPolicy) *ToolMcpToolsetDefaultConfigPermissionPolicy {
-		return &v
-	}).(ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput)
-}
-
-// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyOutput) Type() PermissionPolicyTypeOutput {
-	return o.ApplyT(func(v ToolMcpToolsetDefaultConfigPermissionPolicy) PermissionPolicyType { return v.Type }).(PermissionPolicyTypeOutput)
-}
-
-type ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput struct{ *pulumi.OutputState }
-
-func (ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ToolMcpToolsetDefaultConfigPermissionPolicy)(nil)).Elem()
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput() ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return o
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) ToToolMcpToolsetDefaultConfigPermissionPolicyPtrOutputWithContext(ctx context.Context) ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput {
-	return o
-}
-
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) Elem() ToolMcpToolsetDefaultConfigPermissionPolicyOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfigPermissionPolicy) ToolMcpToolsetDefaultConfigPermissionPolicy {
-		if v != nil {
-			return *v
-		}
-		var ret ToolMcpToolsetDefaultConfigPermissionPolicy
-		return ret
-	}).(ToolMcpToolsetDefaultConfigPermissionPolicyOutput)
-}
-
-// `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-func (o ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput) Type() PermissionPolicyTypePtrOutput {
-	return o.ApplyT(func(v *ToolMcpToolsetDefaultConfigPermissionPolicy) *PermissionPolicyType {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(PermissionPolicyTypePtrOutput)
-}
-
-// The object form of `"all"` or `"none"`.
-type UrlSourceToolFilterAllOrNone struct {
-	// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-	Type UrlSourceToolFilter `pulumi:"type"`
-}
-
-// UrlSourceToolFilterAllOrNoneInput is an input type that accepts UrlSourceToolFilterAllOrNoneArgs and UrlSourceToolFilterAllOrNoneOutput values.
-// You can construct a concrete instance of `UrlSourceToolFilterAllOrNoneInput` via:
-//
-//	UrlSourceToolFilterAllOrNoneArgs{...}
-type UrlSourceToolFilterAllOrNoneInput interface {
-	pulumi.Input
-
-	ToUrlSourceToolFilterAllOrNoneOutput() UrlSourceToolFilterAllOrNoneOutput
-	ToUrlSourceToolFilterAllOrNoneOutputWithContext(context.Context) UrlSourceToolFilterAllOrNoneOutput
-}
-
-// The object form of `"all"` or `"none"`.
-type UrlSourceToolFilterAllOrNoneArgs struct {
-	// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-	Type UrlSourceToolFilterInput `pulumi:"type"`
-}
-
-func (UrlSourceToolFilterAllOrNoneArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterAllOrNone)(nil)).Elem()
-}
-
-func (i UrlSourceToolFilterAllOrNoneArgs) ToUrlSourceToolFilterAllOrNoneOutput() UrlSourceToolFilterAllOrNoneOutput {
-	return i.ToUrlSourceToolFilterAllOrNoneOutputWithContext(context.Background())
-}
-
-func (i UrlSourceToolFilterAllOrNoneArgs) ToUrlSourceToolFilterAllOrNoneOutputWithContext(ctx context.Context) UrlSourceToolFilterAllOrNoneOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterAllOrNoneOutput)
-}
-
-func (i UrlSourceToolFilterAllOrNoneArgs) ToUrlSourceToolFilterAllOrNonePtrOutput() UrlSourceToolFilterAllOrNonePtrOutput {
-	return i.ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(context.Background())
-}
-
-func (i UrlSourceToolFilterAllOrNoneArgs) ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterAllOrNonePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterAllOrNoneOutput).ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(ctx)
-}
-
-// UrlSourceToolFilterAllOrNonePtrInput is an input type that accepts UrlSourceToolFilterAllOrNoneArgs, UrlSourceToolFilterAllOrNonePtr and UrlSourceToolFilterAllOrNonePtrOutput values.
-// You can construct a concrete instance of `UrlSourceToolFilterAllOrNonePtrInput` via:
-//
-//	        UrlSourceToolFilterAllOrNoneArgs{...}
-//
-//	or:
-//
-//	        nil
-type UrlSourceToolFilterAllOrNonePtrInput interface {
-	pulumi.Input
-
-	ToUrlSourceToolFilterAllOrNonePtrOutput() UrlSourceToolFilterAllOrNonePtrOutput
-	ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(context.Context) UrlSourceToolFilterAllOrNonePtrOutput
-}
-
-type urlSourceToolFilterAllOrNonePtrType UrlSourceToolFilterAllOrNoneArgs
-
-func UrlSourceToolFilterAllOrNonePtr(v *UrlSourceToolFilterAllOrNoneArgs) UrlSourceToolFilterAllOrNonePtrInput {
-	return (*urlSourceToolFilterAllOrNonePtrType)(v)
-}
-
-func (*urlSourceToolFilterAllOrNonePtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**UrlSourceToolFilterAllOrNone)(nil)).Elem()
-}
-
-func (i *urlSourceToolFilterAllOrNonePtrType) ToUrlSourceToolFilterAllOrNonePtrOutput() UrlSourceToolFilterAllOrNonePtrOutput {
-	return i.ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(context.Background())
-}
-
-func (i *urlSourceToolFilterAllOrNonePtrType) ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterAllOrNonePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterAllOrNonePtrOutput)
-}
-
-// The object form of `"all"` or `"none"`.
-type UrlSourceToolFilterAllOrNoneOutput struct{ *pulumi.OutputState }
-
-func (UrlSourceToolFilterAllOrNoneOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterAllOrNone)(nil)).Elem()
-}
-
-func (o UrlSourceToolFilterAllOrNoneOutput) ToUrlSourceToolFilterAllOrNoneOutput() UrlSourceToolFilterAllOrNoneOutput {
-	return o
-}
-
-func (o UrlSourceToolFilterAllOrNoneOutput) ToUrlSourceToolFilterAllOrNoneOutputWithContext(ctx context.Context) UrlSourceToolFilterAllOrNoneOutput {
-	return o
-}
-
-func (o UrlSourceToolFilterAllOrNoneOutput) ToUrlSourceToolFilterAllOrNonePtrOutput() UrlSourceToolFilterAllOrNonePtrOutput {
-	return o.ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(context.Background())
-}
-
-func (o UrlSourceToolFilterAllOrNoneOutput) ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterAllOrNonePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilterAllOrNone) *UrlSourceToolFilterAllOrNone {
-		return &v
-	}).(UrlSourceToolFilterAllOrNonePtrOutput)
-}
-
-// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-func (o UrlSourceToolFilterAllOrNoneOutput) Type() UrlSourceToolFilterOutput {
-	return o.ApplyT(func(v UrlSourceToolFilterAllOrNone) UrlSourceToolFilter { return v.Type }).(UrlSourceToolFilterOutput)
-}
-
-type UrlSourceToolFilterAllOrNonePtrOutput struct{ *pulumi.OutputState }
-
-func (UrlSourceToolFilterAllOrNonePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**UrlSourceToolFilterAllOrNone)(nil)).Elem()
-}
-
-func (o UrlSourceToolFilterAllOrNonePtrOutput) ToUrlSourceToolFilterAllOrNonePtrOutput() UrlSourceToolFilterAllOrNonePtrOutput {
-	return o
-}
-
-func (o UrlSourceToolFilterAllOrNonePtrOutput) ToUrlSourceToolFilterAllOrNonePtrOutputWithContext(ctx context.Context) UrlSourceToolFilterAllOrNonePtrOutput {
-	return o
-}
-
-func (o UrlSourceToolFilterAllOrNonePtrOutput) Elem() UrlSourceToolFilterAllOrNoneOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilterAllOrNone) UrlSourceToolFilterAllOrNone {
-		if v != nil {
-			return *v
-		}
-		var ret UrlSourceToolFilterAllOrNone
-		return ret
-	}).(UrlSourceToolFilterAllOrNoneOutput)
-}
-
-// `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-func (o UrlSourceToolFilterAllOrNonePtrOutput) Type() UrlSourceToolFilterPtrOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilterAllOrNone) *UrlSourceToolFilter {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
 	}).(UrlSourceToolFilterPtrOutput)
 }
 
-// A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-type UrlSourceToolFilterOnlyOrExcept struct {
-	// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-	Tools []UrlSourceToolFilterOnlyOrExceptTool `pulumi:"tools"`
-	// `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-	Type UrlSourceToolFilterOnlyOrExceptType `pulumi:"type"`
+// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
+func (o UrlSourceToolFilterOutput) Tools() UrlSourceToolFilterToolArrayOutput {
+	return o.ApplyT(func(v UrlSourceToolFilter) []UrlSourceToolFilterTool { return v.Tools }).(UrlSourceToolFilterToolArrayOutput)
 }
 
-// UrlSourceToolFilterOnlyOrExceptInput is an input type that accepts UrlSourceToolFilterOnlyOrExceptArgs and UrlSourceToolFilterOnlyOrExceptOutput values.
-// You can construct a concrete instance of `UrlSourceToolFilterOnlyOrExceptInput` via:
-//
-//	UrlSourceToolFilterOnlyOrExceptArgs{...}
-type UrlSourceToolFilterOnlyOrExceptInput interface {
-	pulumi.Input
-
-	ToUrlSourceToolFilterOnlyOrExceptOutput() UrlSourceToolFilterOnlyOrExceptOutput
-	ToUrlSourceToolFilterOnlyOrExceptOutputWithContext(context.Context) UrlSourceToolFilterOnlyOrExceptOutput
+// For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
+func (o UrlSourceToolFilterOutput) Type() UrlSourceToolFilterTypeOutput {
+	return o.ApplyT(func(v UrlSourceToolFilter) UrlSourceToolFilterType { return v.Type }).(UrlSourceToolFilterTypeOutput)
 }
 
-// A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-type UrlSourceToolFilterOnlyOrExceptArgs struct {
-	// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-	Tools UrlSourceToolFilterOnlyOrExceptToolArrayInput `pulumi:"tools"`
-	// `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-	Type UrlSourceToolFilterOnlyOrExceptTypeInput `pulumi:"type"`
+type UrlSourceToolFilterPtrOutput struct{ *pulumi.OutputState }
+
+func (UrlSourceToolFilterPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**UrlSourceToolFilter)(nil)).Elem()
 }
 
-func (UrlSourceToolFilterOnlyOrExceptArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterOnlyOrExcept)(nil)).Elem()
-}
-
-func (i UrlSourceToolFilterOnlyOrExceptArgs) ToUrlSourceToolFilterOnlyOrExceptOutput() UrlSourceToolFilterOnlyOrExceptOutput {
-	return i.ToUrlSourceToolFilterOnlyOrExceptOutputWithContext(context.Background())
-}
-
-func (i UrlSourceToolFilterOnlyOrExceptArgs) ToUrlSourceToolFilterOnlyOrExceptOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOnlyOrExceptOutput)
-}
-
-func (i UrlSourceToolFilterOnlyOrExceptArgs) ToUrlSourceToolFilterOnlyOrExceptPtrOutput() UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return i.ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(context.Background())
-}
-
-func (i UrlSourceToolFilterOnlyOrExceptArgs) ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOnlyOrExceptOutput).ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(ctx)
-}
-
-// UrlSourceToolFilterOnlyOrExceptPtrInput is an input type that accepts UrlSourceToolFilterOnlyOrExceptArgs, UrlSourceToolFilterOnlyOrExceptPtr and UrlSourceToolFilterOnlyOrExceptPtrOutput values.
-// You can construct a concrete instance of `UrlSourceToolFilterOnlyOrExceptPtrInput` via:
-//
-//	        UrlSourceToolFilterOnlyOrExceptArgs{...}
-//
-//	or:
-//
-//	        nil
-type UrlSourceToolFilterOnlyOrExceptPtrInput interface {
-	pulumi.Input
-
-	ToUrlSourceToolFilterOnlyOrExceptPtrOutput() UrlSourceToolFilterOnlyOrExceptPtrOutput
-	ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(context.Context) UrlSourceToolFilterOnlyOrExceptPtrOutput
-}
-
-type urlSourceToolFilterOnlyOrExceptPtrType UrlSourceToolFilterOnlyOrExceptArgs
-
-func UrlSourceToolFilterOnlyOrExceptPtr(v *UrlSourceToolFilterOnlyOrExceptArgs) UrlSourceToolFilterOnlyOrExceptPtrInput {
-	return (*urlSourceToolFilterOnlyOrExceptPtrType)(v)
-}
-
-func (*urlSourceToolFilterOnlyOrExceptPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**UrlSourceToolFilterOnlyOrExcept)(nil)).Elem()
-}
-
-func (i *urlSourceToolFilterOnlyOrExceptPtrType) ToUrlSourceToolFilterOnlyOrExceptPtrOutput() UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return i.ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(context.Background())
-}
-
-func (i *urlSourceToolFilterOnlyOrExceptPtrType) ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOnlyOrExceptPtrOutput)
-}
-
-// A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-type UrlSourceToolFilterOnlyOrExceptOutput struct{ *pulumi.OutputState }
-
-func (UrlSourceToolFilterOnlyOrExceptOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterOnlyOrExcept)(nil)).Elem()
-}
-
-func (o UrlSourceToolFilterOnlyOrExceptOutput) ToUrlSourceToolFilterOnlyOrExceptOutput() UrlSourceToolFilterOnlyOrExceptOutput {
+func (o UrlSourceToolFilterPtrOutput) ToUrlSourceToolFilterPtrOutput() UrlSourceToolFilterPtrOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptOutput) ToUrlSourceToolFilterOnlyOrExceptOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptOutput {
+func (o UrlSourceToolFilterPtrOutput) ToUrlSourceToolFilterPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterPtrOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptOutput) ToUrlSourceToolFilterOnlyOrExceptPtrOutput() UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return o.ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(context.Background())
-}
-
-func (o UrlSourceToolFilterOnlyOrExceptOutput) ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v UrlSourceToolFilterOnlyOrExcept) *UrlSourceToolFilterOnlyOrExcept {
-		return &v
-	}).(UrlSourceToolFilterOnlyOrExceptPtrOutput)
-}
-
-// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-func (o UrlSourceToolFilterOnlyOrExceptOutput) Tools() UrlSourceToolFilterOnlyOrExceptToolArrayOutput {
-	return o.ApplyT(func(v UrlSourceToolFilterOnlyOrExcept) []UrlSourceToolFilterOnlyOrExceptTool { return v.Tools }).(UrlSourceToolFilterOnlyOrExceptToolArrayOutput)
-}
-
-// `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-func (o UrlSourceToolFilterOnlyOrExceptOutput) Type() UrlSourceToolFilterOnlyOrExceptTypeOutput {
-	return o.ApplyT(func(v UrlSourceToolFilterOnlyOrExcept) UrlSourceToolFilterOnlyOrExceptType { return v.Type }).(UrlSourceToolFilterOnlyOrExceptTypeOutput)
-}
-
-type UrlSourceToolFilterOnlyOrExceptPtrOutput struct{ *pulumi.OutputState }
-
-func (UrlSourceToolFilterOnlyOrExceptPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**UrlSourceToolFilterOnlyOrExcept)(nil)).Elem()
-}
-
-func (o UrlSourceToolFilterOnlyOrExceptPtrOutput) ToUrlSourceToolFilterOnlyOrExceptPtrOutput() UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return o
-}
-
-func (o UrlSourceToolFilterOnlyOrExceptPtrOutput) ToUrlSourceToolFilterOnlyOrExceptPtrOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptPtrOutput {
-	return o
-}
-
-func (o UrlSourceToolFilterOnlyOrExceptPtrOutput) Elem() UrlSourceToolFilterOnlyOrExceptOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilterOnlyOrExcept) UrlSourceToolFilterOnlyOrExcept {
+func (o UrlSourceToolFilterPtrOutput) Elem() UrlSourceToolFilterOutput {
+	return o.ApplyT(func(v *UrlSourceToolFilter) UrlSourceToolFilter {
 		if v != nil {
 			return *v
 		}
-		var ret UrlSourceToolFilterOnlyOrExcept
+		var ret UrlSourceToolFilter
 		return ret
-	}).(UrlSourceToolFilterOnlyOrExceptOutput)
+	}).(UrlSourceToolFilterOutput)
 }
 
-// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-func (o UrlSourceToolFilterOnlyOrExceptPtrOutput) Tools() UrlSourceToolFilterOnlyOrExceptToolArrayOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilterOnlyOrExcept) []UrlSourceToolFilterOnlyOrExceptTool {
+// The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
+func (o UrlSourceToolFilterPtrOutput) Tools() UrlSourceToolFilterToolArrayOutput {
+	return o.ApplyT(func(v *UrlSourceToolFilter) []UrlSourceToolFilterTool {
 		if v == nil {
 			return nil
 		}
 		return v.Tools
-	}).(UrlSourceToolFilterOnlyOrExceptToolArrayOutput)
+	}).(UrlSourceToolFilterToolArrayOutput)
 }
 
-// `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-func (o UrlSourceToolFilterOnlyOrExceptPtrOutput) Type() UrlSourceToolFilterOnlyOrExceptTypePtrOutput {
-	return o.ApplyT(func(v *UrlSourceToolFilterOnlyOrExcept) *UrlSourceToolFilterOnlyOrExceptType {
+// For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
+func (o UrlSourceToolFilterPtrOutput) Type() UrlSourceToolFilterTypePtrOutput {
+	return o.ApplyT(func(v *UrlSourceToolFilter) *UrlSourceToolFilterType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(UrlSourceToolFilterOnlyOrExceptTypePtrOutput)
+	}).(UrlSourceToolFilterTypePtrOutput)
 }
 
 // Names one tool in an `only` or `except` list.
-type UrlSourceToolFilterOnlyOrExceptTool struct {
+type UrlSourceToolFilterTool struct {
 	// Name of the tool, compared exactly (upper and lower case letters differ).
 	Name string `pulumi:"name"`
 	// Always `tool_reference`.
 	Type string `pulumi:"type"`
 }
 
-// UrlSourceToolFilterOnlyOrExceptToolInput is an input type that accepts UrlSourceToolFilterOnlyOrExceptToolArgs and UrlSourceToolFilterOnlyOrExceptToolOutput values.
-// You can construct a concrete instance of `UrlSourceToolFilterOnlyOrExceptToolInput` via:
+// UrlSourceToolFilterToolInput is an input type that accepts UrlSourceToolFilterToolArgs and UrlSourceToolFilterToolOutput values.
+// You can construct a concrete instance of `UrlSourceToolFilterToolInput` via:
 //
-//	UrlSourceToolFilterOnlyOrExceptToolArgs{...}
-type UrlSourceToolFilterOnlyOrExceptToolInput interface {
+//	UrlSourceToolFilterToolArgs{...}
+type UrlSourceToolFilterToolInput interface {
 	pulumi.Input
 
-	ToUrlSourceToolFilterOnlyOrExceptToolOutput() UrlSourceToolFilterOnlyOrExceptToolOutput
-	ToUrlSourceToolFilterOnlyOrExceptToolOutputWithContext(context.Context) UrlSourceToolFilterOnlyOrExceptToolOutput
+	ToUrlSourceToolFilterToolOutput() UrlSourceToolFilterToolOutput
+	ToUrlSourceToolFilterToolOutputWithContext(context.Context) UrlSourceToolFilterToolOutput
 }
 
 // Names one tool in an `only` or `except` list.
-type UrlSourceToolFilterOnlyOrExceptToolArgs struct {
+type UrlSourceToolFilterToolArgs struct {
 	// Name of the tool, compared exactly (upper and lower case letters differ).
 	Name pulumi.StringInput `pulumi:"name"`
 	// Always `tool_reference`.
 	Type pulumi.StringInput `pulumi:"type"`
 }
 
-func (UrlSourceToolFilterOnlyOrExceptToolArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptTool)(nil)).Elem()
+func (UrlSourceToolFilterToolArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilterTool)(nil)).Elem()
 }
 
-func (i UrlSourceToolFilterOnlyOrExceptToolArgs) ToUrlSourceToolFilterOnlyOrExceptToolOutput() UrlSourceToolFilterOnlyOrExceptToolOutput {
-	return i.ToUrlSourceToolFilterOnlyOrExceptToolOutputWithContext(context.Background())
+func (i UrlSourceToolFilterToolArgs) ToUrlSourceToolFilterToolOutput() UrlSourceToolFilterToolOutput {
+	return i.ToUrlSourceToolFilterToolOutputWithContext(context.Background())
 }
 
-func (i UrlSourceToolFilterOnlyOrExceptToolArgs) ToUrlSourceToolFilterOnlyOrExceptToolOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptToolOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOnlyOrExceptToolOutput)
+func (i UrlSourceToolFilterToolArgs) ToUrlSourceToolFilterToolOutputWithContext(ctx context.Context) UrlSourceToolFilterToolOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterToolOutput)
 }
 
-// UrlSourceToolFilterOnlyOrExceptToolArrayInput is an input type that accepts UrlSourceToolFilterOnlyOrExceptToolArray and UrlSourceToolFilterOnlyOrExceptToolArrayOutput values.
-// You can construct a concrete instance of `UrlSourceToolFilterOnlyOrExceptToolArrayInput` via:
+// UrlSourceToolFilterToolArrayInput is an input type that accepts UrlSourceToolFilterToolArray and UrlSourceToolFilterToolArrayOutput values.
+// You can construct a concrete instance of `UrlSourceToolFilterToolArrayInput` via:
 //
-//	UrlSourceToolFilterOnlyOrExceptToolArray{ UrlSourceToolFilterOnlyOrExceptToolArgs{...} }
-type UrlSourceToolFilterOnlyOrExceptToolArrayInput interface {
+//	UrlSourceToolFilterToolArray{ UrlSourceToolFilterToolArgs{...} }
+type UrlSourceToolFilterToolArrayInput interface {
 	pulumi.Input
 
-	ToUrlSourceToolFilterOnlyOrExceptToolArrayOutput() UrlSourceToolFilterOnlyOrExceptToolArrayOutput
-	ToUrlSourceToolFilterOnlyOrExceptToolArrayOutputWithContext(context.Context) UrlSourceToolFilterOnlyOrExceptToolArrayOutput
+	ToUrlSourceToolFilterToolArrayOutput() UrlSourceToolFilterToolArrayOutput
+	ToUrlSourceToolFilterToolArrayOutputWithContext(context.Context) UrlSourceToolFilterToolArrayOutput
 }
 
-type UrlSourceToolFilterOnlyOrExceptToolArray []UrlSourceToolFilterOnlyOrExceptToolInput
+type UrlSourceToolFilterToolArray []UrlSourceToolFilterToolInput
 
-func (UrlSourceToolFilterOnlyOrExceptToolArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]UrlSourceToolFilterOnlyOrExceptTool)(nil)).Elem()
+func (UrlSourceToolFilterToolArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UrlSourceToolFilterTool)(nil)).Elem()
 }
 
-func (i UrlSourceToolFilterOnlyOrExceptToolArray) ToUrlSourceToolFilterOnlyOrExceptToolArrayOutput() UrlSourceToolFilterOnlyOrExceptToolArrayOutput {
-	return i.ToUrlSourceToolFilterOnlyOrExceptToolArrayOutputWithContext(context.Background())
+func (i UrlSourceToolFilterToolArray) ToUrlSourceToolFilterToolArrayOutput() UrlSourceToolFilterToolArrayOutput {
+	return i.ToUrlSourceToolFilterToolArrayOutputWithContext(context.Background())
 }
 
-func (i UrlSourceToolFilterOnlyOrExceptToolArray) ToUrlSourceToolFilterOnlyOrExceptToolArrayOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptToolArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterOnlyOrExceptToolArrayOutput)
+func (i UrlSourceToolFilterToolArray) ToUrlSourceToolFilterToolArrayOutputWithContext(ctx context.Context) UrlSourceToolFilterToolArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(UrlSourceToolFilterToolArrayOutput)
 }
 
 // Names one tool in an `only` or `except` list.
-type UrlSourceToolFilterOnlyOrExceptToolOutput struct{ *pulumi.OutputState }
+type UrlSourceToolFilterToolOutput struct{ *pulumi.OutputState }
 
-func (UrlSourceToolFilterOnlyOrExceptToolOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptTool)(nil)).Elem()
+func (UrlSourceToolFilterToolOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*UrlSourceToolFilterTool)(nil)).Elem()
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptToolOutput) ToUrlSourceToolFilterOnlyOrExceptToolOutput() UrlSourceToolFilterOnlyOrExceptToolOutput {
+func (o UrlSourceToolFilterToolOutput) ToUrlSourceToolFilterToolOutput() UrlSourceToolFilterToolOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptToolOutput) ToUrlSourceToolFilterOnlyOrExceptToolOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptToolOutput {
+func (o UrlSourceToolFilterToolOutput) ToUrlSourceToolFilterToolOutputWithContext(ctx context.Context) UrlSourceToolFilterToolOutput {
 	return o
 }
 
 // Name of the tool, compared exactly (upper and lower case letters differ).
-func (o UrlSourceToolFilterOnlyOrExceptToolOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v UrlSourceToolFilterOnlyOrExceptTool) string { return v.Name }).(pulumi.StringOutput)
+func (o UrlSourceToolFilterToolOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v UrlSourceToolFilterTool) string { return v.Name }).(pulumi.StringOutput)
 }
 
 // Always `tool_reference`.
-func (o UrlSourceToolFilterOnlyOrExceptToolOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v UrlSourceToolFilterOnlyOrExceptTool) string { return v.Type }).(pulumi.StringOutput)
+func (o UrlSourceToolFilterToolOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v UrlSourceToolFilterTool) string { return v.Type }).(pulumi.StringOutput)
 }
 
-type UrlSourceToolFilterOnlyOrExceptToolArrayOutput struct{ *pulumi.OutputState }
+type UrlSourceToolFilterToolArrayOutput struct{ *pulumi.OutputState }
 
-func (UrlSourceToolFilterOnlyOrExceptToolArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]UrlSourceToolFilterOnlyOrExceptTool)(nil)).Elem()
+func (UrlSourceToolFilterToolArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]UrlSourceToolFilterTool)(nil)).Elem()
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptToolArrayOutput) ToUrlSourceToolFilterOnlyOrExceptToolArrayOutput() UrlSourceToolFilterOnlyOrExceptToolArrayOutput {
+func (o UrlSourceToolFilterToolArrayOutput) ToUrlSourceToolFilterToolArrayOutput() UrlSourceToolFilterToolArrayOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptToolArrayOutput) ToUrlSourceToolFilterOnlyOrExceptToolArrayOutputWithContext(ctx context.Context) UrlSourceToolFilterOnlyOrExceptToolArrayOutput {
+func (o UrlSourceToolFilterToolArrayOutput) ToUrlSourceToolFilterToolArrayOutputWithContext(ctx context.Context) UrlSourceToolFilterToolArrayOutput {
 	return o
 }
 
-func (o UrlSourceToolFilterOnlyOrExceptToolArrayOutput) Index(i pulumi.IntInput) UrlSourceToolFilterOnlyOrExceptToolOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UrlSourceToolFilterOnlyOrExceptTool {
-		return vs[0].([]UrlSourceToolFilterOnlyOrExceptTool)[vs[1].(int)]
-	}).(UrlSourceToolFilterOnlyOrExceptToolOutput)
+func (o UrlSourceToolFilterToolArrayOutput) Index(i pulumi.IntInput) UrlSourceToolFilterToolOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) UrlSourceToolFilterTool {
+		return vs[0].([]UrlSourceToolFilterTool)[vs[1].(int)]
+	}).(UrlSourceToolFilterToolOutput)
 }
 
-// A secret the agent uses as an environment variable, substituted into its outbound requests.
-type VaultCredentialAuthEnvironmentVariable struct {
-	// Where in the outbound request the secret may be substituted.
-	InjectionLocation *VaultCredentialAuthEnvironmentVariableInjectionLocation `pulumi:"injectionLocation"`
-	// The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
-	Networking interface{} `pulumi:"networking"`
-	// Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
-	SecretName string `pulumi:"secretName"`
-	// The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
-	SecretValue string `pulumi:"secretValue"`
-	// Always `environment_variable`.
-	Type string `pulumi:"type"`
+// One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
+type VaultCredentialAuth struct {
+	// The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+	AccessToken *string `pulumi:"accessToken"`
+	// When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+	ExpiresAt *string `pulumi:"expiresAt"`
+	// Where in the outbound request the secret may be substituted (`environment_variable` only).
+	InjectionLocation *VaultCredentialAuthInjectionLocation `pulumi:"injectionLocation"`
+	// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+	McpServerUrl *string `pulumi:"mcpServerUrl"`
+	// The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+	Networking *VaultCredentialAuthNetworking `pulumi:"networking"`
+	// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+	Refresh *VaultCredentialAuthRefresh `pulumi:"refresh"`
+	// Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+	SecretName *string `pulumi:"secretName"`
+	// The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+	SecretValue *string `pulumi:"secretValue"`
+	// The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
+	Token *string `pulumi:"token"`
+	// One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
+	Type VaultCredentialAuthType `pulumi:"type"`
 }
 
-// VaultCredentialAuthEnvironmentVariableInput is an input type that accepts VaultCredentialAuthEnvironmentVariableArgs and VaultCredentialAuthEnvironmentVariableOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthEnvironmentVariableInput` via:
+// VaultCredentialAuthInput is an input type that accepts VaultCredentialAuthArgs and VaultCredentialAuthOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthInput` via:
 //
-//	VaultCredentialAuthEnvironmentVariableArgs{...}
-type VaultCredentialAuthEnvironmentVariableInput interface {
+//	VaultCredentialAuthArgs{...}
+type VaultCredentialAuthInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthEnvironmentVariableOutput() VaultCredentialAuthEnvironmentVariableOutput
-	ToVaultCredentialAuthEnvironmentVariableOutputWithContext(context.Context) VaultCredentialAuthEnvironmentVariableOutput
+	ToVaultCredentialAuthOutput() VaultCredentialAuthOutput
+	ToVaultCredentialAuthOutputWithContext(context.Context) VaultCredentialAuthOutput
 }
 
-// A secret the agent uses as an environment variable, substituted into its outbound requests.
-type VaultCredentialAuthEnvironmentVariableArgs struct {
-	// Where in the outbound request the secret may be substituted.
-	InjectionLocation VaultCredentialAuthEnvironmentVariableInjectionLocationPtrInput `pulumi:"injectionLocation"`
-	// The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
-	Networking pulumi.Input `pulumi:"networking"`
-	// Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
-	SecretName pulumi.StringInput `pulumi:"secretName"`
-	// The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
-	SecretValue pulumi.StringInput `pulumi:"secretValue"`
-	// Always `environment_variable`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
+type VaultCredentialAuthArgs struct {
+	// The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+	AccessToken pulumi.StringPtrInput `pulumi:"accessToken"`
+	// When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+	ExpiresAt pulumi.StringPtrInput `pulumi:"expiresAt"`
+	// Where in the outbound request the secret may be substituted (`environment_variable` only).
+	InjectionLocation VaultCredentialAuthInjectionLocationPtrInput `pulumi:"injectionLocation"`
+	// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+	McpServerUrl pulumi.StringPtrInput `pulumi:"mcpServerUrl"`
+	// The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+	Networking VaultCredentialAuthNetworkingPtrInput `pulumi:"networking"`
+	// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+	Refresh VaultCredentialAuthRefreshPtrInput `pulumi:"refresh"`
+	// Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+	SecretName pulumi.StringPtrInput `pulumi:"secretName"`
+	// The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+	SecretValue pulumi.StringPtrInput `pulumi:"secretValue"`
+	// The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
+	Token pulumi.StringPtrInput `pulumi:"token"`
+	// One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
+	Type VaultCredentialAuthTypeInput `pulumi:"type"`
 }
 
-func (VaultCredentialAuthEnvironmentVariableArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariable)(nil)).Elem()
+func (VaultCredentialAuthArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuth)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthEnvironmentVariableArgs) ToVaultCredentialAuthEnvironmentVariableOutput() VaultCredentialAuthEnvironmentVariableOutput {
-	return i.ToVaultCredentialAuthEnvironmentVariableOutputWithContext(context.Background())
+func (i VaultCredentialAuthArgs) ToVaultCredentialAuthOutput() VaultCredentialAuthOutput {
+	return i.ToVaultCredentialAuthOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthEnvironmentVariableArgs) ToVaultCredentialAuthEnvironmentVariableOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthEnvironmentVariableOutput)
+func (i VaultCredentialAuthArgs) ToVaultCredentialAuthOutputWithContext(ctx context.Context) VaultCredentialAuthOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthOutput)
 }
 
-// A secret the agent uses as an environment variable, substituted into its outbound requests.
-type VaultCredentialAuthEnvironmentVariableOutput struct{ *pulumi.OutputState }
+// One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
+type VaultCredentialAuthOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthEnvironmentVariableOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariable)(nil)).Elem()
+func (VaultCredentialAuthOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuth)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthEnvironmentVariableOutput) ToVaultCredentialAuthEnvironmentVariableOutput() VaultCredentialAuthEnvironmentVariableOutput {
+func (o VaultCredentialAuthOutput) ToVaultCredentialAuthOutput() VaultCredentialAuthOutput {
 	return o
 }
 
-func (o VaultCredentialAuthEnvironmentVariableOutput) ToVaultCredentialAuthEnvironmentVariableOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableOutput {
+func (o VaultCredentialAuthOutput) ToVaultCredentialAuthOutputWithContext(ctx context.Context) VaultCredentialAuthOutput {
 	return o
 }
 
-// Where in the outbound request the secret may be substituted.
-func (o VaultCredentialAuthEnvironmentVariableOutput) InjectionLocation() VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariable) *VaultCredentialAuthEnvironmentVariableInjectionLocation {
-		return v.InjectionLocation
-	}).(VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput)
+// The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+func (o VaultCredentialAuthOutput) AccessToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *string { return v.AccessToken }).(pulumi.StringPtrOutput)
 }
 
-// The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
-func (o VaultCredentialAuthEnvironmentVariableOutput) Networking() pulumi.AnyOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariable) interface{} { return v.Networking }).(pulumi.AnyOutput)
+// When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+func (o VaultCredentialAuthOutput) ExpiresAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *string { return v.ExpiresAt }).(pulumi.StringPtrOutput)
 }
 
-// Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
-func (o VaultCredentialAuthEnvironmentVariableOutput) SecretName() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariable) string { return v.SecretName }).(pulumi.StringOutput)
+// Where in the outbound request the secret may be substituted (`environment_variable` only).
+func (o VaultCredentialAuthOutput) InjectionLocation() VaultCredentialAuthInjectionLocationPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *VaultCredentialAuthInjectionLocation { return v.InjectionLocation }).(VaultCredentialAuthInjectionLocationPtrOutput)
 }
 
-// The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
-func (o VaultCredentialAuthEnvironmentVariableOutput) SecretValue() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariable) string { return v.SecretValue }).(pulumi.StringOutput)
+// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+func (o VaultCredentialAuthOutput) McpServerUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *string { return v.McpServerUrl }).(pulumi.StringPtrOutput)
 }
 
-// Always `environment_variable`.
-func (o VaultCredentialAuthEnvironmentVariableOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariable) string { return v.Type }).(pulumi.StringOutput)
+// The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+func (o VaultCredentialAuthOutput) Networking() VaultCredentialAuthNetworkingPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *VaultCredentialAuthNetworking { return v.Networking }).(VaultCredentialAuthNetworkingPtrOutput)
 }
 
-// Where in the outbound request the secret may be substituted.
-type VaultCredentialAuthEnvironmentVariableInjectionLocation struct {
+// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+func (o VaultCredentialAuthOutput) Refresh() VaultCredentialAuthRefreshPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *VaultCredentialAuthRefresh { return v.Refresh }).(VaultCredentialAuthRefreshPtrOutput)
+}
+
+// Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+func (o VaultCredentialAuthOutput) SecretName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *string { return v.SecretName }).(pulumi.StringPtrOutput)
+}
+
+// The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+func (o VaultCredentialAuthOutput) SecretValue() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *string { return v.SecretValue }).(pulumi.StringPtrOutput)
+}
+
+// The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
+func (o VaultCredentialAuthOutput) Token() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) *string { return v.Token }).(pulumi.StringPtrOutput)
+}
+
+// One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
+func (o VaultCredentialAuthOutput) Type() VaultCredentialAuthTypeOutput {
+	return o.ApplyT(func(v VaultCredentialAuth) VaultCredentialAuthType { return v.Type }).(VaultCredentialAuthTypeOutput)
+}
+
+// Where in the outbound request the secret may be substituted (`environment_variable` only).
+type VaultCredentialAuthInjectionLocation struct {
 	// Substitute when the placeholder appears in the request body.
 	Body *bool `pulumi:"body"`
 	// Substitute when the placeholder appears in a request header value.
 	Header *bool `pulumi:"header"`
 }
 
-// VaultCredentialAuthEnvironmentVariableInjectionLocationInput is an input type that accepts VaultCredentialAuthEnvironmentVariableInjectionLocationArgs and VaultCredentialAuthEnvironmentVariableInjectionLocationOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthEnvironmentVariableInjectionLocationInput` via:
+// VaultCredentialAuthInjectionLocationInput is an input type that accepts VaultCredentialAuthInjectionLocationArgs and VaultCredentialAuthInjectionLocationOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthInjectionLocationInput` via:
 //
-//	VaultCredentialAuthEnvironmentVariableInjectionLocationArgs{...}
-type VaultCredentialAuthEnvironmentVariableInjectionLocationInput interface {
+//	VaultCredentialAuthInjectionLocationArgs{...}
+type VaultCredentialAuthInjectionLocationInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationOutput
-	ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutputWithContext(context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationOutput
+	ToVaultCredentialAuthInjectionLocationOutput() VaultCredentialAuthInjectionLocationOutput
+	ToVaultCredentialAuthInjectionLocationOutputWithContext(context.Context) VaultCredentialAuthInjectionLocationOutput
 }
 
-// Where in the outbound request the secret may be substituted.
-type VaultCredentialAuthEnvironmentVariableInjectionLocationArgs struct {
+// Where in the outbound request the secret may be substituted (`environment_variable` only).
+type VaultCredentialAuthInjectionLocationArgs struct {
 	// Substitute when the placeholder appears in the request body.
 	Body pulumi.BoolPtrInput `pulumi:"body"`
 	// Substitute when the placeholder appears in a request header value.
 	Header pulumi.BoolPtrInput `pulumi:"header"`
 }
 
-func (VaultCredentialAuthEnvironmentVariableInjectionLocationArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableInjectionLocation)(nil)).Elem()
+func (VaultCredentialAuthInjectionLocationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthInjectionLocation)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthEnvironmentVariableInjectionLocationArgs) ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationOutput {
-	return i.ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutputWithContext(context.Background())
+func (i VaultCredentialAuthInjectionLocationArgs) ToVaultCredentialAuthInjectionLocationOutput() VaultCredentialAuthInjectionLocationOutput {
+	return i.ToVaultCredentialAuthInjectionLocationOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthEnvironmentVariableInjectionLocationArgs) ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthEnvironmentVariableInjectionLocationOutput)
+func (i VaultCredentialAuthInjectionLocationArgs) ToVaultCredentialAuthInjectionLocationOutputWithContext(ctx context.Context) VaultCredentialAuthInjectionLocationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthInjectionLocationOutput)
 }
 
-func (i VaultCredentialAuthEnvironmentVariableInjectionLocationArgs) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return i.ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(context.Background())
+func (i VaultCredentialAuthInjectionLocationArgs) ToVaultCredentialAuthInjectionLocationPtrOutput() VaultCredentialAuthInjectionLocationPtrOutput {
+	return i.ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthEnvironmentVariableInjectionLocationArgs) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthEnvironmentVariableInjectionLocationOutput).ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(ctx)
+func (i VaultCredentialAuthInjectionLocationArgs) ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthInjectionLocationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthInjectionLocationOutput).ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(ctx)
 }
 
-// VaultCredentialAuthEnvironmentVariableInjectionLocationPtrInput is an input type that accepts VaultCredentialAuthEnvironmentVariableInjectionLocationArgs, VaultCredentialAuthEnvironmentVariableInjectionLocationPtr and VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthEnvironmentVariableInjectionLocationPtrInput` via:
+// VaultCredentialAuthInjectionLocationPtrInput is an input type that accepts VaultCredentialAuthInjectionLocationArgs, VaultCredentialAuthInjectionLocationPtr and VaultCredentialAuthInjectionLocationPtrOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthInjectionLocationPtrInput` via:
 //
-//	        VaultCredentialAuthEnvironmentVariableInjectionLocationArgs{...}
+//	        VaultCredentialAuthInjectionLocationArgs{...}
 //
 //	or:
 //
 //	        nil
-type VaultCredentialAuthEnvironmentVariableInjectionLocationPtrInput interface {
+type VaultCredentialAuthInjectionLocationPtrInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput
-	ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput
+	ToVaultCredentialAuthInjectionLocationPtrOutput() VaultCredentialAuthInjectionLocationPtrOutput
+	ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(context.Context) VaultCredentialAuthInjectionLocationPtrOutput
 }
 
-type vaultCredentialAuthEnvironmentVariableInjectionLocationPtrType VaultCredentialAuthEnvironmentVariableInjectionLocationArgs
+type vaultCredentialAuthInjectionLocationPtrType VaultCredentialAuthInjectionLocationArgs
 
-func VaultCredentialAuthEnvironmentVariableInjectionLocationPtr(v *VaultCredentialAuthEnvironmentVariableInjectionLocationArgs) VaultCredentialAuthEnvironmentVariableInjectionLocationPtrInput {
-	return (*vaultCredentialAuthEnvironmentVariableInjectionLocationPtrType)(v)
+func VaultCredentialAuthInjectionLocationPtr(v *VaultCredentialAuthInjectionLocationArgs) VaultCredentialAuthInjectionLocationPtrInput {
+	return (*vaultCredentialAuthInjectionLocationPtrType)(v)
 }
 
-func (*vaultCredentialAuthEnvironmentVariableInjectionLocationPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthEnvironmentVariableInjectionLocation)(nil)).Elem()
+func (*vaultCredentialAuthInjectionLocationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthInjectionLocation)(nil)).Elem()
 }
 
-func (i *vaultCredentialAuthEnvironmentVariableInjectionLocationPtrType) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return i.ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(context.Background())
+func (i *vaultCredentialAuthInjectionLocationPtrType) ToVaultCredentialAuthInjectionLocationPtrOutput() VaultCredentialAuthInjectionLocationPtrOutput {
+	return i.ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(context.Background())
 }
 
-func (i *vaultCredentialAuthEnvironmentVariableInjectionLocationPtrType) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput)
+func (i *vaultCredentialAuthInjectionLocationPtrType) ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthInjectionLocationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthInjectionLocationPtrOutput)
 }
 
-// Where in the outbound request the secret may be substituted.
-type VaultCredentialAuthEnvironmentVariableInjectionLocationOutput struct{ *pulumi.OutputState }
+// Where in the outbound request the secret may be substituted (`environment_variable` only).
+type VaultCredentialAuthInjectionLocationOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableInjectionLocation)(nil)).Elem()
+func (VaultCredentialAuthInjectionLocationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthInjectionLocation)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationOutput {
+func (o VaultCredentialAuthInjectionLocationOutput) ToVaultCredentialAuthInjectionLocationOutput() VaultCredentialAuthInjectionLocationOutput {
 	return o
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) ToVaultCredentialAuthEnvironmentVariableInjectionLocationOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationOutput {
+func (o VaultCredentialAuthInjectionLocationOutput) ToVaultCredentialAuthInjectionLocationOutputWithContext(ctx context.Context) VaultCredentialAuthInjectionLocationOutput {
 	return o
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return o.ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(context.Background())
+func (o VaultCredentialAuthInjectionLocationOutput) ToVaultCredentialAuthInjectionLocationPtrOutput() VaultCredentialAuthInjectionLocationPtrOutput {
+	return o.ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(context.Background())
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthEnvironmentVariableInjectionLocation) *VaultCredentialAuthEnvironmentVariableInjectionLocation {
+func (o VaultCredentialAuthInjectionLocationOutput) ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthInjectionLocationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthInjectionLocation) *VaultCredentialAuthInjectionLocation {
 		return &v
-	}).(VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput)
+	}).(VaultCredentialAuthInjectionLocationPtrOutput)
 }
 
 // Substitute when the placeholder appears in the request body.
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) Body() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariableInjectionLocation) *bool { return v.Body }).(pulumi.BoolPtrOutput)
+func (o VaultCredentialAuthInjectionLocationOutput) Body() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuthInjectionLocation) *bool { return v.Body }).(pulumi.BoolPtrOutput)
 }
 
 // Substitute when the placeholder appears in a request header value.
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationOutput) Header() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariableInjectionLocation) *bool { return v.Header }).(pulumi.BoolPtrOutput)
+func (o VaultCredentialAuthInjectionLocationOutput) Header() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuthInjectionLocation) *bool { return v.Header }).(pulumi.BoolPtrOutput)
 }
 
-type VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput struct{ *pulumi.OutputState }
+type VaultCredentialAuthInjectionLocationPtrOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthEnvironmentVariableInjectionLocation)(nil)).Elem()
+func (VaultCredentialAuthInjectionLocationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthInjectionLocation)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput() VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
+func (o VaultCredentialAuthInjectionLocationPtrOutput) ToVaultCredentialAuthInjectionLocationPtrOutput() VaultCredentialAuthInjectionLocationPtrOutput {
 	return o
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) ToVaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput {
+func (o VaultCredentialAuthInjectionLocationPtrOutput) ToVaultCredentialAuthInjectionLocationPtrOutputWithContext(ctx context.Context) VaultCredentialAuthInjectionLocationPtrOutput {
 	return o
 }
 
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) Elem() VaultCredentialAuthEnvironmentVariableInjectionLocationOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthEnvironmentVariableInjectionLocation) VaultCredentialAuthEnvironmentVariableInjectionLocation {
+func (o VaultCredentialAuthInjectionLocationPtrOutput) Elem() VaultCredentialAuthInjectionLocationOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthInjectionLocation) VaultCredentialAuthInjectionLocation {
 		if v != nil {
 			return *v
 		}
-		var ret VaultCredentialAuthEnvironmentVariableInjectionLocation
+		var ret VaultCredentialAuthInjectionLocation
 		return ret
-	}).(VaultCredentialAuthEnvironmentVariableInjectionLocationOutput)
+	}).(VaultCredentialAuthInjectionLocationOutput)
 }
 
 // Substitute when the placeholder appears in the request body.
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) Body() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthEnvironmentVariableInjectionLocation) *bool {
+func (o VaultCredentialAuthInjectionLocationPtrOutput) Body() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthInjectionLocation) *bool {
 		if v == nil {
 			return nil
 		}
@@ -9030,8 +6567,8 @@ func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) Body()
 }
 
 // Substitute when the placeholder appears in a request header value.
-func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) Header() pulumi.BoolPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthEnvironmentVariableInjectionLocation) *bool {
+func (o VaultCredentialAuthInjectionLocationPtrOutput) Header() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthInjectionLocation) *bool {
 		if v == nil {
 			return nil
 		}
@@ -9039,218 +6576,167 @@ func (o VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput) Header
 	}).(pulumi.BoolPtrOutput)
 }
 
-// Substitute the secret only on requests to the listed hosts.
-type VaultCredentialAuthEnvironmentVariableNetworkingLimited struct {
-	// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
+// One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
+type VaultCredentialAuthNetworking struct {
+	// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
 	AllowedHosts []string `pulumi:"allowedHosts"`
-	// Always `limited`.
-	Type string `pulumi:"type"`
+	// One of `unrestricted`, `limited`: which kind this is.
+	Type NetworkingType `pulumi:"type"`
 }
 
-// VaultCredentialAuthEnvironmentVariableNetworkingLimitedInput is an input type that accepts VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs and VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthEnvironmentVariableNetworkingLimitedInput` via:
+// VaultCredentialAuthNetworkingInput is an input type that accepts VaultCredentialAuthNetworkingArgs and VaultCredentialAuthNetworkingOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthNetworkingInput` via:
 //
-//	VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs{...}
-type VaultCredentialAuthEnvironmentVariableNetworkingLimitedInput interface {
+//	VaultCredentialAuthNetworkingArgs{...}
+type VaultCredentialAuthNetworkingInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput() VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput
-	ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutputWithContext(context.Context) VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput
+	ToVaultCredentialAuthNetworkingOutput() VaultCredentialAuthNetworkingOutput
+	ToVaultCredentialAuthNetworkingOutputWithContext(context.Context) VaultCredentialAuthNetworkingOutput
 }
 
-// Substitute the secret only on requests to the listed hosts.
-type VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs struct {
-	// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
+// One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
+type VaultCredentialAuthNetworkingArgs struct {
+	// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
 	AllowedHosts pulumi.StringArrayInput `pulumi:"allowedHosts"`
-	// Always `limited`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// One of `unrestricted`, `limited`: which kind this is.
+	Type NetworkingTypeInput `pulumi:"type"`
 }
 
-func (VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableNetworkingLimited)(nil)).Elem()
+func (VaultCredentialAuthNetworkingArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthNetworking)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs) ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput() VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput {
-	return i.ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutputWithContext(context.Background())
+func (i VaultCredentialAuthNetworkingArgs) ToVaultCredentialAuthNetworkingOutput() VaultCredentialAuthNetworkingOutput {
+	return i.ToVaultCredentialAuthNetworkingOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs) ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput)
+func (i VaultCredentialAuthNetworkingArgs) ToVaultCredentialAuthNetworkingOutputWithContext(ctx context.Context) VaultCredentialAuthNetworkingOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthNetworkingOutput)
 }
 
-// Substitute the secret only on requests to the listed hosts.
-type VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableNetworkingLimited)(nil)).Elem()
+func (i VaultCredentialAuthNetworkingArgs) ToVaultCredentialAuthNetworkingPtrOutput() VaultCredentialAuthNetworkingPtrOutput {
+	return i.ToVaultCredentialAuthNetworkingPtrOutputWithContext(context.Background())
 }
 
-func (o VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput) ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput() VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput {
-	return o
+func (i VaultCredentialAuthNetworkingArgs) ToVaultCredentialAuthNetworkingPtrOutputWithContext(ctx context.Context) VaultCredentialAuthNetworkingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthNetworkingOutput).ToVaultCredentialAuthNetworkingPtrOutputWithContext(ctx)
 }
 
-func (o VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput) ToVaultCredentialAuthEnvironmentVariableNetworkingLimitedOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput {
-	return o
-}
-
-// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
-func (o VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput) AllowedHosts() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariableNetworkingLimited) []string { return v.AllowedHosts }).(pulumi.StringArrayOutput)
-}
-
-// Always `limited`.
-func (o VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariableNetworkingLimited) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-type VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted struct {
-	// Always `unrestricted`.
-	Type string `pulumi:"type"`
-}
-
-// VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedInput is an input type that accepts VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs and VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedInput` via:
+// VaultCredentialAuthNetworkingPtrInput is an input type that accepts VaultCredentialAuthNetworkingArgs, VaultCredentialAuthNetworkingPtr and VaultCredentialAuthNetworkingPtrOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthNetworkingPtrInput` via:
 //
-//	VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs{...}
-type VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedInput interface {
+//	        VaultCredentialAuthNetworkingArgs{...}
+//
+//	or:
+//
+//	        nil
+type VaultCredentialAuthNetworkingPtrInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput() VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput
-	ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutputWithContext(context.Context) VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput
+	ToVaultCredentialAuthNetworkingPtrOutput() VaultCredentialAuthNetworkingPtrOutput
+	ToVaultCredentialAuthNetworkingPtrOutputWithContext(context.Context) VaultCredentialAuthNetworkingPtrOutput
 }
 
-// Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-type VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs struct {
-	// Always `unrestricted`.
-	Type pulumi.StringInput `pulumi:"type"`
+type vaultCredentialAuthNetworkingPtrType VaultCredentialAuthNetworkingArgs
+
+func VaultCredentialAuthNetworkingPtr(v *VaultCredentialAuthNetworkingArgs) VaultCredentialAuthNetworkingPtrInput {
+	return (*vaultCredentialAuthNetworkingPtrType)(v)
 }
 
-func (VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted)(nil)).Elem()
+func (*vaultCredentialAuthNetworkingPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthNetworking)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs) ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput() VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput {
-	return i.ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutputWithContext(context.Background())
+func (i *vaultCredentialAuthNetworkingPtrType) ToVaultCredentialAuthNetworkingPtrOutput() VaultCredentialAuthNetworkingPtrOutput {
+	return i.ToVaultCredentialAuthNetworkingPtrOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs) ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput)
+func (i *vaultCredentialAuthNetworkingPtrType) ToVaultCredentialAuthNetworkingPtrOutputWithContext(ctx context.Context) VaultCredentialAuthNetworkingPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthNetworkingPtrOutput)
 }
 
-// Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-type VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput struct{ *pulumi.OutputState }
+// One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
+type VaultCredentialAuthNetworkingOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted)(nil)).Elem()
+func (VaultCredentialAuthNetworkingOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthNetworking)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput) ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput() VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput {
+func (o VaultCredentialAuthNetworkingOutput) ToVaultCredentialAuthNetworkingOutput() VaultCredentialAuthNetworkingOutput {
 	return o
 }
 
-func (o VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput) ToVaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutputWithContext(ctx context.Context) VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput {
+func (o VaultCredentialAuthNetworkingOutput) ToVaultCredentialAuthNetworkingOutputWithContext(ctx context.Context) VaultCredentialAuthNetworkingOutput {
 	return o
 }
 
-// Always `unrestricted`.
-func (o VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted) string { return v.Type }).(pulumi.StringOutput)
+func (o VaultCredentialAuthNetworkingOutput) ToVaultCredentialAuthNetworkingPtrOutput() VaultCredentialAuthNetworkingPtrOutput {
+	return o.ToVaultCredentialAuthNetworkingPtrOutputWithContext(context.Background())
 }
 
-// An OAuth credential for an MCP server, optionally refreshed by the API.
-type VaultCredentialAuthMcpOauth struct {
-	// The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-	AccessToken string `pulumi:"accessToken"`
-	// When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-	ExpiresAt *string `pulumi:"expiresAt"`
-	// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-	McpServerUrl string `pulumi:"mcpServerUrl"`
-	// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-	Refresh *VaultCredentialAuthMcpOauthRefresh `pulumi:"refresh"`
-	// Always `mcp_oauth`.
-	Type string `pulumi:"type"`
+func (o VaultCredentialAuthNetworkingOutput) ToVaultCredentialAuthNetworkingPtrOutputWithContext(ctx context.Context) VaultCredentialAuthNetworkingPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthNetworking) *VaultCredentialAuthNetworking {
+		return &v
+	}).(VaultCredentialAuthNetworkingPtrOutput)
 }
 
-// VaultCredentialAuthMcpOauthInput is an input type that accepts VaultCredentialAuthMcpOauthArgs and VaultCredentialAuthMcpOauthOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthInput` via:
-//
-//	VaultCredentialAuthMcpOauthArgs{...}
-type VaultCredentialAuthMcpOauthInput interface {
-	pulumi.Input
-
-	ToVaultCredentialAuthMcpOauthOutput() VaultCredentialAuthMcpOauthOutput
-	ToVaultCredentialAuthMcpOauthOutputWithContext(context.Context) VaultCredentialAuthMcpOauthOutput
+// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
+func (o VaultCredentialAuthNetworkingOutput) AllowedHosts() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VaultCredentialAuthNetworking) []string { return v.AllowedHosts }).(pulumi.StringArrayOutput)
 }
 
-// An OAuth credential for an MCP server, optionally refreshed by the API.
-type VaultCredentialAuthMcpOauthArgs struct {
-	// The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-	AccessToken pulumi.StringInput `pulumi:"accessToken"`
-	// When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-	ExpiresAt pulumi.StringPtrInput `pulumi:"expiresAt"`
-	// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-	McpServerUrl pulumi.StringInput `pulumi:"mcpServerUrl"`
-	// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-	Refresh VaultCredentialAuthMcpOauthRefreshPtrInput `pulumi:"refresh"`
-	// Always `mcp_oauth`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of `unrestricted`, `limited`: which kind this is.
+func (o VaultCredentialAuthNetworkingOutput) Type() NetworkingTypeOutput {
+	return o.ApplyT(func(v VaultCredentialAuthNetworking) NetworkingType { return v.Type }).(NetworkingTypeOutput)
 }
 
-func (VaultCredentialAuthMcpOauthArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauth)(nil)).Elem()
+type VaultCredentialAuthNetworkingPtrOutput struct{ *pulumi.OutputState }
+
+func (VaultCredentialAuthNetworkingPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthNetworking)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthMcpOauthArgs) ToVaultCredentialAuthMcpOauthOutput() VaultCredentialAuthMcpOauthOutput {
-	return i.ToVaultCredentialAuthMcpOauthOutputWithContext(context.Background())
-}
-
-func (i VaultCredentialAuthMcpOauthArgs) ToVaultCredentialAuthMcpOauthOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthOutput)
-}
-
-// An OAuth credential for an MCP server, optionally refreshed by the API.
-type VaultCredentialAuthMcpOauthOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthMcpOauthOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauth)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthMcpOauthOutput) ToVaultCredentialAuthMcpOauthOutput() VaultCredentialAuthMcpOauthOutput {
+func (o VaultCredentialAuthNetworkingPtrOutput) ToVaultCredentialAuthNetworkingPtrOutput() VaultCredentialAuthNetworkingPtrOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthOutput) ToVaultCredentialAuthMcpOauthOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthOutput {
+func (o VaultCredentialAuthNetworkingPtrOutput) ToVaultCredentialAuthNetworkingPtrOutputWithContext(ctx context.Context) VaultCredentialAuthNetworkingPtrOutput {
 	return o
 }
 
-// The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthOutput) AccessToken() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauth) string { return v.AccessToken }).(pulumi.StringOutput)
+func (o VaultCredentialAuthNetworkingPtrOutput) Elem() VaultCredentialAuthNetworkingOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthNetworking) VaultCredentialAuthNetworking {
+		if v != nil {
+			return *v
+		}
+		var ret VaultCredentialAuthNetworking
+		return ret
+	}).(VaultCredentialAuthNetworkingOutput)
 }
 
-// When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-func (o VaultCredentialAuthMcpOauthOutput) ExpiresAt() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauth) *string { return v.ExpiresAt }).(pulumi.StringPtrOutput)
+// The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
+func (o VaultCredentialAuthNetworkingPtrOutput) AllowedHosts() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthNetworking) []string {
+		if v == nil {
+			return nil
+		}
+		return v.AllowedHosts
+	}).(pulumi.StringArrayOutput)
 }
 
-// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-func (o VaultCredentialAuthMcpOauthOutput) McpServerUrl() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauth) string { return v.McpServerUrl }).(pulumi.StringOutput)
+// One of `unrestricted`, `limited`: which kind this is.
+func (o VaultCredentialAuthNetworkingPtrOutput) Type() NetworkingTypePtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthNetworking) *NetworkingType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(NetworkingTypePtrOutput)
 }
 
-// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-func (o VaultCredentialAuthMcpOauthOutput) Refresh() VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauth) *VaultCredentialAuthMcpOauthRefresh { return v.Refresh }).(VaultCredentialAuthMcpOauthRefreshPtrOutput)
-}
-
-// Always `mcp_oauth`.
-func (o VaultCredentialAuthMcpOauthOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauth) string { return v.Type }).(pulumi.StringOutput)
-}
-
-// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-type VaultCredentialAuthMcpOauthRefresh struct {
+// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+type VaultCredentialAuthRefresh struct {
 	// The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential.
 	ClientId string `pulumi:"clientId"`
 	// The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.
@@ -9262,22 +6748,22 @@ type VaultCredentialAuthMcpOauthRefresh struct {
 	// Token endpoint URL (https) used to refresh the access token.
 	TokenEndpoint string `pulumi:"tokenEndpoint"`
 	// How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
-	TokenEndpointAuth interface{} `pulumi:"tokenEndpointAuth"`
+	TokenEndpointAuth VaultCredentialAuthRefreshTokenEndpointAuth `pulumi:"tokenEndpointAuth"`
 }
 
-// VaultCredentialAuthMcpOauthRefreshInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshArgs and VaultCredentialAuthMcpOauthRefreshOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshInput` via:
+// VaultCredentialAuthRefreshInput is an input type that accepts VaultCredentialAuthRefreshArgs and VaultCredentialAuthRefreshOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthRefreshInput` via:
 //
-//	VaultCredentialAuthMcpOauthRefreshArgs{...}
-type VaultCredentialAuthMcpOauthRefreshInput interface {
+//	VaultCredentialAuthRefreshArgs{...}
+type VaultCredentialAuthRefreshInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthMcpOauthRefreshOutput() VaultCredentialAuthMcpOauthRefreshOutput
-	ToVaultCredentialAuthMcpOauthRefreshOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshOutput
+	ToVaultCredentialAuthRefreshOutput() VaultCredentialAuthRefreshOutput
+	ToVaultCredentialAuthRefreshOutputWithContext(context.Context) VaultCredentialAuthRefreshOutput
 }
 
-// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-type VaultCredentialAuthMcpOauthRefreshArgs struct {
+// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+type VaultCredentialAuthRefreshArgs struct {
 	// The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential.
 	ClientId pulumi.StringInput `pulumi:"clientId"`
 	// The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.
@@ -9289,144 +6775,146 @@ type VaultCredentialAuthMcpOauthRefreshArgs struct {
 	// Token endpoint URL (https) used to refresh the access token.
 	TokenEndpoint pulumi.StringInput `pulumi:"tokenEndpoint"`
 	// How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
-	TokenEndpointAuth pulumi.Input `pulumi:"tokenEndpointAuth"`
+	TokenEndpointAuth VaultCredentialAuthRefreshTokenEndpointAuthInput `pulumi:"tokenEndpointAuth"`
 }
 
-func (VaultCredentialAuthMcpOauthRefreshArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefresh)(nil)).Elem()
+func (VaultCredentialAuthRefreshArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthRefresh)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshArgs) ToVaultCredentialAuthMcpOauthRefreshOutput() VaultCredentialAuthMcpOauthRefreshOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshOutputWithContext(context.Background())
+func (i VaultCredentialAuthRefreshArgs) ToVaultCredentialAuthRefreshOutput() VaultCredentialAuthRefreshOutput {
+	return i.ToVaultCredentialAuthRefreshOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshArgs) ToVaultCredentialAuthMcpOauthRefreshOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshOutput)
+func (i VaultCredentialAuthRefreshArgs) ToVaultCredentialAuthRefreshOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthRefreshOutput)
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshArgs) ToVaultCredentialAuthMcpOauthRefreshPtrOutput() VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(context.Background())
+func (i VaultCredentialAuthRefreshArgs) ToVaultCredentialAuthRefreshPtrOutput() VaultCredentialAuthRefreshPtrOutput {
+	return i.ToVaultCredentialAuthRefreshPtrOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshArgs) ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshOutput).ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(ctx)
+func (i VaultCredentialAuthRefreshArgs) ToVaultCredentialAuthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthRefreshOutput).ToVaultCredentialAuthRefreshPtrOutputWithContext(ctx)
 }
 
-// VaultCredentialAuthMcpOauthRefreshPtrInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshArgs, VaultCredentialAuthMcpOauthRefreshPtr and VaultCredentialAuthMcpOauthRefreshPtrOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshPtrInput` via:
+// VaultCredentialAuthRefreshPtrInput is an input type that accepts VaultCredentialAuthRefreshArgs, VaultCredentialAuthRefreshPtr and VaultCredentialAuthRefreshPtrOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthRefreshPtrInput` via:
 //
-//	        VaultCredentialAuthMcpOauthRefreshArgs{...}
+//	        VaultCredentialAuthRefreshArgs{...}
 //
 //	or:
 //
 //	        nil
-type VaultCredentialAuthMcpOauthRefreshPtrInput interface {
+type VaultCredentialAuthRefreshPtrInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthMcpOauthRefreshPtrOutput() VaultCredentialAuthMcpOauthRefreshPtrOutput
-	ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshPtrOutput
+	ToVaultCredentialAuthRefreshPtrOutput() VaultCredentialAuthRefreshPtrOutput
+	ToVaultCredentialAuthRefreshPtrOutputWithContext(context.Context) VaultCredentialAuthRefreshPtrOutput
 }
 
-type vaultCredentialAuthMcpOauthRefreshPtrType VaultCredentialAuthMcpOauthRefreshArgs
+type vaultCredentialAuthRefreshPtrType VaultCredentialAuthRefreshArgs
 
-func VaultCredentialAuthMcpOauthRefreshPtr(v *VaultCredentialAuthMcpOauthRefreshArgs) VaultCredentialAuthMcpOauthRefreshPtrInput {
-	return (*vaultCredentialAuthMcpOauthRefreshPtrType)(v)
+func VaultCredentialAuthRefreshPtr(v *VaultCredentialAuthRefreshArgs) VaultCredentialAuthRefreshPtrInput {
+	return (*vaultCredentialAuthRefreshPtrType)(v)
 }
 
-func (*vaultCredentialAuthMcpOauthRefreshPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefresh)(nil)).Elem()
+func (*vaultCredentialAuthRefreshPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthRefresh)(nil)).Elem()
 }
 
-func (i *vaultCredentialAuthMcpOauthRefreshPtrType) ToVaultCredentialAuthMcpOauthRefreshPtrOutput() VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(context.Background())
+func (i *vaultCredentialAuthRefreshPtrType) ToVaultCredentialAuthRefreshPtrOutput() VaultCredentialAuthRefreshPtrOutput {
+	return i.ToVaultCredentialAuthRefreshPtrOutputWithContext(context.Background())
 }
 
-func (i *vaultCredentialAuthMcpOauthRefreshPtrType) ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshPtrOutput)
+func (i *vaultCredentialAuthRefreshPtrType) ToVaultCredentialAuthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthRefreshPtrOutput)
 }
 
-// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-type VaultCredentialAuthMcpOauthRefreshOutput struct{ *pulumi.OutputState }
+// Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+type VaultCredentialAuthRefreshOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthMcpOauthRefreshOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefresh)(nil)).Elem()
+func (VaultCredentialAuthRefreshOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthRefresh)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshOutput) ToVaultCredentialAuthMcpOauthRefreshOutput() VaultCredentialAuthMcpOauthRefreshOutput {
+func (o VaultCredentialAuthRefreshOutput) ToVaultCredentialAuthRefreshOutput() VaultCredentialAuthRefreshOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshOutput) ToVaultCredentialAuthMcpOauthRefreshOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshOutput {
+func (o VaultCredentialAuthRefreshOutput) ToVaultCredentialAuthRefreshOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshOutput) ToVaultCredentialAuthMcpOauthRefreshPtrOutput() VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return o.ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(context.Background())
+func (o VaultCredentialAuthRefreshOutput) ToVaultCredentialAuthRefreshPtrOutput() VaultCredentialAuthRefreshPtrOutput {
+	return o.ToVaultCredentialAuthRefreshPtrOutputWithContext(context.Background())
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshOutput) ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthMcpOauthRefresh) *VaultCredentialAuthMcpOauthRefresh {
+func (o VaultCredentialAuthRefreshOutput) ToVaultCredentialAuthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthRefresh) *VaultCredentialAuthRefresh {
 		return &v
-	}).(VaultCredentialAuthMcpOauthRefreshPtrOutput)
+	}).(VaultCredentialAuthRefreshPtrOutput)
 }
 
 // The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential.
-func (o VaultCredentialAuthMcpOauthRefreshOutput) ClientId() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefresh) string { return v.ClientId }).(pulumi.StringOutput)
+func (o VaultCredentialAuthRefreshOutput) ClientId() pulumi.StringOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefresh) string { return v.ClientId }).(pulumi.StringOutput)
 }
 
 // The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthRefreshOutput) RefreshToken() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefresh) string { return v.RefreshToken }).(pulumi.StringOutput)
+func (o VaultCredentialAuthRefreshOutput) RefreshToken() pulumi.StringOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefresh) string { return v.RefreshToken }).(pulumi.StringOutput)
 }
 
 // OAuth resource indicator.
-func (o VaultCredentialAuthMcpOauthRefreshOutput) Resource() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefresh) *string { return v.Resource }).(pulumi.StringPtrOutput)
+func (o VaultCredentialAuthRefreshOutput) Resource() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefresh) *string { return v.Resource }).(pulumi.StringPtrOutput)
 }
 
 // OAuth scope for the refresh request.
-func (o VaultCredentialAuthMcpOauthRefreshOutput) Scope() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefresh) *string { return v.Scope }).(pulumi.StringPtrOutput)
+func (o VaultCredentialAuthRefreshOutput) Scope() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefresh) *string { return v.Scope }).(pulumi.StringPtrOutput)
 }
 
 // Token endpoint URL (https) used to refresh the access token.
-func (o VaultCredentialAuthMcpOauthRefreshOutput) TokenEndpoint() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefresh) string { return v.TokenEndpoint }).(pulumi.StringOutput)
+func (o VaultCredentialAuthRefreshOutput) TokenEndpoint() pulumi.StringOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefresh) string { return v.TokenEndpoint }).(pulumi.StringOutput)
 }
 
 // How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
-func (o VaultCredentialAuthMcpOauthRefreshOutput) TokenEndpointAuth() pulumi.AnyOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefresh) interface{} { return v.TokenEndpointAuth }).(pulumi.AnyOutput)
+func (o VaultCredentialAuthRefreshOutput) TokenEndpointAuth() VaultCredentialAuthRefreshTokenEndpointAuthOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefresh) VaultCredentialAuthRefreshTokenEndpointAuth {
+		return v.TokenEndpointAuth
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthOutput)
 }
 
-type VaultCredentialAuthMcpOauthRefreshPtrOutput struct{ *pulumi.OutputState }
+type VaultCredentialAuthRefreshPtrOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthMcpOauthRefreshPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefresh)(nil)).Elem()
+func (VaultCredentialAuthRefreshPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthRefresh)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) ToVaultCredentialAuthMcpOauthRefreshPtrOutput() VaultCredentialAuthMcpOauthRefreshPtrOutput {
+func (o VaultCredentialAuthRefreshPtrOutput) ToVaultCredentialAuthRefreshPtrOutput() VaultCredentialAuthRefreshPtrOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) ToVaultCredentialAuthMcpOauthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshPtrOutput {
+func (o VaultCredentialAuthRefreshPtrOutput) ToVaultCredentialAuthRefreshPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshPtrOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) Elem() VaultCredentialAuthMcpOauthRefreshOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) VaultCredentialAuthMcpOauthRefresh {
+func (o VaultCredentialAuthRefreshPtrOutput) Elem() VaultCredentialAuthRefreshOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) VaultCredentialAuthRefresh {
 		if v != nil {
 			return *v
 		}
-		var ret VaultCredentialAuthMcpOauthRefresh
+		var ret VaultCredentialAuthRefresh
 		return ret
-	}).(VaultCredentialAuthMcpOauthRefreshOutput)
+	}).(VaultCredentialAuthRefreshOutput)
 }
 
 // The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential.
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) ClientId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) *string {
+func (o VaultCredentialAuthRefreshPtrOutput) ClientId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) *string {
 		if v == nil {
 			return nil
 		}
@@ -9435,8 +6923,8 @@ func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) ClientId() pulumi.StringPtr
 }
 
 // The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) RefreshToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) *string {
+func (o VaultCredentialAuthRefreshPtrOutput) RefreshToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) *string {
 		if v == nil {
 			return nil
 		}
@@ -9445,8 +6933,8 @@ func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) RefreshToken() pulumi.Strin
 }
 
 // OAuth resource indicator.
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) Resource() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) *string {
+func (o VaultCredentialAuthRefreshPtrOutput) Resource() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) *string {
 		if v == nil {
 			return nil
 		}
@@ -9455,8 +6943,8 @@ func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) Resource() pulumi.StringPtr
 }
 
 // OAuth scope for the refresh request.
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) Scope() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) *string {
+func (o VaultCredentialAuthRefreshPtrOutput) Scope() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) *string {
 		if v == nil {
 			return nil
 		}
@@ -9465,8 +6953,8 @@ func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) Scope() pulumi.StringPtrOut
 }
 
 // Token endpoint URL (https) used to refresh the access token.
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) TokenEndpoint() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) *string {
+func (o VaultCredentialAuthRefreshPtrOutput) TokenEndpoint() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) *string {
 		if v == nil {
 			return nil
 		}
@@ -9475,806 +6963,348 @@ func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) TokenEndpoint() pulumi.Stri
 }
 
 // How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
-func (o VaultCredentialAuthMcpOauthRefreshPtrOutput) TokenEndpointAuth() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefresh) interface{} {
+func (o VaultCredentialAuthRefreshPtrOutput) TokenEndpointAuth() VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefresh) *VaultCredentialAuthRefreshTokenEndpointAuth {
 		if v == nil {
 			return nil
 		}
-		return v.TokenEndpointAuth
-	}).(pulumi.AnyOutput)
+		return &v.TokenEndpointAuth
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput)
 }
 
-// The token endpoint uses HTTP Basic authentication with the client credentials.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic struct {
-	// The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-	ClientSecret string `pulumi:"clientSecret"`
-	// Always `client_secret_basic`.
-	Type string `pulumi:"type"`
+// One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
+type VaultCredentialAuthRefreshTokenEndpointAuth struct {
+	// For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
+	ClientSecret *string `pulumi:"clientSecret"`
+	// One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+	Type VaultCredentialAuthRefreshTokenEndpointAuthType `pulumi:"type"`
 }
 
-// VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs and VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicInput` via:
+// VaultCredentialAuthRefreshTokenEndpointAuthInput is an input type that accepts VaultCredentialAuthRefreshTokenEndpointAuthArgs and VaultCredentialAuthRefreshTokenEndpointAuthOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthRefreshTokenEndpointAuthInput` via:
 //
-//	VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs{...}
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicInput interface {
+//	VaultCredentialAuthRefreshTokenEndpointAuthArgs{...}
+type VaultCredentialAuthRefreshTokenEndpointAuthInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput
+	ToVaultCredentialAuthRefreshTokenEndpointAuthOutput() VaultCredentialAuthRefreshTokenEndpointAuthOutput
+	ToVaultCredentialAuthRefreshTokenEndpointAuthOutputWithContext(context.Context) VaultCredentialAuthRefreshTokenEndpointAuthOutput
 }
 
-// The token endpoint uses HTTP Basic authentication with the client credentials.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs struct {
-	// The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-	ClientSecret pulumi.StringInput `pulumi:"clientSecret"`
-	// Always `client_secret_basic`.
-	Type pulumi.StringInput `pulumi:"type"`
+// One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
+type VaultCredentialAuthRefreshTokenEndpointAuthArgs struct {
+	// For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
+	ClientSecret pulumi.StringPtrInput `pulumi:"clientSecret"`
+	// One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+	Type VaultCredentialAuthRefreshTokenEndpointAuthTypeInput `pulumi:"type"`
 }
 
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic)(nil)).Elem()
+func (VaultCredentialAuthRefreshTokenEndpointAuthArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuth)(nil)).Elem()
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutputWithContext(context.Background())
+func (i VaultCredentialAuthRefreshTokenEndpointAuthArgs) ToVaultCredentialAuthRefreshTokenEndpointAuthOutput() VaultCredentialAuthRefreshTokenEndpointAuthOutput {
+	return i.ToVaultCredentialAuthRefreshTokenEndpointAuthOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput)
+func (i VaultCredentialAuthRefreshTokenEndpointAuthArgs) ToVaultCredentialAuthRefreshTokenEndpointAuthOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthRefreshTokenEndpointAuthOutput)
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(context.Background())
+func (i VaultCredentialAuthRefreshTokenEndpointAuthArgs) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return i.ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(context.Background())
 }
 
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput).ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(ctx)
+func (i VaultCredentialAuthRefreshTokenEndpointAuthArgs) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthRefreshTokenEndpointAuthOutput).ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(ctx)
 }
 
-// VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs, VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtr and VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrInput` via:
+// VaultCredentialAuthRefreshTokenEndpointAuthPtrInput is an input type that accepts VaultCredentialAuthRefreshTokenEndpointAuthArgs, VaultCredentialAuthRefreshTokenEndpointAuthPtr and VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput values.
+// You can construct a concrete instance of `VaultCredentialAuthRefreshTokenEndpointAuthPtrInput` via:
 //
-//	        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs{...}
+//	        VaultCredentialAuthRefreshTokenEndpointAuthArgs{...}
 //
 //	or:
 //
 //	        nil
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrInput interface {
+type VaultCredentialAuthRefreshTokenEndpointAuthPtrInput interface {
 	pulumi.Input
 
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput
+	ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput
+	ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(context.Context) VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput
 }
 
-type vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrType VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs
+type vaultCredentialAuthRefreshTokenEndpointAuthPtrType VaultCredentialAuthRefreshTokenEndpointAuthArgs
 
-func VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtr(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrInput {
-	return (*vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrType)(v)
+func VaultCredentialAuthRefreshTokenEndpointAuthPtr(v *VaultCredentialAuthRefreshTokenEndpointAuthArgs) VaultCredentialAuthRefreshTokenEndpointAuthPtrInput {
+	return (*vaultCredentialAuthRefreshTokenEndpointAuthPtrType)(v)
 }
 
-func (*vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic)(nil)).Elem()
+func (*vaultCredentialAuthRefreshTokenEndpointAuthPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthRefreshTokenEndpointAuth)(nil)).Elem()
 }
 
-func (i *vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrType) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(context.Background())
+func (i *vaultCredentialAuthRefreshTokenEndpointAuthPtrType) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return i.ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(context.Background())
 }
 
-func (i *vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrType) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput)
+func (i *vaultCredentialAuthRefreshTokenEndpointAuthPtrType) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput)
 }
 
-// The token endpoint uses HTTP Basic authentication with the client credentials.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput struct{ *pulumi.OutputState }
+// One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
+type VaultCredentialAuthRefreshTokenEndpointAuthOutput struct{ *pulumi.OutputState }
 
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic)(nil)).Elem()
+func (VaultCredentialAuthRefreshTokenEndpointAuthOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuth)(nil)).Elem()
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput {
+func (o VaultCredentialAuthRefreshTokenEndpointAuthOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthOutput() VaultCredentialAuthRefreshTokenEndpointAuthOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput {
+func (o VaultCredentialAuthRefreshTokenEndpointAuthOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthOutput {
 	return o
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return o.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(context.Background())
+func (o VaultCredentialAuthRefreshTokenEndpointAuthOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return o.ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(context.Background())
 }
 
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic) *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic {
+func (o VaultCredentialAuthRefreshTokenEndpointAuthOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthRefreshTokenEndpointAuth) *VaultCredentialAuthRefreshTokenEndpointAuth {
 		return &v
-	}).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput)
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput)
 }
 
-// The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) ClientSecret() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic) string {
+// For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
+func (o VaultCredentialAuthRefreshTokenEndpointAuthOutput) ClientSecret() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefreshTokenEndpointAuth) *string { return v.ClientSecret }).(pulumi.StringPtrOutput)
+}
+
+// One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+func (o VaultCredentialAuthRefreshTokenEndpointAuthOutput) Type() VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput {
+	return o.ApplyT(func(v VaultCredentialAuthRefreshTokenEndpointAuth) VaultCredentialAuthRefreshTokenEndpointAuthType {
+		return v.Type
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthTypeOutput)
+}
+
+type VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput struct{ *pulumi.OutputState }
+
+func (VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VaultCredentialAuthRefreshTokenEndpointAuth)(nil)).Elem()
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutput() VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return o
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput) ToVaultCredentialAuthRefreshTokenEndpointAuthPtrOutputWithContext(ctx context.Context) VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput {
+	return o
+}
+
+func (o VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput) Elem() VaultCredentialAuthRefreshTokenEndpointAuthOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefreshTokenEndpointAuth) VaultCredentialAuthRefreshTokenEndpointAuth {
+		if v != nil {
+			return *v
+		}
+		var ret VaultCredentialAuthRefreshTokenEndpointAuth
+		return ret
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthOutput)
+}
+
+// For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
+func (o VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput) ClientSecret() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefreshTokenEndpointAuth) *string {
+		if v == nil {
+			return nil
+		}
 		return v.ClientSecret
-	}).(pulumi.StringOutput)
-}
-
-// Always `client_secret_basic`.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput) Elem() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic {
-		if v != nil {
-			return *v
-		}
-		var ret VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic
-		return ret
-	}).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput)
-}
-
-// The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput) ClientSecret() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.ClientSecret
 	}).(pulumi.StringPtrOutput)
 }
 
-// Always `client_secret_basic`.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic) *string {
+// One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+func (o VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput) Type() VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput {
+	return o.ApplyT(func(v *VaultCredentialAuthRefreshTokenEndpointAuth) *VaultCredentialAuthRefreshTokenEndpointAuthType {
 		if v == nil {
 			return nil
 		}
 		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// The token endpoint uses POST body authentication with the client credentials.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost struct {
-	// The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-	ClientSecret string `pulumi:"clientSecret"`
-	// Always `client_secret_post`.
-	Type string `pulumi:"type"`
-}
-
-// VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs and VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostInput` via:
-//
-//	VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs{...}
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostInput interface {
-	pulumi.Input
-
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput
-}
-
-// The token endpoint uses POST body authentication with the client credentials.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs struct {
-	// The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-	ClientSecret pulumi.StringInput `pulumi:"clientSecret"`
-	// Always `client_secret_post`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost)(nil)).Elem()
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutputWithContext(context.Background())
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput)
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(context.Background())
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput).ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(ctx)
-}
-
-// VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs, VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtr and VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrInput` via:
-//
-//	        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs{...}
-//
-//	or:
-//
-//	        nil
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrInput interface {
-	pulumi.Input
-
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput
-}
-
-type vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrType VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs
-
-func VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtr(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrInput {
-	return (*vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrType)(v)
-}
-
-func (*vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost)(nil)).Elem()
-}
-
-func (i *vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrType) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(context.Background())
-}
-
-func (i *vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrType) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput)
-}
-
-// The token endpoint uses POST body authentication with the client credentials.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return o.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(context.Background())
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost) *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost {
-		return &v
-	}).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput)
-}
-
-// The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) ClientSecret() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost) string {
-		return v.ClientSecret
-	}).(pulumi.StringOutput)
-}
-
-// Always `client_secret_post`.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput) Elem() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost {
-		if v != nil {
-			return *v
-		}
-		var ret VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost
-		return ret
-	}).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput)
-}
-
-// The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput) ClientSecret() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.ClientSecret
-	}).(pulumi.StringPtrOutput)
-}
-
-// Always `client_secret_post`.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// The token endpoint requires no client authentication.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone struct {
-	// Always `none`.
-	Type string `pulumi:"type"`
-}
-
-// VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs and VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneInput` via:
-//
-//	VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs{...}
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneInput interface {
-	pulumi.Input
-
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput
-}
-
-// The token endpoint requires no client authentication.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs struct {
-	// Always `none`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone)(nil)).Elem()
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutputWithContext(context.Background())
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput)
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(context.Background())
-}
-
-func (i VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput).ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(ctx)
-}
-
-// VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrInput is an input type that accepts VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs, VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtr and VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrInput` via:
-//
-//	        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs{...}
-//
-//	or:
-//
-//	        nil
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrInput interface {
-	pulumi.Input
-
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput
-	ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput
-}
-
-type vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrType VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs
-
-func VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtr(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrInput {
-	return (*vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrType)(v)
-}
-
-func (*vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone)(nil)).Elem()
-}
-
-func (i *vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrType) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return i.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(context.Background())
-}
-
-func (i *vaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrType) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput)
-}
-
-// The token endpoint requires no client authentication.
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return o.ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(context.Background())
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone) *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone {
-		return &v
-	}).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput)
-}
-
-// Always `none`.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput) ToVaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutputWithContext(ctx context.Context) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput {
-	return o
-}
-
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput) Elem() VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone) VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone {
-		if v != nil {
-			return *v
-		}
-		var ret VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone
-		return ret
-	}).(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput)
-}
-
-// Always `none`.
-func (o VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// A static bearer token for an MCP server.
-type VaultCredentialAuthStaticBearer struct {
-	// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-	McpServerUrl string `pulumi:"mcpServerUrl"`
-	// The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-	Token string `pulumi:"token"`
-	// Always `static_bearer`.
-	Type string `pulumi:"type"`
-}
-
-// VaultCredentialAuthStaticBearerInput is an input type that accepts VaultCredentialAuthStaticBearerArgs and VaultCredentialAuthStaticBearerOutput values.
-// You can construct a concrete instance of `VaultCredentialAuthStaticBearerInput` via:
-//
-//	VaultCredentialAuthStaticBearerArgs{...}
-type VaultCredentialAuthStaticBearerInput interface {
-	pulumi.Input
-
-	ToVaultCredentialAuthStaticBearerOutput() VaultCredentialAuthStaticBearerOutput
-	ToVaultCredentialAuthStaticBearerOutputWithContext(context.Context) VaultCredentialAuthStaticBearerOutput
-}
-
-// A static bearer token for an MCP server.
-type VaultCredentialAuthStaticBearerArgs struct {
-	// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-	McpServerUrl pulumi.StringInput `pulumi:"mcpServerUrl"`
-	// The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-	Token pulumi.StringInput `pulumi:"token"`
-	// Always `static_bearer`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (VaultCredentialAuthStaticBearerArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthStaticBearer)(nil)).Elem()
-}
-
-func (i VaultCredentialAuthStaticBearerArgs) ToVaultCredentialAuthStaticBearerOutput() VaultCredentialAuthStaticBearerOutput {
-	return i.ToVaultCredentialAuthStaticBearerOutputWithContext(context.Background())
-}
-
-func (i VaultCredentialAuthStaticBearerArgs) ToVaultCredentialAuthStaticBearerOutputWithContext(ctx context.Context) VaultCredentialAuthStaticBearerOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VaultCredentialAuthStaticBearerOutput)
-}
-
-// A static bearer token for an MCP server.
-type VaultCredentialAuthStaticBearerOutput struct{ *pulumi.OutputState }
-
-func (VaultCredentialAuthStaticBearerOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VaultCredentialAuthStaticBearer)(nil)).Elem()
-}
-
-func (o VaultCredentialAuthStaticBearerOutput) ToVaultCredentialAuthStaticBearerOutput() VaultCredentialAuthStaticBearerOutput {
-	return o
-}
-
-func (o VaultCredentialAuthStaticBearerOutput) ToVaultCredentialAuthStaticBearerOutputWithContext(ctx context.Context) VaultCredentialAuthStaticBearerOutput {
-	return o
-}
-
-// URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-func (o VaultCredentialAuthStaticBearerOutput) McpServerUrl() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthStaticBearer) string { return v.McpServerUrl }).(pulumi.StringOutput)
-}
-
-// The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-func (o VaultCredentialAuthStaticBearerOutput) Token() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthStaticBearer) string { return v.Token }).(pulumi.StringOutput)
-}
-
-// Always `static_bearer`.
-func (o VaultCredentialAuthStaticBearerOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VaultCredentialAuthStaticBearer) string { return v.Type }).(pulumi.StringOutput)
+	}).(VaultCredentialAuthRefreshTokenEndpointAuthTypePtrOutput)
 }
 
 func init() {
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityAwsRoleInput)(nil)).Elem(), AgentExecutionIdentityAwsRoleArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityAwsRolePtrInput)(nil)).Elem(), AgentExecutionIdentityAwsRoleArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityServiceAccountInput)(nil)).Elem(), AgentExecutionIdentityServiceAccountArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityServiceAccountPtrInput)(nil)).Elem(), AgentExecutionIdentityServiceAccountArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityInput)(nil)).Elem(), AgentExecutionIdentityArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityPtrInput)(nil)).Elem(), AgentExecutionIdentityArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelInput)(nil)).Elem(), AgentModelArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelPtrInput)(nil)).Elem(), AgentModelArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorInput)(nil)).Elem(), AgentMultiagentCoordinatorArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorPtrInput)(nil)).Elem(), AgentMultiagentCoordinatorArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentCoordinatorAgentInput)(nil)).Elem(), AgentMultiagentCoordinatorAgentArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001Input)(nil)).Elem(), AgentMultiagentMultiagent20261001Args{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001PtrInput)(nil)).Elem(), AgentMultiagentMultiagent20261001Args{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorDisabledInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorDisabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorDisabledPtrInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorDisabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorEnabledInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorEnabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentMultiagent20261001AdvisorEnabledPtrInput)(nil)).Elem(), AgentMultiagentMultiagent20261001AdvisorEnabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*AgentReferenceInput)(nil)).Elem(), AgentReferenceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentInput)(nil)).Elem(), AgentMultiagentArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentPtrInput)(nil)).Elem(), AgentMultiagentArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAdvisorInput)(nil)).Elem(), AgentMultiagentAdvisorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAdvisorPtrInput)(nil)).Elem(), AgentMultiagentAdvisorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAgentInput)(nil)).Elem(), AgentMultiagentAgentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillInput)(nil)).Elem(), AgentSkillArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillArrayInput)(nil)).Elem(), AgentSkillArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetInput)(nil)).Elem(), DeploymentBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetPtrInput)(nil)).Elem(), DeploymentBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetMaxListCostInput)(nil)).Elem(), DeploymentBudgetMaxListCostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetMaxListCostPtrInput)(nil)).Elem(), DeploymentBudgetMaxListCostArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventSystemMessageInput)(nil)).Elem(), DeploymentInitialEventSystemMessageArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventUserDefineOutcomeInput)(nil)).Elem(), DeploymentInitialEventUserDefineOutcomeArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventUserMessageInput)(nil)).Elem(), DeploymentInitialEventUserMessageArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventUserMessageContentInput)(nil)).Elem(), DeploymentInitialEventUserMessageContentArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventUserMessageContentArrayInput)(nil)).Elem(), DeploymentInitialEventUserMessageContentArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceFileInput)(nil)).Elem(), DeploymentResourceFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceGithubRepositoryInput)(nil)).Elem(), DeploymentResourceGithubRepositoryArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceGithubRepositoryCheckoutCommitInput)(nil)).Elem(), DeploymentResourceGithubRepositoryCheckoutCommitArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceGithubRepositoryCheckoutCommitPtrInput)(nil)).Elem(), DeploymentResourceGithubRepositoryCheckoutCommitArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceMemoryStoreInput)(nil)).Elem(), DeploymentResourceMemoryStoreArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventInput)(nil)).Elem(), DeploymentInitialEventArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventArrayInput)(nil)).Elem(), DeploymentInitialEventArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventContentInput)(nil)).Elem(), DeploymentInitialEventContentArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventContentArrayInput)(nil)).Elem(), DeploymentInitialEventContentArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceInput)(nil)).Elem(), DeploymentResourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceArrayInput)(nil)).Elem(), DeploymentResourceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceCheckoutInput)(nil)).Elem(), DeploymentResourceCheckoutArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceCheckoutPtrInput)(nil)).Elem(), DeploymentResourceCheckoutArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentScheduleInput)(nil)).Elem(), DeploymentScheduleArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentSchedulePtrInput)(nil)).Elem(), DeploymentScheduleArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudInput)(nil)).Elem(), EnvironmentConfigCloudArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudPtrInput)(nil)).Elem(), EnvironmentConfigCloudArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudNetworkingLimitedInput)(nil)).Elem(), EnvironmentConfigCloudNetworkingLimitedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudNetworkingLimitedPtrInput)(nil)).Elem(), EnvironmentConfigCloudNetworkingLimitedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudNetworkingUnrestrictedInput)(nil)).Elem(), EnvironmentConfigCloudNetworkingUnrestrictedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudNetworkingUnrestrictedPtrInput)(nil)).Elem(), EnvironmentConfigCloudNetworkingUnrestrictedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudPackagesInput)(nil)).Elem(), EnvironmentConfigCloudPackagesArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigCloudPackagesPtrInput)(nil)).Elem(), EnvironmentConfigCloudPackagesArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigSelfHostedInput)(nil)).Elem(), EnvironmentConfigSelfHostedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigSelfHostedPtrInput)(nil)).Elem(), EnvironmentConfigSelfHostedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventUserDefineOutcomeRubricFileInput)(nil)).Elem(), InitialEventUserDefineOutcomeRubricFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventUserDefineOutcomeRubricTextInput)(nil)).Elem(), InitialEventUserDefineOutcomeRubricTextArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigInput)(nil)).Elem(), EnvironmentConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigPtrInput)(nil)).Elem(), EnvironmentConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigNetworkingInput)(nil)).Elem(), EnvironmentConfigNetworkingArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigNetworkingPtrInput)(nil)).Elem(), EnvironmentConfigNetworkingArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigPackagesInput)(nil)).Elem(), EnvironmentConfigPackagesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigPackagesPtrInput)(nil)).Elem(), EnvironmentConfigPackagesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricInput)(nil)).Elem(), InitialEventRubricArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricPtrInput)(nil)).Elem(), InitialEventRubricArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*McpServerInput)(nil)).Elem(), McpServerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*McpServerArrayInput)(nil)).Elem(), McpServerArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersDisabledInput)(nil)).Elem(), MultiagentMembersDisabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersDisabledPtrInput)(nil)).Elem(), MultiagentMembersDisabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInput)(nil)).Elem(), MultiagentMembersEnabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledPtrInput)(nil)).Elem(), MultiagentMembersEnabledArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersEnabledInlineAgentsPtrInput)(nil)).Elem(), MultiagentMembersEnabledInlineAgentsArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyInput)(nil)).Elem(), PermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PermissionPolicyPtrInput)(nil)).Elem(), PermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranchInput)(nil)).Elem(), ResourceGithubRepositoryCheckoutBranchArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceGithubRepositoryCheckoutBranchPtrInput)(nil)).Elem(), ResourceGithubRepositoryCheckoutBranchArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SelfReferenceInput)(nil)).Elem(), SelfReferenceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersInput)(nil)).Elem(), MultiagentMembersArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPtrInput)(nil)).Elem(), MultiagentMembersArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersInlineAgentsInput)(nil)).Elem(), MultiagentMembersInlineAgentsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersInlineAgentsPtrInput)(nil)).Elem(), MultiagentMembersInlineAgentsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPredefinedAgentInput)(nil)).Elem(), MultiagentMembersPredefinedAgentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetInput)(nil)).Elem(), SessionBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetPtrInput)(nil)).Elem(), SessionBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetMaxListCostInput)(nil)).Elem(), SessionBudgetMaxListCostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetMaxListCostPtrInput)(nil)).Elem(), SessionBudgetMaxListCostArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserDefineOutcomeInput)(nil)).Elem(), SessionInitialEventUserDefineOutcomeArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageInput)(nil)).Elem(), SessionInitialEventUserMessageArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentInput)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceBase64Input)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentSourceBase64Args{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceFileInput)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentSourceFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceTextInput)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentSourceTextArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentDocumentSourceUrlInput)(nil)).Elem(), SessionInitialEventUserMessageContentDocumentSourceUrlArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentImageInput)(nil)).Elem(), SessionInitialEventUserMessageContentImageArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceBase64Input)(nil)).Elem(), SessionInitialEventUserMessageContentImageSourceBase64Args{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceFileInput)(nil)).Elem(), SessionInitialEventUserMessageContentImageSourceFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventUserMessageContentImageSourceUrlInput)(nil)).Elem(), SessionInitialEventUserMessageContentImageSourceUrlArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceFileInput)(nil)).Elem(), SessionResourceFileArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryInput)(nil)).Elem(), SessionResourceGithubRepositoryArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutCommitInput)(nil)).Elem(), SessionResourceGithubRepositoryCheckoutCommitArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceGithubRepositoryCheckoutCommitPtrInput)(nil)).Elem(), SessionResourceGithubRepositoryCheckoutCommitArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceMemoryStoreInput)(nil)).Elem(), SessionResourceMemoryStoreArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401Input)(nil)).Elem(), ToolAgentToolset20260401Args{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigBashInput)(nil)).Elem(), ToolAgentToolset20260401ConfigBashArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigEditInput)(nil)).Elem(), ToolAgentToolset20260401ConfigEditArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigGlobInput)(nil)).Elem(), ToolAgentToolset20260401ConfigGlobArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigGrepInput)(nil)).Elem(), ToolAgentToolset20260401ConfigGrepArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigReadInput)(nil)).Elem(), ToolAgentToolset20260401ConfigReadArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetchInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWebFetchArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetchUrlSourcesInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearchInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWebSearchArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearchUserLocationInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWebSearchUserLocationArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWebSearchUserLocationPtrInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWebSearchUserLocationArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401ConfigWriteInput)(nil)).Elem(), ToolAgentToolset20260401ConfigWriteArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401DefaultConfigInput)(nil)).Elem(), ToolAgentToolset20260401DefaultConfigArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401DefaultConfigPtrInput)(nil)).Elem(), ToolAgentToolset20260401DefaultConfigArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401DefaultConfigPermissionPolicyInput)(nil)).Elem(), ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrInput)(nil)).Elem(), ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolCustomInput)(nil)).Elem(), ToolCustomArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetInput)(nil)).Elem(), ToolMcpToolsetArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigInput)(nil)).Elem(), ToolMcpToolsetConfigArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetConfigArrayInput)(nil)).Elem(), ToolMcpToolsetConfigArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigPtrInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigPermissionPolicyInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigPermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*ToolMcpToolsetDefaultConfigPermissionPolicyPtrInput)(nil)).Elem(), ToolMcpToolsetDefaultConfigPermissionPolicyArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterAllOrNoneInput)(nil)).Elem(), UrlSourceToolFilterAllOrNoneArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterAllOrNonePtrInput)(nil)).Elem(), UrlSourceToolFilterAllOrNoneArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptPtrInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptToolInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptToolArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterOnlyOrExceptToolArrayInput)(nil)).Elem(), UrlSourceToolFilterOnlyOrExceptToolArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableInput)(nil)).Elem(), VaultCredentialAuthEnvironmentVariableArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableInjectionLocationInput)(nil)).Elem(), VaultCredentialAuthEnvironmentVariableInjectionLocationArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableInjectionLocationPtrInput)(nil)).Elem(), VaultCredentialAuthEnvironmentVariableInjectionLocationArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableNetworkingLimitedInput)(nil)).Elem(), VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedInput)(nil)).Elem(), VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthInput)(nil)).Elem(), VaultCredentialAuthMcpOauthArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshPtrInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrInput)(nil)).Elem(), VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthStaticBearerInput)(nil)).Elem(), VaultCredentialAuthStaticBearerArgs{})
-	pulumi.RegisterOutputType(AgentExecutionIdentityAwsRoleOutput{})
-	pulumi.RegisterOutputType(AgentExecutionIdentityAwsRolePtrOutput{})
-	pulumi.RegisterOutputType(AgentExecutionIdentityServiceAccountOutput{})
-	pulumi.RegisterOutputType(AgentExecutionIdentityServiceAccountPtrOutput{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventInput)(nil)).Elem(), SessionInitialEventArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventArrayInput)(nil)).Elem(), SessionInitialEventArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentInput)(nil)).Elem(), SessionInitialEventContentArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentArrayInput)(nil)).Elem(), SessionInitialEventContentArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourceInput)(nil)).Elem(), SessionInitialEventContentSourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourcePtrInput)(nil)).Elem(), SessionInitialEventContentSourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceInput)(nil)).Elem(), SessionResourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceArrayInput)(nil)).Elem(), SessionResourceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceCheckoutInput)(nil)).Elem(), SessionResourceCheckoutArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceCheckoutPtrInput)(nil)).Elem(), SessionResourceCheckoutArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolInput)(nil)).Elem(), ToolArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolArrayInput)(nil)).Elem(), ToolArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigInput)(nil)).Elem(), ToolConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigArrayInput)(nil)).Elem(), ToolConfigArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigPermissionPolicyInput)(nil)).Elem(), ToolConfigPermissionPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigPermissionPolicyPtrInput)(nil)).Elem(), ToolConfigPermissionPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigUrlSourcesInput)(nil)).Elem(), ToolConfigUrlSourcesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigUrlSourcesPtrInput)(nil)).Elem(), ToolConfigUrlSourcesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigUrlSourcesUserInputInput)(nil)).Elem(), ToolConfigUrlSourcesUserInputArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigUrlSourcesUserInputPtrInput)(nil)).Elem(), ToolConfigUrlSourcesUserInputArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigUserLocationInput)(nil)).Elem(), ToolConfigUserLocationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigUserLocationPtrInput)(nil)).Elem(), ToolConfigUserLocationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolDefaultConfigInput)(nil)).Elem(), ToolDefaultConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolDefaultConfigPtrInput)(nil)).Elem(), ToolDefaultConfigArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolDefaultConfigPermissionPolicyInput)(nil)).Elem(), ToolDefaultConfigPermissionPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ToolDefaultConfigPermissionPolicyPtrInput)(nil)).Elem(), ToolDefaultConfigPermissionPolicyArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterInput)(nil)).Elem(), UrlSourceToolFilterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterPtrInput)(nil)).Elem(), UrlSourceToolFilterArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterToolInput)(nil)).Elem(), UrlSourceToolFilterToolArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*UrlSourceToolFilterToolArrayInput)(nil)).Elem(), UrlSourceToolFilterToolArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthInput)(nil)).Elem(), VaultCredentialAuthArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthInjectionLocationInput)(nil)).Elem(), VaultCredentialAuthInjectionLocationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthInjectionLocationPtrInput)(nil)).Elem(), VaultCredentialAuthInjectionLocationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthNetworkingInput)(nil)).Elem(), VaultCredentialAuthNetworkingArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthNetworkingPtrInput)(nil)).Elem(), VaultCredentialAuthNetworkingArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthRefreshInput)(nil)).Elem(), VaultCredentialAuthRefreshArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthRefreshPtrInput)(nil)).Elem(), VaultCredentialAuthRefreshArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuthInput)(nil)).Elem(), VaultCredentialAuthRefreshTokenEndpointAuthArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthRefreshTokenEndpointAuthPtrInput)(nil)).Elem(), VaultCredentialAuthRefreshTokenEndpointAuthArgs{})
+	pulumi.RegisterOutputType(AgentExecutionIdentityOutput{})
+	pulumi.RegisterOutputType(AgentExecutionIdentityPtrOutput{})
 	pulumi.RegisterOutputType(AgentModelOutput{})
 	pulumi.RegisterOutputType(AgentModelPtrOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentCoordinatorOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentCoordinatorPtrOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentCoordinatorAgentOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001Output{})
-	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001PtrOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorDisabledOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorDisabledPtrOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorEnabledOutput{})
-	pulumi.RegisterOutputType(AgentMultiagentMultiagent20261001AdvisorEnabledPtrOutput{})
-	pulumi.RegisterOutputType(AgentReferenceOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentPtrOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentAdvisorOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentAdvisorPtrOutput{})
+	pulumi.RegisterOutputType(AgentMultiagentAgentOutput{})
 	pulumi.RegisterOutputType(AgentSkillOutput{})
 	pulumi.RegisterOutputType(AgentSkillArrayOutput{})
 	pulumi.RegisterOutputType(DeploymentBudgetOutput{})
 	pulumi.RegisterOutputType(DeploymentBudgetPtrOutput{})
 	pulumi.RegisterOutputType(DeploymentBudgetMaxListCostOutput{})
 	pulumi.RegisterOutputType(DeploymentBudgetMaxListCostPtrOutput{})
-	pulumi.RegisterOutputType(DeploymentInitialEventSystemMessageOutput{})
-	pulumi.RegisterOutputType(DeploymentInitialEventUserDefineOutcomeOutput{})
-	pulumi.RegisterOutputType(DeploymentInitialEventUserMessageOutput{})
-	pulumi.RegisterOutputType(DeploymentInitialEventUserMessageContentOutput{})
-	pulumi.RegisterOutputType(DeploymentInitialEventUserMessageContentArrayOutput{})
+	pulumi.RegisterOutputType(DeploymentInitialEventOutput{})
+	pulumi.RegisterOutputType(DeploymentInitialEventArrayOutput{})
+	pulumi.RegisterOutputType(DeploymentInitialEventContentOutput{})
+	pulumi.RegisterOutputType(DeploymentInitialEventContentArrayOutput{})
 	pulumi.RegisterOutputType(DeploymentLatestRunOutput{})
 	pulumi.RegisterOutputType(DeploymentLatestRunArrayOutput{})
 	pulumi.RegisterOutputType(DeploymentLatestRunErrorOutput{})
 	pulumi.RegisterOutputType(DeploymentPausedReasonOutput{})
 	pulumi.RegisterOutputType(DeploymentPausedReasonPtrOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceFileOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceGithubRepositoryOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceGithubRepositoryCheckoutCommitOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceGithubRepositoryCheckoutCommitPtrOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceMemoryStoreOutput{})
+	pulumi.RegisterOutputType(DeploymentResourceOutput{})
+	pulumi.RegisterOutputType(DeploymentResourceArrayOutput{})
+	pulumi.RegisterOutputType(DeploymentResourceCheckoutOutput{})
+	pulumi.RegisterOutputType(DeploymentResourceCheckoutPtrOutput{})
 	pulumi.RegisterOutputType(DeploymentScheduleOutput{})
 	pulumi.RegisterOutputType(DeploymentSchedulePtrOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudPtrOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudNetworkingLimitedOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudNetworkingLimitedPtrOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudNetworkingUnrestrictedOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudNetworkingUnrestrictedPtrOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudPackagesOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigCloudPackagesPtrOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigSelfHostedOutput{})
-	pulumi.RegisterOutputType(EnvironmentConfigSelfHostedPtrOutput{})
-	pulumi.RegisterOutputType(InitialEventUserDefineOutcomeRubricFileOutput{})
-	pulumi.RegisterOutputType(InitialEventUserDefineOutcomeRubricTextOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigPtrOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigNetworkingOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigNetworkingPtrOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigPackagesOutput{})
+	pulumi.RegisterOutputType(EnvironmentConfigPackagesPtrOutput{})
+	pulumi.RegisterOutputType(InitialEventRubricOutput{})
+	pulumi.RegisterOutputType(InitialEventRubricPtrOutput{})
 	pulumi.RegisterOutputType(McpServerOutput{})
 	pulumi.RegisterOutputType(McpServerArrayOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersDisabledOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersDisabledPtrOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersEnabledOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersEnabledPtrOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsOutput{})
-	pulumi.RegisterOutputType(MultiagentMembersEnabledInlineAgentsPtrOutput{})
-	pulumi.RegisterOutputType(PermissionPolicyOutput{})
-	pulumi.RegisterOutputType(PermissionPolicyPtrOutput{})
-	pulumi.RegisterOutputType(ResourceGithubRepositoryCheckoutBranchOutput{})
-	pulumi.RegisterOutputType(ResourceGithubRepositoryCheckoutBranchPtrOutput{})
-	pulumi.RegisterOutputType(SelfReferenceOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersPtrOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersInlineAgentsOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersInlineAgentsPtrOutput{})
+	pulumi.RegisterOutputType(MultiagentMembersPredefinedAgentOutput{})
 	pulumi.RegisterOutputType(SessionBudgetOutput{})
 	pulumi.RegisterOutputType(SessionBudgetPtrOutput{})
 	pulumi.RegisterOutputType(SessionBudgetMaxListCostOutput{})
 	pulumi.RegisterOutputType(SessionBudgetMaxListCostPtrOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserDefineOutcomeOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentSourceBase64Output{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentSourceFileOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentSourceTextOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentDocumentSourceUrlOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentImageOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentImageSourceBase64Output{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentImageSourceFileOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventUserMessageContentImageSourceUrlOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventArrayOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentArrayOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentSourceOutput{})
+	pulumi.RegisterOutputType(SessionInitialEventContentSourcePtrOutput{})
 	pulumi.RegisterOutputType(SessionOutcomeEvaluationOutput{})
 	pulumi.RegisterOutputType(SessionOutcomeEvaluationArrayOutput{})
-	pulumi.RegisterOutputType(SessionResourceFileOutput{})
-	pulumi.RegisterOutputType(SessionResourceGithubRepositoryOutput{})
-	pulumi.RegisterOutputType(SessionResourceGithubRepositoryCheckoutCommitOutput{})
-	pulumi.RegisterOutputType(SessionResourceGithubRepositoryCheckoutCommitPtrOutput{})
-	pulumi.RegisterOutputType(SessionResourceMemoryStoreOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401Output{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigBashOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigEditOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigGlobOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigGrepOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigReadOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWebFetchOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWebFetchUrlSourcesOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWebFetchUrlSourcesPtrOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWebSearchOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWebSearchUserLocationOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWebSearchUserLocationPtrOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401ConfigWriteOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401DefaultConfigOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401DefaultConfigPtrOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401DefaultConfigPermissionPolicyOutput{})
-	pulumi.RegisterOutputType(ToolAgentToolset20260401DefaultConfigPermissionPolicyPtrOutput{})
-	pulumi.RegisterOutputType(ToolCustomOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetConfigOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetConfigArrayOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigPtrOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigPermissionPolicyOutput{})
-	pulumi.RegisterOutputType(ToolMcpToolsetDefaultConfigPermissionPolicyPtrOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterAllOrNoneOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterAllOrNonePtrOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptPtrOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptToolOutput{})
-	pulumi.RegisterOutputType(UrlSourceToolFilterOnlyOrExceptToolArrayOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthEnvironmentVariableOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthEnvironmentVariableInjectionLocationOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthEnvironmentVariableInjectionLocationPtrOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthEnvironmentVariableNetworkingLimitedOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshPtrOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicPtrOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostPtrOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNonePtrOutput{})
-	pulumi.RegisterOutputType(VaultCredentialAuthStaticBearerOutput{})
+	pulumi.RegisterOutputType(SessionResourceOutput{})
+	pulumi.RegisterOutputType(SessionResourceArrayOutput{})
+	pulumi.RegisterOutputType(SessionResourceCheckoutOutput{})
+	pulumi.RegisterOutputType(SessionResourceCheckoutPtrOutput{})
+	pulumi.RegisterOutputType(ToolOutput{})
+	pulumi.RegisterOutputType(ToolArrayOutput{})
+	pulumi.RegisterOutputType(ToolConfigOutput{})
+	pulumi.RegisterOutputType(ToolConfigArrayOutput{})
+	pulumi.RegisterOutputType(ToolConfigPermissionPolicyOutput{})
+	pulumi.RegisterOutputType(ToolConfigPermissionPolicyPtrOutput{})
+	pulumi.RegisterOutputType(ToolConfigUrlSourcesOutput{})
+	pulumi.RegisterOutputType(ToolConfigUrlSourcesPtrOutput{})
+	pulumi.RegisterOutputType(ToolConfigUrlSourcesUserInputOutput{})
+	pulumi.RegisterOutputType(ToolConfigUrlSourcesUserInputPtrOutput{})
+	pulumi.RegisterOutputType(ToolConfigUserLocationOutput{})
+	pulumi.RegisterOutputType(ToolConfigUserLocationPtrOutput{})
+	pulumi.RegisterOutputType(ToolDefaultConfigOutput{})
+	pulumi.RegisterOutputType(ToolDefaultConfigPtrOutput{})
+	pulumi.RegisterOutputType(ToolDefaultConfigPermissionPolicyOutput{})
+	pulumi.RegisterOutputType(ToolDefaultConfigPermissionPolicyPtrOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterPtrOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterToolOutput{})
+	pulumi.RegisterOutputType(UrlSourceToolFilterToolArrayOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthInjectionLocationOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthInjectionLocationPtrOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthNetworkingOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthNetworkingPtrOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthRefreshOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthRefreshPtrOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthRefreshTokenEndpointAuthOutput{})
+	pulumi.RegisterOutputType(VaultCredentialAuthRefreshTokenEndpointAuthPtrOutput{})
 }

@@ -39,7 +39,7 @@ type Session struct {
 	// The environment's id (e.g. `environment.id`).
 	EnvironmentId pulumi.StringOutput `pulumi:"environmentId"`
 	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
-	InitialEvents pulumi.ArrayOutput `pulumi:"initialEvents"`
+	InitialEvents SessionInitialEventArrayOutput `pulumi:"initialEvents"`
 	// Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
 	McpServers McpServerArrayOutput `pulumi:"mcpServers"`
 	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
@@ -55,7 +55,7 @@ type Session struct {
 	// The ids the API gave the mounted file and GitHub `resources` (`sesrsc_…`), in their declared order (a memory store resource has none).
 	ResourceIds pulumi.StringArrayOutput `pulumi:"resourceIds"`
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
-	Resources pulumi.ArrayOutput `pulumi:"resources"`
+	Resources SessionResourceArrayOutput `pulumi:"resources"`
 	// Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
 	Skills AgentSkillArrayOutput `pulumi:"skills"`
 	// `idle`, `running`, `rescheduling` or `terminated`, as of the last create, update or refresh.
@@ -65,7 +65,7 @@ type Session struct {
 	// Title.
 	Title pulumi.StringPtrOutput `pulumi:"title"`
 	// Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
-	Tools pulumi.ArrayOutput `pulumi:"tools"`
+	Tools ToolArrayOutput `pulumi:"tools"`
 	// RFC 3339 time of the last change.
 	UpdatedAt pulumi.StringOutput `pulumi:"updatedAt"`
 	// Vaults with credentials for MCP servers (the API does not change them after creation).
@@ -151,7 +151,7 @@ type sessionArgs struct {
 	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 	//
 	// A change: replace.
-	InitialEvents []interface{} `pulumi:"initialEvents"`
+	InitialEvents []SessionInitialEvent `pulumi:"initialEvents"`
 	// Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
 	//
 	// A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
@@ -171,7 +171,7 @@ type sessionArgs struct {
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 	//
 	// A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
-	Resources []interface{} `pulumi:"resources"`
+	Resources []SessionResource `pulumi:"resources"`
 	// Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
 	//
 	// A change: replace.
@@ -187,7 +187,7 @@ type sessionArgs struct {
 	// Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
 	//
 	// A change: update in place; session-local: `POST /v1/sessions/{id}` with `agent.tools` (full replacement) once the session is idle (see `whenRunning`); the agent is not touched; removing it restores the agent version's own tools.
-	Tools []interface{} `pulumi:"tools"`
+	Tools []Tool `pulumi:"tools"`
 	// Vaults with credentials for MCP servers (the API does not change them after creation).
 	//
 	// A change: replace.
@@ -223,7 +223,7 @@ type SessionArgs struct {
 	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 	//
 	// A change: replace.
-	InitialEvents pulumi.ArrayInput
+	InitialEvents SessionInitialEventArrayInput
 	// Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
 	//
 	// A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
@@ -243,7 +243,7 @@ type SessionArgs struct {
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 	//
 	// A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
-	Resources pulumi.ArrayInput
+	Resources SessionResourceArrayInput
 	// Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
 	//
 	// A change: replace.
@@ -259,7 +259,7 @@ type SessionArgs struct {
 	// Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
 	//
 	// A change: update in place; session-local: `POST /v1/sessions/{id}` with `agent.tools` (full replacement) once the session is idle (see `whenRunning`); the agent is not touched; removing it restores the agent version's own tools.
-	Tools pulumi.ArrayInput
+	Tools ToolArrayInput
 	// Vaults with credentials for MCP servers (the API does not change them after creation).
 	//
 	// A change: replace.
@@ -402,8 +402,8 @@ func (o SessionOutput) EnvironmentId() pulumi.StringOutput {
 }
 
 // Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
-func (o SessionOutput) InitialEvents() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Session) pulumi.ArrayOutput { return v.InitialEvents }).(pulumi.ArrayOutput)
+func (o SessionOutput) InitialEvents() SessionInitialEventArrayOutput {
+	return o.ApplyT(func(v *Session) SessionInitialEventArrayOutput { return v.InitialEvents }).(SessionInitialEventArrayOutput)
 }
 
 // Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
@@ -442,8 +442,8 @@ func (o SessionOutput) ResourceIds() pulumi.StringArrayOutput {
 }
 
 // Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
-func (o SessionOutput) Resources() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Session) pulumi.ArrayOutput { return v.Resources }).(pulumi.ArrayOutput)
+func (o SessionOutput) Resources() SessionResourceArrayOutput {
+	return o.ApplyT(func(v *Session) SessionResourceArrayOutput { return v.Resources }).(SessionResourceArrayOutput)
 }
 
 // Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
@@ -467,8 +467,8 @@ func (o SessionOutput) Title() pulumi.StringPtrOutput {
 }
 
 // Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
-func (o SessionOutput) Tools() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Session) pulumi.ArrayOutput { return v.Tools }).(pulumi.ArrayOutput)
+func (o SessionOutput) Tools() ToolArrayOutput {
+	return o.ApplyT(func(v *Session) ToolArrayOutput { return v.Tools }).(ToolArrayOutput)
 }
 
 // RFC 3339 time of the last change.

@@ -27,7 +27,7 @@ type VaultCredential struct {
 	// RFC 3339 archive time; null while the credential is live.
 	ArchivedAt pulumi.StringPtrOutput `pulumi:"archivedAt"`
 	// One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
-	Auth pulumi.AnyOutput `pulumi:"auth"`
+	Auth VaultCredentialAuthOutput `pulumi:"auth"`
 	// RFC 3339 creation time.
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Human-readable name.
@@ -95,7 +95,7 @@ type vaultCredentialArgs struct {
 	// One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
 	//
 	// A change: secrets (rotation), `expiresAt`, `refresh.scope`, a client secret, removing `refresh`, `networking`, `injectionLocation`: update in place; `type`, `mcpServerUrl`, `secretName`, adding `refresh`, its `clientId`, `tokenEndpoint`, `resource`, or a token endpoint auth changed to `none`: replace.
-	Auth interface{} `pulumi:"auth"`
+	Auth VaultCredentialAuth `pulumi:"auth"`
 	// Human-readable name.
 	//
 	// A change: update in place; removing it clears it.
@@ -119,7 +119,7 @@ type VaultCredentialArgs struct {
 	// One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
 	//
 	// A change: secrets (rotation), `expiresAt`, `refresh.scope`, a client secret, removing `refresh`, `networking`, `injectionLocation`: update in place; `type`, `mcpServerUrl`, `secretName`, adding `refresh`, its `clientId`, `tokenEndpoint`, `resource`, or a token endpoint auth changed to `none`: replace.
-	Auth pulumi.Input
+	Auth VaultCredentialAuthInput
 	// Human-readable name.
 	//
 	// A change: update in place; removing it clears it.
@@ -231,8 +231,8 @@ func (o VaultCredentialOutput) ArchivedAt() pulumi.StringPtrOutput {
 }
 
 // One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
-func (o VaultCredentialOutput) Auth() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VaultCredential) pulumi.AnyOutput { return v.Auth }).(pulumi.AnyOutput)
+func (o VaultCredentialOutput) Auth() VaultCredentialAuthOutput {
+	return o.ApplyT(func(v *VaultCredential) VaultCredentialAuthOutput { return v.Auth }).(VaultCredentialAuthOutput)
 }
 
 // RFC 3339 creation time.

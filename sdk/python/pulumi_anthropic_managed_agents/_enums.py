@@ -7,19 +7,75 @@ import pulumi
 from enum import Enum
 
 __all__ = [
+    'AgentExecutionIdentityType',
+    'AgentMultiagentAgentType',
+    'AgentMultiagentType',
+    'ConfigPermissionPolicyType',
+    'DeploymentInitialEventType',
+    'EnvironmentConfigType',
     'EnvironmentOnDestroy',
     'EnvironmentScope',
+    'InitialEventRubricType',
     'ModelEffort',
     'ModelSpeed',
-    'MultiagentMembersEnabledInlineAgentsType',
+    'MultiagentMembersPredefinedAgentType',
+    'MultiagentMembersType',
+    'NetworkingType',
     'OnDestroy',
-    'PermissionPolicyType',
-    'ResourceMemoryStoreAccess',
+    'ResourceAccess',
+    'ResourceCheckoutType',
+    'ResourceType',
+    'SessionInitialEventContentSourceType',
+    'SessionInitialEventContentType',
+    'SessionInitialEventType',
     'SessionWhenRunning',
     'SkillType',
-    'UrlSourceToolFilter',
-    'UrlSourceToolFilterOnlyOrExceptType',
+    'ToolConfigType',
+    'ToolType',
+    'UrlSourceToolFilterShorthand',
+    'UrlSourceToolFilterType',
+    'VaultCredentialAuthRefreshTokenEndpointAuthType',
+    'VaultCredentialAuthType',
 ]
+
+
+@pulumi.type_token("anthropic:index:AgentExecutionIdentityType")
+class AgentExecutionIdentityType(_builtins.str, Enum):
+    AWS_ROLE = "aws_role"
+    SERVICE_ACCOUNT = "service_account"
+
+
+@pulumi.type_token("anthropic:index:AgentMultiagentAgentType")
+class AgentMultiagentAgentType(_builtins.str, Enum):
+    AGENT = "agent"
+    SELF = "self"
+    ADVISOR = "advisor"
+
+
+@pulumi.type_token("anthropic:index:AgentMultiagentType")
+class AgentMultiagentType(_builtins.str, Enum):
+    COORDINATOR = "coordinator"
+    MULTIAGENT20261001 = "multiagent_20261001"
+
+
+@pulumi.type_token("anthropic:index:ConfigPermissionPolicyType")
+class ConfigPermissionPolicyType(_builtins.str, Enum):
+    ALWAYS_ALLOW = "always_allow"
+    ALWAYS_ASK = "always_ask"
+    AUTO = "auto"
+
+
+@pulumi.type_token("anthropic:index:DeploymentInitialEventType")
+class DeploymentInitialEventType(_builtins.str, Enum):
+    USER_MESSAGE = "user.message"
+    SYSTEM_MESSAGE = "system.message"
+    USER_DEFINE_OUTCOME = "user.define_outcome"
+
+
+@pulumi.type_token("anthropic:index:EnvironmentConfigType")
+class EnvironmentConfigType(_builtins.str, Enum):
+    CLOUD = "cloud"
+    SELF_HOSTED = "self_hosted"
 
 
 @pulumi.type_token("anthropic:index:EnvironmentOnDestroy")
@@ -32,6 +88,12 @@ class EnvironmentOnDestroy(_builtins.str, Enum):
 class EnvironmentScope(_builtins.str, Enum):
     ORGANIZATION = "organization"
     ACCOUNT = "account"
+
+
+@pulumi.type_token("anthropic:index:InitialEventRubricType")
+class InitialEventRubricType(_builtins.str, Enum):
+    TEXT = "text"
+    FILE = "file"
 
 
 @pulumi.type_token("anthropic:index:ModelEffort")
@@ -49,10 +111,22 @@ class ModelSpeed(_builtins.str, Enum):
     FAST = "fast"
 
 
-@pulumi.type_token("anthropic:index:MultiagentMembersEnabledInlineAgentsType")
-class MultiagentMembersEnabledInlineAgentsType(_builtins.str, Enum):
+@pulumi.type_token("anthropic:index:MultiagentMembersPredefinedAgentType")
+class MultiagentMembersPredefinedAgentType(_builtins.str, Enum):
+    AGENT = "agent"
+    SELF = "self"
+
+
+@pulumi.type_token("anthropic:index:MultiagentMembersType")
+class MultiagentMembersType(_builtins.str, Enum):
     ENABLED = "enabled"
     DISABLED = "disabled"
+
+
+@pulumi.type_token("anthropic:index:NetworkingType")
+class NetworkingType(_builtins.str, Enum):
+    UNRESTRICTED = "unrestricted"
+    LIMITED = "limited"
 
 
 @pulumi.type_token("anthropic:index:OnDestroy")
@@ -61,17 +135,44 @@ class OnDestroy(_builtins.str, Enum):
     DELETE = "delete"
 
 
-@pulumi.type_token("anthropic:index:PermissionPolicyType")
-class PermissionPolicyType(_builtins.str, Enum):
-    ALWAYS_ALLOW = "always_allow"
-    ALWAYS_ASK = "always_ask"
-    AUTO = "auto"
-
-
-@pulumi.type_token("anthropic:index:ResourceMemoryStoreAccess")
-class ResourceMemoryStoreAccess(_builtins.str, Enum):
+@pulumi.type_token("anthropic:index:ResourceAccess")
+class ResourceAccess(_builtins.str, Enum):
     READ_WRITE = "read_write"
     READ_ONLY = "read_only"
+
+
+@pulumi.type_token("anthropic:index:ResourceCheckoutType")
+class ResourceCheckoutType(_builtins.str, Enum):
+    BRANCH = "branch"
+    COMMIT = "commit"
+
+
+@pulumi.type_token("anthropic:index:ResourceType")
+class ResourceType(_builtins.str, Enum):
+    GITHUB_REPOSITORY = "github_repository"
+    FILE = "file"
+    MEMORY_STORE = "memory_store"
+
+
+@pulumi.type_token("anthropic:index:SessionInitialEventContentSourceType")
+class SessionInitialEventContentSourceType(_builtins.str, Enum):
+    BASE64 = "base64"
+    URL = "url"
+    FILE = "file"
+    TEXT = "text"
+
+
+@pulumi.type_token("anthropic:index:SessionInitialEventContentType")
+class SessionInitialEventContentType(_builtins.str, Enum):
+    TEXT = "text"
+    IMAGE = "image"
+    DOCUMENT = "document"
+
+
+@pulumi.type_token("anthropic:index:SessionInitialEventType")
+class SessionInitialEventType(_builtins.str, Enum):
+    USER_MESSAGE = "user.message"
+    USER_DEFINE_OUTCOME = "user.define_outcome"
 
 
 @pulumi.type_token("anthropic:index:SessionWhenRunning")
@@ -86,13 +187,48 @@ class SkillType(_builtins.str, Enum):
     CUSTOM = "custom"
 
 
-@pulumi.type_token("anthropic:index:UrlSourceToolFilter")
-class UrlSourceToolFilter(_builtins.str, Enum):
+@pulumi.type_token("anthropic:index:ToolConfigType")
+class ToolConfigType(_builtins.str, Enum):
+    BASH = "bash"
+    EDIT = "edit"
+    READ = "read"
+    WRITE = "write"
+    GLOB = "glob"
+    GREP = "grep"
+    WEB_FETCH = "web_fetch"
+    WEB_SEARCH = "web_search"
+
+
+@pulumi.type_token("anthropic:index:ToolType")
+class ToolType(_builtins.str, Enum):
+    AGENT_TOOLSET20260401 = "agent_toolset_20260401"
+    MCP_TOOLSET = "mcp_toolset"
+    CUSTOM = "custom"
+
+
+@pulumi.type_token("anthropic:index:UrlSourceToolFilterShorthand")
+class UrlSourceToolFilterShorthand(_builtins.str, Enum):
     ALL = "all"
     NONE = "none"
 
 
-@pulumi.type_token("anthropic:index:UrlSourceToolFilterOnlyOrExceptType")
-class UrlSourceToolFilterOnlyOrExceptType(_builtins.str, Enum):
+@pulumi.type_token("anthropic:index:UrlSourceToolFilterType")
+class UrlSourceToolFilterType(_builtins.str, Enum):
+    ALL = "all"
+    NONE = "none"
     ONLY = "only"
     EXCEPT_ = "except"
+
+
+@pulumi.type_token("anthropic:index:VaultCredentialAuthRefreshTokenEndpointAuthType")
+class VaultCredentialAuthRefreshTokenEndpointAuthType(_builtins.str, Enum):
+    NONE = "none"
+    CLIENT_SECRET_BASIC = "client_secret_basic"
+    CLIENT_SECRET_POST = "client_secret_post"
+
+
+@pulumi.type_token("anthropic:index:VaultCredentialAuthType")
+class VaultCredentialAuthType(_builtins.str, Enum):
+    MCP_OAUTH = "mcp_oauth"
+    STATIC_BEARER = "static_bearer"
+    ENVIRONMENT_VARIABLE = "environment_variable"

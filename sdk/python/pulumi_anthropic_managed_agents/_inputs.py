@@ -16,257 +16,145 @@ from . import _utilities
 from ._enums import *
 
 __all__ = [
-    'AgentExecutionIdentityAwsRoleArgs',
-    'AgentExecutionIdentityAwsRoleArgsDict',
-    'AgentExecutionIdentityServiceAccountArgs',
-    'AgentExecutionIdentityServiceAccountArgsDict',
+    'AgentExecutionIdentityArgs',
+    'AgentExecutionIdentityArgsDict',
     'AgentModelArgs',
     'AgentModelArgsDict',
-    'AgentMultiagentCoordinatorArgs',
-    'AgentMultiagentCoordinatorArgsDict',
-    'AgentMultiagentCoordinatorAgentArgs',
-    'AgentMultiagentCoordinatorAgentArgsDict',
-    'AgentMultiagentMultiagent20261001Args',
-    'AgentMultiagentMultiagent20261001ArgsDict',
-    'AgentMultiagentMultiagent20261001AdvisorDisabledArgs',
-    'AgentMultiagentMultiagent20261001AdvisorDisabledArgsDict',
-    'AgentMultiagentMultiagent20261001AdvisorEnabledArgs',
-    'AgentMultiagentMultiagent20261001AdvisorEnabledArgsDict',
-    'AgentReferenceArgs',
-    'AgentReferenceArgsDict',
+    'AgentMultiagentArgs',
+    'AgentMultiagentArgsDict',
+    'AgentMultiagentAdvisorArgs',
+    'AgentMultiagentAdvisorArgsDict',
+    'AgentMultiagentAgentArgs',
+    'AgentMultiagentAgentArgsDict',
     'AgentSkillArgs',
     'AgentSkillArgsDict',
     'DeploymentBudgetArgs',
     'DeploymentBudgetArgsDict',
     'DeploymentBudgetMaxListCostArgs',
     'DeploymentBudgetMaxListCostArgsDict',
-    'DeploymentInitialEventSystemMessageArgs',
-    'DeploymentInitialEventSystemMessageArgsDict',
-    'DeploymentInitialEventUserDefineOutcomeArgs',
-    'DeploymentInitialEventUserDefineOutcomeArgsDict',
-    'DeploymentInitialEventUserMessageArgs',
-    'DeploymentInitialEventUserMessageArgsDict',
-    'DeploymentInitialEventUserMessageContentArgs',
-    'DeploymentInitialEventUserMessageContentArgsDict',
-    'DeploymentResourceFileArgs',
-    'DeploymentResourceFileArgsDict',
-    'DeploymentResourceGithubRepositoryArgs',
-    'DeploymentResourceGithubRepositoryArgsDict',
-    'DeploymentResourceGithubRepositoryCheckoutCommitArgs',
-    'DeploymentResourceGithubRepositoryCheckoutCommitArgsDict',
-    'DeploymentResourceMemoryStoreArgs',
-    'DeploymentResourceMemoryStoreArgsDict',
+    'DeploymentInitialEventArgs',
+    'DeploymentInitialEventArgsDict',
+    'DeploymentInitialEventContentArgs',
+    'DeploymentInitialEventContentArgsDict',
+    'DeploymentResourceArgs',
+    'DeploymentResourceArgsDict',
+    'DeploymentResourceCheckoutArgs',
+    'DeploymentResourceCheckoutArgsDict',
     'DeploymentScheduleArgs',
     'DeploymentScheduleArgsDict',
-    'EnvironmentConfigCloudArgs',
-    'EnvironmentConfigCloudArgsDict',
-    'EnvironmentConfigCloudNetworkingLimitedArgs',
-    'EnvironmentConfigCloudNetworkingLimitedArgsDict',
-    'EnvironmentConfigCloudNetworkingUnrestrictedArgs',
-    'EnvironmentConfigCloudNetworkingUnrestrictedArgsDict',
-    'EnvironmentConfigCloudPackagesArgs',
-    'EnvironmentConfigCloudPackagesArgsDict',
-    'EnvironmentConfigSelfHostedArgs',
-    'EnvironmentConfigSelfHostedArgsDict',
-    'InitialEventUserDefineOutcomeRubricFileArgs',
-    'InitialEventUserDefineOutcomeRubricFileArgsDict',
-    'InitialEventUserDefineOutcomeRubricTextArgs',
-    'InitialEventUserDefineOutcomeRubricTextArgsDict',
+    'EnvironmentConfigArgs',
+    'EnvironmentConfigArgsDict',
+    'EnvironmentConfigNetworkingArgs',
+    'EnvironmentConfigNetworkingArgsDict',
+    'EnvironmentConfigPackagesArgs',
+    'EnvironmentConfigPackagesArgsDict',
+    'InitialEventRubricArgs',
+    'InitialEventRubricArgsDict',
     'McpServerArgs',
     'McpServerArgsDict',
-    'MultiagentMembersDisabledArgs',
-    'MultiagentMembersDisabledArgsDict',
-    'MultiagentMembersEnabledArgs',
-    'MultiagentMembersEnabledArgsDict',
-    'MultiagentMembersEnabledInlineAgentsArgs',
-    'MultiagentMembersEnabledInlineAgentsArgsDict',
-    'PermissionPolicyArgs',
-    'PermissionPolicyArgsDict',
-    'ResourceGithubRepositoryCheckoutBranchArgs',
-    'ResourceGithubRepositoryCheckoutBranchArgsDict',
-    'SelfReferenceArgs',
-    'SelfReferenceArgsDict',
+    'MultiagentMembersArgs',
+    'MultiagentMembersArgsDict',
+    'MultiagentMembersInlineAgentsArgs',
+    'MultiagentMembersInlineAgentsArgsDict',
+    'MultiagentMembersPredefinedAgentArgs',
+    'MultiagentMembersPredefinedAgentArgsDict',
     'SessionBudgetArgs',
     'SessionBudgetArgsDict',
     'SessionBudgetMaxListCostArgs',
     'SessionBudgetMaxListCostArgsDict',
-    'SessionInitialEventUserDefineOutcomeArgs',
-    'SessionInitialEventUserDefineOutcomeArgsDict',
-    'SessionInitialEventUserMessageArgs',
-    'SessionInitialEventUserMessageArgsDict',
-    'SessionInitialEventUserMessageContentDocumentArgs',
-    'SessionInitialEventUserMessageContentDocumentArgsDict',
-    'SessionInitialEventUserMessageContentDocumentSourceBase64Args',
-    'SessionInitialEventUserMessageContentDocumentSourceBase64ArgsDict',
-    'SessionInitialEventUserMessageContentDocumentSourceFileArgs',
-    'SessionInitialEventUserMessageContentDocumentSourceFileArgsDict',
-    'SessionInitialEventUserMessageContentDocumentSourceTextArgs',
-    'SessionInitialEventUserMessageContentDocumentSourceTextArgsDict',
-    'SessionInitialEventUserMessageContentDocumentSourceUrlArgs',
-    'SessionInitialEventUserMessageContentDocumentSourceUrlArgsDict',
-    'SessionInitialEventUserMessageContentImageArgs',
-    'SessionInitialEventUserMessageContentImageArgsDict',
-    'SessionInitialEventUserMessageContentImageSourceBase64Args',
-    'SessionInitialEventUserMessageContentImageSourceBase64ArgsDict',
-    'SessionInitialEventUserMessageContentImageSourceFileArgs',
-    'SessionInitialEventUserMessageContentImageSourceFileArgsDict',
-    'SessionInitialEventUserMessageContentImageSourceUrlArgs',
-    'SessionInitialEventUserMessageContentImageSourceUrlArgsDict',
-    'SessionResourceFileArgs',
-    'SessionResourceFileArgsDict',
-    'SessionResourceGithubRepositoryArgs',
-    'SessionResourceGithubRepositoryArgsDict',
-    'SessionResourceGithubRepositoryCheckoutCommitArgs',
-    'SessionResourceGithubRepositoryCheckoutCommitArgsDict',
-    'SessionResourceMemoryStoreArgs',
-    'SessionResourceMemoryStoreArgsDict',
-    'ToolAgentToolset20260401Args',
-    'ToolAgentToolset20260401ArgsDict',
-    'ToolAgentToolset20260401ConfigBashArgs',
-    'ToolAgentToolset20260401ConfigBashArgsDict',
-    'ToolAgentToolset20260401ConfigEditArgs',
-    'ToolAgentToolset20260401ConfigEditArgsDict',
-    'ToolAgentToolset20260401ConfigGlobArgs',
-    'ToolAgentToolset20260401ConfigGlobArgsDict',
-    'ToolAgentToolset20260401ConfigGrepArgs',
-    'ToolAgentToolset20260401ConfigGrepArgsDict',
-    'ToolAgentToolset20260401ConfigReadArgs',
-    'ToolAgentToolset20260401ConfigReadArgsDict',
-    'ToolAgentToolset20260401ConfigWebFetchArgs',
-    'ToolAgentToolset20260401ConfigWebFetchArgsDict',
-    'ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs',
-    'ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgsDict',
-    'ToolAgentToolset20260401ConfigWebSearchArgs',
-    'ToolAgentToolset20260401ConfigWebSearchArgsDict',
-    'ToolAgentToolset20260401ConfigWebSearchUserLocationArgs',
-    'ToolAgentToolset20260401ConfigWebSearchUserLocationArgsDict',
-    'ToolAgentToolset20260401ConfigWriteArgs',
-    'ToolAgentToolset20260401ConfigWriteArgsDict',
-    'ToolAgentToolset20260401DefaultConfigArgs',
-    'ToolAgentToolset20260401DefaultConfigArgsDict',
-    'ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs',
-    'ToolAgentToolset20260401DefaultConfigPermissionPolicyArgsDict',
-    'ToolCustomArgs',
-    'ToolCustomArgsDict',
-    'ToolMcpToolsetArgs',
-    'ToolMcpToolsetArgsDict',
-    'ToolMcpToolsetConfigArgs',
-    'ToolMcpToolsetConfigArgsDict',
-    'ToolMcpToolsetDefaultConfigArgs',
-    'ToolMcpToolsetDefaultConfigArgsDict',
-    'ToolMcpToolsetDefaultConfigPermissionPolicyArgs',
-    'ToolMcpToolsetDefaultConfigPermissionPolicyArgsDict',
-    'UrlSourceToolFilterAllOrNoneArgs',
-    'UrlSourceToolFilterAllOrNoneArgsDict',
-    'UrlSourceToolFilterOnlyOrExceptArgs',
-    'UrlSourceToolFilterOnlyOrExceptArgsDict',
-    'UrlSourceToolFilterOnlyOrExceptToolArgs',
-    'UrlSourceToolFilterOnlyOrExceptToolArgsDict',
-    'VaultCredentialAuthEnvironmentVariableArgs',
-    'VaultCredentialAuthEnvironmentVariableArgsDict',
-    'VaultCredentialAuthEnvironmentVariableInjectionLocationArgs',
-    'VaultCredentialAuthEnvironmentVariableInjectionLocationArgsDict',
-    'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs',
-    'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgsDict',
-    'VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs',
-    'VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgsDict',
-    'VaultCredentialAuthMcpOauthArgs',
-    'VaultCredentialAuthMcpOauthArgsDict',
-    'VaultCredentialAuthMcpOauthRefreshArgs',
-    'VaultCredentialAuthMcpOauthRefreshArgsDict',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgsDict',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgsDict',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgsDict',
-    'VaultCredentialAuthStaticBearerArgs',
-    'VaultCredentialAuthStaticBearerArgsDict',
+    'SessionInitialEventArgs',
+    'SessionInitialEventArgsDict',
+    'SessionInitialEventContentArgs',
+    'SessionInitialEventContentArgsDict',
+    'SessionInitialEventContentSourceArgs',
+    'SessionInitialEventContentSourceArgsDict',
+    'SessionResourceArgs',
+    'SessionResourceArgsDict',
+    'SessionResourceCheckoutArgs',
+    'SessionResourceCheckoutArgsDict',
+    'ToolArgs',
+    'ToolArgsDict',
+    'ToolConfigArgs',
+    'ToolConfigArgsDict',
+    'ToolConfigPermissionPolicyArgs',
+    'ToolConfigPermissionPolicyArgsDict',
+    'ToolConfigUrlSourcesArgs',
+    'ToolConfigUrlSourcesArgsDict',
+    'ToolConfigUrlSourcesUserInputArgs',
+    'ToolConfigUrlSourcesUserInputArgsDict',
+    'ToolConfigUserLocationArgs',
+    'ToolConfigUserLocationArgsDict',
+    'ToolDefaultConfigArgs',
+    'ToolDefaultConfigArgsDict',
+    'ToolDefaultConfigPermissionPolicyArgs',
+    'ToolDefaultConfigPermissionPolicyArgsDict',
+    'UrlSourceToolFilterArgs',
+    'UrlSourceToolFilterArgsDict',
+    'UrlSourceToolFilterToolArgs',
+    'UrlSourceToolFilterToolArgsDict',
+    'VaultCredentialAuthArgs',
+    'VaultCredentialAuthArgsDict',
+    'VaultCredentialAuthInjectionLocationArgs',
+    'VaultCredentialAuthInjectionLocationArgsDict',
+    'VaultCredentialAuthNetworkingArgs',
+    'VaultCredentialAuthNetworkingArgsDict',
+    'VaultCredentialAuthRefreshArgs',
+    'VaultCredentialAuthRefreshArgsDict',
+    'VaultCredentialAuthRefreshTokenEndpointAuthArgs',
+    'VaultCredentialAuthRefreshTokenEndpointAuthArgsDict',
 ]
 
-class AgentExecutionIdentityAwsRoleArgsDict(TypedDict):
+class AgentExecutionIdentityArgsDict(TypedDict):
     """
-    An AWS IAM role principal.
+    One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
     """
-    role_arn: pulumi.Input[_builtins.str]
+    type: pulumi.Input['AgentExecutionIdentityType']
     """
-    The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
+    One of `aws_role`, `service_account`: which kind this is.
     """
-    type: pulumi.Input[Literal['aws_role']]
+    role_arn: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `aws_role`.
+    The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
     """
 
 @pulumi.input_type
-class AgentExecutionIdentityAwsRoleArgs:
+class AgentExecutionIdentityArgs:
     def __init__(__self__, *,
-                 role_arn: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['aws_role']]):
+                 type: pulumi.Input['AgentExecutionIdentityType'],
+                 role_arn: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        An AWS IAM role principal.
+        One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
 
-        :param pulumi.Input[_builtins.str] role_arn: The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
-        :param pulumi.Input[Literal['aws_role']] type: Always `aws_role`.
+        :param pulumi.Input['AgentExecutionIdentityType'] type: One of `aws_role`, `service_account`: which kind this is.
+        :param pulumi.Input[_builtins.str] role_arn: The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
         """
-        pulumi.set(__self__, "role_arn", role_arn)
-        pulumi.set(__self__, "type", 'aws_role')
+        pulumi.set(__self__, "type", type)
+        if role_arn is not None:
+            pulumi.set(__self__, "role_arn", role_arn)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['AgentExecutionIdentityType']:
+        """
+        One of `aws_role`, `service_account`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['AgentExecutionIdentityType']):
+        pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="roleArn")
-    def role_arn(self) -> pulumi.Input[_builtins.str]:
+    def role_arn(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
+        The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
         """
         return pulumi.get(self, "role_arn")
 
     @role_arn.setter
-    def role_arn(self, value: pulumi.Input[_builtins.str]):
+    def role_arn(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "role_arn", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['aws_role']]:
-        """
-        Always `aws_role`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['aws_role']]):
-        pulumi.set(self, "type", value)
-
-
-class AgentExecutionIdentityServiceAccountArgsDict(TypedDict):
-    """
-    The Anthropic-managed service account: the default execution principal, carrying no identifier.
-    """
-    type: pulumi.Input[Literal['service_account']]
-    """
-    Always `service_account`.
-    """
-
-@pulumi.input_type
-class AgentExecutionIdentityServiceAccountArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['service_account']]):
-        """
-        The Anthropic-managed service account: the default execution principal, carrying no identifier.
-
-        :param pulumi.Input[Literal['service_account']] type: Always `service_account`.
-        """
-        pulumi.set(__self__, "type", 'service_account')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['service_account']]:
-        """
-        Always `service_account`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['service_account']]):
-        pulumi.set(self, "type", value)
 
 
 class AgentModelArgsDict(TypedDict):
@@ -362,149 +250,53 @@ class AgentModelArgs:
         pulumi.set(self, "speed", value)
 
 
-class AgentMultiagentCoordinatorArgsDict(TypedDict):
+class AgentMultiagentArgsDict(TypedDict):
     """
-    A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
+    One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
     """
-    agents: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgsDict', 'SelfReferenceArgsDict', 'AgentMultiagentCoordinatorAgentArgsDict']]]]
+    type: pulumi.Input['AgentMultiagentType']
     """
-    Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
+    One of `coordinator`, `multiagent_20261001`: which kind this is.
     """
-    type: pulumi.Input[Literal['coordinator']]
+    advisor: NotRequired[pulumi.Input[Optional['AgentMultiagentAdvisorArgsDict']]]
     """
-    Always `coordinator`.
+    Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
     """
-
-@pulumi.input_type
-class AgentMultiagentCoordinatorArgs:
-    def __init__(__self__, *,
-                 agents: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]],
-                 type: pulumi.Input[Literal['coordinator']]):
-        """
-        A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
-
-        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
-        :param pulumi.Input[Literal['coordinator']] type: Always `coordinator`.
-        """
-        pulumi.set(__self__, "agents", agents)
-        pulumi.set(__self__, "type", 'coordinator')
-
-    @_builtins.property
-    @pulumi.getter
-    def agents(self) -> pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]]:
-        """
-        Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
-        """
-        return pulumi.get(self, "agents")
-
-    @agents.setter
-    def agents(self, value: pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs', 'AgentMultiagentCoordinatorAgentArgs']]]]):
-        pulumi.set(self, "agents", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['coordinator']]:
-        """
-        Always `coordinator`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['coordinator']]):
-        pulumi.set(self, "type", value)
-
-
-class AgentMultiagentCoordinatorAgentArgsDict(TypedDict):
+    agents: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentAgentArgsDict']]]]]]
     """
-    A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+    Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
     """
-    model: pulumi.Input[_builtins.str]
+    subagents: NotRequired[pulumi.Input[Optional['MultiagentMembersArgsDict']]]
     """
-    A Claude model id; it must be permitted as an advisor for this agent's model.
+    Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
     """
-    type: pulumi.Input[Literal['advisor']]
+    workflows: NotRequired[pulumi.Input[Optional['MultiagentMembersArgsDict']]]
     """
-    Always `advisor`.
+    Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
     """
 
 @pulumi.input_type
-class AgentMultiagentCoordinatorAgentArgs:
+class AgentMultiagentArgs:
     def __init__(__self__, *,
-                 model: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['advisor']]):
+                 type: pulumi.Input['AgentMultiagentType'],
+                 advisor: pulumi.Input[Optional['AgentMultiagentAdvisorArgs']] = None,
+                 agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentAgentArgs']]]]] = None,
+                 subagents: pulumi.Input[Optional['MultiagentMembersArgs']] = None,
+                 workflows: pulumi.Input[Optional['MultiagentMembersArgs']] = None):
         """
-        A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+        One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
 
-        :param pulumi.Input[_builtins.str] model: A Claude model id; it must be permitted as an advisor for this agent's model.
-        :param pulumi.Input[Literal['advisor']] type: Always `advisor`.
+        :param pulumi.Input['AgentMultiagentType'] type: One of `coordinator`, `multiagent_20261001`: which kind this is.
+        :param pulumi.Input['AgentMultiagentAdvisorArgs'] advisor: Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentAgentArgs']]]] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
+        :param pulumi.Input['MultiagentMembersArgs'] subagents: Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
+        :param pulumi.Input['MultiagentMembersArgs'] workflows: Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
         """
-        pulumi.set(__self__, "model", model)
-        pulumi.set(__self__, "type", 'advisor')
-
-    @_builtins.property
-    @pulumi.getter
-    def model(self) -> pulumi.Input[_builtins.str]:
-        """
-        A Claude model id; it must be permitted as an advisor for this agent's model.
-        """
-        return pulumi.get(self, "model")
-
-    @model.setter
-    def model(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "model", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['advisor']]:
-        """
-        Always `advisor`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['advisor']]):
-        pulumi.set(self, "type", value)
-
-
-class AgentMultiagentMultiagent20261001ArgsDict(TypedDict):
-    """
-    Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-    """
-    type: pulumi.Input[Literal['multiagent_20261001']]
-    """
-    Always `multiagent_20261001`.
-    """
-    advisor: NotRequired[pulumi.Input[Optional[Union['AgentMultiagentMultiagent20261001AdvisorEnabledArgsDict', 'AgentMultiagentMultiagent20261001AdvisorDisabledArgsDict']]]]
-    """
-    Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-    """
-    subagents: NotRequired[pulumi.Input[Optional[Union['MultiagentMembersEnabledArgsDict', 'MultiagentMembersDisabledArgsDict']]]]
-    """
-    Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-    """
-    workflows: NotRequired[pulumi.Input[Optional[Union['MultiagentMembersEnabledArgsDict', 'MultiagentMembersDisabledArgsDict']]]]
-    """
-    Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-    """
-
-@pulumi.input_type
-class AgentMultiagentMultiagent20261001Args:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['multiagent_20261001']],
-                 advisor: pulumi.Input[Optional[Union['AgentMultiagentMultiagent20261001AdvisorEnabledArgs', 'AgentMultiagentMultiagent20261001AdvisorDisabledArgs']]] = None,
-                 subagents: pulumi.Input[Optional[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']]] = None,
-                 workflows: pulumi.Input[Optional[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']]] = None):
-        """
-        Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-
-        :param pulumi.Input[Literal['multiagent_20261001']] type: Always `multiagent_20261001`.
-        :param pulumi.Input[Union['AgentMultiagentMultiagent20261001AdvisorEnabledArgs', 'AgentMultiagentMultiagent20261001AdvisorDisabledArgs']] advisor: Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-        :param pulumi.Input[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']] subagents: Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-        :param pulumi.Input[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']] workflows: Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-        """
-        pulumi.set(__self__, "type", 'multiagent_20261001')
+        pulumi.set(__self__, "type", type)
         if advisor is not None:
             pulumi.set(__self__, "advisor", advisor)
+        if agents is not None:
+            pulumi.set(__self__, "agents", agents)
         if subagents is not None:
             pulumi.set(__self__, "subagents", subagents)
         if workflows is not None:
@@ -512,202 +304,203 @@ class AgentMultiagentMultiagent20261001Args:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['multiagent_20261001']]:
+    def type(self) -> pulumi.Input['AgentMultiagentType']:
         """
-        Always `multiagent_20261001`.
+        One of `coordinator`, `multiagent_20261001`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['multiagent_20261001']]):
+    def type(self, value: pulumi.Input['AgentMultiagentType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
-    def advisor(self) -> pulumi.Input[Optional[Union['AgentMultiagentMultiagent20261001AdvisorEnabledArgs', 'AgentMultiagentMultiagent20261001AdvisorDisabledArgs']]]:
+    def advisor(self) -> pulumi.Input[Optional['AgentMultiagentAdvisorArgs']]:
         """
-        Whether the session's primary thread can consult an advisor model. Defaults to disabled.
+        Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
         """
         return pulumi.get(self, "advisor")
 
     @advisor.setter
-    def advisor(self, value: pulumi.Input[Optional[Union['AgentMultiagentMultiagent20261001AdvisorEnabledArgs', 'AgentMultiagentMultiagent20261001AdvisorDisabledArgs']]]):
+    def advisor(self, value: pulumi.Input[Optional['AgentMultiagentAdvisorArgs']]):
         pulumi.set(self, "advisor", value)
 
     @_builtins.property
     @pulumi.getter
-    def subagents(self) -> pulumi.Input[Optional[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']]]:
+    def agents(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentAgentArgs']]]]]:
         """
-        Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
+        Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
+        """
+        return pulumi.get(self, "agents")
+
+    @agents.setter
+    def agents(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentMultiagentAgentArgs']]]]]):
+        pulumi.set(self, "agents", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def subagents(self) -> pulumi.Input[Optional['MultiagentMembersArgs']]:
+        """
+        Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
         """
         return pulumi.get(self, "subagents")
 
     @subagents.setter
-    def subagents(self, value: pulumi.Input[Optional[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']]]):
+    def subagents(self, value: pulumi.Input[Optional['MultiagentMembersArgs']]):
         pulumi.set(self, "subagents", value)
 
     @_builtins.property
     @pulumi.getter
-    def workflows(self) -> pulumi.Input[Optional[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']]]:
+    def workflows(self) -> pulumi.Input[Optional['MultiagentMembersArgs']]:
         """
-        Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
+        Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
         """
         return pulumi.get(self, "workflows")
 
     @workflows.setter
-    def workflows(self, value: pulumi.Input[Optional[Union['MultiagentMembersEnabledArgs', 'MultiagentMembersDisabledArgs']]]):
+    def workflows(self, value: pulumi.Input[Optional['MultiagentMembersArgs']]):
         pulumi.set(self, "workflows", value)
 
 
-class AgentMultiagentMultiagent20261001AdvisorDisabledArgsDict(TypedDict):
+class AgentMultiagentAdvisorArgsDict(TypedDict):
     """
-    The agent has no advisor.
+    One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
     """
-    type: pulumi.Input[Literal['disabled']]
+    type: pulumi.Input['MultiagentMembersType']
     """
-    Always `disabled`.
+    One of `enabled`, `disabled`: which kind this is.
+    """
+    model: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
     """
 
 @pulumi.input_type
-class AgentMultiagentMultiagent20261001AdvisorDisabledArgs:
+class AgentMultiagentAdvisorArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['disabled']]):
+                 type: pulumi.Input['MultiagentMembersType'],
+                 model: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        The agent has no advisor.
+        One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
 
-        :param pulumi.Input[Literal['disabled']] type: Always `disabled`.
+        :param pulumi.Input['MultiagentMembersType'] type: One of `enabled`, `disabled`: which kind this is.
+        :param pulumi.Input[_builtins.str] model: A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
         """
-        pulumi.set(__self__, "type", 'disabled')
+        pulumi.set(__self__, "type", type)
+        if model is not None:
+            pulumi.set(__self__, "model", model)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['disabled']]:
+    def type(self) -> pulumi.Input['MultiagentMembersType']:
         """
-        Always `disabled`.
+        One of `enabled`, `disabled`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['disabled']]):
+    def type(self, value: pulumi.Input['MultiagentMembersType']):
         pulumi.set(self, "type", value)
-
-
-class AgentMultiagentMultiagent20261001AdvisorEnabledArgsDict(TypedDict):
-    """
-    The session's primary thread can consult `model` mid-turn.
-    """
-    model: pulumi.Input[_builtins.str]
-    """
-    A Claude model id; it must be permitted as an advisor for this agent's model.
-    """
-    type: pulumi.Input[Literal['enabled']]
-    """
-    Always `enabled`.
-    """
-
-@pulumi.input_type
-class AgentMultiagentMultiagent20261001AdvisorEnabledArgs:
-    def __init__(__self__, *,
-                 model: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['enabled']]):
-        """
-        The session's primary thread can consult `model` mid-turn.
-
-        :param pulumi.Input[_builtins.str] model: A Claude model id; it must be permitted as an advisor for this agent's model.
-        :param pulumi.Input[Literal['enabled']] type: Always `enabled`.
-        """
-        pulumi.set(__self__, "model", model)
-        pulumi.set(__self__, "type", 'enabled')
 
     @_builtins.property
     @pulumi.getter
-    def model(self) -> pulumi.Input[_builtins.str]:
+    def model(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        A Claude model id; it must be permitted as an advisor for this agent's model.
+        A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
         """
         return pulumi.get(self, "model")
 
     @model.setter
-    def model(self, value: pulumi.Input[_builtins.str]):
+    def model(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "model", value)
 
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['enabled']]:
-        """
-        Always `enabled`.
-        """
-        return pulumi.get(self, "type")
 
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['enabled']]):
-        pulumi.set(self, "type", value)
-
-
-class AgentReferenceArgsDict(TypedDict):
+class AgentMultiagentAgentArgsDict(TypedDict):
     """
-    A saved agent, optionally at a specific version.
+    One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
     """
-    id: pulumi.Input[_builtins.str]
+    type: pulumi.Input['AgentMultiagentAgentType']
     """
-    The agent's id.
+    One of `agent`, `self`, `advisor`: which kind this is.
     """
-    type: pulumi.Input[Literal['agent']]
+    id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `agent`.
+    The agent's id (`agent` only).
+    """
+    model: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
     """
     version: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    The agent version to use (at least 1); the latest when omitted.
+    The agent version to use (at least 1); the latest when omitted (`agent` only).
     """
 
 @pulumi.input_type
-class AgentReferenceArgs:
+class AgentMultiagentAgentArgs:
     def __init__(__self__, *,
-                 id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['agent']],
+                 type: pulumi.Input['AgentMultiagentAgentType'],
+                 id: pulumi.Input[Optional[_builtins.str]] = None,
+                 model: pulumi.Input[Optional[_builtins.str]] = None,
                  version: pulumi.Input[Optional[_builtins.int]] = None):
         """
-        A saved agent, optionally at a specific version.
+        One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
 
-        :param pulumi.Input[_builtins.str] id: The agent's id.
-        :param pulumi.Input[Literal['agent']] type: Always `agent`.
-        :param pulumi.Input[_builtins.int] version: The agent version to use (at least 1); the latest when omitted.
+        :param pulumi.Input['AgentMultiagentAgentType'] type: One of `agent`, `self`, `advisor`: which kind this is.
+        :param pulumi.Input[_builtins.str] id: The agent's id (`agent` only).
+        :param pulumi.Input[_builtins.str] model: A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+        :param pulumi.Input[_builtins.int] version: The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "type", 'agent')
+        pulumi.set(__self__, "type", type)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if model is not None:
+            pulumi.set(__self__, "model", model)
         if version is not None:
             pulumi.set(__self__, "version", version)
 
     @_builtins.property
     @pulumi.getter
-    def id(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['AgentMultiagentAgentType']:
         """
-        The agent's id.
-        """
-        return pulumi.get(self, "id")
-
-    @id.setter
-    def id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['agent']]:
-        """
-        Always `agent`.
+        One of `agent`, `self`, `advisor`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['agent']]):
+    def type(self, value: pulumi.Input['AgentMultiagentAgentType']):
         pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The agent's id (`agent` only).
+        """
+        return pulumi.get(self, "id")
+
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def model(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+        """
+        return pulumi.get(self, "model")
+
+    @model.setter
+    def model(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "model", value)
 
     @_builtins.property
     @pulumi.getter
     def version(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        The agent version to use (at least 1); the latest when omitted.
+        The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
         return pulumi.get(self, "version")
 
@@ -888,141 +681,99 @@ class DeploymentBudgetMaxListCostArgs:
         pulumi.set(self, "currency", value)
 
 
-class DeploymentInitialEventSystemMessageArgsDict(TypedDict):
+class DeploymentInitialEventArgsDict(TypedDict):
     """
-    Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
+    One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
     """
-    content: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgsDict']]]
+    type: pulumi.Input['DeploymentInitialEventType']
     """
-    System content to append: `text` blocks, at least one.
+    One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
     """
-    type: pulumi.Input[Literal['system.message']]
+    content: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentInitialEventContentArgsDict']]]]]
     """
-    Always `system.message`.
+    For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+    """
+    description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    What the agent should produce: the task specification (`user.define_outcome` only).
+    """
+    max_iterations: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+    """
+    rubric: NotRequired[pulumi.Input[Optional['InitialEventRubricArgsDict']]]
+    """
+    How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
     """
 
 @pulumi.input_type
-class DeploymentInitialEventSystemMessageArgs:
+class DeploymentInitialEventArgs:
     def __init__(__self__, *,
-                 content: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]],
-                 type: pulumi.Input[Literal['system.message']]):
+                 type: pulumi.Input['DeploymentInitialEventType'],
+                 content: pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]]] = None,
+                 description: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_iterations: pulumi.Input[Optional[_builtins.int]] = None,
+                 rubric: pulumi.Input[Optional['InitialEventRubricArgs']] = None):
         """
-        Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
+        One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
-        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]] content: System content to append: `text` blocks, at least one.
-        :param pulumi.Input[Literal['system.message']] type: Always `system.message`.
+        :param pulumi.Input['DeploymentInitialEventType'] type: One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
+        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]] content: For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+        :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification (`user.define_outcome` only).
+        :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        :param pulumi.Input['InitialEventRubricArgs'] rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'system.message')
+        pulumi.set(__self__, "type", type)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if max_iterations is not None:
+            pulumi.set(__self__, "max_iterations", max_iterations)
+        if rubric is not None:
+            pulumi.set(__self__, "rubric", rubric)
 
     @_builtins.property
     @pulumi.getter
-    def content(self) -> pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]]:
+    def type(self) -> pulumi.Input['DeploymentInitialEventType']:
         """
-        System content to append: `text` blocks, at least one.
+        One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['DeploymentInitialEventType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]]]:
+        """
+        For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
         """
         return pulumi.get(self, "content")
 
     @content.setter
-    def content(self, value: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]]):
+    def content(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]]]):
         pulumi.set(self, "content", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['system.message']]:
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Always `system.message`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['system.message']]):
-        pulumi.set(self, "type", value)
-
-
-class DeploymentInitialEventUserDefineOutcomeArgsDict(TypedDict):
-    """
-    An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-    """
-    description: pulumi.Input[_builtins.str]
-    """
-    What the agent should produce: the task specification.
-    """
-    rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgsDict', 'InitialEventUserDefineOutcomeRubricFileArgsDict']]
-    """
-    How to grade the outcome: a text or a file rubric.
-    """
-    type: pulumi.Input[Literal['user.define_outcome']]
-    """
-    Always `user.define_outcome`.
-    """
-    max_iterations: NotRequired[pulumi.Input[Optional[_builtins.int]]]
-    """
-    Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
-    """
-
-@pulumi.input_type
-class DeploymentInitialEventUserDefineOutcomeArgs:
-    def __init__(__self__, *,
-                 description: pulumi.Input[_builtins.str],
-                 rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']],
-                 type: pulumi.Input[Literal['user.define_outcome']],
-                 max_iterations: pulumi.Input[Optional[_builtins.int]] = None):
-        """
-        An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
-
-        :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification.
-        :param pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']] rubric: How to grade the outcome: a text or a file rubric.
-        :param pulumi.Input[Literal['user.define_outcome']] type: Always `user.define_outcome`.
-        :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
-        """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "rubric", rubric)
-        pulumi.set(__self__, "type", 'user.define_outcome')
-        if max_iterations is not None:
-            pulumi.set(__self__, "max_iterations", max_iterations)
-
-    @_builtins.property
-    @pulumi.getter
-    def description(self) -> pulumi.Input[_builtins.str]:
-        """
-        What the agent should produce: the task specification.
+        What the agent should produce: the task specification (`user.define_outcome` only).
         """
         return pulumi.get(self, "description")
 
     @description.setter
-    def description(self, value: pulumi.Input[_builtins.str]):
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "description", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def rubric(self) -> pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]:
-        """
-        How to grade the outcome: a text or a file rubric.
-        """
-        return pulumi.get(self, "rubric")
-
-    @rubric.setter
-    def rubric(self, value: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]):
-        pulumi.set(self, "rubric", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['user.define_outcome']]:
-        """
-        Always `user.define_outcome`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['user.define_outcome']]):
-        pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="maxIterations")
     def max_iterations(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
+        Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
         """
         return pulumi.get(self, "max_iterations")
 
@@ -1030,60 +781,20 @@ class DeploymentInitialEventUserDefineOutcomeArgs:
     def max_iterations(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_iterations", value)
 
-
-class DeploymentInitialEventUserMessageArgsDict(TypedDict):
-    """
-    A user message; it starts the agent's work.
-    """
-    content: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgsDict']]]
-    """
-    The message's content: `text` blocks, at least one.
-    """
-    type: pulumi.Input[Literal['user.message']]
-    """
-    Always `user.message`.
-    """
-
-@pulumi.input_type
-class DeploymentInitialEventUserMessageArgs:
-    def __init__(__self__, *,
-                 content: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]],
-                 type: pulumi.Input[Literal['user.message']]):
-        """
-        A user message; it starts the agent's work.
-
-        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]] content: The message's content: `text` blocks, at least one.
-        :param pulumi.Input[Literal['user.message']] type: Always `user.message`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'user.message')
-
     @_builtins.property
     @pulumi.getter
-    def content(self) -> pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]]:
+    def rubric(self) -> pulumi.Input[Optional['InitialEventRubricArgs']]:
         """
-        The message's content: `text` blocks, at least one.
+        How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
-        return pulumi.get(self, "content")
+        return pulumi.get(self, "rubric")
 
-    @content.setter
-    def content(self, value: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventUserMessageContentArgs']]]):
-        pulumi.set(self, "content", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['user.message']]:
-        """
-        Always `user.message`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['user.message']]):
-        pulumi.set(self, "type", value)
+    @rubric.setter
+    def rubric(self, value: pulumi.Input[Optional['InitialEventRubricArgs']]):
+        pulumi.set(self, "rubric", value)
 
 
-class DeploymentInitialEventUserMessageContentArgsDict(TypedDict):
+class DeploymentInitialEventContentArgsDict(TypedDict):
     """
     Text content.
     """
@@ -1097,7 +808,7 @@ class DeploymentInitialEventUserMessageContentArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class DeploymentInitialEventUserMessageContentArgs:
+class DeploymentInitialEventContentArgs:
     def __init__(__self__, *,
                  text: pulumi.Input[_builtins.str],
                  type: pulumi.Input[Literal['text']]):
@@ -1135,158 +846,119 @@ class DeploymentInitialEventUserMessageContentArgs:
         pulumi.set(self, "type", value)
 
 
-class DeploymentResourceFileArgsDict(TypedDict):
+class DeploymentResourceArgsDict(TypedDict):
     """
-    A file uploaded through the Files API, mounted into each session's container.
+    One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
     """
-    file_id: pulumi.Input[_builtins.str]
+    type: pulumi.Input['ResourceType']
     """
-    ID of a file uploaded through the Files API (e.g. `file.id`).
+    One of `github_repository`, `file`, `memory_store`: which kind this is.
     """
-    type: pulumi.Input[Literal['file']]
+    access: NotRequired[pulumi.Input[Optional['ResourceAccess']]]
     """
-    Always `file`.
-    """
-    mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-    """
-
-@pulumi.input_type
-class DeploymentResourceFileArgs:
-    def __init__(__self__, *,
-                 file_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['file']],
-                 mount_path: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        A file uploaded through the Files API, mounted into each session's container.
-
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`).
-        :param pulumi.Input[Literal['file']] type: Always `file`.
-        :param pulumi.Input[_builtins.str] mount_path: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`).
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['file']]:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['file']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-    @mount_path.setter
-    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "mount_path", value)
-
-
-class DeploymentResourceGithubRepositoryArgsDict(TypedDict):
-    """
-    A GitHub repository mounted into each session's container.
-    """
-    type: pulumi.Input[Literal['github_repository']]
-    """
-    Always `github_repository`.
-    """
-    url: pulumi.Input[_builtins.str]
-    """
-    GitHub URL of the repository (https).
+    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
     """
     authorization_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
+    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
     """
-    checkout: NotRequired[pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgsDict', 'DeploymentResourceGithubRepositoryCheckoutCommitArgsDict']]]]
+    checkout: NotRequired[pulumi.Input[Optional['DeploymentResourceCheckoutArgsDict']]]
     """
-    Branch or commit to check out. Defaults to the repository's default branch.
+    Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+    """
+    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+    """
+    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+    """
+    memory_store_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
     """
     mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Mount path in the container. Defaults to `/workspace/<repo-name>`.
+    For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+    """
+    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    GitHub URL of the repository (https) (`github_repository` only).
     """
 
 @pulumi.input_type
-class DeploymentResourceGithubRepositoryArgs:
+class DeploymentResourceArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['github_repository']],
-                 url: pulumi.Input[_builtins.str],
+                 type: pulumi.Input['ResourceType'],
+                 access: pulumi.Input[Optional['ResourceAccess']] = None,
                  authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 checkout: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]] = None,
-                 mount_path: pulumi.Input[Optional[_builtins.str]] = None):
+                 checkout: pulumi.Input[Optional['DeploymentResourceCheckoutArgs']] = None,
+                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 instructions: pulumi.Input[Optional[_builtins.str]] = None,
+                 memory_store_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 mount_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 url: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        A GitHub repository mounted into each session's container.
+        One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
 
-        :param pulumi.Input[Literal['github_repository']] type: Always `github_repository`.
-        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https).
-        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
-        :param pulumi.Input[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']] checkout: Branch or commit to check out. Defaults to the repository's default branch.
-        :param pulumi.Input[_builtins.str] mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        :param pulumi.Input['ResourceType'] type: One of `github_repository`, `file`, `memory_store`: which kind this is.
+        :param pulumi.Input['ResourceAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
+        :param pulumi.Input['DeploymentResourceCheckoutArgs'] checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        :param pulumi.Input[_builtins.str] mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https) (`github_repository` only).
         """
-        pulumi.set(__self__, "type", 'github_repository')
-        pulumi.set(__self__, "url", url)
+        pulumi.set(__self__, "type", type)
+        if access is not None:
+            pulumi.set(__self__, "access", access)
         if authorization_token is not None:
             pulumi.set(__self__, "authorization_token", authorization_token)
         if checkout is not None:
             pulumi.set(__self__, "checkout", checkout)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if instructions is not None:
+            pulumi.set(__self__, "instructions", instructions)
+        if memory_store_id is not None:
+            pulumi.set(__self__, "memory_store_id", memory_store_id)
         if mount_path is not None:
             pulumi.set(__self__, "mount_path", mount_path)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['github_repository']]:
+    def type(self) -> pulumi.Input['ResourceType']:
         """
-        Always `github_repository`.
+        One of `github_repository`, `file`, `memory_store`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['github_repository']]):
+    def type(self, value: pulumi.Input['ResourceType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
-    def url(self) -> pulumi.Input[_builtins.str]:
+    def access(self) -> pulumi.Input[Optional['ResourceAccess']]:
         """
-        GitHub URL of the repository (https).
+        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
         """
-        return pulumi.get(self, "url")
+        return pulumi.get(self, "access")
 
-    @url.setter
-    def url(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "url", value)
+    @access.setter
+    def access(self, value: pulumi.Input[Optional['ResourceAccess']]):
+        pulumi.set(self, "access", value)
 
     @_builtins.property
     @pulumi.getter(name="authorizationToken")
     def authorization_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
+        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
         """
         return pulumi.get(self, "authorization_token")
 
@@ -1296,21 +968,57 @@ class DeploymentResourceGithubRepositoryArgs:
 
     @_builtins.property
     @pulumi.getter
-    def checkout(self) -> pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]]:
+    def checkout(self) -> pulumi.Input[Optional['DeploymentResourceCheckoutArgs']]:
         """
-        Branch or commit to check out. Defaults to the repository's default branch.
+        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
         """
         return pulumi.get(self, "checkout")
 
     @checkout.setter
-    def checkout(self, value: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'DeploymentResourceGithubRepositoryCheckoutCommitArgs']]]):
+    def checkout(self, value: pulumi.Input[Optional['DeploymentResourceCheckoutArgs']]):
         pulumi.set(self, "checkout", value)
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        """
+        return pulumi.get(self, "file_id")
+
+    @file_id.setter
+    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "file_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def instructions(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+        """
+        return pulumi.get(self, "instructions")
+
+    @instructions.setter
+    def instructions(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "instructions", value)
+
+    @_builtins.property
+    @pulumi.getter(name="memoryStoreId")
+    def memory_store_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        """
+        return pulumi.get(self, "memory_store_id")
+
+    @memory_store_id.setter
+    def memory_store_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "memory_store_id", value)
 
     @_builtins.property
     @pulumi.getter(name="mountPath")
     def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
         """
         return pulumi.get(self, "mount_path")
 
@@ -1318,149 +1026,90 @@ class DeploymentResourceGithubRepositoryArgs:
     def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "mount_path", value)
 
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        GitHub URL of the repository (https) (`github_repository` only).
+        """
+        return pulumi.get(self, "url")
 
-class DeploymentResourceGithubRepositoryCheckoutCommitArgsDict(TypedDict):
+    @url.setter
+    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "url", value)
+
+
+class DeploymentResourceCheckoutArgsDict(TypedDict):
     """
-    Check out a commit.
+    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
     """
-    sha: pulumi.Input[_builtins.str]
+    type: pulumi.Input['ResourceCheckoutType']
     """
-    Commit SHA to check out, in lowercase hex (the API documents a full SHA).
+    One of `branch`, `commit`: which kind this is.
     """
-    type: pulumi.Input[Literal['commit']]
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `commit`.
+    Branch name to check out (`branch` only).
+    """
+    sha: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
     """
 
 @pulumi.input_type
-class DeploymentResourceGithubRepositoryCheckoutCommitArgs:
+class DeploymentResourceCheckoutArgs:
     def __init__(__self__, *,
-                 sha: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['commit']]):
+                 type: pulumi.Input['ResourceCheckoutType'],
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 sha: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Check out a commit.
+        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
 
-        :param pulumi.Input[_builtins.str] sha: Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-        :param pulumi.Input[Literal['commit']] type: Always `commit`.
+        :param pulumi.Input['ResourceCheckoutType'] type: One of `branch`, `commit`: which kind this is.
+        :param pulumi.Input[_builtins.str] name: Branch name to check out (`branch` only).
+        :param pulumi.Input[_builtins.str] sha: Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
         """
-        pulumi.set(__self__, "sha", sha)
-        pulumi.set(__self__, "type", 'commit')
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if sha is not None:
+            pulumi.set(__self__, "sha", sha)
 
     @_builtins.property
     @pulumi.getter
-    def sha(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['ResourceCheckoutType']:
         """
-        Commit SHA to check out, in lowercase hex (the API documents a full SHA).
+        One of `branch`, `commit`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['ResourceCheckoutType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Branch name to check out (`branch` only).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def sha(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
         """
         return pulumi.get(self, "sha")
 
     @sha.setter
-    def sha(self, value: pulumi.Input[_builtins.str]):
+    def sha(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "sha", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['commit']]:
-        """
-        Always `commit`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['commit']]):
-        pulumi.set(self, "type", value)
-
-
-class DeploymentResourceMemoryStoreArgsDict(TypedDict):
-    """
-    A memory store attached to each session.
-    """
-    memory_store_id: pulumi.Input[_builtins.str]
-    """
-    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-    """
-    type: pulumi.Input[Literal['memory_store']]
-    """
-    Always `memory_store`.
-    """
-    access: NotRequired[pulumi.Input[Optional['ResourceMemoryStoreAccess']]]
-    """
-    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-    """
-    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-    """
-
-@pulumi.input_type
-class DeploymentResourceMemoryStoreArgs:
-    def __init__(__self__, *,
-                 memory_store_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['memory_store']],
-                 access: pulumi.Input[Optional['ResourceMemoryStoreAccess']] = None,
-                 instructions: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        A memory store attached to each session.
-
-        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        :param pulumi.Input[Literal['memory_store']] type: Always `memory_store`.
-        :param pulumi.Input['ResourceMemoryStoreAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-        """
-        pulumi.set(__self__, "memory_store_id", memory_store_id)
-        pulumi.set(__self__, "type", 'memory_store')
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @memory_store_id.setter
-    def memory_store_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "memory_store_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['memory_store']]:
-        """
-        Always `memory_store`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['memory_store']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> pulumi.Input[Optional['ResourceMemoryStoreAccess']]:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        """
-        return pulumi.get(self, "access")
-
-    @access.setter
-    def access(self, value: pulumi.Input[Optional['ResourceMemoryStoreAccess']]):
-        pulumi.set(self, "access", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def instructions(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-        """
-        return pulumi.get(self, "instructions")
-
-    @instructions.setter
-    def instructions(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "instructions", value)
 
 
 class DeploymentScheduleArgsDict(TypedDict):
@@ -1529,37 +1178,37 @@ class DeploymentScheduleArgs:
         pulumi.set(self, "type", value)
 
 
-class EnvironmentConfigCloudArgsDict(TypedDict):
+class EnvironmentConfigArgsDict(TypedDict):
     """
-    A cloud environment: a container with a network policy and packages.
+    One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
     """
-    type: pulumi.Input[Literal['cloud']]
+    type: pulumi.Input['EnvironmentConfigType']
     """
-    Always `cloud`.
+    One of `cloud`, `self_hosted`: which kind this is.
     """
-    networking: NotRequired[pulumi.Input[Optional[Union['EnvironmentConfigCloudNetworkingUnrestrictedArgsDict', 'EnvironmentConfigCloudNetworkingLimitedArgsDict']]]]
+    networking: NotRequired[pulumi.Input[Optional['EnvironmentConfigNetworkingArgsDict']]]
     """
-    Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
+    Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
     """
-    packages: NotRequired[pulumi.Input[Optional['EnvironmentConfigCloudPackagesArgsDict']]]
+    packages: NotRequired[pulumi.Input[Optional['EnvironmentConfigPackagesArgsDict']]]
     """
-    Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+    Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
     """
 
 @pulumi.input_type
-class EnvironmentConfigCloudArgs:
+class EnvironmentConfigArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['cloud']],
-                 networking: pulumi.Input[Optional[Union['EnvironmentConfigCloudNetworkingUnrestrictedArgs', 'EnvironmentConfigCloudNetworkingLimitedArgs']]] = None,
-                 packages: pulumi.Input[Optional['EnvironmentConfigCloudPackagesArgs']] = None):
+                 type: pulumi.Input['EnvironmentConfigType'],
+                 networking: pulumi.Input[Optional['EnvironmentConfigNetworkingArgs']] = None,
+                 packages: pulumi.Input[Optional['EnvironmentConfigPackagesArgs']] = None):
         """
-        A cloud environment: a container with a network policy and packages.
+        One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
 
-        :param pulumi.Input[Literal['cloud']] type: Always `cloud`.
-        :param pulumi.Input[Union['EnvironmentConfigCloudNetworkingUnrestrictedArgs', 'EnvironmentConfigCloudNetworkingLimitedArgs']] networking: Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
-        :param pulumi.Input['EnvironmentConfigCloudPackagesArgs'] packages: Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+        :param pulumi.Input['EnvironmentConfigType'] type: One of `cloud`, `self_hosted`: which kind this is.
+        :param pulumi.Input['EnvironmentConfigNetworkingArgs'] networking: Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
+        :param pulumi.Input['EnvironmentConfigPackagesArgs'] packages: Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
         """
-        pulumi.set(__self__, "type", 'cloud')
+        pulumi.set(__self__, "type", type)
         if networking is not None:
             pulumi.set(__self__, "networking", networking)
         if packages is not None:
@@ -1567,78 +1216,78 @@ class EnvironmentConfigCloudArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['cloud']]:
+    def type(self) -> pulumi.Input['EnvironmentConfigType']:
         """
-        Always `cloud`.
+        One of `cloud`, `self_hosted`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['cloud']]):
+    def type(self, value: pulumi.Input['EnvironmentConfigType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
-    def networking(self) -> pulumi.Input[Optional[Union['EnvironmentConfigCloudNetworkingUnrestrictedArgs', 'EnvironmentConfigCloudNetworkingLimitedArgs']]]:
+    def networking(self) -> pulumi.Input[Optional['EnvironmentConfigNetworkingArgs']]:
         """
-        Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
+        Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
         """
         return pulumi.get(self, "networking")
 
     @networking.setter
-    def networking(self, value: pulumi.Input[Optional[Union['EnvironmentConfigCloudNetworkingUnrestrictedArgs', 'EnvironmentConfigCloudNetworkingLimitedArgs']]]):
+    def networking(self, value: pulumi.Input[Optional['EnvironmentConfigNetworkingArgs']]):
         pulumi.set(self, "networking", value)
 
     @_builtins.property
     @pulumi.getter
-    def packages(self) -> pulumi.Input[Optional['EnvironmentConfigCloudPackagesArgs']]:
+    def packages(self) -> pulumi.Input[Optional['EnvironmentConfigPackagesArgs']]:
         """
-        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
         """
         return pulumi.get(self, "packages")
 
     @packages.setter
-    def packages(self, value: pulumi.Input[Optional['EnvironmentConfigCloudPackagesArgs']]):
+    def packages(self, value: pulumi.Input[Optional['EnvironmentConfigPackagesArgs']]):
         pulumi.set(self, "packages", value)
 
 
-class EnvironmentConfigCloudNetworkingLimitedArgsDict(TypedDict):
+class EnvironmentConfigNetworkingArgsDict(TypedDict):
     """
-    Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+    One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
     """
-    type: pulumi.Input[Literal['limited']]
+    type: pulumi.Input['NetworkingType']
     """
-    Always `limited`.
+    One of `unrestricted`, `limited`: which kind this is.
     """
     allow_mcp_servers: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
+    Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
     """
     allow_package_managers: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
+    Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
     """
     allowed_hosts: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    Domains the container can reach.
+    Domains the container can reach (`limited` only).
     """
 
 @pulumi.input_type
-class EnvironmentConfigCloudNetworkingLimitedArgs:
+class EnvironmentConfigNetworkingArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['limited']],
+                 type: pulumi.Input['NetworkingType'],
                  allow_mcp_servers: pulumi.Input[Optional[_builtins.bool]] = None,
                  allow_package_managers: pulumi.Input[Optional[_builtins.bool]] = None,
                  allowed_hosts: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
-        Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+        One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
 
-        :param pulumi.Input[Literal['limited']] type: Always `limited`.
-        :param pulumi.Input[_builtins.bool] allow_mcp_servers: Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
-        :param pulumi.Input[_builtins.bool] allow_package_managers: Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_hosts: Domains the container can reach.
+        :param pulumi.Input['NetworkingType'] type: One of `unrestricted`, `limited`: which kind this is.
+        :param pulumi.Input[_builtins.bool] allow_mcp_servers: Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
+        :param pulumi.Input[_builtins.bool] allow_package_managers: Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_hosts: Domains the container can reach (`limited` only).
         """
-        pulumi.set(__self__, "type", 'limited')
+        pulumi.set(__self__, "type", type)
         if allow_mcp_servers is not None:
             pulumi.set(__self__, "allow_mcp_servers", allow_mcp_servers)
         if allow_package_managers is not None:
@@ -1648,21 +1297,21 @@ class EnvironmentConfigCloudNetworkingLimitedArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['limited']]:
+    def type(self) -> pulumi.Input['NetworkingType']:
         """
-        Always `limited`.
+        One of `unrestricted`, `limited`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['limited']]):
+    def type(self, value: pulumi.Input['NetworkingType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="allowMcpServers")
     def allow_mcp_servers(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
+        Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
         """
         return pulumi.get(self, "allow_mcp_servers")
 
@@ -1674,7 +1323,7 @@ class EnvironmentConfigCloudNetworkingLimitedArgs:
     @pulumi.getter(name="allowPackageManagers")
     def allow_package_managers(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
+        Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
         """
         return pulumi.get(self, "allow_package_managers")
 
@@ -1686,7 +1335,7 @@ class EnvironmentConfigCloudNetworkingLimitedArgs:
     @pulumi.getter(name="allowedHosts")
     def allowed_hosts(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        Domains the container can reach.
+        Domains the container can reach (`limited` only).
         """
         return pulumi.get(self, "allowed_hosts")
 
@@ -1695,42 +1344,9 @@ class EnvironmentConfigCloudNetworkingLimitedArgs:
         pulumi.set(self, "allowed_hosts", value)
 
 
-class EnvironmentConfigCloudNetworkingUnrestrictedArgsDict(TypedDict):
+class EnvironmentConfigPackagesArgsDict(TypedDict):
     """
-    Unrestricted network access.
-    """
-    type: pulumi.Input[Literal['unrestricted']]
-    """
-    Always `unrestricted`.
-    """
-
-@pulumi.input_type
-class EnvironmentConfigCloudNetworkingUnrestrictedArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['unrestricted']]):
-        """
-        Unrestricted network access.
-
-        :param pulumi.Input[Literal['unrestricted']] type: Always `unrestricted`.
-        """
-        pulumi.set(__self__, "type", 'unrestricted')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['unrestricted']]:
-        """
-        Always `unrestricted`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['unrestricted']]):
-        pulumi.set(self, "type", value)
-
-
-class EnvironmentConfigCloudPackagesArgsDict(TypedDict):
-    """
-    Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+    Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
     """
     apt: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
@@ -1762,7 +1378,7 @@ class EnvironmentConfigCloudPackagesArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class EnvironmentConfigCloudPackagesArgs:
+class EnvironmentConfigPackagesArgs:
     def __init__(__self__, *,
                  apt: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  cargo: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
@@ -1772,7 +1388,7 @@ class EnvironmentConfigCloudPackagesArgs:
                  pip: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  type: pulumi.Input[Optional[Literal['packages']]] = None):
         """
-        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] apt: Ubuntu/Debian packages to install.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] cargo: Rust packages to install.
@@ -1882,141 +1498,77 @@ class EnvironmentConfigCloudPackagesArgs:
         pulumi.set(self, "type", value)
 
 
-class EnvironmentConfigSelfHostedArgsDict(TypedDict):
+class InitialEventRubricArgsDict(TypedDict):
     """
-    A self-hosted environment.
+    One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
     """
-    type: pulumi.Input[Literal['self_hosted']]
+    type: pulumi.Input['InitialEventRubricType']
     """
-    Always `self_hosted`.
+    One of `text`, `file`: which kind this is.
+    """
+    content: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+    """
+    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of the rubric file, uploaded through the Files API (`file` only).
     """
 
 @pulumi.input_type
-class EnvironmentConfigSelfHostedArgs:
+class InitialEventRubricArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['self_hosted']]):
+                 type: pulumi.Input['InitialEventRubricType'],
+                 content: pulumi.Input[Optional[_builtins.str]] = None,
+                 file_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        A self-hosted environment.
+        One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
 
-        :param pulumi.Input[Literal['self_hosted']] type: Always `self_hosted`.
+        :param pulumi.Input['InitialEventRubricType'] type: One of `text`, `file`: which kind this is.
+        :param pulumi.Input[_builtins.str] content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+        :param pulumi.Input[_builtins.str] file_id: ID of the rubric file, uploaded through the Files API (`file` only).
         """
-        pulumi.set(__self__, "type", 'self_hosted')
+        pulumi.set(__self__, "type", type)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['self_hosted']]:
+    def type(self) -> pulumi.Input['InitialEventRubricType']:
         """
-        Always `self_hosted`.
+        One of `text`, `file`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['self_hosted']]):
+    def type(self, value: pulumi.Input['InitialEventRubricType']):
         pulumi.set(self, "type", value)
-
-
-class InitialEventUserDefineOutcomeRubricFileArgsDict(TypedDict):
-    """
-    A rubric in a file uploaded through the Files API.
-    """
-    file_id: pulumi.Input[_builtins.str]
-    """
-    ID of the rubric file, uploaded through the Files API.
-    """
-    type: pulumi.Input[Literal['file']]
-    """
-    Always `file`.
-    """
-
-@pulumi.input_type
-class InitialEventUserDefineOutcomeRubricFileArgs:
-    def __init__(__self__, *,
-                 file_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['file']]):
-        """
-        A rubric in a file uploaded through the Files API.
-
-        :param pulumi.Input[_builtins.str] file_id: ID of the rubric file, uploaded through the Files API.
-        :param pulumi.Input[Literal['file']] type: Always `file`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        ID of the rubric file, uploaded through the Files API.
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "file_id", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['file']]:
+    def content(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['file']]):
-        pulumi.set(self, "type", value)
-
-
-class InitialEventUserDefineOutcomeRubricTextArgsDict(TypedDict):
-    """
-    A rubric given inline as text.
-    """
-    content: pulumi.Input[_builtins.str]
-    """
-    Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-    """
-    type: pulumi.Input[Literal['text']]
-    """
-    Always `text`.
-    """
-
-@pulumi.input_type
-class InitialEventUserDefineOutcomeRubricTextArgs:
-    def __init__(__self__, *,
-                 content: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['text']]):
-        """
-        A rubric given inline as text.
-
-        :param pulumi.Input[_builtins.str] content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-        :param pulumi.Input[Literal['text']] type: Always `text`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'text')
-
-    @_builtins.property
-    @pulumi.getter
-    def content(self) -> pulumi.Input[_builtins.str]:
-        """
-        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
         """
         return pulumi.get(self, "content")
 
     @content.setter
-    def content(self, value: pulumi.Input[_builtins.str]):
+    def content(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "content", value)
 
     @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['text']]:
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Always `text`.
+        ID of the rubric file, uploaded through the Files API (`file` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "file_id")
 
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['text']]):
-        pulumi.set(self, "type", value)
+    @file_id.setter
+    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "file_id", value)
 
 
 class McpServerArgsDict(TypedDict):
@@ -2090,70 +1642,37 @@ class McpServerArgs:
         pulumi.set(self, "url", value)
 
 
-class MultiagentMembersDisabledArgsDict(TypedDict):
+class MultiagentMembersArgsDict(TypedDict):
     """
-    Disabled.
+    One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
     """
-    type: pulumi.Input[Literal['disabled']]
+    type: pulumi.Input['MultiagentMembersType']
     """
-    Always `disabled`.
+    One of `enabled`, `disabled`: which kind this is.
     """
-
-@pulumi.input_type
-class MultiagentMembersDisabledArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['disabled']]):
-        """
-        Disabled.
-
-        :param pulumi.Input[Literal['disabled']] type: Always `disabled`.
-        """
-        pulumi.set(__self__, "type", 'disabled')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['disabled']]:
-        """
-        Always `disabled`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['disabled']]):
-        pulumi.set(self, "type", value)
-
-
-class MultiagentMembersEnabledArgsDict(TypedDict):
+    inline_agents: NotRequired[pulumi.Input[Optional['MultiagentMembersInlineAgentsArgsDict']]]
     """
-    Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
+    Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
     """
-    type: pulumi.Input[Literal['enabled']]
+    predefined_agents: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'MultiagentMembersPredefinedAgentArgsDict']]]]]]
     """
-    Always `enabled`.
-    """
-    inline_agents: NotRequired[pulumi.Input[Optional['MultiagentMembersEnabledInlineAgentsArgsDict']]]
-    """
-    Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-    """
-    predefined_agents: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgsDict', 'SelfReferenceArgsDict']]]]]]
-    """
-    Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+    Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
     """
 
 @pulumi.input_type
-class MultiagentMembersEnabledArgs:
+class MultiagentMembersArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['enabled']],
-                 inline_agents: pulumi.Input[Optional['MultiagentMembersEnabledInlineAgentsArgs']] = None,
-                 predefined_agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]]] = None):
+                 type: pulumi.Input['MultiagentMembersType'],
+                 inline_agents: pulumi.Input[Optional['MultiagentMembersInlineAgentsArgs']] = None,
+                 predefined_agents: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'MultiagentMembersPredefinedAgentArgs']]]]] = None):
         """
-        Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
+        One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
 
-        :param pulumi.Input[Literal['enabled']] type: Always `enabled`.
-        :param pulumi.Input['MultiagentMembersEnabledInlineAgentsArgs'] inline_agents: Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+        :param pulumi.Input['MultiagentMembersType'] type: One of `enabled`, `disabled`: which kind this is.
+        :param pulumi.Input['MultiagentMembersInlineAgentsArgs'] inline_agents: Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+        :param pulumi.Input[Sequence[pulumi.Input[Union[_builtins.str, 'MultiagentMembersPredefinedAgentArgs']]]] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
         """
-        pulumi.set(__self__, "type", 'enabled')
+        pulumi.set(__self__, "type", type)
         if inline_agents is not None:
             pulumi.set(__self__, "inline_agents", inline_agents)
         if predefined_agents is not None:
@@ -2161,190 +1680,145 @@ class MultiagentMembersEnabledArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['enabled']]:
+    def type(self) -> pulumi.Input['MultiagentMembersType']:
         """
-        Always `enabled`.
+        One of `enabled`, `disabled`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['enabled']]):
+    def type(self, value: pulumi.Input['MultiagentMembersType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="inlineAgents")
-    def inline_agents(self) -> pulumi.Input[Optional['MultiagentMembersEnabledInlineAgentsArgs']]:
+    def inline_agents(self) -> pulumi.Input[Optional['MultiagentMembersInlineAgentsArgs']]:
         """
-        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
+        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
         """
         return pulumi.get(self, "inline_agents")
 
     @inline_agents.setter
-    def inline_agents(self, value: pulumi.Input[Optional['MultiagentMembersEnabledInlineAgentsArgs']]):
+    def inline_agents(self, value: pulumi.Input[Optional['MultiagentMembersInlineAgentsArgs']]):
         pulumi.set(self, "inline_agents", value)
 
     @_builtins.property
     @pulumi.getter(name="predefinedAgents")
-    def predefined_agents(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]]]:
+    def predefined_agents(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'MultiagentMembersPredefinedAgentArgs']]]]]:
         """
-        Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+        Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
         """
         return pulumi.get(self, "predefined_agents")
 
     @predefined_agents.setter
-    def predefined_agents(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'AgentReferenceArgs', 'SelfReferenceArgs']]]]]):
+    def predefined_agents(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union[_builtins.str, 'MultiagentMembersPredefinedAgentArgs']]]]]):
         pulumi.set(self, "predefined_agents", value)
 
 
-class MultiagentMembersEnabledInlineAgentsArgsDict(TypedDict):
+class MultiagentMembersInlineAgentsArgsDict(TypedDict):
     """
-    Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
+    Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
     """
-    type: pulumi.Input['MultiagentMembersEnabledInlineAgentsType']
+    type: pulumi.Input['MultiagentMembersType']
     """
     `enabled` or `disabled`.
     """
 
 @pulumi.input_type
-class MultiagentMembersEnabledInlineAgentsArgs:
+class MultiagentMembersInlineAgentsArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['MultiagentMembersEnabledInlineAgentsType']):
+                 type: pulumi.Input['MultiagentMembersType']):
         """
-        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
+        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
 
-        :param pulumi.Input['MultiagentMembersEnabledInlineAgentsType'] type: `enabled` or `disabled`.
+        :param pulumi.Input['MultiagentMembersType'] type: `enabled` or `disabled`.
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['MultiagentMembersEnabledInlineAgentsType']:
+    def type(self) -> pulumi.Input['MultiagentMembersType']:
         """
         `enabled` or `disabled`.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['MultiagentMembersEnabledInlineAgentsType']):
+    def type(self, value: pulumi.Input['MultiagentMembersType']):
         pulumi.set(self, "type", value)
 
 
-class PermissionPolicyArgsDict(TypedDict):
+class MultiagentMembersPredefinedAgentArgsDict(TypedDict):
     """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+    One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
     """
-    type: pulumi.Input['PermissionPolicyType']
+    type: pulumi.Input['MultiagentMembersPredefinedAgentType']
     """
-    `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+    One of `agent`, `self`: which kind this is.
+    """
+    id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The agent's id (`agent` only).
+    """
+    version: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    The agent version to use (at least 1); the latest when omitted (`agent` only).
     """
 
 @pulumi.input_type
-class PermissionPolicyArgs:
+class MultiagentMembersPredefinedAgentArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['PermissionPolicyType']):
+                 type: pulumi.Input['MultiagentMembersPredefinedAgentType'],
+                 id: pulumi.Input[Optional[_builtins.str]] = None,
+                 version: pulumi.Input[Optional[_builtins.int]] = None):
         """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
 
-        :param pulumi.Input['PermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param pulumi.Input['MultiagentMembersPredefinedAgentType'] type: One of `agent`, `self`: which kind this is.
+        :param pulumi.Input[_builtins.str] id: The agent's id (`agent` only).
+        :param pulumi.Input[_builtins.int] version: The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
         pulumi.set(__self__, "type", type)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['PermissionPolicyType']:
+    def type(self) -> pulumi.Input['MultiagentMembersPredefinedAgentType']:
         """
-        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        One of `agent`, `self`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['PermissionPolicyType']):
+    def type(self, value: pulumi.Input['MultiagentMembersPredefinedAgentType']):
         pulumi.set(self, "type", value)
-
-
-class ResourceGithubRepositoryCheckoutBranchArgsDict(TypedDict):
-    """
-    Check out a branch.
-    """
-    name: pulumi.Input[_builtins.str]
-    """
-    Branch name to check out.
-    """
-    type: pulumi.Input[Literal['branch']]
-    """
-    Always `branch`.
-    """
-
-@pulumi.input_type
-class ResourceGithubRepositoryCheckoutBranchArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['branch']]):
-        """
-        Check out a branch.
-
-        :param pulumi.Input[_builtins.str] name: Branch name to check out.
-        :param pulumi.Input[Literal['branch']] type: Always `branch`.
-        """
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", 'branch')
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
+    def id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Branch name to check out.
+        The agent's id (`agent` only).
         """
-        return pulumi.get(self, "name")
+        return pulumi.get(self, "id")
 
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
+    @id.setter
+    def id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "id", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['branch']]:
+    def version(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Always `branch`.
+        The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "version")
 
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['branch']]):
-        pulumi.set(self, "type", value)
-
-
-class SelfReferenceArgsDict(TypedDict):
-    """
-    The agent that owns this configuration (resolved by the API to a concrete agent reference).
-    """
-    type: pulumi.Input[Literal['self']]
-    """
-    Always `self`.
-    """
-
-@pulumi.input_type
-class SelfReferenceArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['self']]):
-        """
-        The agent that owns this configuration (resolved by the API to a concrete agent reference).
-
-        :param pulumi.Input[Literal['self']] type: Always `self`.
-        """
-        pulumi.set(__self__, "type", 'self')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['self']]:
-        """
-        Always `self`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['self']]):
-        pulumi.set(self, "type", value)
+    @version.setter
+    def version(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "version", value)
 
 
 class SessionBudgetArgsDict(TypedDict):
@@ -2447,89 +1921,99 @@ class SessionBudgetMaxListCostArgs:
         pulumi.set(self, "currency", value)
 
 
-class SessionInitialEventUserDefineOutcomeArgsDict(TypedDict):
+class SessionInitialEventArgsDict(TypedDict):
     """
-    An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+    One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
     """
-    description: pulumi.Input[_builtins.str]
+    type: pulumi.Input['SessionInitialEventType']
     """
-    What the agent should produce: the task specification.
+    One of `user.message`, `user.define_outcome`: which kind this is.
     """
-    rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgsDict', 'InitialEventUserDefineOutcomeRubricFileArgsDict']]
+    content: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventContentArgsDict']]]]]
     """
-    How to grade the outcome: a text or a file rubric.
+    The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
     """
-    type: pulumi.Input[Literal['user.define_outcome']]
+    description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `user.define_outcome`.
+    What the agent should produce: the task specification (`user.define_outcome` only).
     """
     max_iterations: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+    Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
+    """
+    rubric: NotRequired[pulumi.Input[Optional['InitialEventRubricArgsDict']]]
+    """
+    How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
     """
 
 @pulumi.input_type
-class SessionInitialEventUserDefineOutcomeArgs:
+class SessionInitialEventArgs:
     def __init__(__self__, *,
-                 description: pulumi.Input[_builtins.str],
-                 rubric: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']],
-                 type: pulumi.Input[Literal['user.define_outcome']],
-                 max_iterations: pulumi.Input[Optional[_builtins.int]] = None):
+                 type: pulumi.Input['SessionInitialEventType'],
+                 content: pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventContentArgs']]]] = None,
+                 description: pulumi.Input[Optional[_builtins.str]] = None,
+                 max_iterations: pulumi.Input[Optional[_builtins.int]] = None,
+                 rubric: pulumi.Input[Optional['InitialEventRubricArgs']] = None):
         """
-        An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+        One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
-        :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification.
-        :param pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']] rubric: How to grade the outcome: a text or a file rubric.
-        :param pulumi.Input[Literal['user.define_outcome']] type: Always `user.define_outcome`.
-        :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+        :param pulumi.Input['SessionInitialEventType'] type: One of `user.message`, `user.define_outcome`: which kind this is.
+        :param pulumi.Input[Sequence[pulumi.Input['SessionInitialEventContentArgs']]] content: The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification (`user.define_outcome` only).
+        :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
+        :param pulumi.Input['InitialEventRubricArgs'] rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "rubric", rubric)
-        pulumi.set(__self__, "type", 'user.define_outcome')
+        pulumi.set(__self__, "type", type)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
         if max_iterations is not None:
             pulumi.set(__self__, "max_iterations", max_iterations)
+        if rubric is not None:
+            pulumi.set(__self__, "rubric", rubric)
 
     @_builtins.property
     @pulumi.getter
-    def description(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['SessionInitialEventType']:
         """
-        What the agent should produce: the task specification.
-        """
-        return pulumi.get(self, "description")
-
-    @description.setter
-    def description(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "description", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def rubric(self) -> pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]:
-        """
-        How to grade the outcome: a text or a file rubric.
-        """
-        return pulumi.get(self, "rubric")
-
-    @rubric.setter
-    def rubric(self, value: pulumi.Input[Union['InitialEventUserDefineOutcomeRubricTextArgs', 'InitialEventUserDefineOutcomeRubricFileArgs']]):
-        pulumi.set(self, "rubric", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['user.define_outcome']]:
-        """
-        Always `user.define_outcome`.
+        One of `user.message`, `user.define_outcome`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['user.define_outcome']]):
+    def type(self, value: pulumi.Input['SessionInitialEventType']):
         pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventContentArgs']]]]:
+        """
+        The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        """
+        return pulumi.get(self, "content")
+
+    @content.setter
+    def content(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventContentArgs']]]]):
+        pulumi.set(self, "content", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        What the agent should produce: the task specification (`user.define_outcome` only).
+        """
+        return pulumi.get(self, "description")
+
+    @description.setter
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "description", value)
 
     @_builtins.property
     @pulumi.getter(name="maxIterations")
     def max_iterations(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+        Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         """
         return pulumi.get(self, "max_iterations")
 
@@ -2537,131 +2021,88 @@ class SessionInitialEventUserDefineOutcomeArgs:
     def max_iterations(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_iterations", value)
 
-
-class SessionInitialEventUserMessageArgsDict(TypedDict):
-    """
-    A user message; it starts the agent's work.
-    """
-    content: pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageContentArgsDict', 'SessionInitialEventUserMessageContentImageArgsDict', 'SessionInitialEventUserMessageContentDocumentArgsDict']]]]
-    """
-    The message's content blocks (`text`, `image`, `document`); at least one.
-    """
-    type: pulumi.Input[Literal['user.message']]
-    """
-    Always `user.message`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageArgs:
-    def __init__(__self__, *,
-                 content: pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageContentArgs', 'SessionInitialEventUserMessageContentImageArgs', 'SessionInitialEventUserMessageContentDocumentArgs']]]],
-                 type: pulumi.Input[Literal['user.message']]):
-        """
-        A user message; it starts the agent's work.
-
-        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageContentArgs', 'SessionInitialEventUserMessageContentImageArgs', 'SessionInitialEventUserMessageContentDocumentArgs']]]] content: The message's content blocks (`text`, `image`, `document`); at least one.
-        :param pulumi.Input[Literal['user.message']] type: Always `user.message`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'user.message')
-
     @_builtins.property
     @pulumi.getter
-    def content(self) -> pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageContentArgs', 'SessionInitialEventUserMessageContentImageArgs', 'SessionInitialEventUserMessageContentDocumentArgs']]]]:
+    def rubric(self) -> pulumi.Input[Optional['InitialEventRubricArgs']]:
         """
-        The message's content blocks (`text`, `image`, `document`); at least one.
+        How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
-        return pulumi.get(self, "content")
+        return pulumi.get(self, "rubric")
 
-    @content.setter
-    def content(self, value: pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageContentArgs', 'SessionInitialEventUserMessageContentImageArgs', 'SessionInitialEventUserMessageContentDocumentArgs']]]]):
-        pulumi.set(self, "content", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['user.message']]:
-        """
-        Always `user.message`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['user.message']]):
-        pulumi.set(self, "type", value)
+    @rubric.setter
+    def rubric(self, value: pulumi.Input[Optional['InitialEventRubricArgs']]):
+        pulumi.set(self, "rubric", value)
 
 
-class SessionInitialEventUserMessageContentDocumentArgsDict(TypedDict):
+class SessionInitialEventContentArgsDict(TypedDict):
     """
-    Document content, given as base64 data, plain text, a URL or a file.
+    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
     """
-    source: pulumi.Input[Union['SessionInitialEventUserMessageContentDocumentSourceBase64ArgsDict', 'SessionInitialEventUserMessageContentDocumentSourceTextArgsDict', 'SessionInitialEventUserMessageContentDocumentSourceUrlArgsDict', 'SessionInitialEventUserMessageContentDocumentSourceFileArgsDict']]
+    type: pulumi.Input['SessionInitialEventContentType']
     """
-    The source of the document data: `base64`, `text`, `url` or `file`.
-    """
-    type: pulumi.Input[Literal['document']]
-    """
-    Always `document`.
+    One of `text`, `image`, `document`: which kind this is.
     """
     context: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Additional context about the document for the model.
+    Additional context about the document for the model (`document` only).
+    """
+    source: NotRequired[pulumi.Input[Optional['SessionInitialEventContentSourceArgsDict']]]
+    """
+    For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+    """
+    text: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The text content (`text` only).
     """
     title: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The title of the document.
+    The title of the document (`document` only).
     """
 
 @pulumi.input_type
-class SessionInitialEventUserMessageContentDocumentArgs:
+class SessionInitialEventContentArgs:
     def __init__(__self__, *,
-                 source: pulumi.Input[Union['SessionInitialEventUserMessageContentDocumentSourceBase64Args', 'SessionInitialEventUserMessageContentDocumentSourceTextArgs', 'SessionInitialEventUserMessageContentDocumentSourceUrlArgs', 'SessionInitialEventUserMessageContentDocumentSourceFileArgs']],
-                 type: pulumi.Input[Literal['document']],
+                 type: pulumi.Input['SessionInitialEventContentType'],
                  context: pulumi.Input[Optional[_builtins.str]] = None,
+                 source: pulumi.Input[Optional['SessionInitialEventContentSourceArgs']] = None,
+                 text: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Document content, given as base64 data, plain text, a URL or a file.
+        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
 
-        :param pulumi.Input[Union['SessionInitialEventUserMessageContentDocumentSourceBase64Args', 'SessionInitialEventUserMessageContentDocumentSourceTextArgs', 'SessionInitialEventUserMessageContentDocumentSourceUrlArgs', 'SessionInitialEventUserMessageContentDocumentSourceFileArgs']] source: The source of the document data: `base64`, `text`, `url` or `file`.
-        :param pulumi.Input[Literal['document']] type: Always `document`.
-        :param pulumi.Input[_builtins.str] context: Additional context about the document for the model.
-        :param pulumi.Input[_builtins.str] title: The title of the document.
+        :param pulumi.Input['SessionInitialEventContentType'] type: One of `text`, `image`, `document`: which kind this is.
+        :param pulumi.Input[_builtins.str] context: Additional context about the document for the model (`document` only).
+        :param pulumi.Input['SessionInitialEventContentSourceArgs'] source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        :param pulumi.Input[_builtins.str] text: The text content (`text` only).
+        :param pulumi.Input[_builtins.str] title: The title of the document (`document` only).
         """
-        pulumi.set(__self__, "source", source)
-        pulumi.set(__self__, "type", 'document')
+        pulumi.set(__self__, "type", type)
         if context is not None:
             pulumi.set(__self__, "context", context)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
+        if text is not None:
+            pulumi.set(__self__, "text", text)
         if title is not None:
             pulumi.set(__self__, "title", title)
 
     @_builtins.property
     @pulumi.getter
-    def source(self) -> pulumi.Input[Union['SessionInitialEventUserMessageContentDocumentSourceBase64Args', 'SessionInitialEventUserMessageContentDocumentSourceTextArgs', 'SessionInitialEventUserMessageContentDocumentSourceUrlArgs', 'SessionInitialEventUserMessageContentDocumentSourceFileArgs']]:
+    def type(self) -> pulumi.Input['SessionInitialEventContentType']:
         """
-        The source of the document data: `base64`, `text`, `url` or `file`.
-        """
-        return pulumi.get(self, "source")
-
-    @source.setter
-    def source(self, value: pulumi.Input[Union['SessionInitialEventUserMessageContentDocumentSourceBase64Args', 'SessionInitialEventUserMessageContentDocumentSourceTextArgs', 'SessionInitialEventUserMessageContentDocumentSourceUrlArgs', 'SessionInitialEventUserMessageContentDocumentSourceFileArgs']]):
-        pulumi.set(self, "source", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['document']]:
-        """
-        Always `document`.
+        One of `text`, `image`, `document`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['document']]):
+    def type(self, value: pulumi.Input['SessionInitialEventContentType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
     def context(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Additional context about the document for the model.
+        Additional context about the document for the model (`document` only).
         """
         return pulumi.get(self, "context")
 
@@ -2671,9 +2112,33 @@ class SessionInitialEventUserMessageContentDocumentArgs:
 
     @_builtins.property
     @pulumi.getter
+    def source(self) -> pulumi.Input[Optional['SessionInitialEventContentSourceArgs']]:
+        """
+        For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        """
+        return pulumi.get(self, "source")
+
+    @source.setter
+    def source(self, value: pulumi.Input[Optional['SessionInitialEventContentSourceArgs']]):
+        pulumi.set(self, "source", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def text(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The text content (`text` only).
+        """
+        return pulumi.get(self, "text")
+
+    @text.setter
+    def text(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "text", value)
+
+    @_builtins.property
+    @pulumi.getter
     def title(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The title of the document.
+        The title of the document (`document` only).
         """
         return pulumi.get(self, "title")
 
@@ -2682,631 +2147,232 @@ class SessionInitialEventUserMessageContentDocumentArgs:
         pulumi.set(self, "title", value)
 
 
-class SessionInitialEventUserMessageContentDocumentSourceBase64ArgsDict(TypedDict):
+class SessionInitialEventContentSourceArgsDict(TypedDict):
     """
-    Base64-encoded document data.
+    One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
     """
-    data: pulumi.Input[_builtins.str]
+    type: pulumi.Input['SessionInitialEventContentSourceType']
     """
-    Base64-encoded document data.
+    One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
     """
-    media_type: pulumi.Input[_builtins.str]
+    data: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    MIME type of the document (e.g. "application/pdf").
+    For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
     """
-    type: pulumi.Input[Literal['base64']]
+    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `base64`.
+    ID of a file uploaded through the Files API (`file`, `file` only).
+    """
+    media_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+    """
+    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
     """
 
 @pulumi.input_type
-class SessionInitialEventUserMessageContentDocumentSourceBase64Args:
+class SessionInitialEventContentSourceArgs:
     def __init__(__self__, *,
-                 data: pulumi.Input[_builtins.str],
-                 media_type: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['base64']]):
+                 type: pulumi.Input['SessionInitialEventContentSourceType'],
+                 data: pulumi.Input[Optional[_builtins.str]] = None,
+                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 media_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 url: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Base64-encoded document data.
+        One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
 
-        :param pulumi.Input[_builtins.str] data: Base64-encoded document data.
-        :param pulumi.Input[_builtins.str] media_type: MIME type of the document (e.g. "application/pdf").
-        :param pulumi.Input[Literal['base64']] type: Always `base64`.
+        :param pulumi.Input['SessionInitialEventContentSourceType'] type: One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        :param pulumi.Input[_builtins.str] data: For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (`file`, `file` only).
+        :param pulumi.Input[_builtins.str] media_type: One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+        :param pulumi.Input[_builtins.str] url: For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
         """
-        pulumi.set(__self__, "data", data)
-        pulumi.set(__self__, "media_type", media_type)
-        pulumi.set(__self__, "type", 'base64')
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> pulumi.Input[_builtins.str]:
-        """
-        Base64-encoded document data.
-        """
-        return pulumi.get(self, "data")
-
-    @data.setter
-    def data(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "data", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> pulumi.Input[_builtins.str]:
-        """
-        MIME type of the document (e.g. "application/pdf").
-        """
-        return pulumi.get(self, "media_type")
-
-    @media_type.setter
-    def media_type(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "media_type", value)
+        pulumi.set(__self__, "type", type)
+        if data is not None:
+            pulumi.set(__self__, "data", data)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if media_type is not None:
+            pulumi.set(__self__, "media_type", media_type)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['base64']]:
+    def type(self) -> pulumi.Input['SessionInitialEventContentSourceType']:
         """
-        Always `base64`.
+        One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['base64']]):
+    def type(self, value: pulumi.Input['SessionInitialEventContentSourceType']):
         pulumi.set(self, "type", value)
 
-
-class SessionInitialEventUserMessageContentDocumentSourceFileArgsDict(TypedDict):
-    """
-    Document referenced by file ID.
-    """
-    file_id: pulumi.Input[_builtins.str]
-    """
-    ID of a file uploaded through the Files API.
-    """
-    type: pulumi.Input[Literal['file']]
-    """
-    Always `file`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentDocumentSourceFileArgs:
-    def __init__(__self__, *,
-                 file_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['file']]):
+    @_builtins.property
+    @pulumi.getter
+    def data(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Document referenced by file ID.
-
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API.
-        :param pulumi.Input[Literal['file']] type: Always `file`.
+        For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
         """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
+        return pulumi.get(self, "data")
+
+    @data.setter
+    def data(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "data", value)
 
     @_builtins.property
     @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[_builtins.str]:
+    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        ID of a file uploaded through the Files API.
+        ID of a file uploaded through the Files API (`file`, `file` only).
         """
         return pulumi.get(self, "file_id")
 
     @file_id.setter
-    def file_id(self, value: pulumi.Input[_builtins.str]):
+    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "file_id", value)
 
     @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['file']]:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['file']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionInitialEventUserMessageContentDocumentSourceTextArgsDict(TypedDict):
-    """
-    Plain text document content.
-    """
-    data: pulumi.Input[_builtins.str]
-    """
-    The plain text content.
-    """
-    media_type: pulumi.Input[Literal['text/plain']]
-    """
-    MIME type of the text content: always `text/plain`.
-    """
-    type: pulumi.Input[Literal['text']]
-    """
-    Always `text`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentDocumentSourceTextArgs:
-    def __init__(__self__, *,
-                 data: pulumi.Input[_builtins.str],
-                 media_type: pulumi.Input[Literal['text/plain']],
-                 type: pulumi.Input[Literal['text']]):
-        """
-        Plain text document content.
-
-        :param pulumi.Input[_builtins.str] data: The plain text content.
-        :param pulumi.Input[Literal['text/plain']] media_type: MIME type of the text content: always `text/plain`.
-        :param pulumi.Input[Literal['text']] type: Always `text`.
-        """
-        pulumi.set(__self__, "data", data)
-        pulumi.set(__self__, "media_type", 'text/plain')
-        pulumi.set(__self__, "type", 'text')
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> pulumi.Input[_builtins.str]:
-        """
-        The plain text content.
-        """
-        return pulumi.get(self, "data")
-
-    @data.setter
-    def data(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "data", value)
-
-    @_builtins.property
     @pulumi.getter(name="mediaType")
-    def media_type(self) -> pulumi.Input[Literal['text/plain']]:
+    def media_type(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        MIME type of the text content: always `text/plain`.
+        One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
         """
         return pulumi.get(self, "media_type")
 
     @media_type.setter
-    def media_type(self, value: pulumi.Input[Literal['text/plain']]):
+    def media_type(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "media_type", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['text']]:
+    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Always `text`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['text']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionInitialEventUserMessageContentDocumentSourceUrlArgsDict(TypedDict):
-    """
-    Document referenced by URL.
-    """
-    type: pulumi.Input[Literal['url']]
-    """
-    Always `url`.
-    """
-    url: pulumi.Input[_builtins.str]
-    """
-    URL of the document to fetch.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentDocumentSourceUrlArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['url']],
-                 url: pulumi.Input[_builtins.str]):
-        """
-        Document referenced by URL.
-
-        :param pulumi.Input[Literal['url']] type: Always `url`.
-        :param pulumi.Input[_builtins.str] url: URL of the document to fetch.
-        """
-        pulumi.set(__self__, "type", 'url')
-        pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['url']]:
-        """
-        Always `url`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['url']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> pulumi.Input[_builtins.str]:
-        """
-        URL of the document to fetch.
+        For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
         """
         return pulumi.get(self, "url")
 
     @url.setter
-    def url(self, value: pulumi.Input[_builtins.str]):
+    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "url", value)
 
 
-class SessionInitialEventUserMessageContentImageArgsDict(TypedDict):
+class SessionResourceArgsDict(TypedDict):
     """
-    Image content, given as base64 data, a URL or a file.
+    One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
     """
-    source: pulumi.Input[Union['SessionInitialEventUserMessageContentImageSourceBase64ArgsDict', 'SessionInitialEventUserMessageContentImageSourceUrlArgsDict', 'SessionInitialEventUserMessageContentImageSourceFileArgsDict']]
+    type: pulumi.Input['ResourceType']
     """
-    The source of the image data: `base64`, `url` or `file`.
+    One of `github_repository`, `file`, `memory_store`: which kind this is.
     """
-    type: pulumi.Input[Literal['image']]
+    access: NotRequired[pulumi.Input[Optional['ResourceAccess']]]
     """
-    Always `image`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentImageArgs:
-    def __init__(__self__, *,
-                 source: pulumi.Input[Union['SessionInitialEventUserMessageContentImageSourceBase64Args', 'SessionInitialEventUserMessageContentImageSourceUrlArgs', 'SessionInitialEventUserMessageContentImageSourceFileArgs']],
-                 type: pulumi.Input[Literal['image']]):
-        """
-        Image content, given as base64 data, a URL or a file.
-
-        :param pulumi.Input[Union['SessionInitialEventUserMessageContentImageSourceBase64Args', 'SessionInitialEventUserMessageContentImageSourceUrlArgs', 'SessionInitialEventUserMessageContentImageSourceFileArgs']] source: The source of the image data: `base64`, `url` or `file`.
-        :param pulumi.Input[Literal['image']] type: Always `image`.
-        """
-        pulumi.set(__self__, "source", source)
-        pulumi.set(__self__, "type", 'image')
-
-    @_builtins.property
-    @pulumi.getter
-    def source(self) -> pulumi.Input[Union['SessionInitialEventUserMessageContentImageSourceBase64Args', 'SessionInitialEventUserMessageContentImageSourceUrlArgs', 'SessionInitialEventUserMessageContentImageSourceFileArgs']]:
-        """
-        The source of the image data: `base64`, `url` or `file`.
-        """
-        return pulumi.get(self, "source")
-
-    @source.setter
-    def source(self, value: pulumi.Input[Union['SessionInitialEventUserMessageContentImageSourceBase64Args', 'SessionInitialEventUserMessageContentImageSourceUrlArgs', 'SessionInitialEventUserMessageContentImageSourceFileArgs']]):
-        pulumi.set(self, "source", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['image']]:
-        """
-        Always `image`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['image']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionInitialEventUserMessageContentImageSourceBase64ArgsDict(TypedDict):
-    """
-    Base64-encoded image data.
-    """
-    data: pulumi.Input[_builtins.str]
-    """
-    Base64-encoded image data.
-    """
-    media_type: pulumi.Input[_builtins.str]
-    """
-    MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-    """
-    type: pulumi.Input[Literal['base64']]
-    """
-    Always `base64`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentImageSourceBase64Args:
-    def __init__(__self__, *,
-                 data: pulumi.Input[_builtins.str],
-                 media_type: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['base64']]):
-        """
-        Base64-encoded image data.
-
-        :param pulumi.Input[_builtins.str] data: Base64-encoded image data.
-        :param pulumi.Input[_builtins.str] media_type: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-        :param pulumi.Input[Literal['base64']] type: Always `base64`.
-        """
-        pulumi.set(__self__, "data", data)
-        pulumi.set(__self__, "media_type", media_type)
-        pulumi.set(__self__, "type", 'base64')
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> pulumi.Input[_builtins.str]:
-        """
-        Base64-encoded image data.
-        """
-        return pulumi.get(self, "data")
-
-    @data.setter
-    def data(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "data", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> pulumi.Input[_builtins.str]:
-        """
-        MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-        """
-        return pulumi.get(self, "media_type")
-
-    @media_type.setter
-    def media_type(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "media_type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['base64']]:
-        """
-        Always `base64`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['base64']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionInitialEventUserMessageContentImageSourceFileArgsDict(TypedDict):
-    """
-    Image referenced by file ID.
-    """
-    file_id: pulumi.Input[_builtins.str]
-    """
-    ID of a file uploaded through the Files API.
-    """
-    type: pulumi.Input[Literal['file']]
-    """
-    Always `file`.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentImageSourceFileArgs:
-    def __init__(__self__, *,
-                 file_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['file']]):
-        """
-        Image referenced by file ID.
-
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API.
-        :param pulumi.Input[Literal['file']] type: Always `file`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        ID of a file uploaded through the Files API.
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['file']]:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['file']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionInitialEventUserMessageContentImageSourceUrlArgsDict(TypedDict):
-    """
-    Image referenced by URL.
-    """
-    type: pulumi.Input[Literal['url']]
-    """
-    Always `url`.
-    """
-    url: pulumi.Input[_builtins.str]
-    """
-    URL of the image to fetch.
-    """
-
-@pulumi.input_type
-class SessionInitialEventUserMessageContentImageSourceUrlArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['url']],
-                 url: pulumi.Input[_builtins.str]):
-        """
-        Image referenced by URL.
-
-        :param pulumi.Input[Literal['url']] type: Always `url`.
-        :param pulumi.Input[_builtins.str] url: URL of the image to fetch.
-        """
-        pulumi.set(__self__, "type", 'url')
-        pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['url']]:
-        """
-        Always `url`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['url']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> pulumi.Input[_builtins.str]:
-        """
-        URL of the image to fetch.
-        """
-        return pulumi.get(self, "url")
-
-    @url.setter
-    def url(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "url", value)
-
-
-class SessionResourceFileArgsDict(TypedDict):
-    """
-    A file uploaded through the Files API, mounted into the session's container.
-    """
-    file_id: pulumi.Input[_builtins.str]
-    """
-    ID of a file uploaded through the Files API (e.g. `file.id`).
-    """
-    type: pulumi.Input[Literal['file']]
-    """
-    Always `file`.
-    """
-    mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-    """
-
-@pulumi.input_type
-class SessionResourceFileArgs:
-    def __init__(__self__, *,
-                 file_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['file']],
-                 mount_path: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        A file uploaded through the Files API, mounted into the session's container.
-
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`).
-        :param pulumi.Input[Literal['file']] type: Always `file`.
-        :param pulumi.Input[_builtins.str] mount_path: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`).
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['file']]:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['file']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-    @mount_path.setter
-    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "mount_path", value)
-
-
-class SessionResourceGithubRepositoryArgsDict(TypedDict):
-    """
-    A GitHub repository mounted into the session's container.
-    """
-    type: pulumi.Input[Literal['github_repository']]
-    """
-    Always `github_repository`.
-    """
-    url: pulumi.Input[_builtins.str]
-    """
-    GitHub URL of the repository (https).
+    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
     """
     authorization_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
+    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
     """
-    checkout: NotRequired[pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgsDict', 'SessionResourceGithubRepositoryCheckoutCommitArgsDict']]]]
+    checkout: NotRequired[pulumi.Input[Optional['SessionResourceCheckoutArgsDict']]]
     """
-    Branch or commit to check out. Defaults to the repository's default branch.
+    Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+    """
+    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+    """
+    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+    """
+    memory_store_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
     """
     mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Mount path in the container. Defaults to `/workspace/<repo-name>`.
+    For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+    """
+    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    GitHub URL of the repository (https) (`github_repository` only).
     """
 
 @pulumi.input_type
-class SessionResourceGithubRepositoryArgs:
+class SessionResourceArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['github_repository']],
-                 url: pulumi.Input[_builtins.str],
+                 type: pulumi.Input['ResourceType'],
+                 access: pulumi.Input[Optional['ResourceAccess']] = None,
                  authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 checkout: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]] = None,
-                 mount_path: pulumi.Input[Optional[_builtins.str]] = None):
+                 checkout: pulumi.Input[Optional['SessionResourceCheckoutArgs']] = None,
+                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 instructions: pulumi.Input[Optional[_builtins.str]] = None,
+                 memory_store_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 mount_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 url: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        A GitHub repository mounted into the session's container.
+        One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
 
-        :param pulumi.Input[Literal['github_repository']] type: Always `github_repository`.
-        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https).
-        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
-        :param pulumi.Input[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']] checkout: Branch or commit to check out. Defaults to the repository's default branch.
-        :param pulumi.Input[_builtins.str] mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        :param pulumi.Input['ResourceType'] type: One of `github_repository`, `file`, `memory_store`: which kind this is.
+        :param pulumi.Input['ResourceAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+        :param pulumi.Input['SessionResourceCheckoutArgs'] checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        :param pulumi.Input[_builtins.str] mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https) (`github_repository` only).
         """
-        pulumi.set(__self__, "type", 'github_repository')
-        pulumi.set(__self__, "url", url)
+        pulumi.set(__self__, "type", type)
+        if access is not None:
+            pulumi.set(__self__, "access", access)
         if authorization_token is not None:
             pulumi.set(__self__, "authorization_token", authorization_token)
         if checkout is not None:
             pulumi.set(__self__, "checkout", checkout)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if instructions is not None:
+            pulumi.set(__self__, "instructions", instructions)
+        if memory_store_id is not None:
+            pulumi.set(__self__, "memory_store_id", memory_store_id)
         if mount_path is not None:
             pulumi.set(__self__, "mount_path", mount_path)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['github_repository']]:
+    def type(self) -> pulumi.Input['ResourceType']:
         """
-        Always `github_repository`.
+        One of `github_repository`, `file`, `memory_store`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['github_repository']]):
+    def type(self, value: pulumi.Input['ResourceType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
-    def url(self) -> pulumi.Input[_builtins.str]:
+    def access(self) -> pulumi.Input[Optional['ResourceAccess']]:
         """
-        GitHub URL of the repository (https).
+        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
         """
-        return pulumi.get(self, "url")
+        return pulumi.get(self, "access")
 
-    @url.setter
-    def url(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "url", value)
+    @access.setter
+    def access(self, value: pulumi.Input[Optional['ResourceAccess']]):
+        pulumi.set(self, "access", value)
 
     @_builtins.property
     @pulumi.getter(name="authorizationToken")
     def authorization_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
+        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
         """
         return pulumi.get(self, "authorization_token")
 
@@ -3316,165 +2382,33 @@ class SessionResourceGithubRepositoryArgs:
 
     @_builtins.property
     @pulumi.getter
-    def checkout(self) -> pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]]:
+    def checkout(self) -> pulumi.Input[Optional['SessionResourceCheckoutArgs']]:
         """
-        Branch or commit to check out. Defaults to the repository's default branch.
+        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
         """
         return pulumi.get(self, "checkout")
 
     @checkout.setter
-    def checkout(self, value: pulumi.Input[Optional[Union['ResourceGithubRepositoryCheckoutBranchArgs', 'SessionResourceGithubRepositoryCheckoutCommitArgs']]]):
+    def checkout(self, value: pulumi.Input[Optional['SessionResourceCheckoutArgs']]):
         pulumi.set(self, "checkout", value)
 
     @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
         """
-        return pulumi.get(self, "mount_path")
+        return pulumi.get(self, "file_id")
 
-    @mount_path.setter
-    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "mount_path", value)
-
-
-class SessionResourceGithubRepositoryCheckoutCommitArgsDict(TypedDict):
-    """
-    Check out a commit.
-    """
-    sha: pulumi.Input[_builtins.str]
-    """
-    Full 40-character commit SHA to check out (lowercase hex).
-    """
-    type: pulumi.Input[Literal['commit']]
-    """
-    Always `commit`.
-    """
-
-@pulumi.input_type
-class SessionResourceGithubRepositoryCheckoutCommitArgs:
-    def __init__(__self__, *,
-                 sha: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['commit']]):
-        """
-        Check out a commit.
-
-        :param pulumi.Input[_builtins.str] sha: Full 40-character commit SHA to check out (lowercase hex).
-        :param pulumi.Input[Literal['commit']] type: Always `commit`.
-        """
-        pulumi.set(__self__, "sha", sha)
-        pulumi.set(__self__, "type", 'commit')
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> pulumi.Input[_builtins.str]:
-        """
-        Full 40-character commit SHA to check out (lowercase hex).
-        """
-        return pulumi.get(self, "sha")
-
-    @sha.setter
-    def sha(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "sha", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['commit']]:
-        """
-        Always `commit`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['commit']]):
-        pulumi.set(self, "type", value)
-
-
-class SessionResourceMemoryStoreArgsDict(TypedDict):
-    """
-    A memory store attached to the session.
-    """
-    memory_store_id: pulumi.Input[_builtins.str]
-    """
-    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-    """
-    type: pulumi.Input[Literal['memory_store']]
-    """
-    Always `memory_store`.
-    """
-    access: NotRequired[pulumi.Input[Optional['ResourceMemoryStoreAccess']]]
-    """
-    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-    """
-    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
-    """
-
-@pulumi.input_type
-class SessionResourceMemoryStoreArgs:
-    def __init__(__self__, *,
-                 memory_store_id: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['memory_store']],
-                 access: pulumi.Input[Optional['ResourceMemoryStoreAccess']] = None,
-                 instructions: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        A memory store attached to the session.
-
-        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        :param pulumi.Input[Literal['memory_store']] type: Always `memory_store`.
-        :param pulumi.Input['ResourceMemoryStoreAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
-        """
-        pulumi.set(__self__, "memory_store_id", memory_store_id)
-        pulumi.set(__self__, "type", 'memory_store')
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> pulumi.Input[_builtins.str]:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @memory_store_id.setter
-    def memory_store_id(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "memory_store_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['memory_store']]:
-        """
-        Always `memory_store`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['memory_store']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> pulumi.Input[Optional['ResourceMemoryStoreAccess']]:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        """
-        return pulumi.get(self, "access")
-
-    @access.setter
-    def access(self, value: pulumi.Input[Optional['ResourceMemoryStoreAccess']]):
-        pulumi.set(self, "access", value)
+    @file_id.setter
+    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "file_id", value)
 
     @_builtins.property
     @pulumi.getter
     def instructions(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
+        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
         """
         return pulumi.get(self, "instructions")
 
@@ -3482,560 +2416,284 @@ class SessionResourceMemoryStoreArgs:
     def instructions(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "instructions", value)
 
+    @_builtins.property
+    @pulumi.getter(name="memoryStoreId")
+    def memory_store_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        """
+        return pulumi.get(self, "memory_store_id")
 
-class ToolAgentToolset20260401ArgsDict(TypedDict):
+    @memory_store_id.setter
+    def memory_store_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "memory_store_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mountPath")
+    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        """
+        return pulumi.get(self, "mount_path")
+
+    @mount_path.setter
+    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mount_path", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        GitHub URL of the repository (https) (`github_repository` only).
+        """
+        return pulumi.get(self, "url")
+
+    @url.setter
+    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "url", value)
+
+
+class SessionResourceCheckoutArgsDict(TypedDict):
     """
-    The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
+    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
     """
-    type: pulumi.Input[Literal['agent_toolset_20260401']]
+    type: pulumi.Input['ResourceCheckoutType']
     """
-    Always `agent_toolset_20260401`.
+    One of `branch`, `commit`: which kind this is.
     """
-    configs: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401ConfigBashArgsDict', 'ToolAgentToolset20260401ConfigEditArgsDict', 'ToolAgentToolset20260401ConfigReadArgsDict', 'ToolAgentToolset20260401ConfigWriteArgsDict', 'ToolAgentToolset20260401ConfigGlobArgsDict', 'ToolAgentToolset20260401ConfigGrepArgsDict', 'ToolAgentToolset20260401ConfigWebFetchArgsDict', 'ToolAgentToolset20260401ConfigWebSearchArgsDict']]]]]]
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
+    Branch name to check out (`branch` only).
     """
-    default_config: NotRequired[pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigArgsDict']]]
+    sha: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Default configuration applied to every tool in this set; each tool's config may override it.
+    Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401Args:
+class SessionResourceCheckoutArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input[Literal['agent_toolset_20260401']],
-                 configs: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401ConfigBashArgs', 'ToolAgentToolset20260401ConfigEditArgs', 'ToolAgentToolset20260401ConfigReadArgs', 'ToolAgentToolset20260401ConfigWriteArgs', 'ToolAgentToolset20260401ConfigGlobArgs', 'ToolAgentToolset20260401ConfigGrepArgs', 'ToolAgentToolset20260401ConfigWebFetchArgs', 'ToolAgentToolset20260401ConfigWebSearchArgs']]]]] = None,
-                 default_config: pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigArgs']] = None):
+                 type: pulumi.Input['ResourceCheckoutType'],
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 sha: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
+        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
 
-        :param pulumi.Input[Literal['agent_toolset_20260401']] type: Always `agent_toolset_20260401`.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ToolAgentToolset20260401ConfigBashArgs', 'ToolAgentToolset20260401ConfigEditArgs', 'ToolAgentToolset20260401ConfigReadArgs', 'ToolAgentToolset20260401ConfigWriteArgs', 'ToolAgentToolset20260401ConfigGlobArgs', 'ToolAgentToolset20260401ConfigGrepArgs', 'ToolAgentToolset20260401ConfigWebFetchArgs', 'ToolAgentToolset20260401ConfigWebSearchArgs']]]] configs: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
-        :param pulumi.Input['ToolAgentToolset20260401DefaultConfigArgs'] default_config: Default configuration applied to every tool in this set; each tool's config may override it.
+        :param pulumi.Input['ResourceCheckoutType'] type: One of `branch`, `commit`: which kind this is.
+        :param pulumi.Input[_builtins.str] name: Branch name to check out (`branch` only).
+        :param pulumi.Input[_builtins.str] sha: Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
         """
-        pulumi.set(__self__, "type", 'agent_toolset_20260401')
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if sha is not None:
+            pulumi.set(__self__, "sha", sha)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['ResourceCheckoutType']:
+        """
+        One of `branch`, `commit`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['ResourceCheckoutType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Branch name to check out (`branch` only).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def sha(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        return pulumi.get(self, "sha")
+
+    @sha.setter
+    def sha(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sha", value)
+
+
+class ToolArgsDict(TypedDict):
+    """
+    One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+    """
+    type: pulumi.Input['ToolType']
+    """
+    One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
+    """
+    configs: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['ToolConfigArgsDict']]]]]
+    """
+    For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
+    """
+    default_config: NotRequired[pulumi.Input[Optional['ToolDefaultConfigArgsDict']]]
+    """
+    For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
+    """
+    description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
+    """
+    input_schema: NotRequired[Any]
+    """
+    JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+    """
+    mcp_server_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
+    """
+
+@pulumi.input_type
+class ToolArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['ToolType'],
+                 configs: pulumi.Input[Optional[Sequence[pulumi.Input['ToolConfigArgs']]]] = None,
+                 default_config: pulumi.Input[Optional['ToolDefaultConfigArgs']] = None,
+                 description: pulumi.Input[Optional[_builtins.str]] = None,
+                 input_schema: Optional[Any] = None,
+                 mcp_server_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+
+        :param pulumi.Input['ToolType'] type: One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
+        :param pulumi.Input[Sequence[pulumi.Input['ToolConfigArgs']]] configs: For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
+        :param pulumi.Input['ToolDefaultConfigArgs'] default_config: For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
+        :param pulumi.Input[_builtins.str] description: What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
+        :param Any input_schema: JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+        :param pulumi.Input[_builtins.str] mcp_server_name: Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+        :param pulumi.Input[_builtins.str] name: Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
+        """
+        pulumi.set(__self__, "type", type)
         if configs is not None:
             pulumi.set(__self__, "configs", configs)
         if default_config is not None:
             pulumi.set(__self__, "default_config", default_config)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if input_schema is not None:
+            pulumi.set(__self__, "input_schema", input_schema)
+        if mcp_server_name is not None:
+            pulumi.set(__self__, "mcp_server_name", mcp_server_name)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['agent_toolset_20260401']]:
+    def type(self) -> pulumi.Input['ToolType']:
         """
-        Always `agent_toolset_20260401`.
+        One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['agent_toolset_20260401']]):
+    def type(self, value: pulumi.Input['ToolType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter
-    def configs(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401ConfigBashArgs', 'ToolAgentToolset20260401ConfigEditArgs', 'ToolAgentToolset20260401ConfigReadArgs', 'ToolAgentToolset20260401ConfigWriteArgs', 'ToolAgentToolset20260401ConfigGlobArgs', 'ToolAgentToolset20260401ConfigGrepArgs', 'ToolAgentToolset20260401ConfigWebFetchArgs', 'ToolAgentToolset20260401ConfigWebSearchArgs']]]]]:
+    def configs(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ToolConfigArgs']]]]:
         """
-        Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
+        For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
         """
         return pulumi.get(self, "configs")
 
     @configs.setter
-    def configs(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401ConfigBashArgs', 'ToolAgentToolset20260401ConfigEditArgs', 'ToolAgentToolset20260401ConfigReadArgs', 'ToolAgentToolset20260401ConfigWriteArgs', 'ToolAgentToolset20260401ConfigGlobArgs', 'ToolAgentToolset20260401ConfigGrepArgs', 'ToolAgentToolset20260401ConfigWebFetchArgs', 'ToolAgentToolset20260401ConfigWebSearchArgs']]]]]):
+    def configs(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ToolConfigArgs']]]]):
         pulumi.set(self, "configs", value)
 
     @_builtins.property
     @pulumi.getter(name="defaultConfig")
-    def default_config(self) -> pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigArgs']]:
+    def default_config(self) -> pulumi.Input[Optional['ToolDefaultConfigArgs']]:
         """
-        Default configuration applied to every tool in this set; each tool's config may override it.
+        For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
         """
         return pulumi.get(self, "default_config")
 
     @default_config.setter
-    def default_config(self, value: pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigArgs']]):
+    def default_config(self, value: pulumi.Input[Optional['ToolDefaultConfigArgs']]):
         pulumi.set(self, "default_config", value)
 
-
-class ToolAgentToolset20260401ConfigBashArgsDict(TypedDict):
-    """
-    Configuration override for the `bash` tool.
-    """
-    name: pulumi.Input[Literal['bash']]
-    """
-    The tool this config overrides: `bash`.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['bash']]]]
-    """
-    Optional; repeats the name (`bash`).
-    """
-
-@pulumi.input_type
-class ToolAgentToolset20260401ConfigBashArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[Literal['bash']],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['bash']]] = None):
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Configuration override for the `bash` tool.
-
-        :param pulumi.Input[Literal['bash']] name: The tool this config overrides: `bash`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['bash']] type: Optional; repeats the name (`bash`).
+        What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
         """
-        pulumi.set(__self__, "name", 'bash')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'bash')
+        return pulumi.get(self, "description")
+
+    @description.setter
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "description", value)
+
+    @_builtins.property
+    @pulumi.getter(name="inputSchema")
+    def input_schema(self) -> Optional[Any]:
+        """
+        JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+        """
+        return pulumi.get(self, "input_schema")
+
+    @input_schema.setter
+    def input_schema(self, value: Optional[Any]):
+        pulumi.set(self, "input_schema", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mcpServerName")
+    def mcp_server_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+        """
+        return pulumi.get(self, "mcp_server_name")
+
+    @mcp_server_name.setter
+    def mcp_server_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mcp_server_name", value)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['bash']]:
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The tool this config overrides: `bash`.
+        Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
         """
         return pulumi.get(self, "name")
 
     @name.setter
-    def name(self, value: pulumi.Input[Literal['bash']]):
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "name", value)
 
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
 
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['bash']]]:
-        """
-        Optional; repeats the name (`bash`).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['bash']]]):
-        pulumi.set(self, "type", value)
-
-
-class ToolAgentToolset20260401ConfigEditArgsDict(TypedDict):
+class ToolConfigArgsDict(TypedDict):
     """
-    Configuration override for the `edit` tool.
+    One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
     """
-    name: pulumi.Input[Literal['edit']]
+    name: pulumi.Input[_builtins.str]
     """
-    The tool this config overrides: `edit`.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['edit']]]]
-    """
-    Optional; repeats the name (`edit`).
-    """
-
-@pulumi.input_type
-class ToolAgentToolset20260401ConfigEditArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[Literal['edit']],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['edit']]] = None):
-        """
-        Configuration override for the `edit` tool.
-
-        :param pulumi.Input[Literal['edit']] name: The tool this config overrides: `edit`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['edit']] type: Optional; repeats the name (`edit`).
-        """
-        pulumi.set(__self__, "name", 'edit')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'edit')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['edit']]:
-        """
-        The tool this config overrides: `edit`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Literal['edit']]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['edit']]]:
-        """
-        Optional; repeats the name (`edit`).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['edit']]]):
-        pulumi.set(self, "type", value)
-
-
-class ToolAgentToolset20260401ConfigGlobArgsDict(TypedDict):
-    """
-    Configuration override for the `glob` tool.
-    """
-    name: pulumi.Input[Literal['glob']]
-    """
-    The tool this config overrides: `glob`.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['glob']]]]
-    """
-    Optional; repeats the name (`glob`).
-    """
-
-@pulumi.input_type
-class ToolAgentToolset20260401ConfigGlobArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[Literal['glob']],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['glob']]] = None):
-        """
-        Configuration override for the `glob` tool.
-
-        :param pulumi.Input[Literal['glob']] name: The tool this config overrides: `glob`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['glob']] type: Optional; repeats the name (`glob`).
-        """
-        pulumi.set(__self__, "name", 'glob')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'glob')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['glob']]:
-        """
-        The tool this config overrides: `glob`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Literal['glob']]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['glob']]]:
-        """
-        Optional; repeats the name (`glob`).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['glob']]]):
-        pulumi.set(self, "type", value)
-
-
-class ToolAgentToolset20260401ConfigGrepArgsDict(TypedDict):
-    """
-    Configuration override for the `grep` tool.
-    """
-    name: pulumi.Input[Literal['grep']]
-    """
-    The tool this config overrides: `grep`.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['grep']]]]
-    """
-    Optional; repeats the name (`grep`).
-    """
-
-@pulumi.input_type
-class ToolAgentToolset20260401ConfigGrepArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[Literal['grep']],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['grep']]] = None):
-        """
-        Configuration override for the `grep` tool.
-
-        :param pulumi.Input[Literal['grep']] name: The tool this config overrides: `grep`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['grep']] type: Optional; repeats the name (`grep`).
-        """
-        pulumi.set(__self__, "name", 'grep')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'grep')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['grep']]:
-        """
-        The tool this config overrides: `grep`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Literal['grep']]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['grep']]]:
-        """
-        Optional; repeats the name (`grep`).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['grep']]]):
-        pulumi.set(self, "type", value)
-
-
-class ToolAgentToolset20260401ConfigReadArgsDict(TypedDict):
-    """
-    Configuration override for the `read` tool.
-    """
-    name: pulumi.Input[Literal['read']]
-    """
-    The tool this config overrides: `read`.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['read']]]]
-    """
-    Optional; repeats the name (`read`).
-    """
-
-@pulumi.input_type
-class ToolAgentToolset20260401ConfigReadArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[Literal['read']],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['read']]] = None):
-        """
-        Configuration override for the `read` tool.
-
-        :param pulumi.Input[Literal['read']] name: The tool this config overrides: `read`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['read']] type: Optional; repeats the name (`read`).
-        """
-        pulumi.set(__self__, "name", 'read')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'read')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['read']]:
-        """
-        The tool this config overrides: `read`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Literal['read']]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['read']]]:
-        """
-        Optional; repeats the name (`read`).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['read']]]):
-        pulumi.set(self, "type", value)
-
-
-class ToolAgentToolset20260401ConfigWebFetchArgsDict(TypedDict):
-    """
-    Configuration override for the `web_fetch` tool.
-    """
-    name: pulumi.Input[Literal['web_fetch']]
-    """
-    The tool this config overrides: `web_fetch`.
+    One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
     """
     allowed_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
+    For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
     """
     blocked_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+    For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
     """
     enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -4043,45 +2701,51 @@ class ToolAgentToolset20260401ConfigWebFetchArgsDict(TypedDict):
     """
     max_content_tokens: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
+    Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['ToolConfigPermissionPolicyArgsDict']]]
     """
     Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
-    type: NotRequired[pulumi.Input[Optional[Literal['web_fetch']]]]
+    type: NotRequired[pulumi.Input[Optional['ToolConfigType']]]
     """
-    Optional; repeats the name (`web_fetch`).
+    One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
     """
-    url_sources: NotRequired[pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgsDict']]]
+    url_sources: NotRequired[pulumi.Input[Optional['ToolConfigUrlSourcesArgsDict']]]
     """
-    Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+    Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+    """
+    user_location: NotRequired[pulumi.Input[Optional['ToolConfigUserLocationArgsDict']]]
+    """
+    Approximate user location for search result localization (`web_search` only).
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401ConfigWebFetchArgs:
+class ToolConfigArgs:
     def __init__(__self__, *,
-                 name: pulumi.Input[Literal['web_fetch']],
+                 name: pulumi.Input[_builtins.str],
                  allowed_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  blocked_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
                  max_content_tokens: pulumi.Input[Optional[_builtins.int]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['web_fetch']]] = None,
-                 url_sources: pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs']] = None):
+                 permission_policy: pulumi.Input[Optional['ToolConfigPermissionPolicyArgs']] = None,
+                 type: pulumi.Input[Optional['ToolConfigType']] = None,
+                 url_sources: pulumi.Input[Optional['ToolConfigUrlSourcesArgs']] = None,
+                 user_location: pulumi.Input[Optional['ToolConfigUserLocationArgs']] = None):
         """
-        Configuration override for the `web_fetch` tool.
+        One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
 
-        :param pulumi.Input[Literal['web_fetch']] name: The tool this config overrides: `web_fetch`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_domains: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] blocked_domains: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+        :param pulumi.Input[_builtins.str] name: One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_domains: For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] blocked_domains: For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
         :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input[_builtins.int] max_content_tokens: Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['web_fetch']] type: Optional; repeats the name (`web_fetch`).
-        :param pulumi.Input['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs'] url_sources: Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+        :param pulumi.Input[_builtins.int] max_content_tokens: Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
+        :param pulumi.Input['ToolConfigPermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param pulumi.Input['ToolConfigType'] type: One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
+        :param pulumi.Input['ToolConfigUrlSourcesArgs'] url_sources: Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+        :param pulumi.Input['ToolConfigUserLocationArgs'] user_location: Approximate user location for search result localization (`web_search` only).
         """
-        pulumi.set(__self__, "name", 'web_fetch')
+        pulumi.set(__self__, "name", name)
         if allowed_domains is not None:
             pulumi.set(__self__, "allowed_domains", allowed_domains)
         if blocked_domains is not None:
@@ -4093,27 +2757,29 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
         if permission_policy is not None:
             pulumi.set(__self__, "permission_policy", permission_policy)
         if type is not None:
-            pulumi.set(__self__, "type", 'web_fetch')
+            pulumi.set(__self__, "type", type)
         if url_sources is not None:
             pulumi.set(__self__, "url_sources", url_sources)
+        if user_location is not None:
+            pulumi.set(__self__, "user_location", user_location)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['web_fetch']]:
+    def name(self) -> pulumi.Input[_builtins.str]:
         """
-        The tool this config overrides: `web_fetch`.
+        One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
         """
         return pulumi.get(self, "name")
 
     @name.setter
-    def name(self, value: pulumi.Input[Literal['web_fetch']]):
+    def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
 
     @_builtins.property
     @pulumi.getter(name="allowedDomains")
     def allowed_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
+        For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
         """
         return pulumi.get(self, "allowed_domains")
 
@@ -4125,7 +2791,7 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
     @pulumi.getter(name="blockedDomains")
     def blocked_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+        For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
         """
         return pulumi.get(self, "blocked_domains")
 
@@ -4149,7 +2815,7 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
     @pulumi.getter(name="maxContentTokens")
     def max_content_tokens(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
+        Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
         """
         return pulumi.get(self, "max_content_tokens")
 
@@ -4159,70 +2825,115 @@ class ToolAgentToolset20260401ConfigWebFetchArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['ToolConfigPermissionPolicyArgs']]:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['ToolConfigPermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['web_fetch']]]:
+    def type(self) -> pulumi.Input[Optional['ToolConfigType']]:
         """
-        Optional; repeats the name (`web_fetch`).
+        One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['web_fetch']]]):
+    def type(self, value: pulumi.Input[Optional['ToolConfigType']]):
         pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="urlSources")
-    def url_sources(self) -> pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs']]:
+    def url_sources(self) -> pulumi.Input[Optional['ToolConfigUrlSourcesArgs']]:
         """
-        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
         """
         return pulumi.get(self, "url_sources")
 
     @url_sources.setter
-    def url_sources(self, value: pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs']]):
+    def url_sources(self, value: pulumi.Input[Optional['ToolConfigUrlSourcesArgs']]):
         pulumi.set(self, "url_sources", value)
 
+    @_builtins.property
+    @pulumi.getter(name="userLocation")
+    def user_location(self) -> pulumi.Input[Optional['ToolConfigUserLocationArgs']]:
+        """
+        Approximate user location for search result localization (`web_search` only).
+        """
+        return pulumi.get(self, "user_location")
 
-class ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgsDict(TypedDict):
+    @user_location.setter
+    def user_location(self, value: pulumi.Input[Optional['ToolConfigUserLocationArgs']]):
+        pulumi.set(self, "user_location", value)
+
+
+class ToolConfigPermissionPolicyArgsDict(TypedDict):
     """
-    Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
     """
-    client_tool_results: NotRequired[pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgsDict', 'UrlSourceToolFilterOnlyOrExceptArgsDict']]]]
+    type: pulumi.Input['ConfigPermissionPolicyType']
+    """
+    `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+    """
+
+@pulumi.input_type
+class ToolConfigPermissionPolicyArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['ConfigPermissionPolicyType']):
+        """
+        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+
+        :param pulumi.Input['ConfigPermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['ConfigPermissionPolicyType']:
+        """
+        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['ConfigPermissionPolicyType']):
+        pulumi.set(self, "type", value)
+
+
+class ToolConfigUrlSourcesArgsDict(TypedDict):
+    """
+    Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+    """
+    client_tool_results: NotRequired[pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgsDict']]]]
     """
     Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
     """
-    server_tool_results: NotRequired[pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgsDict', 'UrlSourceToolFilterOnlyOrExceptArgsDict']]]]
+    server_tool_results: NotRequired[pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgsDict']]]]
     """
     Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
     """
-    user_input: NotRequired[pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgsDict']]]]
+    user_input: NotRequired[pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'ToolConfigUrlSourcesUserInputArgsDict']]]]
     """
     Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs:
+class ToolConfigUrlSourcesArgs:
     def __init__(__self__, *,
-                 client_tool_results: pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']]] = None,
-                 server_tool_results: pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']]] = None,
-                 user_input: pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs']]] = None):
+                 client_tool_results: pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']]] = None,
+                 server_tool_results: pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']]] = None,
+                 user_input: pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'ToolConfigUrlSourcesUserInputArgs']]] = None):
         """
-        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
 
-        :param pulumi.Input[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']] client_tool_results: Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
-        :param pulumi.Input[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']] server_tool_results: Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
-        :param pulumi.Input[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs']] user_input: Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
+        :param pulumi.Input[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']] client_tool_results: Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
+        :param pulumi.Input[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']] server_tool_results: Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
+        :param pulumi.Input[Union['UrlSourceToolFilterShorthand', 'ToolConfigUrlSourcesUserInputArgs']] user_input: Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
         """
         if client_tool_results is not None:
             pulumi.set(__self__, "client_tool_results", client_tool_results)
@@ -4233,197 +2944,77 @@ class ToolAgentToolset20260401ConfigWebFetchUrlSourcesArgs:
 
     @_builtins.property
     @pulumi.getter(name="clientToolResults")
-    def client_tool_results(self) -> pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']]]:
+    def client_tool_results(self) -> pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']]]:
         """
         Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
         """
         return pulumi.get(self, "client_tool_results")
 
     @client_tool_results.setter
-    def client_tool_results(self, value: pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']]]):
+    def client_tool_results(self, value: pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']]]):
         pulumi.set(self, "client_tool_results", value)
 
     @_builtins.property
     @pulumi.getter(name="serverToolResults")
-    def server_tool_results(self) -> pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']]]:
+    def server_tool_results(self) -> pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']]]:
         """
         Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
         """
         return pulumi.get(self, "server_tool_results")
 
     @server_tool_results.setter
-    def server_tool_results(self, value: pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs', 'UrlSourceToolFilterOnlyOrExceptArgs']]]):
+    def server_tool_results(self, value: pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilterArgs']]]):
         pulumi.set(self, "server_tool_results", value)
 
     @_builtins.property
     @pulumi.getter(name="userInput")
-    def user_input(self) -> pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs']]]:
+    def user_input(self) -> pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'ToolConfigUrlSourcesUserInputArgs']]]:
         """
         Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
         """
         return pulumi.get(self, "user_input")
 
     @user_input.setter
-    def user_input(self, value: pulumi.Input[Optional[Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNoneArgs']]]):
+    def user_input(self, value: pulumi.Input[Optional[Union['UrlSourceToolFilterShorthand', 'ToolConfigUrlSourcesUserInputArgs']]]):
         pulumi.set(self, "user_input", value)
 
 
-class ToolAgentToolset20260401ConfigWebSearchArgsDict(TypedDict):
+class ToolConfigUrlSourcesUserInputArgsDict(TypedDict):
     """
-    Configuration override for the `web_search` tool.
+    The object form of `"all"` or `"none"`.
     """
-    name: pulumi.Input[Literal['web_search']]
+    type: pulumi.Input['UrlSourceToolFilterShorthand']
     """
-    The tool this config overrides: `web_search`.
-    """
-    allowed_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
-    """
-    Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-    """
-    blocked_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
-    """
-    Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['web_search']]]]
-    """
-    Optional; repeats the name (`web_search`).
-    """
-    user_location: NotRequired[pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebSearchUserLocationArgsDict']]]
-    """
-    Approximate user location for search result localization.
+    `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401ConfigWebSearchArgs:
+class ToolConfigUrlSourcesUserInputArgs:
     def __init__(__self__, *,
-                 name: pulumi.Input[Literal['web_search']],
-                 allowed_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 blocked_domains: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['web_search']]] = None,
-                 user_location: pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebSearchUserLocationArgs']] = None):
+                 type: pulumi.Input['UrlSourceToolFilterShorthand']):
         """
-        Configuration override for the `web_search` tool.
+        The object form of `"all"` or `"none"`.
 
-        :param pulumi.Input[Literal['web_search']] name: The tool this config overrides: `web_search`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_domains: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] blocked_domains: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['web_search']] type: Optional; repeats the name (`web_search`).
-        :param pulumi.Input['ToolAgentToolset20260401ConfigWebSearchUserLocationArgs'] user_location: Approximate user location for search result localization.
+        :param pulumi.Input['UrlSourceToolFilterShorthand'] type: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
         """
-        pulumi.set(__self__, "name", 'web_search')
-        if allowed_domains is not None:
-            pulumi.set(__self__, "allowed_domains", allowed_domains)
-        if blocked_domains is not None:
-            pulumi.set(__self__, "blocked_domains", blocked_domains)
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'web_search')
-        if user_location is not None:
-            pulumi.set(__self__, "user_location", user_location)
+        pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['web_search']]:
+    def type(self) -> pulumi.Input['UrlSourceToolFilterShorthand']:
         """
-        The tool this config overrides: `web_search`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Literal['web_search']]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter(name="allowedDomains")
-    def allowed_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
-        """
-        Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-        """
-        return pulumi.get(self, "allowed_domains")
-
-    @allowed_domains.setter
-    def allowed_domains(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
-        pulumi.set(self, "allowed_domains", value)
-
-    @_builtins.property
-    @pulumi.getter(name="blockedDomains")
-    def blocked_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
-        """
-        Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-        """
-        return pulumi.get(self, "blocked_domains")
-
-    @blocked_domains.setter
-    def blocked_domains(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
-        pulumi.set(self, "blocked_domains", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['web_search']]]:
-        """
-        Optional; repeats the name (`web_search`).
+        `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['web_search']]]):
+    def type(self, value: pulumi.Input['UrlSourceToolFilterShorthand']):
         pulumi.set(self, "type", value)
 
-    @_builtins.property
-    @pulumi.getter(name="userLocation")
-    def user_location(self) -> pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebSearchUserLocationArgs']]:
-        """
-        Approximate user location for search result localization.
-        """
-        return pulumi.get(self, "user_location")
 
-    @user_location.setter
-    def user_location(self, value: pulumi.Input[Optional['ToolAgentToolset20260401ConfigWebSearchUserLocationArgs']]):
-        pulumi.set(self, "user_location", value)
-
-
-class ToolAgentToolset20260401ConfigWebSearchUserLocationArgsDict(TypedDict):
+class ToolConfigUserLocationArgsDict(TypedDict):
     """
-    Approximate user location for search result localization.
+    Approximate user location for search result localization (`web_search` only).
     """
     type: pulumi.Input[Literal['approximate']]
     """
@@ -4447,7 +3038,7 @@ class ToolAgentToolset20260401ConfigWebSearchUserLocationArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401ConfigWebSearchUserLocationArgs:
+class ToolConfigUserLocationArgs:
     def __init__(__self__, *,
                  type: pulumi.Input[Literal['approximate']],
                  city: pulumi.Input[Optional[_builtins.str]] = None,
@@ -4455,7 +3046,7 @@ class ToolAgentToolset20260401ConfigWebSearchUserLocationArgs:
                  region: pulumi.Input[Optional[_builtins.str]] = None,
                  timezone: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Approximate user location for search result localization.
+        Approximate user location for search result localization (`web_search` only).
 
         :param pulumi.Input[Literal['approximate']] type: Location precision; only `approximate` is supported.
         :param pulumi.Input[_builtins.str] city: City name.
@@ -4534,122 +3125,29 @@ class ToolAgentToolset20260401ConfigWebSearchUserLocationArgs:
         pulumi.set(self, "timezone", value)
 
 
-class ToolAgentToolset20260401ConfigWriteArgsDict(TypedDict):
+class ToolDefaultConfigArgsDict(TypedDict):
     """
-    Configuration override for the `write` tool.
-    """
-    name: pulumi.Input[Literal['write']]
-    """
-    The tool this config overrides: `write`.
+    One of these kinds: kind 1 kind 2
     """
     enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
+    For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
     """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
+    permission_policy: NotRequired[pulumi.Input[Optional['ToolDefaultConfigPermissionPolicyArgsDict']]]
     """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-    type: NotRequired[pulumi.Input[Optional[Literal['write']]]]
-    """
-    Optional; repeats the name (`write`).
+    For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401ConfigWriteArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[Literal['write']],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None,
-                 type: pulumi.Input[Optional[Literal['write']]] = None):
-        """
-        Configuration override for the `write` tool.
-
-        :param pulumi.Input[Literal['write']] name: The tool this config overrides: `write`.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param pulumi.Input[Literal['write']] type: Optional; repeats the name (`write`).
-        """
-        pulumi.set(__self__, "name", 'write')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'write')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Literal['write']]:
-        """
-        The tool this config overrides: `write`.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Literal['write']]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Optional[Literal['write']]]:
-        """
-        Optional; repeats the name (`write`).
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Optional[Literal['write']]]):
-        pulumi.set(self, "type", value)
-
-
-class ToolAgentToolset20260401DefaultConfigArgsDict(TypedDict):
-    """
-    Default configuration applied to every tool in this set; each tool's config may override it.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigPermissionPolicyArgsDict']]]
-    """
-    Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
-    """
-
-@pulumi.input_type
-class ToolAgentToolset20260401DefaultConfigArgs:
+class ToolDefaultConfigArgs:
     def __init__(__self__, *,
                  enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs']] = None):
+                 permission_policy: pulumi.Input[Optional['ToolDefaultConfigPermissionPolicyArgs']] = None):
         """
-        Default configuration applied to every tool in this set; each tool's config may override it.
+        One of these kinds: kind 1 kind 2
 
-        :param pulumi.Input[_builtins.bool] enabled: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-        :param pulumi.Input['ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs'] permission_policy: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+        :param pulumi.Input[_builtins.bool] enabled: For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
+        :param pulumi.Input['ToolDefaultConfigPermissionPolicyArgs'] permission_policy: For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
         """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
@@ -4660,7 +3158,7 @@ class ToolAgentToolset20260401DefaultConfigArgs:
     @pulumi.getter
     def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
+        For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
         """
         return pulumi.get(self, "enabled")
 
@@ -4670,478 +3168,104 @@ class ToolAgentToolset20260401DefaultConfigArgs:
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs']]:
+    def permission_policy(self) -> pulumi.Input[Optional['ToolDefaultConfigPermissionPolicyArgs']]:
         """
-        Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+        For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
         """
         return pulumi.get(self, "permission_policy")
 
     @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs']]):
+    def permission_policy(self, value: pulumi.Input[Optional['ToolDefaultConfigPermissionPolicyArgs']]):
         pulumi.set(self, "permission_policy", value)
 
 
-class ToolAgentToolset20260401DefaultConfigPermissionPolicyArgsDict(TypedDict):
+class ToolDefaultConfigPermissionPolicyArgsDict(TypedDict):
     """
-    Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+    For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
     """
-    type: pulumi.Input['PermissionPolicyType']
+    type: pulumi.Input['ConfigPermissionPolicyType']
     """
     `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
     """
 
 @pulumi.input_type
-class ToolAgentToolset20260401DefaultConfigPermissionPolicyArgs:
+class ToolDefaultConfigPermissionPolicyArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['PermissionPolicyType']):
+                 type: pulumi.Input['ConfigPermissionPolicyType']):
         """
-        Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+        For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
 
-        :param pulumi.Input['PermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param pulumi.Input['ConfigPermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['PermissionPolicyType']:
+    def type(self) -> pulumi.Input['ConfigPermissionPolicyType']:
         """
         `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['PermissionPolicyType']):
+    def type(self, value: pulumi.Input['ConfigPermissionPolicyType']):
         pulumi.set(self, "type", value)
 
 
-class ToolCustomArgsDict(TypedDict):
+class UrlSourceToolFilterArgsDict(TypedDict):
     """
-    A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+    One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
     """
-    description: pulumi.Input[_builtins.str]
+    type: pulumi.Input['UrlSourceToolFilterType']
     """
-    What the tool does, shown to the agent to help it decide when to use the tool.
+    For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
     """
-    input_schema: Any
+    tools: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['UrlSourceToolFilterToolArgsDict']]]]]
     """
-    JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-    """
-    name: pulumi.Input[_builtins.str]
-    """
-    Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-    """
-    type: pulumi.Input[Literal['custom']]
-    """
-    Always `custom`.
+    The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
     """
 
 @pulumi.input_type
-class ToolCustomArgs:
+class UrlSourceToolFilterArgs:
     def __init__(__self__, *,
-                 description: pulumi.Input[_builtins.str],
-                 input_schema: Any,
-                 name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['custom']]):
+                 type: pulumi.Input['UrlSourceToolFilterType'],
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input['UrlSourceToolFilterToolArgs']]]] = None):
         """
-        A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
+        One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
 
-        :param pulumi.Input[_builtins.str] description: What the tool does, shown to the agent to help it decide when to use the tool.
-        :param Any input_schema: JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-        :param pulumi.Input[_builtins.str] name: Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-        :param pulumi.Input[Literal['custom']] type: Always `custom`.
-        """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "input_schema", input_schema)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", 'custom')
-
-    @_builtins.property
-    @pulumi.getter
-    def description(self) -> pulumi.Input[_builtins.str]:
-        """
-        What the tool does, shown to the agent to help it decide when to use the tool.
-        """
-        return pulumi.get(self, "description")
-
-    @description.setter
-    def description(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "description", value)
-
-    @_builtins.property
-    @pulumi.getter(name="inputSchema")
-    def input_schema(self) -> Any:
-        """
-        JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-        """
-        return pulumi.get(self, "input_schema")
-
-    @input_schema.setter
-    def input_schema(self, value: Any):
-        pulumi.set(self, "input_schema", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['custom']]:
-        """
-        Always `custom`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['custom']]):
-        pulumi.set(self, "type", value)
-
-
-class ToolMcpToolsetArgsDict(TypedDict):
-    """
-    The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-    """
-    mcp_server_name: pulumi.Input[_builtins.str]
-    """
-    Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-    """
-    type: pulumi.Input[Literal['mcp_toolset']]
-    """
-    Always `mcp_toolset`.
-    """
-    configs: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['ToolMcpToolsetConfigArgsDict']]]]]
-    """
-    Per-tool configuration overrides, each naming an MCP tool.
-    """
-    default_config: NotRequired[pulumi.Input[Optional['ToolMcpToolsetDefaultConfigArgsDict']]]
-    """
-    Default configuration for every tool from this server; each tool's config may override it.
-    """
-
-@pulumi.input_type
-class ToolMcpToolsetArgs:
-    def __init__(__self__, *,
-                 mcp_server_name: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['mcp_toolset']],
-                 configs: pulumi.Input[Optional[Sequence[pulumi.Input['ToolMcpToolsetConfigArgs']]]] = None,
-                 default_config: pulumi.Input[Optional['ToolMcpToolsetDefaultConfigArgs']] = None):
-        """
-        The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-
-        :param pulumi.Input[_builtins.str] mcp_server_name: Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-        :param pulumi.Input[Literal['mcp_toolset']] type: Always `mcp_toolset`.
-        :param pulumi.Input[Sequence[pulumi.Input['ToolMcpToolsetConfigArgs']]] configs: Per-tool configuration overrides, each naming an MCP tool.
-        :param pulumi.Input['ToolMcpToolsetDefaultConfigArgs'] default_config: Default configuration for every tool from this server; each tool's config may override it.
-        """
-        pulumi.set(__self__, "mcp_server_name", mcp_server_name)
-        pulumi.set(__self__, "type", 'mcp_toolset')
-        if configs is not None:
-            pulumi.set(__self__, "configs", configs)
-        if default_config is not None:
-            pulumi.set(__self__, "default_config", default_config)
-
-    @_builtins.property
-    @pulumi.getter(name="mcpServerName")
-    def mcp_server_name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-        """
-        return pulumi.get(self, "mcp_server_name")
-
-    @mcp_server_name.setter
-    def mcp_server_name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "mcp_server_name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['mcp_toolset']]:
-        """
-        Always `mcp_toolset`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['mcp_toolset']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def configs(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ToolMcpToolsetConfigArgs']]]]:
-        """
-        Per-tool configuration overrides, each naming an MCP tool.
-        """
-        return pulumi.get(self, "configs")
-
-    @configs.setter
-    def configs(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ToolMcpToolsetConfigArgs']]]]):
-        pulumi.set(self, "configs", value)
-
-    @_builtins.property
-    @pulumi.getter(name="defaultConfig")
-    def default_config(self) -> pulumi.Input[Optional['ToolMcpToolsetDefaultConfigArgs']]:
-        """
-        Default configuration for every tool from this server; each tool's config may override it.
-        """
-        return pulumi.get(self, "default_config")
-
-    @default_config.setter
-    def default_config(self, value: pulumi.Input[Optional['ToolMcpToolsetDefaultConfigArgs']]):
-        pulumi.set(self, "default_config", value)
-
-
-class ToolMcpToolsetConfigArgsDict(TypedDict):
-    """
-    Configuration override for one tool of the MCP server.
-    """
-    name: pulumi.Input[_builtins.str]
-    """
-    Name of the MCP tool to configure. The API allows 1 to 128 characters.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['PermissionPolicyArgsDict']]]
-    """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-    """
-
-@pulumi.input_type
-class ToolMcpToolsetConfigArgs:
-    def __init__(__self__, *,
-                 name: pulumi.Input[_builtins.str],
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['PermissionPolicyArgs']] = None):
-        """
-        Configuration override for one tool of the MCP server.
-
-        :param pulumi.Input[_builtins.str] name: Name of the MCP tool to configure. The API allows 1 to 128 characters.
-        :param pulumi.Input[_builtins.bool] enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param pulumi.Input['PermissionPolicyArgs'] permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        pulumi.set(__self__, "name", name)
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Name of the MCP tool to configure. The API allows 1 to 128 characters.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['PermissionPolicyArgs']]:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['PermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-
-class ToolMcpToolsetDefaultConfigArgsDict(TypedDict):
-    """
-    Default configuration for every tool from this server; each tool's config may override it.
-    """
-    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
-    """
-    Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-    """
-    permission_policy: NotRequired[pulumi.Input[Optional['ToolMcpToolsetDefaultConfigPermissionPolicyArgsDict']]]
-    """
-    Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-    """
-
-@pulumi.input_type
-class ToolMcpToolsetDefaultConfigArgs:
-    def __init__(__self__, *,
-                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
-                 permission_policy: pulumi.Input[Optional['ToolMcpToolsetDefaultConfigPermissionPolicyArgs']] = None):
-        """
-        Default configuration for every tool from this server; each tool's config may override it.
-
-        :param pulumi.Input[_builtins.bool] enabled: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-        :param pulumi.Input['ToolMcpToolsetDefaultConfigPermissionPolicyArgs'] permission_policy: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-        """
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
-        """
-        Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-        """
-        return pulumi.get(self, "enabled")
-
-    @enabled.setter
-    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
-        pulumi.set(self, "enabled", value)
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> pulumi.Input[Optional['ToolMcpToolsetDefaultConfigPermissionPolicyArgs']]:
-        """
-        Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @permission_policy.setter
-    def permission_policy(self, value: pulumi.Input[Optional['ToolMcpToolsetDefaultConfigPermissionPolicyArgs']]):
-        pulumi.set(self, "permission_policy", value)
-
-
-class ToolMcpToolsetDefaultConfigPermissionPolicyArgsDict(TypedDict):
-    """
-    Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-    """
-    type: pulumi.Input['PermissionPolicyType']
-    """
-    `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
-    """
-
-@pulumi.input_type
-class ToolMcpToolsetDefaultConfigPermissionPolicyArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['PermissionPolicyType']):
-        """
-        Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-
-        :param pulumi.Input['PermissionPolicyType'] type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param pulumi.Input['UrlSourceToolFilterType'] type: For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
+        :param pulumi.Input[Sequence[pulumi.Input['UrlSourceToolFilterToolArgs']]] tools: The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
         """
         pulumi.set(__self__, "type", type)
+        if tools is not None:
+            pulumi.set(__self__, "tools", tools)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['PermissionPolicyType']:
+    def type(self) -> pulumi.Input['UrlSourceToolFilterType']:
         """
-        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['PermissionPolicyType']):
+    def type(self, value: pulumi.Input['UrlSourceToolFilterType']):
         pulumi.set(self, "type", value)
-
-
-class UrlSourceToolFilterAllOrNoneArgsDict(TypedDict):
-    """
-    The object form of `"all"` or `"none"`.
-    """
-    type: pulumi.Input['UrlSourceToolFilter']
-    """
-    `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-    """
-
-@pulumi.input_type
-class UrlSourceToolFilterAllOrNoneArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['UrlSourceToolFilter']):
-        """
-        The object form of `"all"` or `"none"`.
-
-        :param pulumi.Input['UrlSourceToolFilter'] type: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-        """
-        pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['UrlSourceToolFilter']:
+    def tools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['UrlSourceToolFilterToolArgs']]]]:
         """
-        `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['UrlSourceToolFilter']):
-        pulumi.set(self, "type", value)
-
-
-class UrlSourceToolFilterOnlyOrExceptArgsDict(TypedDict):
-    """
-    A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-    """
-    tools: pulumi.Input[Sequence[pulumi.Input['UrlSourceToolFilterOnlyOrExceptToolArgsDict']]]
-    """
-    The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-    """
-    type: pulumi.Input['UrlSourceToolFilterOnlyOrExceptType']
-    """
-    `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-    """
-
-@pulumi.input_type
-class UrlSourceToolFilterOnlyOrExceptArgs:
-    def __init__(__self__, *,
-                 tools: pulumi.Input[Sequence[pulumi.Input['UrlSourceToolFilterOnlyOrExceptToolArgs']]],
-                 type: pulumi.Input['UrlSourceToolFilterOnlyOrExceptType']):
-        """
-        A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-
-        :param pulumi.Input[Sequence[pulumi.Input['UrlSourceToolFilterOnlyOrExceptToolArgs']]] tools: The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-        :param pulumi.Input['UrlSourceToolFilterOnlyOrExceptType'] type: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-        """
-        pulumi.set(__self__, "tools", tools)
-        pulumi.set(__self__, "type", type)
-
-    @_builtins.property
-    @pulumi.getter
-    def tools(self) -> pulumi.Input[Sequence[pulumi.Input['UrlSourceToolFilterOnlyOrExceptToolArgs']]]:
-        """
-        The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
+        The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
         """
         return pulumi.get(self, "tools")
 
     @tools.setter
-    def tools(self, value: pulumi.Input[Sequence[pulumi.Input['UrlSourceToolFilterOnlyOrExceptToolArgs']]]):
+    def tools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['UrlSourceToolFilterToolArgs']]]]):
         pulumi.set(self, "tools", value)
 
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['UrlSourceToolFilterOnlyOrExceptType']:
-        """
-        `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-        """
-        return pulumi.get(self, "type")
 
-    @type.setter
-    def type(self, value: pulumi.Input['UrlSourceToolFilterOnlyOrExceptType']):
-        pulumi.set(self, "type", value)
-
-
-class UrlSourceToolFilterOnlyOrExceptToolArgsDict(TypedDict):
+class UrlSourceToolFilterToolArgsDict(TypedDict):
     """
     Names one tool in an `only` or `except` list.
     """
@@ -5155,7 +3279,7 @@ class UrlSourceToolFilterOnlyOrExceptToolArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class UrlSourceToolFilterOnlyOrExceptToolArgs:
+class UrlSourceToolFilterToolArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
                  type: pulumi.Input[Literal['tool_reference']]):
@@ -5193,119 +3317,222 @@ class UrlSourceToolFilterOnlyOrExceptToolArgs:
         pulumi.set(self, "type", value)
 
 
-class VaultCredentialAuthEnvironmentVariableArgsDict(TypedDict):
+class VaultCredentialAuthArgsDict(TypedDict):
     """
-    A secret the agent uses as an environment variable, substituted into its outbound requests.
+    One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
     """
-    networking: pulumi.Input[Union['VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgsDict', 'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgsDict']]
+    type: pulumi.Input['VaultCredentialAuthType']
     """
-    The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
+    One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
     """
-    secret_name: pulumi.Input[_builtins.str]
+    access_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
+    The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
     """
-    secret_value: pulumi.Input[_builtins.str]
+    expires_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
+    When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
     """
-    type: pulumi.Input[Literal['environment_variable']]
+    injection_location: NotRequired[pulumi.Input[Optional['VaultCredentialAuthInjectionLocationArgsDict']]]
     """
-    Always `environment_variable`.
+    Where in the outbound request the secret may be substituted (`environment_variable` only).
     """
-    injection_location: NotRequired[pulumi.Input[Optional['VaultCredentialAuthEnvironmentVariableInjectionLocationArgsDict']]]
+    mcp_server_url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Where in the outbound request the secret may be substituted.
+    URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+    """
+    networking: NotRequired[pulumi.Input[Optional['VaultCredentialAuthNetworkingArgsDict']]]
+    """
+    The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+    """
+    refresh: NotRequired[pulumi.Input[Optional['VaultCredentialAuthRefreshArgsDict']]]
+    """
+    Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+    """
+    secret_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+    """
+    secret_value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+    """
+    token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
     """
 
 @pulumi.input_type
-class VaultCredentialAuthEnvironmentVariableArgs:
+class VaultCredentialAuthArgs:
     def __init__(__self__, *,
-                 networking: pulumi.Input[Union['VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs', 'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs']],
-                 secret_name: pulumi.Input[_builtins.str],
-                 secret_value: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['environment_variable']],
-                 injection_location: pulumi.Input[Optional['VaultCredentialAuthEnvironmentVariableInjectionLocationArgs']] = None):
+                 type: pulumi.Input['VaultCredentialAuthType'],
+                 access_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 expires_at: pulumi.Input[Optional[_builtins.str]] = None,
+                 injection_location: pulumi.Input[Optional['VaultCredentialAuthInjectionLocationArgs']] = None,
+                 mcp_server_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 networking: pulumi.Input[Optional['VaultCredentialAuthNetworkingArgs']] = None,
+                 refresh: pulumi.Input[Optional['VaultCredentialAuthRefreshArgs']] = None,
+                 secret_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 secret_value: pulumi.Input[Optional[_builtins.str]] = None,
+                 token: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        A secret the agent uses as an environment variable, substituted into its outbound requests.
+        One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
 
-        :param pulumi.Input[Union['VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs', 'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs']] networking: The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
-        :param pulumi.Input[_builtins.str] secret_name: Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
-        :param pulumi.Input[_builtins.str] secret_value: The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
-        :param pulumi.Input[Literal['environment_variable']] type: Always `environment_variable`.
-        :param pulumi.Input['VaultCredentialAuthEnvironmentVariableInjectionLocationArgs'] injection_location: Where in the outbound request the secret may be substituted.
+        :param pulumi.Input['VaultCredentialAuthType'] type: One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
+        :param pulumi.Input[_builtins.str] access_token: The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+        :param pulumi.Input[_builtins.str] expires_at: When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+        :param pulumi.Input['VaultCredentialAuthInjectionLocationArgs'] injection_location: Where in the outbound request the secret may be substituted (`environment_variable` only).
+        :param pulumi.Input[_builtins.str] mcp_server_url: URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+        :param pulumi.Input['VaultCredentialAuthNetworkingArgs'] networking: The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+        :param pulumi.Input['VaultCredentialAuthRefreshArgs'] refresh: Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+        :param pulumi.Input[_builtins.str] secret_name: Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+        :param pulumi.Input[_builtins.str] secret_value: The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+        :param pulumi.Input[_builtins.str] token: The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
         """
-        pulumi.set(__self__, "networking", networking)
-        pulumi.set(__self__, "secret_name", secret_name)
-        pulumi.set(__self__, "secret_value", secret_value)
-        pulumi.set(__self__, "type", 'environment_variable')
+        pulumi.set(__self__, "type", type)
+        if access_token is not None:
+            pulumi.set(__self__, "access_token", access_token)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
         if injection_location is not None:
             pulumi.set(__self__, "injection_location", injection_location)
+        if mcp_server_url is not None:
+            pulumi.set(__self__, "mcp_server_url", mcp_server_url)
+        if networking is not None:
+            pulumi.set(__self__, "networking", networking)
+        if refresh is not None:
+            pulumi.set(__self__, "refresh", refresh)
+        if secret_name is not None:
+            pulumi.set(__self__, "secret_name", secret_name)
+        if secret_value is not None:
+            pulumi.set(__self__, "secret_value", secret_value)
+        if token is not None:
+            pulumi.set(__self__, "token", token)
 
     @_builtins.property
     @pulumi.getter
-    def networking(self) -> pulumi.Input[Union['VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs', 'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs']]:
+    def type(self) -> pulumi.Input['VaultCredentialAuthType']:
         """
-        The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
-        """
-        return pulumi.get(self, "networking")
-
-    @networking.setter
-    def networking(self, value: pulumi.Input[Union['VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs', 'VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs']]):
-        pulumi.set(self, "networking", value)
-
-    @_builtins.property
-    @pulumi.getter(name="secretName")
-    def secret_name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
-        """
-        return pulumi.get(self, "secret_name")
-
-    @secret_name.setter
-    def secret_name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "secret_name", value)
-
-    @_builtins.property
-    @pulumi.getter(name="secretValue")
-    def secret_value(self) -> pulumi.Input[_builtins.str]:
-        """
-        The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
-        """
-        return pulumi.get(self, "secret_value")
-
-    @secret_value.setter
-    def secret_value(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "secret_value", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['environment_variable']]:
-        """
-        Always `environment_variable`.
+        One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input[Literal['environment_variable']]):
+    def type(self, value: pulumi.Input['VaultCredentialAuthType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
-    @pulumi.getter(name="injectionLocation")
-    def injection_location(self) -> pulumi.Input[Optional['VaultCredentialAuthEnvironmentVariableInjectionLocationArgs']]:
+    @pulumi.getter(name="accessToken")
+    def access_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Where in the outbound request the secret may be substituted.
+        The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+        """
+        return pulumi.get(self, "access_token")
+
+    @access_token.setter
+    def access_token(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "access_token", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+        """
+        return pulumi.get(self, "expires_at")
+
+    @expires_at.setter
+    def expires_at(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expires_at", value)
+
+    @_builtins.property
+    @pulumi.getter(name="injectionLocation")
+    def injection_location(self) -> pulumi.Input[Optional['VaultCredentialAuthInjectionLocationArgs']]:
+        """
+        Where in the outbound request the secret may be substituted (`environment_variable` only).
         """
         return pulumi.get(self, "injection_location")
 
     @injection_location.setter
-    def injection_location(self, value: pulumi.Input[Optional['VaultCredentialAuthEnvironmentVariableInjectionLocationArgs']]):
+    def injection_location(self, value: pulumi.Input[Optional['VaultCredentialAuthInjectionLocationArgs']]):
         pulumi.set(self, "injection_location", value)
 
+    @_builtins.property
+    @pulumi.getter(name="mcpServerUrl")
+    def mcp_server_url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+        """
+        return pulumi.get(self, "mcp_server_url")
 
-class VaultCredentialAuthEnvironmentVariableInjectionLocationArgsDict(TypedDict):
+    @mcp_server_url.setter
+    def mcp_server_url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mcp_server_url", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def networking(self) -> pulumi.Input[Optional['VaultCredentialAuthNetworkingArgs']]:
+        """
+        The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+        """
+        return pulumi.get(self, "networking")
+
+    @networking.setter
+    def networking(self, value: pulumi.Input[Optional['VaultCredentialAuthNetworkingArgs']]):
+        pulumi.set(self, "networking", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def refresh(self) -> pulumi.Input[Optional['VaultCredentialAuthRefreshArgs']]:
+        """
+        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+        """
+        return pulumi.get(self, "refresh")
+
+    @refresh.setter
+    def refresh(self, value: pulumi.Input[Optional['VaultCredentialAuthRefreshArgs']]):
+        pulumi.set(self, "refresh", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secretName")
+    def secret_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+        """
+        return pulumi.get(self, "secret_name")
+
+    @secret_name.setter
+    def secret_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "secret_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="secretValue")
+    def secret_value(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+        """
+        return pulumi.get(self, "secret_value")
+
+    @secret_value.setter
+    def secret_value(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "secret_value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def token(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
+        """
+        return pulumi.get(self, "token")
+
+    @token.setter
+    def token(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "token", value)
+
+
+class VaultCredentialAuthInjectionLocationArgsDict(TypedDict):
     """
-    Where in the outbound request the secret may be substituted.
+    Where in the outbound request the secret may be substituted (`environment_variable` only).
     """
     body: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
@@ -5317,12 +3544,12 @@ class VaultCredentialAuthEnvironmentVariableInjectionLocationArgsDict(TypedDict)
     """
 
 @pulumi.input_type
-class VaultCredentialAuthEnvironmentVariableInjectionLocationArgs:
+class VaultCredentialAuthInjectionLocationArgs:
     def __init__(__self__, *,
                  body: pulumi.Input[Optional[_builtins.bool]] = None,
                  header: pulumi.Input[Optional[_builtins.bool]] = None):
         """
-        Where in the outbound request the secret may be substituted.
+        Where in the outbound request the secret may be substituted (`environment_variable` only).
 
         :param pulumi.Input[_builtins.bool] body: Substitute when the placeholder appears in the request body.
         :param pulumi.Input[_builtins.bool] header: Substitute when the placeholder appears in a request header value.
@@ -5357,205 +3584,62 @@ class VaultCredentialAuthEnvironmentVariableInjectionLocationArgs:
         pulumi.set(self, "header", value)
 
 
-class VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgsDict(TypedDict):
+class VaultCredentialAuthNetworkingArgsDict(TypedDict):
     """
-    Substitute the secret only on requests to the listed hosts.
+    One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
     """
-    allowed_hosts: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]
+    type: pulumi.Input['NetworkingType']
     """
-    The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
+    One of `unrestricted`, `limited`: which kind this is.
     """
-    type: pulumi.Input[Literal['limited']]
+    allowed_hosts: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    Always `limited`.
+    The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
     """
 
 @pulumi.input_type
-class VaultCredentialAuthEnvironmentVariableNetworkingLimitedArgs:
+class VaultCredentialAuthNetworkingArgs:
     def __init__(__self__, *,
-                 allowed_hosts: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]],
-                 type: pulumi.Input[Literal['limited']]):
+                 type: pulumi.Input['NetworkingType'],
+                 allowed_hosts: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
-        Substitute the secret only on requests to the listed hosts.
+        One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
 
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_hosts: The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
-        :param pulumi.Input[Literal['limited']] type: Always `limited`.
+        :param pulumi.Input['NetworkingType'] type: One of `unrestricted`, `limited`: which kind this is.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_hosts: The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
         """
-        pulumi.set(__self__, "allowed_hosts", allowed_hosts)
-        pulumi.set(__self__, "type", 'limited')
+        pulumi.set(__self__, "type", type)
+        if allowed_hosts is not None:
+            pulumi.set(__self__, "allowed_hosts", allowed_hosts)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['NetworkingType']:
+        """
+        One of `unrestricted`, `limited`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['NetworkingType']):
+        pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="allowedHosts")
-    def allowed_hosts(self) -> pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]:
+    def allowed_hosts(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
+        The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
         """
         return pulumi.get(self, "allowed_hosts")
 
     @allowed_hosts.setter
-    def allowed_hosts(self, value: pulumi.Input[Sequence[pulumi.Input[_builtins.str]]]):
+    def allowed_hosts(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "allowed_hosts", value)
 
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['limited']]:
-        """
-        Always `limited`.
-        """
-        return pulumi.get(self, "type")
 
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['limited']]):
-        pulumi.set(self, "type", value)
-
-
-class VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgsDict(TypedDict):
+class VaultCredentialAuthRefreshArgsDict(TypedDict):
     """
-    Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-    """
-    type: pulumi.Input[Literal['unrestricted']]
-    """
-    Always `unrestricted`.
-    """
-
-@pulumi.input_type
-class VaultCredentialAuthEnvironmentVariableNetworkingUnrestrictedArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['unrestricted']]):
-        """
-        Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-
-        :param pulumi.Input[Literal['unrestricted']] type: Always `unrestricted`.
-        """
-        pulumi.set(__self__, "type", 'unrestricted')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['unrestricted']]:
-        """
-        Always `unrestricted`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['unrestricted']]):
-        pulumi.set(self, "type", value)
-
-
-class VaultCredentialAuthMcpOauthArgsDict(TypedDict):
-    """
-    An OAuth credential for an MCP server, optionally refreshed by the API.
-    """
-    access_token: pulumi.Input[_builtins.str]
-    """
-    The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-    """
-    mcp_server_url: pulumi.Input[_builtins.str]
-    """
-    URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-    """
-    type: pulumi.Input[Literal['mcp_oauth']]
-    """
-    Always `mcp_oauth`.
-    """
-    expires_at: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-    """
-    refresh: NotRequired[pulumi.Input[Optional['VaultCredentialAuthMcpOauthRefreshArgsDict']]]
-    """
-    Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-    """
-
-@pulumi.input_type
-class VaultCredentialAuthMcpOauthArgs:
-    def __init__(__self__, *,
-                 access_token: pulumi.Input[_builtins.str],
-                 mcp_server_url: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['mcp_oauth']],
-                 expires_at: pulumi.Input[Optional[_builtins.str]] = None,
-                 refresh: pulumi.Input[Optional['VaultCredentialAuthMcpOauthRefreshArgs']] = None):
-        """
-        An OAuth credential for an MCP server, optionally refreshed by the API.
-
-        :param pulumi.Input[_builtins.str] access_token: The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-        :param pulumi.Input[_builtins.str] mcp_server_url: URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        :param pulumi.Input[Literal['mcp_oauth']] type: Always `mcp_oauth`.
-        :param pulumi.Input[_builtins.str] expires_at: When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-        :param pulumi.Input['VaultCredentialAuthMcpOauthRefreshArgs'] refresh: Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-        """
-        pulumi.set(__self__, "access_token", access_token)
-        pulumi.set(__self__, "mcp_server_url", mcp_server_url)
-        pulumi.set(__self__, "type", 'mcp_oauth')
-        if expires_at is not None:
-            pulumi.set(__self__, "expires_at", expires_at)
-        if refresh is not None:
-            pulumi.set(__self__, "refresh", refresh)
-
-    @_builtins.property
-    @pulumi.getter(name="accessToken")
-    def access_token(self) -> pulumi.Input[_builtins.str]:
-        """
-        The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-        """
-        return pulumi.get(self, "access_token")
-
-    @access_token.setter
-    def access_token(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "access_token", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mcpServerUrl")
-    def mcp_server_url(self) -> pulumi.Input[_builtins.str]:
-        """
-        URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        """
-        return pulumi.get(self, "mcp_server_url")
-
-    @mcp_server_url.setter
-    def mcp_server_url(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "mcp_server_url", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['mcp_oauth']]:
-        """
-        Always `mcp_oauth`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['mcp_oauth']]):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter(name="expiresAt")
-    def expires_at(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-        """
-        return pulumi.get(self, "expires_at")
-
-    @expires_at.setter
-    def expires_at(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "expires_at", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def refresh(self) -> pulumi.Input[Optional['VaultCredentialAuthMcpOauthRefreshArgs']]:
-        """
-        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-        """
-        return pulumi.get(self, "refresh")
-
-    @refresh.setter
-    def refresh(self, value: pulumi.Input[Optional['VaultCredentialAuthMcpOauthRefreshArgs']]):
-        pulumi.set(self, "refresh", value)
-
-
-class VaultCredentialAuthMcpOauthRefreshArgsDict(TypedDict):
-    """
-    Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
+    Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
     """
     client_id: pulumi.Input[_builtins.str]
     """
@@ -5569,7 +3653,7 @@ class VaultCredentialAuthMcpOauthRefreshArgsDict(TypedDict):
     """
     Token endpoint URL (https) used to refresh the access token.
     """
-    token_endpoint_auth: pulumi.Input[Union['VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgsDict', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgsDict', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgsDict']]
+    token_endpoint_auth: pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthArgsDict']
     """
     How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
     """
@@ -5583,21 +3667,21 @@ class VaultCredentialAuthMcpOauthRefreshArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class VaultCredentialAuthMcpOauthRefreshArgs:
+class VaultCredentialAuthRefreshArgs:
     def __init__(__self__, *,
                  client_id: pulumi.Input[_builtins.str],
                  refresh_token: pulumi.Input[_builtins.str],
                  token_endpoint: pulumi.Input[_builtins.str],
-                 token_endpoint_auth: pulumi.Input[Union['VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs']],
+                 token_endpoint_auth: pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthArgs'],
                  resource: pulumi.Input[Optional[_builtins.str]] = None,
                  scope: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
+        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
 
         :param pulumi.Input[_builtins.str] client_id: The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential.
         :param pulumi.Input[_builtins.str] refresh_token: The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.
         :param pulumi.Input[_builtins.str] token_endpoint: Token endpoint URL (https) used to refresh the access token.
-        :param pulumi.Input[Union['VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs']] token_endpoint_auth: How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
+        :param pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthArgs'] token_endpoint_auth: How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
         :param pulumi.Input[_builtins.str] resource: OAuth resource indicator.
         :param pulumi.Input[_builtins.str] scope: OAuth scope for the refresh request.
         """
@@ -5648,14 +3732,14 @@ class VaultCredentialAuthMcpOauthRefreshArgs:
 
     @_builtins.property
     @pulumi.getter(name="tokenEndpointAuth")
-    def token_endpoint_auth(self) -> pulumi.Input[Union['VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs']]:
+    def token_endpoint_auth(self) -> pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthArgs']:
         """
         How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
         """
         return pulumi.get(self, "token_endpoint_auth")
 
     @token_endpoint_auth.setter
-    def token_endpoint_auth(self, value: pulumi.Input[Union['VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs']]):
+    def token_endpoint_auth(self, value: pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthArgs']):
         pulumi.set(self, "token_endpoint_auth", value)
 
     @_builtins.property
@@ -5683,211 +3767,56 @@ class VaultCredentialAuthMcpOauthRefreshArgs:
         pulumi.set(self, "scope", value)
 
 
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgsDict(TypedDict):
+class VaultCredentialAuthRefreshTokenEndpointAuthArgsDict(TypedDict):
     """
-    The token endpoint uses HTTP Basic authentication with the client credentials.
+    One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
     """
-    client_secret: pulumi.Input[_builtins.str]
+    type: pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthType']
     """
-    The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
+    One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
     """
-    type: pulumi.Input[Literal['client_secret_basic']]
+    client_secret: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `client_secret_basic`.
+    For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
     """
 
 @pulumi.input_type
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasicArgs:
+class VaultCredentialAuthRefreshTokenEndpointAuthArgs:
     def __init__(__self__, *,
-                 client_secret: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['client_secret_basic']]):
+                 type: pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthType'],
+                 client_secret: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        The token endpoint uses HTTP Basic authentication with the client credentials.
+        One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
 
-        :param pulumi.Input[_builtins.str] client_secret: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-        :param pulumi.Input[Literal['client_secret_basic']] type: Always `client_secret_basic`.
+        :param pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthType'] type: One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+        :param pulumi.Input[_builtins.str] client_secret: For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
         """
-        pulumi.set(__self__, "client_secret", client_secret)
-        pulumi.set(__self__, "type", 'client_secret_basic')
+        pulumi.set(__self__, "type", type)
+        if client_secret is not None:
+            pulumi.set(__self__, "client_secret", client_secret)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthType']:
+        """
+        One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['VaultCredentialAuthRefreshTokenEndpointAuthType']):
+        pulumi.set(self, "type", value)
 
     @_builtins.property
     @pulumi.getter(name="clientSecret")
-    def client_secret(self) -> pulumi.Input[_builtins.str]:
+    def client_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
+        For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
         """
         return pulumi.get(self, "client_secret")
 
     @client_secret.setter
-    def client_secret(self, value: pulumi.Input[_builtins.str]):
+    def client_secret(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "client_secret", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['client_secret_basic']]:
-        """
-        Always `client_secret_basic`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['client_secret_basic']]):
-        pulumi.set(self, "type", value)
-
-
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgsDict(TypedDict):
-    """
-    The token endpoint uses POST body authentication with the client credentials.
-    """
-    client_secret: pulumi.Input[_builtins.str]
-    """
-    The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-    """
-    type: pulumi.Input[Literal['client_secret_post']]
-    """
-    Always `client_secret_post`.
-    """
-
-@pulumi.input_type
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPostArgs:
-    def __init__(__self__, *,
-                 client_secret: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['client_secret_post']]):
-        """
-        The token endpoint uses POST body authentication with the client credentials.
-
-        :param pulumi.Input[_builtins.str] client_secret: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-        :param pulumi.Input[Literal['client_secret_post']] type: Always `client_secret_post`.
-        """
-        pulumi.set(__self__, "client_secret", client_secret)
-        pulumi.set(__self__, "type", 'client_secret_post')
-
-    @_builtins.property
-    @pulumi.getter(name="clientSecret")
-    def client_secret(self) -> pulumi.Input[_builtins.str]:
-        """
-        The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-        """
-        return pulumi.get(self, "client_secret")
-
-    @client_secret.setter
-    def client_secret(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "client_secret", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['client_secret_post']]:
-        """
-        Always `client_secret_post`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['client_secret_post']]):
-        pulumi.set(self, "type", value)
-
-
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgsDict(TypedDict):
-    """
-    The token endpoint requires no client authentication.
-    """
-    type: pulumi.Input[Literal['none']]
-    """
-    Always `none`.
-    """
-
-@pulumi.input_type
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNoneArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input[Literal['none']]):
-        """
-        The token endpoint requires no client authentication.
-
-        :param pulumi.Input[Literal['none']] type: Always `none`.
-        """
-        pulumi.set(__self__, "type", 'none')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['none']]:
-        """
-        Always `none`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['none']]):
-        pulumi.set(self, "type", value)
-
-
-class VaultCredentialAuthStaticBearerArgsDict(TypedDict):
-    """
-    A static bearer token for an MCP server.
-    """
-    mcp_server_url: pulumi.Input[_builtins.str]
-    """
-    URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-    """
-    token: pulumi.Input[_builtins.str]
-    """
-    The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-    """
-    type: pulumi.Input[Literal['static_bearer']]
-    """
-    Always `static_bearer`.
-    """
-
-@pulumi.input_type
-class VaultCredentialAuthStaticBearerArgs:
-    def __init__(__self__, *,
-                 mcp_server_url: pulumi.Input[_builtins.str],
-                 token: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['static_bearer']]):
-        """
-        A static bearer token for an MCP server.
-
-        :param pulumi.Input[_builtins.str] mcp_server_url: URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        :param pulumi.Input[_builtins.str] token: The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-        :param pulumi.Input[Literal['static_bearer']] type: Always `static_bearer`.
-        """
-        pulumi.set(__self__, "mcp_server_url", mcp_server_url)
-        pulumi.set(__self__, "token", token)
-        pulumi.set(__self__, "type", 'static_bearer')
-
-    @_builtins.property
-    @pulumi.getter(name="mcpServerUrl")
-    def mcp_server_url(self) -> pulumi.Input[_builtins.str]:
-        """
-        URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        """
-        return pulumi.get(self, "mcp_server_url")
-
-    @mcp_server_url.setter
-    def mcp_server_url(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "mcp_server_url", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def token(self) -> pulumi.Input[_builtins.str]:
-        """
-        The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-        """
-        return pulumi.get(self, "token")
-
-    @token.setter
-    def token(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "token", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['static_bearer']]:
-        """
-        Always `static_bearer`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['static_bearer']]):
-        pulumi.set(self, "type", value)
 
 

@@ -26,13 +26,13 @@ class AgentArgs:
                  name: pulumi.Input[_builtins.str],
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
-                 execution_identity: pulumi.Input[Optional[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityServiceAccountArgs']]] = None,
+                 execution_identity: pulumi.Input[Optional['AgentExecutionIdentityArgs']] = None,
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input['McpServerArgs']]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 multiagent: pulumi.Input[Optional[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentMultiagent20261001Args']]] = None,
+                 multiagent: pulumi.Input[Optional['AgentMultiagentArgs']] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input['AgentSkillArgs']]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
-                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]]] = None):
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input['ToolArgs']]]] = None):
         """
         The set of arguments for constructing a Agent resource.
 
@@ -48,7 +48,7 @@ class AgentArgs:
         :param pulumi.Input[_builtins.str] description: What the agent does.
                
                A change: new version; removing it clears it.
-        :param pulumi.Input[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityServiceAccountArgs']] execution_identity: Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
+        :param pulumi.Input['AgentExecutionIdentityArgs'] execution_identity: Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
                
                A change: new version; removing it restores the default.
         :param pulumi.Input[Sequence[pulumi.Input['McpServerArgs']]] mcp_servers: MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
@@ -57,7 +57,7 @@ class AgentArgs:
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: new version; sent as a patch (removed keys are deleted).
-        :param pulumi.Input[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentMultiagent20261001Args']] multiagent: Multiagent orchestration (`coordinator` or `multiagent_20261001`).
+        :param pulumi.Input['AgentMultiagentArgs'] multiagent: Multiagent orchestration (`coordinator` or `multiagent_20261001`).
                
                A change: new version; full replacement; removing it clears it.
         :param pulumi.Input[Sequence[pulumi.Input['AgentSkillArgs']]] skills: Skills (`{ type: "anthropic" | "custom", skillId, version? }`); without `version`, the latest.
@@ -66,7 +66,7 @@ class AgentArgs:
         :param pulumi.Input[_builtins.str] system: System prompt.
                
                A change: new version; removing it clears it.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]] tools: Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
+        :param pulumi.Input[Sequence[pulumi.Input['ToolArgs']]] tools: Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
                
                A change: new version; full replacement of the list; a default spelled out (e.g. `permissionPolicy: { type: "always_allow" }` on the agent toolset) is no change; removing it clears it.
         """
@@ -149,7 +149,7 @@ class AgentArgs:
 
     @_builtins.property
     @pulumi.getter(name="executionIdentity")
-    def execution_identity(self) -> pulumi.Input[Optional[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityServiceAccountArgs']]]:
+    def execution_identity(self) -> pulumi.Input[Optional['AgentExecutionIdentityArgs']]:
         """
         Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
 
@@ -158,7 +158,7 @@ class AgentArgs:
         return pulumi.get(self, "execution_identity")
 
     @execution_identity.setter
-    def execution_identity(self, value: pulumi.Input[Optional[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityServiceAccountArgs']]]):
+    def execution_identity(self, value: pulumi.Input[Optional['AgentExecutionIdentityArgs']]):
         pulumi.set(self, "execution_identity", value)
 
     @_builtins.property
@@ -191,7 +191,7 @@ class AgentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def multiagent(self) -> pulumi.Input[Optional[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentMultiagent20261001Args']]]:
+    def multiagent(self) -> pulumi.Input[Optional['AgentMultiagentArgs']]:
         """
         Multiagent orchestration (`coordinator` or `multiagent_20261001`).
 
@@ -200,7 +200,7 @@ class AgentArgs:
         return pulumi.get(self, "multiagent")
 
     @multiagent.setter
-    def multiagent(self, value: pulumi.Input[Optional[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentMultiagent20261001Args']]]):
+    def multiagent(self, value: pulumi.Input[Optional['AgentMultiagentArgs']]):
         pulumi.set(self, "multiagent", value)
 
     @_builtins.property
@@ -233,7 +233,7 @@ class AgentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def tools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]]]:
+    def tools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ToolArgs']]]]:
         """
         Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
 
@@ -242,7 +242,7 @@ class AgentArgs:
         return pulumi.get(self, "tools")
 
     @tools.setter
-    def tools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]]]):
+    def tools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ToolArgs']]]]):
         pulumi.set(self, "tools", value)
 
 
@@ -254,15 +254,15 @@ class Agent(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
-                 execution_identity: pulumi.Input[Optional[Union[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityAwsRoleArgsDict'], Union['AgentExecutionIdentityServiceAccountArgs', 'AgentExecutionIdentityServiceAccountArgsDict']]]] = None,
+                 execution_identity: pulumi.Input[Optional[Union['AgentExecutionIdentityArgs', 'AgentExecutionIdentityArgsDict']]] = None,
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
-                 multiagent: pulumi.Input[Optional[Union[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentCoordinatorArgsDict'], Union['AgentMultiagentMultiagent20261001Args', 'AgentMultiagentMultiagent20261001ArgsDict']]]] = None,
+                 multiagent: pulumi.Input[Optional[Union['AgentMultiagentArgs', 'AgentMultiagentArgsDict']]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
-                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['ToolAgentToolset20260401Args', 'ToolAgentToolset20260401ArgsDict'], Union['ToolMcpToolsetArgs', 'ToolMcpToolsetArgsDict'], Union['ToolCustomArgs', 'ToolCustomArgsDict']]]]]] = None,
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolArgs', 'ToolArgsDict']]]]] = None,
                  __props__=None):
         """
         A versioned definition of model, system prompt, tools, MCP servers and skills. Every change is an update in place: the API makes a new `version` of the same agent (the provider sends the old `version`, so a concurrent change outside Pulumi is detected). A change that makes no real difference makes no call and no new version. Nothing replaces an agent. Destroy archives it (the API has no delete).
@@ -281,7 +281,7 @@ class Agent(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] description: What the agent does.
                
                A change: new version; removing it clears it.
-        :param pulumi.Input[Union[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityAwsRoleArgsDict'], Union['AgentExecutionIdentityServiceAccountArgs', 'AgentExecutionIdentityServiceAccountArgsDict']]] execution_identity: Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
+        :param pulumi.Input[Union['AgentExecutionIdentityArgs', 'AgentExecutionIdentityArgsDict']] execution_identity: Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
                
                A change: new version; removing it restores the default.
         :param pulumi.Input[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]] mcp_servers: MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
@@ -293,7 +293,7 @@ class Agent(pulumi.CustomResource):
         :param pulumi.Input[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]] model: Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`. Without `effort` the model's default effort applies (removing `effort` restores it).
                
                A change: new version; the whole model config is sent (`effort: null` when none is declared).
-        :param pulumi.Input[Union[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentCoordinatorArgsDict'], Union['AgentMultiagentMultiagent20261001Args', 'AgentMultiagentMultiagent20261001ArgsDict']]] multiagent: Multiagent orchestration (`coordinator` or `multiagent_20261001`).
+        :param pulumi.Input[Union['AgentMultiagentArgs', 'AgentMultiagentArgsDict']] multiagent: Multiagent orchestration (`coordinator` or `multiagent_20261001`).
                
                A change: new version; full replacement; removing it clears it.
         :param pulumi.Input[_builtins.str] name: Human-readable name; must be non-empty.
@@ -305,7 +305,7 @@ class Agent(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] system: System prompt.
                
                A change: new version; removing it clears it.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[Union['ToolAgentToolset20260401Args', 'ToolAgentToolset20260401ArgsDict'], Union['ToolMcpToolsetArgs', 'ToolMcpToolsetArgsDict'], Union['ToolCustomArgs', 'ToolCustomArgsDict']]]]] tools: Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['ToolArgs', 'ToolArgsDict']]]] tools: Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
                
                A change: new version; full replacement of the list; a default spelled out (e.g. `permissionPolicy: { type: "always_allow" }` on the agent toolset) is no change; removing it clears it.
         """
@@ -341,15 +341,15 @@ class Agent(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
-                 execution_identity: pulumi.Input[Optional[Union[Union['AgentExecutionIdentityAwsRoleArgs', 'AgentExecutionIdentityAwsRoleArgsDict'], Union['AgentExecutionIdentityServiceAccountArgs', 'AgentExecutionIdentityServiceAccountArgsDict']]]] = None,
+                 execution_identity: pulumi.Input[Optional[Union['AgentExecutionIdentityArgs', 'AgentExecutionIdentityArgsDict']]] = None,
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
-                 multiagent: pulumi.Input[Optional[Union[Union['AgentMultiagentCoordinatorArgs', 'AgentMultiagentCoordinatorArgsDict'], Union['AgentMultiagentMultiagent20261001Args', 'AgentMultiagentMultiagent20261001ArgsDict']]]] = None,
+                 multiagent: pulumi.Input[Optional[Union['AgentMultiagentArgs', 'AgentMultiagentArgsDict']]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
-                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['ToolAgentToolset20260401Args', 'ToolAgentToolset20260401ArgsDict'], Union['ToolMcpToolsetArgs', 'ToolMcpToolsetArgsDict'], Union['ToolCustomArgs', 'ToolCustomArgsDict']]]]]] = None,
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolArgs', 'ToolArgsDict']]]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -451,7 +451,7 @@ class Agent(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="executionIdentity")
-    def execution_identity(self) -> pulumi.Output[Optional[Any]]:
+    def execution_identity(self) -> pulumi.Output[Optional['outputs.AgentExecutionIdentity']]:
         """
         Execution principal: `{ type: "aws_role", roleArn }` or `{ type: "service_account" }` (the default).
         """
@@ -483,7 +483,7 @@ class Agent(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def multiagent(self) -> pulumi.Output[Optional[Any]]:
+    def multiagent(self) -> pulumi.Output[Optional['outputs.AgentMultiagent']]:
         """
         Multiagent orchestration (`coordinator` or `multiagent_20261001`).
         """
@@ -515,7 +515,7 @@ class Agent(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def tools(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+    def tools(self) -> pulumi.Output[Optional[Sequence['outputs.Tool']]]:
         """
         Tools: the agent toolset (`agent_toolset_20260401`, with `defaultConfig` and per-tool `configs` incl. web fetch/search `allowedDomains` / `blockedDomains` / `urlSources` / `userLocation`), MCP toolsets (`mcp_toolset`, naming a server in `mcpServers`) and custom tools (`custom`, whose `inputSchema` JSON schema is sent as written). At most 256.
         """

@@ -24,14 +24,14 @@ class DeploymentArgs:
     def __init__(__self__, *,
                  agent: pulumi.Input[_builtins.str],
                  environment_id: pulumi.Input[_builtins.str],
-                 initial_events: pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventUserDefineOutcomeArgs']]]],
+                 initial_events: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]],
                  name: pulumi.Input[_builtins.str],
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
                  budget: pulumi.Input[Optional['DeploymentBudgetArgs']] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  paused: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceFileArgs', 'DeploymentResourceMemoryStoreArgs']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentResourceArgs']]]] = None,
                  schedule: pulumi.Input[Optional['DeploymentScheduleArgs']] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
@@ -43,7 +43,7 @@ class DeploymentArgs:
         :param pulumi.Input[_builtins.str] environment_id: The environment runs start in (e.g. `environment.id`).
                
                A change: update in place.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventUserDefineOutcomeArgs']]]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
                
                A change: update in place; full replacement.
         :param pulumi.Input[_builtins.str] name: Human-readable name.
@@ -64,7 +64,7 @@ class DeploymentArgs:
         :param pulumi.Input[_builtins.bool] paused: `true` pauses the schedule (`POST /v1/deployments/{id}/pause`), `false` resumes it (`/unpause`). Omit to leave it as it is.
                
                A change: update in place; pause / unpause; removing it keeps the current state.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceFileArgs', 'DeploymentResourceMemoryStoreArgs']]]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
+        :param pulumi.Input[Sequence[pulumi.Input['DeploymentResourceArgs']]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
                
                A change: update in place; full replacement; removing it clears it.
         :param pulumi.Input['DeploymentScheduleArgs'] schedule: `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
@@ -125,7 +125,7 @@ class DeploymentArgs:
 
     @_builtins.property
     @pulumi.getter(name="initialEvents")
-    def initial_events(self) -> pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventUserDefineOutcomeArgs']]]]:
+    def initial_events(self) -> pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]]:
         """
         The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
 
@@ -134,7 +134,7 @@ class DeploymentArgs:
         return pulumi.get(self, "initial_events")
 
     @initial_events.setter
-    def initial_events(self, value: pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventUserDefineOutcomeArgs']]]]):
+    def initial_events(self, value: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]]):
         pulumi.set(self, "initial_events", value)
 
     @_builtins.property
@@ -223,7 +223,7 @@ class DeploymentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceFileArgs', 'DeploymentResourceMemoryStoreArgs']]]]]:
+    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentResourceArgs']]]]:
         """
         Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
 
@@ -232,7 +232,7 @@ class DeploymentArgs:
         return pulumi.get(self, "resources")
 
     @resources.setter
-    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceFileArgs', 'DeploymentResourceMemoryStoreArgs']]]]]):
+    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentResourceArgs']]]]):
         pulumi.set(self, "resources", value)
 
     @_builtins.property
@@ -275,11 +275,11 @@ class Deployment(pulumi.CustomResource):
                  budget: pulumi.Input[Optional[Union['DeploymentBudgetArgs', 'DeploymentBudgetArgsDict']]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  environment_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventUserMessageArgsDict'], Union['DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventSystemMessageArgsDict'], Union['DeploymentInitialEventUserDefineOutcomeArgs', 'DeploymentInitialEventUserDefineOutcomeArgsDict']]]]]] = None,
+                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  paused: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceGithubRepositoryArgsDict'], Union['DeploymentResourceFileArgs', 'DeploymentResourceFileArgsDict'], Union['DeploymentResourceMemoryStoreArgs', 'DeploymentResourceMemoryStoreArgsDict']]]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceArgs', 'DeploymentResourceArgsDict']]]]] = None,
                  schedule: pulumi.Input[Optional[Union['DeploymentScheduleArgs', 'DeploymentScheduleArgsDict']]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
@@ -309,7 +309,7 @@ class Deployment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] environment_id: The environment runs start in (e.g. `environment.id`).
                
                A change: update in place.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventUserMessageArgsDict'], Union['DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventSystemMessageArgsDict'], Union['DeploymentInitialEventUserDefineOutcomeArgs', 'DeploymentInitialEventUserDefineOutcomeArgsDict']]]]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
                
                A change: update in place; full replacement.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
@@ -321,7 +321,7 @@ class Deployment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] paused: `true` pauses the schedule (`POST /v1/deployments/{id}/pause`), `false` resumes it (`/unpause`). Omit to leave it as it is.
                
                A change: update in place; pause / unpause; removing it keeps the current state.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceGithubRepositoryArgsDict'], Union['DeploymentResourceFileArgs', 'DeploymentResourceFileArgsDict'], Union['DeploymentResourceMemoryStoreArgs', 'DeploymentResourceMemoryStoreArgsDict']]]]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentResourceArgs', 'DeploymentResourceArgsDict']]]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
                
                A change: update in place; full replacement; removing it clears it.
         :param pulumi.Input[Union['DeploymentScheduleArgs', 'DeploymentScheduleArgsDict']] schedule: `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
@@ -366,11 +366,11 @@ class Deployment(pulumi.CustomResource):
                  budget: pulumi.Input[Optional[Union['DeploymentBudgetArgs', 'DeploymentBudgetArgsDict']]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  environment_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['DeploymentInitialEventUserMessageArgs', 'DeploymentInitialEventUserMessageArgsDict'], Union['DeploymentInitialEventSystemMessageArgs', 'DeploymentInitialEventSystemMessageArgsDict'], Union['DeploymentInitialEventUserDefineOutcomeArgs', 'DeploymentInitialEventUserDefineOutcomeArgsDict']]]]]] = None,
+                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  paused: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['DeploymentResourceGithubRepositoryArgs', 'DeploymentResourceGithubRepositoryArgsDict'], Union['DeploymentResourceFileArgs', 'DeploymentResourceFileArgsDict'], Union['DeploymentResourceMemoryStoreArgs', 'DeploymentResourceMemoryStoreArgsDict']]]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceArgs', 'DeploymentResourceArgsDict']]]]] = None,
                  schedule: pulumi.Input[Optional[Union['DeploymentScheduleArgs', 'DeploymentScheduleArgsDict']]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
@@ -524,7 +524,7 @@ class Deployment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="initialEvents")
-    def initial_events(self) -> pulumi.Output[Sequence[Any]]:
+    def initial_events(self) -> pulumi.Output[Sequence['outputs.DeploymentInitialEvent']]:
         """
         The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
         """
@@ -588,7 +588,7 @@ class Deployment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+    def resources(self) -> pulumi.Output[Optional[Sequence['outputs.DeploymentResource']]]:
         """
         Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
         """

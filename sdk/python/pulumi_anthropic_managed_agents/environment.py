@@ -24,7 +24,7 @@ class EnvironmentArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 config: pulumi.Input[Optional[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigSelfHostedArgs']]] = None,
+                 config: pulumi.Input[Optional['EnvironmentConfigArgs']] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  on_destroy: pulumi.Input[Optional['EnvironmentOnDestroy']] = None,
@@ -38,7 +38,7 @@ class EnvironmentArgs:
         :param pulumi.Input[_builtins.str] adopt_id: Adopt an existing environment (`env_…`) instead of creating one: create reads it and updates it to the declared state.
                
                A change: nothing: only read at create.
-        :param pulumi.Input[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigSelfHostedArgs']] config: `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
+        :param pulumi.Input['EnvironmentConfigArgs'] config: `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
                
                A change: networking and packages: update in place (the whole config is sent); `type`: replace; removing it restores the default config.
         :param pulumi.Input[_builtins.str] description: Description.
@@ -98,7 +98,7 @@ class EnvironmentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def config(self) -> pulumi.Input[Optional[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigSelfHostedArgs']]]:
+    def config(self) -> pulumi.Input[Optional['EnvironmentConfigArgs']]:
         """
         `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
 
@@ -107,7 +107,7 @@ class EnvironmentArgs:
         return pulumi.get(self, "config")
 
     @config.setter
-    def config(self, value: pulumi.Input[Optional[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigSelfHostedArgs']]]):
+    def config(self, value: pulumi.Input[Optional['EnvironmentConfigArgs']]):
         pulumi.set(self, "config", value)
 
     @_builtins.property
@@ -174,7 +174,7 @@ class Environment(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 config: pulumi.Input[Optional[Union[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigCloudArgsDict'], Union['EnvironmentConfigSelfHostedArgs', 'EnvironmentConfigSelfHostedArgsDict']]]] = None,
+                 config: pulumi.Input[Optional[Union['EnvironmentConfigArgs', 'EnvironmentConfigArgsDict']]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -195,7 +195,7 @@ class Environment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] adopt_id: Adopt an existing environment (`env_…`) instead of creating one: create reads it and updates it to the declared state.
                
                A change: nothing: only read at create.
-        :param pulumi.Input[Union[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigCloudArgsDict'], Union['EnvironmentConfigSelfHostedArgs', 'EnvironmentConfigSelfHostedArgsDict']]] config: `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
+        :param pulumi.Input[Union['EnvironmentConfigArgs', 'EnvironmentConfigArgsDict']] config: `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
                
                A change: networking and packages: update in place (the whole config is sent); `type`: replace; removing it restores the default config.
         :param pulumi.Input[_builtins.str] description: Description.
@@ -245,7 +245,7 @@ class Environment(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 config: pulumi.Input[Optional[Union[Union['EnvironmentConfigCloudArgs', 'EnvironmentConfigCloudArgsDict'], Union['EnvironmentConfigSelfHostedArgs', 'EnvironmentConfigSelfHostedArgsDict']]]] = None,
+                 config: pulumi.Input[Optional[Union['EnvironmentConfigArgs', 'EnvironmentConfigArgsDict']]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
@@ -324,7 +324,7 @@ class Environment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def config(self) -> pulumi.Output[Optional[Any]]:
+    def config(self) -> pulumi.Output[Optional['outputs.EnvironmentConfig']]:
         """
         `{ type: "cloud", networking?, packages? }` or `{ type: "self_hosted" }`. Cloud networking is `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts?, allowMcpServers?, allowPackageManagers? }` (the API's default is limited with nothing allowed); `packages` lists apt/cargo/gem/go/npm/pip packages, which under limited networking need `allowPackageManagers: true`. Omit for the API's default (cloud, limited).
         """

@@ -17,99 +17,59 @@ from . import outputs
 from ._enums import *
 
 __all__ = [
-    'AgentExecutionIdentityAwsRole',
-    'AgentExecutionIdentityServiceAccount',
+    'AgentExecutionIdentity',
     'AgentModel',
-    'AgentMultiagentCoordinator',
-    'AgentMultiagentCoordinatorAgent',
-    'AgentMultiagentMultiagent20261001',
-    'AgentMultiagentMultiagent20261001AdvisorDisabled',
-    'AgentMultiagentMultiagent20261001AdvisorEnabled',
-    'AgentReference',
+    'AgentMultiagent',
+    'AgentMultiagentAdvisor',
+    'AgentMultiagentAgent',
     'AgentSkill',
     'DeploymentBudget',
     'DeploymentBudgetMaxListCost',
-    'DeploymentInitialEventSystemMessage',
-    'DeploymentInitialEventUserDefineOutcome',
-    'DeploymentInitialEventUserMessage',
-    'DeploymentInitialEventUserMessageContent',
+    'DeploymentInitialEvent',
+    'DeploymentInitialEventContent',
     'DeploymentLatestRun',
     'DeploymentLatestRunError',
     'DeploymentPausedReason',
-    'DeploymentResourceFile',
-    'DeploymentResourceGithubRepository',
-    'DeploymentResourceGithubRepositoryCheckoutCommit',
-    'DeploymentResourceMemoryStore',
+    'DeploymentResource',
+    'DeploymentResourceCheckout',
     'DeploymentSchedule',
-    'EnvironmentConfigCloud',
-    'EnvironmentConfigCloudNetworkingLimited',
-    'EnvironmentConfigCloudNetworkingUnrestricted',
-    'EnvironmentConfigCloudPackages',
-    'EnvironmentConfigSelfHosted',
-    'InitialEventUserDefineOutcomeRubricFile',
-    'InitialEventUserDefineOutcomeRubricText',
+    'EnvironmentConfig',
+    'EnvironmentConfigNetworking',
+    'EnvironmentConfigPackages',
+    'InitialEventRubric',
     'McpServer',
-    'MultiagentMembersDisabled',
-    'MultiagentMembersEnabled',
-    'MultiagentMembersEnabledInlineAgents',
-    'PermissionPolicy',
-    'ResourceGithubRepositoryCheckoutBranch',
-    'SelfReference',
+    'MultiagentMembers',
+    'MultiagentMembersInlineAgents',
+    'MultiagentMembersPredefinedAgent',
     'SessionBudget',
     'SessionBudgetMaxListCost',
-    'SessionInitialEventUserDefineOutcome',
-    'SessionInitialEventUserMessage',
-    'SessionInitialEventUserMessageContentDocument',
-    'SessionInitialEventUserMessageContentDocumentSourceBase64',
-    'SessionInitialEventUserMessageContentDocumentSourceFile',
-    'SessionInitialEventUserMessageContentDocumentSourceText',
-    'SessionInitialEventUserMessageContentDocumentSourceUrl',
-    'SessionInitialEventUserMessageContentImage',
-    'SessionInitialEventUserMessageContentImageSourceBase64',
-    'SessionInitialEventUserMessageContentImageSourceFile',
-    'SessionInitialEventUserMessageContentImageSourceUrl',
+    'SessionInitialEvent',
+    'SessionInitialEventContent',
+    'SessionInitialEventContentSource',
     'SessionOutcomeEvaluation',
-    'SessionResourceFile',
-    'SessionResourceGithubRepository',
-    'SessionResourceGithubRepositoryCheckoutCommit',
-    'SessionResourceMemoryStore',
-    'ToolAgentToolset20260401',
-    'ToolAgentToolset20260401ConfigBash',
-    'ToolAgentToolset20260401ConfigEdit',
-    'ToolAgentToolset20260401ConfigGlob',
-    'ToolAgentToolset20260401ConfigGrep',
-    'ToolAgentToolset20260401ConfigRead',
-    'ToolAgentToolset20260401ConfigWebFetch',
-    'ToolAgentToolset20260401ConfigWebFetchUrlSources',
-    'ToolAgentToolset20260401ConfigWebSearch',
-    'ToolAgentToolset20260401ConfigWebSearchUserLocation',
-    'ToolAgentToolset20260401ConfigWrite',
-    'ToolAgentToolset20260401DefaultConfig',
-    'ToolAgentToolset20260401DefaultConfigPermissionPolicy',
-    'ToolCustom',
-    'ToolMcpToolset',
-    'ToolMcpToolsetConfig',
-    'ToolMcpToolsetDefaultConfig',
-    'ToolMcpToolsetDefaultConfigPermissionPolicy',
-    'UrlSourceToolFilterAllOrNone',
-    'UrlSourceToolFilterOnlyOrExcept',
-    'UrlSourceToolFilterOnlyOrExceptTool',
-    'VaultCredentialAuthEnvironmentVariable',
-    'VaultCredentialAuthEnvironmentVariableInjectionLocation',
-    'VaultCredentialAuthEnvironmentVariableNetworkingLimited',
-    'VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted',
-    'VaultCredentialAuthMcpOauth',
-    'VaultCredentialAuthMcpOauthRefresh',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost',
-    'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone',
-    'VaultCredentialAuthStaticBearer',
+    'SessionResource',
+    'SessionResourceCheckout',
+    'Tool',
+    'ToolConfig',
+    'ToolConfigPermissionPolicy',
+    'ToolConfigUrlSources',
+    'ToolConfigUrlSourcesUserInput',
+    'ToolConfigUserLocation',
+    'ToolDefaultConfig',
+    'ToolDefaultConfigPermissionPolicy',
+    'UrlSourceToolFilter',
+    'UrlSourceToolFilterTool',
+    'VaultCredentialAuth',
+    'VaultCredentialAuthInjectionLocation',
+    'VaultCredentialAuthNetworking',
+    'VaultCredentialAuthRefresh',
+    'VaultCredentialAuthRefreshTokenEndpointAuth',
 ]
 
 @pulumi.output_type
-class AgentExecutionIdentityAwsRole(dict):
+class AgentExecutionIdentity(dict):
     """
-    An AWS IAM role principal.
+    One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -118,66 +78,44 @@ class AgentExecutionIdentityAwsRole(dict):
             suggest = "role_arn"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in AgentExecutionIdentityAwsRole. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in AgentExecutionIdentity. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        AgentExecutionIdentityAwsRole.__key_warning(key)
+        AgentExecutionIdentity.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        AgentExecutionIdentityAwsRole.__key_warning(key)
+        AgentExecutionIdentity.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 role_arn: _builtins.str,
-                 type: Literal['aws_role']):
+                 type: 'AgentExecutionIdentityType',
+                 role_arn: Optional[_builtins.str] = None):
         """
-        An AWS IAM role principal.
+        One of these kinds: `aws_role`: An AWS IAM role principal. `service_account`: The Anthropic-managed service account: the default execution principal, carrying no identifier.
 
-        :param _builtins.str role_arn: The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
-        :param Literal['aws_role'] type: Always `aws_role`.
+        :param 'AgentExecutionIdentityType' type: One of `aws_role`, `service_account`: which kind this is.
+        :param _builtins.str role_arn: The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
         """
-        pulumi.set(__self__, "role_arn", role_arn)
-        pulumi.set(__self__, "type", 'aws_role')
+        pulumi.set(__self__, "type", type)
+        if role_arn is not None:
+            pulumi.set(__self__, "role_arn", role_arn)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'AgentExecutionIdentityType':
+        """
+        One of `aws_role`, `service_account`: which kind this is.
+        """
+        return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter(name="roleArn")
-    def role_arn(self) -> _builtins.str:
+    def role_arn(self) -> Optional[_builtins.str]:
         """
-        The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
+        The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters (`aws_role` only).
         """
         return pulumi.get(self, "role_arn")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['aws_role']:
-        """
-        Always `aws_role`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class AgentExecutionIdentityServiceAccount(dict):
-    """
-    The Anthropic-managed service account: the default execution principal, carrying no identifier.
-    """
-    def __init__(__self__, *,
-                 type: Literal['service_account']):
-        """
-        The Anthropic-managed service account: the default execution principal, carrying no identifier.
-
-        :param Literal['service_account'] type: Always `service_account`.
-        """
-        pulumi.set(__self__, "type", 'service_account')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['service_account']:
-        """
-        Always `service_account`.
-        """
-        return pulumi.get(self, "type")
 
 
 @pulumi.output_type
@@ -257,94 +195,30 @@ class AgentModel(dict):
 
 
 @pulumi.output_type
-class AgentMultiagentCoordinator(dict):
+class AgentMultiagent(dict):
     """
-    A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
-    """
-    def __init__(__self__, *,
-                 agents: Sequence[Any],
-                 type: Literal['coordinator']):
-        """
-        A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.
-
-        :param Sequence[Union[_builtins.str, 'AgentReference', 'SelfReference', 'AgentMultiagentCoordinatorAgent']] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
-        :param Literal['coordinator'] type: Always `coordinator`.
-        """
-        pulumi.set(__self__, "agents", agents)
-        pulumi.set(__self__, "type", 'coordinator')
-
-    @_builtins.property
-    @pulumi.getter
-    def agents(self) -> Sequence[Any]:
-        """
-        Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.
-        """
-        return pulumi.get(self, "agents")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['coordinator']:
-        """
-        Always `coordinator`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class AgentMultiagentCoordinatorAgent(dict):
-    """
-    A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+    One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
     """
     def __init__(__self__, *,
-                 model: _builtins.str,
-                 type: Literal['advisor']):
+                 type: 'AgentMultiagentType',
+                 advisor: Optional['outputs.AgentMultiagentAdvisor'] = None,
+                 agents: Optional[Sequence[Any]] = None,
+                 subagents: Optional['outputs.MultiagentMembers'] = None,
+                 workflows: Optional['outputs.MultiagentMembers'] = None):
         """
-        A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
+        One of these kinds: `coordinator`: A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead. `multiagent_20261001`: Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
 
-        :param _builtins.str model: A Claude model id; it must be permitted as an advisor for this agent's model.
-        :param Literal['advisor'] type: Always `advisor`.
+        :param 'AgentMultiagentType' type: One of `coordinator`, `multiagent_20261001`: which kind this is.
+        :param 'AgentMultiagentAdvisor' advisor: Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
+        :param Sequence[Union[_builtins.str, 'AgentMultiagentAgent']] agents: Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
+        :param 'MultiagentMembers' subagents: Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
+        :param 'MultiagentMembers' workflows: Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
         """
-        pulumi.set(__self__, "model", model)
-        pulumi.set(__self__, "type", 'advisor')
-
-    @_builtins.property
-    @pulumi.getter
-    def model(self) -> _builtins.str:
-        """
-        A Claude model id; it must be permitted as an advisor for this agent's model.
-        """
-        return pulumi.get(self, "model")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['advisor']:
-        """
-        Always `advisor`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class AgentMultiagentMultiagent20261001(dict):
-    """
-    Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-    """
-    def __init__(__self__, *,
-                 type: Literal['multiagent_20261001'],
-                 advisor: Optional[Any] = None,
-                 subagents: Optional[Any] = None,
-                 workflows: Optional[Any] = None):
-        """
-        Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own.
-
-        :param Literal['multiagent_20261001'] type: Always `multiagent_20261001`.
-        :param Union['AgentMultiagentMultiagent20261001AdvisorEnabled', 'AgentMultiagentMultiagent20261001AdvisorDisabled'] advisor: Whether the session's primary thread can consult an advisor model. Defaults to disabled.
-        :param Union['MultiagentMembersEnabled', 'MultiagentMembersDisabled'] subagents: Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
-        :param Union['MultiagentMembersEnabled', 'MultiagentMembersDisabled'] workflows: Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
-        """
-        pulumi.set(__self__, "type", 'multiagent_20261001')
+        pulumi.set(__self__, "type", type)
         if advisor is not None:
             pulumi.set(__self__, "advisor", advisor)
+        if agents is not None:
+            pulumi.set(__self__, "agents", agents)
         if subagents is not None:
             pulumi.set(__self__, "subagents", subagents)
         if workflows is not None:
@@ -352,136 +226,135 @@ class AgentMultiagentMultiagent20261001(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['multiagent_20261001']:
+    def type(self) -> 'AgentMultiagentType':
         """
-        Always `multiagent_20261001`.
+        One of `coordinator`, `multiagent_20261001`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
-    def advisor(self) -> Optional[Any]:
+    def advisor(self) -> Optional['outputs.AgentMultiagentAdvisor']:
         """
-        Whether the session's primary thread can consult an advisor model. Defaults to disabled.
+        Whether the session's primary thread can consult an advisor model. Defaults to disabled (`multiagent_20261001` only).
         """
         return pulumi.get(self, "advisor")
 
     @_builtins.property
     @pulumi.getter
-    def subagents(self) -> Optional[Any]:
+    def agents(self) -> Optional[Sequence[Any]]:
         """
-        Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled.
+        Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves (`coordinator` only).
+        """
+        return pulumi.get(self, "agents")
+
+    @_builtins.property
+    @pulumi.getter
+    def subagents(self) -> Optional['outputs.MultiagentMembers']:
+        """
+        Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled (`multiagent_20261001` only).
         """
         return pulumi.get(self, "subagents")
 
     @_builtins.property
     @pulumi.getter
-    def workflows(self) -> Optional[Any]:
+    def workflows(self) -> Optional['outputs.MultiagentMembers']:
         """
-        Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled.
+        Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled (`multiagent_20261001` only).
         """
         return pulumi.get(self, "workflows")
 
 
 @pulumi.output_type
-class AgentMultiagentMultiagent20261001AdvisorDisabled(dict):
+class AgentMultiagentAdvisor(dict):
     """
-    The agent has no advisor.
+    One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
     """
     def __init__(__self__, *,
-                 type: Literal['disabled']):
+                 type: 'MultiagentMembersType',
+                 model: Optional[_builtins.str] = None):
         """
-        The agent has no advisor.
+        One of these kinds: `enabled`: The session's primary thread can consult `model` mid-turn. `disabled`: The agent has no advisor.
 
-        :param Literal['disabled'] type: Always `disabled`.
+        :param 'MultiagentMembersType' type: One of `enabled`, `disabled`: which kind this is.
+        :param _builtins.str model: A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
         """
-        pulumi.set(__self__, "type", 'disabled')
+        pulumi.set(__self__, "type", type)
+        if model is not None:
+            pulumi.set(__self__, "model", model)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['disabled']:
+    def type(self) -> 'MultiagentMembersType':
         """
-        Always `disabled`.
+        One of `enabled`, `disabled`: which kind this is.
         """
         return pulumi.get(self, "type")
 
-
-@pulumi.output_type
-class AgentMultiagentMultiagent20261001AdvisorEnabled(dict):
-    """
-    The session's primary thread can consult `model` mid-turn.
-    """
-    def __init__(__self__, *,
-                 model: _builtins.str,
-                 type: Literal['enabled']):
-        """
-        The session's primary thread can consult `model` mid-turn.
-
-        :param _builtins.str model: A Claude model id; it must be permitted as an advisor for this agent's model.
-        :param Literal['enabled'] type: Always `enabled`.
-        """
-        pulumi.set(__self__, "model", model)
-        pulumi.set(__self__, "type", 'enabled')
-
     @_builtins.property
     @pulumi.getter
-    def model(self) -> _builtins.str:
+    def model(self) -> Optional[_builtins.str]:
         """
-        A Claude model id; it must be permitted as an advisor for this agent's model.
+        A Claude model id; it must be permitted as an advisor for this agent's model (`enabled` only).
         """
         return pulumi.get(self, "model")
 
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['enabled']:
-        """
-        Always `enabled`.
-        """
-        return pulumi.get(self, "type")
-
 
 @pulumi.output_type
-class AgentReference(dict):
+class AgentMultiagentAgent(dict):
     """
-    A saved agent, optionally at a specific version.
+    One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
     """
     def __init__(__self__, *,
-                 id: _builtins.str,
-                 type: Literal['agent'],
+                 type: 'AgentMultiagentAgentType',
+                 id: Optional[_builtins.str] = None,
+                 model: Optional[_builtins.str] = None,
                  version: Optional[_builtins.int] = None):
         """
-        A saved agent, optionally at a specific version.
+        One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference). `advisor`: A platform advisor: a model the primary thread may consult mid-turn (at most one per roster).
 
-        :param _builtins.str id: The agent's id.
-        :param Literal['agent'] type: Always `agent`.
-        :param _builtins.int version: The agent version to use (at least 1); the latest when omitted.
+        :param 'AgentMultiagentAgentType' type: One of `agent`, `self`, `advisor`: which kind this is.
+        :param _builtins.str id: The agent's id (`agent` only).
+        :param _builtins.str model: A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+        :param _builtins.int version: The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
-        pulumi.set(__self__, "id", id)
-        pulumi.set(__self__, "type", 'agent')
+        pulumi.set(__self__, "type", type)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if model is not None:
+            pulumi.set(__self__, "model", model)
         if version is not None:
             pulumi.set(__self__, "version", version)
 
     @_builtins.property
     @pulumi.getter
-    def id(self) -> _builtins.str:
+    def type(self) -> 'AgentMultiagentAgentType':
         """
-        The agent's id.
-        """
-        return pulumi.get(self, "id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['agent']:
-        """
-        Always `agent`.
+        One of `agent`, `self`, `advisor`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        The agent's id (`agent` only).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def model(self) -> Optional[_builtins.str]:
+        """
+        A Claude model id; it must be permitted as an advisor for this agent's model (`advisor` only).
+        """
+        return pulumi.get(self, "model")
+
+    @_builtins.property
+    @pulumi.getter
     def version(self) -> Optional[_builtins.int]:
         """
-        The agent version to use (at least 1); the latest when omitted.
+        The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
         return pulumi.get(self, "version")
 
@@ -631,43 +504,9 @@ class DeploymentBudgetMaxListCost(dict):
 
 
 @pulumi.output_type
-class DeploymentInitialEventSystemMessage(dict):
+class DeploymentInitialEvent(dict):
     """
-    Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
-    """
-    def __init__(__self__, *,
-                 content: Sequence['outputs.DeploymentInitialEventUserMessageContent'],
-                 type: Literal['system.message']):
-        """
-        Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt.
-
-        :param Sequence['DeploymentInitialEventUserMessageContent'] content: System content to append: `text` blocks, at least one.
-        :param Literal['system.message'] type: Always `system.message`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'system.message')
-
-    @_builtins.property
-    @pulumi.getter
-    def content(self) -> Sequence['outputs.DeploymentInitialEventUserMessageContent']:
-        """
-        System content to append: `text` blocks, at least one.
-        """
-        return pulumi.get(self, "content")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['system.message']:
-        """
-        Always `system.message`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class DeploymentInitialEventUserDefineOutcome(dict):
-    """
-    An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+    One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -676,104 +515,84 @@ class DeploymentInitialEventUserDefineOutcome(dict):
             suggest = "max_iterations"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in DeploymentInitialEventUserDefineOutcome. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in DeploymentInitialEvent. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        DeploymentInitialEventUserDefineOutcome.__key_warning(key)
+        DeploymentInitialEvent.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        DeploymentInitialEventUserDefineOutcome.__key_warning(key)
+        DeploymentInitialEvent.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 description: _builtins.str,
-                 rubric: Any,
-                 type: Literal['user.define_outcome'],
-                 max_iterations: Optional[_builtins.int] = None):
+                 type: 'DeploymentInitialEventType',
+                 content: Optional[Sequence['outputs.DeploymentInitialEventContent']] = None,
+                 description: Optional[_builtins.str] = None,
+                 max_iterations: Optional[_builtins.int] = None,
+                 rubric: Optional['outputs.InitialEventRubric'] = None):
         """
-        An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+        One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
-        :param _builtins.str description: What the agent should produce: the task specification.
-        :param Union['InitialEventUserDefineOutcomeRubricText', 'InitialEventUserDefineOutcomeRubricFile'] rubric: How to grade the outcome: a text or a file rubric.
-        :param Literal['user.define_outcome'] type: Always `user.define_outcome`.
-        :param _builtins.int max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
+        :param 'DeploymentInitialEventType' type: One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
+        :param Sequence['DeploymentInitialEventContent'] content: For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+        :param _builtins.str description: What the agent should produce: the task specification (`user.define_outcome` only).
+        :param _builtins.int max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        :param 'InitialEventRubric' rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "rubric", rubric)
-        pulumi.set(__self__, "type", 'user.define_outcome')
+        pulumi.set(__self__, "type", type)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
         if max_iterations is not None:
             pulumi.set(__self__, "max_iterations", max_iterations)
+        if rubric is not None:
+            pulumi.set(__self__, "rubric", rubric)
 
     @_builtins.property
     @pulumi.getter
-    def description(self) -> _builtins.str:
+    def type(self) -> 'DeploymentInitialEventType':
         """
-        What the agent should produce: the task specification.
-        """
-        return pulumi.get(self, "description")
-
-    @_builtins.property
-    @pulumi.getter
-    def rubric(self) -> Any:
-        """
-        How to grade the outcome: a text or a file rubric.
-        """
-        return pulumi.get(self, "rubric")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['user.define_outcome']:
-        """
-        Always `user.define_outcome`.
+        One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
-    @pulumi.getter(name="maxIterations")
-    def max_iterations(self) -> Optional[_builtins.int]:
-        """
-        Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20.
-        """
-        return pulumi.get(self, "max_iterations")
-
-
-@pulumi.output_type
-class DeploymentInitialEventUserMessage(dict):
-    """
-    A user message; it starts the agent's work.
-    """
-    def __init__(__self__, *,
-                 content: Sequence['outputs.DeploymentInitialEventUserMessageContent'],
-                 type: Literal['user.message']):
-        """
-        A user message; it starts the agent's work.
-
-        :param Sequence['DeploymentInitialEventUserMessageContent'] content: The message's content: `text` blocks, at least one.
-        :param Literal['user.message'] type: Always `user.message`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'user.message')
-
-    @_builtins.property
     @pulumi.getter
-    def content(self) -> Sequence['outputs.DeploymentInitialEventUserMessageContent']:
+    def content(self) -> Optional[Sequence['outputs.DeploymentInitialEventContent']]:
         """
-        The message's content: `text` blocks, at least one.
+        For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
         """
         return pulumi.get(self, "content")
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['user.message']:
+    def description(self) -> Optional[_builtins.str]:
         """
-        Always `user.message`.
+        What the agent should produce: the task specification (`user.define_outcome` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="maxIterations")
+    def max_iterations(self) -> Optional[_builtins.int]:
+        """
+        Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        """
+        return pulumi.get(self, "max_iterations")
+
+    @_builtins.property
+    @pulumi.getter
+    def rubric(self) -> Optional['outputs.InitialEventRubric']:
+        """
+        How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+        """
+        return pulumi.get(self, "rubric")
 
 
 @pulumi.output_type
-class DeploymentInitialEventUserMessageContent(dict):
+class DeploymentInitialEventContent(dict):
     """
     Text content.
     """
@@ -942,266 +761,192 @@ class DeploymentPausedReason(dict):
 
 
 @pulumi.output_type
-class DeploymentResourceFile(dict):
+class DeploymentResource(dict):
     """
-    A file uploaded through the Files API, mounted into each session's container.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "fileId":
-            suggest = "file_id"
-        elif key == "mountPath":
-            suggest = "mount_path"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in DeploymentResourceFile. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        DeploymentResourceFile.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        DeploymentResourceFile.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 file_id: _builtins.str,
-                 type: Literal['file'],
-                 mount_path: Optional[_builtins.str] = None):
-        """
-        A file uploaded through the Files API, mounted into each session's container.
-
-        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`).
-        :param Literal['file'] type: Always `file`.
-        :param _builtins.str mount_path: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> _builtins.str:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`).
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['file']:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> Optional[_builtins.str]:
-        """
-        Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-
-@pulumi.output_type
-class DeploymentResourceGithubRepository(dict):
-    """
-    A GitHub repository mounted into each session's container.
+    One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
     """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
         if key == "authorizationToken":
             suggest = "authorization_token"
+        elif key == "fileId":
+            suggest = "file_id"
+        elif key == "memoryStoreId":
+            suggest = "memory_store_id"
         elif key == "mountPath":
             suggest = "mount_path"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in DeploymentResourceGithubRepository. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in DeploymentResource. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        DeploymentResourceGithubRepository.__key_warning(key)
+        DeploymentResource.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        DeploymentResourceGithubRepository.__key_warning(key)
+        DeploymentResource.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 type: Literal['github_repository'],
-                 url: _builtins.str,
+                 type: 'ResourceType',
+                 access: Optional['ResourceAccess'] = None,
                  authorization_token: Optional[_builtins.str] = None,
-                 checkout: Optional[Any] = None,
-                 mount_path: Optional[_builtins.str] = None):
+                 checkout: Optional['outputs.DeploymentResourceCheckout'] = None,
+                 file_id: Optional[_builtins.str] = None,
+                 instructions: Optional[_builtins.str] = None,
+                 memory_store_id: Optional[_builtins.str] = None,
+                 mount_path: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
         """
-        A GitHub repository mounted into each session's container.
+        One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
 
-        :param Literal['github_repository'] type: Always `github_repository`.
-        :param _builtins.str url: GitHub URL of the repository (https).
-        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
-        :param Union['ResourceGithubRepositoryCheckoutBranch', 'DeploymentResourceGithubRepositoryCheckoutCommit'] checkout: Branch or commit to check out. Defaults to the repository's default branch.
-        :param _builtins.str mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        :param 'ResourceType' type: One of `github_repository`, `file`, `memory_store`: which kind this is.
+        :param 'ResourceAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
+        :param 'DeploymentResourceCheckout' checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
+        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        :param _builtins.str mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        :param _builtins.str url: GitHub URL of the repository (https) (`github_repository` only).
         """
-        pulumi.set(__self__, "type", 'github_repository')
-        pulumi.set(__self__, "url", url)
+        pulumi.set(__self__, "type", type)
+        if access is not None:
+            pulumi.set(__self__, "access", access)
         if authorization_token is not None:
             pulumi.set(__self__, "authorization_token", authorization_token)
         if checkout is not None:
             pulumi.set(__self__, "checkout", checkout)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if instructions is not None:
+            pulumi.set(__self__, "instructions", instructions)
+        if memory_store_id is not None:
+            pulumi.set(__self__, "memory_store_id", memory_store_id)
         if mount_path is not None:
             pulumi.set(__self__, "mount_path", mount_path)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['github_repository']:
+    def type(self) -> 'ResourceType':
         """
-        Always `github_repository`.
+        One of `github_repository`, `file`, `memory_store`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
-    def url(self) -> _builtins.str:
+    def access(self) -> Optional['ResourceAccess']:
         """
-        GitHub URL of the repository (https).
+        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
         """
-        return pulumi.get(self, "url")
+        return pulumi.get(self, "access")
 
     @_builtins.property
     @pulumi.getter(name="authorizationToken")
     def authorization_token(self) -> Optional[_builtins.str]:
         """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.
+        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
         """
         return pulumi.get(self, "authorization_token")
 
     @_builtins.property
     @pulumi.getter
-    def checkout(self) -> Optional[Any]:
+    def checkout(self) -> Optional['outputs.DeploymentResourceCheckout']:
         """
-        Branch or commit to check out. Defaults to the repository's default branch.
+        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
         """
         return pulumi.get(self, "checkout")
 
     @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> Optional[_builtins.str]:
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> Optional[_builtins.str]:
         """
-        Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
         """
-        return pulumi.get(self, "mount_path")
-
-
-@pulumi.output_type
-class DeploymentResourceGithubRepositoryCheckoutCommit(dict):
-    """
-    Check out a commit.
-    """
-    def __init__(__self__, *,
-                 sha: _builtins.str,
-                 type: Literal['commit']):
-        """
-        Check out a commit.
-
-        :param _builtins.str sha: Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-        :param Literal['commit'] type: Always `commit`.
-        """
-        pulumi.set(__self__, "sha", sha)
-        pulumi.set(__self__, "type", 'commit')
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> _builtins.str:
-        """
-        Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-        """
-        return pulumi.get(self, "sha")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['commit']:
-        """
-        Always `commit`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class DeploymentResourceMemoryStore(dict):
-    """
-    A memory store attached to each session.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "memoryStoreId":
-            suggest = "memory_store_id"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in DeploymentResourceMemoryStore. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        DeploymentResourceMemoryStore.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        DeploymentResourceMemoryStore.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 memory_store_id: _builtins.str,
-                 type: Literal['memory_store'],
-                 access: Optional['ResourceMemoryStoreAccess'] = None,
-                 instructions: Optional[_builtins.str] = None):
-        """
-        A memory store attached to each session.
-
-        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        :param Literal['memory_store'] type: Always `memory_store`.
-        :param 'ResourceMemoryStoreAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
-        """
-        pulumi.set(__self__, "memory_store_id", memory_store_id)
-        pulumi.set(__self__, "type", 'memory_store')
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> _builtins.str:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['memory_store']:
-        """
-        Always `memory_store`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> Optional['ResourceMemoryStoreAccess']:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        """
-        return pulumi.get(self, "access")
+        return pulumi.get(self, "file_id")
 
     @_builtins.property
     @pulumi.getter
     def instructions(self) -> Optional[_builtins.str]:
         """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters.
+        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
         """
         return pulumi.get(self, "instructions")
+
+    @_builtins.property
+    @pulumi.getter(name="memoryStoreId")
+    def memory_store_id(self) -> Optional[_builtins.str]:
+        """
+        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        """
+        return pulumi.get(self, "memory_store_id")
+
+    @_builtins.property
+    @pulumi.getter(name="mountPath")
+    def mount_path(self) -> Optional[_builtins.str]:
+        """
+        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        """
+        return pulumi.get(self, "mount_path")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        """
+        GitHub URL of the repository (https) (`github_repository` only).
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class DeploymentResourceCheckout(dict):
+    """
+    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+    """
+    def __init__(__self__, *,
+                 type: 'ResourceCheckoutType',
+                 name: Optional[_builtins.str] = None,
+                 sha: Optional[_builtins.str] = None):
+        """
+        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+
+        :param 'ResourceCheckoutType' type: One of `branch`, `commit`: which kind this is.
+        :param _builtins.str name: Branch name to check out (`branch` only).
+        :param _builtins.str sha: Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
+        """
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if sha is not None:
+            pulumi.set(__self__, "sha", sha)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'ResourceCheckoutType':
+        """
+        One of `branch`, `commit`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Branch name to check out (`branch` only).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def sha(self) -> Optional[_builtins.str]:
+        """
+        Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
+        """
+        return pulumi.get(self, "sha")
 
 
 @pulumi.output_type
@@ -1245,22 +990,22 @@ class DeploymentSchedule(dict):
 
 
 @pulumi.output_type
-class EnvironmentConfigCloud(dict):
+class EnvironmentConfig(dict):
     """
-    A cloud environment: a container with a network policy and packages.
+    One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
     """
     def __init__(__self__, *,
-                 type: Literal['cloud'],
-                 networking: Optional[Any] = None,
-                 packages: Optional['outputs.EnvironmentConfigCloudPackages'] = None):
+                 type: 'EnvironmentConfigType',
+                 networking: Optional['outputs.EnvironmentConfigNetworking'] = None,
+                 packages: Optional['outputs.EnvironmentConfigPackages'] = None):
         """
-        A cloud environment: a container with a network policy and packages.
+        One of these kinds: `cloud`: A cloud environment: a container with a network policy and packages. `self_hosted`: A self-hosted environment.
 
-        :param Literal['cloud'] type: Always `cloud`.
-        :param Union['EnvironmentConfigCloudNetworkingUnrestricted', 'EnvironmentConfigCloudNetworkingLimited'] networking: Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
-        :param 'EnvironmentConfigCloudPackages' packages: Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+        :param 'EnvironmentConfigType' type: One of `cloud`, `self_hosted`: which kind this is.
+        :param 'EnvironmentConfigNetworking' networking: Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
+        :param 'EnvironmentConfigPackages' packages: Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
         """
-        pulumi.set(__self__, "type", 'cloud')
+        pulumi.set(__self__, "type", type)
         if networking is not None:
             pulumi.set(__self__, "networking", networking)
         if packages is not None:
@@ -1268,33 +1013,33 @@ class EnvironmentConfigCloud(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['cloud']:
+    def type(self) -> 'EnvironmentConfigType':
         """
-        Always `cloud`.
+        One of `cloud`, `self_hosted`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
-    def networking(self) -> Optional[Any]:
+    def networking(self) -> Optional['outputs.EnvironmentConfigNetworking']:
         """
-        Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
+        Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed) (`cloud` only).
         """
         return pulumi.get(self, "networking")
 
     @_builtins.property
     @pulumi.getter
-    def packages(self) -> Optional['outputs.EnvironmentConfigCloudPackages']:
+    def packages(self) -> Optional['outputs.EnvironmentConfigPackages']:
         """
-        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
         """
         return pulumi.get(self, "packages")
 
 
 @pulumi.output_type
-class EnvironmentConfigCloudNetworkingLimited(dict):
+class EnvironmentConfigNetworking(dict):
     """
-    Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+    One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
     """
     @staticmethod
     def __key_warning(key: str):
@@ -1307,30 +1052,30 @@ class EnvironmentConfigCloudNetworkingLimited(dict):
             suggest = "allowed_hosts"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in EnvironmentConfigCloudNetworkingLimited. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in EnvironmentConfigNetworking. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        EnvironmentConfigCloudNetworkingLimited.__key_warning(key)
+        EnvironmentConfigNetworking.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        EnvironmentConfigCloudNetworkingLimited.__key_warning(key)
+        EnvironmentConfigNetworking.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 type: Literal['limited'],
+                 type: 'NetworkingType',
                  allow_mcp_servers: Optional[_builtins.bool] = None,
                  allow_package_managers: Optional[_builtins.bool] = None,
                  allowed_hosts: Optional[Sequence[_builtins.str]] = None):
         """
-        Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
+        One of these kinds: `unrestricted`: Unrestricted network access. `limited`: Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries).
 
-        :param Literal['limited'] type: Always `limited`.
-        :param _builtins.bool allow_mcp_servers: Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
-        :param _builtins.bool allow_package_managers: Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
-        :param Sequence[_builtins.str] allowed_hosts: Domains the container can reach.
+        :param 'NetworkingType' type: One of `unrestricted`, `limited`: which kind this is.
+        :param _builtins.bool allow_mcp_servers: Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
+        :param _builtins.bool allow_package_managers: Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
+        :param Sequence[_builtins.str] allowed_hosts: Domains the container can reach (`limited` only).
         """
-        pulumi.set(__self__, "type", 'limited')
+        pulumi.set(__self__, "type", type)
         if allow_mcp_servers is not None:
             pulumi.set(__self__, "allow_mcp_servers", allow_mcp_servers)
         if allow_package_managers is not None:
@@ -1340,9 +1085,9 @@ class EnvironmentConfigCloudNetworkingLimited(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['limited']:
+    def type(self) -> 'NetworkingType':
         """
-        Always `limited`.
+        One of `unrestricted`, `limited`: which kind this is.
         """
         return pulumi.get(self, "type")
 
@@ -1350,7 +1095,7 @@ class EnvironmentConfigCloudNetworkingLimited(dict):
     @pulumi.getter(name="allowMcpServers")
     def allow_mcp_servers(self) -> Optional[_builtins.bool]:
         """
-        Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false.
+        Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false (`limited` only).
         """
         return pulumi.get(self, "allow_mcp_servers")
 
@@ -1358,7 +1103,7 @@ class EnvironmentConfigCloudNetworkingLimited(dict):
     @pulumi.getter(name="allowPackageManagers")
     def allow_package_managers(self) -> Optional[_builtins.bool]:
         """
-        Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.
+        Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given (`limited` only).
         """
         return pulumi.get(self, "allow_package_managers")
 
@@ -1366,38 +1111,15 @@ class EnvironmentConfigCloudNetworkingLimited(dict):
     @pulumi.getter(name="allowedHosts")
     def allowed_hosts(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Domains the container can reach.
+        Domains the container can reach (`limited` only).
         """
         return pulumi.get(self, "allowed_hosts")
 
 
 @pulumi.output_type
-class EnvironmentConfigCloudNetworkingUnrestricted(dict):
+class EnvironmentConfigPackages(dict):
     """
-    Unrestricted network access.
-    """
-    def __init__(__self__, *,
-                 type: Literal['unrestricted']):
-        """
-        Unrestricted network access.
-
-        :param Literal['unrestricted'] type: Always `unrestricted`.
-        """
-        pulumi.set(__self__, "type", 'unrestricted')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['unrestricted']:
-        """
-        Always `unrestricted`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class EnvironmentConfigCloudPackages(dict):
-    """
-    Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+    Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
     """
     def __init__(__self__, *,
                  apt: Optional[Sequence[_builtins.str]] = None,
@@ -1408,7 +1130,7 @@ class EnvironmentConfigCloudPackages(dict):
                  pip: Optional[Sequence[_builtins.str]] = None,
                  type: Optional[Literal['packages']] = None):
         """
-        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.
+        Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true` (`cloud` only).
 
         :param Sequence[_builtins.str] apt: Ubuntu/Debian packages to install.
         :param Sequence[_builtins.str] cargo: Rust packages to install.
@@ -1491,32 +1213,9 @@ class EnvironmentConfigCloudPackages(dict):
 
 
 @pulumi.output_type
-class EnvironmentConfigSelfHosted(dict):
+class InitialEventRubric(dict):
     """
-    A self-hosted environment.
-    """
-    def __init__(__self__, *,
-                 type: Literal['self_hosted']):
-        """
-        A self-hosted environment.
-
-        :param Literal['self_hosted'] type: Always `self_hosted`.
-        """
-        pulumi.set(__self__, "type", 'self_hosted')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['self_hosted']:
-        """
-        Always `self_hosted`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class InitialEventUserDefineOutcomeRubricFile(dict):
-    """
-    A rubric in a file uploaded through the Files API.
+    One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -1525,77 +1224,56 @@ class InitialEventUserDefineOutcomeRubricFile(dict):
             suggest = "file_id"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in InitialEventUserDefineOutcomeRubricFile. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in InitialEventRubric. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        InitialEventUserDefineOutcomeRubricFile.__key_warning(key)
+        InitialEventRubric.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        InitialEventUserDefineOutcomeRubricFile.__key_warning(key)
+        InitialEventRubric.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 file_id: _builtins.str,
-                 type: Literal['file']):
+                 type: 'InitialEventRubricType',
+                 content: Optional[_builtins.str] = None,
+                 file_id: Optional[_builtins.str] = None):
         """
-        A rubric in a file uploaded through the Files API.
+        One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
 
-        :param _builtins.str file_id: ID of the rubric file, uploaded through the Files API.
-        :param Literal['file'] type: Always `file`.
+        :param 'InitialEventRubricType' type: One of `text`, `file`: which kind this is.
+        :param _builtins.str content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
+        :param _builtins.str file_id: ID of the rubric file, uploaded through the Files API (`file` only).
         """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> _builtins.str:
-        """
-        ID of the rubric file, uploaded through the Files API.
-        """
-        return pulumi.get(self, "file_id")
+        pulumi.set(__self__, "type", type)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['file']:
+    def type(self) -> 'InitialEventRubricType':
         """
-        Always `file`.
+        One of `text`, `file`: which kind this is.
         """
         return pulumi.get(self, "type")
 
-
-@pulumi.output_type
-class InitialEventUserDefineOutcomeRubricText(dict):
-    """
-    A rubric given inline as text.
-    """
-    def __init__(__self__, *,
-                 content: _builtins.str,
-                 type: Literal['text']):
-        """
-        A rubric given inline as text.
-
-        :param _builtins.str content: Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
-        :param Literal['text'] type: Always `text`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'text')
-
     @_builtins.property
     @pulumi.getter
-    def content(self) -> _builtins.str:
+    def content(self) -> Optional[_builtins.str]:
         """
-        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters.
+        Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
         """
         return pulumi.get(self, "content")
 
     @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['text']:
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> Optional[_builtins.str]:
         """
-        Always `text`.
+        ID of the rubric file, uploaded through the Files API (`file` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "file_id")
 
 
 @pulumi.output_type
@@ -1644,32 +1322,9 @@ class McpServer(dict):
 
 
 @pulumi.output_type
-class MultiagentMembersDisabled(dict):
+class MultiagentMembers(dict):
     """
-    Disabled.
-    """
-    def __init__(__self__, *,
-                 type: Literal['disabled']):
-        """
-        Disabled.
-
-        :param Literal['disabled'] type: Always `disabled`.
-        """
-        pulumi.set(__self__, "type", 'disabled')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['disabled']:
-        """
-        Always `disabled`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class MultiagentMembersEnabled(dict):
-    """
-    Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
+    One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -1680,28 +1335,28 @@ class MultiagentMembersEnabled(dict):
             suggest = "predefined_agents"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in MultiagentMembersEnabled. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in MultiagentMembers. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        MultiagentMembersEnabled.__key_warning(key)
+        MultiagentMembers.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        MultiagentMembersEnabled.__key_warning(key)
+        MultiagentMembers.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 type: Literal['enabled'],
-                 inline_agents: Optional['outputs.MultiagentMembersEnabledInlineAgents'] = None,
+                 type: 'MultiagentMembersType',
+                 inline_agents: Optional['outputs.MultiagentMembersInlineAgents'] = None,
                  predefined_agents: Optional[Sequence[Any]] = None):
         """
-        Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent.
+        One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
 
-        :param Literal['enabled'] type: Always `enabled`.
-        :param 'MultiagentMembersEnabledInlineAgents' inline_agents: Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
-        :param Sequence[Union[_builtins.str, 'AgentReference', 'SelfReference']] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+        :param 'MultiagentMembersType' type: One of `enabled`, `disabled`: which kind this is.
+        :param 'MultiagentMembersInlineAgents' inline_agents: Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
+        :param Sequence[Union[_builtins.str, 'MultiagentMembersPredefinedAgent']] predefined_agents: Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
         """
-        pulumi.set(__self__, "type", 'enabled')
+        pulumi.set(__self__, "type", type)
         if inline_agents is not None:
             pulumi.set(__self__, "inline_agents", inline_agents)
         if predefined_agents is not None:
@@ -1709,17 +1364,17 @@ class MultiagentMembersEnabled(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['enabled']:
+    def type(self) -> 'MultiagentMembersType':
         """
-        Always `enabled`.
+        One of `enabled`, `disabled`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter(name="inlineAgents")
-    def inline_agents(self) -> Optional['outputs.MultiagentMembersEnabledInlineAgents']:
+    def inline_agents(self) -> Optional['outputs.MultiagentMembersInlineAgents']:
         """
-        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
+        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
         """
         return pulumi.get(self, "inline_agents")
 
@@ -1727,28 +1382,28 @@ class MultiagentMembersEnabled(dict):
     @pulumi.getter(name="predefinedAgents")
     def predefined_agents(self) -> Optional[Sequence[Any]]:
         """
-        Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.
+        Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list (`enabled` only).
         """
         return pulumi.get(self, "predefined_agents")
 
 
 @pulumi.output_type
-class MultiagentMembersEnabledInlineAgents(dict):
+class MultiagentMembersInlineAgents(dict):
     """
-    Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
+    Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
     """
     def __init__(__self__, *,
-                 type: 'MultiagentMembersEnabledInlineAgentsType'):
+                 type: 'MultiagentMembersType'):
         """
-        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled.
+        Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled (`enabled` only).
 
-        :param 'MultiagentMembersEnabledInlineAgentsType' type: `enabled` or `disabled`.
+        :param 'MultiagentMembersType' type: `enabled` or `disabled`.
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'MultiagentMembersEnabledInlineAgentsType':
+    def type(self) -> 'MultiagentMembersType':
         """
         `enabled` or `disabled`.
         """
@@ -1756,83 +1411,50 @@ class MultiagentMembersEnabledInlineAgents(dict):
 
 
 @pulumi.output_type
-class PermissionPolicy(dict):
+class MultiagentMembersPredefinedAgent(dict):
     """
-    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+    One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
     """
     def __init__(__self__, *,
-                 type: 'PermissionPolicyType'):
+                 type: 'MultiagentMembersPredefinedAgentType',
+                 id: Optional[_builtins.str] = None,
+                 version: Optional[_builtins.int] = None):
         """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        One of these kinds: `agent`: A saved agent, optionally at a specific version. `self`: The agent that owns this configuration (resolved by the API to a concrete agent reference).
 
-        :param 'PermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param 'MultiagentMembersPredefinedAgentType' type: One of `agent`, `self`: which kind this is.
+        :param _builtins.str id: The agent's id (`agent` only).
+        :param _builtins.int version: The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
         pulumi.set(__self__, "type", type)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'PermissionPolicyType':
+    def type(self) -> 'MultiagentMembersPredefinedAgentType':
         """
-        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        One of `agent`, `self`: which kind this is.
         """
         return pulumi.get(self, "type")
 
-
-@pulumi.output_type
-class ResourceGithubRepositoryCheckoutBranch(dict):
-    """
-    Check out a branch.
-    """
-    def __init__(__self__, *,
-                 name: _builtins.str,
-                 type: Literal['branch']):
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
         """
-        Check out a branch.
-
-        :param _builtins.str name: Branch name to check out.
-        :param Literal['branch'] type: Always `branch`.
+        The agent's id (`agent` only).
         """
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", 'branch')
+        return pulumi.get(self, "id")
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> _builtins.str:
+    def version(self) -> Optional[_builtins.int]:
         """
-        Branch name to check out.
+        The agent version to use (at least 1); the latest when omitted (`agent` only).
         """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['branch']:
-        """
-        Always `branch`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SelfReference(dict):
-    """
-    The agent that owns this configuration (resolved by the API to a concrete agent reference).
-    """
-    def __init__(__self__, *,
-                 type: Literal['self']):
-        """
-        The agent that owns this configuration (resolved by the API to a concrete agent reference).
-
-        :param Literal['self'] type: Always `self`.
-        """
-        pulumi.set(__self__, "type", 'self')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['self']:
-        """
-        Always `self`.
-        """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "version")
 
 
 @pulumi.output_type
@@ -1917,9 +1539,9 @@ class SessionBudgetMaxListCost(dict):
 
 
 @pulumi.output_type
-class SessionInitialEventUserDefineOutcome(dict):
+class SessionInitialEvent(dict):
     """
-    An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+    One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -1928,140 +1550,117 @@ class SessionInitialEventUserDefineOutcome(dict):
             suggest = "max_iterations"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserDefineOutcome. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEvent. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserDefineOutcome.__key_warning(key)
+        SessionInitialEvent.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserDefineOutcome.__key_warning(key)
+        SessionInitialEvent.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 description: _builtins.str,
-                 rubric: Any,
-                 type: Literal['user.define_outcome'],
-                 max_iterations: Optional[_builtins.int] = None):
+                 type: 'SessionInitialEventType',
+                 content: Optional[Sequence['outputs.SessionInitialEventContent']] = None,
+                 description: Optional[_builtins.str] = None,
+                 max_iterations: Optional[_builtins.int] = None,
+                 rubric: Optional['outputs.InitialEventRubric'] = None):
         """
-        An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+        One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
-        :param _builtins.str description: What the agent should produce: the task specification.
-        :param Union['InitialEventUserDefineOutcomeRubricText', 'InitialEventUserDefineOutcomeRubricFile'] rubric: How to grade the outcome: a text or a file rubric.
-        :param Literal['user.define_outcome'] type: Always `user.define_outcome`.
-        :param _builtins.int max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+        :param 'SessionInitialEventType' type: One of `user.message`, `user.define_outcome`: which kind this is.
+        :param Sequence['SessionInitialEventContent'] content: The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        :param _builtins.str description: What the agent should produce: the task specification (`user.define_outcome` only).
+        :param _builtins.int max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
+        :param 'InitialEventRubric' rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "rubric", rubric)
-        pulumi.set(__self__, "type", 'user.define_outcome')
+        pulumi.set(__self__, "type", type)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
         if max_iterations is not None:
             pulumi.set(__self__, "max_iterations", max_iterations)
+        if rubric is not None:
+            pulumi.set(__self__, "rubric", rubric)
 
     @_builtins.property
     @pulumi.getter
-    def description(self) -> _builtins.str:
+    def type(self) -> 'SessionInitialEventType':
         """
-        What the agent should produce: the task specification.
-        """
-        return pulumi.get(self, "description")
-
-    @_builtins.property
-    @pulumi.getter
-    def rubric(self) -> Any:
-        """
-        How to grade the outcome: a text or a file rubric.
-        """
-        return pulumi.get(self, "rubric")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['user.define_outcome']:
-        """
-        Always `user.define_outcome`.
+        One of `user.message`, `user.define_outcome`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
-    @pulumi.getter(name="maxIterations")
-    def max_iterations(self) -> Optional[_builtins.int]:
-        """
-        Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
-        """
-        return pulumi.get(self, "max_iterations")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessage(dict):
-    """
-    A user message; it starts the agent's work.
-    """
-    def __init__(__self__, *,
-                 content: Sequence[Any],
-                 type: Literal['user.message']):
-        """
-        A user message; it starts the agent's work.
-
-        :param Sequence[Union['DeploymentInitialEventUserMessageContent', 'SessionInitialEventUserMessageContentImage', 'SessionInitialEventUserMessageContentDocument']] content: The message's content blocks (`text`, `image`, `document`); at least one.
-        :param Literal['user.message'] type: Always `user.message`.
-        """
-        pulumi.set(__self__, "content", content)
-        pulumi.set(__self__, "type", 'user.message')
-
-    @_builtins.property
     @pulumi.getter
-    def content(self) -> Sequence[Any]:
+    def content(self) -> Optional[Sequence['outputs.SessionInitialEventContent']]:
         """
-        The message's content blocks (`text`, `image`, `document`); at least one.
+        The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
         """
         return pulumi.get(self, "content")
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['user.message']:
+    def description(self) -> Optional[_builtins.str]:
         """
-        Always `user.message`.
+        What the agent should produce: the task specification (`user.define_outcome` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="maxIterations")
+    def max_iterations(self) -> Optional[_builtins.int]:
+        """
+        Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
+        """
+        return pulumi.get(self, "max_iterations")
+
+    @_builtins.property
+    @pulumi.getter
+    def rubric(self) -> Optional['outputs.InitialEventRubric']:
+        """
+        How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
+        """
+        return pulumi.get(self, "rubric")
 
 
 @pulumi.output_type
-class SessionInitialEventUserMessageContentDocument(dict):
+class SessionInitialEventContent(dict):
     """
-    Document content, given as base64 data, plain text, a URL or a file.
+    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
     """
     def __init__(__self__, *,
-                 source: Any,
-                 type: Literal['document'],
+                 type: 'SessionInitialEventContentType',
                  context: Optional[_builtins.str] = None,
+                 source: Optional['outputs.SessionInitialEventContentSource'] = None,
+                 text: Optional[_builtins.str] = None,
                  title: Optional[_builtins.str] = None):
         """
-        Document content, given as base64 data, plain text, a URL or a file.
+        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
 
-        :param Union['SessionInitialEventUserMessageContentDocumentSourceBase64', 'SessionInitialEventUserMessageContentDocumentSourceText', 'SessionInitialEventUserMessageContentDocumentSourceUrl', 'SessionInitialEventUserMessageContentDocumentSourceFile'] source: The source of the document data: `base64`, `text`, `url` or `file`.
-        :param Literal['document'] type: Always `document`.
-        :param _builtins.str context: Additional context about the document for the model.
-        :param _builtins.str title: The title of the document.
+        :param 'SessionInitialEventContentType' type: One of `text`, `image`, `document`: which kind this is.
+        :param _builtins.str context: Additional context about the document for the model (`document` only).
+        :param 'SessionInitialEventContentSource' source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        :param _builtins.str text: The text content (`text` only).
+        :param _builtins.str title: The title of the document (`document` only).
         """
-        pulumi.set(__self__, "source", source)
-        pulumi.set(__self__, "type", 'document')
+        pulumi.set(__self__, "type", type)
         if context is not None:
             pulumi.set(__self__, "context", context)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
+        if text is not None:
+            pulumi.set(__self__, "text", text)
         if title is not None:
             pulumi.set(__self__, "title", title)
 
     @_builtins.property
     @pulumi.getter
-    def source(self) -> Any:
+    def type(self) -> 'SessionInitialEventContentType':
         """
-        The source of the document data: `base64`, `text`, `url` or `file`.
-        """
-        return pulumi.get(self, "source")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['document']:
-        """
-        Always `document`.
+        One of `text`, `image`, `document`: which kind this is.
         """
         return pulumi.get(self, "type")
 
@@ -2069,405 +1668,121 @@ class SessionInitialEventUserMessageContentDocument(dict):
     @pulumi.getter
     def context(self) -> Optional[_builtins.str]:
         """
-        Additional context about the document for the model.
+        Additional context about the document for the model (`document` only).
         """
         return pulumi.get(self, "context")
 
     @_builtins.property
     @pulumi.getter
-    def title(self) -> Optional[_builtins.str]:
+    def source(self) -> Optional['outputs.SessionInitialEventContentSource']:
         """
-        The title of the document.
-        """
-        return pulumi.get(self, "title")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentDocumentSourceBase64(dict):
-    """
-    Base64-encoded document data.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "mediaType":
-            suggest = "media_type"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserMessageContentDocumentSourceBase64. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserMessageContentDocumentSourceBase64.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserMessageContentDocumentSourceBase64.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 data: _builtins.str,
-                 media_type: _builtins.str,
-                 type: Literal['base64']):
-        """
-        Base64-encoded document data.
-
-        :param _builtins.str data: Base64-encoded document data.
-        :param _builtins.str media_type: MIME type of the document (e.g. "application/pdf").
-        :param Literal['base64'] type: Always `base64`.
-        """
-        pulumi.set(__self__, "data", data)
-        pulumi.set(__self__, "media_type", media_type)
-        pulumi.set(__self__, "type", 'base64')
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> _builtins.str:
-        """
-        Base64-encoded document data.
-        """
-        return pulumi.get(self, "data")
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> _builtins.str:
-        """
-        MIME type of the document (e.g. "application/pdf").
-        """
-        return pulumi.get(self, "media_type")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['base64']:
-        """
-        Always `base64`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentDocumentSourceFile(dict):
-    """
-    Document referenced by file ID.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "fileId":
-            suggest = "file_id"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserMessageContentDocumentSourceFile. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserMessageContentDocumentSourceFile.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserMessageContentDocumentSourceFile.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 file_id: _builtins.str,
-                 type: Literal['file']):
-        """
-        Document referenced by file ID.
-
-        :param _builtins.str file_id: ID of a file uploaded through the Files API.
-        :param Literal['file'] type: Always `file`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> _builtins.str:
-        """
-        ID of a file uploaded through the Files API.
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['file']:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentDocumentSourceText(dict):
-    """
-    Plain text document content.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "mediaType":
-            suggest = "media_type"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserMessageContentDocumentSourceText. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserMessageContentDocumentSourceText.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserMessageContentDocumentSourceText.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 data: _builtins.str,
-                 media_type: Literal['text/plain'],
-                 type: Literal['text']):
-        """
-        Plain text document content.
-
-        :param _builtins.str data: The plain text content.
-        :param Literal['text/plain'] media_type: MIME type of the text content: always `text/plain`.
-        :param Literal['text'] type: Always `text`.
-        """
-        pulumi.set(__self__, "data", data)
-        pulumi.set(__self__, "media_type", 'text/plain')
-        pulumi.set(__self__, "type", 'text')
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> _builtins.str:
-        """
-        The plain text content.
-        """
-        return pulumi.get(self, "data")
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> Literal['text/plain']:
-        """
-        MIME type of the text content: always `text/plain`.
-        """
-        return pulumi.get(self, "media_type")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['text']:
-        """
-        Always `text`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentDocumentSourceUrl(dict):
-    """
-    Document referenced by URL.
-    """
-    def __init__(__self__, *,
-                 type: Literal['url'],
-                 url: _builtins.str):
-        """
-        Document referenced by URL.
-
-        :param Literal['url'] type: Always `url`.
-        :param _builtins.str url: URL of the document to fetch.
-        """
-        pulumi.set(__self__, "type", 'url')
-        pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['url']:
-        """
-        Always `url`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> _builtins.str:
-        """
-        URL of the document to fetch.
-        """
-        return pulumi.get(self, "url")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentImage(dict):
-    """
-    Image content, given as base64 data, a URL or a file.
-    """
-    def __init__(__self__, *,
-                 source: Any,
-                 type: Literal['image']):
-        """
-        Image content, given as base64 data, a URL or a file.
-
-        :param Union['SessionInitialEventUserMessageContentImageSourceBase64', 'SessionInitialEventUserMessageContentImageSourceUrl', 'SessionInitialEventUserMessageContentImageSourceFile'] source: The source of the image data: `base64`, `url` or `file`.
-        :param Literal['image'] type: Always `image`.
-        """
-        pulumi.set(__self__, "source", source)
-        pulumi.set(__self__, "type", 'image')
-
-    @_builtins.property
-    @pulumi.getter
-    def source(self) -> Any:
-        """
-        The source of the image data: `base64`, `url` or `file`.
+        For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
         """
         return pulumi.get(self, "source")
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['image']:
+    def text(self) -> Optional[_builtins.str]:
         """
-        Always `image`.
+        The text content (`text` only).
         """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentImageSourceBase64(dict):
-    """
-    Base64-encoded image data.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "mediaType":
-            suggest = "media_type"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserMessageContentImageSourceBase64. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserMessageContentImageSourceBase64.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserMessageContentImageSourceBase64.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 data: _builtins.str,
-                 media_type: _builtins.str,
-                 type: Literal['base64']):
-        """
-        Base64-encoded image data.
-
-        :param _builtins.str data: Base64-encoded image data.
-        :param _builtins.str media_type: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-        :param Literal['base64'] type: Always `base64`.
-        """
-        pulumi.set(__self__, "data", data)
-        pulumi.set(__self__, "media_type", media_type)
-        pulumi.set(__self__, "type", 'base64')
+        return pulumi.get(self, "text")
 
     @_builtins.property
     @pulumi.getter
-    def data(self) -> _builtins.str:
+    def title(self) -> Optional[_builtins.str]:
         """
-        Base64-encoded image data.
+        The title of the document (`document` only).
         """
-        return pulumi.get(self, "data")
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> _builtins.str:
-        """
-        MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-        """
-        return pulumi.get(self, "media_type")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['base64']:
-        """
-        Always `base64`.
-        """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "title")
 
 
 @pulumi.output_type
-class SessionInitialEventUserMessageContentImageSourceFile(dict):
+class SessionInitialEventContentSource(dict):
     """
-    Image referenced by file ID.
+    One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
     """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
         if key == "fileId":
             suggest = "file_id"
+        elif key == "mediaType":
+            suggest = "media_type"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventUserMessageContentImageSourceFile. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventContentSource. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        SessionInitialEventUserMessageContentImageSourceFile.__key_warning(key)
+        SessionInitialEventContentSource.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        SessionInitialEventUserMessageContentImageSourceFile.__key_warning(key)
+        SessionInitialEventContentSource.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 file_id: _builtins.str,
-                 type: Literal['file']):
+                 type: 'SessionInitialEventContentSourceType',
+                 data: Optional[_builtins.str] = None,
+                 file_id: Optional[_builtins.str] = None,
+                 media_type: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
         """
-        Image referenced by file ID.
+        One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
 
-        :param _builtins.str file_id: ID of a file uploaded through the Files API.
-        :param Literal['file'] type: Always `file`.
+        :param 'SessionInitialEventContentSourceType' type: One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        :param _builtins.str data: For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        :param _builtins.str file_id: ID of a file uploaded through the Files API (`file`, `file` only).
+        :param _builtins.str media_type: One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+        :param _builtins.str url: For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
         """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
+        pulumi.set(__self__, "type", type)
+        if data is not None:
+            pulumi.set(__self__, "data", data)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if media_type is not None:
+            pulumi.set(__self__, "media_type", media_type)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'SessionInitialEventContentSourceType':
+        """
+        One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def data(self) -> Optional[_builtins.str]:
+        """
+        For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        """
+        return pulumi.get(self, "data")
 
     @_builtins.property
     @pulumi.getter(name="fileId")
-    def file_id(self) -> _builtins.str:
+    def file_id(self) -> Optional[_builtins.str]:
         """
-        ID of a file uploaded through the Files API.
+        ID of a file uploaded through the Files API (`file`, `file` only).
         """
         return pulumi.get(self, "file_id")
 
     @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['file']:
+    @pulumi.getter(name="mediaType")
+    def media_type(self) -> Optional[_builtins.str]:
         """
-        Always `file`.
+        One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
         """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionInitialEventUserMessageContentImageSourceUrl(dict):
-    """
-    Image referenced by URL.
-    """
-    def __init__(__self__, *,
-                 type: Literal['url'],
-                 url: _builtins.str):
-        """
-        Image referenced by URL.
-
-        :param Literal['url'] type: Always `url`.
-        :param _builtins.str url: URL of the image to fetch.
-        """
-        pulumi.set(__self__, "type", 'url')
-        pulumi.set(__self__, "url", url)
+        return pulumi.get(self, "media_type")
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['url']:
+    def url(self) -> Optional[_builtins.str]:
         """
-        Always `url`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> _builtins.str:
-        """
-        URL of the image to fetch.
+        For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
         """
         return pulumi.get(self, "url")
 
@@ -2524,716 +1839,314 @@ class SessionOutcomeEvaluation(dict):
 
 
 @pulumi.output_type
-class SessionResourceFile(dict):
+class SessionResource(dict):
     """
-    A file uploaded through the Files API, mounted into the session's container.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "fileId":
-            suggest = "file_id"
-        elif key == "mountPath":
-            suggest = "mount_path"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionResourceFile. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionResourceFile.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionResourceFile.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 file_id: _builtins.str,
-                 type: Literal['file'],
-                 mount_path: Optional[_builtins.str] = None):
-        """
-        A file uploaded through the Files API, mounted into the session's container.
-
-        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`).
-        :param Literal['file'] type: Always `file`.
-        :param _builtins.str mount_path: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        pulumi.set(__self__, "file_id", file_id)
-        pulumi.set(__self__, "type", 'file')
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> _builtins.str:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`).
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['file']:
-        """
-        Always `file`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> Optional[_builtins.str]:
-        """
-        Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-
-@pulumi.output_type
-class SessionResourceGithubRepository(dict):
-    """
-    A GitHub repository mounted into the session's container.
+    One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
     """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
         if key == "authorizationToken":
             suggest = "authorization_token"
+        elif key == "fileId":
+            suggest = "file_id"
+        elif key == "memoryStoreId":
+            suggest = "memory_store_id"
         elif key == "mountPath":
             suggest = "mount_path"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionResourceGithubRepository. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in SessionResource. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        SessionResourceGithubRepository.__key_warning(key)
+        SessionResource.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        SessionResourceGithubRepository.__key_warning(key)
+        SessionResource.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 type: Literal['github_repository'],
-                 url: _builtins.str,
+                 type: 'ResourceType',
+                 access: Optional['ResourceAccess'] = None,
                  authorization_token: Optional[_builtins.str] = None,
-                 checkout: Optional[Any] = None,
-                 mount_path: Optional[_builtins.str] = None):
+                 checkout: Optional['outputs.SessionResourceCheckout'] = None,
+                 file_id: Optional[_builtins.str] = None,
+                 instructions: Optional[_builtins.str] = None,
+                 memory_store_id: Optional[_builtins.str] = None,
+                 mount_path: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
         """
-        A GitHub repository mounted into the session's container.
+        One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
 
-        :param Literal['github_repository'] type: Always `github_repository`.
-        :param _builtins.str url: GitHub URL of the repository (https).
-        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
-        :param Union['ResourceGithubRepositoryCheckoutBranch', 'SessionResourceGithubRepositoryCheckoutCommit'] checkout: Branch or commit to check out. Defaults to the repository's default branch.
-        :param _builtins.str mount_path: Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        :param 'ResourceType' type: One of `github_repository`, `file`, `memory_store`: which kind this is.
+        :param 'ResourceAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+        :param 'SessionResourceCheckout' checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        :param _builtins.str mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        :param _builtins.str url: GitHub URL of the repository (https) (`github_repository` only).
         """
-        pulumi.set(__self__, "type", 'github_repository')
-        pulumi.set(__self__, "url", url)
+        pulumi.set(__self__, "type", type)
+        if access is not None:
+            pulumi.set(__self__, "access", access)
         if authorization_token is not None:
             pulumi.set(__self__, "authorization_token", authorization_token)
         if checkout is not None:
             pulumi.set(__self__, "checkout", checkout)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if instructions is not None:
+            pulumi.set(__self__, "instructions", instructions)
+        if memory_store_id is not None:
+            pulumi.set(__self__, "memory_store_id", memory_store_id)
         if mount_path is not None:
             pulumi.set(__self__, "mount_path", mount_path)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['github_repository']:
+    def type(self) -> 'ResourceType':
         """
-        Always `github_repository`.
+        One of `github_repository`, `file`, `memory_store`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
-    def url(self) -> _builtins.str:
+    def access(self) -> Optional['ResourceAccess']:
         """
-        GitHub URL of the repository (https).
+        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
         """
-        return pulumi.get(self, "url")
+        return pulumi.get(self, "access")
 
     @_builtins.property
     @pulumi.getter(name="authorizationToken")
     def authorization_token(self) -> Optional[_builtins.str]:
         """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.
+        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
         """
         return pulumi.get(self, "authorization_token")
 
     @_builtins.property
     @pulumi.getter
-    def checkout(self) -> Optional[Any]:
+    def checkout(self) -> Optional['outputs.SessionResourceCheckout']:
         """
-        Branch or commit to check out. Defaults to the repository's default branch.
+        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
         """
         return pulumi.get(self, "checkout")
 
     @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> Optional[_builtins.str]:
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> Optional[_builtins.str]:
         """
-        Mount path in the container. Defaults to `/workspace/<repo-name>`.
+        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
         """
-        return pulumi.get(self, "mount_path")
-
-
-@pulumi.output_type
-class SessionResourceGithubRepositoryCheckoutCommit(dict):
-    """
-    Check out a commit.
-    """
-    def __init__(__self__, *,
-                 sha: _builtins.str,
-                 type: Literal['commit']):
-        """
-        Check out a commit.
-
-        :param _builtins.str sha: Full 40-character commit SHA to check out (lowercase hex).
-        :param Literal['commit'] type: Always `commit`.
-        """
-        pulumi.set(__self__, "sha", sha)
-        pulumi.set(__self__, "type", 'commit')
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> _builtins.str:
-        """
-        Full 40-character commit SHA to check out (lowercase hex).
-        """
-        return pulumi.get(self, "sha")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['commit']:
-        """
-        Always `commit`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionResourceMemoryStore(dict):
-    """
-    A memory store attached to the session.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "memoryStoreId":
-            suggest = "memory_store_id"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionResourceMemoryStore. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionResourceMemoryStore.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionResourceMemoryStore.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 memory_store_id: _builtins.str,
-                 type: Literal['memory_store'],
-                 access: Optional['ResourceMemoryStoreAccess'] = None,
-                 instructions: Optional[_builtins.str] = None):
-        """
-        A memory store attached to the session.
-
-        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        :param Literal['memory_store'] type: Always `memory_store`.
-        :param 'ResourceMemoryStoreAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
-        """
-        pulumi.set(__self__, "memory_store_id", memory_store_id)
-        pulumi.set(__self__, "type", 'memory_store')
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> _builtins.str:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace.
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['memory_store']:
-        """
-        Always `memory_store`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> Optional['ResourceMemoryStoreAccess']:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem).
-        """
-        return pulumi.get(self, "access")
+        return pulumi.get(self, "file_id")
 
     @_builtins.property
     @pulumi.getter
     def instructions(self) -> Optional[_builtins.str]:
         """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters.
+        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
         """
         return pulumi.get(self, "instructions")
 
+    @_builtins.property
+    @pulumi.getter(name="memoryStoreId")
+    def memory_store_id(self) -> Optional[_builtins.str]:
+        """
+        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        """
+        return pulumi.get(self, "memory_store_id")
+
+    @_builtins.property
+    @pulumi.getter(name="mountPath")
+    def mount_path(self) -> Optional[_builtins.str]:
+        """
+        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        """
+        return pulumi.get(self, "mount_path")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        """
+        GitHub URL of the repository (https) (`github_repository` only).
+        """
+        return pulumi.get(self, "url")
+
 
 @pulumi.output_type
-class ToolAgentToolset20260401(dict):
+class SessionResourceCheckout(dict):
     """
-    The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
+    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+    """
+    def __init__(__self__, *,
+                 type: 'ResourceCheckoutType',
+                 name: Optional[_builtins.str] = None,
+                 sha: Optional[_builtins.str] = None):
+        """
+        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+
+        :param 'ResourceCheckoutType' type: One of `branch`, `commit`: which kind this is.
+        :param _builtins.str name: Branch name to check out (`branch` only).
+        :param _builtins.str sha: Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if sha is not None:
+            pulumi.set(__self__, "sha", sha)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'ResourceCheckoutType':
+        """
+        One of `branch`, `commit`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Branch name to check out (`branch` only).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def sha(self) -> Optional[_builtins.str]:
+        """
+        Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        return pulumi.get(self, "sha")
+
+
+@pulumi.output_type
+class Tool(dict):
+    """
+    One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
     """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
         if key == "defaultConfig":
             suggest = "default_config"
+        elif key == "inputSchema":
+            suggest = "input_schema"
+        elif key == "mcpServerName":
+            suggest = "mcp_server_name"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in Tool. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401.__key_warning(key)
+        Tool.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401.__key_warning(key)
+        Tool.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 type: Literal['agent_toolset_20260401'],
-                 configs: Optional[Sequence[Any]] = None,
-                 default_config: Optional['outputs.ToolAgentToolset20260401DefaultConfig'] = None):
+                 type: 'ToolType',
+                 configs: Optional[Sequence['outputs.ToolConfig']] = None,
+                 default_config: Optional['outputs.ToolDefaultConfig'] = None,
+                 description: Optional[_builtins.str] = None,
+                 input_schema: Optional[Any] = None,
+                 mcp_server_name: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
         """
-        The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides.
+        One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
 
-        :param Literal['agent_toolset_20260401'] type: Always `agent_toolset_20260401`.
-        :param Sequence[Union['ToolAgentToolset20260401ConfigBash', 'ToolAgentToolset20260401ConfigEdit', 'ToolAgentToolset20260401ConfigRead', 'ToolAgentToolset20260401ConfigWrite', 'ToolAgentToolset20260401ConfigGlob', 'ToolAgentToolset20260401ConfigGrep', 'ToolAgentToolset20260401ConfigWebFetch', 'ToolAgentToolset20260401ConfigWebSearch']] configs: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
-        :param 'ToolAgentToolset20260401DefaultConfig' default_config: Default configuration applied to every tool in this set; each tool's config may override it.
+        :param 'ToolType' type: One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
+        :param Sequence['ToolConfig'] configs: For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
+        :param 'ToolDefaultConfig' default_config: For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
+        :param _builtins.str description: What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
+        :param Any input_schema: JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+        :param _builtins.str mcp_server_name: Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+        :param _builtins.str name: Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
         """
-        pulumi.set(__self__, "type", 'agent_toolset_20260401')
+        pulumi.set(__self__, "type", type)
         if configs is not None:
             pulumi.set(__self__, "configs", configs)
         if default_config is not None:
             pulumi.set(__self__, "default_config", default_config)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if input_schema is not None:
+            pulumi.set(__self__, "input_schema", input_schema)
+        if mcp_server_name is not None:
+            pulumi.set(__self__, "mcp_server_name", mcp_server_name)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['agent_toolset_20260401']:
+    def type(self) -> 'ToolType':
         """
-        Always `agent_toolset_20260401`.
+        One of `agent_toolset_20260401`, `mcp_toolset`, `custom`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter
-    def configs(self) -> Optional[Sequence[Any]]:
+    def configs(self) -> Optional[Sequence['outputs.ToolConfig']]:
         """
-        Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`.
+        For `agent_toolset_20260401`: Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`. For `mcp_toolset`: Per-tool configuration overrides, each naming an MCP tool.
         """
         return pulumi.get(self, "configs")
 
     @_builtins.property
     @pulumi.getter(name="defaultConfig")
-    def default_config(self) -> Optional['outputs.ToolAgentToolset20260401DefaultConfig']:
+    def default_config(self) -> Optional['outputs.ToolDefaultConfig']:
         """
-        Default configuration applied to every tool in this set; each tool's config may override it.
+        For `agent_toolset_20260401`: Default configuration applied to every tool in this set; each tool's config may override it. For `mcp_toolset`: Default configuration for every tool from this server; each tool's config may override it.
         """
         return pulumi.get(self, "default_config")
 
-
-@pulumi.output_type
-class ToolAgentToolset20260401ConfigBash(dict):
-    """
-    Configuration override for the `bash` tool.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigBash. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigBash.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigBash.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: Literal['bash'],
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['bash']] = None):
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
         """
-        Configuration override for the `bash` tool.
-
-        :param Literal['bash'] name: The tool this config overrides: `bash`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['bash'] type: Optional; repeats the name (`bash`).
+        What the tool does, shown to the agent to help it decide when to use the tool (`custom` only).
         """
-        pulumi.set(__self__, "name", 'bash')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'bash')
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter(name="inputSchema")
+    def input_schema(self) -> Optional[Any]:
+        """
+        JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased (`custom` only).
+        """
+        return pulumi.get(self, "input_schema")
+
+    @_builtins.property
+    @pulumi.getter(name="mcpServerName")
+    def mcp_server_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters (`mcp_toolset` only).
+        """
+        return pulumi.get(self, "mcp_server_name")
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> Literal['bash']:
+    def name(self) -> Optional[_builtins.str]:
         """
-        The tool this config overrides: `bash`.
+        Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens (`custom` only).
         """
         return pulumi.get(self, "name")
 
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['bash']]:
-        """
-        Optional; repeats the name (`bash`).
-        """
-        return pulumi.get(self, "type")
-
 
 @pulumi.output_type
-class ToolAgentToolset20260401ConfigEdit(dict):
+class ToolConfig(dict):
     """
-    Configuration override for the `edit` tool.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigEdit. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigEdit.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigEdit.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: Literal['edit'],
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['edit']] = None):
-        """
-        Configuration override for the `edit` tool.
-
-        :param Literal['edit'] name: The tool this config overrides: `edit`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['edit'] type: Optional; repeats the name (`edit`).
-        """
-        pulumi.set(__self__, "name", 'edit')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'edit')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Literal['edit']:
-        """
-        The tool this config overrides: `edit`.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['edit']]:
-        """
-        Optional; repeats the name (`edit`).
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class ToolAgentToolset20260401ConfigGlob(dict):
-    """
-    Configuration override for the `glob` tool.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigGlob. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigGlob.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigGlob.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: Literal['glob'],
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['glob']] = None):
-        """
-        Configuration override for the `glob` tool.
-
-        :param Literal['glob'] name: The tool this config overrides: `glob`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['glob'] type: Optional; repeats the name (`glob`).
-        """
-        pulumi.set(__self__, "name", 'glob')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'glob')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Literal['glob']:
-        """
-        The tool this config overrides: `glob`.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['glob']]:
-        """
-        Optional; repeats the name (`glob`).
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class ToolAgentToolset20260401ConfigGrep(dict):
-    """
-    Configuration override for the `grep` tool.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigGrep. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigGrep.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigGrep.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: Literal['grep'],
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['grep']] = None):
-        """
-        Configuration override for the `grep` tool.
-
-        :param Literal['grep'] name: The tool this config overrides: `grep`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['grep'] type: Optional; repeats the name (`grep`).
-        """
-        pulumi.set(__self__, "name", 'grep')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'grep')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Literal['grep']:
-        """
-        The tool this config overrides: `grep`.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['grep']]:
-        """
-        Optional; repeats the name (`grep`).
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class ToolAgentToolset20260401ConfigRead(dict):
-    """
-    Configuration override for the `read` tool.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigRead. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigRead.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigRead.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: Literal['read'],
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['read']] = None):
-        """
-        Configuration override for the `read` tool.
-
-        :param Literal['read'] name: The tool this config overrides: `read`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['read'] type: Optional; repeats the name (`read`).
-        """
-        pulumi.set(__self__, "name", 'read')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'read')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Literal['read']:
-        """
-        The tool this config overrides: `read`.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['read']]:
-        """
-        Optional; repeats the name (`read`).
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class ToolAgentToolset20260401ConfigWebFetch(dict):
-    """
-    Configuration override for the `web_fetch` tool.
+    One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -3248,40 +2161,44 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
             suggest = "permission_policy"
         elif key == "urlSources":
             suggest = "url_sources"
+        elif key == "userLocation":
+            suggest = "user_location"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigWebFetch. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in ToolConfig. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigWebFetch.__key_warning(key)
+        ToolConfig.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigWebFetch.__key_warning(key)
+        ToolConfig.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 name: Literal['web_fetch'],
+                 name: _builtins.str,
                  allowed_domains: Optional[Sequence[_builtins.str]] = None,
                  blocked_domains: Optional[Sequence[_builtins.str]] = None,
                  enabled: Optional[_builtins.bool] = None,
                  max_content_tokens: Optional[_builtins.int] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['web_fetch']] = None,
-                 url_sources: Optional['outputs.ToolAgentToolset20260401ConfigWebFetchUrlSources'] = None):
+                 permission_policy: Optional['outputs.ToolConfigPermissionPolicy'] = None,
+                 type: Optional['ToolConfigType'] = None,
+                 url_sources: Optional['outputs.ToolConfigUrlSources'] = None,
+                 user_location: Optional['outputs.ToolConfigUserLocation'] = None):
         """
-        Configuration override for the `web_fetch` tool.
+        One of these kinds: `bash`: Configuration override for the `bash` tool. `edit`: Configuration override for the `edit` tool. `read`: Configuration override for the `read` tool. `write`: Configuration override for the `write` tool. `glob`: Configuration override for the `glob` tool. `grep`: Configuration override for the `grep` tool. `web_fetch`: Configuration override for the `web_fetch` tool. `web_search`: Configuration override for the `web_search` tool. Configuration override for one tool of the MCP server.
 
-        :param Literal['web_fetch'] name: The tool this config overrides: `web_fetch`.
-        :param Sequence[_builtins.str] allowed_domains: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
-        :param Sequence[_builtins.str] blocked_domains: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+        :param _builtins.str name: One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
+        :param Sequence[_builtins.str] allowed_domains: For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
+        :param Sequence[_builtins.str] blocked_domains: For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
         :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param _builtins.int max_content_tokens: Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['web_fetch'] type: Optional; repeats the name (`web_fetch`).
-        :param 'ToolAgentToolset20260401ConfigWebFetchUrlSources' url_sources: Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+        :param _builtins.int max_content_tokens: Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
+        :param 'ToolConfigPermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+        :param 'ToolConfigType' type: One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
+        :param 'ToolConfigUrlSources' url_sources: Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
+        :param 'ToolConfigUserLocation' user_location: Approximate user location for search result localization (`web_search` only).
         """
-        pulumi.set(__self__, "name", 'web_fetch')
+        pulumi.set(__self__, "name", name)
         if allowed_domains is not None:
             pulumi.set(__self__, "allowed_domains", allowed_domains)
         if blocked_domains is not None:
@@ -3293,15 +2210,17 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
         if permission_policy is not None:
             pulumi.set(__self__, "permission_policy", permission_policy)
         if type is not None:
-            pulumi.set(__self__, "type", 'web_fetch')
+            pulumi.set(__self__, "type", type)
         if url_sources is not None:
             pulumi.set(__self__, "url_sources", url_sources)
+        if user_location is not None:
+            pulumi.set(__self__, "user_location", user_location)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> Literal['web_fetch']:
+    def name(self) -> _builtins.str:
         """
-        The tool this config overrides: `web_fetch`.
+        One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`; or, for the configuration override for one tool of the MCP server: Name of the MCP tool to configure. The API allows 1 to 128 characters.
         """
         return pulumi.get(self, "name")
 
@@ -3309,7 +2228,7 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
     @pulumi.getter(name="allowedDomains")
     def allowed_domains(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.
+        For `web_fetch`: Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`. For `web_search`: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
         """
         return pulumi.get(self, "allowed_domains")
 
@@ -3317,7 +2236,7 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
     @pulumi.getter(name="blockedDomains")
     def blocked_domains(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.
+        For `web_fetch`: Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`. For `web_search`: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
         """
         return pulumi.get(self, "blocked_domains")
 
@@ -3333,13 +2252,13 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
     @pulumi.getter(name="maxContentTokens")
     def max_content_tokens(self) -> Optional[_builtins.int]:
         """
-        Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs.
+        Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs (`web_fetch` only).
         """
         return pulumi.get(self, "max_content_tokens")
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.ToolConfigPermissionPolicy']:
         """
         Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
         """
@@ -3347,25 +2266,56 @@ class ToolAgentToolset20260401ConfigWebFetch(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Optional[Literal['web_fetch']]:
+    def type(self) -> Optional['ToolConfigType']:
         """
-        Optional; repeats the name (`web_fetch`).
+        One of `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter(name="urlSources")
-    def url_sources(self) -> Optional['outputs.ToolAgentToolset20260401ConfigWebFetchUrlSources']:
+    def url_sources(self) -> Optional['outputs.ToolConfigUrlSources']:
         """
-        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
         """
         return pulumi.get(self, "url_sources")
 
+    @_builtins.property
+    @pulumi.getter(name="userLocation")
+    def user_location(self) -> Optional['outputs.ToolConfigUserLocation']:
+        """
+        Approximate user location for search result localization (`web_search` only).
+        """
+        return pulumi.get(self, "user_location")
+
 
 @pulumi.output_type
-class ToolAgentToolset20260401ConfigWebFetchUrlSources(dict):
+class ToolConfigPermissionPolicy(dict):
     """
-    Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+    Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+    """
+    def __init__(__self__, *,
+                 type: 'ConfigPermissionPolicyType'):
+        """
+        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
+
+        :param 'ConfigPermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'ConfigPermissionPolicyType':
+        """
+        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class ToolConfigUrlSources(dict):
+    """
+    Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
     """
     @staticmethod
     def __key_warning(key: str):
@@ -3378,14 +2328,14 @@ class ToolAgentToolset20260401ConfigWebFetchUrlSources(dict):
             suggest = "user_input"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigWebFetchUrlSources. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in ToolConfigUrlSources. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigWebFetchUrlSources.__key_warning(key)
+        ToolConfigUrlSources.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigWebFetchUrlSources.__key_warning(key)
+        ToolConfigUrlSources.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
@@ -3393,11 +2343,11 @@ class ToolAgentToolset20260401ConfigWebFetchUrlSources(dict):
                  server_tool_results: Optional[_builtins.str] = None,
                  user_input: Optional[_builtins.str] = None):
         """
-        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.
+        Which sources contribute URLs the tool may fetch (user messages, custom tools' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source (`web_fetch` only).
 
-        :param Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNone', 'UrlSourceToolFilterOnlyOrExcept'] client_tool_results: Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
-        :param Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNone', 'UrlSourceToolFilterOnlyOrExcept'] server_tool_results: Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
-        :param Union['UrlSourceToolFilter', 'UrlSourceToolFilterAllOrNone'] user_input: Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
+        :param Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilter'] client_tool_results: Which custom tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.
+        :param Union['UrlSourceToolFilterShorthand', 'UrlSourceToolFilter'] server_tool_results: Which of the `web_search` and `web_fetch` tools' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.
+        :param Union['UrlSourceToolFilterShorthand', 'ToolConfigUrlSourcesUserInput'] user_input: Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.
         """
         if client_tool_results is not None:
             pulumi.set(__self__, "client_tool_results", client_tool_results)
@@ -3432,127 +2382,32 @@ class ToolAgentToolset20260401ConfigWebFetchUrlSources(dict):
 
 
 @pulumi.output_type
-class ToolAgentToolset20260401ConfigWebSearch(dict):
+class ToolConfigUrlSourcesUserInput(dict):
     """
-    Configuration override for the `web_search` tool.
+    The object form of `"all"` or `"none"`.
     """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "allowedDomains":
-            suggest = "allowed_domains"
-        elif key == "blockedDomains":
-            suggest = "blocked_domains"
-        elif key == "permissionPolicy":
-            suggest = "permission_policy"
-        elif key == "userLocation":
-            suggest = "user_location"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigWebSearch. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigWebSearch.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigWebSearch.__key_warning(key)
-        return super().get(key, default)
-
     def __init__(__self__, *,
-                 name: Literal['web_search'],
-                 allowed_domains: Optional[Sequence[_builtins.str]] = None,
-                 blocked_domains: Optional[Sequence[_builtins.str]] = None,
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['web_search']] = None,
-                 user_location: Optional['outputs.ToolAgentToolset20260401ConfigWebSearchUserLocation'] = None):
+                 type: 'UrlSourceToolFilterShorthand'):
         """
-        Configuration override for the `web_search` tool.
+        The object form of `"all"` or `"none"`.
 
-        :param Literal['web_search'] name: The tool this config overrides: `web_search`.
-        :param Sequence[_builtins.str] allowed_domains: Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-        :param Sequence[_builtins.str] blocked_domains: Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['web_search'] type: Optional; repeats the name (`web_search`).
-        :param 'ToolAgentToolset20260401ConfigWebSearchUserLocation' user_location: Approximate user location for search result localization.
+        :param 'UrlSourceToolFilterShorthand' type: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
         """
-        pulumi.set(__self__, "name", 'web_search')
-        if allowed_domains is not None:
-            pulumi.set(__self__, "allowed_domains", allowed_domains)
-        if blocked_domains is not None:
-            pulumi.set(__self__, "blocked_domains", blocked_domains)
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'web_search')
-        if user_location is not None:
-            pulumi.set(__self__, "user_location", user_location)
+        pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> Literal['web_search']:
+    def type(self) -> 'UrlSourceToolFilterShorthand':
         """
-        The tool this config overrides: `web_search`.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter(name="allowedDomains")
-    def allowed_domains(self) -> Optional[Sequence[_builtins.str]]:
-        """
-        Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.
-        """
-        return pulumi.get(self, "allowed_domains")
-
-    @_builtins.property
-    @pulumi.getter(name="blockedDomains")
-    def blocked_domains(self) -> Optional[Sequence[_builtins.str]]:
-        """
-        Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.
-        """
-        return pulumi.get(self, "blocked_domains")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['web_search']]:
-        """
-        Optional; repeats the name (`web_search`).
+        `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
         """
         return pulumi.get(self, "type")
 
-    @_builtins.property
-    @pulumi.getter(name="userLocation")
-    def user_location(self) -> Optional['outputs.ToolAgentToolset20260401ConfigWebSearchUserLocation']:
-        """
-        Approximate user location for search result localization.
-        """
-        return pulumi.get(self, "user_location")
-
 
 @pulumi.output_type
-class ToolAgentToolset20260401ConfigWebSearchUserLocation(dict):
+class ToolConfigUserLocation(dict):
     """
-    Approximate user location for search result localization.
+    Approximate user location for search result localization (`web_search` only).
     """
     def __init__(__self__, *,
                  type: Literal['approximate'],
@@ -3561,7 +2416,7 @@ class ToolAgentToolset20260401ConfigWebSearchUserLocation(dict):
                  region: Optional[_builtins.str] = None,
                  timezone: Optional[_builtins.str] = None):
         """
-        Approximate user location for search result localization.
+        Approximate user location for search result localization (`web_search` only).
 
         :param Literal['approximate'] type: Location precision; only `approximate` is supported.
         :param _builtins.str city: City name.
@@ -3621,85 +2476,9 @@ class ToolAgentToolset20260401ConfigWebSearchUserLocation(dict):
 
 
 @pulumi.output_type
-class ToolAgentToolset20260401ConfigWrite(dict):
+class ToolDefaultConfig(dict):
     """
-    Configuration override for the `write` tool.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401ConfigWrite. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401ConfigWrite.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401ConfigWrite.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: Literal['write'],
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None,
-                 type: Optional[Literal['write']] = None):
-        """
-        Configuration override for the `write` tool.
-
-        :param Literal['write'] name: The tool this config overrides: `write`.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        :param Literal['write'] type: Optional; repeats the name (`write`).
-        """
-        pulumi.set(__self__, "name", 'write')
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-        if type is not None:
-            pulumi.set(__self__, "type", 'write')
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Literal['write']:
-        """
-        The tool this config overrides: `write`.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Optional[Literal['write']]:
-        """
-        Optional; repeats the name (`write`).
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class ToolAgentToolset20260401DefaultConfig(dict):
-    """
-    Default configuration applied to every tool in this set; each tool's config may override it.
+    One of these kinds: kind 1 kind 2
     """
     @staticmethod
     def __key_warning(key: str):
@@ -3708,24 +2487,24 @@ class ToolAgentToolset20260401DefaultConfig(dict):
             suggest = "permission_policy"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolAgentToolset20260401DefaultConfig. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in ToolDefaultConfig. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        ToolAgentToolset20260401DefaultConfig.__key_warning(key)
+        ToolDefaultConfig.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        ToolAgentToolset20260401DefaultConfig.__key_warning(key)
+        ToolDefaultConfig.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
                  enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolAgentToolset20260401DefaultConfigPermissionPolicy'] = None):
+                 permission_policy: Optional['outputs.ToolDefaultConfigPermissionPolicy'] = None):
         """
-        Default configuration applied to every tool in this set; each tool's config may override it.
+        One of these kinds: kind 1 kind 2
 
-        :param _builtins.bool enabled: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
-        :param 'ToolAgentToolset20260401DefaultConfigPermissionPolicy' permission_policy: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+        :param _builtins.bool enabled: For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
+        :param 'ToolDefaultConfigPermissionPolicy' permission_policy: For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
         """
         if enabled is not None:
             pulumi.set(__self__, "enabled", enabled)
@@ -3736,36 +2515,36 @@ class ToolAgentToolset20260401DefaultConfig(dict):
     @pulumi.getter
     def enabled(self) -> Optional[_builtins.bool]:
         """
-        Whether the toolset's tools are enabled and available to Claude by default. Defaults to true.
+        For kind 1: Whether the toolset's tools are enabled and available to Claude by default. Defaults to true. For kind 2: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
         """
         return pulumi.get(self, "enabled")
 
     @_builtins.property
     @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolAgentToolset20260401DefaultConfigPermissionPolicy']:
+    def permission_policy(self) -> Optional['outputs.ToolDefaultConfigPermissionPolicy']:
         """
-        Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+        For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
         """
         return pulumi.get(self, "permission_policy")
 
 
 @pulumi.output_type
-class ToolAgentToolset20260401DefaultConfigPermissionPolicy(dict):
+class ToolDefaultConfigPermissionPolicy(dict):
     """
-    Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+    For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
     """
     def __init__(__self__, *,
-                 type: 'PermissionPolicyType'):
+                 type: 'ConfigPermissionPolicyType'):
         """
-        Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`.
+        For kind 1: Default permission policy for the toolset's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_allow`. For kind 2: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
 
-        :param 'PermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param 'ConfigPermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
         pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'PermissionPolicyType':
+    def type(self) -> 'ConfigPermissionPolicyType':
         """
         `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
         """
@@ -3773,354 +2552,42 @@ class ToolAgentToolset20260401DefaultConfigPermissionPolicy(dict):
 
 
 @pulumi.output_type
-class ToolCustom(dict):
+class UrlSourceToolFilter(dict):
     """
-    A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "inputSchema":
-            suggest = "input_schema"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolCustom. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolCustom.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolCustom.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 description: _builtins.str,
-                 input_schema: Any,
-                 name: _builtins.str,
-                 type: Literal['custom']):
-        """
-        A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
-
-        :param _builtins.str description: What the tool does, shown to the agent to help it decide when to use the tool.
-        :param Any input_schema: JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-        :param _builtins.str name: Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-        :param Literal['custom'] type: Always `custom`.
-        """
-        pulumi.set(__self__, "description", description)
-        pulumi.set(__self__, "input_schema", input_schema)
-        pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", 'custom')
-
-    @_builtins.property
-    @pulumi.getter
-    def description(self) -> _builtins.str:
-        """
-        What the tool does, shown to the agent to help it decide when to use the tool.
-        """
-        return pulumi.get(self, "description")
-
-    @_builtins.property
-    @pulumi.getter(name="inputSchema")
-    def input_schema(self) -> Any:
-        """
-        JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased.
-        """
-        return pulumi.get(self, "input_schema")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> _builtins.str:
-        """
-        Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['custom']:
-        """
-        Always `custom`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class ToolMcpToolset(dict):
-    """
-    The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "mcpServerName":
-            suggest = "mcp_server_name"
-        elif key == "defaultConfig":
-            suggest = "default_config"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolMcpToolset. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolMcpToolset.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolMcpToolset.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 mcp_server_name: _builtins.str,
-                 type: Literal['mcp_toolset'],
-                 configs: Optional[Sequence['outputs.ToolMcpToolsetConfig']] = None,
-                 default_config: Optional['outputs.ToolMcpToolsetDefaultConfig'] = None):
-        """
-        The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides.
-
-        :param _builtins.str mcp_server_name: Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-        :param Literal['mcp_toolset'] type: Always `mcp_toolset`.
-        :param Sequence['ToolMcpToolsetConfig'] configs: Per-tool configuration overrides, each naming an MCP tool.
-        :param 'ToolMcpToolsetDefaultConfig' default_config: Default configuration for every tool from this server; each tool's config may override it.
-        """
-        pulumi.set(__self__, "mcp_server_name", mcp_server_name)
-        pulumi.set(__self__, "type", 'mcp_toolset')
-        if configs is not None:
-            pulumi.set(__self__, "configs", configs)
-        if default_config is not None:
-            pulumi.set(__self__, "default_config", default_config)
-
-    @_builtins.property
-    @pulumi.getter(name="mcpServerName")
-    def mcp_server_name(self) -> _builtins.str:
-        """
-        Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.
-        """
-        return pulumi.get(self, "mcp_server_name")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['mcp_toolset']:
-        """
-        Always `mcp_toolset`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def configs(self) -> Optional[Sequence['outputs.ToolMcpToolsetConfig']]:
-        """
-        Per-tool configuration overrides, each naming an MCP tool.
-        """
-        return pulumi.get(self, "configs")
-
-    @_builtins.property
-    @pulumi.getter(name="defaultConfig")
-    def default_config(self) -> Optional['outputs.ToolMcpToolsetDefaultConfig']:
-        """
-        Default configuration for every tool from this server; each tool's config may override it.
-        """
-        return pulumi.get(self, "default_config")
-
-
-@pulumi.output_type
-class ToolMcpToolsetConfig(dict):
-    """
-    Configuration override for one tool of the MCP server.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolMcpToolsetConfig. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolMcpToolsetConfig.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolMcpToolsetConfig.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 name: _builtins.str,
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.PermissionPolicy'] = None):
-        """
-        Configuration override for one tool of the MCP server.
-
-        :param _builtins.str name: Name of the MCP tool to configure. The API allows 1 to 128 characters.
-        :param _builtins.bool enabled: Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        :param 'PermissionPolicy' permission_policy: Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        pulumi.set(__self__, "name", name)
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> _builtins.str:
-        """
-        Name of the MCP tool to configure. The API allows 1 to 128 characters.
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.PermissionPolicy']:
-        """
-        Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-
-@pulumi.output_type
-class ToolMcpToolsetDefaultConfig(dict):
-    """
-    Default configuration for every tool from this server; each tool's config may override it.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "permissionPolicy":
-            suggest = "permission_policy"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in ToolMcpToolsetDefaultConfig. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        ToolMcpToolsetDefaultConfig.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        ToolMcpToolsetDefaultConfig.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 enabled: Optional[_builtins.bool] = None,
-                 permission_policy: Optional['outputs.ToolMcpToolsetDefaultConfigPermissionPolicy'] = None):
-        """
-        Default configuration for every tool from this server; each tool's config may override it.
-
-        :param _builtins.bool enabled: Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-        :param 'ToolMcpToolsetDefaultConfigPermissionPolicy' permission_policy: Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-        """
-        if enabled is not None:
-            pulumi.set(__self__, "enabled", enabled)
-        if permission_policy is not None:
-            pulumi.set(__self__, "permission_policy", permission_policy)
-
-    @_builtins.property
-    @pulumi.getter
-    def enabled(self) -> Optional[_builtins.bool]:
-        """
-        Whether the server's tools are enabled and available to Claude by default. Defaults to true.
-        """
-        return pulumi.get(self, "enabled")
-
-    @_builtins.property
-    @pulumi.getter(name="permissionPolicy")
-    def permission_policy(self) -> Optional['outputs.ToolMcpToolsetDefaultConfigPermissionPolicy']:
-        """
-        Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
-        """
-        return pulumi.get(self, "permission_policy")
-
-
-@pulumi.output_type
-class ToolMcpToolsetDefaultConfigPermissionPolicy(dict):
-    """
-    Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+    One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
     """
     def __init__(__self__, *,
-                 type: 'PermissionPolicyType'):
+                 type: 'UrlSourceToolFilterType',
+                 tools: Optional[Sequence['outputs.UrlSourceToolFilterTool']] = None):
         """
-        Default permission policy for the server's tools: whether their calls are approved automatically or need confirmation. The API's default here is `always_ask`.
+        One of these kinds: `all`/`none`: The object form of `"all"` or `"none"`. `only`/`except`: A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
 
-        :param 'PermissionPolicyType' type: `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        :param 'UrlSourceToolFilterType' type: For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
+        :param Sequence['UrlSourceToolFilterTool'] tools: The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
         """
         pulumi.set(__self__, "type", type)
+        if tools is not None:
+            pulumi.set(__self__, "tools", tools)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'PermissionPolicyType':
+    def type(self) -> 'UrlSourceToolFilterType':
         """
-        `always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).
+        For `all`/`none`: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none. For `only`/`except`: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
         """
         return pulumi.get(self, "type")
 
-
-@pulumi.output_type
-class UrlSourceToolFilterAllOrNone(dict):
-    """
-    The object form of `"all"` or `"none"`.
-    """
-    def __init__(__self__, *,
-                 type: 'UrlSourceToolFilter'):
-        """
-        The object form of `"all"` or `"none"`.
-
-        :param 'UrlSourceToolFilter' type: `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-        """
-        pulumi.set(__self__, "type", type)
-
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'UrlSourceToolFilter':
+    def tools(self) -> Optional[Sequence['outputs.UrlSourceToolFilterTool']]:
         """
-        `all`: every URL from this source may be fetched (the default); `none`: this source contributes none.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class UrlSourceToolFilterOnlyOrExcept(dict):
-    """
-    A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-    """
-    def __init__(__self__, *,
-                 tools: Sequence['outputs.UrlSourceToolFilterOnlyOrExceptTool'],
-                 type: 'UrlSourceToolFilterOnlyOrExceptType'):
-        """
-        A list of the tools whose results do (`only`) or do not (`except`) contribute URLs.
-
-        :param Sequence['UrlSourceToolFilterOnlyOrExceptTool'] tools: The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
-        :param 'UrlSourceToolFilterOnlyOrExceptType' type: `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-        """
-        pulumi.set(__self__, "tools", tools)
-        pulumi.set(__self__, "type", type)
-
-    @_builtins.property
-    @pulumi.getter
-    def tools(self) -> Sequence['outputs.UrlSourceToolFilterOnlyOrExceptTool']:
-        """
-        The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).
+        The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list) (`only`/`except` only).
         """
         return pulumi.get(self, "tools")
 
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'UrlSourceToolFilterOnlyOrExceptType':
-        """
-        `only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do.
-        """
-        return pulumi.get(self, "type")
-
 
 @pulumi.output_type
-class UrlSourceToolFilterOnlyOrExceptTool(dict):
+class UrlSourceToolFilterTool(dict):
     """
     Names one tool in an `only` or `except` list.
     """
@@ -4154,104 +2621,173 @@ class UrlSourceToolFilterOnlyOrExceptTool(dict):
 
 
 @pulumi.output_type
-class VaultCredentialAuthEnvironmentVariable(dict):
+class VaultCredentialAuth(dict):
     """
-    A secret the agent uses as an environment variable, substituted into its outbound requests.
+    One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
     """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "secretName":
+        if key == "accessToken":
+            suggest = "access_token"
+        elif key == "expiresAt":
+            suggest = "expires_at"
+        elif key == "injectionLocation":
+            suggest = "injection_location"
+        elif key == "mcpServerUrl":
+            suggest = "mcp_server_url"
+        elif key == "secretName":
             suggest = "secret_name"
         elif key == "secretValue":
             suggest = "secret_value"
-        elif key == "injectionLocation":
-            suggest = "injection_location"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthEnvironmentVariable. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuth. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthEnvironmentVariable.__key_warning(key)
+        VaultCredentialAuth.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthEnvironmentVariable.__key_warning(key)
+        VaultCredentialAuth.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 networking: Any,
-                 secret_name: _builtins.str,
-                 secret_value: _builtins.str,
-                 type: Literal['environment_variable'],
-                 injection_location: Optional['outputs.VaultCredentialAuthEnvironmentVariableInjectionLocation'] = None):
+                 type: 'VaultCredentialAuthType',
+                 access_token: Optional[_builtins.str] = None,
+                 expires_at: Optional[_builtins.str] = None,
+                 injection_location: Optional['outputs.VaultCredentialAuthInjectionLocation'] = None,
+                 mcp_server_url: Optional[_builtins.str] = None,
+                 networking: Optional['outputs.VaultCredentialAuthNetworking'] = None,
+                 refresh: Optional['outputs.VaultCredentialAuthRefresh'] = None,
+                 secret_name: Optional[_builtins.str] = None,
+                 secret_value: Optional[_builtins.str] = None,
+                 token: Optional[_builtins.str] = None):
         """
-        A secret the agent uses as an environment variable, substituted into its outbound requests.
+        One of these kinds: `mcp_oauth`: An OAuth credential for an MCP server, optionally refreshed by the API. `static_bearer`: A static bearer token for an MCP server. `environment_variable`: A secret the agent uses as an environment variable, substituted into its outbound requests.
 
-        :param Union['VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted', 'VaultCredentialAuthEnvironmentVariableNetworkingLimited'] networking: The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
-        :param _builtins.str secret_name: Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
-        :param _builtins.str secret_value: The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
-        :param Literal['environment_variable'] type: Always `environment_variable`.
-        :param 'VaultCredentialAuthEnvironmentVariableInjectionLocation' injection_location: Where in the outbound request the secret may be substituted.
+        :param 'VaultCredentialAuthType' type: One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
+        :param _builtins.str access_token: The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+        :param _builtins.str expires_at: When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+        :param 'VaultCredentialAuthInjectionLocation' injection_location: Where in the outbound request the secret may be substituted (`environment_variable` only).
+        :param _builtins.str mcp_server_url: URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+        :param 'VaultCredentialAuthNetworking' networking: The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
+        :param 'VaultCredentialAuthRefresh' refresh: Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+        :param _builtins.str secret_name: Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
+        :param _builtins.str secret_value: The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
+        :param _builtins.str token: The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
         """
-        pulumi.set(__self__, "networking", networking)
-        pulumi.set(__self__, "secret_name", secret_name)
-        pulumi.set(__self__, "secret_value", secret_value)
-        pulumi.set(__self__, "type", 'environment_variable')
+        pulumi.set(__self__, "type", type)
+        if access_token is not None:
+            pulumi.set(__self__, "access_token", access_token)
+        if expires_at is not None:
+            pulumi.set(__self__, "expires_at", expires_at)
         if injection_location is not None:
             pulumi.set(__self__, "injection_location", injection_location)
+        if mcp_server_url is not None:
+            pulumi.set(__self__, "mcp_server_url", mcp_server_url)
+        if networking is not None:
+            pulumi.set(__self__, "networking", networking)
+        if refresh is not None:
+            pulumi.set(__self__, "refresh", refresh)
+        if secret_name is not None:
+            pulumi.set(__self__, "secret_name", secret_name)
+        if secret_value is not None:
+            pulumi.set(__self__, "secret_value", secret_value)
+        if token is not None:
+            pulumi.set(__self__, "token", token)
 
     @_builtins.property
     @pulumi.getter
-    def networking(self) -> Any:
+    def type(self) -> 'VaultCredentialAuthType':
         """
-        The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`.
+        One of `mcp_oauth`, `static_bearer`, `environment_variable`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter(name="accessToken")
+    def access_token(self) -> Optional[_builtins.str]:
+        """
+        The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it (`mcp_oauth` only).
+        """
+        return pulumi.get(self, "access_token")
+
+    @_builtins.property
+    @pulumi.getter(name="expiresAt")
+    def expires_at(self) -> Optional[_builtins.str]:
+        """
+        When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future (`mcp_oauth` only).
+        """
+        return pulumi.get(self, "expires_at")
+
+    @_builtins.property
+    @pulumi.getter(name="injectionLocation")
+    def injection_location(self) -> Optional['outputs.VaultCredentialAuthInjectionLocation']:
+        """
+        Where in the outbound request the secret may be substituted (`environment_variable` only).
+        """
+        return pulumi.get(self, "injection_location")
+
+    @_builtins.property
+    @pulumi.getter(name="mcpServerUrl")
+    def mcp_server_url(self) -> Optional[_builtins.str]:
+        """
+        URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential (`mcp_oauth`, `static_bearer` only).
+        """
+        return pulumi.get(self, "mcp_server_url")
+
+    @_builtins.property
+    @pulumi.getter
+    def networking(self) -> Optional['outputs.VaultCredentialAuthNetworking']:
+        """
+        The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts` (`environment_variable` only).
         """
         return pulumi.get(self, "networking")
 
     @_builtins.property
-    @pulumi.getter(name="secretName")
-    def secret_name(self) -> _builtins.str:
+    @pulumi.getter
+    def refresh(self) -> Optional['outputs.VaultCredentialAuthRefresh']:
         """
-        Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential.
+        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
+        """
+        return pulumi.get(self, "refresh")
+
+    @_builtins.property
+    @pulumi.getter(name="secretName")
+    def secret_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential (`environment_variable` only).
         """
         return pulumi.get(self, "secret_name")
 
     @_builtins.property
     @pulumi.getter(name="secretValue")
-    def secret_value(self) -> _builtins.str:
+    def secret_value(self) -> Optional[_builtins.str]:
         """
-        The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.
+        The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it (`environment_variable` only).
         """
         return pulumi.get(self, "secret_value")
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['environment_variable']:
+    def token(self) -> Optional[_builtins.str]:
         """
-        Always `environment_variable`.
+        The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it (`static_bearer` only).
         """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter(name="injectionLocation")
-    def injection_location(self) -> Optional['outputs.VaultCredentialAuthEnvironmentVariableInjectionLocation']:
-        """
-        Where in the outbound request the secret may be substituted.
-        """
-        return pulumi.get(self, "injection_location")
+        return pulumi.get(self, "token")
 
 
 @pulumi.output_type
-class VaultCredentialAuthEnvironmentVariableInjectionLocation(dict):
+class VaultCredentialAuthInjectionLocation(dict):
     """
-    Where in the outbound request the secret may be substituted.
+    Where in the outbound request the secret may be substituted (`environment_variable` only).
     """
     def __init__(__self__, *,
                  body: Optional[_builtins.bool] = None,
                  header: Optional[_builtins.bool] = None):
         """
-        Where in the outbound request the secret may be substituted.
+        Where in the outbound request the secret may be substituted (`environment_variable` only).
 
         :param _builtins.bool body: Substitute when the placeholder appears in the request body.
         :param _builtins.bool header: Substitute when the placeholder appears in a request header value.
@@ -4279,9 +2815,9 @@ class VaultCredentialAuthEnvironmentVariableInjectionLocation(dict):
 
 
 @pulumi.output_type
-class VaultCredentialAuthEnvironmentVariableNetworkingLimited(dict):
+class VaultCredentialAuthNetworking(dict):
     """
-    Substitute the secret only on requests to the listed hosts.
+    One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -4290,162 +2826,50 @@ class VaultCredentialAuthEnvironmentVariableNetworkingLimited(dict):
             suggest = "allowed_hosts"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthEnvironmentVariableNetworkingLimited. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthNetworking. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthEnvironmentVariableNetworkingLimited.__key_warning(key)
+        VaultCredentialAuthNetworking.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthEnvironmentVariableNetworkingLimited.__key_warning(key)
+        VaultCredentialAuthNetworking.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 allowed_hosts: Sequence[_builtins.str],
-                 type: Literal['limited']):
+                 type: 'NetworkingType',
+                 allowed_hosts: Optional[Sequence[_builtins.str]] = None):
         """
-        Substitute the secret only on requests to the listed hosts.
+        One of these kinds: `unrestricted`: Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach. `limited`: Substitute the secret only on requests to the listed hosts.
 
-        :param Sequence[_builtins.str] allowed_hosts: The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
-        :param Literal['limited'] type: Always `limited`.
+        :param 'NetworkingType' type: One of `unrestricted`, `limited`: which kind this is.
+        :param Sequence[_builtins.str] allowed_hosts: The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
         """
-        pulumi.set(__self__, "allowed_hosts", allowed_hosts)
-        pulumi.set(__self__, "type", 'limited')
+        pulumi.set(__self__, "type", type)
+        if allowed_hosts is not None:
+            pulumi.set(__self__, "allowed_hosts", allowed_hosts)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'NetworkingType':
+        """
+        One of `unrestricted`, `limited`: which kind this is.
+        """
+        return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter(name="allowedHosts")
-    def allowed_hosts(self) -> Sequence[_builtins.str]:
+    def allowed_hosts(self) -> Optional[Sequence[_builtins.str]]:
         """
-        The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.
+        The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16 (`limited` only).
         """
         return pulumi.get(self, "allowed_hosts")
 
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['limited']:
-        """
-        Always `limited`.
-        """
-        return pulumi.get(self, "type")
-
 
 @pulumi.output_type
-class VaultCredentialAuthEnvironmentVariableNetworkingUnrestricted(dict):
+class VaultCredentialAuthRefresh(dict):
     """
-    Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-    """
-    def __init__(__self__, *,
-                 type: Literal['unrestricted']):
-        """
-        Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach.
-
-        :param Literal['unrestricted'] type: Always `unrestricted`.
-        """
-        pulumi.set(__self__, "type", 'unrestricted')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['unrestricted']:
-        """
-        Always `unrestricted`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class VaultCredentialAuthMcpOauth(dict):
-    """
-    An OAuth credential for an MCP server, optionally refreshed by the API.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "accessToken":
-            suggest = "access_token"
-        elif key == "mcpServerUrl":
-            suggest = "mcp_server_url"
-        elif key == "expiresAt":
-            suggest = "expires_at"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthMcpOauth. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthMcpOauth.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthMcpOauth.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 access_token: _builtins.str,
-                 mcp_server_url: _builtins.str,
-                 type: Literal['mcp_oauth'],
-                 expires_at: Optional[_builtins.str] = None,
-                 refresh: Optional['outputs.VaultCredentialAuthMcpOauthRefresh'] = None):
-        """
-        An OAuth credential for an MCP server, optionally refreshed by the API.
-
-        :param _builtins.str access_token: The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-        :param _builtins.str mcp_server_url: URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        :param Literal['mcp_oauth'] type: Always `mcp_oauth`.
-        :param _builtins.str expires_at: When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-        :param 'VaultCredentialAuthMcpOauthRefresh' refresh: Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-        """
-        pulumi.set(__self__, "access_token", access_token)
-        pulumi.set(__self__, "mcp_server_url", mcp_server_url)
-        pulumi.set(__self__, "type", 'mcp_oauth')
-        if expires_at is not None:
-            pulumi.set(__self__, "expires_at", expires_at)
-        if refresh is not None:
-            pulumi.set(__self__, "refresh", refresh)
-
-    @_builtins.property
-    @pulumi.getter(name="accessToken")
-    def access_token(self) -> _builtins.str:
-        """
-        The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
-        """
-        return pulumi.get(self, "access_token")
-
-    @_builtins.property
-    @pulumi.getter(name="mcpServerUrl")
-    def mcp_server_url(self) -> _builtins.str:
-        """
-        URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        """
-        return pulumi.get(self, "mcp_server_url")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['mcp_oauth']:
-        """
-        Always `mcp_oauth`.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter(name="expiresAt")
-    def expires_at(self) -> Optional[_builtins.str]:
-        """
-        When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
-        """
-        return pulumi.get(self, "expires_at")
-
-    @_builtins.property
-    @pulumi.getter
-    def refresh(self) -> Optional['outputs.VaultCredentialAuthMcpOauthRefresh']:
-        """
-        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
-        """
-        return pulumi.get(self, "refresh")
-
-
-@pulumi.output_type
-class VaultCredentialAuthMcpOauthRefresh(dict):
-    """
-    Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
+    Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
     """
     @staticmethod
     def __key_warning(key: str):
@@ -4460,30 +2884,30 @@ class VaultCredentialAuthMcpOauthRefresh(dict):
             suggest = "token_endpoint_auth"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthMcpOauthRefresh. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthRefresh. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthMcpOauthRefresh.__key_warning(key)
+        VaultCredentialAuthRefresh.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthMcpOauthRefresh.__key_warning(key)
+        VaultCredentialAuthRefresh.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
                  client_id: _builtins.str,
                  refresh_token: _builtins.str,
                  token_endpoint: _builtins.str,
-                 token_endpoint_auth: Any,
+                 token_endpoint_auth: 'outputs.VaultCredentialAuthRefreshTokenEndpointAuth',
                  resource: Optional[_builtins.str] = None,
                  scope: Optional[_builtins.str] = None):
         """
-        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh.
+        Refresh token configuration, if the credential supports token refresh; the API then manages the refresh (`mcp_oauth` only).
 
         :param _builtins.str client_id: The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential.
         :param _builtins.str refresh_token: The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.
         :param _builtins.str token_endpoint: Token endpoint URL (https) used to refresh the access token.
-        :param Union['VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic', 'VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost'] token_endpoint_auth: How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
+        :param 'VaultCredentialAuthRefreshTokenEndpointAuth' token_endpoint_auth: How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
         :param _builtins.str resource: OAuth resource indicator.
         :param _builtins.str scope: OAuth scope for the refresh request.
         """
@@ -4522,7 +2946,7 @@ class VaultCredentialAuthMcpOauthRefresh(dict):
 
     @_builtins.property
     @pulumi.getter(name="tokenEndpointAuth")
-    def token_endpoint_auth(self) -> Any:
+    def token_endpoint_auth(self) -> 'outputs.VaultCredentialAuthRefreshTokenEndpointAuth':
         """
         How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`.
         """
@@ -4546,60 +2970,9 @@ class VaultCredentialAuthMcpOauthRefresh(dict):
 
 
 @pulumi.output_type
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic(dict):
+class VaultCredentialAuthRefreshTokenEndpointAuth(dict):
     """
-    The token endpoint uses HTTP Basic authentication with the client credentials.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "clientSecret":
-            suggest = "client_secret"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretBasic.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 client_secret: _builtins.str,
-                 type: Literal['client_secret_basic']):
-        """
-        The token endpoint uses HTTP Basic authentication with the client credentials.
-
-        :param _builtins.str client_secret: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-        :param Literal['client_secret_basic'] type: Always `client_secret_basic`.
-        """
-        pulumi.set(__self__, "client_secret", client_secret)
-        pulumi.set(__self__, "type", 'client_secret_basic')
-
-    @_builtins.property
-    @pulumi.getter(name="clientSecret")
-    def client_secret(self) -> _builtins.str:
-        """
-        The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it.
-        """
-        return pulumi.get(self, "client_secret")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['client_secret_basic']:
-        """
-        Always `client_secret_basic`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost(dict):
-    """
-    The token endpoint uses POST body authentication with the client credentials.
+    One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
     """
     @staticmethod
     def __key_warning(key: str):
@@ -4608,127 +2981,43 @@ class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost(dict):
             suggest = "client_secret"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthRefreshTokenEndpointAuth. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost.__key_warning(key)
+        VaultCredentialAuthRefreshTokenEndpointAuth.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthClientSecretPost.__key_warning(key)
+        VaultCredentialAuthRefreshTokenEndpointAuth.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 client_secret: _builtins.str,
-                 type: Literal['client_secret_post']):
+                 type: 'VaultCredentialAuthRefreshTokenEndpointAuthType',
+                 client_secret: Optional[_builtins.str] = None):
         """
-        The token endpoint uses POST body authentication with the client credentials.
+        One of these kinds: `none`: The token endpoint requires no client authentication. `client_secret_basic`: The token endpoint uses HTTP Basic authentication with the client credentials. `client_secret_post`: The token endpoint uses POST body authentication with the client credentials.
 
-        :param _builtins.str client_secret: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
-        :param Literal['client_secret_post'] type: Always `client_secret_post`.
+        :param 'VaultCredentialAuthRefreshTokenEndpointAuthType' type: One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+        :param _builtins.str client_secret: For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
         """
-        pulumi.set(__self__, "client_secret", client_secret)
-        pulumi.set(__self__, "type", 'client_secret_post')
+        pulumi.set(__self__, "type", type)
+        if client_secret is not None:
+            pulumi.set(__self__, "client_secret", client_secret)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'VaultCredentialAuthRefreshTokenEndpointAuthType':
+        """
+        One of `none`, `client_secret_basic`, `client_secret_post`: which kind this is.
+        """
+        return pulumi.get(self, "type")
 
     @_builtins.property
     @pulumi.getter(name="clientSecret")
-    def client_secret(self) -> _builtins.str:
+    def client_secret(self) -> Optional[_builtins.str]:
         """
-        The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
+        For `client_secret_basic`: The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it. For `client_secret_post`: The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it.
         """
         return pulumi.get(self, "client_secret")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['client_secret_post']:
-        """
-        Always `client_secret_post`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class VaultCredentialAuthMcpOauthRefreshTokenEndpointAuthNone(dict):
-    """
-    The token endpoint requires no client authentication.
-    """
-    def __init__(__self__, *,
-                 type: Literal['none']):
-        """
-        The token endpoint requires no client authentication.
-
-        :param Literal['none'] type: Always `none`.
-        """
-        pulumi.set(__self__, "type", 'none')
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['none']:
-        """
-        Always `none`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class VaultCredentialAuthStaticBearer(dict):
-    """
-    A static bearer token for an MCP server.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "mcpServerUrl":
-            suggest = "mcp_server_url"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VaultCredentialAuthStaticBearer. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        VaultCredentialAuthStaticBearer.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        VaultCredentialAuthStaticBearer.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 mcp_server_url: _builtins.str,
-                 token: _builtins.str,
-                 type: Literal['static_bearer']):
-        """
-        A static bearer token for an MCP server.
-
-        :param _builtins.str mcp_server_url: URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        :param _builtins.str token: The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-        :param Literal['static_bearer'] type: Always `static_bearer`.
-        """
-        pulumi.set(__self__, "mcp_server_url", mcp_server_url)
-        pulumi.set(__self__, "token", token)
-        pulumi.set(__self__, "type", 'static_bearer')
-
-    @_builtins.property
-    @pulumi.getter(name="mcpServerUrl")
-    def mcp_server_url(self) -> _builtins.str:
-        """
-        URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential.
-        """
-        return pulumi.get(self, "mcp_server_url")
-
-    @_builtins.property
-    @pulumi.getter
-    def token(self) -> _builtins.str:
-        """
-        The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it.
-        """
-        return pulumi.get(self, "token")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['static_bearer']:
-        """
-        Always `static_bearer`.
-        """
-        return pulumi.get(self, "type")
 
 

@@ -26,16 +26,16 @@ class SessionArgs:
                  environment_id: pulumi.Input[_builtins.str],
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
                  budget: pulumi.Input[Optional['SessionBudgetArgs']] = None,
-                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserDefineOutcomeArgs']]]]] = None,
+                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventArgs']]]] = None,
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input['McpServerArgs']]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, 'AgentModelArgs']]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceFileArgs', 'SessionResourceMemoryStoreArgs']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input['SessionResourceArgs']]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input['AgentSkillArgs']]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
-                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]]] = None,
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input['ToolArgs']]]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  wait_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  when_running: pulumi.Input[Optional['SessionWhenRunning']] = None):
@@ -54,7 +54,7 @@ class SessionArgs:
         :param pulumi.Input['SessionBudgetArgs'] budget: Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }`: amount in minor units (cents), currency USD (the default).
                
                A change: a changed amount: update in place, also while the session runs; adding or removing a budget: replace (the API refuses to add one to a session created without one, `budget_create_only`, or to re-add a removed one).
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserDefineOutcomeArgs']]]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+        :param pulumi.Input[Sequence[pulumi.Input['SessionInitialEventArgs']]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
                
                A change: replace.
         :param pulumi.Input[Sequence[pulumi.Input['McpServerArgs']]] mcp_servers: Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
@@ -69,7 +69,7 @@ class SessionArgs:
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
                
                A change: recorded, no API call.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceFileArgs', 'SessionResourceMemoryStoreArgs']]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
+        :param pulumi.Input[Sequence[pulumi.Input['SessionResourceArgs']]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
                
                A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
         :param pulumi.Input[Sequence[pulumi.Input['AgentSkillArgs']]] skills: Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
@@ -81,7 +81,7 @@ class SessionArgs:
         :param pulumi.Input[_builtins.str] title: Title.
                
                A change: update in place; also while the session runs; removing it clears it.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]] tools: Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
+        :param pulumi.Input[Sequence[pulumi.Input['ToolArgs']]] tools: Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
                
                A change: update in place; session-local: `POST /v1/sessions/{id}` with `agent.tools` (full replacement) once the session is idle (see `whenRunning`); the agent is not touched; removing it restores the agent version's own tools.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] vault_ids: Vaults with credentials for MCP servers (the API does not change them after creation).
@@ -185,7 +185,7 @@ class SessionArgs:
 
     @_builtins.property
     @pulumi.getter(name="initialEvents")
-    def initial_events(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserDefineOutcomeArgs']]]]]:
+    def initial_events(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventArgs']]]]:
         """
         Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 
@@ -194,7 +194,7 @@ class SessionArgs:
         return pulumi.get(self, "initial_events")
 
     @initial_events.setter
-    def initial_events(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserDefineOutcomeArgs']]]]]):
+    def initial_events(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventArgs']]]]):
         pulumi.set(self, "initial_events", value)
 
     @_builtins.property
@@ -255,7 +255,7 @@ class SessionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceFileArgs', 'SessionResourceMemoryStoreArgs']]]]]:
+    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SessionResourceArgs']]]]:
         """
         Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 
@@ -264,7 +264,7 @@ class SessionArgs:
         return pulumi.get(self, "resources")
 
     @resources.setter
-    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceFileArgs', 'SessionResourceMemoryStoreArgs']]]]]):
+    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SessionResourceArgs']]]]):
         pulumi.set(self, "resources", value)
 
     @_builtins.property
@@ -311,7 +311,7 @@ class SessionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def tools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]]]:
+    def tools(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['ToolArgs']]]]:
         """
         Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
 
@@ -320,7 +320,7 @@ class SessionArgs:
         return pulumi.get(self, "tools")
 
     @tools.setter
-    def tools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolAgentToolset20260401Args', 'ToolMcpToolsetArgs', 'ToolCustomArgs']]]]]):
+    def tools(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['ToolArgs']]]]):
         pulumi.set(self, "tools", value)
 
     @_builtins.property
@@ -376,16 +376,16 @@ class Session(pulumi.CustomResource):
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
                  budget: pulumi.Input[Optional[Union['SessionBudgetArgs', 'SessionBudgetArgsDict']]] = None,
                  environment_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserMessageArgsDict'], Union['SessionInitialEventUserDefineOutcomeArgs', 'SessionInitialEventUserDefineOutcomeArgsDict']]]]]] = None,
+                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionInitialEventArgs', 'SessionInitialEventArgsDict']]]]] = None,
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceGithubRepositoryArgsDict'], Union['SessionResourceFileArgs', 'SessionResourceFileArgsDict'], Union['SessionResourceMemoryStoreArgs', 'SessionResourceMemoryStoreArgsDict']]]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceArgs', 'SessionResourceArgsDict']]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
-                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['ToolAgentToolset20260401Args', 'ToolAgentToolset20260401ArgsDict'], Union['ToolMcpToolsetArgs', 'ToolMcpToolsetArgsDict'], Union['ToolCustomArgs', 'ToolCustomArgsDict']]]]]] = None,
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolArgs', 'ToolArgsDict']]]]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  wait_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  when_running: pulumi.Input[Optional['SessionWhenRunning']] = None,
@@ -413,7 +413,7 @@ class Session(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] environment_id: The environment's id (e.g. `environment.id`).
                
                A change: replace.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserMessageArgsDict'], Union['SessionInitialEventUserDefineOutcomeArgs', 'SessionInitialEventUserDefineOutcomeArgsDict']]]]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionInitialEventArgs', 'SessionInitialEventArgsDict']]]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
                
                A change: replace.
         :param pulumi.Input[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]] mcp_servers: Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
@@ -428,7 +428,7 @@ class Session(pulumi.CustomResource):
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
                
                A change: recorded, no API call.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceGithubRepositoryArgsDict'], Union['SessionResourceFileArgs', 'SessionResourceFileArgsDict'], Union['SessionResourceMemoryStoreArgs', 'SessionResourceMemoryStoreArgsDict']]]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionResourceArgs', 'SessionResourceArgsDict']]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
                
                A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
         :param pulumi.Input[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]] skills: Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
@@ -440,7 +440,7 @@ class Session(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] title: Title.
                
                A change: update in place; also while the session runs; removing it clears it.
-        :param pulumi.Input[Sequence[pulumi.Input[Union[Union['ToolAgentToolset20260401Args', 'ToolAgentToolset20260401ArgsDict'], Union['ToolMcpToolsetArgs', 'ToolMcpToolsetArgsDict'], Union['ToolCustomArgs', 'ToolCustomArgsDict']]]]] tools: Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['ToolArgs', 'ToolArgsDict']]]] tools: Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
                
                A change: update in place; session-local: `POST /v1/sessions/{id}` with `agent.tools` (full replacement) once the session is idle (see `whenRunning`); the agent is not touched; removing it restores the agent version's own tools.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] vault_ids: Vaults with credentials for MCP servers (the API does not change them after creation).
@@ -487,16 +487,16 @@ class Session(pulumi.CustomResource):
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
                  budget: pulumi.Input[Optional[Union['SessionBudgetArgs', 'SessionBudgetArgsDict']]] = None,
                  environment_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['SessionInitialEventUserMessageArgs', 'SessionInitialEventUserMessageArgsDict'], Union['SessionInitialEventUserDefineOutcomeArgs', 'SessionInitialEventUserDefineOutcomeArgsDict']]]]]] = None,
+                 initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionInitialEventArgs', 'SessionInitialEventArgsDict']]]]] = None,
                  mcp_servers: pulumi.Input[Optional[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['SessionResourceGithubRepositoryArgs', 'SessionResourceGithubRepositoryArgsDict'], Union['SessionResourceFileArgs', 'SessionResourceFileArgsDict'], Union['SessionResourceMemoryStoreArgs', 'SessionResourceMemoryStoreArgsDict']]]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceArgs', 'SessionResourceArgsDict']]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
-                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union[Union['ToolAgentToolset20260401Args', 'ToolAgentToolset20260401ArgsDict'], Union['ToolMcpToolsetArgs', 'ToolMcpToolsetArgsDict'], Union['ToolCustomArgs', 'ToolCustomArgsDict']]]]]] = None,
+                 tools: pulumi.Input[Optional[Sequence[pulumi.Input[Union['ToolArgs', 'ToolArgsDict']]]]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  wait_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  when_running: pulumi.Input[Optional['SessionWhenRunning']] = None,
@@ -657,7 +657,7 @@ class Session(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="initialEvents")
-    def initial_events(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+    def initial_events(self) -> pulumi.Output[Optional[Sequence['outputs.SessionInitialEvent']]]:
         """
         Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
         """
@@ -721,7 +721,7 @@ class Session(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+    def resources(self) -> pulumi.Output[Optional[Sequence['outputs.SessionResource']]]:
         """
         Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
         """
@@ -761,7 +761,7 @@ class Session(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def tools(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+    def tools(self) -> pulumi.Output[Optional[Sequence['outputs.Tool']]]:
         """
         Session-local tools: replace the agent's tools for this session only (same shapes as `Agent.tools`). Without `mcpServers`, the agent's own MCP servers stay, and these tools may name them.
         """

@@ -22,7 +22,7 @@ __all__ = ['VaultCredentialArgs', 'VaultCredential']
 @pulumi.input_type
 class VaultCredentialArgs:
     def __init__(__self__, *,
-                 auth: pulumi.Input[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthEnvironmentVariableArgs']],
+                 auth: pulumi.Input['VaultCredentialAuthArgs'],
                  vault_id: pulumi.Input[_builtins.str],
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
@@ -30,7 +30,7 @@ class VaultCredentialArgs:
         """
         The set of arguments for constructing a VaultCredential resource.
 
-        :param pulumi.Input[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthEnvironmentVariableArgs']] auth: One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
+        :param pulumi.Input['VaultCredentialAuthArgs'] auth: One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
                
                A change: secrets (rotation), `expiresAt`, `refresh.scope`, a client secret, removing `refresh`, `networking`, `injectionLocation`: update in place; `type`, `mcpServerUrl`, `secretName`, adding `refresh`, its `clientId`, `tokenEndpoint`, `resource`, or a token endpoint auth changed to `none`: replace.
         :param pulumi.Input[_builtins.str] vault_id: The vault's id (e.g. `vault.id`).
@@ -57,7 +57,7 @@ class VaultCredentialArgs:
 
     @_builtins.property
     @pulumi.getter
-    def auth(self) -> pulumi.Input[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthEnvironmentVariableArgs']]:
+    def auth(self) -> pulumi.Input['VaultCredentialAuthArgs']:
         """
         One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
 
@@ -66,7 +66,7 @@ class VaultCredentialArgs:
         return pulumi.get(self, "auth")
 
     @auth.setter
-    def auth(self, value: pulumi.Input[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthEnvironmentVariableArgs']]):
+    def auth(self, value: pulumi.Input['VaultCredentialAuthArgs']):
         pulumi.set(self, "auth", value)
 
     @_builtins.property
@@ -132,7 +132,7 @@ class VaultCredential(pulumi.CustomResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
-                 auth: pulumi.Input[Optional[Union[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthMcpOauthArgsDict'], Union['VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthStaticBearerArgsDict'], Union['VaultCredentialAuthEnvironmentVariableArgs', 'VaultCredentialAuthEnvironmentVariableArgsDict']]]] = None,
+                 auth: pulumi.Input[Optional[Union['VaultCredentialAuthArgs', 'VaultCredentialAuthArgsDict']]] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
@@ -151,7 +151,7 @@ class VaultCredential(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthMcpOauthArgsDict'], Union['VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthStaticBearerArgsDict'], Union['VaultCredentialAuthEnvironmentVariableArgs', 'VaultCredentialAuthEnvironmentVariableArgsDict']]] auth: One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
+        :param pulumi.Input[Union['VaultCredentialAuthArgs', 'VaultCredentialAuthArgsDict']] auth: One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
                
                A change: secrets (rotation), `expiresAt`, `refresh.scope`, a client secret, removing `refresh`, `networking`, `injectionLocation`: update in place; `type`, `mcpServerUrl`, `secretName`, adding `refresh`, its `clientId`, `tokenEndpoint`, `resource`, or a token endpoint auth changed to `none`: replace.
         :param pulumi.Input[_builtins.str] display_name: Human-readable name.
@@ -199,7 +199,7 @@ class VaultCredential(pulumi.CustomResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
-                 auth: pulumi.Input[Optional[Union[Union['VaultCredentialAuthMcpOauthArgs', 'VaultCredentialAuthMcpOauthArgsDict'], Union['VaultCredentialAuthStaticBearerArgs', 'VaultCredentialAuthStaticBearerArgsDict'], Union['VaultCredentialAuthEnvironmentVariableArgs', 'VaultCredentialAuthEnvironmentVariableArgsDict']]]] = None,
+                 auth: pulumi.Input[Optional[Union['VaultCredentialAuthArgs', 'VaultCredentialAuthArgsDict']]] = None,
                  display_name: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
@@ -269,7 +269,7 @@ class VaultCredential(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def auth(self) -> pulumi.Output[Any]:
+    def auth(self) -> pulumi.Output['outputs.VaultCredentialAuth']:
         """
         One of `{ type: "mcp_oauth", mcpServerUrl, accessToken, expiresAt?, refresh?: { clientId, refreshToken, tokenEndpoint, tokenEndpointAuth, resource?, scope? } }` (`tokenEndpointAuth`: `{ type: "none" }`, or `{ type: "client_secret_basic" | "client_secret_post", clientSecret }`), `{ type: "static_bearer", mcpServerUrl, token }`, or `{ type: "environment_variable", secretName, secretValue, networking, injectionLocation? }` (`networking`: `{ type: "unrestricted" }` or `{ type: "limited", allowedHosts }`). `accessToken`, `refreshToken`, `clientSecret`, `token` and `secretValue` are write-only: state keeps only a hash of each, and the whole `auth` is a Pulumi secret.
         """
