@@ -3,6 +3,7 @@
 // defaults the API fills in.
 import { isDeepStrictEqual } from "node:util";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
+import { listOf, stringFields, text } from "./params";
 import { HttpError, invalid, newId, notFound, type Router, type RouteRequest } from "./server";
 
 type Json = Record<string, unknown>;
@@ -46,7 +47,7 @@ export function resolveModel(model: unknown, stored?: Json): Json {
   if (isObject(config) && typeof config["id"] === "string" && config["id"] !== "") {
     const effort = config["effort"];
     const level = isObject(effort) ? effort["type"] : effort;
-    if (level !== undefined && level !== null && !EFFORTS.includes(String(level))) throw invalid(`model.effort: must be one of ${EFFORTS.join(", ")}`);
+    if (level !== undefined && level !== null && !(typeof level === "string" && EFFORTS.includes(level))) throw invalid(`model.effort: must be one of ${EFFORTS.join(", ")}`);
     return {
       id: config["id"],
       speed: config["speed"] ?? "standard",
@@ -99,13 +100,28 @@ function resolveTool(tool: unknown, index: number): Json {
   throw invalid(`tools[${index}].type: unknown tool type ${JSON.stringify(type)}`);
 }
 
-export function validateMetadata(metadata: Json, where = "metadata"): void {
+export function validateMetadata(metadata: unknown, where = "metadata"): asserts metadata is Record<string, string> {
+  if (!isObject(metadata)) throw invalid(`${where}: must be an object of string values`);
   const entries = Object.entries(metadata);
   if (entries.length > 16) throw invalid(`${where}: at most 16 pairs`);
   for (const [k, v] of entries) {
     if (k.length === 0 || k.length > 64) throw invalid(`${where}: keys must be 1 to 64 characters`);
     if (typeof v !== "string" || v.length > 512) throw invalid(`${where}.${k}: values must be strings of at most 512 characters`);
   }
+}
+
+/** An update's metadata: a patch (a map, its null values removing keys) or null (clear all). */
+export function checkMetadataPatch(patch: unknown, where = "metadata"): void {
+  if (patch !== undefined && patch !== null && !isObject(patch)) throw invalid(`${where}: must be an object (a patch) or null`);
+}
+
+/** Skill references as the API takes them: objects with a `skill_id` (and a `version` string, if any). */
+export function skillRefs(value: unknown, where = "skills"): Json[] {
+  return listOf(value, where, (s, at) => {
+    if (!isObject(s) || typeof s["skill_id"] !== "string") throw invalid(`${at}: each skill needs skill_id`);
+    if (s["version"] !== undefined && s["version"] !== null && typeof s["version"] !== "string") throw invalid(`${at}.version: must be a string`);
+    return s;
+  });
 }
 
 /** Tools and MCP servers with the API's defaults and cross-checks (also used for session overrides). */
@@ -179,6 +195,7 @@ function resolveSwitchable(value: unknown, where: string, self: SelfRef, lookup:
   if (inlineType !== "enabled" && inlineType !== "disabled") throw invalid(`${where}.inline_agents.type: must be "enabled" or "disabled"`);
   const predefined = (value["predefined_agents"] as unknown[] | null | undefined) ?? [];
   if (!Array.isArray(predefined)) throw invalid(`${where}.predefined_agents: must be an array`);
+  if (predefined.length > 20) throw invalid(`${where}.predefined_agents: at most 20 agents`);
   return {
     type: "enabled",
     inline_agents: { type: inlineType },
@@ -221,12 +238,9 @@ function resolveMultiagent(value: unknown, self: SelfRef, lookup: AgentLookup): 
 function resolveDefinition(def: Json, self: SelfRef, lookup: AgentLookup): Json {
   if (typeof def["name"] !== "string" || def["name"] === "") throw invalid("name: must be a non-empty string");
   const { tools: resolvedTools, mcp_servers: servers } = resolveToolsAndServers(def["tools"], def["mcp_servers"]);
-  const metadata = (def["metadata"] as Json | null | undefined) ?? {};
+  const metadata = def["metadata"] ?? {};
   validateMetadata(metadata);
-  const skills = ((def["skills"] as unknown[] | null | undefined) ?? []).map((s) => {
-    if (!isObject(s) || typeof s["skill_id"] !== "string") throw invalid("skills: each skill needs skill_id");
-    return { ...s, version: s["version"] ?? "latest" };
-  });
+  const skills = skillRefs(def["skills"]).map((s) => ({ ...s, version: s["version"] ?? "latest" }));
   const emptyToNull = (v: unknown) => (v === undefined || v === "" ? null : v);
   const multiagent = def["multiagent"];
   if (isObject(multiagent) && multiagent["type"] === "coordinator" && Array.isArray(multiagent["agents"]) && multiagent["agents"].length > 20) {
@@ -261,9 +275,9 @@ export class AgentStore {
   customSkillProblem: (skillId: string, version: string) => string | undefined = () => undefined;
 
   private checkCustomSkills(skills: unknown): void {
-    for (const [i, s] of ((skills as Json[] | null | undefined) ?? []).entries()) {
-      if (!isObject(s) || s["type"] !== "custom") continue;
-      const problem = this.customSkillProblem(String(s["skill_id"]), String(s["version"] ?? "latest"));
+    for (const [i, s] of skillRefs(skills).entries()) {
+      if (s["type"] !== "custom") continue;
+      const problem = this.customSkillProblem(s["skill_id"] as string, (s["version"] as string | null | undefined) ?? "latest");
       if (problem) throw invalid(`skills[${i}]: ${problem}`);
     }
   }
@@ -289,6 +303,7 @@ export class AgentStore {
 
   create(body: Json): AgentRecord {
     rejectUnknownFields(body, DEFINITION_FIELDS);
+    stringFields(body, ["system", "description"]);
     if (body["model"] === undefined) throw invalid("model: required");
     this.checkCustomSkills(body["skills"]);
     const now = new Date().toISOString();
@@ -309,13 +324,14 @@ export class AgentStore {
   /** Omit = keep; null or empty = clear; metadata is a patch; a no-op makes no version. */
   update(id: string, body: Json): AgentRecord {
     rejectUnknownFields(body, [...DEFINITION_FIELDS, "version"]);
+    stringFields(body, ["system", "description"]);
     const current = this.current(id);
     if (current.archived_at) throw invalid(`agent ${id} is archived and cannot be updated`);
     if (body["version"] !== undefined && body["version"] !== current.version) {
       throw new HttpError(
         409,
         "invalid_request_error",
-        `version ${String(body["version"])} does not match the agent's current version ${current.version}`,
+        `version ${text(body["version"])} does not match the agent's current version ${current.version}`,
         { "x-should-retry": "false" },
       );
     }

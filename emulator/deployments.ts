@@ -3,11 +3,12 @@
 // unpause, and run (a manual run starts a session on the deployment's agent version, in its
 // environment, with its initial events). A cron schedule is checked (five fields, IANA time zone)
 // but never executed.
-import { type AgentStore, validateMetadata } from "./agents";
+import { type AgentStore, checkMetadataPatch, validateMetadata } from "./agents";
+import { listOf, objectItem, stringFields, stringItem, text } from "./params";
 import type { EnvironmentStore } from "./environments";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
 import { type EmulatorModule, invalid, newId, notFound, type Router } from "./server";
-import type { SessionStore } from "./sessions";
+import { checkResourceTypes, type SessionStore } from "./sessions";
 
 type Json = Record<string, unknown>;
 
@@ -87,16 +88,23 @@ function validateSchedule(schedule: unknown): Json | null {
   if (fields.length !== 5 || !fields.every((f, i) => cronFieldValid(f, CRON_RANGES[i]!, i === 3))) {
     throw invalid(`schedule.expression: "${expression}" is not a valid 5-field cron expression`);
   }
-  if (typeof timezone !== "string" || !knownTimeZone(timezone)) throw invalid(`schedule.timezone: "${String(timezone)}" is not a known IANA time zone`);
+  if (typeof timezone !== "string" || !knownTimeZone(timezone)) throw invalid(`schedule.timezone: ${JSON.stringify(text(timezone))} is not a known IANA time zone`);
   return { type: "cron", expression, timezone, last_run_at: null, upcoming_runs_at: [] };
 }
 
 function validateEvents(events: unknown): Json[] {
-  if (!Array.isArray(events)) throw invalid("initial_events: required, a list of events");
+  if (!Array.isArray(events) || events.length === 0) throw invalid("initial_events: required, a list of events");
+  if (events.length > 50) throw invalid("initial_events: at most 50 events");
   for (const [i, e] of events.entries()) {
-    if (!isObject(e) || !EVENT_TYPES.includes(String(e["type"]))) throw invalid(`initial_events[${i}]: type must be one of ${EVENT_TYPES.join(", ")}`);
+    if (!isObject(e) || typeof e["type"] !== "string" || !EVENT_TYPES.includes(e["type"])) throw invalid(`initial_events[${i}]: type must be one of ${EVENT_TYPES.join(", ")}`);
   }
   return events as Json[];
+}
+
+function vaultIdsOf(value: unknown): string[] {
+  const ids = listOf(value, "vault_ids", stringItem);
+  if (ids.length > 50) throw invalid("vault_ids: at most 50 vaults");
+  return ids;
 }
 
 function validateBudget(budget: unknown): void {
@@ -170,16 +178,20 @@ export class DeploymentsModule implements EmulatorModule {
   }
 
   private resources(list: unknown): Json[] {
-    if (list === undefined || list === null) return [];
-    if (!Array.isArray(list)) throw invalid("resources: must be a list");
-    // Tokens are write-only: never returned.
-    return (list as Json[]).map(({ authorization_token: _secret, ...visible }) => visible);
+    // Checked as a session's (each run mounts them); tokens are write-only: never returned.
+    if (Array.isArray(list) && list.length > 500) throw invalid("resources: at most 500 resources");
+    return listOf(list, "resources", objectItem).map((r, i) => {
+      checkResourceTypes(r, i);
+      const { authorization_token: _secret, ...visible } = r;
+      return visible;
+    });
   }
 
   create(body: Json): DeploymentRecord {
     for (const k of Object.keys(body)) if (!CREATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    stringFields(body, ["description"]);
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
-    const metadata = (body["metadata"] as Record<string, string> | undefined) ?? {};
+    const metadata = body["metadata"] ?? {};
     validateMetadata(metadata);
     validateBudget(body["budget"]);
     const now = new Date().toISOString();
@@ -194,7 +206,7 @@ export class DeploymentsModule implements EmulatorModule {
       initial_events: validateEvents(body["initial_events"]),
       schedule: validateSchedule(body["schedule"]),
       budget: body["budget"] ?? null,
-      vault_ids: body["vault_ids"] ?? [],
+      vault_ids: vaultIdsOf(body["vault_ids"]),
       resources: this.resources(body["resources"]),
       status: "active",
       paused_reason: null,
@@ -208,6 +220,7 @@ export class DeploymentsModule implements EmulatorModule {
 
   update(id: string, body: Json): DeploymentRecord {
     for (const k of Object.keys(body)) if (!UPDATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    stringFields(body, ["description"]);
     const current = this.get(id);
     if (current.archived_at) throw invalid(`deployment ${id} is archived`);
     const next: DeploymentRecord = { ...current };
@@ -224,9 +237,10 @@ export class DeploymentsModule implements EmulatorModule {
       validateBudget(body["budget"]);
       next["budget"] = body["budget"];
     }
-    if ("vault_ids" in body) next["vault_ids"] = body["vault_ids"] ?? [];
+    if ("vault_ids" in body) next["vault_ids"] = vaultIdsOf(body["vault_ids"]);
     if ("resources" in body) next["resources"] = this.resources(body["resources"]);
     if ("metadata" in body) {
+      checkMetadataPatch(body["metadata"]);
       const merged: Record<string, string> = body["metadata"] === null ? {} : { ...current.metadata };
       for (const [k, v] of Object.entries((body["metadata"] as Json | null) ?? {})) {
         if (v === null || v === "") delete merged[k];

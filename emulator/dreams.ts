@@ -4,6 +4,7 @@
 // store and token usage. Cancel stops a pending or running dream; archive is refused until it ended.
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
 import { listParam } from "./session-events";
+import { listOf, stringItem } from "./params";
 import { type EmulatorModule, HttpError, invalid, newId, notFound, type Router } from "./server";
 import type { SessionStore } from "./sessions";
 
@@ -72,8 +73,9 @@ export class DreamsModule implements EmulatorModule {
       if (isObject(input) && input["type"] === "sessions") {
         const ids = input["session_ids"];
         if (!Array.isArray(ids) || ids.length === 0) throw invalid(`${where}.session_ids: must be a non-empty list`);
-        for (const id of ids) this.sessions.get(String(id));
-        return { type: "sessions", session_ids: ids.map(String) };
+        const sessionIds = listOf(ids, `${where}.session_ids`, stringItem);
+        for (const id of sessionIds) this.sessions.get(id);
+        return { type: "sessions", session_ids: sessionIds };
       }
       throw invalid(`${where}.type: must be "memory_store" or "sessions"`);
     });

@@ -1,7 +1,8 @@
 // Environments in the emulator: create, retrieve, update (the config type cannot change), list,
 // delete, archive.
-import { validateMetadata } from "./agents";
+import { checkMetadataPatch, validateMetadata } from "./agents";
 import { byCreatedAt, paginate } from "./pagination";
+import { stringFields } from "./params";
 import { invalid, newId, notFound, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -50,6 +51,13 @@ function resolveConfig(config: unknown): Json {
   return { type: "cloud", networking, packages };
 }
 
+const SCOPES = ["organization", "account"];
+
+function checkScalars(body: Json): void {
+  stringFields(body, ["description"]);
+  if (body["scope"] !== undefined && body["scope"] !== null && !SCOPES.includes(body["scope"] as string)) throw invalid(`scope: must be one of ${SCOPES.join(", ")}`);
+}
+
 export class EnvironmentStore {
   readonly records = new Map<string, EnvironmentRecord>();
 
@@ -61,8 +69,9 @@ export class EnvironmentStore {
 
   create(body: Json): EnvironmentRecord {
     for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    checkScalars(body);
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
-    const metadata = (body["metadata"] as Json | undefined) ?? {};
+    const metadata = body["metadata"] ?? {};
     validateMetadata(metadata);
     const now = new Date().toISOString();
     const record: EnvironmentRecord = {
@@ -85,6 +94,7 @@ export class EnvironmentStore {
 
   update(id: string, body: Json): EnvironmentRecord {
     for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    checkScalars(body);
     const current = this.get(id);
     if (current.archived_at) throw invalid(`environment ${id} is archived`, "environment_archived");
     const next: EnvironmentRecord = { ...current };
@@ -94,6 +104,7 @@ export class EnvironmentStore {
     }
     if ("description" in body) next["description"] = body["description"];
     if ("scope" in body && body["scope"] !== null) next["scope"] = body["scope"];
+    checkMetadataPatch(body["metadata"]);
     if (isObject(body["metadata"])) {
       const merged: Json = { ...(current["metadata"] as Json) };
       for (const [k, v] of Object.entries(body["metadata"])) {

@@ -33,7 +33,8 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const options: EmulatorOptions = { port: count("--port", 0) ?? 0 };
+  // Nothing outside this process can read `emulator.requests`: the bin keeps no request log.
+  const options: EmulatorOptions = { port: count("--port", 0) ?? 0, recordRequests: false };
   const apiKey = flag("--api-key");
   if (apiKey !== undefined) options.apiKey = apiKey;
   const rateLimit = count("--rate-limit", 1);

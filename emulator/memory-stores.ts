@@ -6,6 +6,7 @@
 // a redacted version keeps its metadata and loses its content.
 import { createHash } from "node:crypto";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
+import { stringFields, text } from "./params";
 import { patchMetadata } from "./vaults";
 import { HttpError, invalid, newId, notFound, type EmulatorModule, type Router } from "./server";
 
@@ -93,6 +94,8 @@ export class MemoryStoreModule implements EmulatorModule {
 
   createStore(body: Json): MemoryStoreRecord {
     onlyKeys(body, ["name", "description", "metadata"]);
+    stringFields(body, ["description"]);
+    if (typeof body["description"] === "string" && body["description"].length > 1_024) throw invalid("description: at most 1,024 characters");
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: required, a non-empty string");
     const now = new Date().toISOString();
     const record: MemoryStoreRecord = {
@@ -111,6 +114,8 @@ export class MemoryStoreModule implements EmulatorModule {
 
   updateStore(id: string, body: Json): MemoryStoreRecord {
     onlyKeys(body, ["name", "description", "metadata"]);
+    stringFields(body, ["name", "description"]);
+    if (typeof body["description"] === "string" && body["description"].length > 1_024) throw invalid("description: at most 1,024 characters");
     const current = this.store(id);
     if (current.archived_at) throw invalid(`memory store ${id} is archived`, "memory_store_archived");
     const next: MemoryStoreRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"]) };
@@ -224,7 +229,7 @@ export class MemoryStoreModule implements EmulatorModule {
       if (!isObject(pre) || pre["type"] !== "content_sha256") throw invalid('precondition: must be {type: "content_sha256", content_sha256}');
       const already = current.path === path && current.content === content;
       if (pre["content_sha256"] !== current.content_sha256 && !already) {
-        throw new HttpError(409, "memory_precondition_failed_error", `memory ${id} no longer has content_sha256 ${String(pre["content_sha256"])}`);
+        throw new HttpError(409, "memory_precondition_failed_error", `memory ${id} no longer has content_sha256 ${text(pre["content_sha256"])}`);
       }
     }
     if (path === current.path && content === current.content) return current;

@@ -12,6 +12,9 @@ import { SkillsModule } from "./skills";
 import { FileModule } from "./files";
 import { MemoryStoreModule } from "./memory-stores";
 import { VaultModule } from "./vaults";
+import { answerClientErrors } from "./client-error";
+import { MAX_BODY_DEPTH, nestsDeeperThan } from "./json-depth";
+import { DEFAULT_LOG_BODY_BYTES, recordOf, type RecordedRequest } from "./request-log";
 import { readState, writeState } from "./state-file";
 import { ThreadsModule } from "./threads";
 import { TunnelsModule } from "./tunnels";
@@ -38,12 +41,7 @@ export const invalid = (message: string, errorCode?: string) =>
   new HttpError(400, "invalid_request_error", message, {}, errorCode);
 export const notFound = (message: string) => new HttpError(404, "not_found_error", message);
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  body: unknown;
-}
+export type { RecordedRequest } from "./request-log";
 
 /**
  * A fault applies to the next `times` requests matching `method` and `path` (a prefix, or a regex).
@@ -126,9 +124,30 @@ export class Router {
       const m = r.pattern.exec(path);
       if (!m) continue;
       pathMatched = true;
-      if (r.method === method) return { handler: r.handler, params: m.slice(1).map(decodeURIComponent), beta: r.beta };
+      if (r.method === method) return { handler: r.handler, params: m.slice(1).map(decodeSegment), beta: r.beta };
     }
     return pathMatched ? "method" : undefined;
+  }
+}
+
+/** A path parameter as sent: percent-decoded, or a 400 when its encoding is broken (`%E0%A4%A`). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalid(`the path segment ${JSON.stringify(segment.slice(0, 64))} is not valid percent-encoding`);
+  }
+}
+
+/**
+ * The request target as a URL: a path (`//x` included, which `new URL(target, base)` would read as
+ * a host) or an absolute URL; undefined when it is neither.
+ */
+export function requestUrl(target: string): URL | undefined {
+  try {
+    return target.startsWith("/") ? new URL(`http://127.0.0.1${target}`) : new URL(target, "http://127.0.0.1/");
+  } catch {
+    return undefined;
   }
 }
 
@@ -174,6 +193,10 @@ export interface EmulatorOptions {
    * request that changed something and at stop.
    */
   stateFile?: string;
+  /** Whether `requests` records each request (default true; the bin, where nothing reads it, records none). */
+  recordRequests?: boolean;
+  /** The largest body `requests` keeps whole (default 64 KiB); of a larger one, a prefix of that many bytes. */
+  logBodyBytes?: number;
 }
 
 /** The stores as plain JSON: what `dump` returns and `load` accepts (also the shape fixtures keep). */
@@ -246,7 +269,9 @@ export class Emulator {
   async start(): Promise<this> {
     const saved = this.options.stateFile === undefined ? undefined : readState(this.options.stateFile);
     if (saved) this.load(saved);
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    // The Host header is checked in `respond`, so that its absence gets the API's error body too.
+    this.server = http.createServer({ requireHostHeader: false }, (req, res) => void this.handle(req, res));
+    answerClientErrors(this.server, () => newId("req"));
     this.server.keepAliveTimeout = 5_000;
     this.server.on("connection", (s) => {
       this.connectionsAccepted += 1;
@@ -369,17 +394,24 @@ export class Emulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const entry = { method: req.method ?? "GET", path: url.pathname };
+    const url = requestUrl(req.url ?? "/");
+    const entry = { method: req.method ?? "GET", path: url?.pathname ?? req.url ?? "" };
     this.active.add(entry);
     try {
       await this.respond(req, res, url);
+    } catch (e) {
+      // Nothing may end the process: whatever escaped `respond` is an answer of the emulator's own.
+      if (res.headersSent || res.destroyed) res.destroy();
+      else {
+        const body = { type: "error", error: { type: "api_error", message: `emulator bug: ${e instanceof Error ? e.message : String(e)}` } };
+        res.writeHead(500, { "content-type": "application/json", "request-id": newId("req") }).end(JSON.stringify(body));
+      }
     } finally {
       this.active.delete(entry);
     }
   }
 
-  private async respond(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  private async respond(req: http.IncomingMessage, res: http.ServerResponse, url: URL | undefined): Promise<void> {
     const requestId = newId("req");
     const chunks: Buffer[] = [];
     try {
@@ -408,12 +440,11 @@ export class Emulator {
         body = undefined;
       }
     }
-    this.requests.push({
-      method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      body: form ? Object.fromEntries([...form.keys()].map((k) => [k, "(multipart)"])) : body,
-    });
+    const path = url?.pathname ?? req.url ?? "";
+    const query = url?.searchParams ?? new URLSearchParams();
+    if (this.options.recordRequests !== false) {
+      this.requests.push(recordOf({ method, path, query }, bytes, body, form, this.options.logBodyBytes ?? DEFAULT_LOG_BODY_BYTES));
+    }
 
     const sendRaw = (status: number, text: string, headers: Record<string, string> = {}) => {
       // A client that gave up (e.g. during a delay) gets nothing; the request has still acted.
@@ -445,7 +476,7 @@ export class Emulator {
       return;
     }
 
-    const fault = this.takeFault(method, url.pathname);
+    const fault = this.takeFault(method, path);
     if (fault?.kind === "drop") {
       req.socket.destroy();
       return;
@@ -461,19 +492,22 @@ export class Emulator {
     if (this.options.latencyMs) await new Promise((r) => setTimeout(r, this.options.latencyMs));
 
     try {
+      if (!url) throw invalid("the request target is not a valid path or URL");
+      if (req.headers.host === undefined && req.httpVersion === "1.1") throw invalid("an HTTP/1.1 request needs a Host header");
       this.authenticate(req);
       // Routing before the beta check: an unknown path is a 404 whatever the headers.
-      const matched = this.router.match(method, url.pathname);
-      if (matched === undefined) throw notFound(`no route for ${method} ${url.pathname}`);
-      if (matched === "method") throw new HttpError(405, "invalid_request_error", `method ${method} not allowed on ${url.pathname}`);
+      const matched = this.router.match(method, path);
+      if (matched === undefined) throw notFound(`no route for ${method} ${path.slice(0, 256)}`);
+      if (matched === "method") throw new HttpError(405, "invalid_request_error", `method ${method} not allowed on ${path.slice(0, 256)}`);
       this.checkBeta(req, matched.beta);
       if (body === undefined) throw invalid(form === undefined ? "request body is not valid JSON" : "multipart body could not be parsed");
       if (body === null || typeof body !== "object" || Array.isArray(body)) throw invalid("request body must be a JSON object");
+      if (nestsDeeperThan(body, MAX_BODY_DEPTH)) throw invalid(`request body nests more than ${MAX_BODY_DEPTH} levels deep`);
       const result = await matched.handler({
         method,
-        path: url.pathname,
+        path,
         params: matched.params,
-        query: url.searchParams,
+        query,
         body: body as Record<string, unknown>,
         ...(form ? { form } : {}),
         headers: req.headers,

@@ -148,6 +148,7 @@ function validateEvent(e: unknown, i: number, pending: Pending, list = "events")
       if (e["deny_message"] !== undefined && e["deny_message"] !== null && e["result"] !== "deny") {
         throw invalid(`${where}.deny_message: only allowed with result "deny"`);
       }
+      if (e["deny_message"] !== undefined && e["deny_message"] !== null && typeof e["deny_message"] !== "string") throw invalid(`${where}.deny_message: must be a string`);
       answer(pending, e["tool_use_id"], "confirmation", `${where}.tool_use_id`);
       break;
     }
@@ -247,7 +248,13 @@ export class SessionTurns {
       id,
       setTimeout(() => {
         this.timers.delete(id);
-        if (this.store.records.get(id)?.status === "running") turn();
+        if (this.store.records.get(id)?.status !== "running") return;
+        // A turn runs outside any request: whatever it throws would end the process. It ends the turn instead.
+        try {
+          turn();
+        } catch {
+          this.setStatus(id, "idle", { type: "end_turn" });
+        }
       }, this.store.runMs),
     );
   }

@@ -3,7 +3,8 @@
 // `user.message` makes a session `running` for `runMs`, then `idle`; `user.interrupt` makes it
 // `idle` at once. A running session refuses changes of `agent` (its tools and MCP servers),
 // archive and delete; title, metadata, budget and resources change in any live status.
-import { type AgentStore, resolveModel, resolveToolsAndServers, validateMetadata } from "./agents";
+import { type AgentStore, checkMetadataPatch, resolveModel, resolveToolsAndServers, skillRefs, validateMetadata } from "./agents";
+import { listOf, stringFields, stringItem } from "./params";
 import type { EnvironmentStore } from "./environments";
 import { byCreatedAt, createdAtFilter, paginate, paginateBidirectional } from "./pagination";
 import { checkInitialEvents, listParam, registerSessionEventRoutes, SessionTurns } from "./session-events";
@@ -26,16 +27,26 @@ const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" 
 const CREATE_FIELDS = ["agent", "environment_id", "budget", "initial_events", "metadata", "resources", "title", "vault_ids"];
 const UPDATE_FIELDS = ["agent", "budget", "metadata", "title"];
 
+/** A resource param's types (the SDK's resource params, which deployments take too): strings where strings are typed. */
+export function checkResourceTypes(r: unknown, index: number): asserts r is Json {
+  if (!isObject(r)) throw invalid(`resources[${index}]: must be an object`);
+  stringFields(r, ["url", "file_id", "memory_store_id", "mount_path", "authorization_token", "access", "instructions"], `resources[${index}].`);
+  const checkout = r["checkout"];
+  if (checkout !== undefined && checkout !== null && !(isObject(checkout) && ["branch", "commit"].includes(checkout["type"] as string))) {
+    throw invalid(`resources[${index}].checkout: must be {type: "branch", name} or {type: "commit", sha}`);
+  }
+}
+
 /** A mounted resource as the API returns it: its id, times and mount path (the token never). */
 function mountResource(r: unknown, index: number, now: string): Json {
-  if (!isObject(r)) throw invalid(`resources[${index}]: must be an object`);
+  checkResourceTypes(r, index);
   const { authorization_token: _secret, ...visible } = r;
   const common = { id: newId("sesrsc"), created_at: now, updated_at: now };
   switch (r["type"]) {
     case "github_repository": {
       if (typeof r["url"] !== "string") throw invalid(`resources[${index}].url: required`);
       const checkout = r["checkout"];
-      if (isObject(checkout) && checkout["type"] === "commit" && !/^[0-9a-f]{40}$/.test(String(checkout["sha"]))) {
+      if (isObject(checkout) && checkout["type"] === "commit" && !(typeof checkout["sha"] === "string" && /^[0-9a-f]{40}$/.test(checkout["sha"]))) {
         throw invalid(`resources[${index}].checkout.sha: must be a full 40-character commit SHA`);
       }
       const repo = r["url"].replace(/\.git$/, "").split("/").pop() ?? "repo";
@@ -68,7 +79,7 @@ function validateInitialEvents(events: unknown): Json[] {
       const content = e["content"];
       if (!Array.isArray(content) || content.length === 0) throw invalid(`initial_events[${i}].content: must be a non-empty list`);
       content.forEach((b: unknown, j) => {
-        if (!isObject(b) || !BLOCK_TYPES.has(String(b["type"]))) throw invalid(`initial_events[${i}].content[${j}].type: must be text, image, document or redacted`);
+        if (!isObject(b) || typeof b["type"] !== "string" || !BLOCK_TYPES.has(b["type"])) throw invalid(`initial_events[${i}].content[${j}].type: must be text, image, document or redacted`);
         if ((b["type"] === "image" || b["type"] === "document") && !isObject(b["source"])) throw invalid(`initial_events[${i}].content[${j}].source: required`);
       });
     } else if (e["type"] === "user.define_outcome") {
@@ -139,19 +150,26 @@ export class SessionStore {
       );
     }
     if ("model" in overrides) snapshot["model"] = resolveModel(overrides["model"]);
-    if ("system" in overrides) snapshot["system"] = overrides["system"] ?? null;
-    if ("skills" in overrides) snapshot["skills"] = ((overrides["skills"] as Json[] | null) ?? []).map((k) => ({ ...k, version: k["version"] ?? "latest" }));
+    if ("system" in overrides) {
+      const system = overrides["system"];
+      if (system !== null && system !== undefined && (typeof system !== "string" || system.length > 100_000)) throw invalid("agent.system: a string of at most 100,000 characters, or null");
+      snapshot["system"] = system ?? null;
+    }
+    if ("skills" in overrides) snapshot["skills"] = skillRefs(overrides["skills"], "agent.skills").map((k) => ({ ...k, version: k["version"] ?? "latest" }));
     return snapshot;
   }
 
   create(body: Json): SessionRecord {
     for (const k of Object.keys(body)) if (!CREATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    stringFields(body, ["title"]);
     const envId = body["environment_id"];
     if (typeof envId !== "string") throw invalid("environment_id: required");
     const env = this.environments.get(envId);
     if (env.archived_at) throw invalid(`environment ${envId} is archived`, "environment_archived");
-    const metadata = (body["metadata"] as Json | undefined) ?? {};
+    const metadata = body["metadata"] ?? {};
     validateMetadata(metadata);
+    const vaultIds = listOf(body["vault_ids"], "vault_ids", stringItem);
+    const resources = listOf(body["resources"], "resources", (r) => r);
     validateBudget(body["budget"]);
     const initial = validateInitialEvents(body["initial_events"]);
     checkInitialEvents(body["initial_events"]);
@@ -165,8 +183,8 @@ export class SessionStore {
       title: body["title"] ?? null,
       metadata,
       budget: storedBudget(body["budget"]),
-      vault_ids: body["vault_ids"] ?? [],
-      resources: ((body["resources"] as unknown[] | undefined) ?? []).map((r, i) => mountResource(r, i, now)),
+      vault_ids: vaultIds,
+      resources: resources.map((r, i) => mountResource(r, i, now)),
       outcome_evaluations: [],
       deployment_id: null,
       stats: { active_seconds: 0, duration_seconds: 0 },
@@ -198,6 +216,7 @@ export class SessionStore {
   update(id: string, body: Json): SessionRecord {
     if ("vault_ids" in body) throw invalid("vault_ids: cannot be changed after the session is created");
     for (const k of Object.keys(body)) if (!UPDATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    stringFields(body, ["title"]);
     const current = this.changeable(id);
     // Only what the agent runs must wait for an idle session; title, metadata and budget change in any live status.
     if ("agent" in body) this.refuseWhileRunning(current, "changing agent.tools or agent.mcp_servers");
@@ -213,6 +232,7 @@ export class SessionStore {
     if ("metadata" in body) {
       const merged: Json = { ...(current["metadata"] as Json) };
       const patch = body["metadata"];
+      checkMetadataPatch(patch);
       if (patch === null) for (const k of Object.keys(merged)) delete merged[k];
       else if (isObject(patch)) {
         for (const [k, v] of Object.entries(patch)) {
@@ -223,6 +243,7 @@ export class SessionStore {
       validateMetadata(merged);
       next["metadata"] = merged;
     }
+    if ("agent" in body && !isObject(body["agent"])) throw invalid("agent: must be {tools?, mcp_servers?}");
     if (isObject(body["agent"])) {
       const a = body["agent"];
       for (const k of Object.keys(a)) if (k !== "tools" && k !== "mcp_servers") throw invalid(`agent.${k}: only tools and mcp_servers can be updated`);

@@ -7,6 +7,7 @@ import { byCreatedAt, paginate } from "./pagination";
 import { type EmulatorModule, invalid, newId, notFound, RawResponse, type RouteRequest, type Router } from "./server";
 
 export const SKILLS_BETA = "skills-2025-10-02";
+const ZIP_MAX = 0xffff;
 
 type Json = Record<string, unknown>;
 
@@ -154,7 +155,11 @@ export class SkillsModule implements EmulatorModule {
     if (!skillMd) throw invalid("files: SKILL.md file must be at the root of the top-level directory");
     const meta = frontmatter(Buffer.from(skillMd.content, "base64").toString("utf8"));
     const name = meta["name"] ?? top;
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw invalid(`SKILL.md: name "${name}" must be kebab-case (lowercase letters, digits and hyphens)`);
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw invalid(`SKILL.md: name ${JSON.stringify(name.slice(0, 64))} must be kebab-case (lowercase letters, digits and hyphens)`);
+    // What a download can hold: a zip archive names each entry in at most 65,535 bytes, and counts at most 65,535 of them.
+    if (stored.length > ZIP_MAX) throw invalid(`files: at most ${ZIP_MAX} files`);
+    const long = stored.find((f) => Buffer.byteLength(`${name}/${f.path}`) > ZIP_MAX);
+    if (long) throw invalid(`files: the path ${JSON.stringify(long.path.slice(0, 64))}… is longer than ${ZIP_MAX} bytes`);
     return { top, files: stored, name, description: meta["description"] ?? "" };
   }
 

@@ -4,6 +4,7 @@
 // hex). Both are archived, never deleted; an archived tunnel takes no new certificates.
 import { createHash, randomBytes, X509Certificate } from "node:crypto";
 import { byCreatedAt, paginate } from "./pagination";
+import { stringFields } from "./params";
 import { type EmulatorModule, invalid, newId, notFound, type Router } from "./server";
 
 export const TUNNELS_BETA = "mcp-tunnels-2026-06-22";
@@ -110,6 +111,7 @@ export class TunnelsModule implements EmulatorModule {
     add("POST", "/v1/tunnels/:id/rotate_token", (r) => {
       const t = this.tunnel(r.params[0]!);
       for (const k of Object.keys(r.body)) if (k !== "reason") throw invalid(`${k}: unknown field`);
+      stringFields(r.body, ["reason"]);
       if (t.archived_at) throw invalid(`tunnel ${t.id} is archived; its token cannot be rotated`);
       this.tokens.set(t.id, newToken());
       return { id: t.id, type: "tunnel_token", tunnel_token: this.tokens.get(t.id)! };

@@ -4,6 +4,7 @@
 // `*UpdateParams`; anything else in an update is refused.
 import { validateMetadata } from "./agents";
 import { byCreatedAt, paginate } from "./pagination";
+import { stringFields, text } from "./params";
 import { invalid, newId, notFound, type EmulatorModule, type Router } from "./server";
 
 type Json = Record<string, unknown>;
@@ -77,6 +78,7 @@ function httpsUrl(value: string, where: string): string {
 function networking(value: unknown, where: string): Json {
   if (!isObject(value)) throw invalid(`${where}: required, {type: "unrestricted"} or {type: "limited", allowed_hosts}`);
   if (value["type"] === "unrestricted") return { type: "unrestricted" };
+  if (value["type"] === "limited" && Array.isArray(value["allowed_hosts"]) && value["allowed_hosts"].length > 16) throw invalid(`${where}.allowed_hosts: at most 16 hosts`);
   if (value["type"] === "limited" && Array.isArray(value["allowed_hosts"]) && value["allowed_hosts"].every((h) => typeof h === "string")) {
     return { type: "limited", allowed_hosts: value["allowed_hosts"] };
   }
@@ -151,7 +153,7 @@ function createAuth(auth: unknown): { auth: Json; secrets: Record<string, string
 function updateAuth(stored: StoredCredential, auth: unknown): void {
   if (!isObject(auth)) throw invalid("auth: must be an object");
   const current = stored.record.auth;
-  if (auth["type"] !== current["type"]) throw invalid(`auth.type: cannot change from ${String(current["type"])} to ${String(auth["type"])}`);
+  if (auth["type"] !== current["type"]) throw invalid(`auth.type: cannot change from ${text(current["type"])} to ${text(auth["type"])}`);
   const next: Json = structuredClone(current);
   const secrets = { ...stored.secrets };
   const setSecret = (body: Json, key: string, path: string) => {
@@ -284,6 +286,7 @@ export class VaultStore {
 
   createCredential(vaultId: string, body: Json): CredentialRecord {
     onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    stringFields(body, ["display_name"]);
     const vault = this.vault(vaultId);
     if (vault.archived_at) throw invalid(`vault ${vaultId} is archived`, "vault_archived");
     const { auth, secrets } = createAuth(body["auth"]);
@@ -305,6 +308,7 @@ export class VaultStore {
 
   updateCredential(vaultId: string, id: string, body: Json): CredentialRecord {
     onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    stringFields(body, ["display_name"]);
     const stored = this.credential(vaultId, id);
     if (stored.record.archived_at) throw invalid(`credential ${id} is archived`, "credential_archived");
     const before = structuredClone(stored);

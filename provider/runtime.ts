@@ -15,14 +15,14 @@ import { OperationContext } from "./kit/context";
 import { LookupCache } from "./kit/lookups";
 import { HIDDEN, type CheckResult, type RuntimeHooks } from "./kit/resource";
 import type { DiffResult } from "./kit/spec";
-import type { Props } from "./kit/values";
+import { isRecord, type Props } from "./kit/values";
 import { hooksFor } from "./resources/index";
 
 /** One listing per object kind per provider process (one process serves a whole `up`). */
 const lookups = new LookupCache();
 
 function kindOf(props: Props): RuntimeHooks {
-  const kind = props[HIDDEN.kind];
+  const kind = isRecord(props) ? props[HIDDEN.kind] : undefined;
   if (typeof kind !== "string") throw new Error(`resource state has no ${HIDDEN.kind}: it was not written by pulumi-anthropic-managed-agents`);
   return hooksFor(kind);
 }

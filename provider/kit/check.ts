@@ -1,7 +1,9 @@
 // `check`: every problem at once, in the user's camelCase paths, tolerant of values unknown during
 // preview (they are checked again at `up`, when known).
 import type { z } from "zod";
+import { quoteKey } from "./quote";
 import { containsUnknown, formatPath, valueAt, type Props } from "./values";
+import { isConcealedNonString } from "./write-only";
 
 export interface CheckFailure {
   /** The user's path ("tools[0].inputSchema"); empty for a problem of the resource as a whole. */
@@ -20,7 +22,9 @@ export function parseWithSchema<S extends z.ZodType>(
   for (const issue of parsed.error.issues) {
     const at = valueAt(inputs, issue.path);
     if (at.found && containsUnknown(at.value)) continue;
-    failures.push({ property: formatPath(issue.path) || "(inputs)", reason: describeIssue(issue) });
+    // A write-only value of another type was hashed where it stood (kit/write-only.ts): never shown.
+    const reason = at.found && isConcealedNonString(at.value) ? "must be a string (the value given is another type; write-only values are never shown)" : describeIssue(issue);
+    failures.push({ property: formatPath(issue.path) || "(inputs)", reason });
   }
   return { ok: false, failures };
 }
@@ -36,7 +40,8 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     }
   }
   if (issue.code === "unrecognized_keys") {
-    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (check the spelling; inputs are camelCase)`;
+    const keys = issue.keys.slice(0, 5).map((k) => quoteKey(k)).join(", ") + (issue.keys.length > 5 ? `, and ${issue.keys.length - 5} more` : "");
+    return `unknown field${issue.keys.length > 1 ? "s" : ""} ${keys} (check the spelling; inputs are camelCase)`;
   }
   return issue.message;
 }

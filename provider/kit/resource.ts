@@ -26,6 +26,8 @@ import {
   type FieldChange,
   type ResourceSpec,
 } from "./spec";
+import { bounded, MAX_PROPERTY_CHARS, MAX_REASON_CHARS } from "./quote";
+import { shapeFailure, shapeProblems } from "./shape";
 import { concealWriteOnly, keepRecordedWriteOnly, markUnknownWriteOnly, reveal, unknownWriteOnlyPaths, withoutUnknownWriteOnly } from "./write-only";
 import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
 
@@ -120,6 +122,29 @@ function splitHidden(props: Props): { user: Props; hidden: Props } {
     else if (!k.startsWith("__")) user[k] = v;
   }
   return { user, hidden };
+}
+
+/**
+ * The props with every value that nothing may recurse into (nested past MAX_DEPTH, a `__proto__`
+ * key: kit/shape.ts) replaced by the unknown sentinel, and a failure for each. Whatever reads
+ * them next tolerates an unknown already: `check` fails on the failure alone (the schema skips
+ * unknowns), and `diff` counts the field as changed, as it would a value not known yet.
+ */
+function readable(props: Props): { user: Props; hidden: Props; malformed: CheckFailure[] } {
+  const { user, hidden } = splitHidden(props);
+  const malformed: CheckFailure[] = [];
+  for (const bag of [user, hidden]) {
+    for (const [field, problem] of shapeProblems(bag)) {
+      bag[field] = UNKNOWN;
+      malformed.push(shapeFailure(problem));
+    }
+  }
+  return { user, hidden, malformed };
+}
+
+/** Every failure short enough to print (a reason quoting a value quotes a prefix: kit/quote.ts). */
+function boundedFailure(failure: CheckFailure): CheckFailure {
+  return { property: bounded(failure.property, MAX_PROPERTY_CHARS), reason: bounded(failure.reason, MAX_REASON_CHARS) };
 }
 
 function isSeen(value: unknown): value is Seen {
@@ -242,11 +267,12 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
     spec,
 
     async check(olds, news) {
-      const { user, hidden } = splitHidden(news);
-      const concealed = keepRecordedWriteOnly(spec, concealAll(splitHidden(olds).user), concealAll(user));
+      const { user, hidden, malformed } = readable(news);
+      const concealed = keepRecordedWriteOnly(spec, concealAll(readable(olds).user), concealAll(user));
       // Computed fields are the provider's alone: whatever the program passed is discarded.
       for (const f of computed) delete concealed[f];
       const failures: CheckFailure[] = configurationProblems().map((reason) => ({ property: "", reason }));
+      failures.push(...malformed);
       const parsed = parseWithSchema(spec.inputs, concealed);
       let inputs: Props = concealed;
       if (parsed.ok) {
@@ -258,13 +284,13 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
           failures.push(...derived.failures);
         }
       } else failures.push(...parsed.failures);
-      return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures };
+      return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures: failures.map(boundedFailure) };
     },
 
     async diff(_id, olds, news) {
       // Both sides as hashes: a refresh diffs the inputs state holds, which release 0.1 kept in plain form.
-      const before = concealAll(splitHidden(olds).user);
-      const after = concealAll(splitHidden(news).user);
+      const before = concealAll(readable(olds).user);
+      const after = concealAll(readable(news).user);
       return diffFromChanges(planChanges(spec, before, after), before, after);
     },
 

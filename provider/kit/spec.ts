@@ -220,17 +220,27 @@ export function planChanges(
     if (rule.kind === "create-only") continue;
     const next = news[name];
     const old = olds[name];
-    if (!containsUnknown(next) && same(old, next, fs)) continue;
+    // Old values come from state and need not be what the schema takes: one that a comparison or
+    // a rule cannot read counts as changed (a rule's answer then is a replacement).
+    if (!containsUnknown(next) && orElse(() => same(old, next, fs), false)) continue;
     if (next === undefined && fs.removal === "keeps") continue;
     if (rule.kind === "option") changes.push({ field: name, effect: "record" });
     else if (rule.kind === "update") changes.push({ field: name, effect: "update" });
     else if (rule.kind === "replace") changes.push({ field: name, effect: "replace" });
     else {
-      const effect = rule.decide(old, next);
+      const effect = orElse(() => rule.decide(old, next), "replace");
       if (effect !== "none") changes.push({ field: name, effect });
     }
   }
   return changes;
+}
+
+function orElse<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
 }
 
 /** How one property changes, in the terms of Pulumi's detailed diff (`PropertyDiff.Kind`). */

@@ -1,5 +1,6 @@
 // Plain values as the engine hands them to a dynamic provider: property bags that may hold the
 // "unknown" sentinel during preview, compared after normalization.
+import { quoteKey } from "./quote";
 
 /** The value the engine sends during preview for an input that is not known yet. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -66,12 +67,19 @@ export function compact(value: unknown): unknown {
   return out;
 }
 
-/** `tools[0].inputSchema`: how Pulumi users write a path into their inputs. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * `tools[0].inputSchema`: how Pulumi users write a path into their inputs. A key that is not an
+ * identifier is quoted in brackets (`metadata["a.b"]`, `metadata[""]`), as in Pulumi's own
+ * property paths, so that no two paths read alike; a long one is cut short (kit/quote.ts).
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
+    else if (typeof part === "string" && IDENTIFIER.test(part)) out += out === "" ? part : `.${part}`;
+    else out += `[${quoteKey(String(part))}]`;
   }
   return out;
 }

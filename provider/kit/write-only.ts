@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { registerSecret } from "../client/redact";
 import { AnthropicProviderError } from "../client/errors";
 import { writeOnlyFields, type ResourceSpec } from "./spec";
-import { isRecord, UNKNOWN } from "./values";
+import { isRecord, stableJson, UNKNOWN } from "./values";
 
 const PREFIX = "sha256:";
 
@@ -35,20 +35,41 @@ export function concealValue(value: string): string {
 function mapKeys(value: unknown, keys: readonly string[], f: (secret: unknown, path: string) => unknown, path: string): unknown {
   if (Array.isArray(value)) return value.map((v, i) => mapKeys(v, keys, f, `${path}[${i}]`));
   if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const at = `${path}.${k}`;
-    out[k] = keys.includes(k) && v !== undefined ? f(v, at) : mapKeys(v, keys, f, at);
-  }
-  return out;
+  // Own properties whatever the key: an assignment of "__proto__" would set the prototype instead.
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      const at = `${path}.${k}`;
+      return [k, keys.includes(k) && v !== undefined ? f(v, at) : mapKeys(v, keys, f, at)];
+    }),
+  );
 }
 
-/** `value` with each write-only secret replaced by its hash; hashes (from state) and unknowns stay. */
+/**
+ * A write-only value that is not a string (a list, a number: what a program got wrong) may still
+ * hold the secret, so it is hashed too, into a form no string schema takes: `check` fails on it
+ * without ever showing it (kit/check.ts says "must be a string").
+ */
+const NOT_A_STRING = "writeOnlyValueNotAString";
+
+export function isConcealedNonString(value: unknown): boolean {
+  return isRecord(value) && Object.keys(value).length === 1 && isConcealed(value[NOT_A_STRING]);
+}
+
+function concealNonString(value: unknown): Record<string, string> {
+  return { [NOT_A_STRING]: PREFIX + createHash("sha256").update(`${DOMAIN}\u0000${stableJson(value)}`).digest("hex") };
+}
+
+/** `value` with each write-only secret replaced by its hash; hashes (from state), unknowns and nulls stay. */
 export function conceal(value: unknown, keys: readonly string[], path: string): unknown {
   return mapKeys(
     value,
     keys,
-    (secret) => (secret === UNKNOWN || secret === UNKNOWN_TO_PULUMI || isConcealed(secret) || typeof secret !== "string" ? secret : concealValue(secret)),
+    (secret) =>
+      secret === UNKNOWN || secret === UNKNOWN_TO_PULUMI || secret === null || isConcealed(secret) || isConcealedNonString(secret)
+        ? secret
+        : typeof secret === "string"
+          ? concealValue(secret)
+          : concealNonString(secret),
     path,
   );
 }

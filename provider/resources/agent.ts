@@ -11,6 +11,7 @@ import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { quote } from "../kit/quote";
 import { versionedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
@@ -257,7 +258,7 @@ const subagentsOrWorkflows = z
       .strictObject({
         type: always("enabled"),
         inlineAgents: enabledOrDisabled.optional().meta({ description: "Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled." }),
-        predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).optional().meta({
+        predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).max(20, "at most 20 agents").optional().meta({
           description:
             "Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.",
         }),
@@ -558,27 +559,27 @@ export function toolRuleFailures(
   if (containsUnknown(servers) || containsUnknown(list)) return failures;
   const seen = new Set<string>();
   servers.forEach((s, i) => {
-    if (seen.has(s.name)) failures.push({ property: `mcpServers[${i}].name`, reason: `duplicate MCP server name "${s.name}"` });
+    if (seen.has(s.name)) failures.push({ property: `mcpServers[${i}].name`, reason: `duplicate MCP server name ${quote(s.name)}` });
     seen.add(s.name);
   });
   const referenced = new Set<string>();
   list.forEach((t, i) => {
     if (t.type !== "mcp_toolset") return;
     referenced.add(t.mcpServerName);
-    if (known.serversKnown && !seen.has(t.mcpServerName)) failures.push({ property: `tools[${i}].mcpServerName`, reason: `no MCP server named "${t.mcpServerName}" in mcpServers` });
+    if (known.serversKnown && !seen.has(t.mcpServerName)) failures.push({ property: `tools[${i}].mcpServerName`, reason: `no MCP server named ${quote(t.mcpServerName)} in mcpServers` });
   });
   servers.forEach((s, i) => {
     if (known.toolsKnown && !referenced.has(s.name)) {
       failures.push({
         property: `mcpServers[${i}]`,
-        reason: `MCP server "${s.name}" is not referenced by any mcp_toolset in tools (the API rejects unreferenced servers)`,
+        reason: `MCP server ${quote(s.name)} is not referenced by any mcp_toolset in tools (the API rejects unreferenced servers)`,
       });
     }
   });
   const customNames = new Set<string>();
   list.forEach((t, i) => {
     if (t.type !== "custom") return;
-    if (customNames.has(t.name)) failures.push({ property: `tools[${i}].name`, reason: `duplicate custom tool name "${t.name}"` });
+    if (customNames.has(t.name)) failures.push({ property: `tools[${i}].name`, reason: `duplicate custom tool name ${quote(t.name)}` });
     customNames.add(t.name);
   });
   return failures;

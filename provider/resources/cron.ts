@@ -2,6 +2,7 @@
 // refuse fails `preview` with 0 requests: five fields (minute, hour, day of month, month, day of
 // week), each a list of `*`, values or ranges with an optional `/step`, months and weekdays also
 // by name; the time zone an IANA name this runtime knows.
+import { quote } from "../kit/quote";
 
 interface CronField {
   name: string;
@@ -29,17 +30,17 @@ function valueOf(text: string, f: CronField): number | undefined {
 function fieldProblem(text: string, f: CronField): string | undefined {
   for (const item of text.split(",")) {
     const [range, step, ...extra] = item.split("/");
-    if (extra.length > 0 || range === undefined || range === "") return `${f.name} "${text}": "${item}" is not a value, a range or a step`;
-    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `${f.name} "${text}": the step "${step}" must be a whole number of at least 1`;
+    if (extra.length > 0 || range === undefined || range === "") return `${f.name} ${quote(text)}: ${quote(item)} is not a value, a range or a step`;
+    if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `${f.name} ${quote(text)}: the step ${quote(step)} must be a whole number of at least 1`;
     if (range === "*") continue;
     const bounds = range.split("-");
-    if (bounds.length > 2) return `${f.name} "${text}": "${range}" is not a range`;
+    if (bounds.length > 2) return `${f.name} ${quote(text)}: ${quote(range)} is not a range`;
     const values = bounds.map((b) => valueOf(b, f));
     for (const [i, v] of values.entries()) {
-      if (v === undefined) return `${f.name} "${text}": "${bounds[i]}" is not a number${f.names ? " or a name" : ""}`;
-      if (v < f.min || v > f.max) return `${f.name} "${text}": ${v} is outside ${f.min}-${f.max}`;
+      if (v === undefined) return `${f.name} ${quote(text)}: ${quote(bounds[i])} is not a number${f.names ? " or a name" : ""}`;
+      if (v < f.min || v > f.max) return `${f.name} ${quote(text)}: ${quote(v)} is outside ${f.min}-${f.max}`;
     }
-    if (values.length === 2 && values[0]! > values[1]!) return `${f.name} "${text}": the range "${range}" runs backwards`;
+    if (values.length === 2 && values[0]! > values[1]!) return `${f.name} ${quote(text)}: the range ${quote(range)} runs backwards`;
   }
   return undefined;
 }
@@ -48,7 +49,7 @@ function fieldProblem(text: string, f: CronField): string | undefined {
 export function cronProblems(expression: string): string[] {
   const parts = expression.trim().split(/\s+/).filter((p) => p !== "");
   if (parts.length !== FIELDS.length) {
-    return [`a cron expression has 5 fields (minute hour day-of-month month day-of-week), "${expression}" has ${parts.length}`];
+    return [`a cron expression has 5 fields (minute hour day-of-month month day-of-week), ${quote(expression)} has ${parts.length}`];
   }
   return parts.flatMap((p, i) => {
     const problem = fieldProblem(p, FIELDS[i]!);

@@ -13,6 +13,7 @@ import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
+import { quote } from "../kit/quote";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field } from "../kit/spec";
@@ -135,7 +136,7 @@ export const deploymentDefinition = z.strictObject({
   name: z.string().min(1, "name must not be empty"),
   description: z.string().optional(),
   metadata: metadataInput.optional(),
-  initialEvents: z.array(initialEventInput).min(1, "a run starts its session with these events: give at least one"),
+  initialEvents: z.array(initialEventInput).min(1, "a run starts its session with these events: give at least one").max(50, "at most 50 initial events"),
   schedule: scheduleInput.optional(),
   budget: z
     .strictObject({
@@ -154,8 +155,8 @@ export const deploymentDefinition = z.strictObject({
         }),
     })
     .optional(),
-  vaultIds: z.array(z.string().min(1)).optional(),
-  resources: z.array(resourceInput).optional(),
+  vaultIds: z.array(z.string().min(1)).max(50, "at most 50 vaults").optional(),
+  resources: z.array(resourceInput).max(500, "at most 500 resources").optional(),
   paused: z.boolean().optional(),
 });
 
@@ -328,7 +329,7 @@ export function scheduleFailures(schedule: { expression: string; timezone: strin
     for (const reason of cronProblems(schedule.expression)) failures.push({ property: "schedule.expression", reason });
   }
   if (!containsUnknown(schedule.timezone) && !isTimeZone(schedule.timezone)) {
-    failures.push({ property: "schedule.timezone", reason: `"${schedule.timezone}" is not an IANA time zone name (e.g. "UTC", "Europe/Paris")` });
+    failures.push({ property: "schedule.timezone", reason: `${quote(schedule.timezone)} is not an IANA time zone name (e.g. "UTC", "Europe/Paris")` });
   }
   return failures;
 }

@@ -15,7 +15,7 @@ import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
-import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
+import { compact, containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
@@ -135,7 +135,8 @@ const DEFAULT_CONFIG: ConfigInput = { type: "cloud" };
 /** The config as the API stores it (every switch and list spelled out, `packages.type`), camelCased. */
 function resolvedConfig(config: unknown): unknown {
   if (!isRecord(config) || containsUnknown(config)) return config;
-  const full = fromApiCase(fullConfigBody(config as ConfigInput)) as Record<string, unknown>;
+  // A state's config need not pass the schema (a refresh brings back `networking: null`): null is absent.
+  const full = fromApiCase(fullConfigBody(compact(config) as ConfigInput)) as Record<string, unknown>;
   return isRecord(full["packages"]) ? { ...full, packages: { type: "packages", ...full["packages"] } } : full;
 }
 

@@ -15,6 +15,7 @@ import type { OperationContext } from "../kit/context";
 import { claim, claimedByCreate, LOOKUP_MARGIN_MS, UnconfirmedCreateError } from "../kit/create";
 import { defineResource, nothingRecorded, labelOf } from "../kit/resource";
 import { defineSpec, field } from "../kit/spec";
+import { bounded, quote, QUOTE_CHARS } from "../kit/quote";
 import { containsUnknown, UNKNOWN } from "../kit/values";
 
 export const fileInputs = z.strictObject({
@@ -104,6 +105,18 @@ function bytesOf(inputs: Pick<FileInputs, "source" | "content">): Buffer {
   return Buffer.from(inputs.content ?? "", "utf8");
 }
 
+/**
+ * The largest file this provider uploads: `create` sends the bytes as one buffer, which Node's
+ * file reads cap at 2 GiB (a larger one fails preview rather than `up`).
+ */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+
+/** Why reading `source` failed, as a failure reason that quotes a prefix of the path. */
+function unreadable(source: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return `cannot read ${quote(source)}: ${code ?? bounded((error as Error).message, QUOTE_CHARS)}`;
+}
+
 export function fileCrossCheck(inputs: FileInputs): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if ((inputs.source === undefined) === (inputs.content === undefined)) {
@@ -111,19 +124,51 @@ export function fileCrossCheck(inputs: FileInputs): CheckFailure[] {
   } else if (inputs.source !== undefined && !containsUnknown(inputs.source)) {
     try {
       const stat = fs.statSync(nodePath.resolve(inputs.source));
-      if (!stat.isFile()) failures.push({ property: "source", reason: `${inputs.source} is not a file` });
+      if (!stat.isFile()) failures.push({ property: "source", reason: `${quote(inputs.source)} is not a file` });
+      else if (stat.size > MAX_FILE_BYTES) failures.push({ property: "source", reason: `${quote(inputs.source)} has ${stat.size} bytes: this provider uploads at most 2 GiB` });
     } catch (error) {
-      failures.push({ property: "source", reason: `cannot read ${inputs.source}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      failures.push({ property: "source", reason: unreadable(inputs.source, error) });
     }
   }
   return failures;
 }
 
-/** The sha256 of the bytes, at every check; none when the source is not readable (`fileCrossCheck` says why). */
+/**
+ * The sha256 of a file, read in chunks into one buffer (memory stays flat whatever its size). A
+ * file that grows past the upload limit while being read (stat said less) fails like one that was
+ * too large.
+ */
+async function streamedSha256(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  const handle = await fs.promises.open(file, "r");
+  try {
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return hash.digest("hex");
+      total += bytesRead;
+      if (total > MAX_FILE_BYTES) throw new Error("more than 2 GiB, the most this provider uploads");
+      hash.update(chunk.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The sha256 of the bytes, at every check; none when the source is not readable, with a failure
+ * naming it (a file `stat` calls regular can still fail to read: permissions, an I/O error).
+ */
 async function derive(inputs: FileInputs): Promise<{ values: Partial<FileInputs>; failures: CheckFailure[] }> {
   if (containsUnknown(inputs.source) || containsUnknown(inputs.content)) return { values: { sha256: UNKNOWN }, failures: [] };
   if (fileCrossCheck(inputs).length > 0) return { values: {}, failures: [] };
-  return { values: { sha256: sha256Of(bytesOf(inputs)) }, failures: [] };
+  if (inputs.source === undefined) return { values: { sha256: sha256Of(bytesOf(inputs)) }, failures: [] };
+  try {
+    return { values: { sha256: await streamedSha256(nodePath.resolve(inputs.source)) }, failures: [] };
+  } catch (error) {
+    return { values: {}, failures: [{ property: "source", reason: unreadable(inputs.source, error) }] };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // The registry: resource kind name (as stored in every resource's `__kind`) -> hooks. Kind names
 // are part of the permanent runtime interface: never rename one.
+import { quote } from "../kit/quote";
 import type { RuntimeHooks } from "../kit/resource";
 import type { ResourceSpec } from "../kit/spec";
 import { agentResource } from "./agent";
@@ -36,10 +37,11 @@ export const PUBLIC_SPECS: readonly ResourceSpec[] = Object.values(RESOURCE_KIND
   .filter((spec) => spec.kind !== SEED_KIND);
 
 export function hooksFor(kind: string): RuntimeHooks {
-  const hooks = (RESOURCE_KINDS as Record<string, RuntimeHooks | undefined>)[kind];
+  // Own keys only: "constructor" or "toString" name no kind, whatever Object.prototype holds.
+  const hooks = Object.hasOwn(RESOURCE_KINDS, kind) ? (RESOURCE_KINDS as Record<string, RuntimeHooks | undefined>)[kind] : undefined;
   if (!hooks) {
     throw new Error(
-      `this version of pulumi-anthropic-managed-agents has no resource kind "${kind}"; the state was written by a newer version: upgrade the package`,
+      `this version of pulumi-anthropic-managed-agents has no resource kind ${quote(kind)}; the state was written by a newer version: upgrade the package`,
     );
   }
   return hooks;

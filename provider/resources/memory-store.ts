@@ -12,7 +12,7 @@ import { emptyAsAbsent } from "../kit/values";
 
 export const memoryStoreDefinition = z.strictObject({
   name: z.string().min(1, "name must not be empty"),
-  description: z.string().optional(),
+  description: z.string().max(1_024, "at most 1,024 characters").optional(),
   metadata: metadataInput.optional(),
 });
 

@@ -20,6 +20,7 @@ import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN, type Props } from "../kit/values";
+import { quote } from "../kit/quote";
 import { concealWriteOnly } from "../kit/write-only";
 import { always } from "./docs";
 import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent";
@@ -190,7 +191,7 @@ export const sessionDefinition = z.strictObject({
   budget: budgetInput.optional(),
   initialEvents: z.array(initialEventInput).max(50, "at most 50 initial events").optional(),
   model: modelInput.optional(),
-  system: z.string().optional(),
+  system: z.string().max(100_000, "at most 100,000 characters").optional(),
   skills: z.array(skillInput).optional(),
   tools: toolsInput.optional(),
   mcpServers: mcpServersInput.optional(),
@@ -294,25 +295,39 @@ export interface ResourcePlan {
 export function planResources(old: unknown, next: unknown): ResourcePlan {
   const plan: ResourcePlan = { remove: [], add: [], rotate: [], replace: [] };
   if (next === UNKNOWN) return { ...plan, replace: ["resources (not known yet)"] };
-  const unmatched = Array.isArray(old) ? [...old] : [];
+  const olds: unknown[] = Array.isArray(old) ? old : [];
+  // Each key computed once: a new declaration takes the first old one with its key not taken yet.
+  const byKey = new Map<string, { at: number[]; next: number }>();
+  olds.forEach((o, i) => {
+    const key = resourceKey(o);
+    if (key === undefined) return;
+    const slot = byKey.get(key);
+    if (slot) slot.at.push(i);
+    else byKey.set(key, { at: [i], next: 0 });
+  });
+  const matched = new Set<number>();
   for (const r of Array.isArray(next) ? next : []) {
     const key = resourceKey(r);
-    const i = key === undefined ? -1 : unmatched.findIndex((o) => resourceKey(o) === key);
-    const type = isRecord(r) ? r["type"] : undefined;
-    if (i < 0) {
-      if (type === "file") plan.add.push(r);
-      else plan.replace.push(`a new ${String(type)} resource`);
+    const slot = key === undefined ? undefined : byKey.get(key);
+    const i = slot?.at[slot.next];
+    const type = isRecord(r) ? quote(r["type"]) : "malformed";
+    if (slot === undefined || i === undefined) {
+      if (isRecord(r) && r["type"] === "file") plan.add.push(r);
+      else plan.replace.push(`a new ${type} resource`);
       continue;
     }
-    const [o] = unmatched.splice(i, 1);
+    slot.next += 1;
+    matched.add(i);
+    const o = olds[i];
     const { authorizationToken: newToken, ...rest } = r as Props;
     const { authorizationToken: oldToken, ...oldRest } = o as Props;
-    if (containsUnknown(rest) || !sameValue(oldRest, rest)) plan.replace.push(`a changed ${String(type)} resource`);
+    if (containsUnknown(rest) || !sameValue(oldRest, rest)) plan.replace.push(`a changed ${type} resource`);
     else if (!sameValue(oldToken, newToken)) {
       if (newToken === undefined) plan.replace.push("a removed authorizationToken");
       else plan.rotate.push([o, r]);
     }
   }
+  const unmatched = olds.filter((_, i) => !matched.has(i));
   // A mounted memory store has no resource id in the API, so it cannot be deleted on its own.
   for (const o of unmatched) {
     if (isRecord(o) && o["type"] === "memory_store") plan.replace.push("a removed memory_store resource");
@@ -500,10 +515,19 @@ function mounts(api: ApiSessionResource, declared: ResourceInput): boolean {
 /** The mounted resource of each declaration, in declared order (none declared: every mounted one). */
 function matchResources(mounted: readonly ApiSessionResource[], declared: readonly ResourceInput[] | undefined): Array<ApiSessionResource | undefined> {
   if (declared === undefined) return [...mounted];
-  const free = [...mounted];
+  // Grouped by what `mounts` compares first, so that thousands of resources match in linear time.
+  const free = new Map<string, ApiSessionResource[]>();
+  const groupOf = (type: string, id: unknown) => `${type}\u0000${String(id)}`;
+  for (const m of mounted) {
+    const group = groupOf(m.type, m.type === "github_repository" ? m.url : m.type === "file" ? m.file_id : m.memory_store_id);
+    const list = free.get(group);
+    if (list) list.push(m);
+    else free.set(group, [m]);
+  }
   return declared.map((d) => {
-    const i = free.findIndex((m) => mounts(m, d));
-    return i < 0 ? undefined : free.splice(i, 1)[0];
+    const candidates = free.get(groupOf(d.type, d.type === "github_repository" ? d.url : d.type === "file" ? d.fileId : d.memoryStoreId)) ?? [];
+    const i = candidates.findIndex((m) => mounts(m, d));
+    return i < 0 ? undefined : candidates.splice(i, 1)[0];
   });
 }
 
@@ -669,6 +693,15 @@ const sessionHint = (status: number) =>
     ? "A session's tools and MCP servers are checked together with the agent's own: tools may name only MCP servers the session has (its override, or the agent's), and every server must be named by an mcp_toolset"
     : undefined;
 
+/** Where each element first stands (`indexOf` for every element at once). */
+function firstIndexOf(list: readonly unknown[]): Map<unknown, number> {
+  const at = new Map<unknown, number>();
+  list.forEach((item, i) => {
+    if (!at.has(item)) at.set(item, i);
+  });
+  return at;
+}
+
 /**
  * Resource changes through the session-resources endpoints: removed ones deleted, new files added,
  * rotated tokens set. Each step first looks at what is mounted, so that a rerun after an
@@ -690,12 +723,13 @@ async function applyResources(
   const mounted = [...mountedNow];
   const oldMatches = matchResources(mounted, olds.inputs.resources);
   const stillDeclared = new Set(matchResources(mounted, declaredNow).flatMap((m) => (m ? [m.id] : [])));
+  const oldIndex = firstIndexOf(olds.inputs.resources ?? []);
   for (const removed of plan.remove) {
-    const at = (olds.inputs.resources ?? []).findIndex((r) => r === removed);
-    const found = oldMatches[at];
+    const found = oldMatches[oldIndex.get(removed) ?? -1];
     if (found?.id !== undefined && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
   }
-  const plainOf = (r: unknown) => declaredNow[concealed.indexOf(r)];
+  const concealedIndex = firstIndexOf(concealed);
+  const plainOf = (r: unknown) => declaredNow[concealedIndex.get(r) ?? -1];
   for (const added of plan.add) {
     const file = plainOf(added);
     if (file?.type !== "file") continue;

@@ -1,11 +1,13 @@
 // A skill's local folder: its files as the API receives them (every path under one top-level
 // folder named after the directory, `SKILL.md` at its root) and a content hash over them. Read at
 // `check` (the hash, so a changed file shows in the preview) and again at `create` / `update`
-// (the upload); the files themselves never enter state.
+// (the upload); the files themselves never enter state. Symbolic links are followed only inside the
+// folder (`listFiles`).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { UploadFile } from "../api/skills";
+import { quote } from "../kit/quote";
 
 export const SKILL_FILE = "SKILL.md";
 
@@ -24,18 +26,50 @@ export interface SkillFolder {
 /** Why a folder cannot be uploaded as a skill (a `check` failure), or undefined. */
 export class SkillFolderError extends Error {}
 
-/** Files under `root`, relative, with forward slashes, sorted; symbolic links are followed, dot-folders `.git` skipped. */
-function listFiles(root: string, rel = ""): string[] {
-  const out: string[] = [];
-  const entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
-    const stat = fs.statSync(path.join(root, child));
-    if (stat.isDirectory()) {
-      if (entry.name === ".git") continue;
-      out.push(...listFiles(root, child));
-    } else if (stat.isFile()) out.push(child);
-  }
+/** Whether `target` (a real path) is `root` (a real path) or inside it. */
+function inside(root: string, target: string): boolean {
+  return target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
+/**
+ * The files under `root`, relative with forward slashes, sorted, each with the path its bytes are
+ * read from; `.git` folders skipped. A symbolic link is followed only when what it points to is
+ * inside the folder: the file it names is uploaded under the link's own path (a copy), the folder
+ * it names is walked under it. A link out of the folder, a link to nothing and a cycle of links
+ * fail: nothing outside the skill's folder is ever read, hashed or uploaded.
+ */
+function listFiles(root: string): Array<{ rel: string; source: string }> {
+  const realRoot = fs.realpathSync(root);
+  const out: Array<{ rel: string; source: string }> = [];
+  const walking = new Set<string>();
+  const walk = (dir: string, rel: string) => {
+    const real = fs.realpathSync(dir);
+    if (walking.has(real)) throw new SkillFolderError(`${quote(rel)} in ${quote(root)} is a symbolic link to a folder that contains it (a cycle)`);
+    walking.add(real);
+    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      let source = path.join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = fs.realpathSync(source);
+        } catch {
+          throw new SkillFolderError(`${quote(child)} in ${quote(root)} is a symbolic link to nothing`);
+        }
+        if (!inside(realRoot, target)) {
+          throw new SkillFolderError(`${quote(child)} in ${quote(root)} is a symbolic link out of the skill's folder (to ${quote(target)}): links may only point inside it`);
+        }
+        source = target;
+      }
+      const stat = fs.statSync(source);
+      if (stat.isDirectory()) {
+        if (entry.name !== ".git") walk(source, child);
+      } else if (stat.isFile()) out.push({ rel: child, source });
+    }
+    walking.delete(real);
+  };
+  walk(root, "");
   return out;
 }
 
@@ -73,19 +107,21 @@ export function readSkillFolder(directory: string): SkillFolder {
   try {
     stat = fs.statSync(root);
   } catch {
-    throw new SkillFolderError(`no such directory: ${root}`);
+    throw new SkillFolderError(`no such directory: ${quote(root)}`);
   }
-  if (!stat.isDirectory()) throw new SkillFolderError(`not a directory: ${root}`);
-  const relative = listFiles(root);
-  if (!relative.includes(SKILL_FILE)) throw new SkillFolderError(`${root} has no ${SKILL_FILE} at its root (the API requires one)`);
+  if (!stat.isDirectory()) throw new SkillFolderError(`not a directory: ${quote(root)}`);
+  // Before the walk: a folder that is no skill (a project root) fails at once, not after node_modules.
+  if (!fs.existsSync(path.join(root, SKILL_FILE))) throw new SkillFolderError(`${quote(root)} has no ${SKILL_FILE} at its root (the API requires one)`);
+  const listed = listFiles(root);
+  if (!listed.some((f) => f.rel === SKILL_FILE)) throw new SkillFolderError(`${quote(root)} has no ${SKILL_FILE} at its root (the API requires one)`);
   const top = path.basename(root);
-  const files = relative.map((rel) => ({ name: `${top}/${rel}`, bytes: new Uint8Array(fs.readFileSync(path.join(root, rel))) }));
+  const files = listed.map((f) => ({ name: `${top}/${f.rel}`, bytes: new Uint8Array(fs.readFileSync(f.source)) }));
   const skillMd = Buffer.from(files.find((f) => f.name === `${top}/${SKILL_FILE}`)!.bytes).toString("utf8");
   const meta = frontmatter(skillMd);
   const name = meta.name ?? top;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) {
     throw new SkillFolderError(
-      `the skill's name "${name}" (${meta.name !== undefined ? "SKILL.md frontmatter name" : "the folder's name, as SKILL.md gives none"}) must be kebab-case: lowercase letters, digits and single hyphens`,
+      `the skill's name ${quote(name)} (${meta.name !== undefined ? "SKILL.md frontmatter name" : "the folder's name, as SKILL.md gives none"}) must be kebab-case: lowercase letters, digits and single hyphens`,
     );
   }
   return { root, files, hash: contentHash(files, top.length + 1), name, description: meta.description ?? "" };

@@ -11,6 +11,7 @@ import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { claim, claimedByCreate, LOOKUP_MARGIN_MS } from "../kit/create";
 import { defineResource, labelOf, refreshedInputs, type State } from "../kit/resource";
+import { bounded, QUOTE_CHARS } from "../kit/quote";
 import { defineSpec, DriftError, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, UNKNOWN } from "../kit/values";
 import { readSkillFolder, SkillFolderError, type SkillFolder } from "./skill-directory";
@@ -109,7 +110,7 @@ export function folderOf(directory: string): { folder?: SkillFolder; failures: C
     return { folder: readSkillFolder(directory), failures: [] };
   } catch (error) {
     if (error instanceof SkillFolderError) return { failures: [{ property: "directory", reason: error.message }] };
-    return { failures: [{ property: "directory", reason: `cannot read it: ${(error as Error).message}` }] };
+    return { failures: [{ property: "directory", reason: `cannot read it: ${bounded((error as Error).message, 2 * QUOTE_CHARS)}` }] };
   }
 }
 

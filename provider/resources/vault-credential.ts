@@ -50,7 +50,7 @@ const networkingInput = z.discriminatedUnion("type", [
   z
     .strictObject({
       type: always("limited"),
-      allowedHosts: z.array(z.string().min(1)).meta({
+      allowedHosts: z.array(z.string().min(1)).max(16, "at most 16 hosts").meta({
         description:
           "The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.",
       }),

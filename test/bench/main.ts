@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator/server";
 import { compareClients, type ClientSample } from "./client";
+import { hooksSample, type HooksSample } from "./hooks";
 import { rateLimitedUp, type RateLimitSample } from "./rate-limit";
 import { makeSide, OPERATIONS, runOperation, stateSize, type Operation, type OperationSample, type Side, type StateSize } from "./stacks";
 
@@ -21,11 +22,14 @@ export interface BenchConfig {
   clientRequests: number;
   clientConcurrency: number;
   clientRounds: number;
+  /** Resource counts of the Session diff, and the size of the File checked (MiB). */
+  diffSizes: number[];
+  fileMib: number;
   /** Parts to run (`--only stacks,rate,client`); all by default. */
   parts: Part[];
 }
 
-export const PARTS = ["stacks", "rate", "client"] as const;
+export const PARTS = ["stacks", "rate", "client", "hooks"] as const;
 export type Part = (typeof PARTS)[number];
 
 export function configFor(argv: readonly string[]): BenchConfig {
@@ -43,6 +47,8 @@ export function configFor(argv: readonly string[]): BenchConfig {
     clientRequests: quick ? 200 : 2_000,
     clientConcurrency: 16,
     clientRounds: quick ? 1 : 3,
+    diffSizes: quick ? [500, 2_000] : [1_000, 4_000, 10_000],
+    fileMib: quick ? 20 : 200,
     parts: argv.includes("--only") ? PARTS.filter((p) => argv[argv.indexOf("--only") + 1]!.split(",").includes(p)) : [...PARTS],
   };
 }
@@ -67,6 +73,7 @@ export interface BenchResult {
   state?: StateSizes;
   rateLimited: RateLimitSample[];
   client?: ClientSample;
+  hooks?: HooksSample;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -204,6 +211,32 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
         client.sdkCpuUs / client.oursCpuUs,
         "x",
         `${client.oursCpuUs.toFixed(0)} µs vs ${client.sdkCpuUs.toFixed(0)} µs; the emulator, in its own process, shares the machine`,
+      ),
+    );
+  }
+  if (config.parts.includes("hooks")) {
+    const hooks = await hooksSample(config.diffSizes, config.fileMib);
+    result.hooks = hooks;
+    const first = hooks.diffs[0]!;
+    const last = hooks.diffs[hooks.diffs.length - 1]!;
+    for (const d of hooks.diffs) log(`session resources diff, ${d.n} resources: ${d.ms.toFixed(1)} ms`);
+    result.figures.push(
+      atMost(
+        `Session resources diff at ${last.n}: time per resource vs at ${first.n}`,
+        last.ms / last.n / (first.ms / first.n),
+        "x",
+        2,
+        hooks.diffs.map((d) => `${d.n}: ${d.ms.toFixed(0)} ms`).join(", "),
+      ),
+    );
+    const f = hooks.fileCheck;
+    result.figures.push(
+      atMost(
+        `File check of a ${f.mib} MiB source: peak memory above a 1-byte source`,
+        Math.round(f.peakMb - f.baselinePeakMb),
+        "MB",
+        64,
+        `peak ${f.peakMb.toFixed(0)} MB vs ${f.baselinePeakMb.toFixed(0)} MB; ${f.ms.toFixed(0)} ms`,
       ),
     );
   }

@@ -28,6 +28,8 @@ const FIGURES = [
   "state: __provider per resource",
   ...[2, 5, 10].flatMap((r) => [`at ${r} req/s: time vs ideal`, `at ${r} req/s: failures`]),
   "client vs official SDK: requests/s",
+  "Session resources diff at 2000: time per resource vs at 500",
+  "File check of a 20 MiB source: peak memory above a 1-byte source",
 ];
 
 it("npm run bench -- --quick prints every figure with its target and a mark, and writes them as JSON", async () => {

@@ -149,7 +149,7 @@ describe("create, update, read, delete", () => {
 
   it("the emulator refuses the schedules check refuses", async () => {
     const f = fixtures();
-    const body = { agent: f.agentId, environment_id: f.environmentId, name: "x", initial_events: [] };
+    const body = { agent: f.agentId, environment_id: f.environmentId, name: "x", initial_events: [{ type: "user.message", content: [{ type: "text", text: "go" }] }] };
     for (const schedule of [
       { type: "cron", expression: "0 3 * *", timezone: "UTC" },
       { type: "cron", expression: "0 24 * * *", timezone: "UTC" },

@@ -27,7 +27,7 @@ describe("check", () => {
     expect(inline.inputs["sha256"]).toBe(ok.inputs["sha256"]);
 
     const missing = await fileResource.check({}, props({ source: path.join(dir, "nope.md"), filename: "nope.md" }));
-    expect(missing.failures).toEqual([{ property: "source", reason: `cannot read ${path.join(dir, "nope.md")}: ENOENT` }]);
+    expect(missing.failures).toEqual([{ property: "source", reason: `cannot read ${JSON.stringify(path.join(dir, "nope.md"))}: ENOENT` }]);
     const both = await fileResource.check({}, props({ source, content: "x", filename: "x.md" }));
     expect(both.failures).toEqual([{ property: "source", reason: "give exactly one of source (a local path) and content (a string)" }]);
     const given = await fileResource.check({}, props({ content: "x", filename: "x.md", sha256: "0".repeat(64) }));

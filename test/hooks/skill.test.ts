@@ -39,11 +39,11 @@ describe("check", () => {
   it("names the directory when it cannot be a skill, with every other problem, and 0 requests", async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-skill-"));
     const missing = await skillResource.check({}, props({ directory: path.join(empty, "absent") }));
-    expect(missing.failures).toEqual([{ property: "directory", reason: `no such directory: ${path.join(empty, "absent")}` }]);
+    expect(missing.failures).toEqual([{ property: "directory", reason: `no such directory: ${JSON.stringify(path.join(empty, "absent"))}` }]);
     const noSkillMd = await skillResource.check({}, props({ directory: empty, displayName: "a\nb" }));
     expect(noSkillMd.failures.map((f) => f.property)).toEqual(["displayName"]);
     const onlyFolder = await skillResource.check({}, props({ directory: empty }));
-    expect(onlyFolder.failures).toEqual([{ property: "directory", reason: `${empty} has no SKILL.md at its root (the API requires one)` }]);
+    expect(onlyFolder.failures).toEqual([{ property: "directory", reason: `${JSON.stringify(empty)} has no SKILL.md at its root (the API requires one)` }]);
     expect(env.emulator.count()).toBe(0);
   });
 

@@ -101,12 +101,16 @@ describe("nested documentation", () => {
 });
 
 describe("the Python and Go SDKs (sdk/python, sdk/go)", () => {
+  /** What building or running a package leaves beside its sources (sdk/python/.gitignore): not generated. */
+  const BUILT = /^(build|dist|__pycache__|\.mypy_cache|.*\.egg-info|.*\.pyc)$/;
+
   /** Every file under `dir`, by its path relative to it. */
   function tree(dir: string): Map<string, string> {
     const files = new Map<string, string>();
     const walk = (at: string) => {
       for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
         const full = path.join(at, entry.name);
+        if (BUILT.test(entry.name)) continue;
         if (entry.isDirectory()) walk(full);
         else files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
       }
