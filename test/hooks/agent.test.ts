@@ -140,7 +140,7 @@ describe("create", () => {
     env.emulator.injectFault({ method: "POST", path: "/v1/agents", kind: "status", status: 403, errorType: "permission_error" });
     const error = (await created().catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(
-      /^create agent "triage": POST \/v1\/agents failed with HTTP 403 permission_error: injected fault: HTTP 403 \(request-id: req_01\w+\)$/,
+      /^the API key may not do this \(HTTP 403 permission_error, request-id: req_01\w+\): check that anthropic:apiKey or ANTHROPIC_API_KEY .* It happened during: create agent "triage": POST \/v1\/agents failed with HTTP 403 permission_error: injected fault: HTTP 403 \(request-id: req_01\w+\)$/,
     );
     expect(String(error.stack)).not.toContain(TEST_KEY);
   });
