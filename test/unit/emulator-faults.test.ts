@@ -275,4 +275,18 @@ describe("rate limit", () => {
     await sleep(longest + 20);
     expect((await call(e, "GET", "/v1/agents")).status).toBe(200);
   });
+
+  it("as a token bucket: its capacity at once, then 429 with only a whole-second retry-after", async () => {
+    const e = await emulator({ rateLimit: 3, rateLimiter: "token-bucket" });
+    const responses = await Promise.all(Array.from({ length: 5 }, () => call(e, "POST", "/v1/agents", AGENT)));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429]);
+    for (const r of responses.filter((x) => x.status === 429)) {
+      expect(r.headers.get("retry-after")).toBe("1");
+      expect(r.headers.get("retry-after-ms")).toBeNull();
+    }
+    expect(e.live().agents).toHaveLength(3);
+    // A third of a second refills one token.
+    await sleep(400);
+    expect((await call(e, "GET", "/v1/agents")).status).toBe(200);
+  });
 });
