@@ -37,8 +37,11 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 async function withContext<T>(work: (ctx: OperationContext) => Promise<T>): Promise<T> {
   return guarded(async () => {
     const settings = resolveConnectionSettings();
-    const timeout = settings.operationTimeoutMs !== undefined ? { timeoutMs: settings.operationTimeoutMs } : {};
-    const ctx = new OperationContext(new ApiClient({ settings }), { lookups, ...timeout });
+    const ctx = new OperationContext(new ApiClient({ settings }), {
+      lookups,
+      ...(settings.operationTimeoutMs !== undefined ? { timeoutMs: settings.operationTimeoutMs } : {}),
+      ...(settings.recoveryWindowMs !== undefined ? { recoveryWindowMs: settings.recoveryWindowMs } : {}),
+    });
     try {
       return await work(ctx);
     } finally {
