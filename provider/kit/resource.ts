@@ -26,6 +26,7 @@ import {
   type FieldChange,
   type ResourceSpec,
 } from "./spec";
+import { readSeed } from "./stack-seed";
 import { concealWriteOnly, reveal } from "./write-only";
 import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
 
@@ -128,11 +129,6 @@ function isSeen(value: unknown): value is Seen {
 
 function knownString(value: unknown): string | undefined {
   return typeof value === "string" && value !== UNKNOWN ? value : undefined;
-}
-
-/** When the stack's seed was made (its first `up` with a release that has seeds). */
-export function seededAt(seed: string): string {
-  return seed.split("/")[0] ?? seed;
 }
 
 /**
@@ -275,7 +271,7 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
         throw new Error(`${label}: the resource has no create token; it must be declared with this package's ${spec.kind} class`);
       }
       const inputs = parseInputs(revealFields(user, new Set(names), label), label);
-      const identity = { token, seededAt: seededAt(seed), ...declarationDigests(spec, user) };
+      const identity = { token, seed: readSeed(seed), ...declarationDigests(spec, user) };
       const result = await hooks.create(ctx, inputs, identity);
       return { id: result.id, outs: compose(declaredOf(user), result.outputs, hidden) };
     },
