@@ -34,7 +34,8 @@ import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
  * Keys the engine stores but never shows (keys starting with "__" are hidden in previews):
  * - `__kind`: which resource kind the shared provider shell serves (permanent);
  * - `__seed`: the stack's create-token seed (`<ISO time>/<random>`, see resources/seed.ts);
- * - `__urn`: the resource's URN, from the SDK;
+ * - `__urn`: the resource's URN, from the SDK: read by `check` to derive the create token, and not
+ *   kept (state has the URN already; release 0.2.0 stored it, twice per resource);
  * - `__createToken`: the token the next create of this resource sends, derived in `check`.
  */
 export const HIDDEN = { kind: "__kind", seed: "__seed", urn: "__urn", createToken: "__createToken" } as const;
@@ -254,7 +255,8 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
           failures.push(...derived.failures);
         }
       } else failures.push(...parsed.failures);
-      return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures };
+      const { [HIDDEN.urn]: _urn, ...kept } = hidden;
+      return { inputs: stripUndefined({ ...inputs, ...kept, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures };
     },
 
     async diff(_id, olds, news) {
