@@ -1,7 +1,25 @@
 // A busy account for tests and the bench: objects other teams and applications created, at times
 // spread over a span, put straight into the emulator's stores (what their creates would have
-// made, with the created_at they would have had).
+// made, with the created_at they would have had); and a stack made old.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runCli, type EngineEnv } from "../tools/engine";
 import type { Emulator } from "../emulator/server";
+
+const DAY = 24 * 3_600_000;
+
+/** Moves the stack's create-token seed `days` back in its state: the stack's first `up` was that long ago. */
+export function ageStack(env: EngineEnv, stack: string, days: number): void {
+  const exported = runCli(env, ["stack", "export", "--stack", stack]);
+  const seed = /"seed":\s*"([^"]+)"/.exec(exported)?.[1];
+  if (!seed) throw new Error("the stack's state has no create-token seed");
+  const [time, random] = seed.split("/");
+  const aged = `${new Date(Date.parse(time!) - days * DAY).toISOString()}/${random!}`;
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "aged-stack-")), "state.json");
+  fs.writeFileSync(file, exported.split(seed).join(aged));
+  runCli(env, ["stack", "import", "--stack", stack, "--file", file]);
+}
 
 export interface Span {
   /** Epoch ms of the oldest and the newest object (spread evenly between). */

@@ -4,13 +4,10 @@
 // of them inside the recovery window (72 h) and the rest before it. Three `up`s then add one
 // session (pinned), one agent and one environment; each is measured by the requests the emulator
 // received (refused ones included) and its whole time, against a server limit of 5 requests/s.
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Agent, Environment, Session } from "../../sdk";
-import { engineEnv, runCli, stackFor, type EngineEnv } from "../../tools/engine";
+import { engineEnv, stackFor } from "../../tools/engine";
 import { startEmulator } from "../../emulator/server";
-import { addAgents, addEnvironments, addSessions } from "../account";
+import { addAgents, addEnvironments, addSessions, ageStack } from "../account";
 import { watchAdmissions } from "./rate-limit";
 
 const HOUR = 3_600_000;
@@ -32,18 +29,6 @@ export interface AccountSample {
   refused: number;
   /** The whole `up`, engine included. */
   ms: number;
-}
-
-/** Moves the stack's seed `days` back in its state: the stack's first `up` was that long ago. */
-function ageStack(env: EngineEnv, stack: string, days: number): void {
-  const exported = runCli(env, ["stack", "export", "--stack", stack]);
-  const seed = /"seed":\s*"([^"]+)"/.exec(exported)?.[1];
-  if (!seed) throw new Error("the stack's state has no create-token seed");
-  const [time, random] = seed.split("/");
-  const aged = `${new Date(Date.parse(time!) - days * DAY).toISOString()}/${random!}`;
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-account-")), "state.json");
-  fs.writeFileSync(file, exported.split(seed).join(aged));
-  runCli(env, ["stack", "import", "--stack", stack, "--file", file]);
 }
 
 /** One account size: K objects of each kind since the seed, `inWindow` of them inside the window. */
