@@ -90,6 +90,7 @@ function parseOperationTimeout(raw: string): number {
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > MAX_OPERATION_TIMEOUT_SECONDS) {
     throw new ConfigurationError(
       `anthropic:operationTimeoutSeconds must be a number of seconds between 1 and ${MAX_OPERATION_TIMEOUT_SECONDS}, not ${JSON.stringify(raw)}`,
+      "operationTimeoutSeconds",
     );
   }
   return Math.round(seconds * 1000);
@@ -100,6 +101,7 @@ function parseRecoveryWindow(raw: string): number {
   if (!Number.isFinite(hours) || hours < 0 || hours > MAX_RECOVERY_WINDOW_HOURS) {
     throw new ConfigurationError(
       `anthropic:recoveryWindowHours must be a number of hours between 0 (no lookup) and ${MAX_RECOVERY_WINDOW_HOURS}, not ${JSON.stringify(raw)}`,
+      "recoveryWindowHours",
     );
   }
   return Math.round(hours * 3_600_000);
@@ -107,6 +109,21 @@ function parseRecoveryWindow(raw: string): number {
 
 export class ConfigurationError extends Error {
   override name = "ConfigurationError";
+  constructor(
+    message: string,
+    /** The setting at fault. */
+    readonly setting?: SettingName,
+  ) {
+    super(message);
+  }
+}
+
+/** Every problem of a configuration at once (each also a `ConfigurationError` of its own, in `problems`). */
+export class ConfigurationErrors extends ConfigurationError {
+  override name = "ConfigurationError";
+  constructor(readonly problems: readonly ConfigurationError[]) {
+    super(problems.map((p) => p.message).join("; "), problems.length === 1 ? problems[0]!.setting : undefined);
+  }
 }
 
 let stackConfig: StackConfigReader | undefined;
@@ -120,15 +137,15 @@ export function rememberStackConfig(config: StackConfigReader | undefined): void
  * A setting from stack config, else from the environment. A value that is set but blank is a
  * mistake (an empty `pulumi config set`, an exported empty variable), not "unset".
  */
-function setting(name: SettingName, env: NodeJS.ProcessEnv): string | undefined {
+function setting(name: SettingName, env: NodeJS.ProcessEnv, config: StackConfigReader | undefined): string | undefined {
   const key = configKey(name);
   const envKey = SETTINGS[name].env;
   for (const [where, value] of [
-    [key, stackConfig?.get(key)],
+    [key, config?.get(key)],
     [envKey, env[envKey]],
   ] as const) {
     if (value === undefined) continue;
-    if (value.trim() === "") throw new ConfigurationError(`${where} is set but empty`);
+    if (value.trim() === "") throw new ConfigurationError(`${where} is set but empty`, name);
     return value.trim();
   }
   return undefined;
@@ -146,48 +163,76 @@ export function parseBaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(`anthropic:baseUrl ${JSON.stringify(raw)} is not a valid URL (expected e.g. https://api.anthropic.com)`);
+    throw new ConfigurationError(`anthropic:baseUrl ${JSON.stringify(raw)} is not a valid URL (expected e.g. https://api.anthropic.com)`, "baseUrl");
   }
   if (url.username !== "" || url.password !== "") {
-    throw new ConfigurationError("anthropic:baseUrl must not carry credentials; set the key with `pulumi config set --secret anthropic:apiKey <key>`");
+    throw new ConfigurationError("anthropic:baseUrl must not carry credentials; set the key with `pulumi config set --secret anthropic:apiKey <key>`", "baseUrl");
   }
   if (url.protocol === "https:") return url;
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
   throw new ConfigurationError(
     `anthropic:baseUrl must use https (plain http is allowed only for loopback hosts); got ${url.protocol}//${url.host}`,
+    "baseUrl",
   );
 }
 
 /**
- * The configuration's problems, checked before any call so that `preview` fails with 0 requests
- * (DESIGN §10); empty when the settings resolve.
+ * The configuration's problems, every one at once, checked before any call so that `preview`
+ * fails with 0 requests (DESIGN §10); empty when the settings resolve.
  */
-export function configurationProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+export function configurationProblems(env: NodeJS.ProcessEnv = process.env, config: StackConfigReader | undefined = stackConfig): string[] {
+  return settingProblems(env, config).map((p) => p.message);
+}
+
+/** `configurationProblems`, each with the setting it is about. */
+export function settingProblems(env: NodeJS.ProcessEnv = process.env, config: StackConfigReader | undefined = stackConfig): ConfigurationError[] {
   try {
-    resolveConnectionSettings(env);
+    resolveConnectionSettings(env, config);
     return [];
   } catch (error) {
-    if (error instanceof ConfigurationError) return [error.message];
+    if (error instanceof ConfigurationErrors) return [...error.problems];
+    if (error instanceof ConfigurationError) return [error];
     throw error;
   }
 }
 
-export function resolveConnectionSettings(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
-  const apiKey = setting("apiKey", env);
-  if (apiKey === undefined) {
-    throw new ConfigurationError(
-      "no Anthropic API key: set it with `pulumi config set --secret anthropic:apiKey <key>` or the ANTHROPIC_API_KEY environment variable",
-    );
-  }
-  const baseUrl = parseBaseUrl(setting("baseUrl", env) ?? DEFAULT_BASE_URL);
-  const workspaceId = setting("workspaceId", env);
-  const timeout = setting("operationTimeoutSeconds", env);
-  const window = setting("recoveryWindowHours", env);
+export function resolveConnectionSettings(env: NodeJS.ProcessEnv = process.env, config: StackConfigReader | undefined = stackConfig): ConnectionSettings {
+  const problems: ConfigurationError[] = [];
+  const attempt = <T>(work: () => T): T | undefined => {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      problems.push(error);
+      return undefined;
+    }
+  };
+  const apiKey = attempt(() => {
+    const key = setting("apiKey", env, config);
+    if (key === undefined) {
+      throw new ConfigurationError(
+        "no Anthropic API key: set it with `pulumi config set --secret anthropic:apiKey <key>` or the ANTHROPIC_API_KEY environment variable",
+        "apiKey",
+      );
+    }
+    return key;
+  });
+  const baseUrl = attempt(() => parseBaseUrl(setting("baseUrl", env, config) ?? DEFAULT_BASE_URL));
+  const workspaceId = attempt(() => setting("workspaceId", env, config));
+  const timeout = attempt(() => {
+    const raw = setting("operationTimeoutSeconds", env, config);
+    return raw === undefined ? undefined : parseOperationTimeout(raw);
+  });
+  const window = attempt(() => {
+    const raw = setting("recoveryWindowHours", env, config);
+    return raw === undefined ? undefined : parseRecoveryWindow(raw);
+  });
+  if (problems.length > 0 || apiKey === undefined || baseUrl === undefined) throw problems.length === 1 ? problems[0]! : new ConfigurationErrors(problems);
   return {
     apiKey,
     baseUrl,
     workspaceId,
-    ...(timeout !== undefined ? { operationTimeoutMs: parseOperationTimeout(timeout) } : {}),
-    ...(window !== undefined ? { recoveryWindowMs: parseRecoveryWindow(window) } : {}),
+    ...(timeout !== undefined ? { operationTimeoutMs: timeout } : {}),
+    ...(window !== undefined ? { recoveryWindowMs: window } : {}),
   };
 }

@@ -33,6 +33,9 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The operations in flight, so that a cancellation reaches each of them. */
+const inFlight = new Set<OperationContext>();
+
 /** Settings are read at call time, never captured: a rotated key or base URL applies at once. */
 async function withContext<T>(work: (ctx: OperationContext) => Promise<T>): Promise<T> {
   return guarded(async () => {
@@ -42,12 +45,23 @@ async function withContext<T>(work: (ctx: OperationContext) => Promise<T>): Prom
       ...(settings.operationTimeoutMs !== undefined ? { timeoutMs: settings.operationTimeoutMs } : {}),
       ...(settings.recoveryWindowMs !== undefined ? { recoveryWindowMs: settings.recoveryWindowMs } : {}),
     });
+    inFlight.add(ctx);
     try {
       return await work(ctx);
     } finally {
+      inFlight.delete(ctx);
       ctx.dispose();
     }
   });
+}
+
+/**
+ * Ends every operation in flight as soon as it can (its requests and waits are aborted), as the
+ * engine asks when the user interrupts an `up` (the native plugin's Cancel). Nothing half-made is
+ * forgotten: a create cut short is found again by the next `up` (DESIGN §10).
+ */
+export function cancel(): void {
+  for (const ctx of inFlight) ctx.cancel(new Error("the operation was cancelled (the Pulumi engine asked the provider to stop)"));
 }
 
 export async function configure(req: { config?: StackConfigReader } | undefined): Promise<void> {

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 import type * as pulumi from "@pulumi/pulumi";
 import { ManagedResource, type DeepInputs, type ResourceShape } from "./resource";
-import type { McpServer, MultiagentMembers, Tool } from "./types";
+import type { AgentReference, McpServer, MultiagentMembers, SelfReference, Tool } from "./types";
 
 /**
  * The inputs of an {@link Agent} as plain values; what a change of each does is part of its
@@ -23,9 +23,24 @@ export interface AgentInputs {
    * A change: new version; the whole model config is sent (`effort: null` when none is declared).
    */
   model: string | {
+    /**
+     * The model identifier, e.g. `claude-opus-4-7`.
+     */
     id: string;
+    /**
+     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`.
+     * Without it, the model's default effort applies.
+     */
     effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    /**
+     * Inference speed mode: `standard` (the default) or `fast` (significantly faster output at
+     * premium pricing; not every model supports it, and the API rejects invalid combinations).
+     */
     speed?: "standard" | "fast";
+    /**
+     * Geographic region for model inference. When unset, requests use the workspace's default
+     * inference geo.
+     */
     inferenceGeo?: string;
   };
   /**
@@ -64,8 +79,17 @@ export interface AgentInputs {
    * A change: new version; full replacement; removing it clears it.
    */
   skills?: Array<{
+    /**
+     * `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
+     */
     type: "anthropic" | "custom";
+    /**
+     * The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
+     */
     skillId: string;
+    /**
+     * Version to pin; the latest when omitted.
+     */
     version?: string;
   }>;
   /**
@@ -83,26 +107,57 @@ export interface AgentInputs {
    * A change: new version; full replacement; removing it clears it.
    */
   multiagent?: {
+    /**
+     * Always `coordinator`.
+     */
     type: "coordinator";
-    agents: Array<string | {
-      type: "agent";
-      id: string;
-      version?: number;
-    } | {
-      type: "self";
-    } | {
+    /**
+     * Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an
+     * `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most
+     * one `self`), which must exist, not be archived and not have `multiagent` set themselves.
+     */
+    agents: Array<string | AgentReference | SelfReference | {
+      /**
+       * Always `advisor`.
+       */
       type: "advisor";
+      /**
+       * A Claude model id; it must be permitted as an advisor for this agent's model.
+       */
       model: string;
     }>;
   } | {
+    /**
+     * Always `multiagent_20261001`.
+     */
     type: "multiagent_20261001";
+    /**
+     * Whether the session's primary thread can consult an advisor model. Defaults to disabled.
+     */
     advisor?: {
+      /**
+       * Always `enabled`.
+       */
       type: "enabled";
+      /**
+       * A Claude model id; it must be permitted as an advisor for this agent's model.
+       */
       model: string;
     } | {
+      /**
+       * Always `disabled`.
+       */
       type: "disabled";
     };
+    /**
+     * Whether the agent can spawn session threads, each running a predefined or an inline agent.
+     * Defaults to enabled.
+     */
     subagents?: MultiagentMembers;
+    /**
+     * Whether the agent can start workflow runs, each following a plan the agent writes. Defaults
+     * to enabled.
+     */
     workflows?: MultiagentMembers;
   };
   /**
@@ -112,9 +167,18 @@ export interface AgentInputs {
    * A change: new version; removing it restores the default.
    */
   executionIdentity?: {
+    /**
+     * Always `aws_role`.
+     */
     type: "aws_role";
+    /**
+     * The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters.
+     */
     roleArn: string;
   } | {
+    /**
+     * Always `service_account`.
+     */
     type: "service_account";
   };
   /**

@@ -56,27 +56,77 @@ export interface DeploymentInputs {
    * A change: update in place; full replacement.
    */
   initialEvents: Array<{
+    /**
+     * Always `user.message`.
+     */
     type: "user.message";
+    /**
+     * The message's content: `text` blocks, at least one.
+     */
     content: Array<{
+      /**
+       * Always `text`.
+       */
       type: "text";
+      /**
+       * The text content.
+       */
       text: string;
     }>;
   } | {
+    /**
+     * Always `system.message`.
+     */
     type: "system.message";
+    /**
+     * System content to append: `text` blocks, at least one.
+     */
     content: Array<{
+      /**
+       * Always `text`.
+       */
       type: "text";
+      /**
+       * The text content.
+       */
       text: string;
     }>;
   } | {
+    /**
+     * Always `user.define_outcome`.
+     */
     type: "user.define_outcome";
+    /**
+     * What the agent should produce: the task specification.
+     */
     description: string;
+    /**
+     * How to grade the outcome: a text or a file rubric.
+     */
     rubric: {
+      /**
+       * Always `text`.
+       */
       type: "text";
+      /**
+       * Rubric content, plain text or markdown (the grader treats it as freeform text). The API
+       * allows at most 262,144 characters.
+       */
       content: string;
     } | {
+      /**
+       * Always `file`.
+       */
       type: "file";
+      /**
+       * ID of the rubric file, uploaded through the Files API.
+       */
       fileId: string;
     };
+    /**
+     * Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its
+     * maximum 20.
+     */
     maxIterations?: number;
   }>;
   /**
@@ -87,8 +137,21 @@ export interface DeploymentInputs {
    * A change: update in place; removing it clears it.
    */
   schedule?: {
+    /**
+     * Always `cron`.
+     */
     type: "cron";
+    /**
+     * A five-field POSIX cron expression, minute hour day-of-month month day-of-week (e.g. `0 9 *
+     * * 1-5`, weekdays at 9am); day-of-week 0 and 7 both mean Sunday. Seconds or year fields, the
+     * characters L, W, # and ?, and shortcuts such as `@daily` are not supported. Checked at
+     * preview.
+     */
     expression: string;
+    /**
+     * IANA time zone identifier (e.g. `America/Los_Angeles`, `UTC`) in whose wall-clock time the
+     * expression is matched. Checked at preview.
+     */
     timezone: string;
   };
   /**
@@ -98,9 +161,25 @@ export interface DeploymentInputs {
    * A change: update in place; removing it clears it.
    */
   budget?: {
+    /**
+     * Always `limit`.
+     */
     type: "limit";
+    /**
+     * Maximum list cost each session may accrue; once the tracked list cost reaches it, the
+     * session stops issuing model requests. List price is used regardless of any negotiated
+     * discount.
+     */
     maxListCost: {
+      /**
+       * Amount in minor units of the currency, as an integer decimal string without leading zeros:
+       * `"2500"` is $25.00, `"50"` fifty cents.
+       */
       amount: string;
+      /**
+       * Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the
+       * default here).
+       */
       currency?: "USD";
     };
   };
@@ -117,25 +196,78 @@ export interface DeploymentInputs {
    * A change: update in place; full replacement; removing it clears it.
    */
   resources?: Array<{
+    /**
+     * Always `github_repository`.
+     */
     type: "github_repository";
+    /**
+     * GitHub URL of the repository (https).
+     */
     url: string;
+    /**
+     * GitHub authorization token used to clone the repository: required for private repositories,
+     * optional for public ones. Write-only: the API never returns it, and state keeps only a hash
+     * of it.
+     */
     authorizationToken?: string;
+    /**
+     * Branch or commit to check out. Defaults to the repository's default branch.
+     */
     checkout?: {
+      /**
+       * Always `branch`.
+       */
       type: "branch";
+      /**
+       * Branch name to check out.
+       */
       name: string;
     } | {
+      /**
+       * Always `commit`.
+       */
       type: "commit";
+      /**
+       * Commit SHA to check out, in lowercase hex (the API documents a full SHA).
+       */
       sha: string;
     };
+    /**
+     * Mount path in the container. Defaults to `/workspace/<repo-name>`.
+     */
     mountPath?: string;
   } | {
+    /**
+     * Always `file`.
+     */
     type: "file";
+    /**
+     * ID of a file uploaded through the Files API (e.g. `file.id`).
+     */
     fileId: string;
+    /**
+     * Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+     */
     mountPath?: string;
   } | {
+    /**
+     * Always `memory_store`.
+     */
     type: "memory_store";
+    /**
+     * The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's
+     * organization and workspace.
+     */
     memoryStoreId: string;
+    /**
+     * Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a
+     * read-only filesystem).
+     */
     access?: "read_write" | "read_only";
+    /**
+     * Guidance for the agent on how to use this store, rendered into the memory section of the
+     * system prompt. The API allows at most 4,096 characters.
+     */
     instructions?: string;
   }>;
   /**
@@ -274,6 +406,10 @@ export class Deployment extends ManagedResource {
    * null while active.
    */
   declare public readonly pausedReason: pulumi.Output<{
+    /**
+     * `manual` (the pause endpoint was called) or `error` (a failed scheduled run paused it;
+     * `error` is that run's error).
+     */
     type: string;
     [key: string]: unknown;
   } | null>;
@@ -290,12 +426,35 @@ export class Deployment extends ManagedResource {
    * agentVersion, sessionId, trigger, error }`.
    */
   declare public readonly latestRuns: pulumi.Output<Array<{
+    /**
+     * The run's id (`drun_…`).
+     */
     id: string;
+    /**
+     * RFC 3339 time the run was recorded.
+     */
     createdAt: string;
+    /**
+     * The agent version the run started on.
+     */
     agentVersion: number;
+    /**
+     * The session the run created; null when the run failed (then `error` is set).
+     */
     sessionId: string | null;
+    /**
+     * What started the run: `schedule` (the cron schedule) or `manual`.
+     */
     trigger: string;
+    /**
+     * Why the run created no session, as the API reports it (`{ type, message }`); null on
+     * success.
+     */
     error: {
+      /**
+       * The error's kind, e.g. `environment_archived_error`, `vault_not_found_error` or
+       * `session_rate_limited_error`.
+       */
       type: string;
       [key: string]: unknown;
     } | null;

@@ -49,25 +49,77 @@ export interface EnvironmentInputs {
    * replace; removing it restores the default config.
    */
   config?: {
+    /**
+     * Always `cloud`.
+     */
     type: "cloud";
+    /**
+     * Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed).
+     */
     networking?: {
+      /**
+       * Always `unrestricted`.
+       */
       type: "unrestricted";
     } | {
+      /**
+       * Always `limited`.
+       */
       type: "limited";
+      /**
+       * Domains the container can reach.
+       */
       allowedHosts?: string[];
+      /**
+       * Permits outbound access to the MCP server endpoints configured on the agent, beyond
+       * `allowedHosts`. Defaults to false.
+       */
       allowMcpServers?: boolean;
+      /**
+       * Permits outbound access to public package registries (PyPI, npm, etc.), beyond
+       * `allowedHosts`. Defaults to false; must be true when `packages` are given.
+       */
       allowPackageManagers?: boolean;
     };
+    /**
+     * Packages available in the environment, optionally versioned in each package manager's own
+     * syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited`
+     * networking they need `allowPackageManagers: true`.
+     */
     packages?: {
+      /**
+       * Optional; always `packages`.
+       */
       type?: "packages";
+      /**
+       * Ubuntu/Debian packages to install.
+       */
       apt?: string[];
+      /**
+       * Rust packages to install.
+       */
       cargo?: string[];
+      /**
+       * Ruby packages to install.
+       */
       gem?: string[];
+      /**
+       * Go packages to install.
+       */
       go?: string[];
+      /**
+       * Node.js packages to install.
+       */
       npm?: string[];
+      /**
+       * Python packages to install.
+       */
       pip?: string[];
     };
   } | {
+    /**
+     * Always `self_hosted`.
+     */
     type: "self_hosted";
   };
   /**

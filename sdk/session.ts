@@ -52,25 +52,77 @@ export interface SessionInputs {
    * token.
    */
   resources?: Array<{
+    /**
+     * Always `github_repository`.
+     */
     type: "github_repository";
+    /**
+     * GitHub URL of the repository (https).
+     */
     url: string;
+    /**
+     * GitHub authorization token used to clone the repository: required for private repositories,
+     * optional for public ones. Write-only: state keeps only a hash of it.
+     */
     authorizationToken?: string;
+    /**
+     * Branch or commit to check out. Defaults to the repository's default branch.
+     */
     checkout?: {
+      /**
+       * Always `branch`.
+       */
       type: "branch";
+      /**
+       * Branch name to check out.
+       */
       name: string;
     } | {
+      /**
+       * Always `commit`.
+       */
       type: "commit";
+      /**
+       * Full 40-character commit SHA to check out (lowercase hex).
+       */
       sha: string;
     };
+    /**
+     * Mount path in the container. Defaults to `/workspace/<repo-name>`.
+     */
     mountPath?: string;
   } | {
+    /**
+     * Always `file`.
+     */
     type: "file";
+    /**
+     * ID of a file uploaded through the Files API (e.g. `file.id`).
+     */
     fileId: string;
+    /**
+     * Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+     */
     mountPath?: string;
   } | {
+    /**
+     * Always `memory_store`.
+     */
     type: "memory_store";
+    /**
+     * The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's
+     * organization and workspace.
+     */
     memoryStoreId: string;
+    /**
+     * Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a
+     * read-only filesystem).
+     */
     access?: "read_write" | "read_only";
+    /**
+     * Guidance for the agent on how to use this store, rendered into the memory section of the
+     * system prompt. At most 4,096 characters.
+     */
     instructions?: string;
   }>;
   /**
@@ -96,9 +148,24 @@ export interface SessionInputs {
    * `budget_create_only`, or to re-add a removed one).
    */
   budget?: {
+    /**
+     * Always `limit`.
+     */
     type: "limit";
+    /**
+     * Maximum list cost the session may accrue; once the tracked list cost reaches it, the session
+     * stops issuing model requests. List price is used regardless of any negotiated discount.
+     */
     maxListCost: {
+      /**
+       * Amount in minor units of the currency, as an integer decimal string without leading zeros:
+       * `"2500"` is $25.00, `"50"` fifty cents.
+       */
       amount: string;
+      /**
+       * Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the
+       * default here).
+       */
       currency?: "USD";
     };
   };
@@ -111,53 +178,159 @@ export interface SessionInputs {
    * A change: replace.
    */
   initialEvents?: Array<{
+    /**
+     * Always `user.message`.
+     */
     type: "user.message";
+    /**
+     * The message's content blocks (`text`, `image`, `document`); at least one.
+     */
     content: Array<{
+      /**
+       * Always `text`.
+       */
       type: "text";
+      /**
+       * The text content.
+       */
       text: string;
     } | {
+      /**
+       * Always `image`.
+       */
       type: "image";
+      /**
+       * The source of the image data: `base64`, `url` or `file`.
+       */
       source: {
+        /**
+         * Always `base64`.
+         */
         type: "base64";
+        /**
+         * MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
+         */
         mediaType: string;
+        /**
+         * Base64-encoded image data.
+         */
         data: string;
       } | {
+        /**
+         * Always `url`.
+         */
         type: "url";
+        /**
+         * URL of the image to fetch.
+         */
         url: string;
       } | {
+        /**
+         * Always `file`.
+         */
         type: "file";
+        /**
+         * ID of a file uploaded through the Files API.
+         */
         fileId: string;
       };
     } | {
+      /**
+       * Always `document`.
+       */
       type: "document";
+      /**
+       * The source of the document data: `base64`, `text`, `url` or `file`.
+       */
       source: {
+        /**
+         * Always `base64`.
+         */
         type: "base64";
+        /**
+         * MIME type of the document (e.g. "application/pdf").
+         */
         mediaType: string;
+        /**
+         * Base64-encoded document data.
+         */
         data: string;
       } | {
+        /**
+         * Always `text`.
+         */
         type: "text";
+        /**
+         * MIME type of the text content: always `text/plain`.
+         */
         mediaType: "text/plain";
+        /**
+         * The plain text content.
+         */
         data: string;
       } | {
+        /**
+         * Always `url`.
+         */
         type: "url";
+        /**
+         * URL of the document to fetch.
+         */
         url: string;
       } | {
+        /**
+         * Always `file`.
+         */
         type: "file";
+        /**
+         * ID of a file uploaded through the Files API.
+         */
         fileId: string;
       };
+      /**
+       * Additional context about the document for the model.
+       */
       context?: string;
+      /**
+       * The title of the document.
+       */
       title?: string;
     }>;
   } | {
+    /**
+     * Always `user.define_outcome`.
+     */
     type: "user.define_outcome";
+    /**
+     * What the agent should produce: the task specification.
+     */
     description: string;
+    /**
+     * How to grade the outcome: a text or a file rubric.
+     */
     rubric: {
+      /**
+       * Always `text`.
+       */
       type: "text";
+      /**
+       * Rubric content, plain text or markdown (the grader treats it as freeform text). The API
+       * allows at most 262,144 characters.
+       */
       content: string;
     } | {
+      /**
+       * Always `file`.
+       */
       type: "file";
+      /**
+       * ID of the rubric file, uploaded through the Files API.
+       */
       fileId: string;
     };
+    /**
+     * Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+     */
     maxIterations?: number;
   }>;
   /**
@@ -167,9 +340,24 @@ export interface SessionInputs {
    * A change: replace.
    */
   model?: string | {
+    /**
+     * The model identifier, e.g. `claude-opus-4-7`.
+     */
     id: string;
+    /**
+     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`.
+     * Without it, the model's default effort applies.
+     */
     effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    /**
+     * Inference speed mode: `standard` (the default) or `fast` (significantly faster output at
+     * premium pricing; not every model supports it, and the API rejects invalid combinations).
+     */
     speed?: "standard" | "fast";
+    /**
+     * Geographic region for model inference. When unset, requests use the workspace's default
+     * inference geo.
+     */
     inferenceGeo?: string;
   };
   /**
@@ -184,8 +372,17 @@ export interface SessionInputs {
    * A change: replace.
    */
   skills?: Array<{
+    /**
+     * `anthropic`: an Anthropic-managed skill; `custom`: a user-created skill.
+     */
     type: "anthropic" | "custom";
+    /**
+     * The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one.
+     */
     skillId: string;
+    /**
+     * Version to pin; the latest when omitted.
+     */
     version?: string;
   }>;
   /**
@@ -386,7 +583,15 @@ export class Session extends ManagedResource {
    * update or refresh.
    */
   declare public readonly outcomeEvaluations: pulumi.Output<Array<{
+    /**
+     * Server-generated `outc_…` ID of the outcome.
+     */
     outcomeId: string;
+    /**
+     * Current evaluation state: `pending` before the agent begins work, `running` while it
+     * produces or revises, `evaluating` while the grader scores; `satisfied`,
+     * `max_iterations_reached`, `failed` and `interrupted` are terminal.
+     */
     result: string;
     [key: string]: unknown;
   }>>;

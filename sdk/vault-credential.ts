@@ -45,42 +45,143 @@ export interface VaultCredentialInputs {
    * endpoint auth changed to `none`: replace.
    */
   auth: {
+    /**
+     * Always `mcp_oauth`.
+     */
     type: "mcp_oauth";
+    /**
+     * URL (https) of the MCP server this credential authenticates against. It cannot change: a
+     * change replaces the credential.
+     */
     mcpServerUrl: string;
+    /**
+     * The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it.
+     */
     accessToken: string;
+    /**
+     * When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future.
+     */
     expiresAt?: string;
+    /**
+     * Refresh token configuration, if the credential supports token refresh; the API then manages
+     * the refresh.
+     */
     refresh?: {
+      /**
+       * The OAuth client ID used to refresh the access token. It cannot change after creation: a
+       * change replaces the credential.
+       */
       clientId: string;
+      /**
+       * The OAuth refresh token the API uses to get a new access token when the current one
+       * expires. Write-only: state keeps only a hash of it.
+       */
       refreshToken: string;
+      /**
+       * Token endpoint URL (https) used to refresh the access token.
+       */
       tokenEndpoint: string;
+      /**
+       * How the token endpoint authenticates the client: `none`, `client_secret_basic` or
+       * `client_secret_post`.
+       */
       tokenEndpointAuth: {
+        /**
+         * Always `none`.
+         */
         type: "none";
       } | {
+        /**
+         * Always `client_secret_basic`.
+         */
         type: "client_secret_basic";
+        /**
+         * The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication.
+         * Write-only: state keeps only a hash of it.
+         */
         clientSecret: string;
       } | {
+        /**
+         * Always `client_secret_post`.
+         */
         type: "client_secret_post";
+        /**
+         * The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state
+         * keeps only a hash of it.
+         */
         clientSecret: string;
       };
+      /**
+       * OAuth resource indicator.
+       */
       resource?: string;
+      /**
+       * OAuth scope for the refresh request.
+       */
       scope?: string;
     };
   } | {
+    /**
+     * Always `static_bearer`.
+     */
     type: "static_bearer";
+    /**
+     * URL (https) of the MCP server this credential authenticates against. It cannot change: a
+     * change replaces the credential.
+     */
     mcpServerUrl: string;
+    /**
+     * The static bearer token to send to the MCP server, such as an API key or personal access
+     * token. Write-only: state keeps only a hash of it.
+     */
     token: string;
   } | {
+    /**
+     * Always `environment_variable`.
+     */
     type: "environment_variable";
+    /**
+     * Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot
+     * change after creation: a change replaces the credential.
+     */
     secretName: string;
+    /**
+     * The secret substituted into the agent's outbound requests. Write-only: the API never returns
+     * it, and state keeps only a hash of it.
+     */
     secretValue: string;
+    /**
+     * The outbound hosts the secret is substituted on: `unrestricted` or `limited` to
+     * `allowedHosts`.
+     */
     networking: {
+      /**
+       * Always `unrestricted`.
+       */
       type: "unrestricted";
     } | {
+      /**
+       * Always `limited`.
+       */
       type: "limited";
+      /**
+       * The destination hosts of the outbound requests the secret is substituted into: bare
+       * hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no
+       * URLs, ports, paths or IPv6 addresses. The API allows up to 16.
+       */
       allowedHosts: string[];
     };
+    /**
+     * Where in the outbound request the secret may be substituted.
+     */
     injectionLocation?: {
+      /**
+       * Substitute when the placeholder appears in the request body.
+       */
       body?: boolean;
+      /**
+       * Substitute when the placeholder appears in a request header value.
+       */
       header?: boolean;
     };
   };

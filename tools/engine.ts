@@ -2,7 +2,7 @@
 // Automation API, fully offline: a local file backend, a passphrase, a temporary PULUMI_HOME, and
 // the Pulumi CLI the machine has (`PULUMI_CLI_ROOT`, or `pulumi` on PATH), else one built from Go
 // modules by tools/pulumi/install.sh (built once, then reused from its cache).
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -128,4 +128,81 @@ export async function stackFor(env: EngineEnv, program: PulumiFn, stackName = "d
 export function collector(): { lines: string[]; onOutput: (s: string) => void; text: () => string } {
   const lines: string[] = [];
   return { lines, onOutput: (s) => void lines.push(s), text: () => lines.join("") };
+}
+
+/**
+ * The directory holding `pulumi-language-yaml`, the language host `pulumi up` needs in a
+ * `runtime: yaml` project directory: next to the CLI, else on PATH, else the one
+ * tools/pulumi/install.sh builds next to its own CLI (once, then cached).
+ */
+export function yamlHostDir(env: NodeJS.ProcessEnv = process.env): string {
+  const besideCli = path.join(pulumiCliRoot(), "bin");
+  if (fs.existsSync(path.join(besideCli, "pulumi-language-yaml"))) return besideCli;
+  for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
+    if (dir !== "" && fs.existsSync(path.join(dir, "pulumi-language-yaml"))) return dir;
+  }
+  const script = path.join(REPO_ROOT, "tools", "pulumi", "install.sh");
+  const root = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 40 * 60_000 }).trim().split("\n").pop()!;
+  return path.join(root, "bin");
+}
+
+/** A Pulumi project directory run by the CLI itself, as a user runs one (`pulumi up` in it). */
+export interface ProjectDir {
+  dir: string;
+  envVars: Record<string, string>;
+  /**
+   * `pulumi <args>` in the directory; rejects with the CLI's output when it fails. Asynchronous, so
+   * that an emulator in the calling process keeps answering while the CLI runs.
+   */
+  cli(args: string[]): Promise<string>;
+  /** `pulumi <args>`, failing or not. */
+  tryCli(args: string[]): Promise<{ status: number; output: string }>;
+}
+
+/**
+ * A project directory holding `files`, with an offline backend and a temporary PULUMI_HOME, the
+ * CLI, the YAML host, this repository's Node 24 and its native plugin (`bin/`) on PATH, and no
+ * Anthropic settings in the environment (they come from stack config).
+ */
+export function projectDir(files: Record<string, string>, extraEnv: Record<string, string> = {}): ProjectDir {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-project-"));
+  const dir = path.join(base, "project");
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  fs.mkdirSync(path.join(base, "backend"));
+  fs.mkdirSync(path.join(base, "home"));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith("ANTHROPIC_") && !k.startsWith("PULUMI_"))) as Record<string, string>;
+  const envVars: Record<string, string> = {
+    ...inherited,
+    PATH: [path.join(REPO_ROOT, "bin"), path.join(REPO_ROOT, "node_modules", ".bin"), path.join(pulumiCliRoot(), "bin"), yamlHostDir(), process.env["PATH"] ?? ""].join(path.delimiter),
+    PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: path.join(base, "home"),
+    ...extraEnv,
+  };
+  const bin = path.join(pulumiCliRoot(), "bin", "pulumi");
+  const run = (args: string[]) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(bin, [...args, "--non-interactive"], { cwd: dir, env: envVars, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ status, stdout, stderr });
+      });
+    });
+  return {
+    dir,
+    envVars,
+    async cli(args) {
+      const { status, stdout, stderr } = await run(args);
+      if (status !== 0) throw new Error(`pulumi ${args.join(" ")} failed (${status}):\n${stdout}\n${stderr}`);
+      return stdout;
+    },
+    async tryCli(args) {
+      const { status, stdout, stderr } = await run(args);
+      return { status, output: `${stdout}${stderr}` };
+    },
+  };
 }

@@ -76,6 +76,12 @@ export class OperationContext implements RequestContext {
     return longer;
   }
 
+  /** Aborts the operation: its requests and waits end with `reason`. */
+  cancel(reason: Error): void {
+    this.controller.abort(reason);
+    for (const e of this.extensions) e.cancel(reason);
+  }
+
   /** Ends the deadline's timers; the runtime calls it when the hook returns. */
   dispose(): void {
     clearTimeout(this.timer);

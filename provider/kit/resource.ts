@@ -27,7 +27,7 @@ import {
   type ResourceSpec,
 } from "./spec";
 import { readSeed } from "./stack-seed";
-import { concealWriteOnly, reveal } from "./write-only";
+import { concealWriteOnly, keepRecordedWriteOnly, markUnknownWriteOnly, reveal, unknownWriteOnlyPaths, withoutUnknownWriteOnly } from "./write-only";
 import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
 
 /**
@@ -240,7 +240,7 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
 
     async check(olds, news) {
       const { user, hidden } = splitHidden(news);
-      const concealed = concealAll(user);
+      const concealed = keepRecordedWriteOnly(spec, concealAll(splitHidden(olds).user), concealAll(user));
       // Computed fields are the provider's alone: whatever the program passed is discarded.
       for (const f of computed) delete concealed[f];
       const failures: CheckFailure[] = configurationProblems().map((reason) => ({ property: "", reason }));
@@ -261,7 +261,9 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
 
     async diff(_id, olds, news) {
       // Both sides as hashes: a refresh diffs the inputs state holds, which release 0.1 kept in plain form.
-      return diffFromChanges(planChanges(spec, concealAll(splitHidden(olds).user), concealAll(splitHidden(news).user)));
+      const before = concealAll(splitHidden(olds).user);
+      const after = concealAll(splitHidden(news).user);
+      return diffFromChanges(planChanges(spec, before, after), before, after);
     },
 
     async create(ctx, props) {
@@ -272,17 +274,31 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       if (token === undefined || seed === undefined) {
         throw new Error(`${label}: the resource has no create token; it must be declared with this package's ${spec.kind} class`);
       }
+      const unknown = unknownWriteOnlyPaths(spec, user);
+      if (unknown.length > 0) {
+        throw new Error(
+          `${label}: ${unknown.join(", ")} ${unknown.length > 1 ? "are" : "is"} declared as unknown to Pulumi (as \`pulumi import\` wrote it); a new object needs the real value: set it in the program`,
+        );
+      }
       const inputs = parseInputs(revealFields(user, new Set(names), label), label);
       const identity = { token, seed: readSeed(seed), ...declarationDigests(spec, user) };
       const result = await hooks.create(ctx, inputs, identity);
       return { id: result.id, outs: compose(declaredOf(user), result.outputs, hidden) };
     },
 
-    async read(ctx, id, props) {
+    async read(ctx, address, props) {
       const { hidden } = splitHidden(props);
-      const result = await hooks.read(ctx, id, stateOf(props));
+      const { id, parent } = splitAddress(spec, address);
+      const known = parent !== undefined && props[parent.field] === undefined ? { ...props, [parent.field]: parent.id } : props;
+      if (spec.parent !== undefined && known[spec.parent] === undefined && isRecord(known) && nothingRecorded(spec, stateOf(known).inputs)) {
+        throw new Error(`${spec.kind} ${id}: import it as <${spec.parent}>/<id> (the id of the object it belongs to, a slash, then its own id)`);
+      }
+      const state = stateOf(known);
+      const result = await hooks.read(ctx, id, state);
       if (result === undefined) return {};
-      const declared = concealAll(stripUndefined(result.inputs as Props));
+      const read = stripUndefined(result.inputs as Props);
+      // With nothing recorded (an import, a `get`), the secrets the API never returns are unknown.
+      const declared = concealAll(nothingRecorded(spec, state.inputs) ? markUnknownWriteOnly(spec, read) : read);
       return { id, props: compose(declared, result.outputs, hidden), inputs: { ...declared, ...hidden } };
     },
 
@@ -294,7 +310,8 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       // Only what the update sends needs its secret: a write-only value it leaves alone (one that
       // `ignoreChanges` kept as the hash from state) is never asked of this process.
       const sent = new Set(changes.filter((c) => c.effect === "update").map((c) => c.field));
-      const inputs = parseInputs(revealFields(user, sent, label), label);
+      // A write-only value unknown to Pulumi is left as the object holds it: never sent.
+      const inputs = withoutUnknownWriteOnly(spec, parseInputs(revealFields(user, sent, label), label) as Props) as I;
       const outputs = await hooks.update(ctx, id, state, { inputs, changes });
       // An update that made no call returns no fresh view: what was last seen stays.
       return { outs: compose(declaredOf(user), outputs, hidden, state.seen) };
@@ -319,8 +336,31 @@ export function refreshedInputs<I, O>(
   fresh: object,
   asDeclared: (field: string, value: unknown) => unknown,
 ): Partial<I> {
-  const lastSeen: Seen | "none" | undefined = Object.keys(state.inputs).length > 0 ? state.seen : "none";
+  const lastSeen: Seen | "none" | undefined = nothingRecorded(spec, state.inputs) ? "none" : state.seen;
   return inputsAfterRefresh<I>({ spec, declared: state.inputs, lastSeen, fresh: fresh as Props, asDeclared });
+}
+
+/**
+ * Whether state records nothing of an object's declaration (an import, a `get`): at most the
+ * parent's id, which the address gave.
+ */
+export function nothingRecorded(spec: ResourceSpec, inputs: object): boolean {
+  return Object.keys(inputs).every((k) => k === spec.parent);
+}
+
+/**
+ * The object an id names. A parent-scoped object (`spec.parent`) may be addressed as
+ * `<parentId>/<id>`, as `pulumi import` and `get` do: API ids hold no "/".
+ */
+export function splitAddress(spec: ResourceSpec, address: string): { id: string; parent?: { field: string; id: string } } {
+  const at = address.indexOf("/");
+  if (spec.parent === undefined || at < 0) return { id: address };
+  const parentId = address.slice(0, at);
+  const id = address.slice(at + 1);
+  if (parentId === "" || id === "" || id.includes("/")) {
+    throw new Error(`${spec.kind} id ${JSON.stringify(address)}: expected <${spec.parent}>/<id> (e.g. the parent's id, a slash, then the object's own id)`);
+  }
+  return { id, parent: { field: spec.parent, id: parentId } };
 }
 
 /** How errors name a resource: its noun, its name as declared (if any), its id (if any). */

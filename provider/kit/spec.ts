@@ -89,6 +89,12 @@ export interface ResourceSpec<S extends z.ZodObject = z.ZodObject, O extends z.Z
   /** What the provider computes or reads back: outputs next to the echoed inputs. */
   readonly outputs: O;
   readonly outputDocs: { readonly [K in keyof z.infer<O>]-?: string };
+  /**
+   * For an object that lives inside another (a vault's credential, a store's memory): the input
+   * field holding the parent's id. `pulumi import` and `get` then address the object as
+   * `<parentId>/<id>`; its id stays the API's own.
+   */
+  readonly parent?: keyof z.infer<S> & string;
 }
 
 export function defineSpec<S extends z.ZodObject, O extends z.ZodObject>(spec: ResourceSpec<S, O>): ResourceSpec<S, O> {
@@ -227,17 +233,34 @@ export function planChanges(
   return changes;
 }
 
+/** How one property changes, in the terms of Pulumi's detailed diff (`PropertyDiff.Kind`). */
+export type PropertyDiffKind = "add" | "add-replace" | "update" | "update-replace" | "delete" | "delete-replace";
+
 export interface DiffResult {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /**
+   * Every changed field and what its change does: the detailed diff the native plugin reports, so
+   * that `preview --diff` marks each property, a rotated secret's included (the dynamic-provider
+   * protocol has no place for it and passes only the three keys above).
+   */
+  detailedDiff: Record<string, PropertyDiffKind>;
 }
 
-export function diffFromChanges(changes: readonly FieldChange[]): DiffResult {
+const absent = (v: unknown) => v === undefined || v === null;
+
+export function diffFromChanges(changes: readonly FieldChange[], olds: Props = {}, news: Props = {}): DiffResult {
+  const detailedDiff: Record<string, PropertyDiffKind> = {};
+  for (const { field, effect } of changes) {
+    const kind = absent(olds[field]) ? "add" : absent(news[field]) ? "delete" : "update";
+    detailedDiff[field] = effect === "replace" ? `${kind}-replace` : kind;
+  }
   return {
     changes: changes.length > 0,
     replaces: changes.filter((c) => c.effect === "replace").map((c) => c.field),
     deleteBeforeReplace: false,
+    detailedDiff,
   };
 }
 
@@ -337,12 +360,15 @@ export function inputsAfterRefresh<I>(args: {
   asDeclared: (field: string, value: unknown) => unknown;
 }): Partial<I> {
   const drift = new Set(driftFieldNames(args.spec));
+  const api = new Set(apiFieldNames(args.spec));
   const declared: Props = args.declared;
   const inputs: Props = {};
   for (const f of fieldNames(args.spec)) {
     const seen = args.lastSeen;
-    // A field the record does not hold (an older release's) cannot be said to have drifted.
-    const drifted = drift.has(f) && (seen === "none" || (seen !== undefined && changedSince(seen, args.fresh, f)));
+    // With nothing recorded, the object is what the server says, write-only fields included (the
+    // secrets inside them are the caller's to mark unknown). A field the record does not hold (an
+    // older release's) cannot be said to have drifted.
+    const drifted = seen === "none" ? api.has(f) && args.fresh[f] !== undefined : drift.has(f) && seen !== undefined && changedSince(seen, args.fresh, f);
     const value = drifted ? args.asDeclared(f, args.fresh[f]) : declared[f];
     if (value !== undefined && value !== null) inputs[f] = value;
   }

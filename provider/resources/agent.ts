@@ -15,15 +15,24 @@ import { versionedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
+import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema (camelCase, strict: a typo is an error)
 
-const permissionPolicy = z.strictObject({ type: z.enum(["always_allow", "always_ask", "auto"]) });
+const permissionPolicy = z.strictObject({
+  type: z.enum(["always_allow", "always_ask", "auto"]).meta({
+    description:
+      "`always_allow`: calls are approved without confirmation; `always_ask`: each call needs user confirmation; `auto`: the server judges each call, allowing the ones it deems safe and denying high-risk ones (a call it cannot judge evaluates to ask, or for some causes to deny).",
+  }),
+});
 
+/** A tool's own switches, overriding its toolset's `defaultConfig`. */
 const toolSwitches = {
-  enabled: z.boolean().optional(),
-  permissionPolicy: permissionPolicy.optional(),
+  enabled: z.boolean().optional().meta({ description: "Whether this tool is enabled and available to Claude. Overrides `defaultConfig.enabled`." }),
+  permissionPolicy: permissionPolicy
+    .optional()
+    .meta({ description: "Permission policy for this tool: whether its calls are approved automatically or need confirmation. Overrides `defaultConfig.permissionPolicy`." }),
 };
 
 const domainList = z
@@ -31,141 +40,294 @@ const domainList = z
   .min(1, "an empty domain list is rejected by the API; omit the field instead")
   .max(64, "at most 64 domains");
 
-const toolReference = z.strictObject({ type: z.literal("tool_reference"), name: z.string().min(1) });
+const toolReference = z
+  .strictObject({
+    type: always("tool_reference"),
+    name: z.string().min(1).meta({ description: "Name of the tool, compared exactly (upper and lower case letters differ)." }),
+  })
+  .meta({ description: "Names one tool in an `only` or `except` list." });
 const urlSourceShorthand = z.enum(["all", "none"]);
+const urlSourceAllOrNone = z
+  .strictObject({ type: urlSourceShorthand.meta({ description: "`all`: every URL from this source may be fetched (the default); `none`: this source contributes none." }) })
+  .meta({ description: 'The object form of `"all"` or `"none"`.' });
 const urlSourceToolFilter = z
   .union([
     urlSourceShorthand,
-    z.strictObject({ type: urlSourceShorthand }),
-    z.strictObject({ type: z.enum(["only", "except"]), tools: z.array(toolReference).min(1).max(128) }),
+    urlSourceAllOrNone,
+    z
+      .strictObject({
+        type: z.enum(["only", "except"]).meta({ description: "`only`: only the named tools' results contribute URLs; `except`: every tool's results but the named ones' do." }),
+        tools: z
+          .array(toolReference)
+          .min(1)
+          .max(128)
+          .meta({ description: 'The tools named: 1 to 128, each with a different name (use `"all"` or `"none"` rather than an empty list).' }),
+      })
+      .meta({ description: "A list of the tools whose results do (`only`) or do not (`except`) contribute URLs." }),
   ])
-  .meta({ id: "UrlSourceToolFilter" });
+  .meta({ id: "UrlSourceToolFilter", description: 'Which tools\' results contribute URLs that web fetch may fetch: `"all"` (the default), `"none"`, or an `only` / `except` list of tools.' });
 
 /** A built-in tool's config; `type`, optional in the API's params, repeats the name. */
-const builtin = <N extends string>(name: N) => z.strictObject({ name: z.literal(name), type: z.literal(name).optional(), ...toolSwitches });
+const builtin = <N extends string>(name: N) =>
+  z
+    .strictObject({
+      name: z.literal(name).meta({ description: `The tool this config overrides: \`${name}\`.` }),
+      type: z.literal(name).optional().meta({ description: `Optional; repeats the name (\`${name}\`).` }),
+      ...toolSwitches,
+    })
+    .meta({ description: `Configuration override for the \`${name}\` tool.` });
 const builtinToolConfig = z.union([builtin("bash"), builtin("edit"), builtin("read"), builtin("write"), builtin("glob"), builtin("grep")]);
-const webFetchToolConfig = z.strictObject({
-  name: z.literal("web_fetch"),
-  type: z.literal("web_fetch").optional(),
-  ...toolSwitches,
-  allowedDomains: domainList.optional(),
-  blockedDomains: domainList.optional(),
-  maxContentTokens: z.number().int().positive().optional(),
-  urlSources: z
-    .strictObject({
-      clientToolResults: urlSourceToolFilter.optional(),
-      serverToolResults: urlSourceToolFilter.optional(),
-      userInput: z.union([urlSourceShorthand, z.strictObject({ type: urlSourceShorthand })]).optional(),
-    })
-    .optional(),
-});
-const webSearchToolConfig = z.strictObject({
-  name: z.literal("web_search"),
-  type: z.literal("web_search").optional(),
-  ...toolSwitches,
-  allowedDomains: domainList.optional(),
-  blockedDomains: domainList.optional(),
-  userLocation: z
-    .strictObject({
-      type: z.literal("approximate"),
-      city: z.string().optional(),
-      country: z.string().optional(),
-      region: z.string().optional(),
-      timezone: z.string().optional(),
-    })
-    .optional(),
-});
+const webFetchToolConfig = z
+  .strictObject({
+    name: z.literal("web_fetch").meta({ description: "The tool this config overrides: `web_fetch`." }),
+    type: z.literal("web_fetch").optional().meta({ description: "Optional; repeats the name (`web_fetch`)." }),
+    ...toolSwitches,
+    allowedDomains: domainList.optional().meta({
+      description:
+        "Only fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `blockedDomains`.",
+    }),
+    blockedDomains: domainList.optional().meta({
+      description:
+        "Never fetch URLs whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme, port or path). 1 to 64 domains (omit the field rather than send an empty list); cannot be combined with `allowedDomains`.",
+    }),
+    maxContentTokens: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: "Maximum number of tokens of fetched text content to include in context per call (a positive integer). Does not apply to binary content such as PDFs." }),
+    urlSources: z
+      .strictObject({
+        clientToolResults: urlSourceToolFilter.optional().meta({
+          description: 'Which custom tools\' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name a custom tool in the same tools list.',
+        }),
+        serverToolResults: urlSourceToolFilter.optional().meta({
+          description:
+            'Which of the `web_search` and `web_fetch` tools\' results contribute URLs that may be fetched: `"all"` (the default), `"none"`, or an `only` / `except` list, each name `web_search` or `web_fetch`.',
+        }),
+        userInput: z
+          .union([urlSourceShorthand, urlSourceAllOrNone])
+          .optional()
+          .meta({ description: 'Whether URLs in the text of user messages may be fetched: `"all"` (the default) or `"none"`.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'Which sources contribute URLs the tool may fetch (user messages, custom tools\' results, earlier web search and fetch results); each defaults to `"all"`, and setting all three to `"none"` is rejected. Omit to allow every source.',
+      }),
+  })
+  .meta({ description: "Configuration override for the `web_fetch` tool." });
+const webSearchToolConfig = z
+  .strictObject({
+    name: z.literal("web_search").meta({ description: "The tool this config overrides: `web_search`." }),
+    type: z.literal("web_search").optional().meta({ description: "Optional; repeats the name (`web_search`)." }),
+    ...toolSwitches,
+    allowedDomains: domainList.optional().meta({
+      description:
+        "Only return search results whose host is one of these domains or a subdomain of one: plain hostnames like `docs.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `blockedDomains`.",
+    }),
+    blockedDomains: domainList.optional().meta({
+      description:
+        "Never return search results whose host is one of these domains or a subdomain of one: plain hostnames like `ads.example.com` (no scheme or port; an optional path suffix is accepted). 1 to 64 domains; cannot be combined with `allowedDomains`.",
+    }),
+    userLocation: z
+      .strictObject({
+        type: z.literal("approximate").meta({ description: "Location precision; only `approximate` is supported." }),
+        city: z.string().optional().meta({ description: "City name." }),
+        country: z.string().optional().meta({ description: "Two-letter ISO 3166-1 country code, uppercase." }),
+        region: z.string().optional().meta({ description: "Region or state name." }),
+        timezone: z.string().optional().meta({ description: "IANA time zone identifier, e.g. `America/Los_Angeles`." }),
+      })
+      .optional()
+      .meta({ description: "Approximate user location for search result localization." }),
+  })
+  .meta({ description: "Configuration override for the `web_search` tool." });
 
-const toolsetDefaultConfig = z.strictObject(toolSwitches);
+/** A toolset's `defaultConfig`; the permission policy the API applies when none is given differs by toolset. */
+const toolsetDefaultConfig = (what: string, policy: string) =>
+  z
+    .strictObject({
+      enabled: z.boolean().optional().meta({ description: `Whether ${what} are enabled and available to Claude by default. Defaults to true.` }),
+      permissionPolicy: permissionPolicy
+        .optional()
+        .meta({ description: `Default permission policy for ${what}: whether their calls are approved automatically or need confirmation. The API's default here is \`${policy}\`.` }),
+    })
+    .optional();
 
-export const agentToolsetInput = z.strictObject({
-  type: z.literal("agent_toolset_20260401"),
-  defaultConfig: toolsetDefaultConfig.optional(),
-  configs: z.array(z.union([builtinToolConfig, webFetchToolConfig, webSearchToolConfig])).optional(),
-});
-export const mcpToolsetInput = z.strictObject({
-  type: z.literal("mcp_toolset"),
-  mcpServerName: z.string().min(1),
-  defaultConfig: toolsetDefaultConfig.optional(),
-  configs: z.array(z.strictObject({ name: z.string().min(1), ...toolSwitches })).optional(),
-});
-export const customToolInput = z.strictObject({
-  type: z.literal("custom"),
-  name: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "1 to 128 letters, digits, `_` or `-` (the API's rule for custom tool names)"),
-  description: z.string(),
-  /** A JSON schema; its contents are the user's and are never re-cased. */
-  inputSchema: z.looseObject({ type: z.literal("object") }),
-});
+export const agentToolsetInput = z
+  .strictObject({
+    type: always("agent_toolset_20260401"),
+    defaultConfig: toolsetDefaultConfig("the toolset's tools", "always_allow").meta({ description: "Default configuration applied to every tool in this set; each tool's config may override it." }),
+    configs: z
+      .array(z.union([builtinToolConfig, webFetchToolConfig, webSearchToolConfig]))
+      .optional()
+      .meta({ description: "Per-tool configuration overrides, each naming its tool: `bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch` or `web_search`." }),
+  })
+  .meta({ description: "The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides." });
+export const mcpToolsetInput = z
+  .strictObject({
+    type: always("mcp_toolset"),
+    mcpServerName: z.string().min(1).meta({
+      description:
+        "Name of the MCP server the tools come from: the `name` of a server in `mcpServers` (for a session that overrides only `tools`, one of the agent's). The API allows 1 to 255 characters.",
+    }),
+    defaultConfig: toolsetDefaultConfig("the server's tools", "always_ask").meta({ description: "Default configuration for every tool from this server; each tool's config may override it." }),
+    configs: z
+      .array(
+        z
+          .strictObject({
+            name: z.string().min(1).meta({ description: "Name of the MCP tool to configure. The API allows 1 to 128 characters." }),
+            ...toolSwitches,
+          })
+          .meta({ description: "Configuration override for one tool of the MCP server." }),
+      )
+      .optional()
+      .meta({ description: "Per-tool configuration overrides, each naming an MCP tool." }),
+  })
+  .meta({ description: "The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides." });
+export const customToolInput = z
+  .strictObject({
+    type: always("custom"),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, "1 to 128 letters, digits, `_` or `-` (the API's rule for custom tool names)")
+      .meta({ description: "Unique name for the tool: 1 to 128 letters, digits, underscores or hyphens." }),
+    description: z.string().meta({ description: "What the tool does, shown to the agent to help it decide when to use the tool." }),
+    /** A JSON schema; its contents are the user's and are never re-cased. */
+    inputSchema: z
+      .looseObject({ type: always("object") })
+      .meta({ description: "JSON Schema of the tool's input parameters (an object schema); sent as written, its keys never re-cased." }),
+  })
+  .meta({
+    description:
+      "A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.",
+  });
 // An `id` names the type in the generated SDK, where agents and sessions share it.
-export const toolInput = z.discriminatedUnion("type", [agentToolsetInput, mcpToolsetInput, customToolInput]).meta({ id: "Tool" });
+export const toolInput = z
+  .discriminatedUnion("type", [agentToolsetInput, mcpToolsetInput, customToolInput])
+  .meta({ id: "Tool", description: "A tool configuration: the built-in agent toolset (`agent_toolset_20260401`), an MCP server's toolset (`mcp_toolset`) or a custom tool (`custom`)." });
 export const toolsInput = z.array(toolInput).max(256, "at most 256 tools");
 
 export const mcpServerInput = z
   .strictObject({
-    type: z.literal("url"),
-    name: z.string().min(1).max(255, "at most 255 characters"),
-    url: z.url({ protocol: /^https?$/ }),
+    type: always("url"),
+    name: z.string().min(1).max(255, "at most 255 characters").meta({ description: "Unique name for this server, referenced by `mcp_toolset` tools (`mcpServerName`). 1 to 255 characters." }),
+    url: z.url({ protocol: /^https?$/ }).meta({ description: "Endpoint URL of the MCP server (http or https)." }),
   })
-  .meta({ id: "McpServer" });
+  .meta({ id: "McpServer", description: "A URL-based MCP server connection." });
 export const mcpServersInput = z.array(mcpServerInput).max(20, "at most 20 MCP servers");
 
-export const skillInput = z.strictObject({
-  type: z.enum(["anthropic", "custom"]),
-  skillId: z.string().min(1),
-  version: z.string().min(1).optional(),
-});
+export const skillInput = z
+  .strictObject({
+    type: z.enum(["anthropic", "custom"]).meta({ description: "`anthropic`: an Anthropic-managed skill; `custom`: a user-created skill." }),
+    skillId: z.string().min(1).meta({ description: "The skill's id: e.g. `xlsx` for an Anthropic skill, the `skill_…` id of a custom one." }),
+    version: z.string().min(1).optional().meta({ description: "Version to pin; the latest when omitted." }),
+  })
+  .meta({ description: "A skill to load in the session container." });
 
 export const modelInput = z.union([
   z.string().min(1),
-  z.strictObject({
-    id: z.string().min(1),
-    effort: z.enum(["low", "medium", "high", "xhigh", "max"]).optional(),
-    speed: z.enum(["standard", "fast"]).optional(),
-    inferenceGeo: z.string().min(1).optional(),
-  }),
+  z
+    .strictObject({
+      id: z.string().min(1).meta({ description: "The model identifier, e.g. `claude-opus-4-7`." }),
+      effort: z
+        .enum(["low", "medium", "high", "xhigh", "max"])
+        .optional()
+        .meta({ description: "How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies." }),
+      speed: z.enum(["standard", "fast"]).optional().meta({
+        description: "Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).",
+      }),
+      inferenceGeo: z.string().min(1).optional().meta({ description: "Geographic region for model inference. When unset, requests use the workspace's default inference geo." }),
+    })
+    .meta({ description: "A model config: the model's id and how it runs." }),
 ]);
 
-const agentReference = z.strictObject({ type: z.literal("agent"), id: z.string().min(1), version: z.number().int().min(1).optional() });
-const selfReference = z.strictObject({ type: z.literal("self") });
-const enabledOrDisabled = z.strictObject({ type: z.enum(["enabled", "disabled"]) });
+const agentReference = z
+  .strictObject({
+    type: always("agent"),
+    id: z.string().min(1).meta({ description: "The agent's id." }),
+    version: z.number().int().min(1).optional().meta({ description: "The agent version to use (at least 1); the latest when omitted." }),
+  })
+  .meta({ id: "AgentReference", description: "A saved agent, optionally at a specific version." });
+const selfReference = z.strictObject({ type: always("self") }).meta({ id: "SelfReference", description: "The agent that owns this configuration (resolved by the API to a concrete agent reference)." });
+const enabledOrDisabled = z.strictObject({ type: z.enum(["enabled", "disabled"]).meta({ description: "`enabled` or `disabled`." }) });
 const subagentsOrWorkflows = z
   .union([
-    z.strictObject({
-      type: z.literal("enabled"),
-      inlineAgents: enabledOrDisabled.optional(),
-      predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).optional(),
-    }),
-    z.strictObject({ type: z.literal("disabled") }),
+    z
+      .strictObject({
+        type: always("enabled"),
+        inlineAgents: enabledOrDisabled.optional().meta({ description: "Whether inline agents, which the agent defines itself and which are not saved, may be used. Defaults to enabled." }),
+        predefinedAgents: z.array(z.union([z.string().min(1), agentReference, selfReference])).optional().meta({
+          description:
+            "Saved agents that may be used: agent ids, `agent` references or `self`. The API allows at most 20; omitted or empty, none. Separate from the other member's list.",
+        }),
+      })
+      .meta({ description: "Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent." }),
+    z.strictObject({ type: always("disabled") }).meta({ description: "Disabled." }),
   ])
-  .meta({ id: "MultiagentMembers" });
+  .meta({
+    id: "MultiagentMembers",
+    description:
+      "A member of a `multiagent_20261001` configuration, enabled (with the agents it may use) or disabled: `subagents` (the agent spawns session threads) or `workflows` (the agent starts workflow runs, each following a plan it writes).",
+  });
 const multiagentInput = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("coordinator"),
-    agents: z
-      .array(
-        z.union([
-          z.string().min(1),
-          agentReference,
-          selfReference,
-          z.strictObject({ type: z.literal("advisor"), model: z.string().min(1) }),
-        ]),
-      )
-      .min(1)
-      .max(20, "at most 20 agents"),
-  }),
-  z.strictObject({
-    type: z.literal("multiagent_20261001"),
-    advisor: z
-      .union([z.strictObject({ type: z.literal("enabled"), model: z.string().min(1) }), z.strictObject({ type: z.literal("disabled") })])
-      .optional(),
-    subagents: subagentsOrWorkflows.optional(),
-    workflows: subagentsOrWorkflows.optional(),
-  }),
+  z
+    .strictObject({
+      type: always("coordinator"),
+      agents: z
+        .array(
+          z.union([
+            z.string().min(1),
+            agentReference,
+            selfReference,
+            z
+              .strictObject({
+                type: always("advisor"),
+                model: z.string().min(1).meta({ description: "A Claude model id; it must be permitted as an advisor for this agent's model." }),
+              })
+              .meta({ description: "A platform advisor: a model the primary thread may consult mid-turn (at most one per roster)." }),
+          ]),
+        )
+        .min(1)
+        .max(20, "at most 20 agents")
+        .meta({
+          description:
+            "Agents the coordinator may spawn as session threads: 1 to 20 entries, each an agent id, an `agent` reference, `self` or an `advisor`. Entries must reference distinct agents (at most one `self`), which must exist, not be archived and not have `multiagent` set themselves.",
+        }),
+    })
+    .meta({
+      description:
+        "A coordinator topology: the session's primary thread orchestrates work by spawning session threads, each running an agent from `agents`. The API recommends `multiagent_20261001` instead.",
+    }),
+  z
+    .strictObject({
+      type: always("multiagent_20261001"),
+      advisor: z
+        .union([
+          z
+            .strictObject({
+              type: always("enabled"),
+              model: z.string().min(1).meta({ description: "A Claude model id; it must be permitted as an advisor for this agent's model." }),
+            })
+            .meta({ description: "The session's primary thread can consult `model` mid-turn." }),
+          z.strictObject({ type: always("disabled") }).meta({ description: "The agent has no advisor." }),
+        ])
+        .optional()
+        .meta({ description: "Whether the session's primary thread can consult an advisor model. Defaults to disabled." }),
+      subagents: subagentsOrWorkflows.optional().meta({ description: "Whether the agent can spawn session threads, each running a predefined or an inline agent. Defaults to enabled." }),
+      workflows: subagentsOrWorkflows.optional().meta({ description: "Whether the agent can start workflow runs, each following a plan the agent writes. Defaults to enabled." }),
+    })
+    .meta({ description: "Multiagent configuration with three members, `advisor`, `subagents` and `workflows`, each enabled or disabled on its own." }),
 ]);
 
 const executionIdentityInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("aws_role"), roleArn: z.string().min(1).max(2048, "at most 2,048 characters") }),
-  z.strictObject({ type: z.literal("service_account") }),
+  z
+    .strictObject({
+      type: always("aws_role"),
+      roleArn: z.string().min(1).max(2048, "at most 2,048 characters").meta({ description: "The IAM role's ARN (`arn:aws:iam::…:role/…`). At most 2,048 characters." }),
+    })
+    .meta({ description: "An AWS IAM role principal." }),
+  z.strictObject({ type: always("service_account") }).meta({ description: "The Anthropic-managed service account: the default execution principal, carrying no identifier." }),
 ]);
 
 /** The fields of the API's create call, camelCased. */

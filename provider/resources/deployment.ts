@@ -18,56 +18,111 @@ import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, ty
 import { buildPatch, defineSpec, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent } from "../kit/values";
 import { cronProblems, isTimeZone } from "./cron";
+import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const textBlocks = z.array(z.strictObject({ type: z.literal("text"), text: z.string().min(1) })).min(1);
+const textBlocks = (what: string) =>
+  z
+    .array(z.strictObject({ type: always("text"), text: z.string().min(1).meta({ description: "The text content." }) }).meta({ description: "Text content." }))
+    .min(1)
+    .meta({ description: `${what}: \`text\` blocks, at least one.` });
 
 const initialEventInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("user.message"), content: textBlocks }),
-  z.strictObject({ type: z.literal("system.message"), content: textBlocks }),
-  z.strictObject({
-    type: z.literal("user.define_outcome"),
-    description: z.string().min(1),
-    rubric: z.discriminatedUnion("type", [
-      z.strictObject({ type: z.literal("text"), content: z.string().min(1) }),
-      z.strictObject({ type: z.literal("file"), fileId: z.string().min(1) }),
-    ]),
-    maxIterations: z.number().int().min(1).optional(),
-  }),
+  z.strictObject({ type: always("user.message"), content: textBlocks("The message's content") }).meta({ description: "A user message; it starts the agent's work." }),
+  z
+    .strictObject({ type: always("system.message"), content: textBlocks("System content to append") })
+    .meta({ description: "Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt." }),
+  z
+    .strictObject({
+      type: always("user.define_outcome"),
+      description: z.string().min(1).meta({ description: "What the agent should produce: the task specification." }),
+      rubric: z
+        .discriminatedUnion("type", [
+          z
+            .strictObject({
+              type: always("text"),
+              content: z.string().min(1).meta({ description: "Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters." }),
+            })
+            .meta({ description: "A rubric given inline as text." }),
+          z
+            .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of the rubric file, uploaded through the Files API." }) })
+            .meta({ description: "A rubric in a file uploaded through the Files API." }),
+        ])
+        .meta({ description: "How to grade the outcome: a text or a file rubric." }),
+      maxIterations: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .meta({ description: "Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20." }),
+    })
+    .meta({ description: "An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt." }),
 ]);
 
 const resourceInput = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("github_repository"),
-    url: z.url({ protocol: /^https$/ }),
-    /** Write-only: state keeps a hash. */
-    authorizationToken: z.string().min(1).optional(),
-    checkout: z
-      .discriminatedUnion("type", [
-        z.strictObject({ type: z.literal("branch"), name: z.string().min(1) }),
-        z.strictObject({ type: z.literal("commit"), sha: z.string().regex(/^[0-9a-f]{7,40}$/, "must be a commit sha") }),
-      ])
-      .optional(),
-    mountPath: z.string().min(1).optional(),
-  }),
-  z.strictObject({ type: z.literal("file"), fileId: z.string().min(1), mountPath: z.string().min(1).optional() }),
-  z.strictObject({
-    type: z.literal("memory_store"),
-    memoryStoreId: z.string().min(1),
-    access: z.enum(["read_write", "read_only"]).optional(),
-    instructions: z.string().optional(),
-  }),
+  z
+    .strictObject({
+      type: always("github_repository"),
+      url: z.url({ protocol: /^https$/ }).meta({ description: "GitHub URL of the repository (https)." }),
+      /** Write-only: state keeps a hash. */
+      authorizationToken: z.string().min(1).optional().meta({
+        description: "GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.",
+      }),
+      checkout: z
+        .discriminatedUnion("type", [
+          z
+            .strictObject({ type: always("branch"), name: z.string().min(1).meta({ description: "Branch name to check out." }) })
+            .meta({ description: "Check out a branch." }),
+          z
+            .strictObject({
+              type: always("commit"),
+              sha: z
+                .string()
+                .regex(/^[0-9a-f]{7,40}$/, "must be a commit sha")
+                .meta({ description: "Commit SHA to check out, in lowercase hex (the API documents a full SHA)." }),
+            })
+            .meta({ description: "Check out a commit." }),
+        ])
+        .optional()
+        .meta({ description: "Branch or commit to check out. Defaults to the repository's default branch." }),
+      mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/workspace/<repo-name>`." }),
+    })
+    .meta({ description: "A GitHub repository mounted into each session's container." }),
+  z
+    .strictObject({
+      type: always("file"),
+      fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API (e.g. `file.id`)." }),
+      mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`." }),
+    })
+    .meta({ description: "A file uploaded through the Files API, mounted into each session's container." }),
+  z
+    .strictObject({
+      type: always("memory_store"),
+      memoryStoreId: z.string().min(1).meta({ description: "The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace." }),
+      access: z
+        .enum(["read_write", "read_only"])
+        .optional()
+        .meta({ description: "Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem)." }),
+      instructions: z
+        .string()
+        .optional()
+        .meta({ description: "Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters." }),
+    })
+    .meta({ description: "A memory store attached to each session." }),
 ]);
 
 // Checked in the schema, so that a bad schedule is reported with every other problem of the
 // inputs; an unknown value (preview) is never checked (kit/check.ts skips issues located at one).
 export const scheduleInput = z
   .strictObject({
-    type: z.literal("cron"),
-    expression: z.string().min(1),
-    timezone: z.string().min(1),
+    type: always("cron"),
+    expression: z.string().min(1).meta({
+      description:
+        "A five-field POSIX cron expression, minute hour day-of-month month day-of-week (e.g. `0 9 * * 1-5`, weekdays at 9am); day-of-week 0 and 7 both mean Sunday. Seconds or year fields, the characters L, W, # and ?, and shortcuts such as `@daily` are not supported. Checked at preview.",
+    }),
+    timezone: z.string().min(1).meta({ description: "IANA time zone identifier (e.g. `America/Los_Angeles`, `UTC`) in whose wall-clock time the expression is matched. Checked at preview." }),
   })
   .superRefine((schedule, ctx) => {
     for (const failure of scheduleFailures(schedule)) ctx.addIssue({ code: "custom", path: [failure.property.split(".")[1]!], message: failure.reason });
@@ -84,11 +139,19 @@ export const deploymentDefinition = z.strictObject({
   schedule: scheduleInput.optional(),
   budget: z
     .strictObject({
-      type: z.literal("limit"),
-      maxListCost: z.strictObject({
-        amount: z.string().regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00'),
-        currency: z.literal("USD").default("USD"),
-      }),
+      type: always("limit"),
+      maxListCost: z
+        .strictObject({
+          amount: z
+            .string()
+            .regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00')
+            .meta({ description: 'Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.' }),
+          currency: z.literal("USD").default("USD").meta({ description: "Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here)." }),
+        })
+        .meta({
+          description:
+            "Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.",
+        }),
     })
     .optional(),
   vaultIds: z.array(z.string().min(1)).optional(),
@@ -134,21 +197,32 @@ export const resolvedDeployment = z.object({
 });
 export type ResolvedDeployment = z.infer<typeof resolvedDeployment>;
 
-export const deploymentRunOutput = z.object({
-  id: z.string(),
-  createdAt: z.string(),
-  agentVersion: z.number().int(),
-  sessionId: z.string().nullable(),
-  trigger: z.string(),
-  error: z.looseObject({ type: z.string() }).nullable(),
-});
+export const deploymentRunOutput = z
+  .object({
+    id: z.string().meta({ description: "The run's id (`drun_…`)." }),
+    createdAt: z.string().meta({ description: "RFC 3339 time the run was recorded." }),
+    agentVersion: z.number().int().meta({ description: "The agent version the run started on." }),
+    sessionId: z.string().nullable().meta({ description: "The session the run created; null when the run failed (then `error` is set)." }),
+    trigger: z.string().meta({ description: "What started the run: `schedule` (the cron schedule) or `manual`." }),
+    error: z
+      .looseObject({
+        type: z.string().meta({ description: "The error's kind, e.g. `environment_archived_error`, `vault_not_found_error` or `session_rate_limited_error`." }),
+      })
+      .nullable()
+      .meta({ description: "Why the run created no session, as the API reports it (`{ type, message }`); null on success." }),
+  })
+  .meta({ description: "One run of the deployment: the session it created, or the error that prevented one." });
 
 export const deploymentOutputs = z.object({
   agentId: z.string(),
   agentVersion: z.number().int(),
   pinned: z.boolean(),
   status: z.string(),
-  pausedReason: z.looseObject({ type: z.string() }).nullable(),
+  pausedReason: z
+    .looseObject({
+      type: z.string().meta({ description: "`manual` (the pause endpoint was called) or `error` (a failed scheduled run paused it; `error` is that run's error)." }),
+    })
+    .nullable(),
   upcomingRunsAt: z.array(z.string()),
   lastRunAt: z.string().nullable(),
   latestRuns: z.array(deploymentRunOutput),

@@ -16,36 +16,55 @@ import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
+import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const packageList = z.array(z.string().min(1)).optional();
+const packageList = (what: string) => z.array(z.string().min(1)).optional().meta({ description: `${what} to install.` });
 const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
 const packagesInput = z.strictObject({
   /** Optional in the API's params. */
-  type: z.literal("packages").optional(),
-  apt: packageList,
-  cargo: packageList,
-  gem: packageList,
-  go: packageList,
-  npm: packageList,
-  pip: packageList,
+  type: z.literal("packages").optional().meta({ description: "Optional; always `packages`." }),
+  apt: packageList("Ubuntu/Debian packages"),
+  cargo: packageList("Rust packages"),
+  gem: packageList("Ruby packages"),
+  go: packageList("Go packages"),
+  npm: packageList("Node.js packages"),
+  pip: packageList("Python packages"),
 });
 
 const networkingInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("unrestricted") }),
-  z.strictObject({
-    type: z.literal("limited"),
-    allowedHosts: z.array(z.string().min(1)).optional(),
-    allowMcpServers: z.boolean().optional(),
-    allowPackageManagers: z.boolean().optional(),
-  }),
+  z.strictObject({ type: always("unrestricted") }).meta({ description: "Unrestricted network access." }),
+  z
+    .strictObject({
+      type: always("limited"),
+      allowedHosts: z.array(z.string().min(1)).optional().meta({ description: "Domains the container can reach." }),
+      allowMcpServers: z
+        .boolean()
+        .optional()
+        .meta({ description: "Permits outbound access to the MCP server endpoints configured on the agent, beyond `allowedHosts`. Defaults to false." }),
+      allowPackageManagers: z.boolean().optional().meta({
+        description: "Permits outbound access to public package registries (PyPI, npm, etc.), beyond `allowedHosts`. Defaults to false; must be true when `packages` are given.",
+      }),
+    })
+    .meta({ description: "Limited network access: only the listed hosts (and, when allowed, MCP servers and package registries)." }),
 ]);
 
 const configInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("cloud"), networking: networkingInput.optional(), packages: packagesInput.optional() }),
-  z.strictObject({ type: z.literal("self_hosted") }),
+  z
+    .strictObject({
+      type: always("cloud"),
+      networking: networkingInput
+        .optional()
+        .meta({ description: "Network policy: `unrestricted`, or `limited` (the API's default, with nothing allowed)." }),
+      packages: packagesInput.optional().meta({
+        description:
+          "Packages available in the environment, optionally versioned in each package manager's own syntax (e.g. `package==1.0.0` for pip; unversioned installs the latest). Under `limited` networking they need `allowPackageManagers: true`.",
+      }),
+    })
+    .meta({ description: "A cloud environment: a container with a network policy and packages." }),
+  z.strictObject({ type: always("self_hosted") }).meta({ description: "A self-hosted environment." }),
 ]);
 
 export const environmentDefinition = z.strictObject({

@@ -13,7 +13,7 @@ import { isAmbiguousFailure, NotFoundError } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { claim, claimedByCreate, LOOKUP_MARGIN_MS, UnconfirmedCreateError } from "../kit/create";
-import { defineResource, labelOf } from "../kit/resource";
+import { defineResource, nothingRecorded, labelOf } from "../kit/resource";
 import { defineSpec, field } from "../kit/spec";
 import { containsUnknown, UNKNOWN } from "../kit/values";
 
@@ -195,8 +195,9 @@ export const fileResource = defineResource(fileSpec, {
   async read(ctx, id, state) {
     const api = await files.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
     if (!api) return undefined;
-    // Nothing of a file changes after upload: what was declared still describes it.
-    return { inputs: state.inputs, outputs: outputsOf(api) };
+    // Nothing of a file changes after upload: what was declared still describes it. With nothing
+    // declared (an import), the name is all the API tells: the bytes' source is the program's.
+    return { inputs: nothingRecorded(fileSpec, state.inputs) ? { filename: api.filename } : state.inputs, outputs: outputsOf(api) };
   },
 
   async update(_ctx, _id, olds) {

@@ -1,6 +1,7 @@
 // The registry: resource kind name (as stored in every resource's `__kind`) -> hooks. Kind names
 // are part of the permanent runtime interface: never rename one.
 import type { RuntimeHooks } from "../kit/resource";
+import type { ResourceSpec } from "../kit/spec";
 import { agentResource } from "./agent";
 import { deploymentResource } from "./deployment";
 import { environmentResource } from "./environment";
@@ -28,6 +29,11 @@ export const RESOURCE_KINDS = {
 } as const satisfies Record<string, RuntimeHooks>;
 
 export type ResourceKind = keyof typeof RESOURCE_KINDS;
+
+/** Every resource users declare: the registry's kinds but the internal create-token seed. */
+export const PUBLIC_SPECS: readonly ResourceSpec[] = Object.values(RESOURCE_KINDS)
+  .map((hooks) => hooks.spec)
+  .filter((spec) => spec.kind !== SEED_KIND);
 
 export function hooksFor(kind: string): RuntimeHooks {
   const hooks = (RESOURCE_KINDS as Record<string, RuntimeHooks | undefined>)[kind];

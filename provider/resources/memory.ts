@@ -41,6 +41,7 @@ export const memorySpec = defineSpec({
   kind: "Memory",
   summary:
     "One memory seeded into a memory store: a text document at a path. Path and content update in place, each update conditioned on the content Pulumi last wrote or saw (the API's `content_sha256` precondition): when an agent or another client changed the memory since, `up` fails naming the path and overwrites nothing, unless `overwrite: true` (or a `pulumi refresh` takes the change in first). Destroy deletes the memory (its versions stay, as the API keeps them).",
+  parent: "memoryStoreId",
   inputs: memoryInputs,
   updateText: "update in place",
   fields: {

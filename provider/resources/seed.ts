@@ -26,7 +26,7 @@ export const seedSpec = defineSpec({
 export const seedResource: RuntimeHooks = {
   spec: seedSpec,
   check: async (_olds: Props, news: Props) => ({ inputs: stripUndefined({ __kind: news["__kind"] }), failures: [] }),
-  diff: async () => ({ changes: false, replaces: [], deleteBeforeReplace: false }),
+  diff: async () => ({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} }),
   // Made here: `readSeed(seed).fresh` tells this process's creates that the stack has no earlier run.
   create: async () => ({ id: "seed", outs: { seed: mintSeed(), __kind: SEED_KIND } }),
   read: async (_ctx, id, props) => (typeof props["seed"] === "string" ? { id, props, inputs: { __kind: SEED_KIND } } : {}),

@@ -21,74 +21,162 @@ import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, ty
 import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN, type Props } from "../kit/values";
 import { concealWriteOnly } from "../kit/write-only";
+import { always } from "./docs";
 import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const githubResource = z.strictObject({
-  type: z.literal("github_repository"),
-  url: z.url({ protocol: /^https$/ }),
-  /** Write-only: state keeps a hash. */
-  authorizationToken: z.string().min(1).optional(),
-  checkout: z
-    .discriminatedUnion("type", [
-      z.strictObject({ type: z.literal("branch"), name: z.string().min(1) }),
-      z.strictObject({ type: z.literal("commit"), sha: z.string().regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (the API refuses abbreviated ones)") }),
-    ])
-    .optional(),
-  mountPath: z.string().min(1).optional(),
-});
-const fileResource = z.strictObject({ type: z.literal("file"), fileId: z.string().min(1), mountPath: z.string().min(1).optional() });
-const memoryStoreResource = z.strictObject({
-  type: z.literal("memory_store"),
-  memoryStoreId: z.string().min(1),
-  access: z.enum(["read_write", "read_only"]).optional(),
-  instructions: z.string().max(4096, "at most 4,096 characters").optional(),
-});
+const githubResource = z
+  .strictObject({
+    type: always("github_repository"),
+    url: z.url({ protocol: /^https$/ }).meta({ description: "GitHub URL of the repository (https)." }),
+    /** Write-only: state keeps a hash. */
+    authorizationToken: z.string().min(1).optional().meta({
+      description: "GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.",
+    }),
+    checkout: z
+      .discriminatedUnion("type", [
+        z
+          .strictObject({ type: always("branch"), name: z.string().min(1).meta({ description: "Branch name to check out." }) })
+          .meta({ description: "Check out a branch." }),
+        z
+          .strictObject({
+            type: always("commit"),
+            sha: z
+              .string()
+              .regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (the API refuses abbreviated ones)")
+              .meta({ description: "Full 40-character commit SHA to check out (lowercase hex)." }),
+          })
+          .meta({ description: "Check out a commit." }),
+      ])
+      .optional()
+      .meta({ description: "Branch or commit to check out. Defaults to the repository's default branch." }),
+    mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/workspace/<repo-name>`." }),
+  })
+  .meta({ description: "A GitHub repository mounted into the session's container." });
+const fileResource = z
+  .strictObject({
+    type: always("file"),
+    fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API (e.g. `file.id`)." }),
+    mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`." }),
+  })
+  .meta({ description: "A file uploaded through the Files API, mounted into the session's container." });
+const memoryStoreResource = z
+  .strictObject({
+    type: always("memory_store"),
+    memoryStoreId: z.string().min(1).meta({ description: "The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace." }),
+    access: z
+      .enum(["read_write", "read_only"])
+      .optional()
+      .meta({ description: "Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem)." }),
+    instructions: z
+      .string()
+      .max(4096, "at most 4,096 characters")
+      .optional()
+      .meta({ description: "Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters." }),
+  })
+  .meta({ description: "A memory store attached to the session." });
 const resourceInput = z.discriminatedUnion("type", [githubResource, fileResource, memoryStoreResource]);
 type ResourceInput = z.infer<typeof resourceInput>;
 
 // The content blocks a `user.message` takes (BetaManagedAgentsUserMessageEventParams).
-const fileSource = z.strictObject({ type: z.literal("file"), fileId: z.string().min(1) });
-const urlSource = z.strictObject({ type: z.literal("url"), url: z.url() });
-const base64Source = z.strictObject({ type: z.literal("base64"), mediaType: z.string().min(1), data: z.string().min(1) });
+const fileSource = (what: string) =>
+  z
+    .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API." }) })
+    .meta({ description: `${what} referenced by file ID.` });
+const urlSource = (what: string) =>
+  z.strictObject({ type: always("url"), url: z.url().meta({ description: `URL of the ${what.toLowerCase()} to fetch.` }) }).meta({ description: `${what} referenced by URL.` });
+const base64Source = (what: string, mediaTypes: string) =>
+  z
+    .strictObject({
+      type: always("base64"),
+      mediaType: z.string().min(1).meta({ description: `MIME type of the ${what.toLowerCase()} (${mediaTypes}).` }),
+      data: z.string().min(1).meta({ description: `Base64-encoded ${what.toLowerCase()} data.` }),
+    })
+    .meta({ description: `Base64-encoded ${what.toLowerCase()} data.` });
 const contentBlock = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("text"), text: z.string().min(1) }),
-  z.strictObject({ type: z.literal("image"), source: z.discriminatedUnion("type", [base64Source, urlSource, fileSource]) }),
-  z.strictObject({
-    type: z.literal("document"),
-    source: z.discriminatedUnion("type", [
-      base64Source,
-      z.strictObject({ type: z.literal("text"), mediaType: z.literal("text/plain"), data: z.string() }),
-      urlSource,
-      fileSource,
-    ]),
-    context: z.string().optional(),
-    title: z.string().optional(),
-  }),
+  z.strictObject({ type: always("text"), text: z.string().min(1).meta({ description: "The text content." }) }).meta({ description: "Text content." }),
+  z
+    .strictObject({
+      type: always("image"),
+      source: z
+        .discriminatedUnion("type", [base64Source("Image", 'e.g. "image/png", "image/jpeg", "image/gif", "image/webp"'), urlSource("Image"), fileSource("Image")])
+        .meta({ description: "The source of the image data: `base64`, `url` or `file`." }),
+    })
+    .meta({ description: "Image content, given as base64 data, a URL or a file." }),
+  z
+    .strictObject({
+      type: always("document"),
+      source: z
+        .discriminatedUnion("type", [
+          base64Source("Document", 'e.g. "application/pdf"'),
+          z
+            .strictObject({
+              type: always("text"),
+              mediaType: z.literal("text/plain").meta({ description: "MIME type of the text content: always `text/plain`." }),
+              data: z.string().meta({ description: "The plain text content." }),
+            })
+            .meta({ description: "Plain text document content." }),
+          urlSource("Document"),
+          fileSource("Document"),
+        ])
+        .meta({ description: "The source of the document data: `base64`, `text`, `url` or `file`." }),
+      context: z.string().optional().meta({ description: "Additional context about the document for the model." }),
+      title: z.string().optional().meta({ description: "The title of the document." }),
+    })
+    .meta({ description: "Document content, given as base64 data, plain text, a URL or a file." }),
 ]);
 
 const initialEventInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("user.message"), content: z.array(contentBlock).min(1) }),
-  z.strictObject({
-    type: z.literal("user.define_outcome"),
-    description: z.string().min(1),
-    rubric: z.discriminatedUnion("type", [
-      z.strictObject({ type: z.literal("text"), content: z.string().min(1) }),
-      z.strictObject({ type: z.literal("file"), fileId: z.string().min(1) }),
-    ]),
-    maxIterations: z.number().int().min(1).max(20, "at most 20 iterations").optional(),
-  }),
+  z
+    .strictObject({
+      type: always("user.message"),
+      content: z.array(contentBlock).min(1).meta({ description: "The message's content blocks (`text`, `image`, `document`); at least one." }),
+    })
+    .meta({ description: "A user message; it starts the agent's work." }),
+  z
+    .strictObject({
+      type: always("user.define_outcome"),
+      description: z.string().min(1).meta({ description: "What the agent should produce: the task specification." }),
+      rubric: z
+        .discriminatedUnion("type", [
+          z
+            .strictObject({
+              type: always("text"),
+              content: z.string().min(1).meta({ description: "Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters." }),
+            })
+            .meta({ description: "A rubric given inline as text." }),
+          z
+            .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of the rubric file, uploaded through the Files API." }) })
+            .meta({ description: "A rubric in a file uploaded through the Files API." }),
+        ])
+        .meta({ description: "How to grade the outcome: a text or a file rubric." }),
+      maxIterations: z
+        .number()
+        .int()
+        .min(1)
+        .max(20, "at most 20 iterations")
+        .optional()
+        .meta({ description: "Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3." }),
+    })
+    .meta({ description: "An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt." }),
 ]);
 
 const budgetInput = z.strictObject({
-  type: z.literal("limit"),
-  maxListCost: z.strictObject({
-    amount: z.string().regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00'),
-    // The API requires it; USD is the only currency it prices.
-    currency: z.literal("USD").default("USD"),
-  }),
+  type: always("limit"),
+  maxListCost: z
+    .strictObject({
+      amount: z
+        .string()
+        .regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00')
+        .meta({ description: 'Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.' }),
+      // The API requires it; USD is the only currency it prices.
+      currency: z.literal("USD").default("USD").meta({ description: "Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here)." }),
+    })
+    .meta({
+      description: "Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.",
+    }),
 });
 
 export const sessionDefinition = z.strictObject({
@@ -152,7 +240,17 @@ export const sessionOutputs = z.object({
   agentVersion: z.number().int(),
   pinned: z.boolean(),
   status: z.string(),
-  outcomeEvaluations: z.array(z.looseObject({ outcomeId: z.string(), result: z.string() })),
+  outcomeEvaluations: z.array(
+    z
+      .looseObject({
+        outcomeId: z.string().meta({ description: "Server-generated `outc_…` ID of the outcome." }),
+        result: z.string().meta({
+          description:
+            "Current evaluation state: `pending` before the agent begins work, `running` while it produces or revises, `evaluating` while the grader scores; `satisfied`, `max_iterations_reached`, `failed` and `interrupted` are terminal.",
+        }),
+      })
+      .meta({ description: "Evaluation state of one outcome defined by a `user.define_outcome` event, with the API's other fields (`iteration`, `explanation`, `completedAt`, …), camelCased." }),
+  ),
   deploymentId: z.string().nullable(),
   resourceIds: z.array(z.string()),
   createdAt: z.string(),

@@ -19,6 +19,7 @@ import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord, sameValue } from "../kit/values";
+import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema (the SDK's `*CreateParams`, camelCase)
@@ -27,41 +28,88 @@ const secret = (name: string) => z.string({ error: `${name} is required (a write
 const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
 
 const tokenEndpointAuthInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("none") }),
-  z.strictObject({ type: z.literal("client_secret_basic"), clientSecret: secret("clientSecret") }),
-  z.strictObject({ type: z.literal("client_secret_post"), clientSecret: secret("clientSecret") }),
+  z.strictObject({ type: always("none") }).meta({ description: "The token endpoint requires no client authentication." }),
+  z
+    .strictObject({
+      type: always("client_secret_basic"),
+      clientSecret: secret("clientSecret").meta({ description: "The OAuth client secret, sent to `tokenEndpoint` with HTTP Basic authentication. Write-only: state keeps only a hash of it." }),
+    })
+    .meta({ description: "The token endpoint uses HTTP Basic authentication with the client credentials." }),
+  z
+    .strictObject({
+      type: always("client_secret_post"),
+      clientSecret: secret("clientSecret").meta({ description: "The OAuth client secret, sent to `tokenEndpoint` in the POST body. Write-only: state keeps only a hash of it." }),
+    })
+    .meta({ description: "The token endpoint uses POST body authentication with the client credentials." }),
 ]);
 
 const networkingInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("unrestricted") }),
-  z.strictObject({ type: z.literal("limited"), allowedHosts: z.array(z.string().min(1)) }),
+  z
+    .strictObject({ type: always("unrestricted") })
+    .meta({ description: "Substitute the secret on any host the session's environment network policy permits: that policy is the only boundary on where the secret can reach." }),
+  z
+    .strictObject({
+      type: always("limited"),
+      allowedHosts: z.array(z.string().min(1)).meta({
+        description:
+          "The destination hosts of the outbound requests the secret is substituted into: bare hostnames (`api.example.com`), IPv4 addresses or `*.` wildcards (`*.example.com`); no URLs, ports, paths or IPv6 addresses. The API allows up to 16.",
+      }),
+    })
+    .meta({ description: "Substitute the secret only on requests to the listed hosts." }),
 ]);
 
 export const authInput = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("mcp_oauth"),
-    mcpServerUrl: httpsUrl,
-    accessToken: secret("accessToken"),
-    expiresAt: z.iso.datetime({ offset: true }).optional(),
-    refresh: z
-      .strictObject({
-        clientId: z.string().min(1),
-        refreshToken: secret("refreshToken"),
-        tokenEndpoint: httpsUrl,
-        tokenEndpointAuth: tokenEndpointAuthInput,
-        resource: z.string().min(1).optional(),
-        scope: z.string().min(1).optional(),
-      })
-      .optional(),
-  }),
-  z.strictObject({ type: z.literal("static_bearer"), mcpServerUrl: httpsUrl, token: secret("token") }),
-  z.strictObject({
-    type: z.literal("environment_variable"),
-    secretName: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name (A-Z, 0-9, _; not starting with a digit)"),
-    secretValue: secret("secretValue"),
-    networking: networkingInput,
-    injectionLocation: z.strictObject({ body: z.boolean().optional(), header: z.boolean().optional() }).optional(),
-  }),
+  z
+    .strictObject({
+      type: always("mcp_oauth"),
+      mcpServerUrl: httpsUrl.meta({ description: "URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential." }),
+      accessToken: secret("accessToken").meta({ description: "The OAuth access token to send to the MCP server. Write-only: state keeps only a hash of it." }),
+      expiresAt: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .meta({ description: "When `accessToken` expires, in RFC 3339 with a UTC offset; it must be in the future." }),
+      refresh: z
+        .strictObject({
+          clientId: z.string().min(1).meta({ description: "The OAuth client ID used to refresh the access token. It cannot change after creation: a change replaces the credential." }),
+          refreshToken: secret("refreshToken").meta({
+            description: "The OAuth refresh token the API uses to get a new access token when the current one expires. Write-only: state keeps only a hash of it.",
+          }),
+          tokenEndpoint: httpsUrl.meta({ description: "Token endpoint URL (https) used to refresh the access token." }),
+          tokenEndpointAuth: tokenEndpointAuthInput.meta({ description: "How the token endpoint authenticates the client: `none`, `client_secret_basic` or `client_secret_post`." }),
+          resource: z.string().min(1).optional().meta({ description: "OAuth resource indicator." }),
+          scope: z.string().min(1).optional().meta({ description: "OAuth scope for the refresh request." }),
+        })
+        .optional()
+        .meta({ description: "Refresh token configuration, if the credential supports token refresh; the API then manages the refresh." }),
+    })
+    .meta({ description: "An OAuth credential for an MCP server, optionally refreshed by the API." }),
+  z
+    .strictObject({
+      type: always("static_bearer"),
+      mcpServerUrl: httpsUrl.meta({ description: "URL (https) of the MCP server this credential authenticates against. It cannot change: a change replaces the credential." }),
+      token: secret("token").meta({ description: "The static bearer token to send to the MCP server, such as an API key or personal access token. Write-only: state keeps only a hash of it." }),
+    })
+    .meta({ description: "A static bearer token for an MCP server." }),
+  z
+    .strictObject({
+      type: always("environment_variable"),
+      secretName: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name (A-Z, 0-9, _; not starting with a digit)")
+        .meta({ description: "Name of the environment variable: A-Z, 0-9 and `_`, not starting with a digit. It cannot change after creation: a change replaces the credential." }),
+      secretValue: secret("secretValue").meta({
+        description: "The secret substituted into the agent's outbound requests. Write-only: the API never returns it, and state keeps only a hash of it.",
+      }),
+      networking: networkingInput.meta({ description: "The outbound hosts the secret is substituted on: `unrestricted` or `limited` to `allowedHosts`." }),
+      injectionLocation: z
+        .strictObject({
+          body: z.boolean().optional().meta({ description: "Substitute when the placeholder appears in the request body." }),
+          header: z.boolean().optional().meta({ description: "Substitute when the placeholder appears in a request header value." }),
+        })
+        .optional()
+        .meta({ description: "Where in the outbound request the secret may be substituted." }),
+    })
+    .meta({ description: "A secret the agent uses as an environment variable, substituted into its outbound requests." }),
 ]);
 export type AuthInput = z.infer<typeof authInput>;
 
@@ -192,6 +240,7 @@ export const vaultCredentialSpec = defineSpec({
   kind: "VaultCredential",
   summary:
     "A credential in a vault: OAuth or a static bearer token for an MCP server, or a secret substituted into outbound requests as an environment variable. Every secret value is write-only: state, outputs, the event stream and diffs hold only a hash of it, which detects its change; a changed secret is sent as an in-place update (rotation), never a replacement. The API never returns secrets, so `pulumi refresh` cannot see a secret changed outside Pulumi. Destroy archives the credential; `onDestroy: \"delete\"` deletes it.",
+  parent: "vaultId",
   inputs: vaultCredentialInputs,
   updateText: "update in place",
   fields: {

@@ -152,7 +152,7 @@ describe("diff", () => {
     env.emulator.resetCounts();
     const again = await agentResource.check(checked, sdkInputs("Agent", baseInputs));
     const result = await agentResource.diff("agent_x", { ...outs, __provider: "old shell" }, again.inputs);
-    expect(result).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(result).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} });
     expect(env.emulator.count()).toBe(0);
   });
 
@@ -160,7 +160,7 @@ describe("diff", () => {
     const { outs } = await created();
     for (const change of [{ name: "renamed" }, { model: { id: "claude-opus-4-7", effort: "high" } }, { system: UNKNOWN }, { metadata: {} }]) {
       const result = await agentResource.diff("agent_x", outs, sdkInputs("Agent", { ...baseInputs, ...change }));
-      expect(result).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+      expect(result).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: Object.fromEntries(Object.keys(change).map((k) => [k, "update"])) });
     }
   });
 });

@@ -83,7 +83,7 @@ describe("create, update, read, delete", () => {
     const made = await checkAndCreate(deploymentResource, env.ctx(), props(declaration(f)));
     env.emulator.agents.update(f.agentId, { version: 1, system: "Be terse." });
     const news = props(declaration(f, { agentVersion: 2 }));
-    expect(await deploymentResource.diff(made.id, made.outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await deploymentResource.diff(made.id, made.outs, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { agentVersion: "update" } });
     expect((await deploymentResource.diff(made.id, made.outs, props(declaration(f, { agentVersion: UNKNOWN })))).replaces).toEqual([]);
     env.emulator.resetCounts();
     const { outs } = await checkAndUpdate(deploymentResource, env.ctx(), made.id, made, news);
@@ -121,7 +121,7 @@ describe("create, update, read, delete", () => {
     const resumed = await checkAndUpdate(deploymentResource, env.ctx(), made.id, paused, props(declaration(f, { paused: false })));
     expect(env.emulator.count("POST")).toBe(1);
     expect(env.emulator.deployments.get(made.id).status).toBe("active");
-    expect(await deploymentResource.diff(made.id, resumed.outs, props(declaration(f)))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await deploymentResource.diff(made.id, resumed.outs, props(declaration(f)))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} });
   });
 
   it("updates a schedule and clears a description in place; refuses to overwrite a change made outside Pulumi", async () => {

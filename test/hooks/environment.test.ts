@@ -50,12 +50,12 @@ describe("diff", () => {
   it("updates networking in place, replaces on a config type change, and treats an unknown type as replace", async () => {
     const { outs } = await created();
     const networking = await environmentResource.diff("env_x", outs, props({ ...limited, config: { type: "cloud", networking: { type: "unrestricted" } } }));
-    expect(networking).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(networking).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { config: "update" } });
     const typeChange = await environmentResource.diff("env_x", outs, props({ ...limited, config: { type: "self_hosted" } }));
-    expect(typeChange).toEqual({ changes: true, replaces: ["config"], deleteBeforeReplace: false });
+    expect(typeChange).toEqual({ changes: true, replaces: ["config"], deleteBeforeReplace: false, detailedDiff: { config: "update-replace" } });
     const unknownType = await environmentResource.diff("env_x", outs, props({ ...limited, config: { type: UNKNOWN } }));
     expect(unknownType.replaces).toEqual(["config"]);
-    expect(await environmentResource.diff("env_x", outs, props(limited))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await environmentResource.diff("env_x", outs, props(limited))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} });
     // No scope declared: no opinion, whatever the environment has.
     expect((await environmentResource.diff("env_x", { ...outs, scope: "organization" }, props(limited))).changes).toBe(false);
   });
@@ -184,7 +184,7 @@ describe("after a refresh took in a change made outside Pulumi", () => {
     env.emulator.environments.update(made.id, { config: { type: "cloud", networking: { type: "unrestricted" } } });
     const refreshed = await environmentResource.read(env.ctx(), made.id, made.outs);
     const news = props({ name: "plain" });
-    expect(await environmentResource.diff(made.id, refreshed.props!, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await environmentResource.diff(made.id, refreshed.props!, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { config: "delete" } });
     env.emulator.resetCounts();
     await checkAndUpdate(environmentResource, env.ctx(), made.id, { checked: refreshed.inputs!, outs: refreshed.props! }, news);
     expect(env.emulator.count("POST", `/v1/environments/${made.id}`)).toBe(1);

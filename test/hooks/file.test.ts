@@ -54,14 +54,14 @@ describe("create, diff, read, delete", () => {
     // The same bytes from another path: no change at all... (a recorded option, no call)
     const copy = write("copy.md", "v1 of the guide");
     const moved = await fileResource.check(made.checked, props({ source: copy, filename: "guide.md" }));
-    expect(await fileResource.diff(made.id, made.outs, moved.inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await fileResource.diff(made.id, made.outs, moved.inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { source: "update" } });
     env.emulator.resetCounts();
     await fileResource.update(env.ctx(), made.id, made.outs, moved.inputs);
     expect(env.emulator.count()).toBe(0);
     // ...new bytes replace it.
     fs.writeFileSync(source, "v2 of the guide");
     const changed = await fileResource.check(made.checked, props({ source, filename: "guide.md" }));
-    expect(await fileResource.diff(made.id, made.outs, changed.inputs)).toEqual({ changes: true, replaces: ["sha256"], deleteBeforeReplace: false });
+    expect(await fileResource.diff(made.id, made.outs, changed.inputs)).toEqual({ changes: true, replaces: ["sha256"], deleteBeforeReplace: false, detailedDiff: { sha256: "update-replace" } });
     expect((await fileResource.diff(made.id, made.outs, props({ ...made.checked, filename: "other.md" }))).replaces).toEqual(["filename"]);
 
     // Bytes changed between preview and up: nothing is uploaded.

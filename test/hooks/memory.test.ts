@@ -82,6 +82,7 @@ describe("Memory", () => {
       changes: true,
       replaces: ["memoryStoreId"],
       deleteBeforeReplace: false,
+      detailedDiff: { memoryStoreId: "update-replace" },
     });
 
     env.emulator.resetCounts();

@@ -39,7 +39,7 @@ describe("resources change in place through /v1/sessions/{id}/resources", () => 
     const rid = (made.outs["resourceIds"] as string[])[0]!;
     expect(rid).toMatch(/^sesrsc_/);
     const rotated = base({ resources: [repo("ghp_second000000000000000000000000000")] });
-    expect(await sessionResource.diff(made.id, made.outs, props(rotated))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await sessionResource.diff(made.id, made.outs, props(rotated))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { resources: "update" } });
     env.emulator.resetCounts();
     const { outs, checked } = await update(made, rotated);
     expect(calls()).toEqual([`GET /v1/sessions/${made.id}`, `POST /v1/sessions/${made.id}/resources/${rid}`, `GET /v1/sessions/${made.id}`]);

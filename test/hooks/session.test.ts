@@ -163,14 +163,17 @@ describe("diff table", () => {
     ["initialEvents", { initialEvents: [{ type: "user.message", content: [{ type: "text", text: "go" }] }] }, ["initialEvents"]],
   ])("a change of %s -> replaces %j", async (_label, change, replaces) => {
     const result = await sessionResource.diff("sesn_x", outs, props({ ...base({ agentVersion: 1, metadata: { a: "1" } }), ...change }));
-    expect(result).toEqual({ changes: true, replaces, deleteBeforeReplace: false });
+    expect(result).toMatchObject({ changes: true, replaces, deleteBeforeReplace: false });
+    // The detailed diff names exactly the changed fields, a replacing one as a replacement.
+    expect(Object.keys(result.detailedDiff).sort()).toEqual(Object.keys(change).sort());
+    for (const [field, kind] of Object.entries(result.detailedDiff)) expect(kind.endsWith("-replace")).toBe(replaces.includes(field));
   });
 
   it("a budget's amount changes in place; removing it replaces", async () => {
     const budget = (amount: string) => ({ type: "limit", maxListCost: { amount } });
     const made = await created(base({ budget: budget("2500") }));
-    expect(await sessionResource.diff("sesn_x", made.outs, props(base({ budget: budget("5000") })))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(await sessionResource.diff("sesn_x", made.outs, props(base()))).toEqual({ changes: true, replaces: ["budget"], deleteBeforeReplace: false });
+    expect(await sessionResource.diff("sesn_x", made.outs, props(base({ budget: budget("5000") })))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { budget: "update" } });
+    expect(await sessionResource.diff("sesn_x", made.outs, props(base()))).toEqual({ changes: true, replaces: ["budget"], deleteBeforeReplace: false, detailedDiff: { budget: "delete-replace" } });
   });
 
   it("no change, and removing the pin, change nothing", async () => {

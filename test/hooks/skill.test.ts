@@ -91,11 +91,11 @@ describe("create, diff, update, read, delete", () => {
     const dir = copyFixture();
     const created = await checkAndCreate(skillResource, env.ctx(), props({ directory: dir }));
     const unchanged = await skillResource.check(created.checked, props({ directory: dir }));
-    expect(await skillResource.diff(created.id, created.outs, unchanged.inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await skillResource.diff(created.id, created.outs, unchanged.inputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false, detailedDiff: {} });
 
     edit(dir);
     const edited = await skillResource.check(created.checked, props({ directory: dir }));
-    expect(await skillResource.diff(created.id, created.outs, edited.inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await skillResource.diff(created.id, created.outs, edited.inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { contentHash: "update" } });
     const renamed = await skillResource.check(created.checked, props({ directory: dir, displayName: "Other" }));
     expect((await skillResource.diff(created.id, created.outs, renamed.inputs)).replaces).toEqual(["displayName"]);
     // A new name in SKILL.md: the API never renames a skill, so it is a new one.

@@ -89,7 +89,7 @@ describe("VaultCredential", () => {
     // Rotation: an update, not a replacement.
     const rotated = credProps(bearer(vaultId, "lin_newToken_654321"), urn);
     const { inputs } = await vaultCredentialResource.check(made.checked, rotated);
-    expect(await vaultCredentialResource.diff(made.id, made.outs, inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(await vaultCredentialResource.diff(made.id, made.outs, inputs)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false, detailedDiff: { auth: "update" } });
     env.emulator.resetCounts();
     const after = await checkAndUpdate(vaultCredentialResource, env.ctx(), made.id, made, rotated);
     expect(writes()).toEqual([`POST /v1/vaults/${vaultId}/credentials/${made.id}`]);

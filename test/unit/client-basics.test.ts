@@ -1,5 +1,5 @@
 import { encodedPath, withQuery } from "../../provider/client/path";
-import { configurationProblems, ConfigurationError, parseBaseUrl, resolveConnectionSettings, rememberStackConfig } from "../../provider/config";
+import { configurationProblems, ConfigurationError, settingProblems, parseBaseUrl, resolveConnectionSettings, rememberStackConfig } from "../../provider/config";
 
 describe("path encoding", () => {
   it.each([
@@ -86,6 +86,15 @@ describe("endpoint and credentials", () => {
     const problems = configurationProblems(envVars);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
+  });
+
+  it("reports every problem at once, each naming its setting", () => {
+    const problems = settingProblems({ ANTHROPIC_BASE_URL: "ftp://x", ANTHROPIC_OPERATION_TIMEOUT_SECONDS: "soon" }, { get: () => undefined });
+    expect(problems.map((p) => [p.setting, p.message.slice(0, 24)])).toEqual([
+      ["apiKey", "no Anthropic API key: se"],
+      ["baseUrl", "anthropic:baseUrl must u"],
+      ["operationTimeoutSeconds", "anthropic:operationTimeo"],
+    ]);
   });
 
   it("finds no problem in a usable configuration", () => {

@@ -57,3 +57,74 @@ describe("computed fields", () => {
     expect(text).toContain("declare public readonly contentHash: pulumi.Output<string>;");
   });
 });
+
+describe("nested documentation", () => {
+  it("a nested property's description (`.meta({ description })`) becomes its JSDoc, wrapped and indented", async () => {
+    const { z } = await import("zod");
+    const { tsType } = await import("../../tools/generate");
+    const schema = z.strictObject({
+      networking: z
+        .strictObject({
+          allowedHosts: z.array(z.string()).optional().meta({ description: "Hosts the container can reach. A long description that needs more than one line of JSDoc to be read in full, wrapped like every other." }),
+          plain: z.boolean(),
+        })
+        .meta({ description: "Network policy." }),
+    });
+    const text = tsType(z.toJSONSchema(schema, { io: "input" }), "  ");
+    expect(text).toBe(
+      [
+        "{",
+        "    /**",
+        "     * Network policy.",
+        "     */",
+        "    networking: {",
+        "      /**",
+        "       * Hosts the container can reach. A long description that needs more than one line of JSDoc",
+        "       * to be read in full, wrapped like every other.",
+        "       */",
+        "      allowedHosts?: string[];",
+        "      plain: boolean;",
+        "    };",
+        "  }",
+      ].join("\n"),
+    );
+  });
+
+  it("a description never ends its comment early", async () => {
+    const { z } = await import("zod");
+    const { tsType } = await import("../../tools/generate");
+    const text = tsType(z.toJSONSchema(z.strictObject({ glob: z.string().meta({ description: "A pattern such as `src/**/*.ts`." }) })));
+    expect(text).toContain("src/**\\/*.ts");
+    expect(text.match(/\*\//g)).toHaveLength(1);
+  });
+});
+
+describe("the Python and Go SDKs (sdk/python, sdk/go)", () => {
+  /** Every file under `dir`, by its path relative to it. */
+  function tree(dir: string): Map<string, string> {
+    const files = new Map<string, string>();
+    const walk = (at: string) => {
+      for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+        const full = path.join(at, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else files.set(path.relative(dir, full), fs.readFileSync(full, "utf8"));
+      }
+    };
+    walk(dir);
+    return files;
+  }
+
+  it("are what Pulumi's generators make of the current schema (run `npm run generate`)", async () => {
+    const { generateSdks } = await import("../../tools/generate");
+    const out = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "sdkgen-"));
+    const schemaFile = path.join(out, "schema.json");
+    fs.writeFileSync(schemaFile, generatedFiles().get("schema.json")!);
+    generateSdks(schemaFile, out);
+    for (const language of ["python", "go"]) {
+      const fresh = tree(path.join(out, language));
+      const committed = tree(path.join(REPO_ROOT, "sdk", language));
+      expect([language, [...committed.keys()].sort()]).toEqual([language, [...fresh.keys()].sort()]);
+      for (const [file, content] of fresh) expect([language, file, committed.get(file)]).toEqual([language, file, content]);
+    }
+  }, 20 * 60_000);
+});

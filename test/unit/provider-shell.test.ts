@@ -32,7 +32,7 @@ describe("the runtime's permanent interface", () => {
 
   it("exports every function a stored shell may call", () => {
     expect(Object.keys(runtime).filter((k) => typeof (runtime as Record<string, unknown>)[k] === "function").sort()).toEqual(
-      ["check", "configure", "create", "delete", "diff", "read", "update"],
+      ["cancel", "check", "configure", "create", "delete", "diff", "read", "update"],
     );
   });
 

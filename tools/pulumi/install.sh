@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds the Pulumi CLI from its Go modules into a cache outside the repository, because the
 # official installer downloads from the internet. Reuses the cached binary when it is there.
-# Usage: tools/pulumi/install.sh   -> prints the directory holding bin/pulumi
+# Usage: tools/pulumi/install.sh   -> prints the directory holding bin/pulumi (and
+# bin/pulumi-language-yaml)
 set -euo pipefail
 PULUMI_VERSION="v3.259.0"
+# The YAML language host, so that `pulumi up` runs `runtime: yaml` project directories (the other
+# language hosts are not served by the module proxy here; their programs run inline instead).
+YAML_VERSION="v1.25.0"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="${PULUMI_CLI_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/anthropic-pulumi/pulumi-$PULUMI_VERSION}"
 bin="$root/bin/pulumi"
@@ -23,8 +27,21 @@ SCRIPT
   mv "$plugin.tmp" "$plugin"
 }
 
+# Built with the build list of its own release (go install of a version ignores any go.mod here).
+install_yaml_host() {
+  local stamp="$root/bin/.pulumi-language-yaml-$YAML_VERSION"
+  [ -x "$root/bin/pulumi-language-yaml" ] && [ -f "$stamp" ] && return 0
+  command -v go >/dev/null || { echo "install.sh: Go is needed to build the YAML language host" >&2; exit 1; }
+  mkdir -p "$root/bin"
+  GOFLAGS="-buildvcs=false" GOBIN="$root/bin" CGO_ENABLED=0 go install -trimpath \
+    -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$YAML_VERSION" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$YAML_VERSION" >&2
+  touch "$stamp"
+}
+
 if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -qx "$PULUMI_VERSION"; then
   write_nodejs_plugin
+  install_yaml_host
   echo "$root"
   exit 0
 fi
@@ -43,5 +60,6 @@ CGO_ENABLED=0 go build -trimpath -tags osusergo,grpcnotrace \
   -o "$bin.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
 mv "$bin.tmp" "$bin"
 write_nodejs_plugin
+(cd / && install_yaml_host)
 "$bin" version >&2
 echo "$root"
