@@ -2,7 +2,7 @@
 // request that changes nothing makes no version), list, versions, archive. Responses carry the
 // defaults the API fills in.
 import { isDeepStrictEqual } from "node:util";
-import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
+import { createdAtBounds, CreationOrderedMap, paginate } from "./pagination";
 import { listOf, stringFields, text } from "./params";
 import { HttpError, invalid, newId, notFound, type Router, type RouteRequest } from "./server";
 
@@ -270,7 +270,7 @@ function rejectUnknownFields(body: Json, allowed: readonly string[]): void {
 
 export class AgentStore {
   /** Every version of every agent, oldest first; the last one is current. */
-  readonly versions = new Map<string, AgentRecord[]>();
+  readonly versions = new CreationOrderedMap<AgentRecord[]>((versions) => versions[0]!.created_at);
   /** Why a custom skill reference is refused (the emulator's skills module answers), if it is. */
   customSkillProblem: (skillId: string, version: string) => string | undefined = () => undefined;
 
@@ -383,11 +383,13 @@ export class AgentStore {
 
   list(query: URLSearchParams): { data: AgentRecord[]; next_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
-    const inRange = createdAtFilter(query);
-    const all = byCreatedAt([...this.versions.values()].map((l) => l[l.length - 1]!))
-      .filter((a) => (includeArchived || !a.archived_at) && inRange(a.created_at))
-      .reverse();
-    return paginate(all, query);
+    // Newest first (AgentListParams has no order).
+    const { data, next_page } = this.versions.page(query, {
+      direction: "desc",
+      createdAt: createdAtBounds(query),
+      match: (versions) => includeArchived || !versions[versions.length - 1]!.archived_at,
+    });
+    return { data: data.map((versions) => versions[versions.length - 1]!), next_page };
   }
 }
 

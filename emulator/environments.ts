@@ -1,7 +1,7 @@
 // Environments in the emulator: create, retrieve, update (the config type cannot change), list,
 // delete, archive.
 import { checkMetadataPatch, validateMetadata } from "./agents";
-import { byCreatedAt, paginate } from "./pagination";
+import { CreationOrderedMap } from "./pagination";
 import { stringFields } from "./params";
 import { invalid, newId, notFound, type Router } from "./server";
 
@@ -59,7 +59,7 @@ function checkScalars(body: Json): void {
 }
 
 export class EnvironmentStore {
-  readonly records = new Map<string, EnvironmentRecord>();
+  readonly records = new CreationOrderedMap<EnvironmentRecord>((e) => e.created_at);
 
   get(id: string): EnvironmentRecord {
     const found = this.records.get(id);
@@ -146,8 +146,9 @@ export class EnvironmentStore {
   list(query: URLSearchParams): { data: EnvironmentRecord[]; next_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
     // Only limit, page and include_archived (EnvironmentListParams): created_at bounds are ignored.
-    const all = byCreatedAt(this.records.values()).filter((e) => includeArchived || !e.archived_at).reverse();
-    return paginate(all, query);
+    // Newest first (EnvironmentListParams has no order).
+    const { data, next_page } = this.records.page(query, { direction: "desc", match: (e) => includeArchived || !e.archived_at });
+    return { data, next_page };
   }
 }
 

@@ -3,8 +3,8 @@
 // the local Managed Agents API on 127.0.0.1. README "Test your stacks offline" lists the options.
 import { startEmulator, type EmulatorOptions } from "./server";
 
-const USAGE = `usage: anthropic-agents-emulator [--port N] [--api-key KEY] [--rate-limit R] [--latency MS]
-                                 [--session-run-ms MS] [--state FILE]`;
+const USAGE = `usage: anthropic-agents-emulator [--port N] [--api-key KEY] [--rate-limit R] [--rate-limiter sliding-window|token-bucket]
+                                 [--latency MS] [--session-run-ms MS] [--state FILE]`;
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -39,6 +39,11 @@ async function main(): Promise<void> {
   if (apiKey !== undefined) options.apiKey = apiKey;
   const rateLimit = count("--rate-limit", 1);
   if (rateLimit !== undefined) options.rateLimit = rateLimit;
+  const limiter = flag("--rate-limiter");
+  if (limiter !== undefined) {
+    if (limiter !== "sliding-window" && limiter !== "token-bucket") fail(`--rate-limiter must be sliding-window or token-bucket, not ${limiter}`);
+    options.rateLimiter = limiter;
+  }
   const latencyMs = count("--latency", 0);
   if (latencyMs !== undefined) options.latencyMs = latencyMs;
   const sessionRunMs = count("--session-run-ms", 0);

@@ -15,6 +15,7 @@ import { VaultModule } from "./vaults";
 import { answerClientErrors } from "./client-error";
 import { MAX_BODY_DEPTH, nestsDeeperThan } from "./json-depth";
 import { DEFAULT_LOG_BODY_BYTES, recordOf, type RecordedRequest } from "./request-log";
+import { rateLimiter, type RateLimiter, type RateLimiterKind, type Refusal } from "./rate-limit";
 import { readState, writeState } from "./state-file";
 import { ThreadsModule } from "./threads";
 import { TunnelsModule } from "./tunnels";
@@ -182,10 +183,17 @@ export interface EmulatorOptions {
   /** How long a session stays `running` after a `user.message` (default 1 s; settable later). */
   sessionRunMs?: number;
   /**
-   * Requests admitted per sliding second; the excess gets 429 with `retry-after` and
-   * `retry-after-ms`. Refused requests are recorded in `requests` but do not act.
+   * Requests admitted per second; the excess gets 429 and does not act (it is recorded in
+   * `requests`). How, `rateLimiter` says.
    */
   rateLimit?: number;
+  /**
+   * "sliding-window" (default): at most `rateLimit` in any second, a refusal saying when a slot
+   * frees (`retry-after-ms`, and `retry-after` rounded up). "token-bucket": `rateLimit` tokens a
+   * second up to one second's worth, a refusal saying only `retry-after` in whole seconds, as
+   * many proxies do.
+   */
+  rateLimiter?: RateLimiterKind;
   /** Milliseconds added before every answer (a slow network or a busy API). */
   latencyMs?: number;
   /**
@@ -231,13 +239,13 @@ export class Emulator {
   private server: http.Server | undefined;
   private readonly sockets = new Set<import("node:net").Socket>();
   private readonly active = new Set<{ method: string; path: string }>();
-  /** When each request the rate limit let through arrived (performance.now()), oldest first. */
-  private admitted: number[] = [];
+  private readonly limiter: RateLimiter | undefined;
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connectionsAccepted = 0;
   url = "";
 
   constructor(private readonly options: EmulatorOptions = {}) {
+    this.limiter = options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimiter ?? "sliding-window", options.rateLimit);
     this.sessions = new SessionStore(this.agents, this.environments, options.sessionRunMs ?? 1_000);
     registerAgentRoutes(this.router, this.agents);
     registerEnvironmentRoutes(this.router, this.environments);
@@ -366,18 +374,9 @@ export class Emulator {
     };
   }
 
-  /** Milliseconds until a slot frees up if this request is over the rate limit, else undefined. */
-  private rateLimited(): number | undefined {
-    const limit = this.options.rateLimit;
-    if (limit === undefined) return undefined;
-    const now = performance.now();
-    this.admitted = this.admitted.filter((t) => now - t < 1_000);
-    if (this.admitted.length < limit) {
-      this.admitted.push(now);
-      return undefined;
-    }
-    const oldest = this.admitted[this.admitted.length - limit];
-    return Math.max(1, Math.ceil((oldest ?? now) + 1_000 - now));
+  /** The rate limit's refusal of a request arriving now, if it is over the limit. */
+  private rateLimited(): Refusal | undefined {
+    return this.limiter?.decide(performance.now());
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
@@ -465,14 +464,9 @@ export class Emulator {
         e.headers,
       );
 
-    const waitMs = this.rateLimited();
-    if (waitMs !== undefined) {
-      sendError(
-        new HttpError(429, "rate_limit_error", `rate limit exceeded: at most ${String(this.options.rateLimit)} requests per second`, {
-          "retry-after": String(Math.max(1, Math.ceil(waitMs / 1_000))),
-          "retry-after-ms": String(waitMs),
-        }),
-      );
+    const refusal = this.rateLimited();
+    if (refusal !== undefined) {
+      sendError(new HttpError(429, "rate_limit_error", `rate limit exceeded: at most ${String(this.options.rateLimit)} requests per second`, refusal.headers));
       return;
     }
 

@@ -6,7 +6,7 @@
 import { type AgentStore, checkMetadataPatch, resolveModel, resolveToolsAndServers, skillRefs, validateMetadata } from "./agents";
 import { listOf, stringFields, stringItem } from "./params";
 import type { EnvironmentStore } from "./environments";
-import { byCreatedAt, createdAtFilter, paginate, paginateBidirectional } from "./pagination";
+import { createdAtBounds, CreationOrderedMap, paginate } from "./pagination";
 import { checkInitialEvents, listParam, registerSessionEventRoutes, SessionTurns } from "./session-events";
 import { HttpError, invalid, newId, notFound, type Router } from "./server";
 
@@ -108,7 +108,7 @@ function validateBudget(budget: unknown): void {
 }
 
 export class SessionStore {
-  readonly records = new Map<string, SessionRecord>();
+  readonly records = new CreationOrderedMap<SessionRecord>((s) => s.created_at);
   readonly events = new Map<string, Json[]>();
   /** The event log's behaviour: the agent's turns, filters, streams (session-events.ts). */
   readonly turns: SessionTurns = new SessionTurns(this);
@@ -324,6 +324,7 @@ export class SessionStore {
     return this.turns.send(id, body);
   }
 
+  /** SessionListParams: every filter it has, `order` by created_at (default newest first). */
   list(query: URLSearchParams): { data: SessionRecord[]; next_page: string | null; prev_page: string | null } {
     const includeArchived = query.get("include_archived") === "true";
     const agentId = query.get("agent_id");
@@ -331,19 +332,23 @@ export class SessionStore {
     const versionText = agentId === null ? null : query.get("agent_version");
     const agentVersion = versionText === null ? undefined : Number(versionText);
     if (agentVersion !== undefined && !Number.isInteger(agentVersion)) throw invalid("agent_version must be an integer");
+    const deploymentId = query.get("deployment_id");
+    const memoryStoreId = query.get("memory_store_id");
     const statuses = listParam(query, "statuses");
     const order = query.get("order") ?? "desc";
     if (order !== "asc" && order !== "desc") throw invalid('order must be "asc" or "desc"');
-    const inRange = createdAtFilter(query, ["gt", "gte", "lt", "lte"]);
-    const all = byCreatedAt(this.records.values()).filter(
-      (s) =>
+    const resourcesOf = (s: SessionRecord) => (s["resources"] as Json[] | undefined) ?? [];
+    return this.records.page(query, {
+      direction: order,
+      createdAt: createdAtBounds(query, ["gt", "gte", "lt", "lte"]),
+      match: (s) =>
         (includeArchived || !s.archived_at) &&
-        inRange(s.created_at) &&
         (agentId === null || s.agent.id === agentId) &&
         (agentVersion === undefined || s.agent.version === agentVersion) &&
+        (deploymentId === null || s["deployment_id"] === deploymentId) &&
+        (memoryStoreId === null || resourcesOf(s).some((r) => r["type"] === "memory_store" && r["memory_store_id"] === memoryStoreId)) &&
         (statuses === undefined || statuses.includes(s.status)),
-    );
-    return paginateBidirectional(order === "desc" ? all.reverse() : all, query);
+    });
   }
 
   /** Puts a dumped session back as it was: no timer, so a loaded status stays until something changes it. */

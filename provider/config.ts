@@ -20,6 +20,15 @@ export interface SettingSpec {
 /** A day: past that a deadline is a typo, not a plan. */
 const MAX_OPERATION_TIMEOUT_SECONDS = 24 * 60 * 60;
 
+/**
+ * How far back an `up` looks for what an interrupted run created, by default: long enough to
+ * cover an `up` killed at the end of a working week and run again at the start of the next
+ * (Friday evening to Monday morning is about 64 hours), the longest gap that is routine.
+ */
+export const DEFAULT_RECOVERY_WINDOW_HOURS = 72;
+/** A year: a window this long lists everything, which is what 0 is not. */
+const MAX_RECOVERY_WINDOW_HOURS = 365 * 24;
+
 export const SETTINGS = {
   apiKey: {
     key: "apiKey",
@@ -46,6 +55,12 @@ export const SETTINGS = {
     type: "number",
     description: `How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most ${MAX_OPERATION_TIMEOUT_SECONDS}. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails.`,
   },
+  recoveryWindowHours: {
+    key: "recoveryWindowHours",
+    env: "ANTHROPIC_RECOVERY_WINDOW_HOURS",
+    type: "number",
+    description: `How far back, in hours, an \`up\` looks for objects an interrupted \`up\` created and never recorded, to take them over instead of creating them again. Default ${DEFAULT_RECOVERY_WINDOW_HOURS} (an \`up\` killed on a Friday evening and run again on Monday morning); \`0\` turns the lookup off; at most ${MAX_RECOVERY_WINDOW_HOURS}. It costs, before the first create of each object kind in an \`up\`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted \`up\` later than the window risks a duplicate (see "After an interrupted \`up\`").`,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -66,6 +81,8 @@ export interface ConnectionSettings {
   workspaceId: string | undefined;
   /** The deadline of one operation (create, update, …), every retry and rate-limit wait included, when set. */
   operationTimeoutMs?: number;
+  /** How far back a create looks for what an interrupted run made (0: not at all), when set. */
+  recoveryWindowMs?: number;
 }
 
 function parseOperationTimeout(raw: string): number {
@@ -77,6 +94,17 @@ function parseOperationTimeout(raw: string): number {
     );
   }
   return Math.round(seconds * 1000);
+}
+
+function parseRecoveryWindow(raw: string): number {
+  const hours = Number(raw);
+  if (!Number.isFinite(hours) || hours < 0 || hours > MAX_RECOVERY_WINDOW_HOURS) {
+    throw new ConfigurationError(
+      `anthropic:recoveryWindowHours must be a number of hours between 0 (no lookup) and ${MAX_RECOVERY_WINDOW_HOURS}, not ${JSON.stringify(raw)}`,
+      "recoveryWindowHours",
+    );
+  }
+  return Math.round(hours * 3_600_000);
 }
 
 export class ConfigurationError extends Error {
@@ -195,6 +223,16 @@ export function resolveConnectionSettings(env: NodeJS.ProcessEnv = process.env, 
     const raw = setting("operationTimeoutSeconds", env, config);
     return raw === undefined ? undefined : parseOperationTimeout(raw);
   });
+  const window = attempt(() => {
+    const raw = setting("recoveryWindowHours", env, config);
+    return raw === undefined ? undefined : parseRecoveryWindow(raw);
+  });
   if (problems.length > 0 || apiKey === undefined || baseUrl === undefined) throw problems.length === 1 ? problems[0]! : new ConfigurationErrors(problems);
-  return { apiKey, baseUrl, workspaceId, ...(timeout !== undefined ? { operationTimeoutMs: timeout } : {}) };
+  return {
+    apiKey,
+    baseUrl,
+    workspaceId,
+    ...(timeout !== undefined ? { operationTimeoutMs: timeout } : {}),
+    ...(window !== undefined ? { recoveryWindowMs: window } : {}),
+  };
 }

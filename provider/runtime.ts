@@ -42,8 +42,11 @@ const inFlight = new Set<OperationContext>();
 async function withContext<T>(work: (ctx: OperationContext) => Promise<T>): Promise<T> {
   return guarded(async () => {
     const settings = resolveConnectionSettings();
-    const timeout = settings.operationTimeoutMs !== undefined ? { timeoutMs: settings.operationTimeoutMs } : {};
-    const ctx = new OperationContext(new ApiClient({ settings }), { lookups, ...timeout });
+    const ctx = new OperationContext(new ApiClient({ settings }), {
+      lookups,
+      ...(settings.operationTimeoutMs !== undefined ? { timeoutMs: settings.operationTimeoutMs } : {}),
+      ...(settings.recoveryWindowMs !== undefined ? { recoveryWindowMs: settings.recoveryWindowMs } : {}),
+    });
     inFlight.add(ctx);
     try {
       return await work(ctx);

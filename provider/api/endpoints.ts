@@ -19,6 +19,8 @@ export interface ObjectEndpoints<A, CreateBody, UpdateBody, ListQuery extends Re
   readonly beta: string;
   /** Whether the list takes `created_at[gte]` (environments' does not). */
   readonly listsSince: boolean;
+  /** Whether the list takes `order` (`asc` / `desc` by created_at; sessions'). */
+  readonly listsInOrder: boolean;
   readonly schema: z.ZodType<A>;
   /** The object, or undefined when the API says it does not exist (404). */
   retrieve(call: Call, operation: string, id: string, query?: Record<string, QueryValue>): Promise<A | undefined>;
@@ -36,6 +38,8 @@ export function objectEndpoints<A, CreateBody, UpdateBody, ListQuery extends Rec
   beta: string;
   schema: z.ZodType<A>;
   listsSince: boolean;
+  /** Whether the list takes `order` (default: no). */
+  listsInOrder?: boolean;
   /** How a retried update behaves: "safe" when it is version-checked or sets absolute values. */
   updateRetry?: RetryMode;
 }): ObjectEndpoints<A, CreateBody, UpdateBody, ListQuery> {
@@ -45,6 +49,7 @@ export function objectEndpoints<A, CreateBody, UpdateBody, ListQuery extends Rec
     noun: def.noun,
     beta,
     listsSince: def.listsSince,
+    listsInOrder: def.listsInOrder ?? false,
     schema,
     async retrieve(call, operation, id, query) {
       try {

@@ -48,6 +48,7 @@ const endpoints = objectEndpoints<ApiSession, object, object, SessionListQuery>(
   collection: "/v1/sessions",
   beta: MANAGED_AGENTS_BETA,
   listsSince: true,
+  listsInOrder: true,
   schema: apiSession,
 });
 

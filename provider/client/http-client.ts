@@ -171,7 +171,7 @@ export class ApiClient {
       const outcome = await this.attempt(ctx, req, description);
       const status = outcome.ok ? 200 : outcome.status;
       // What the server answered teaches the gate its rate; a refusal for the rate does not count.
-      if (status !== undefined && status !== 429 && status !== 529) this.gate.answered(this.host, ctx.clock.now());
+      if (status !== undefined && status !== 429 && status !== 529) this.gate.answered(this.host, ctx.clock.now(), sentAt);
       if (outcome.ok) return this.validate(req, description, outcome.json);
       const { error, headers, verdict } = outcome;
       if (verdict === "fail") throw error;

@@ -3,9 +3,11 @@
 // spend, the abort signal that fires at that deadline, and the clock. Tests build their own.
 import { systemClock, type Clock, type RequestContext } from "../client/clock";
 import type { ApiClient } from "../client/http-client";
+import { DEFAULT_RECOVERY_WINDOW_HOURS } from "../config";
 import { LookupCache } from "./lookups";
 
 export const DEFAULT_OPERATION_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_RECOVERY_WINDOW_MS = DEFAULT_RECOVERY_WINDOW_HOURS * 3_600_000;
 
 export interface OperationSettings {
   /** The whole operation, every retry and wait included (default 5 minutes). */
@@ -20,6 +22,11 @@ export interface OperationSettings {
   lateCommitWindowMs?: number;
   /** Shared by the operations of one process: what earlier, interrupted runs created. */
   lookups?: LookupCache;
+  /**
+   * How far back a create looks for what an interrupted run made and never recorded (default
+   * 72 hours; 0: no lookup at all).
+   */
+  recoveryWindowMs?: number;
 }
 
 export class OperationContext implements RequestContext {
@@ -29,6 +36,9 @@ export class OperationContext implements RequestContext {
   readonly pollIntervalMs: number;
   readonly lateCommitWindowMs: number;
   readonly lookups: LookupCache;
+  readonly recoveryWindowMs: number;
+  /** The operation's whole deadline, for messages. */
+  readonly timeoutMs: number;
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private readonly extensions: OperationContext[] = [];
@@ -47,6 +57,8 @@ export class OperationContext implements RequestContext {
     this.pollIntervalMs = settings.pollIntervalMs ?? 1_000;
     this.lateCommitWindowMs = settings.lateCommitWindowMs ?? 10_000;
     this.lookups = settings.lookups ?? new LookupCache();
+    this.recoveryWindowMs = settings.recoveryWindowMs ?? DEFAULT_RECOVERY_WINDOW_MS;
+    this.timeoutMs = timeoutMs;
   }
 
   remainingMs(): number {

@@ -1,8 +1,9 @@
 // Crash-safe creates (DESIGN §10). The API's creates are not idempotent, so every create carries a
 // token in metadata (metadata.ts) that is derived from state alone:
-// - before creating, the token is looked up among what earlier runs made (one listing per object
-//   kind per `up`, shared by every create of the run): a run killed between the API's commit and
-//   the state write is found again by the next `up` and adopted, never created twice;
+// - before creating, the token is looked up among what earlier runs made (recovery.ts: within the
+//   recovery window, one listing per object kind per `up`, shared by every create of the run, and
+//   none where nothing can be found): a run killed between the API's commit and the state write is
+//   found again by the next `up` and adopted, never created twice;
 // - after an ambiguous failure (connection lost or timed out after sending, 5xx, an unreadable
 //   2xx), the token is looked up again, for a while, since a commit can land after the client
 //   gave up; only when nothing turns up is the create sent again.
@@ -11,36 +12,44 @@ import type { QueryValue } from "../client/path";
 import type { Call } from "../api/endpoints";
 import type { OperationContext } from "./context";
 import { stampOf, stampText, WRITE_TOKEN_KEY, writeTokenOf, type CreateStamp } from "./metadata";
+import { madeObject } from "./provenance";
+import { findOwnCreate, findUnrecorded } from "./recovery";
+import type { StackSeed } from "./stack-seed";
 
-/** How far before the stack's first `up` lookups reach: clocks of provider hosts and API differ. */
-export const LOOKUP_MARGIN_MS = 60 * 60_000;
+export { LOOKUP_MARGIN_MS, RecoveryLookupError } from "./recovery";
 
 /** Where a create stands in the stack's history, and what it declares (the kit derives both). */
 export interface CreateIdentity extends CreateStamp {
-  /** When the stack's seed was made: nothing this stack created is older. */
-  seededAt: string;
+  /** The stack's seed: when it was made (nothing this stack created is older), and whether this process made it. */
+  seed: StackSeed;
 }
 
+/** What the create flow reads of an API object. */
+export type Listed = { id: string; created_at: string; metadata?: Record<string, string> | undefined };
+
 /** What the create flow needs of an object kind. */
-export interface Creatable<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }> {
+export interface Creatable<A extends Listed> {
   readonly endpoints: {
     readonly noun: string;
     /** Whether the list endpoint filters by `created_at[gte]` (environments' does not). */
     readonly listsSince: boolean;
+    /** Whether the list endpoint takes `order` (by created_at; sessions'). */
+    readonly listsInOrder: boolean;
     create(call: Call, operation: string, body: object): Promise<A>;
     list(call: Call, operation: string, query: Record<string, QueryValue>): AsyncGenerator<A>;
   };
   /** Narrows the lookup (a session's agent). */
   readonly lookupQuery?: Record<string, QueryValue>;
-}
-
-function since(iso: string, marginMs: number): string {
-  const at = Date.parse(iso);
-  return new Date((Number.isFinite(at) ? at : 0) - marginMs).toISOString();
-}
-
-function query<A extends { id: string; created_at: string }>(c: Creatable<A & { metadata?: Record<string, string> | undefined }>, from: string): Record<string, QueryValue> {
-  return { ...c.lookupQuery, ...(c.endpoints.listsSince ? { "created_at[gte]": from } : {}) };
+  /**
+   * The ids of the objects the create refers to (a session's agent and environment): when this
+   * process made one of them, no earlier run can have made this object, and nothing is looked up.
+   */
+  readonly references?: readonly string[];
+  /**
+   * The version of a referred object the create pins, and the list parameter that filters by it
+   * (a session pinned to its agent's version: `agent_version`).
+   */
+  readonly pinned?: { readonly param: string; readonly id: string; readonly version: number };
 }
 
 /**
@@ -60,28 +69,6 @@ export function claimedByCreate(id: string): boolean {
   return claimed.has(id);
 }
 
-/**
- * What earlier runs of this stack created with `identity.token` and never recorded (oldest
- * first): usually nothing; one object after an interrupted run.
- */
-export async function findUnrecorded<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }>(
-  ctx: OperationContext,
-  operation: string,
-  c: Creatable<A>,
-  identity: CreateIdentity,
-): Promise<A[]> {
-  const q = query(c, since(identity.seededAt, LOOKUP_MARGIN_MS));
-  const key = `${c.endpoints.noun}?${JSON.stringify(q)}`;
-  const byToken = await ctx.lookups.byToken(
-    key,
-    () => c.endpoints.list(ctx, `${operation} (looking for objects an interrupted run created)`, q),
-    (item) => stampOf(item)?.token,
-  );
-  const found = [...(byToken.get(identity.token) ?? [])].sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
-  for (const item of found) claimed.add(item.id);
-  return found;
-}
-
 /** The create could not be confirmed either way; nothing will be sent again in this run. */
 export class UnconfirmedCreateError extends AnthropicProviderError {
   override name = "UnconfirmedCreateError";
@@ -91,7 +78,7 @@ export class UnconfirmedCreateError extends AnthropicProviderError {
  * Sends the create; after an ambiguous failure looks its stamp up, for up to the late-commit
  * window, and sends it again only when nothing with the stamp exists. Bounded by the deadline.
  */
-export async function createOnce<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }>(
+export async function createOnce<A extends Listed>(
   ctx: OperationContext,
   operation: string,
   c: Creatable<A>,
@@ -99,32 +86,35 @@ export async function createOnce<A extends { id: string; created_at: string; met
   stamp: string,
 ): Promise<A> {
   for (;;) {
-    const sentAt = new Date(ctx.clock.now()).toISOString();
+    const sentAt = ctx.clock.now();
     try {
-      return await c.endpoints.create(ctx, operation, body);
+      const created = await c.endpoints.create(ctx, operation, body);
+      madeObject(created.id);
+      return created;
     } catch (error) {
       if (!isAmbiguousFailure(error)) throw error;
       const found = await lookUpAfterAmbiguity(ctx, operation, c, stamp, sentAt, error);
-      if (found) return found;
+      if (found) {
+        madeObject(found.id);
+        return found;
+      }
     }
   }
 }
 
-async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }>(
+async function lookUpAfterAmbiguity<A extends Listed>(
   ctx: OperationContext,
   operation: string,
   c: Creatable<A>,
   stamp: string,
-  sentAt: string,
+  sentAt: number,
   failure: unknown,
 ): Promise<A | undefined> {
-  const q = query(c, since(sentAt, LOOKUP_MARGIN_MS));
   const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
   for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
     try {
-      for await (const item of c.endpoints.list(ctx, `${operation} (looking up its create token after: ${(failure as Error).message})`, q)) {
-        if (writeTokenOf(item) === stamp) return item;
-      }
+      const found = await findOwnCreate(ctx, `${operation} (looking up its create token after: ${(failure as Error).message})`, c, stamp, sentAt, writeTokenOf);
+      if (found) return found;
     } catch (lookupError) {
       throw new UnconfirmedCreateError(
         `${operation}: the create's answer was lost (${(failure as Error).message}) and looking it up failed too ` +
@@ -144,7 +134,7 @@ async function lookUpAfterAmbiguity<A extends { id: string; created_at: string; 
  * differ. Anything else found (made from other fixed fields, or a further copy) is disposed of.
  * Otherwise the object is created (`createOnce`), stamped.
  */
-export async function createOrAdopt<A extends { id: string; created_at: string; metadata?: Record<string, string> | undefined }, O>(args: {
+export async function createOrAdopt<A extends Listed, O>(args: {
   ctx: OperationContext;
   operation: string;
   creatable: Creatable<A>;
@@ -158,6 +148,7 @@ export async function createOrAdopt<A extends { id: string; created_at: string; 
   const stamp = stampText(args.identity);
   let adopted: { id: string; outputs: O } | undefined;
   for (const found of await findUnrecorded(args.ctx, args.operation, args.creatable, args.identity)) {
+    claim(found.id);
     if (adopted === undefined) {
       const made = stampOf(found);
       if (writeTokenOf(found) === stamp) adopted = { id: found.id, outputs: args.outputs(found) };

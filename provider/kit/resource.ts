@@ -28,6 +28,7 @@ import {
 } from "./spec";
 import { bounded, MAX_PROPERTY_CHARS, MAX_REASON_CHARS } from "./quote";
 import { shapeFailure, shapeProblems } from "./shape";
+import { readSeed } from "./stack-seed";
 import { concealWriteOnly, keepRecordedWriteOnly, markUnknownWriteOnly, reveal, unknownWriteOnlyPaths, withoutUnknownWriteOnly } from "./write-only";
 import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
 
@@ -35,7 +36,8 @@ import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
  * Keys the engine stores but never shows (keys starting with "__" are hidden in previews):
  * - `__kind`: which resource kind the shared provider shell serves (permanent);
  * - `__seed`: the stack's create-token seed (`<ISO time>/<random>`, see resources/seed.ts);
- * - `__urn`: the resource's URN, from the SDK;
+ * - `__urn`: the resource's URN, from the SDK: read by `check` to derive the create token, and not
+ *   kept (state has the URN already; release 0.2.0 stored it, twice per resource);
  * - `__createToken`: the token the next create of this resource sends, derived in `check`.
  */
 export const HIDDEN = { kind: "__kind", seed: "__seed", urn: "__urn", createToken: "__createToken" } as const;
@@ -153,11 +155,6 @@ function isSeen(value: unknown): value is Seen {
 
 function knownString(value: unknown): string | undefined {
   return typeof value === "string" && value !== UNKNOWN ? value : undefined;
-}
-
-/** When the stack's seed was made (its first `up` with a release that has seeds). */
-export function seededAt(seed: string): string {
-  return seed.split("/")[0] ?? seed;
 }
 
 /**
@@ -284,7 +281,8 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
           failures.push(...derived.failures);
         }
       } else failures.push(...parsed.failures);
-      return { inputs: stripUndefined({ ...inputs, ...hidden, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures: failures.map(boundedFailure) };
+      const { [HIDDEN.urn]: _urn, ...kept } = hidden;
+      return { inputs: stripUndefined({ ...inputs, ...kept, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures: failures.map(boundedFailure) };
     },
 
     async diff(_id, olds, news) {
@@ -309,7 +307,7 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
         );
       }
       const inputs = parseInputs(revealFields(user, new Set(names), label), label);
-      const identity = { token, seededAt: seededAt(seed), ...declarationDigests(spec, user) };
+      const identity = { token, seed: readSeed(seed), ...declarationDigests(spec, user) };
       const result = await hooks.create(ctx, inputs, identity);
       return { id: result.id, outs: compose(declaredOf(user), result.outputs, hidden) };
     },

@@ -4,6 +4,7 @@
 // is recognised as ours instead of being reported as a conflict.
 import { ConflictError } from "../client/errors";
 import { stampPatch, writeToken, writeTokenOf } from "./metadata";
+import { madeVersion } from "./provenance";
 import type { Change, State } from "./resource";
 import { refuseDrift, type ResourceSpec } from "./spec";
 
@@ -32,7 +33,9 @@ export async function versionedUpdate<A extends WithMetadata & { version: number
 }): Promise<A> {
   const token = tokenOf(args.spec, args.id, args.version, args.body, args.olds.unrecordedStamp);
   try {
-    return await args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.olds.legacy), version: args.version });
+    const written = await args.write({ ...args.body, metadata: stampPatch(args.body.metadata ?? undefined, token, args.olds.legacy), version: args.version });
+    if (written.version > args.version) madeVersion(args.id, written.version);
+    return written;
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     const current = await args.read();

@@ -15,7 +15,7 @@ import { redactError } from "../client/redact";
 import { HIDDEN } from "../kit/resource";
 import type { PropertyDiffKind, ResourceSpec } from "../kit/spec";
 import { UNKNOWN, type Props } from "../kit/values";
-import { newSeed } from "../resources/seed";
+import { mintSeed } from "../kit/stack-seed";
 import { PUBLIC_SPECS } from "../resources";
 import * as runtime from "../runtime";
 import { decode, encode, specSecrets, type Path } from "./properties";
@@ -125,7 +125,8 @@ export class ProviderServer {
       if (problem.setting !== undefined && news.values[problem.setting] === UNKNOWN) continue;
       failures.push(new proto.CheckFailure().setProperty(problem.setting ?? "").setReason(problem.message));
     }
-    const seed = typeof olds.values[SEED_KEY] === "string" ? olds.values[SEED_KEY] : newSeed();
+    // A seed made here is fresh (kit/stack-seed.ts): this process's creates then know the stack has no earlier run.
+    const seed = typeof olds.values[SEED_KEY] === "string" ? olds.values[SEED_KEY] : mintSeed();
     const inputs: Props = { ...news.values, [SEED_KEY]: seed };
     const secrets: Path[] = [...news.secrets, ...SETTING_NAMES.filter((n) => "secret" in SETTINGS[n] && inputs[n] !== undefined).map((n) => [n])];
     return new proto.CheckResponse().setInputs(structOf(encode(inputs, secrets))).setFailuresList(failures);

@@ -669,8 +669,9 @@ async function whenSettled<T>(outer: OperationContext, s: Settle, act: (ctx: Ope
 // ---------------------------------------------------------------------------------------------
 // Hooks
 
-function creatableFor(agentId: string): Creatable<ApiSession> {
-  return { endpoints: sessions, lookupQuery: { agent_id: agentId } };
+function creatableFor(inputs: SessionInputs): Creatable<ApiSession> {
+  const pinned = inputs.agentVersion === undefined ? {} : { pinned: { param: "agent_version", id: inputs.agent, version: inputs.agentVersion } };
+  return { endpoints: sessions, lookupQuery: { agent_id: inputs.agent }, references: [inputs.agent, inputs.environmentId], ...pinned };
 }
 
 async function agentDefaults(ctx: OperationContext, agentId: string, version: number | undefined, operation: string) {
@@ -834,7 +835,7 @@ export const sessionResource = defineResource(sessionSpec, {
     return createOrAdopt({
       ctx,
       operation,
-      creatable: creatableFor(inputs.agent),
+      creatable: creatableFor(inputs),
       identity,
       body: buildSessionCreateBody(inputs),
       // Made from the same fixed fields (the stamp says so); the rest is brought to the declared state.

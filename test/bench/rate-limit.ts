@@ -1,12 +1,16 @@
-// `up` of a stack of agents against a server that admits R requests per sliding second and refuses
-// the rest with 429 + retry-after: how long the provider needed against the least the limit allows
-// (the calls the server admitted / R), and how many resources failed.
+// `up` of a stack of agents against a server that admits R requests a second and refuses the rest
+// with 429: the emulator's own limiter (a sliding second, saying when a slot frees) or a token
+// bucket (R a second up to one second's worth, saying only `retry-after: 1`, as many proxies do).
+// How long the provider needed against the least the limit allows (the calls the server admitted
+// / R), and how many resources failed.
 import { Agent } from "../../sdk";
 import { engineEnv, stackFor } from "../../tools/engine";
+import type { RateLimiterKind } from "../../emulator/rate-limit";
 import { startEmulator, type Emulator } from "../../emulator/server";
 
 export interface RateLimitSample {
   rate: number;
+  limiter: RateLimiterKind;
   resources: number;
   /** Requests the server admitted (acted on). */
   admitted: number;
@@ -27,23 +31,23 @@ export interface RateLimitSample {
 }
 
 /** Watches which requests the emulator's rate limit admits, and when. */
-function watchAdmissions(emulator: Emulator): { admitted: number[]; refused: () => number } {
+export function watchAdmissions(emulator: Emulator): { admitted: number[]; refused: () => number } {
   const admitted: number[] = [];
   let refused = 0;
   // The limit's decision is private to the emulator; the bench observes it without changing it.
-  const limiter = emulator as unknown as { rateLimited(): number | undefined };
+  const limiter = emulator as unknown as { rateLimited(): unknown };
   const decide = limiter.rateLimited.bind(emulator);
   limiter.rateLimited = () => {
-    const wait = decide();
-    if (wait === undefined) admitted.push(performance.now());
+    const refusal = decide();
+    if (refusal === undefined) admitted.push(performance.now());
     else refused++;
-    return wait;
+    return refusal;
   };
   return { admitted, refused: () => refused };
 }
 
-export async function rateLimitedUp(rate: number, resources: number): Promise<RateLimitSample> {
-  const emulator = await startEmulator({ rateLimit: rate });
+export async function rateLimitedUp(rate: number, resources: number, limiter: RateLimiterKind = "sliding-window"): Promise<RateLimitSample> {
+  const emulator = await startEmulator({ rateLimit: rate, rateLimiter: limiter });
   try {
     const watch = watchAdmissions(emulator);
     const env = await engineEnv({ ANTHROPIC_API_KEY: "sk-ant-bench", ANTHROPIC_BASE_URL: emulator.url });
@@ -54,7 +58,7 @@ export async function rateLimitedUp(rate: number, resources: number): Promise<Ra
         return {};
       },
       "rate",
-      `bench-rate-${rate}`,
+      `bench-rate-${limiter}-${rate}`,
     );
     const start = performance.now();
     let error: string | undefined;
@@ -71,6 +75,7 @@ export async function rateLimitedUp(rate: number, resources: number): Promise<Ra
     const admitted = watch.admitted.length;
     return {
       rate,
+      limiter,
       resources,
       admitted,
       refused: watch.refused(),

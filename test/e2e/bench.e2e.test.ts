@@ -27,6 +27,9 @@ const FIGURES = [
   "state per resource vs trivial",
   "state: __provider per resource",
   ...[2, 5, 10].flatMap((r) => [`at ${r} req/s: time vs ideal`, `at ${r} req/s: failures`]),
+  ...[2, 5, 10].flatMap((r) => [`at ${r} req/s, token bucket: time vs ideal`, `at ${r} req/s, token bucket: failures`]),
+  ...["session", "agent", "environment"].flatMap((kind) => [`add one ${kind}, K = 200 since the seed, 100 in the window`, `add one ${kind}, K = 200 since the seed, 0 in the window`]),
+  "emulator: one page of 100 sessions of one agent among 50,000",
   "client vs official SDK: requests/s",
   "Session resources diff at 2000: time per resource vs at 500",
   "File check of a 20 MiB source: peak memory above a 1-byte source",
@@ -50,6 +53,7 @@ it("npm run bench -- --quick prints every figure with its target and a mark, and
   }
   // Every figure that has a target has its mark.
   expect(result.figures.filter((f) => f.target !== undefined).every((f) => typeof f.pass === "boolean")).toBe(true);
-  expect(result.rateLimited.map((s) => s.rate)).toEqual([2, 5, 10]);
+  expect(result.rateLimited.map((s) => `${s.limiter} ${s.rate}`)).toEqual(["sliding-window 2", "sliding-window 5", "sliding-window 10", "token-bucket 2", "token-bucket 5", "token-bucket 10"]);
+  expect(stdout).toContain("| K since the seed | in the window | requests: session / agent / environment |");
   expect(stdout).toMatch(/\d+ targets met, \d+ missed/);
 });

@@ -84,7 +84,8 @@ describe("an agent through the plugin", () => {
   it("check, create, a detailed diff, update, refresh and destroy: each the requests the hooks make", async () => {
     const declared = { name: "coder", model: "claude-sonnet-4-6", system: "Be careful." };
     const made = await plugin.checkAndCreate("Agent", "coder", declared);
-    expect(calls()).toEqual(["GET /v1/agents", "POST /v1/agents"]);
+    // A new stack (its seed minted by this plugin's CheckConfig): nothing an earlier run made to look up.
+    expect(calls()).toEqual(["POST /v1/agents"]);
     expect(made.outs).toMatchObject({ name: "coder", version: 1, __kind: "Agent" });
 
     const next = await plugin.check("Agent", "coder", { ...declared, system: "Be terse." }, made.checked);
@@ -307,6 +308,24 @@ describe("Cancel", () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(emulator.sessions.get(session.id).agent.tools).toEqual([]);
     emulator.sessions.runMs = 1_000;
+  });
+});
+
+describe("the stack's create-token seed", () => {
+  it("a provider whose configuration holds the seed of an earlier run looks up what that run may have left; one that minted it does not", async () => {
+    const earlier = await PluginClient.start(pluginEnv());
+    try {
+      const seed = `${new Date(Date.now() - 86_400_000).toISOString()}/${"0".repeat(32)}`;
+      await earlier.configure({ apiKey: secret(KEY), baseUrl: emulator.url }, { __seed: seed });
+      emulator.resetCounts();
+      await earlier.checkAndCreate("Agent", "after-an-earlier-run", { name: "after", model: "claude-sonnet-4-6" });
+      expect(calls()).toEqual(["GET /v1/agents", "POST /v1/agents"]);
+      emulator.resetCounts();
+      await plugin.checkAndCreate("Agent", "on-a-new-stack", { name: "new", model: "claude-sonnet-4-6" });
+      expect(calls()).toEqual(["POST /v1/agents"]);
+    } finally {
+      await earlier.stop();
+    }
   });
 });
 

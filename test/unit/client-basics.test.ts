@@ -62,6 +62,15 @@ describe("endpoint and credentials", () => {
     expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_OPERATION_TIMEOUT_SECONDS: "1800" }).operationTimeoutMs).toBe(1_800_000);
   });
 
+  it("takes a recovery window in hours (0: no lookup; fractions allowed)", () => {
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k" }).recoveryWindowMs).toBeUndefined();
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_RECOVERY_WINDOW_HOURS: "24" }).recoveryWindowMs).toBe(86_400_000);
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_RECOVERY_WINDOW_HOURS: "0" }).recoveryWindowMs).toBe(0);
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_RECOVERY_WINDOW_HOURS: "0.5" }).recoveryWindowMs).toBe(1_800_000);
+    rememberStackConfig({ get: (k) => ({ "anthropic:recoveryWindowHours": "168" })[k] });
+    expect(resolveConnectionSettings({ ANTHROPIC_API_KEY: "k", ANTHROPIC_RECOVERY_WINDOW_HOURS: "1" }).recoveryWindowMs).toBe(168 * 3_600_000);
+  });
+
   it.each<[string, Record<string, string>, Record<string, string>, RegExp]>([
     ["no key anywhere", {}, {}, /^no Anthropic API key: set it with `pulumi config set --secret anthropic:apiKey <key>`/],
     ["a blank key in stack config", { "anthropic:apiKey": "  " }, { ANTHROPIC_API_KEY: "k" }, /^anthropic:apiKey is set but empty$/],
@@ -70,6 +79,9 @@ describe("endpoint and credentials", () => {
     ["a malformed base URL", {}, { ANTHROPIC_API_KEY: "k", ANTHROPIC_BASE_URL: "api.anthropic.com" }, /is not a valid URL/],
     ["an operation timeout that is not a number", { "anthropic:operationTimeoutSeconds": "5m" }, { ANTHROPIC_API_KEY: "k" }, /operationTimeoutSeconds must be a number of seconds/],
     ["an operation timeout of zero", {}, { ANTHROPIC_API_KEY: "k", ANTHROPIC_OPERATION_TIMEOUT_SECONDS: "0" }, /between 1 and 86400, not "0"/],
+    ["a recovery window that is not a number", { "anthropic:recoveryWindowHours": "3d" }, { ANTHROPIC_API_KEY: "k" }, /^anthropic:recoveryWindowHours must be a number of hours between 0 \(no lookup\) and 8760, not "3d"$/],
+    ["a negative recovery window", {}, { ANTHROPIC_API_KEY: "k", ANTHROPIC_RECOVERY_WINDOW_HOURS: "-1" }, /recoveryWindowHours must be a number of hours .* not "-1"/],
+    ["a blank recovery window", {}, { ANTHROPIC_API_KEY: "k", ANTHROPIC_RECOVERY_WINDOW_HOURS: " " }, /^ANTHROPIC_RECOVERY_WINDOW_HOURS is set but empty$/],
   ])("reports %s as a configuration problem, before any call", (_label, config, envVars, message) => {
     rememberStackConfig({ get: (k) => config[k] });
     const problems = configurationProblems(envVars);

@@ -252,6 +252,56 @@ describe("list fidelity", () => {
     expect(await list(`?created_at[lt]=${at(created[2]!)}&order=asc`)).toEqual([s1, s2]);
     expect((await call(e, "GET", "/v1/sessions?order=sideways")).status).toBe(400);
   });
+
+  it("sessions: memory_store_id and deployment_id filters, as SessionListParams has them", async () => {
+    const e = await emulator();
+    const env = String((await ok(e, "POST", "/v1/environments", { name: "sandbox" }))["id"]);
+    const agent = String((await ok(e, "POST", "/v1/agents", AGENT))["id"]);
+    const plain = await ok(e, "POST", "/v1/sessions", { agent, environment_id: env });
+    const withStore = await ok(e, "POST", "/v1/sessions", { agent, environment_id: env, resources: [{ type: "memory_store", memory_store_id: "memstore_1" }] });
+    const list = async (query: string) => ids(await ok(e, "GET", `/v1/sessions${query}`));
+    expect(await list("?memory_store_id=memstore_1")).toEqual([withStore["id"]]);
+    expect(await list("?memory_store_id=memstore_2")).toEqual([]);
+    expect(await list("?deployment_id=depl_none")).toEqual([]);
+    expect(await list("")).toEqual([withStore["id"], plain["id"]]);
+  });
+
+  it("pages by cursor: next and previous pages, and no item twice when objects are created meanwhile", async () => {
+    const e = await emulator();
+    const env = String((await ok(e, "POST", "/v1/environments", { name: "sandbox" }))["id"]);
+    const agent = String((await ok(e, "POST", "/v1/agents", AGENT))["id"]);
+    const made: unknown[] = [];
+    for (let i = 0; i < 5; i++) made.push((await ok(e, "POST", "/v1/sessions", { agent, environment_id: env }))["id"]);
+    const newest = [...made].reverse();
+    const first = await ok(e, "GET", "/v1/sessions?limit=2");
+    expect(ids(first)).toEqual(newest.slice(0, 2));
+    expect(first["prev_page"]).toBeNull();
+    // A session created between two pages is before the cursor: the next page goes on where it was.
+    await ok(e, "POST", "/v1/sessions", { agent, environment_id: env });
+    const second = await ok(e, "GET", `/v1/sessions?limit=2&page=${String(first["next_page"])}`);
+    expect(ids(second)).toEqual(newest.slice(2, 4));
+    const third = await ok(e, "GET", `/v1/sessions?limit=2&page=${String(second["next_page"])}`);
+    expect(ids(third)).toEqual(newest.slice(4));
+    expect(third["next_page"]).toBeNull();
+    const back = await ok(e, "GET", `/v1/sessions?limit=2&page=${String(third["prev_page"])}`);
+    expect(ids(back)).toEqual(newest.slice(2, 4));
+    expect((await call(e, "GET", "/v1/sessions?page=nonsense")).status).toBe(400);
+  });
+
+  it("lists in creation order however the objects arrived: loaded out of order, sharing a millisecond, deleted", async () => {
+    const e = await emulator();
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(String((await ok(e, "POST", "/v1/environments", { name: `e${i}` }))["id"]));
+    // Three more created at one instant, and one loaded from a dump with an older created_at.
+    const instant = "2030-01-01T00:00:00.000Z";
+    const same = ["env_same_a", "env_same_b", "env_same_c"];
+    for (const id of same) e.environments.records.set(id, { ...e.environments.get(made[0]!), id, created_at: instant });
+    e.load({ agents: {}, sessions: {}, events: {}, environments: { env_old: { ...e.environments.get(made[0]!), id: "env_old", created_at: "2000-01-01T00:00:00Z" } } });
+    expect(ids(await ok(e, "GET", "/v1/environments?limit=100"))).toEqual([...[...same].reverse(), ...[...made].reverse(), "env_old"]);
+    await ok(e, "DELETE", `/v1/environments/${made[1]!}`);
+    expect(ids(await ok(e, "GET", "/v1/environments?limit=2"))).toEqual(["env_same_c", "env_same_b"]);
+    expect(ids(await ok(e, "GET", "/v1/environments?limit=100"))).toEqual([...[...same].reverse(), made[2], made[0], "env_old"]);
+  });
 });
 
 describe("rate limit", () => {
@@ -273,6 +323,20 @@ describe("rate limit", () => {
     expect(e.count("POST", "/v1/agents")).toBe(5);
     expect(e.live().agents).toHaveLength(3);
     await sleep(longest + 20);
+    expect((await call(e, "GET", "/v1/agents")).status).toBe(200);
+  });
+
+  it("as a token bucket: its capacity at once, then 429 with only a whole-second retry-after", async () => {
+    const e = await emulator({ rateLimit: 3, rateLimiter: "token-bucket" });
+    const responses = await Promise.all(Array.from({ length: 5 }, () => call(e, "POST", "/v1/agents", AGENT)));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429]);
+    for (const r of responses.filter((x) => x.status === 429)) {
+      expect(r.headers.get("retry-after")).toBe("1");
+      expect(r.headers.get("retry-after-ms")).toBeNull();
+    }
+    expect(e.live().agents).toHaveLength(3);
+    // A third of a second refills one token.
+    await sleep(400);
     expect((await call(e, "GET", "/v1/agents")).status).toBe(200);
   });
 });

@@ -61,11 +61,20 @@ describe("RateGate", () => {
     expect(gate.intervalMs(HOST)).toBeCloseTo(1_030, 6);
   });
 
-  it("a 429 to a request sent at the pace slows the pace a little (not by the emptier window the pause left behind)", () => {
+  it("a 429 to a request sent at the pace measures the server's rate: what it answered since the run of refusals began", () => {
+    const gate = new RateGate();
+    // A burst of 10 makes the first guess 103 ms; the server then admits one request in 250 ms.
+    burstThenRefused(gate, 10, 0, 995);
+    for (let t = 1_000; t <= 2_750; t += 250) gate.answered(HOST, t + 5, t);
+    gate.refused(HOST, 3_005, 995, {}, 3_000);
+    // 8 answers in the 3000 ms since the first 429, plus 3 %.
+    expect(gate.intervalMs(HOST)).toBeCloseTo((3_000 / 8) * 1.03, 6);
+  });
+
+  it("a 429 to a request sent at the pace with nothing measured yet slows the pace a little", () => {
     const gate = new RateGate();
     burstThenRefused(gate, 10, 0, 995);
-    for (let t = 1_000; t < 1_500; t += 103) gate.answered(HOST, t);
-    gate.refused(HOST, 1_510, 20, {}, 1_500);
+    gate.refused(HOST, 500, 20, {}, 400);
     expect(gate.intervalMs(HOST)).toBeCloseTo(103 * 1.05, 6);
   });
 
@@ -95,7 +104,7 @@ describe("RateGate", () => {
     expect(gate.pausedUntil(HOST)).toBeGreaterThan(1_500);
   });
 
-  it("forgets the pace a minute after the last 429", async () => {
+  it("forgets the pace a minute after the last 429 when it holds nothing back", async () => {
     const gate = new RateGate();
     const clock = clockAt(0);
     burstThenRefused(gate, 10, 0, 995);

@@ -53,6 +53,8 @@ type providerArgs struct {
 	BaseUrl *string `pulumi:"baseUrl"`
 	// How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most 86400. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails. Environment variable: `ANTHROPIC_OPERATION_TIMEOUT_SECONDS`.
 	OperationTimeoutSeconds *float64 `pulumi:"operationTimeoutSeconds"`
+	// How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
+	RecoveryWindowHours *float64 `pulumi:"recoveryWindowHours"`
 	// Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.
 	WorkspaceId *string `pulumi:"workspaceId"`
 }
@@ -65,6 +67,8 @@ type ProviderArgs struct {
 	BaseUrl pulumi.StringPtrInput
 	// How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most 86400. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails. Environment variable: `ANTHROPIC_OPERATION_TIMEOUT_SECONDS`.
 	OperationTimeoutSeconds pulumi.Float64PtrInput
+	// How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
+	RecoveryWindowHours pulumi.Float64PtrInput
 	// Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.
 	WorkspaceId pulumi.StringPtrInput
 }

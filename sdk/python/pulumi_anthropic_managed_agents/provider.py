@@ -22,6 +22,7 @@ class ProviderArgs:
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
                  operation_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 recovery_window_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  workspace_id: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a Provider resource.
@@ -29,6 +30,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] api_key: The Anthropic API key. Required: stack config (set it with `--secret`) wins over the environment. Read by the provider at call time, never stored in state in plain form. Environment variable: `ANTHROPIC_API_KEY`.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL. Default `https://api.anthropic.com`. HTTPS only, except loopback hosts (`http://127.0.0.1:…` for the emulator). Environment variable: `ANTHROPIC_BASE_URL`.
         :param pulumi.Input[_builtins.float] operation_timeout_seconds: How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most 86400. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails. Environment variable: `ANTHROPIC_OPERATION_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.float] recovery_window_hours: How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
         :param pulumi.Input[_builtins.str] workspace_id: Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.
         """
         if api_key is not None:
@@ -37,6 +39,8 @@ class ProviderArgs:
             pulumi.set(__self__, "base_url", base_url)
         if operation_timeout_seconds is not None:
             pulumi.set(__self__, "operation_timeout_seconds", operation_timeout_seconds)
+        if recovery_window_hours is not None:
+            pulumi.set(__self__, "recovery_window_hours", recovery_window_hours)
         if workspace_id is not None:
             pulumi.set(__self__, "workspace_id", workspace_id)
 
@@ -77,6 +81,18 @@ class ProviderArgs:
         pulumi.set(self, "operation_timeout_seconds", value)
 
     @_builtins.property
+    @pulumi.getter(name="recoveryWindowHours")
+    def recovery_window_hours(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
+        """
+        return pulumi.get(self, "recovery_window_hours")
+
+    @recovery_window_hours.setter
+    def recovery_window_hours(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "recovery_window_hours", value)
+
+    @_builtins.property
     @pulumi.getter(name="workspaceId")
     def workspace_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -98,6 +114,7 @@ class Provider(pulumi.ProviderResource):
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
                  operation_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 recovery_window_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  workspace_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         """
@@ -108,6 +125,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] api_key: The Anthropic API key. Required: stack config (set it with `--secret`) wins over the environment. Read by the provider at call time, never stored in state in plain form. Environment variable: `ANTHROPIC_API_KEY`.
         :param pulumi.Input[_builtins.str] base_url: The API's base URL. Default `https://api.anthropic.com`. HTTPS only, except loopback hosts (`http://127.0.0.1:…` for the emulator). Environment variable: `ANTHROPIC_BASE_URL`.
         :param pulumi.Input[_builtins.float] operation_timeout_seconds: How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most 86400. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails. Environment variable: `ANTHROPIC_OPERATION_TIMEOUT_SECONDS`.
+        :param pulumi.Input[_builtins.float] recovery_window_hours: How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
         :param pulumi.Input[_builtins.str] workspace_id: Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.
         """
         ...
@@ -137,6 +155,7 @@ class Provider(pulumi.ProviderResource):
                  api_key: pulumi.Input[Optional[_builtins.str]] = None,
                  base_url: pulumi.Input[Optional[_builtins.str]] = None,
                  operation_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 recovery_window_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  workspace_id: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -150,6 +169,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["api_key"] = None if api_key is None else pulumi.Output.secret(api_key)
             __props__.__dict__["base_url"] = base_url
             __props__.__dict__["operation_timeout_seconds"] = pulumi.Output.from_input(operation_timeout_seconds).apply(pulumi.runtime.to_json) if operation_timeout_seconds is not None else None
+            __props__.__dict__["recovery_window_hours"] = pulumi.Output.from_input(recovery_window_hours).apply(pulumi.runtime.to_json) if recovery_window_hours is not None else None
             __props__.__dict__["workspace_id"] = workspace_id
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["apiKey"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)

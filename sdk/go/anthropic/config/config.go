@@ -26,6 +26,11 @@ func GetOperationTimeoutSeconds(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "anthropic:operationTimeoutSeconds")
 }
 
+// How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
+func GetRecoveryWindowHours(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "anthropic:recoveryWindowHours")
+}
+
 // Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.
 func GetWorkspaceId(ctx *pulumi.Context) string {
 	return config.Get(ctx, "anthropic:workspaceId")

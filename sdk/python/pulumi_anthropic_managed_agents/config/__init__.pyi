@@ -29,6 +29,11 @@ operationTimeoutSeconds: Optional[float]
 How long one operation (a create, an update, …) may take, every retry and rate-limit wait included. Default 300, at most 86400. Raise it for a large stack under a low rate limit: requests wait their turn in one queue per provider process, and one whose turn would come after its deadline fails. Environment variable: `ANTHROPIC_OPERATION_TIMEOUT_SECONDS`.
 """
 
+recoveryWindowHours: Optional[float]
+"""
+How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
+"""
+
 workspaceId: Optional[str]
 """
 Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.

@@ -42,6 +42,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get_float('operationTimeoutSeconds')
 
     @_builtins.property
+    def recovery_window_hours(self) -> Optional[float]:
+        """
+        How far back, in hours, an `up` looks for objects an interrupted `up` created and never recorded, to take them over instead of creating them again. Default 72 (an `up` killed on a Friday evening and run again on Monday morning); `0` turns the lookup off; at most 8760. It costs, before the first create of each object kind in an `up`, one list request (sessions: per agent), and one more per 100 objects of that kind created in the window by anyone; nothing on a new stack. Rerunning an interrupted `up` later than the window risks a duplicate (see "After an interrupted `up`"). Environment variable: `ANTHROPIC_RECOVERY_WINDOW_HOURS`.
+        """
+        return __config__.get_float('recoveryWindowHours')
+
+    @_builtins.property
     def workspace_id(self) -> Optional[str]:
         """
         Optional; sent as `anthropic-workspace-id`. Environment variable: `ANTHROPIC_WORKSPACE_ID`.
