@@ -3,9 +3,10 @@
 // - sdk/<kind>.ts: the Args interface (JSDoc from the spec, types from the zod schema, every value
 //   a DeepInput) and the resource class with its declared outputs and `get`;
 // - sdk/protocol.ts: the hidden keys the provider reads;
-// - README.md: each resource's input and output tables, between generated markers;
+// - README.md: the settings' table, between generated markers;
 // - schema.json: the Pulumi package schema the native plugin serves (provider/plugin/schema.ts);
-// - docs/reference/: a page per resource, generated from that schema (tools/reference-docs.ts);
+// - docs/reference/: a page per resource, its guide written by hand, its reference generated from
+//   the spec and that schema (tools/reference-docs.ts);
 // - sdk/python and sdk/go: the other languages' SDKs, from that schema (tools/sdkgen).
 // The published .d.ts files then hold plain TypeScript types: they never import zod, whose own
 // typings do not compile under a stock `pulumi new typescript` tsconfig.
@@ -18,7 +19,7 @@ import { SETTINGS } from "../provider/config";
 import { HIDDEN } from "../provider/kit/resource";
 import { packageSchema } from "../provider/plugin/schema";
 import { pluginVersion } from "../provider/plugin/version";
-import { referencePages } from "./reference-docs";
+import { referenceFileName, referencePages } from "./reference-docs";
 import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { PUBLIC_SPECS } from "../provider/resources";
 import { SEED_KIND } from "../provider/resources/seed";
@@ -252,6 +253,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
+/** What a change of each input does, at a glance, with the TypeScript type, and the outputs (the reference page's summary). */
 export function readmeTables(spec: ResourceSpec): string {
   const inputs = jsonSchema(spec.inputs, "input");
   let out = `${spec.summary}\n\n`;
@@ -285,10 +287,15 @@ export function withSection(text: string, file: string, name: string, content: s
   return `${text.slice(0, at + begin.length)}\n${content}${text.slice(stop)}`;
 }
 
-export function withReadmeTables(readme: string): string {
-  let out = withSection(readme, "README.md", "configuration", configurationTable());
-  for (const spec of PUBLIC_SPECS) out = withSection(out, "README.md", spec.kind, readmeTables(spec));
+/** The README's table of resources: each kind, what it is, a link to its reference page. */
+export function resourcesTable(): string {
+  let out = "| resource | what it is |\n|---|---|\n";
+  for (const spec of PUBLIC_SPECS) out += `| [\`${spec.kind}\`](docs/reference/${referenceFileName(spec.kind)}) | ${cell(spec.summary.split(/(?<=\.) /)[0]!)} |\n`;
   return out;
+}
+
+export function withReadmeTables(readme: string): string {
+  return withSection(withSection(readme, "README.md", "configuration", configurationTable()), "README.md", "resources", resourcesTable());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -306,7 +313,9 @@ export function generatedFiles(): Map<string, string> {
   files.set("README.md", withReadmeTables(fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8")));
   const schema = packageSchema(pluginVersion());
   files.set("schema.json", `${JSON.stringify(schema, null, 2)}\n`);
-  for (const [file, content] of referencePages(schema)) files.set(file, content);
+  const summaries = new Map(PUBLIC_SPECS.map((spec) => [spec.kind, readmeTables(spec)]));
+  const existing = (file: string) => (fs.existsSync(path.join(REPO_ROOT, file)) ? fs.readFileSync(path.join(REPO_ROOT, file), "utf8") : undefined);
+  for (const [file, content] of referencePages(schema, summaries, existing)) files.set(file, content);
   return files;
 }
 

@@ -66,3 +66,43 @@ it("startEmulator() from pulumi-anthropic-managed-agents/emulator runs in the us
     })();`;
   expect(execFileSync(process.execPath, ["-e", script], { cwd: app, encoding: "utf8" }).trim()).toBe("200 1");
 });
+
+it("the package's entries type-check under Pulumi's classic TypeScript template (module commonjs, moduleResolution node)", () => {
+  // The template's tsconfig (`pulumi new typescript`), with no skipLibCheck: every published .d.ts is checked.
+  const project = path.join(work, "classic");
+  fs.mkdirSync(project);
+  fs.writeFileSync(
+    path.join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { strict: true, outDir: "bin", target: "es2020", module: "commonjs", moduleResolution: "node", sourceMap: true, experimentalDecorators: true, pretty: false, noFallthroughCasesInSwitch: true, noImplicitReturns: true, forceConsistentCasingInFileNames: true },
+      files: ["index.ts"],
+    }),
+  );
+  fs.writeFileSync(
+    path.join(project, "index.ts"),
+    [
+      'import { Agent, Session } from "pulumi-anthropic-managed-agents";',
+      'import { startEmulator } from "pulumi-anthropic-managed-agents/emulator";',
+      'import { testStack, type TestStack } from "pulumi-anthropic-managed-agents/testing";',
+      'const agent = new Agent("a", { name: "a", model: "claude-sonnet-4-6" });',
+      'new Session("s", { agent: agent.id, agentVersion: agent.version, environmentId: "env_1" });',
+      "export const started: Promise<unknown> = startEmulator({});",
+      "export const run: (p: () => Promise<void>) => Promise<TestStack> = (p) => testStack(p);",
+      "",
+    ].join("\n"),
+  );
+  // The user's project has the package (the tarball, installed above) and its peers (@pulumi/pulumi and its types).
+  fs.symlinkSync(path.join(app, "node_modules"), path.join(project, "node_modules"), "dir");
+  for (const dep of ["@pulumi", "@types", "@grpc", "google-protobuf", "@opentelemetry", "@logdna", "@npmcli", "execa", "ini", "js-yaml", "minimist", "normalize-package-data", "require-from-string", "semver", "source-map-support", "upath"]) {
+    const at = path.join(app, "node_modules", dep);
+    if (!fs.existsSync(at)) fs.symlinkSync(path.join(REPO, "node_modules", dep), at, "dir");
+  }
+  const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
+  let out = "";
+  try {
+    out = execFileSync(process.execPath, [tsc, "-p", project, "--noEmit"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    out = String((error as { stdout?: string }).stdout ?? error);
+  }
+  expect(out).toBe("");
+}, 120_000);
