@@ -73,7 +73,18 @@ export async function configure(req: { config?: StackConfigReader } | undefined)
 /** `check(olds, news)`; called with one argument it is `configure(req)` (release 0.1's shell). */
 export async function check(olds: Props, news?: Props): Promise<CheckResult | void> {
   if (news === undefined) return configure(olds as { config?: StackConfigReader });
-  return guarded(() => kindOf(news).check(olds, news));
+  const result = await guarded(() => kindOf(news).check(olds, news));
+  return { ...result, failures: result.failures.map(asReported) };
+}
+
+/**
+ * A failure as the engine prints it: on the resource, the path leading the reason. The engine
+ * prints a failure on a property as `property <path> value {<its value>} has a problem: …`, and
+ * finds no value at a nested path (`{<nil>}`) while it would print a top-level one as it is.
+ */
+function asReported(failure: { property: string; reason: string }): { property: string; reason: string } {
+  const at = failure.property === "(inputs)" ? "" : failure.property;
+  return { property: "", reason: at === "" ? failure.reason : `${at}: ${failure.reason}` };
 }
 
 export function diff(id: string, olds: Props, news: Props): Promise<DiffResult> {

@@ -264,7 +264,7 @@ it("(e) a check failure inside `resources` fails preview, names the problem, pri
   expectClean(c);
   // Check failures go to stderr.
   expect(c.stderr.join("")).toContain(
-    "error: pulumi-nodejs:dynamic/anthropic:Session resource 'repo-session': property resources[0].url value {<nil>} has a problem: Invalid URL",
+    "error: pulumi-nodejs:dynamic/anthropic:Session resource 'repo-session' has a problem: resources[0].url: Invalid URL",
   );
   expect(emulator.count()).toBe(0);
 });

@@ -184,9 +184,9 @@ it("a memory an agent rewrote is not overwritten: up fails naming the path; refr
 
 it("bad inputs fail preview with no request: a credential without its secret, a missing source file, an unsupported auth type", async () => {
   const cases: Array<[typeof bad, string]> = [
-    ["no-secret", "property auth.token value {<nil>} has a problem: token is required (a write-only secret)"],
+    ["no-secret", "has a problem: auth.token: token is required (a write-only secret)"],
     ["missing-source", "has a problem: cannot read"],
-    ["unsupported-auth", "property auth.type value {<nil>} has a problem: Invalid discriminator value"],
+    ["unsupported-auth", "has a problem: auth.type: Invalid discriminator value"],
   ];
   for (const [which, message] of cases) {
     bad = which;

@@ -38,3 +38,15 @@ export async function configureRuntime(baseUrl = "https://api.anthropic.com"): P
   const config: Record<string, string> = { "anthropic:apiKey": "sk-ant-fuzz-0000", "anthropic:baseUrl": baseUrl };
   await runtime().configure({ config: { get: (k: string) => config[k] } });
 }
+
+/**
+ * The runtime's check failures as the engine gets them (on the resource, the path leading the
+ * reason: provider/runtime.ts `asReported`), read back as a path and a reason.
+ */
+export function located(failures: ReadonlyArray<{ property: string; reason: string }>): Array<{ property: string; reason: string }> {
+  return failures.map((f) => {
+    if (f.property !== "") throw new Error(`a failure the engine would print on a property: ${JSON.stringify(f)}`);
+    const m = /^((?:[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])(?:\.[A-Za-z_$][\w$]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*): ([\s\S]*)$/.exec(f.reason);
+    return m ? { property: m[1]!, reason: m[2]! } : { property: "", reason: f.reason };
+  });
+}

@@ -5,12 +5,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { builtModule, configureRuntime, REPO, runtime, sdkProps } from "./built";
+import { builtModule, configureRuntime, located, REPO, runtime, sdkProps } from "./built";
 import type * as SessionModule from "../../provider/resources/session";
 
 type Props = Record<string, unknown>;
 const rt = runtime();
-const failuresOf = async (kind: string, inputs: Props) => (await rt.check({}, sdkProps(kind, inputs)))!.failures;
+const failuresOf = async (kind: string, inputs: Props) => located((await rt.check({}, sdkProps(kind, inputs)))!.failures);
 const SKILL_FIXTURE = path.join(REPO, "test", "fixtures", "skills", "triage-rules");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "robustness-"));
 
@@ -185,13 +185,13 @@ describe("write-only values", () => {
   it("a token that is not a string is hashed in what check returns, and fails naming its path", async () => {
     const result = (await rt.check({}, sdkProps("Session", { ...session, resources: [{ type: "github_repository", url: "https://github.com/a/b", authorizationToken: [SECRET] }] })))!;
     expect(JSON.stringify(result)).not.toContain(SECRET);
-    expect(result.failures).toEqual([{ property: "resources[0].authorizationToken", reason: expect.stringContaining("must be a string") }]);
+    expect(located(result.failures)).toEqual([{ property: "resources[0].authorizationToken", reason: expect.stringContaining("must be a string") }]);
   });
 
   it("a __proto__ key inside a write-only field fails (it would become the object's prototype)", async () => {
     const auth = JSON.parse(`{"__proto__": {"type": "static_bearer", "mcpServerUrl": "https://mcp.example.com", "token": "${SECRET}"}}`) as Props;
     const result = (await rt.check({}, sdkProps("VaultCredential", { vaultId: "vlt_1", auth })))!;
-    expect(result.failures).toEqual([{ property: "auth.__proto__", reason: expect.stringContaining('"__proto__" cannot be a key') }]);
+    expect(located(result.failures)).toEqual([{ property: "auth.__proto__", reason: expect.stringContaining('"__proto__" cannot be a key') }]);
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 

@@ -116,7 +116,8 @@ describe("an agent through the plugin", () => {
 
   it("a bad input fails check naming the field, with no request; an unknown value never fails it", async () => {
     const bad = await plugin.check("Agent", "typo", { name: "a", model: "claude-sonnet-4-6", systm: "x" });
-    expect(bad.failures).toEqual([{ property: "(inputs)", reason: expect.stringContaining('unknown field "systm"') }]);
+    // On the resource, as the engine prints it best: `resource 'typo' has a problem: unknown field "systm" …`.
+    expect(bad.failures).toEqual([{ property: "", reason: expect.stringContaining('unknown field "systm"') }]);
     const pending = await plugin.check("Session", "pinned", { agent: UNKNOWN, agentVersion: UNKNOWN, environmentId: UNKNOWN });
     expect(pending.failures).toEqual([]);
     expect(emulator.count()).toBe(0);
@@ -251,7 +252,7 @@ describe("import: Read with an id alone", () => {
     const skill = await plugin.checkAndCreate("Skill", "rules", { directory: path.join(dir, "skill"), displayName: "Triage rules" });
     const k = await imported("Skill", skill.id, (inputs) => ({ ...inputs, directory: path.join(dir, "skill") }));
     expect(k.requests).toEqual([`GET /v1/skills/${skill.id}`, `GET /v1/skills/${skill.id}/versions`]);
-    expect(k.checked.failures.map((f) => f.property)).toEqual(["directory"]);
+    expect(k.checked.failures.map((f) => f.reason.split(":")[0])).toEqual(["directory"]);
     // With its folder added, the folder's content is uploaded once: a new version of the same skill.
     expect(k.diff).toMatchObject({ changes: "some", replaces: [] });
 
@@ -260,7 +261,7 @@ describe("import: Read with an id alone", () => {
     const f = await imported("File", file.id);
     expect(f.requests).toEqual([`GET /v1/files/${file.id}`]);
     expect(hidden(f.read.inputs)).toEqual({ filename: "guide.md" });
-    expect(f.checked.failures.map((x) => x.property)).toEqual(["source"]);
+    expect(f.checked.failures.map((x) => x.reason.split(":")[0])).toEqual(["source"]);
   });
 
   it("a memory by <memoryStoreId>/<memoryId>", async () => {
