@@ -220,7 +220,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  references: {}
 };
 
 /**

@@ -322,7 +322,8 @@ const shape: ResourceShape = {
   writeOnlyHolders: {
     resources: []
   },
-  secrets: []
+  secrets: [],
+  references: {}
 };
 
 /**

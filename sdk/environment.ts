@@ -161,7 +161,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  references: {}
 };
 
 /**

@@ -59,7 +59,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  references: {}
 };
 
 /**

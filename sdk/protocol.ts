@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 
 /** The hidden inputs the provider reads (keys starting with "__" never show in a preview). */
-export const HIDDEN = {"kind":"__kind","seed":"__seed","urn":"__urn","createToken":"__createToken"} as const;
+export const HIDDEN = {"kind":"__kind","seed":"__seed","urn":"__urn","createToken":"__createToken","context":"__context"} as const;
 
 /** The kind of the stack's create-token seed. */
 export const SEED_KIND = "CreateTokenSeed";

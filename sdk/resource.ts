@@ -21,6 +21,29 @@ export interface ResourceShape {
   readonly writeOnlyHolders: Readonly<Record<string, readonly string[]>>;
   /** Fields that are always secrets (encrypted in state, hidden in previews and logs). */
   readonly secrets: readonly string[];
+  /**
+   * Fields naming another object of this package, and which of its declared inputs the provider
+   * checks this one against when that object is declared in the same program.
+   */
+  readonly references: Readonly<Record<string, { readonly kind: string; readonly context: readonly string[] }>>;
+}
+
+/**
+ * What the program declared of each resource of this package, by its `id` output: an input that
+ * is that output (a session's `agent: agent.id`) tells `check` what the named object declares.
+ */
+const declared = new WeakMap<object, { kind: string; args: Readonly<Record<string, unknown>> }>();
+
+/** The declared inputs of the objects `args` names, for `check`'s rules across objects (HIDDEN.context). */
+function contextOf(shape: ResourceShape, args: Readonly<Record<string, unknown>>): pulumi.Output<unknown> | undefined {
+  const context: Record<string, unknown> = {};
+  for (const [field, ref] of Object.entries(shape.references)) {
+    const value = args[field];
+    const named = value !== null && typeof value === "object" ? declared.get(value) : undefined;
+    if (named?.kind !== ref.kind) continue;
+    context[field] = Object.fromEntries(ref.context.filter((k) => named.args[k] !== undefined).map((k) => [k, named.args[k]]));
+  }
+  return Object.keys(context).length > 0 ? pulumi.output(context) : undefined;
 }
 
 /**
@@ -115,6 +138,8 @@ function inputProps(shape: ResourceShape, name: string, args: object | undefined
     }
   }
   for (const field of shape.secrets) if (props[field] !== undefined) props[field] = pulumi.secret(props[field]);
+  const context = args ? contextOf(shape, args as Record<string, unknown>) : undefined;
+  if (context) props[HIDDEN.context] = context;
   props[HIDDEN.seed] = stackSeed();
   props[HIDDEN.urn] = pulumi.createUrn(name, DYNAMIC_TYPE_PREFIX + shape.kind, opts?.parent);
   return props;
@@ -129,6 +154,7 @@ export function resourceOptions(shape: ResourceShape, opts: pulumi.CustomResourc
 export abstract class ManagedResource extends DynamicResource {
   protected constructor(shape: ResourceShape, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
     super(shape.kind, name, inputProps(shape, name, args, opts), resourceOptions(shape, opts));
+    if (args && opts?.id === undefined) declared.set(this.id, { kind: shape.kind, args: args as Record<string, unknown> });
   }
 
   /**

@@ -472,7 +472,16 @@ const shape: ResourceShape = {
   writeOnlyHolders: {
     resources: []
   },
-  secrets: []
+  secrets: [],
+  references: {
+    agent: {
+      kind: "Agent",
+      context: [
+        "tools",
+        "mcpServers"
+      ]
+    }
+  }
 };
 
 /**

@@ -229,7 +229,8 @@ const shape: ResourceShape = {
       "tokenEndpointAuth"
     ]
   },
-  secrets: []
+  secrets: [],
+  references: {}
 };
 
 /**

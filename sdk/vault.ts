@@ -51,7 +51,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  references: {}
 };
 
 /**

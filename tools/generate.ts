@@ -190,6 +190,7 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
     writeOnly: Object.fromEntries(writeOnlyFields(spec)),
     writeOnlyHolders: Object.fromEntries(writeOnlyFields(spec).map(([f, keys]) => [f, keyHolders(inputProps[f], keys, (inputs["$defs"] as Json | undefined) ?? {})])),
     secrets: secretFieldNames(spec),
+    references: spec.references ?? {},
   };
   body += `const shape: ResourceShape = ${JSON.stringify(shape, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, "$1:")};\n\n`;
 

@@ -38,9 +38,11 @@ import { isRecord, stripUndefined, UNKNOWN, type Props } from "./values";
  * - `__seed`: the stack's create-token seed (`<ISO time>/<random>`, see resources/seed.ts);
  * - `__urn`: the resource's URN, from the SDK: read by `check` to derive the create token, and not
  *   kept (state has the URN already; release 0.2.0 stored it, twice per resource);
- * - `__createToken`: the token the next create of this resource sends, derived in `check`.
+ * - `__createToken`: the token the next create of this resource sends, derived in `check`;
+ * - `__context`: what the program declared of the objects this one names (`spec.references`),
+ *   from the SDK, read by `check` for the API's rules across objects, and not kept.
  */
-export const HIDDEN = { kind: "__kind", seed: "__seed", urn: "__urn", createToken: "__createToken" } as const;
+export const HIDDEN = { kind: "__kind", seed: "__seed", urn: "__urn", createToken: "__createToken", context: "__context" } as const;
 const HIDDEN_KEYS: ReadonlySet<string> = new Set(Object.values(HIDDEN));
 
 /**
@@ -49,6 +51,13 @@ const HIDDEN_KEYS: ReadonlySet<string> = new Set(Object.values(HIDDEN));
  * hidden, so that a diff never prints it (release 0.2.0 stored `resolved` itself: still read).
  */
 const SEEN_KEY = "__seen";
+
+/**
+ * What the program declared of the objects a resource names (its spec's `references`), by field:
+ * `{ agent: { tools, mcpServers } }` for a session whose `agent` is an Agent of the same program.
+ * Empty when they are not declared there (an id from elsewhere), and never trusted past `check`.
+ */
+export type CheckContext = Readonly<Record<string, Props | undefined>>;
 
 export interface CheckResult {
   inputs: Props;
@@ -90,7 +99,7 @@ export interface Observed<I, O> {
 /** What a resource supplies: its hooks, typed by its spec's schemas. */
 export interface TypedHooks<I, O> {
   /** The API's cross-field rules, after the schema passed (values may still be unknown). */
-  crossCheck?(inputs: I): CheckFailure[];
+  crossCheck?(inputs: I, context: CheckContext): CheckFailure[];
   /**
    * The values of the spec's `computed` fields, from the parsed inputs (values may be unknown),
    * at every check: what preview shows and what `up` then creates or updates from. Reads nothing
@@ -274,14 +283,15 @@ export function defineResource<S extends z.ZodObject, O extends z.ZodObject>(
       let inputs: Props = concealed;
       if (parsed.ok) {
         inputs = stripUndefined(parsed.value as Props);
-        failures.push(...(hooks.crossCheck?.(parsed.value) ?? []));
+        const context = hidden[HIDDEN.context];
+        failures.push(...(hooks.crossCheck?.(parsed.value, isRecord(context) ? (context as CheckContext) : {}) ?? []));
         if (hooks.derive) {
           const derived = await hooks.derive(parsed.value);
           inputs = stripUndefined({ ...inputs, ...(derived.values as Props) });
           failures.push(...derived.failures);
         }
       } else failures.push(...parsed.failures);
-      const { [HIDDEN.urn]: _urn, ...kept } = hidden;
+      const { [HIDDEN.urn]: _urn, [HIDDEN.context]: _context, ...kept } = hidden;
       return { inputs: stripUndefined({ ...inputs, ...kept, [HIDDEN.createToken]: tokenFor(olds, hidden) }), failures: failures.map(boundedFailure) };
     },
 

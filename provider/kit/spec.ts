@@ -95,6 +95,12 @@ export interface ResourceSpec<S extends z.ZodObject = z.ZodObject, O extends z.Z
    * `<parentId>/<id>`; its id stays the API's own.
    */
   readonly parent?: keyof z.infer<S> & string;
+  /**
+   * Fields that name another object of this package: when that object is declared in the same
+   * program, the SDK hands `check` its declared `context` inputs (kit/resource.ts `CheckContext`),
+   * so that a rule the API applies across the two fails preview, not `up`.
+   */
+  readonly references?: { readonly [F in keyof z.infer<S> & string]?: { readonly kind: string; readonly context: readonly string[] } };
 }
 
 export function defineSpec<S extends z.ZodObject, O extends z.ZodObject>(spec: ResourceSpec<S, O>): ResourceSpec<S, O> {

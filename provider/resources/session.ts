@@ -23,6 +23,7 @@ import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOW
 import { quote } from "../kit/quote";
 import { concealWriteOnly } from "../kit/write-only";
 import { always } from "./docs";
+import { agentOverrideFailures } from "./session-agent-rules";
 import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent";
 
 // ---------------------------------------------------------------------------------------------
@@ -351,6 +352,7 @@ export const sessionSpec = defineSpec({
   kind: "Session",
   summary:
     "An agent instance in an environment. `title`, `metadata` and a budget's amount update in place, even while the session runs; `tools` and `mcpServers` update in place once it is idle; files, removed resources and GitHub tokens change in place through the session-resources endpoints. What the session was created from replaces it. Destroy archives it (history kept); `onDestroy: \"delete\"` deletes it.",
+  references: { agent: { kind: "Agent", context: ["tools", "mcpServers"] } },
   inputs: sessionInputs,
   updateText: "update in place",
   fields: {
@@ -827,7 +829,7 @@ export function overrideFailures(inputs: Pick<SessionInputs, "tools" | "mcpServe
 }
 
 export const sessionResource = defineResource(sessionSpec, {
-  crossCheck: overrideFailures,
+  crossCheck: (inputs, context) => [...overrideFailures(inputs), ...agentOverrideFailures(inputs, context["agent"])],
 
   async create(ctx, inputs, identity) {
     const pinned = inputs.agentVersion !== undefined;

@@ -12,7 +12,7 @@ it.each([...generatedFiles()].map(([file, content]) => [file, content] as const)
 describe("secret fields", () => {
   it("a field the spec marks secret is registered as a secret output (encrypted in state, hidden in logs)", () => {
     const { resourceOptions } = jest.requireActual<typeof import("../../sdk/resource")>("../../sdk/resource");
-    const shape = { kind: "Vaultish", fields: ["token", "name"], outputs: [], writeOnly: {}, writeOnlyHolders: {}, secrets: ["token"] };
+    const shape = { kind: "Vaultish", fields: ["token", "name"], outputs: [], writeOnly: {}, writeOnlyHolders: {}, secrets: ["token"], references: {} };
     expect(resourceOptions(shape, { protect: true, additionalSecretOutputs: ["name"] })).toEqual({ protect: true, additionalSecretOutputs: ["name", "token"] });
     expect(resourceOptions({ ...shape, secrets: [] }, undefined)).toBeUndefined();
   });
