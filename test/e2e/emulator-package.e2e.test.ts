@@ -98,7 +98,7 @@ it("the package's entries type-check under Pulumi's classic TypeScript template 
     if (!fs.existsSync(at)) fs.symlinkSync(path.join(REPO, "node_modules", dep), at, "dir");
   }
   const tsc = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
-  let out = "";
+  let out: string;
   try {
     out = execFileSync(process.execPath, [tsc, "-p", project, "--noEmit"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
