@@ -14,7 +14,7 @@ import { rememberStackConfig, resolveConnectionSettings, type StackConfigReader 
 import { OperationContext } from "./kit/context";
 import { LookupCache } from "./kit/lookups";
 import { HIDDEN, type CheckResult, type RuntimeHooks } from "./kit/resource";
-import type { DiffResult } from "./kit/spec";
+import { secretFieldNames, writeOnlyFields, type DiffResult } from "./kit/spec";
 import { isRecord, type Props } from "./kit/values";
 import { hooksFor } from "./resources/index";
 
@@ -87,8 +87,26 @@ function asReported(failure: { property: string; reason: string }): { property: 
   return { property: "", reason: at === "" ? failure.reason : `${at}: ${failure.reason}` };
 }
 
-export function diff(id: string, olds: Props, news: Props): Promise<DiffResult> {
-  return guarded(() => kindOf(news).diff(id, olds, news));
+/** A diff as the dynamic-provider protocol takes it: `changes` undefined is "unknown" (see `hiddenInPreviews`). */
+export type RuntimeDiff = Omit<DiffResult, "changes"> & { changes: boolean | undefined };
+
+export async function diff(id: string, olds: Props, news: Props): Promise<RuntimeDiff> {
+  const hooks = kindOf(news);
+  const result = await guarded(() => hooks.diff(id, olds, news));
+  return result.changes && Object.keys(result.detailedDiff).some((f) => hiddenInPreviews(hooks.spec, f)) ? { ...result, changes: undefined } : result;
+}
+
+/**
+ * Whether a field's value is a Pulumi secret in state (a secret field, or one holding write-only
+ * values): the engine masks secrets before it compares old and new inputs for the preview, so the
+ * change of a rotated token would show as nothing. The dynamic-provider protocol carries no
+ * detailed diff; a diff that says its changes are "unknown" makes the engine compute one itself
+ * from the inputs with secrets unwrapped, which marks the field (`[diff: ~auth]`), values still
+ * hidden. Only then: elsewhere the provider's own answer stands (a spelled-out default is no change).
+ * The replacements are the provider's either way.
+ */
+function hiddenInPreviews(spec: RuntimeHooks["spec"], field: string): boolean {
+  return secretFieldNames(spec).includes(field) || writeOnlyFields(spec).some(([f]) => f === field);
 }
 
 export function create(inputs: Props): Promise<{ id: string; outs: Props }> {

@@ -179,7 +179,8 @@ export class ProviderServer {
     const news = decode(valuesOf(req.getNews())).values;
     const result = await runtime.diff(req.getId(), { ...olds, [HIDDEN.kind]: spec.kind }, { ...news, [HIDDEN.kind]: spec.kind });
     const res = new proto.DiffResponse()
-      .setChanges(result.changes ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE)
+      // The plugin answers with its detailed diff, so a change the runtime calls "unknown" for the dynamic-provider protocol is known here.
+      .setChanges(result.changes !== false ? proto.DiffResponse.DiffChanges.DIFF_SOME : proto.DiffResponse.DiffChanges.DIFF_NONE)
       .setReplacesList(result.replaces)
       .setDeletebeforereplace(result.deleteBeforeReplace)
       .setDiffsList(Object.keys(result.detailedDiff))

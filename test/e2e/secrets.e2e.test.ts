@@ -204,6 +204,8 @@ it("(b) a token rotation under --debug: preview and up print neither the old nor
   // A rotation is an in-place update of the session (its resources endpoint), not a new session.
   expect(preview.changeSummary).toEqual({ same: 4, update: 1 });
   expectClean(p.c);
+  // The field that holds the token is marked changed, its values hidden.
+  expect(preview.stdout).toContain("~ resources: [secret] => [secret]");
 
   const u = capture("b: up --debug");
   const up = await op(u.c, () => stack.up({ ...u.options, debug: true, diff: true }));

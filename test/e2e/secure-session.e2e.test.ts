@@ -119,6 +119,8 @@ it("a token rotation is one update of the credential, and neither token shows in
 
   const preview = await stack.preview({ ...capture, debug: true, diff: true });
   expect(preview.changeSummary).toEqual({ same: 9, update: 1 });
+  // The rotated field is marked changed, its values hidden.
+  expect(preview.stdout).toContain("~ auth: [secret] => [secret]");
   emulator.resetCounts();
   const up = await stack.up({ ...capture, debug: true, diff: true });
   expect(up.summary.resourceChanges).toEqual({ same: 9, update: 1 });
@@ -185,7 +187,7 @@ it("a memory an agent rewrote is not overwritten: up fails naming the path; refr
 it("bad inputs fail preview with no request: a credential without its secret, a missing source file, an unsupported auth type", async () => {
   const cases: Array<[typeof bad, string]> = [
     ["no-secret", "has a problem: auth.token: token is required (a write-only secret)"],
-    ["missing-source", "has a problem: cannot read"],
+    ["missing-source", "has a problem: source: cannot read"],
     ["unsupported-auth", "has a problem: auth.type: Invalid discriminator value"],
   ];
   for (const [which, message] of cases) {

@@ -211,7 +211,9 @@ describe.each(KINDS.map((kind, i) => [kind, i] as const))("%s", (kind, i) => {
     await fc.assert(
       fc.asyncProperty(mutated(base), mutated(base), async (olds, news) => {
         const result = await rt.diff("id_1", sdkProps(kind, olds), sdkProps(kind, news));
-        expect(result).toEqual({ changes: expect.any(Boolean), replaces: expect.any(Array), deleteBeforeReplace: expect.any(Boolean), detailedDiff: expect.any(Object) });
+        expect(result).toEqual({ changes: result.changes === undefined ? undefined : expect.any(Boolean), replaces: expect.any(Array), deleteBeforeReplace: expect.any(Boolean), detailedDiff: expect.any(Object) });
+        // "Unknown" only for a change the engine must mark itself: some field changed.
+        if (result.changes === undefined) expect(Object.keys(result.detailedDiff).length).toBeGreaterThan(0);
         for (const r of result.replaces) expect(fields).toContain(r);
         for (const [field, kind] of Object.entries(result.detailedDiff)) {
           expect(fields).toContain(field);
