@@ -38,6 +38,23 @@ export interface TestStack {
 
 const PASSPHRASE = "pulumi-anthropic-managed-agents/testing";
 
+/**
+ * A file backend and a Pulumi home under `base`, and the environment that makes the engine use
+ * them offline (no update check, no plugin download), the state encrypted with `passphrase`.
+ * @internal
+ */
+export function offlineEngine(base: string, passphrase: string): Record<string, string> {
+  fs.mkdirSync(path.join(base, "backend"), { recursive: true });
+  fs.mkdirSync(path.join(base, "home"), { recursive: true });
+  return {
+    PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: passphrase,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: path.join(base, "home"),
+  };
+}
+
 /** The `node_modules` that holds this package: the provider process must resolve it from its working directory. */
 function nodeModulesDir(): string {
   let root = __dirname;
@@ -72,18 +89,12 @@ export async function testStack(program: PulumiFn, options: TestStackOptions = {
   try {
     const workDir = path.join(base, "project");
     fs.mkdirSync(workDir);
-    fs.mkdirSync(path.join(base, "backend"));
-    fs.mkdirSync(path.join(base, "home"));
     fs.symlinkSync(nodeModulesDir(), path.join(workDir, "node_modules"), "dir");
     const root = cliRoot(options.pulumiCliRoot);
     // The engine starts the dynamic-provider plugin with the first `node` on its PATH: this one.
     const env: Record<string, string> = {
       PATH: [path.dirname(process.execPath), path.join(root, "bin"), process.env["PATH"] ?? ""].join(path.delimiter),
-      PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_HOME: path.join(base, "home"),
+      ...offlineEngine(base, PASSPHRASE),
       ...options.env,
     };
     const projectName = options.projectName ?? "test-project";

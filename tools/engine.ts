@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { offlineEngine } from "../sdk/testing";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PASSPHRASE = "e2e-passphrase";
@@ -90,8 +91,6 @@ export async function engineEnv(extraEnv: Record<string, string>): Promise<Engin
   const workDir = path.join(base, "project");
   fs.mkdirSync(workDir);
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
-  fs.mkdirSync(path.join(base, "backend"));
-  fs.mkdirSync(path.join(base, "home"));
   const root = pulumiCliRoot();
   const pathEntries = [
     path.join(REPO_ROOT, "node_modules", ".bin"),
@@ -100,11 +99,7 @@ export async function engineEnv(extraEnv: Record<string, string>): Promise<Engin
   ];
   const envVars: Record<string, string> = {
     PATH: pathEntries.join(path.delimiter),
-    PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: path.join(base, "home"),
+    ...offlineEngine(base, PASSPHRASE),
     ...extraEnv,
   };
   const command = await PulumiCommand.get({ root, skipVersionCheck: true });
@@ -183,17 +178,11 @@ export function projectDir(files: Record<string, string>, extraEnv: Record<strin
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
   }
-  fs.mkdirSync(path.join(base, "backend"));
-  fs.mkdirSync(path.join(base, "home"));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith("ANTHROPIC_") && !k.startsWith("PULUMI_") && (!options.bareEnv || k === "HOME"))) as Record<string, string>;
   const envVars: Record<string, string> = {
     ...inherited,
     PATH: (options.path ?? [path.join(REPO_ROOT, "bin"), path.join(REPO_ROOT, "node_modules", ".bin"), path.join(pulumiCliRoot(), "bin"), yamlHostDir(), process.env["PATH"] ?? ""]).join(path.delimiter),
-    PULUMI_BACKEND_URL: `file://${path.join(base, "backend")}`,
-    PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_HOME: path.join(base, "home"),
+    ...offlineEngine(base, PASSPHRASE),
     ...extraEnv,
   };
   const bin = path.join(pulumiCliRoot(), "bin", "pulumi");
