@@ -132,7 +132,7 @@ it.each([
   emulator.resetCounts();
   const lines: string[] = [];
   await expect(stack.preview({ onOutput: (s) => void lines.push(s) })).rejects.toThrow();
-  expect(lines.join("")).toContain(`property ${property}`);
+  expect(lines.join("")).toContain(`has a problem: ${property}: `);
   expect(emulator.count()).toBe(0);
   options = good;
 });
