@@ -1,4 +1,4 @@
-import { invalid } from "./server";
+import { invalid } from "./http";
 
 /** Cursor pagination as the API does it: `limit` (1..100, default 20) and `page` -> `next_page`. */
 export function paginate<T>(items: T[], query: URLSearchParams): { data: T[]; next_page: string | null } {

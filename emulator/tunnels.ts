@@ -3,13 +3,14 @@
 // one PEM-encoded X.509 CA certificate, fingerprinted as the API does (SHA-256 of its DER, lowercase
 // hex). Both are archived, never deleted; an archived tunnel takes no new certificates.
 import { createHash, randomBytes, X509Certificate } from "node:crypto";
+import { invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import { stringFields } from "./params";
-import { type EmulatorModule, invalid, newId, notFound, type Router } from "./server";
+import type { EmulatorModule, Router } from "./router";
+import { includeArchived } from "./rules/query";
+import { onlyFields, stringFields, type Json } from "./rules/values";
 
 export const TUNNELS_BETA = "mcp-tunnels-2026-06-22";
-
-type Json = Record<string, unknown>;
 
 export interface TunnelRecord extends Json {
   id: string;
@@ -71,7 +72,7 @@ export class TunnelsModule implements EmulatorModule {
   }
 
   createTunnel(body: Json): TunnelRecord {
-    for (const k of Object.keys(body)) if (k !== "display_name") throw invalid(`${k}: unknown field`);
+    onlyFields(body, ["display_name"]);
     const name = body["display_name"];
     if (name !== undefined && name !== null && (typeof name !== "string" || name.length > 256)) {
       throw invalid("display_name: must be a string of at most 256 characters");
@@ -86,9 +87,9 @@ export class TunnelsModule implements EmulatorModule {
   }
 
   private listed<T extends { archived_at: string | null; created_at: string }>(items: Iterable<T>, query: URLSearchParams): T[] {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     return byCreatedAt(items)
-      .filter((x) => includeArchived || !x.archived_at)
+      .filter((x) => archivedToo || !x.archived_at)
       .reverse();
   }
 
@@ -110,7 +111,7 @@ export class TunnelsModule implements EmulatorModule {
     });
     add("POST", "/v1/tunnels/:id/rotate_token", (r) => {
       const t = this.tunnel(r.params[0]!);
-      for (const k of Object.keys(r.body)) if (k !== "reason") throw invalid(`${k}: unknown field`);
+      onlyFields(r.body, ["reason"]);
       stringFields(r.body, ["reason"]);
       if (t.archived_at) throw invalid(`tunnel ${t.id} is archived; its token cannot be rotated`);
       this.tokens.set(t.id, newToken());
@@ -119,7 +120,7 @@ export class TunnelsModule implements EmulatorModule {
     add("POST", "/v1/tunnels/:id/certificates", (r) => {
       const t = this.tunnel(r.params[0]!);
       if (t.archived_at) throw invalid(`tunnel ${t.id} is archived`);
-      for (const k of Object.keys(r.body)) if (k !== "ca_certificate_pem") throw invalid(`${k}: unknown field`);
+      onlyFields(r.body, ["ca_certificate_pem"]);
       const parsed = parseCaCertificate(r.body["ca_certificate_pem"]);
       const record: CertificateRecord = {
         id: newId("tnlcert"),
