@@ -1,7 +1,8 @@
 // Self-hosted environment work in the emulator: each session in a `self_hosted` environment is a
 // work item, queued when first seen. A worker polls (long poll up to `block_ms`), acks (queued ->
-// starting), heartbeats to hold its lease (starting -> active; a stale `expected_last_heartbeat`
-// is a 412), and stops it (stopping; stopped when forced, never started, or stopped again).
+// starting), heartbeats to hold its lease (starting -> active; the first heartbeat claims it with
+// `expected_last_heartbeat: "NO_HEARTBEAT"`, each later one names the last; a stale one is a 412),
+// and stops it (stopping; stopped when forced, never started, or stopped again).
 import type { EnvironmentsModule } from "./environments";
 import { conflict, HttpError, invalid, notFound } from "./http";
 import { newId } from "./ids";
@@ -33,6 +34,20 @@ const DEFAULT_TTL_SECONDS = 60;
 const MAX_BLOCK_MS = 5_000;
 /** A worker counts as polling for this long after its last poll. */
 const POLLING_WINDOW_MS = 60_000;
+
+/** What a first heartbeat names as the last one: it claims a lease no heartbeat has held yet. */
+const NO_HEARTBEAT = "NO_HEARTBEAT";
+
+/**
+ * Whether a heartbeat's `expected_last_heartbeat` matches the lease: the last heartbeat's time
+ * exactly, or `NO_HEARTBEAT` (or "") when there was none. The API does not compare it once the
+ * item is stopping or stopped.
+ */
+function holdsLease(w: WorkRecord, expected: unknown): boolean {
+  if (w.state === "stopping" || w.state === "stopped") return true;
+  if (w.latest_heartbeat_at === null) return expected === NO_HEARTBEAT || expected === "";
+  return expected === w.latest_heartbeat_at;
+}
 
 export class WorkModule implements EmulatorModule {
   readonly name = "work";
@@ -153,7 +168,7 @@ export class WorkModule implements EmulatorModule {
       // The SDK sends both as query parameters; a body is read too.
       const fromQuery = (k: string) => r.query.get(k) ?? r.body[k];
       const expected = fromQuery("expected_last_heartbeat");
-      if (expected !== undefined && expected !== null && expected !== (w.latest_heartbeat_at ?? "")) {
+      if (expected !== undefined && expected !== null && !holdsLease(w, expected)) {
         throw new HttpError(
           412,
           "invalid_request_error",
