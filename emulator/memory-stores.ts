@@ -1,4 +1,5 @@
-// Memory stores, their memories and memory versions in the emulator, with their own beta header.
+// Memory stores, their memories and memory versions in the emulator, under their own beta header
+// or the Managed Agents one.
 // A path is unique within a store (and may not be an ancestor or descendant of another memory's
 // path): a clash answers 409 `memory_path_conflict_error`. An update's `content_sha256`
 // precondition is refused with 409 `memory_precondition_failed_error` unless the memory holds that
@@ -8,7 +9,7 @@ import { createHash } from "node:crypto";
 import { HttpError, invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { BETA, type Betas, type EmulatorModule, type Router } from "./router";
 import { patchMetadata, type PatchRules } from "./rules/metadata";
 import { includeArchived } from "./rules/query";
 import { isObject, onlyFields, stringFields, text, type Json } from "./rules/values";
@@ -304,7 +305,8 @@ export class MemoryStoresModule implements EmulatorModule {
   }
 
   register(router: Router): void {
-    const b = MEMORY_BETA;
+    // "agent-memory-2026-07-22 or managed-agents-2026-04-01 in this header" (the SDK's memory store docs); the SDK sends the first.
+    const b: Betas = [MEMORY_BETA, BETA];
     router.add("POST", "/v1/memory_stores", (r) => this.createStore(r.body), b);
     router.add("GET", "/v1/memory_stores", (r) => this.listStores(r.query), b);
     router.add("GET", "/v1/memory_stores/:id", (r) => this.store(r.params[0]!), b);

@@ -4,6 +4,7 @@
 // and the memory store routes accept `managed-agents-2026-04-01` as well as
 // `agent-memory-2026-07-22` ("requests must send agent-memory-2026-07-22 or
 // managed-agents-2026-04-01").
+import { BETA } from "../../emulator/server";
 import { useCheckedSdk } from "./validating-client";
 
 const sdk = useCheckedSdk();
@@ -46,5 +47,40 @@ describe("work leases", () => {
     await sdk.client.beta.environments.work.stop(workId, { environment_id: envId, force: true });
     const stopped = await sdk.client.beta.environments.work.heartbeat(workId, { environment_id: envId, expected_last_heartbeat: "NO_HEARTBEAT" });
     expect(stopped).toMatchObject({ state: "stopped", lease_extended: false });
+  });
+});
+
+describe("memory store betas", () => {
+  const managedOnly = { headers: { "anthropic-beta": BETA } };
+
+  it("every memory store route takes the Managed Agents beta alone", async () => {
+    const store = await sdk.client.beta.memoryStores.create({ name: "notes" }, managedOnly);
+    expect(await sdk.client.beta.memoryStores.retrieve(store.id, {}, managedOnly)).toEqual(store);
+    expect((await sdk.client.beta.memoryStores.update(store.id, { description: "d" }, managedOnly)).description).toBe("d");
+    const listed = [];
+    for await (const s of sdk.client.beta.memoryStores.list({}, managedOnly)) listed.push(s.id);
+    expect(listed).toContain(store.id);
+    const memory = await sdk.client.beta.memoryStores.memories.create(store.id, { path: "/a.md", content: "one" }, managedOnly);
+    await sdk.client.beta.memoryStores.memories.update(memory.id, { memory_store_id: store.id, content: "two" }, managedOnly);
+    expect((await sdk.client.beta.memoryStores.memories.retrieve(memory.id, { memory_store_id: store.id }, managedOnly)).content).toBe("two");
+    const versions = [];
+    for await (const v of sdk.client.beta.memoryStores.memoryVersions.list(store.id, {}, managedOnly)) versions.push(v);
+    expect(versions).toHaveLength(2);
+    const old = versions.find((v) => v.operation === "created")!;
+    expect((await sdk.client.beta.memoryStores.memoryVersions.retrieve(old.id, { memory_store_id: store.id }, managedOnly)).id).toBe(old.id);
+    expect((await sdk.client.beta.memoryStores.memoryVersions.redact(old.id, { memory_store_id: store.id }, managedOnly)).redacted_at).toEqual(expect.any(String));
+    await sdk.client.beta.memoryStores.memories.delete(memory.id, { memory_store_id: store.id }, managedOnly);
+    expect((await sdk.client.beta.memoryStores.archive(store.id, {}, managedOnly)).archived_at).toEqual(expect.any(String));
+    expect(await sdk.client.beta.memoryStores.delete(store.id, {}, managedOnly)).toEqual({ id: store.id, type: "memory_store_deleted" });
+  });
+
+  it("the memory beta the SDK sends still serves, and without either, a 400 names both", async () => {
+    const store = await sdk.client.beta.memoryStores.create({ name: "sdk-default" });
+    expect((await sdk.client.beta.memoryStores.retrieve(store.id)).id).toBe(store.id);
+    const other = sdk.client.beta.memoryStores.retrieve(store.id, {}, { headers: { "anthropic-beta": "files-api-2025-04-14" } });
+    await expect(other).rejects.toMatchObject({
+      status: 400,
+      error: { error: { message: `this endpoint is in beta: requests must send "anthropic-beta: agent-memory-2026-07-22" or "${BETA}"` } },
+    });
   });
 });
