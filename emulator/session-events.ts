@@ -6,7 +6,7 @@
 // over server-sent events.
 import { EventStreamResponse, invalid } from "./http";
 import { newId } from "./ids";
-import { createdAtFilter, paginate } from "./pagination";
+import { createdAtFilter, EVENT_PAGE_MAX, paginate } from "./pagination";
 import type { Router } from "./router";
 import { checkEvent, type SentEvent } from "./rules/events";
 import { listParam, orderParam } from "./rules/query";
@@ -301,7 +301,7 @@ export class SessionTurns {
     const all = (this.store.events.get(id) ?? []).filter(
       (e) => (types === undefined || types.includes(String(e["type"]))) && inRange(String(e["processed_at"])),
     );
-    return paginate(order === "desc" ? [...all].reverse() : all, query);
+    return paginate(order === "desc" ? [...all].reverse() : all, query, EVENT_PAGE_MAX);
   }
 
   /**
