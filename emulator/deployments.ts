@@ -2,7 +2,9 @@
 // `{type: "agent", id, version}`), update (the agent too, in place), list, archive, pause /
 // unpause, and run (a manual run starts a session on the deployment's agent version, in its
 // environment, with its initial events). A cron schedule is checked (five fields, IANA time zone)
-// but never executed.
+// but never executed. Budget, resources and initial events are checked by the rules a session's
+// are (rules/budget.ts, resources.ts, events.ts), so what a run starts with was checked when the
+// deployment took it.
 import type { AgentsModule } from "./agents";
 import type { EnvironmentsModule } from "./environments";
 import { invalid, notFound } from "./http";

@@ -32,7 +32,7 @@ export interface SessionRecord extends Json {
 const CREATE_FIELDS = ["agent", "environment_id", "budget", "initial_events", "metadata", "resources", "title", "vault_ids"];
 const UPDATE_FIELDS = ["agent", "budget", "metadata", "title"];
 
-/** The session types a session starts with (SessionCreateParams.initial_events). */
+/** The event types a session starts with (SessionCreateParams.initial_events). */
 const INITIAL_EVENT_TYPES = ["user.message", "user.define_outcome"] as const;
 
 /** A mounted resource as the API returns it: its id, times and mount path (the token never). */

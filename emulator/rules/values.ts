@@ -26,22 +26,10 @@ export function listOf<T>(value: unknown, where: string, check: (item: unknown, 
   return value.map((item, i) => check(item, `${where}[${i}]`));
 }
 
-export const objectItem = (item: unknown, at: string): Json => {
-  if (!isObject(item)) throw invalid(`${at}: must be an object`);
-  return item;
-};
-
 export const stringItem = (item: unknown, at: string): string => {
   if (typeof item !== "string") throw invalid(`${at}: must be a string`);
   return item;
 };
-
-/** An optional map (absent: undefined); null only where `nullable`. */
-export function optionalObject(value: unknown, where: string, nullable = false): Json | null | undefined {
-  if (value === undefined || (nullable && value === null)) return value as undefined | null;
-  if (!isObject(value)) throw invalid(`${where}: must be an object`);
-  return value;
-}
 
 /** Each of `fields` that the body gives (not null) must be a string; `where` prefixes the field in the message. */
 export function stringFields(body: Json, fields: readonly string[], where = ""): void {
