@@ -2,15 +2,22 @@
 // `{type: "agent", id, version}`), update (the agent too, in place), list, archive, pause /
 // unpause, and run (a manual run starts a session on the deployment's agent version, in its
 // environment, with its initial events). A cron schedule is checked (five fields, IANA time zone)
-// but never executed.
-import { type AgentStore, checkMetadataPatch, validateMetadata } from "./agents";
-import { listOf, objectItem, stringFields, stringItem, text } from "./params";
-import type { EnvironmentStore } from "./environments";
+// but never executed. Budget, resources and initial events are checked by the rules a session's
+// are (rules/budget.ts, resources.ts, events.ts), so what a run starts with was checked when the
+// deployment took it.
+import type { AgentsModule } from "./agents";
+import type { EnvironmentsModule } from "./environments";
+import { invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import { type EmulatorModule, invalid, newId, notFound, type Router } from "./server";
-import { checkResourceTypes, type SessionStore } from "./sessions";
-
-type Json = Record<string, unknown>;
+import type { EmulatorModule, Router } from "./router";
+import { resolveBudget } from "./rules/budget";
+import { checkInitialEvents } from "./rules/events";
+import { createMetadata, patchMetadata } from "./rules/metadata";
+import { includeArchived } from "./rules/query";
+import { checkResource } from "./rules/resources";
+import { isObject, listOf, onlyFields, stringFields, stringItem, text, type Json } from "./rules/values";
+import type { SessionsModule } from "./sessions";
 
 export interface DeploymentRecord extends Json {
   id: string;
@@ -37,10 +44,10 @@ export interface DeploymentRunRecord extends Json {
   created_at: string;
 }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const CREATE_FIELDS = ["agent", "environment_id", "initial_events", "name", "budget", "description", "metadata", "resources", "schedule", "vault_ids"];
 const UPDATE_FIELDS = CREATE_FIELDS;
-const EVENT_TYPES = ["user.message", "user.define_outcome", "system.message"];
+/** The events a run starts its session with (DeploymentCreateParams.initial_events). */
+const INITIAL_EVENT_TYPES = ["user.message", "user.define_outcome", "system.message"] as const;
 
 // minute, hour, day of month, month, day of week
 const CRON_RANGES: ReadonlyArray<[number, number, readonly string[]]> = [
@@ -92,28 +99,10 @@ function validateSchedule(schedule: unknown): Json | null {
   return { type: "cron", expression, timezone, last_run_at: null, upcoming_runs_at: [] };
 }
 
-function validateEvents(events: unknown): Json[] {
-  if (!Array.isArray(events) || events.length === 0) throw invalid("initial_events: required, a list of events");
-  if (events.length > 50) throw invalid("initial_events: at most 50 events");
-  for (const [i, e] of events.entries()) {
-    if (!isObject(e) || typeof e["type"] !== "string" || !EVENT_TYPES.includes(e["type"])) throw invalid(`initial_events[${i}]: type must be one of ${EVENT_TYPES.join(", ")}`);
-  }
-  return events as Json[];
-}
-
 function vaultIdsOf(value: unknown): string[] {
   const ids = listOf(value, "vault_ids", stringItem);
   if (ids.length > 50) throw invalid("vault_ids: at most 50 vaults");
   return ids;
-}
-
-function validateBudget(budget: unknown): void {
-  if (budget === undefined || budget === null) return;
-  const b = budget as Json;
-  const cost = b["max_list_cost"] as Json | undefined;
-  if (b["type"] !== "limit" || !isObject(cost) || typeof cost["amount"] !== "string" || !/^(0|[1-9]\d*)$/.test(cost["amount"])) {
-    throw invalid('budget: must be {type: "limit", max_list_cost: {amount: "<integer minor units>", currency?: "USD"}}');
-  }
 }
 
 export class DeploymentsModule implements EmulatorModule {
@@ -122,9 +111,9 @@ export class DeploymentsModule implements EmulatorModule {
   readonly runs = new Map<string, DeploymentRunRecord>();
 
   constructor(
-    private readonly agents: AgentStore,
-    private readonly environments: EnvironmentStore,
-    private readonly sessions: SessionStore,
+    private readonly agents: AgentsModule,
+    private readonly environments: EnvironmentsModule,
+    private readonly sessions: SessionsModule,
   ) {}
 
   register(router: Router): void {
@@ -162,38 +151,26 @@ export class DeploymentsModule implements EmulatorModule {
       if (ref["version"] !== undefined && typeof ref["version"] !== "number") throw invalid("agent.version: must be a number");
       version = ref["version"] as number | undefined;
     } else throw invalid('agent: must be an agent id or {type: "agent", id, version?}');
-    const versions = this.agents.versions.get(id);
-    if (!versions) throw notFound(`agent ${id} not found`);
-    const record = version === undefined ? versions[versions.length - 1]! : versions.find((v) => v.version === version);
-    if (!record) throw notFound(`agent ${id} has no version ${String(version)}`);
-    if (record.archived_at) throw invalid(`agent ${id} is archived`);
-    return { type: "agent", id, version: record.version };
+    return { type: "agent", id, version: this.agents.pinned(id, version).version };
   }
 
   private environment(id: unknown): string {
     if (typeof id !== "string") throw invalid("environment_id: required");
-    const env = this.environments.get(id);
-    if (env.archived_at) throw invalid(`environment ${id} is archived`, "environment_archived");
-    return id;
+    return this.environments.usable(id).id;
   }
 
   private resources(list: unknown): Json[] {
     // Checked as a session's (each run mounts them); tokens are write-only: never returned.
     if (Array.isArray(list) && list.length > 500) throw invalid("resources: at most 500 resources");
-    return listOf(list, "resources", objectItem).map((r, i) => {
-      checkResourceTypes(r, i);
-      const { authorization_token: _secret, ...visible } = r;
-      return visible;
-    });
+    return listOf(list, "resources", (r) => r).map(checkResource);
   }
 
   create(body: Json): DeploymentRecord {
-    for (const k of Object.keys(body)) if (!CREATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, CREATE_FIELDS);
     stringFields(body, ["description"]);
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
-    const metadata = body["metadata"] ?? {};
-    validateMetadata(metadata);
-    validateBudget(body["budget"]);
+    const metadata = createMetadata(body["metadata"]);
+    const budget = resolveBudget(body["budget"]);
     const now = new Date().toISOString();
     const record: DeploymentRecord = {
       id: newId("depl"),
@@ -203,9 +180,9 @@ export class DeploymentsModule implements EmulatorModule {
       name: body["name"],
       description: body["description"] ?? null,
       metadata,
-      initial_events: validateEvents(body["initial_events"]),
+      initial_events: checkInitialEvents(body["initial_events"], INITIAL_EVENT_TYPES, true),
       schedule: validateSchedule(body["schedule"]),
-      budget: body["budget"] ?? null,
+      budget,
       vault_ids: vaultIdsOf(body["vault_ids"]),
       resources: this.resources(body["resources"]),
       status: "active",
@@ -219,7 +196,7 @@ export class DeploymentsModule implements EmulatorModule {
   }
 
   update(id: string, body: Json): DeploymentRecord {
-    for (const k of Object.keys(body)) if (!UPDATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, UPDATE_FIELDS);
     stringFields(body, ["description"]);
     const current = this.get(id);
     if (current.archived_at) throw invalid(`deployment ${id} is archived`);
@@ -231,24 +208,12 @@ export class DeploymentsModule implements EmulatorModule {
       next.name = body["name"];
     }
     if ("description" in body) next["description"] = body["description"];
-    if ("initial_events" in body) next["initial_events"] = validateEvents(body["initial_events"]);
+    if ("initial_events" in body) next["initial_events"] = checkInitialEvents(body["initial_events"], INITIAL_EVENT_TYPES, true);
     if ("schedule" in body) next["schedule"] = validateSchedule(body["schedule"]);
-    if ("budget" in body) {
-      validateBudget(body["budget"]);
-      next["budget"] = body["budget"];
-    }
+    if ("budget" in body) next["budget"] = resolveBudget(body["budget"]);
     if ("vault_ids" in body) next["vault_ids"] = vaultIdsOf(body["vault_ids"]);
     if ("resources" in body) next["resources"] = this.resources(body["resources"]);
-    if ("metadata" in body) {
-      checkMetadataPatch(body["metadata"]);
-      const merged: Record<string, string> = body["metadata"] === null ? {} : { ...current.metadata };
-      for (const [k, v] of Object.entries((body["metadata"] as Json | null) ?? {})) {
-        if (v === null || v === "") delete merged[k];
-        else merged[k] = v as string;
-      }
-      validateMetadata(merged);
-      next.metadata = merged;
-    }
+    next.metadata = patchMetadata(current.metadata, body["metadata"], { nullClears: true, emptyDeletes: true });
     next.updated_at = new Date().toISOString();
     this.records.set(id, next);
     return next;
@@ -311,12 +276,12 @@ export class DeploymentsModule implements EmulatorModule {
   }
 
   list(query: URLSearchParams): { data: DeploymentRecord[]; next_page: string | null } {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     const agentId = query.get("agent_id");
     const status = query.get("status");
     const inRange = createdAtFilter(query);
     const all = byCreatedAt(this.records.values())
-      .filter((d) => (includeArchived || !d.archived_at) && (agentId === null || d.agent.id === agentId) && (status === null || d.status === status) && inRange(d.created_at))
+      .filter((d) => (archivedToo || !d.archived_at) && (agentId === null || d.agent.id === agentId) && (status === null || d.status === status) && inRange(d.created_at))
       .reverse();
     return paginate(all, query);
   }

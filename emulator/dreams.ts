@@ -2,15 +2,15 @@
 // writes what it learned to a memory store. It is `pending` when created, `running` one step
 // later and `completed` one step after that (a step is the sessions' run time), with its output
 // store and token usage. Cancel stops a pending or running dream; archive is refused until it ended.
+import { conflict, invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import { listParam } from "./session-events";
-import { listOf, stringItem } from "./params";
-import { type EmulatorModule, HttpError, invalid, newId, notFound, type Router } from "./server";
-import type { SessionStore } from "./sessions";
+import type { EmulatorModule, Router } from "./router";
+import { includeArchived, listParam } from "./rules/query";
+import { isObject, listOf, onlyFields, stringItem, type Json } from "./rules/values";
+import type { SessionsModule } from "./sessions";
 
 export const DREAMS_BETA = "dreaming-2026-04-21";
-
-type Json = Record<string, unknown>;
 type DreamStatus = "pending" | "running" | "completed" | "failed" | "canceled";
 
 export interface DreamRecord extends Json {
@@ -36,7 +36,6 @@ export interface MemoryStoreLink {
 }
 
 const FIELDS = ["inputs", "model", "instructions", "output_behavior"];
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const ENDED: readonly DreamStatus[] = ["completed", "failed", "canceled"];
 
 export class DreamsModule implements EmulatorModule {
@@ -45,7 +44,7 @@ export class DreamsModule implements EmulatorModule {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly sessions: SessionStore,
+    private readonly sessions: SessionsModule,
     /** The length of one step (pending -> running -> completed). */
     private readonly stepMs: () => number,
     public memoryStores?: MemoryStoreLink,
@@ -82,7 +81,7 @@ export class DreamsModule implements EmulatorModule {
   }
 
   create(body: Json): DreamRecord {
-    for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, FIELDS);
     const model = body["model"];
     let resolvedModel: Json;
     if (typeof model === "string" && model !== "") resolvedModel = { id: model, speed: "standard" };
@@ -150,7 +149,7 @@ export class DreamsModule implements EmulatorModule {
 
   cancel(id: string): DreamRecord {
     const d = this.get(id);
-    if (ENDED.includes(d.status)) throw new HttpError(409, "invalid_request_error", `dream ${id} has already ended (${d.status})`);
+    if (ENDED.includes(d.status)) throw conflict(`dream ${id} has already ended (${d.status})`);
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
     const canceled = { ...d, status: "canceled" as const, ended_at: new Date().toISOString() };
@@ -161,18 +160,18 @@ export class DreamsModule implements EmulatorModule {
   archive(id: string): DreamRecord {
     const d = this.get(id);
     if (d.archived_at) throw invalid(`dream ${id} is already archived`);
-    if (!ENDED.includes(d.status)) throw new HttpError(409, "invalid_request_error", `dream ${id} is ${d.status}; cancel it or wait until it ends`);
+    if (!ENDED.includes(d.status)) throw conflict(`dream ${id} is ${d.status}; cancel it or wait until it ends`);
     const archived = { ...d, archived_at: new Date().toISOString() };
     this.records.set(id, archived);
     return archived;
   }
 
   list(query: URLSearchParams): { data: DreamRecord[]; next_page: string | null } {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     const statuses = listParam(query, "statuses");
     const inRange = createdAtFilter(query, ["gt", "lt"]);
     const all = byCreatedAt(this.records.values())
-      .filter((d) => (includeArchived || !d.archived_at) && inRange(d.created_at) && (statuses === undefined || statuses.includes(d.status)))
+      .filter((d) => (archivedToo || !d.archived_at) && inRange(d.created_at) && (statuses === undefined || statuses.includes(d.status)))
       .reverse();
     return paginate(all, query);
   }

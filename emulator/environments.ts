@@ -1,11 +1,12 @@
 // Environments in the emulator: create, retrieve, update (the config type cannot change), list,
 // delete, archive.
-import { checkMetadataPatch, validateMetadata } from "./agents";
+import { invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { CreationOrderedMap } from "./pagination";
-import { stringFields } from "./params";
-import { invalid, newId, notFound, type Router } from "./server";
-
-type Json = Record<string, unknown>;
+import type { EmulatorModule, Router } from "./router";
+import { createMetadata, type Metadata, patchMetadata } from "./rules/metadata";
+import { includeArchived } from "./rules/query";
+import { isObject, onlyFields, stringFields, type Json } from "./rules/values";
 
 export interface EnvironmentRecord extends Json {
   id: string;
@@ -17,7 +18,6 @@ export interface EnvironmentRecord extends Json {
   updated_at: string;
 }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const PACKAGE_MANAGERS = ["apt", "cargo", "gem", "go", "npm", "pip"] as const;
 const FIELDS = ["name", "description", "metadata", "scope", "config"];
 
@@ -58,7 +58,9 @@ function checkScalars(body: Json): void {
   if (body["scope"] !== undefined && body["scope"] !== null && !SCOPES.includes(body["scope"] as string)) throw invalid(`scope: must be one of ${SCOPES.join(", ")}`);
 }
 
-export class EnvironmentStore {
+export class EnvironmentsModule implements EmulatorModule {
+  readonly name = "environments";
+  readonly core = true;
   readonly records = new CreationOrderedMap<EnvironmentRecord>((e) => e.created_at);
 
   get(id: string): EnvironmentRecord {
@@ -67,12 +69,18 @@ export class EnvironmentStore {
     return found;
   }
 
+  /** An environment a new session or deployment may use: one that exists and is not archived. */
+  usable(id: string): EnvironmentRecord {
+    const env = this.get(id);
+    if (env.archived_at) throw invalid(`environment ${id} is archived`, "environment_archived");
+    return env;
+  }
+
   create(body: Json): EnvironmentRecord {
-    for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, FIELDS);
     checkScalars(body);
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
-    const metadata = body["metadata"] ?? {};
-    validateMetadata(metadata);
+    const metadata = createMetadata(body["metadata"]);
     const now = new Date().toISOString();
     const record: EnvironmentRecord = {
       id: newId("env"),
@@ -93,7 +101,7 @@ export class EnvironmentStore {
   }
 
   update(id: string, body: Json): EnvironmentRecord {
-    for (const k of Object.keys(body)) if (!FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, FIELDS);
     checkScalars(body);
     const current = this.get(id);
     if (current.archived_at) throw invalid(`environment ${id} is archived`, "environment_archived");
@@ -104,16 +112,8 @@ export class EnvironmentStore {
     }
     if ("description" in body) next["description"] = body["description"];
     if ("scope" in body && body["scope"] !== null) next["scope"] = body["scope"];
-    checkMetadataPatch(body["metadata"]);
-    if (isObject(body["metadata"])) {
-      const merged: Json = { ...(current["metadata"] as Json) };
-      for (const [k, v] of Object.entries(body["metadata"])) {
-        if (v === null || v === "") delete merged[k];
-        else merged[k] = v;
-      }
-      validateMetadata(merged);
-      next["metadata"] = merged;
-    }
+    // "Set a value to null or empty string to delete it" (EnvironmentUpdateParams).
+    next["metadata"] = patchMetadata(current["metadata"] as Metadata, body["metadata"], { emptyDeletes: true });
     if (body["config"] !== undefined && body["config"] !== null) {
       const config = resolveConfig(body["config"]);
       if (config["type"] !== current.config["type"]) {
@@ -144,19 +144,33 @@ export class EnvironmentStore {
   }
 
   list(query: URLSearchParams): { data: EnvironmentRecord[]; next_page: string | null } {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     // Only limit, page and include_archived (EnvironmentListParams): created_at bounds are ignored.
     // Newest first (EnvironmentListParams has no order).
-    const { data, next_page } = this.records.page(query, { direction: "desc", match: (e) => includeArchived || !e.archived_at });
+    const { data, next_page } = this.records.page(query, { direction: "desc", match: (e) => archivedToo || !e.archived_at });
     return { data, next_page };
   }
-}
 
-export function registerEnvironmentRoutes(router: Router, store: EnvironmentStore): void {
-  router.add("POST", "/v1/environments", (r) => store.create(r.body));
-  router.add("GET", "/v1/environments", (r) => store.list(r.query));
-  router.add("GET", "/v1/environments/:id", (r) => store.get(r.params[0]!));
-  router.add("POST", "/v1/environments/:id", (r) => store.update(r.params[0]!, r.body));
-  router.add("DELETE", "/v1/environments/:id", (r) => store.delete(r.params[0]!));
-  router.add("POST", "/v1/environments/:id/archive", (r) => store.archive(r.params[0]!));
+  register(router: Router): void {
+    router.add("POST", "/v1/environments", (r) => this.create(r.body));
+    router.add("GET", "/v1/environments", (r) => this.list(r.query));
+    router.add("GET", "/v1/environments/:id", (r) => this.get(r.params[0]!));
+    router.add("POST", "/v1/environments/:id", (r) => this.update(r.params[0]!, r.body));
+    router.add("DELETE", "/v1/environments/:id", (r) => this.delete(r.params[0]!));
+    router.add("POST", "/v1/environments/:id/archive", (r) => this.archive(r.params[0]!));
+  }
+
+  /** By id: `EmulatorDump.environments`. */
+  dump(): { environments: Record<string, EnvironmentRecord> } {
+    return { environments: Object.fromEntries(this.records) };
+  }
+
+  load(data: unknown): void {
+    const { environments } = data as { environments?: Record<string, EnvironmentRecord> };
+    for (const [id, record] of Object.entries(environments ?? {})) this.records.set(id, record);
+  }
+
+  live(): Record<string, string[]> {
+    return { environments: [...this.records.values()].filter((e) => e.archived_at === null).map((e) => e.id) };
+  }
 }

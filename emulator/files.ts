@@ -1,12 +1,13 @@
 // Files in the emulator: multipart upload, metadata, download, delete, list (newest first), with
 // the Files API's own beta header. Uploaded files are not downloadable (the API serves back only
 // files the platform produced); `downloadable` says so, and a download of one is refused.
+import { invalid, notFound, RawResponse } from "./http";
+import { newId } from "./ids";
 import { paginate } from "./pagination";
-import { invalid, newId, notFound, RawResponse, type EmulatorModule, type RouteRequest, type Router } from "./server";
+import type { EmulatorModule, RouteRequest, Router } from "./router";
+import type { Json } from "./rules/values";
 
 export const FILES_BETA = "files-api-2025-04-14";
-
-type Json = Record<string, unknown>;
 
 export interface FileRecord extends Json {
   id: string;
@@ -25,7 +26,7 @@ interface StoredFile {
   content: string;
 }
 
-export class FileModule implements EmulatorModule {
+export class FilesModule implements EmulatorModule {
   readonly name = "files";
   readonly files = new Map<string, StoredFile>();
 

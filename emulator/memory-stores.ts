@@ -1,19 +1,23 @@
-// Memory stores, their memories and memory versions in the emulator, with their own beta header.
+// Memory stores, their memories and memory versions in the emulator, under their own beta header
+// or the Managed Agents one.
 // A path is unique within a store (and may not be an ancestor or descendant of another memory's
 // path): a clash answers 409 `memory_path_conflict_error`. An update's `content_sha256`
 // precondition is refused with 409 `memory_precondition_failed_error` unless the memory holds that
 // content, or already holds exactly what the update asks for. Every write adds a memory version;
 // a redacted version keeps its metadata and loses its content.
 import { createHash } from "node:crypto";
+import { HttpError, invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import { stringFields, text } from "./params";
-import { patchMetadata } from "./vaults";
-import { HttpError, invalid, newId, notFound, type EmulatorModule, type Router } from "./server";
+import { BETA, type Betas, type EmulatorModule, type Router } from "./router";
+import { patchMetadata, type PatchRules } from "./rules/metadata";
+import { includeArchived } from "./rules/query";
+import { isObject, onlyFields, stringFields, text, type Json } from "./rules/values";
 
 export const MEMORY_BETA = "agent-memory-2026-07-22";
 const MAX_CONTENT_BYTES = 102_400;
-
-type Json = Record<string, unknown>;
+/** A null metadata patch changes nothing; `""` deletes a key, as null does. */
+const METADATA_RULES: PatchRules = { emptyDeletes: true };
 
 export interface MemoryStoreRecord extends Json {
   id: string;
@@ -55,12 +59,7 @@ export interface MemoryVersionRecord extends Json {
 }
 
 const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const API_ACTOR = { type: "api_actor", api_key_id: "apikey_emulator" };
-
-function onlyKeys(body: Json, allowed: readonly string[]): void {
-  for (const k of Object.keys(body)) if (!allowed.includes(k)) throw invalid(`${k}: unknown field`);
-}
 
 function validPath(path: unknown): string {
   if (typeof path !== "string" || !path.startsWith("/") || path.endsWith("/") || path.includes("//") || Buffer.byteLength(path) > 1024) {
@@ -80,7 +79,7 @@ function viewed<R extends { content: string | null }>(record: R, view: string | 
   return (view ?? defaultView) === "full" ? record : { ...record, content: null };
 }
 
-export class MemoryStoreModule implements EmulatorModule {
+export class MemoryStoresModule implements EmulatorModule {
   readonly name = "memory_stores";
   readonly stores = new Map<string, MemoryStoreRecord>();
   readonly memories = new Map<string, MemoryRecord>();
@@ -93,7 +92,7 @@ export class MemoryStoreModule implements EmulatorModule {
   }
 
   createStore(body: Json): MemoryStoreRecord {
-    onlyKeys(body, ["name", "description", "metadata"]);
+    onlyFields(body, ["name", "description", "metadata"]);
     stringFields(body, ["description"]);
     if (typeof body["description"] === "string" && body["description"].length > 1_024) throw invalid("description: at most 1,024 characters");
     if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: required, a non-empty string");
@@ -103,7 +102,7 @@ export class MemoryStoreModule implements EmulatorModule {
       type: "memory_store",
       name: body["name"],
       description: typeof body["description"] === "string" ? body["description"] : "",
-      metadata: patchMetadata({}, body["metadata"]),
+      metadata: patchMetadata({}, body["metadata"], METADATA_RULES),
       created_at: now,
       updated_at: now,
       archived_at: null,
@@ -113,12 +112,12 @@ export class MemoryStoreModule implements EmulatorModule {
   }
 
   updateStore(id: string, body: Json): MemoryStoreRecord {
-    onlyKeys(body, ["name", "description", "metadata"]);
+    onlyFields(body, ["name", "description", "metadata"]);
     stringFields(body, ["name", "description"]);
     if (typeof body["description"] === "string" && body["description"].length > 1_024) throw invalid("description: at most 1,024 characters");
     const current = this.store(id);
     if (current.archived_at) throw invalid(`memory store ${id} is archived`, "memory_store_archived");
-    const next: MemoryStoreRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"]) };
+    const next: MemoryStoreRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"], METADATA_RULES) };
     if (body["name"] !== undefined && body["name"] !== null) {
       if (typeof body["name"] !== "string" || body["name"] === "") throw invalid("name: must be a non-empty string");
       next.name = body["name"];
@@ -146,9 +145,9 @@ export class MemoryStoreModule implements EmulatorModule {
   }
 
   listStores(query: URLSearchParams): { data: MemoryStoreRecord[]; next_page: string | null } {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     const inRange = createdAtFilter(query);
-    return paginate(byCreatedAt(this.stores.values()).filter((s) => (includeArchived || !s.archived_at) && inRange(s.created_at)).reverse(), query);
+    return paginate(byCreatedAt(this.stores.values()).filter((s) => (archivedToo || !s.archived_at) && inRange(s.created_at)).reverse(), query);
   }
 
   private liveStore(id: string): MemoryStoreRecord {
@@ -194,7 +193,7 @@ export class MemoryStoreModule implements EmulatorModule {
   }
 
   createMemory(storeId: string, body: Json): MemoryRecord {
-    onlyKeys(body, ["path", "content"]);
+    onlyFields(body, ["path", "content"]);
     this.liveStore(storeId);
     const path = validPath(body["path"]);
     const content = validContent(body["content"] ?? "");
@@ -219,7 +218,7 @@ export class MemoryStoreModule implements EmulatorModule {
 
   /** `actor`: who wrote it (an agent's session, in tests that play the agent). */
   updateMemory(storeId: string, id: string, body: Json, actor: Json = API_ACTOR): MemoryRecord {
-    onlyKeys(body, ["path", "content", "precondition"]);
+    onlyFields(body, ["path", "content", "precondition"]);
     this.liveStore(storeId);
     const current = this.memory(storeId, id);
     const path = body["path"] === undefined || body["path"] === null ? current.path : validPath(body["path"]);
@@ -306,7 +305,8 @@ export class MemoryStoreModule implements EmulatorModule {
   }
 
   register(router: Router): void {
-    const b = MEMORY_BETA;
+    // "agent-memory-2026-07-22 or managed-agents-2026-04-01 in this header" (the SDK's memory store docs); the SDK sends the first.
+    const b: Betas = [MEMORY_BETA, BETA];
     router.add("POST", "/v1/memory_stores", (r) => this.createStore(r.body), b);
     router.add("GET", "/v1/memory_stores", (r) => this.listStores(r.query), b);
     router.add("GET", "/v1/memory_stores/:id", (r) => this.store(r.params[0]!), b);

@@ -1,10 +1,11 @@
-import { invalid } from "./server";
+import { invalid } from "./http";
 
-/** Cursor pagination as the API does it: `limit` (1..100, default 20) and `page` -> `next_page`. */
-export function paginate<T>(items: T[], query: URLSearchParams): { data: T[]; next_page: string | null } {
-  const limitText = query.get("limit");
-  const limit = limitText === null ? 20 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid("limit must be an integer between 1 and 100");
+/**
+ * Cursor pagination as the API does it: `limit` (1..100, default 20; a session's event log takes
+ * up to `EVENT_PAGE_MAX`) and `page` -> `next_page`.
+ */
+export function paginate<T>(items: T[], query: URLSearchParams, maxLimit = 100): { data: T[]; next_page: string | null } {
+  const limit = limitOf(query, maxLimit);
   const page = query.get("page");
   let offset = 0;
   if (page !== null && page !== "") {
@@ -46,11 +47,17 @@ export function createdAtFilter(
   };
 }
 
-/** `limit` as the API takes it: 1..100, default 20. */
-function limitOf(query: URLSearchParams): number {
+/**
+ * The largest page of a session's events: the SDK's own session tool runner (and so its
+ * environment worker) reads a session's history with `limit: 1000`.
+ */
+export const EVENT_PAGE_MAX = 1000;
+
+/** `limit` as the API takes it: 1..`max` (100 unless the list says), default 20. */
+function limitOf(query: URLSearchParams, max = 100): number {
   const text = query.get("limit");
   const limit = text === null ? 20 : Number(text);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid("limit must be an integer between 1 and 100");
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw invalid(`limit must be an integer between 1 and ${max}`);
   return limit;
 }
 

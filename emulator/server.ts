@@ -1,180 +1,36 @@
 // The local Managed Agents API (DESIGN §6): an HTTP server on 127.0.0.1 with the API's real
-// behaviour for the endpoints the provider uses, fault injection and request counting.
-import { randomBytes } from "node:crypto";
+// behaviour for the endpoints the provider uses, fault injection and request counting. This file
+// is the top of the emulator: it reads requests, applies faults, limits and latency, and hands
+// each request to the route of one of its object families (`EmulatorModule`s), which it keeps in
+// dump/load/live all alike.
 import * as http from "node:http";
-import type { AddressInfo } from "node:net";
-import { type AgentRecord, AgentStore, registerAgentRoutes } from "./agents";
-import { DeploymentsModule } from "./deployments";
-import { type EnvironmentRecord, EnvironmentStore, registerEnvironmentRoutes } from "./environments";
-import { DreamsModule } from "./dreams";
-import { type SessionRecord, SessionStore, registerSessionRoutes } from "./sessions";
-import { SkillsModule } from "./skills";
-import { FileModule } from "./files";
-import { MemoryStoreModule } from "./memory-stores";
-import { VaultModule } from "./vaults";
+import type { AddressInfo, Socket } from "node:net";
+import { type AgentRecord, AgentsModule } from "./agents";
 import { answerClientErrors } from "./client-error";
+import { DeploymentsModule } from "./deployments";
+import { DreamsModule } from "./dreams";
+import { type EnvironmentRecord, EnvironmentsModule } from "./environments";
+import { type Fault, faultError, FaultQueue } from "./faults";
+import { FilesModule } from "./files";
+import { emulatorBug, errorBody, EventStreamResponse, HttpError, invalid, notFound, RawResponse, requestUrl } from "./http";
+import { newId } from "./ids";
 import { MAX_BODY_DEPTH, nestsDeeperThan } from "./json-depth";
+import { MemoryStoresModule } from "./memory-stores";
+import { rateLimiter, type RateLimiter, type RateLimiterKind } from "./rate-limit";
 import { DEFAULT_LOG_BODY_BYTES, recordOf, type RecordedRequest } from "./request-log";
-import { rateLimiter, type RateLimiter, type RateLimiterKind, type Refusal } from "./rate-limit";
+import { type EmulatorModule, requireBeta, Router } from "./router";
+import { type SessionRecord, SessionsModule } from "./sessions";
+import { SkillsModule } from "./skills";
 import { readState, writeState } from "./state-file";
 import { ThreadsModule } from "./threads";
 import { TunnelsModule } from "./tunnels";
+import { VaultsModule } from "./vaults";
 import { WorkModule } from "./work";
 
-export const BETA = "managed-agents-2026-04-01";
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    /** `error.details.error_code`, as the API sends for specific refusals. */
-    readonly errorCode?: string,
-    /** Further `error.details` fields (e.g. a heartbeat refusal's `current_state`). */
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-export const invalid = (message: string, errorCode?: string) =>
-  new HttpError(400, "invalid_request_error", message, {}, errorCode);
-export const notFound = (message: string) => new HttpError(404, "not_found_error", message);
-
+export { BETA } from "./router";
+export type { EmulatorModule } from "./router";
+export type { Fault } from "./faults";
 export type { RecordedRequest } from "./request-log";
-
-/**
- * A fault applies to the next `times` requests matching `method` and `path` (a prefix, or a regex).
- * - status: answer with that status and an error body (e.g. 429 with retry-after, 500, 529)
- * - drop: close the connection without answering and without acting on the request
- * - commit-then-drop: act on the request, then close the connection without answering
- * - commit-then-garbage: act on the request, then answer 200 `application/json` with a truncated,
- *   unparseable body
- * - delay: wait `delayMs`, then act normally. If the client disconnected during the wait, the
- *   request still commits and the answer is dropped: a commit that lands after the client gave up.
- */
-export interface Fault {
-  method?: string;
-  path?: string | RegExp;
-  kind: "status" | "drop" | "commit-then-drop" | "commit-then-garbage" | "delay";
-  status?: number;
-  errorType?: string;
-  /** The error message of a `status` fault (default `injected fault: HTTP <status>`). */
-  message?: string;
-  headers?: Record<string, string>;
-  delayMs?: number;
-  times?: number;
-}
-
-export interface RouteRequest {
-  method: string;
-  path: string;
-  params: string[];
-  query: URLSearchParams;
-  /** The JSON body (`{}` when there is none or it is multipart). */
-  body: Record<string, unknown>;
-  /** The parts of a multipart/form-data body (file and skill uploads). */
-  form?: FormData;
-  headers: http.IncomingHttpHeaders;
-}
-
-/** A non-JSON answer (file and skill downloads). */
-export class RawResponse {
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly contentType: string,
-  ) {}
-}
-
-/**
- * A server-sent event stream (session event streams). `open` gets a function that sends one event
- * and one that ends the stream, and returns the function that ends the subscription when the
- * client goes away.
- */
-export class EventStreamResponse {
-  constructor(readonly open: (send: (event: string, data: unknown) => void, end: () => void) => () => void) {}
-}
-
-type Handler = (req: RouteRequest) => unknown;
-
-interface Route {
-  method: string;
-  /** As given to `add`, e.g. `/v1/sessions/:id/events`. */
-  path: string;
-  pattern: RegExp;
-  handler: Handler;
-  beta: string;
-}
-
-export class Router {
-  private readonly routes: Route[] = [];
-  /** `beta`: the `anthropic-beta` value the endpoint requires (checked after routing, as the API does). */
-  add(method: string, pattern: string, handler: Handler, beta: string = BETA): void {
-    // ":id" matches one path segment.
-    const regex = new RegExp(`^${pattern.replace(/:[a-z_]+/g, "([^/]+)")}$`);
-    this.routes.push({ method, path: pattern, pattern: regex, handler, beta });
-  }
-  /** Every route: what the conformance suite compares with the SDK's route table. */
-  list(): Array<{ method: string; path: string; beta: string }> {
-    return this.routes.map(({ method, path, beta }) => ({ method, path, beta }));
-  }
-  match(method: string, path: string): { handler: Handler; params: string[]; beta: string } | "method" | undefined {
-    let pathMatched = false;
-    for (const r of this.routes) {
-      const m = r.pattern.exec(path);
-      if (!m) continue;
-      pathMatched = true;
-      if (r.method === method) return { handler: r.handler, params: m.slice(1).map(decodeSegment), beta: r.beta };
-    }
-    return pathMatched ? "method" : undefined;
-  }
-}
-
-/** A path parameter as sent: percent-decoded, or a 400 when its encoding is broken (`%E0%A4%A`). */
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw invalid(`the path segment ${JSON.stringify(segment.slice(0, 64))} is not valid percent-encoding`);
-  }
-}
-
-/**
- * The request target as a URL: a path (`//x` included, which `new URL(target, base)` would read as
- * a host) or an absolute URL; undefined when it is neither.
- */
-export function requestUrl(target: string): URL | undefined {
-  try {
-    return target.startsWith("/") ? new URL(`http://127.0.0.1${target}`) : new URL(target, "http://127.0.0.1/");
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * An object family added beside the built-in agents, environments and sessions (vaults, files,
- * skills, ...): its routes, its part of `dump`/`load`, and its live ids for `live()`.
- */
-export interface EmulatorModule {
-  /** Its key in `EmulatorDump.modules`. */
-  readonly name: string;
-  register(router: Router): void;
-  /** Undefined when it holds nothing (a dump without objects then matches one from before the module). */
-  dump(): unknown;
-  load(data: unknown): void;
-  /** Ids of the objects that exist and are not archived, by noun (e.g. `{ vaults: [...] }`). */
-  live(): Record<string, string[]>;
-  stop?(): void;
-}
-
-export function newId(prefix: string): string {
-  const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZabcdefghijkmnopqrstuvwxyz";
-  const bytes = randomBytes(22);
-  let out = `${prefix}_01`;
-  for (const b of bytes) out += alphabet[b % alphabet.length];
-  return out;
-}
 
 export interface EmulatorOptions {
   port?: number;
@@ -219,25 +75,33 @@ export interface EmulatorDump {
   modules?: Record<string, unknown>;
 }
 
+/** What `live()` answers: ids by noun. */
+type LiveIds = { agents: string[]; environments: string[]; sessions: string[]; [noun: string]: string[] };
+
+/** Whether a module's dump holds nothing: undefined, null, or objects of nothing all the way down. */
+const holdsNothing = (v: unknown): boolean =>
+  v === null || v === undefined || (typeof v === "object" && Object.values(v).every((x) => typeof x === "object" && holdsNothing(x)));
+
 export class Emulator {
-  readonly agents = new AgentStore();
-  readonly environments = new EnvironmentStore();
-  readonly sessions: SessionStore;
-  readonly skills: SkillsModule;
+  readonly agents: AgentsModule;
+  readonly environments = new EnvironmentsModule();
+  readonly sessions: SessionsModule;
+  readonly skills = new SkillsModule();
   readonly deployments: DeploymentsModule;
-  readonly vaults: VaultModule;
-  readonly files: FileModule;
-  readonly memoryStores: MemoryStoreModule;
+  readonly vaults = new VaultsModule();
+  readonly files = new FilesModule();
+  readonly memoryStores = new MemoryStoresModule();
   readonly threads: ThreadsModule;
   readonly work: WorkModule;
   readonly dreams: DreamsModule;
-  readonly tunnels: TunnelsModule;
+  readonly tunnels = new TunnelsModule();
   readonly requests: RecordedRequest[] = [];
-  private faults: Array<Fault & { remaining: number }> = [];
+  private readonly faults = new FaultQueue();
   private readonly router = new Router();
-  private readonly modules: EmulatorModule[] = [];
+  /** Every object family, in the order of its routes and of its keys in a dump. */
+  private readonly modules: readonly EmulatorModule[];
   private server: http.Server | undefined;
-  private readonly sockets = new Set<import("node:net").Socket>();
+  private readonly sockets = new Set<Socket>();
   private readonly active = new Set<{ method: string; path: string }>();
   private readonly limiter: RateLimiter | undefined;
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
@@ -246,32 +110,32 @@ export class Emulator {
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.limiter = options.rateLimit === undefined ? undefined : rateLimiter(options.rateLimiter ?? "sliding-window", options.rateLimit);
-    this.sessions = new SessionStore(this.agents, this.environments, options.sessionRunMs ?? 1_000);
-    registerAgentRoutes(this.router, this.agents);
-    registerEnvironmentRoutes(this.router, this.environments);
-    registerSessionRoutes(this.router, this.sessions);
-    this.skills = this.use(new SkillsModule());
-    this.agents.customSkillProblem = (id, version) => this.skills.referenceProblem(id, version);
-    this.deployments = this.use(new DeploymentsModule(this.agents, this.environments, this.sessions));
-    this.vaults = this.use(new VaultModule());
-    this.files = this.use(new FileModule());
-    this.memoryStores = this.use(new MemoryStoreModule());
-    this.threads = this.use(new ThreadsModule(this.sessions));
-    this.work = this.use(new WorkModule(this.environments, this.sessions, () => this.url));
-    this.dreams = this.use(new DreamsModule(this.sessions, () => this.sessions.runMs));
-    this.tunnels = this.use(new TunnelsModule());
+    this.agents = new AgentsModule((id, version) => this.skills.referenceProblem(id, version));
+    this.sessions = new SessionsModule(this.agents, this.environments, options.sessionRunMs ?? 1_000);
+    this.deployments = new DeploymentsModule(this.agents, this.environments, this.sessions);
+    this.threads = new ThreadsModule(this.sessions);
+    this.work = new WorkModule(this.environments, this.sessions, () => this.url);
+    this.dreams = new DreamsModule(this.sessions, () => this.sessions.runMs);
+    this.modules = [
+      this.agents,
+      this.environments,
+      this.sessions,
+      this.skills,
+      this.deployments,
+      this.vaults,
+      this.files,
+      this.memoryStores,
+      this.threads,
+      this.work,
+      this.dreams,
+      this.tunnels,
+    ];
+    for (const m of this.modules) m.register(this.router);
   }
 
   /** The endpoints this emulator answers, with the beta header each requires. */
   routes(): Array<{ method: string; path: string; beta: string }> {
     return this.router.list();
-  }
-
-  /** Adds an object family: its routes now, its objects in dump/load/live. */
-  protected use<M extends EmulatorModule>(module: M): M {
-    module.register(this.router);
-    this.modules.push(module);
-    return module;
   }
 
   async start(): Promise<this> {
@@ -293,18 +157,17 @@ export class Emulator {
 
   async stop(): Promise<void> {
     if (this.options.stateFile !== undefined) writeState(this.options.stateFile, this.dump());
-    this.sessions.stopTimers();
     for (const m of this.modules) m.stop?.();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   injectFault(fault: Fault): void {
-    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+    this.faults.inject(fault);
   }
 
   clearFaults(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   /** Requests seen so far, optionally only those with this method and path prefix. */
@@ -327,69 +190,41 @@ export class Emulator {
     return n;
   }
 
-  /** A deep copy of every stored object, archived ones included. */
+  /**
+   * A deep copy of every stored object, archived ones included: the core families' keys at the
+   * top, every other family that holds something under `modules` (a dump of an emulator that only
+   * has agents, environments and sessions stays as it was before modules).
+   */
   dump(): EmulatorDump {
-    return structuredClone({
-      agents: Object.fromEntries(this.agents.versions),
-      environments: Object.fromEntries(this.environments.records),
-      sessions: Object.fromEntries(this.sessions.records),
-      events: Object.fromEntries(this.sessions.events),
-      ...this.moduleDumps(),
-    });
-  }
-
-  /** Modules holding something, by name: a dump of an emulator that only has the built-in objects stays as it was. */
-  private moduleDumps(): { modules?: Record<string, unknown> } {
-    const isEmpty = (v: unknown): boolean =>
-      v === null || v === undefined || (typeof v === "object" && Object.values(v as object).every((x) => typeof x === "object" && isEmpty(x)));
-    const held = this.modules.map((m) => [m.name, m.dump()] as const).filter(([, d]) => !isEmpty(d));
-    return held.length > 0 ? { modules: Object.fromEntries(held) } : {};
+    const top: Record<string, unknown> = {};
+    const modules: Record<string, unknown> = {};
+    for (const m of this.modules) {
+      const data = m.dump();
+      if (m.core) Object.assign(top, data);
+      else if (!holdsNothing(data)) modules[m.name] = data;
+    }
+    return structuredClone({ ...top, ...(Object.keys(modules).length > 0 ? { modules } : {}) }) as EmulatorDump;
   }
 
   /** Adds the dumped objects unchanged (ids, timestamps, versions), replacing any with the same id. */
   load(dump: EmulatorDump): void {
     const copy = structuredClone(dump);
-    for (const [id, versions] of Object.entries(copy.agents)) this.agents.versions.set(id, versions);
-    for (const [id, record] of Object.entries(copy.environments)) this.environments.records.set(id, record);
-    for (const [id, record] of Object.entries(copy.sessions)) this.sessions.restore(record, copy.events[id]);
-    for (const [id, events] of Object.entries(copy.events)) if (!(id in copy.sessions)) this.sessions.events.set(id, events);
-    for (const m of this.modules) if (copy.modules?.[m.name] !== undefined) m.load(copy.modules[m.name]);
+    for (const m of this.modules) {
+      const data = m.core ? copy : copy.modules?.[m.name];
+      if (data !== undefined) m.load(data);
+    }
   }
 
   /**
    * Ids of the objects that exist and are not archived: what a test expects to be gone after a
-   * destroy. Agents, environments and sessions are always listed; a module's nouns only when some
-   * of its objects are live, so `{ agents: [], environments: [], sessions: [] }` means nothing is.
+   * destroy. The core families' nouns (agents, environments, sessions) are always listed; another
+   * module's only when some of its objects are live, so `{ agents: [], environments: [], sessions: [] }`
+   * means nothing is.
    */
-  live(): { agents: string[]; environments: string[]; sessions: string[]; [noun: string]: string[] } {
-    const unarchived = (records: Iterable<{ id: string; archived_at: string | null }>) =>
-      [...records].filter((r) => r.archived_at === null).map((r) => r.id);
-    return {
-      agents: unarchived([...this.agents.versions.values()].map((l) => l[l.length - 1]!)),
-      environments: unarchived(this.environments.records.values()),
-      sessions: unarchived(this.sessions.records.values()),
-      ...Object.fromEntries(
-        this.modules.flatMap((m) => Object.entries(m.live())).filter(([, ids]) => ids.length > 0),
-      ),
-    };
-  }
-
-  /** The rate limit's refusal of a request arriving now, if it is over the limit. */
-  private rateLimited(): Refusal | undefined {
-    return this.limiter?.decide(performance.now());
-  }
-
-  private takeFault(method: string, path: string): Fault | undefined {
-    const i = this.faults.findIndex(
-      (f) =>
-        (f.method === undefined || f.method === method) &&
-        (f.path === undefined || (typeof f.path === "string" ? path.startsWith(f.path) : f.path.test(path))),
-    );
-    if (i < 0) return undefined;
-    const fault = this.faults[i]!;
-    fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(i, 1);
-    return fault;
+  live(): LiveIds {
+    const listed = this.modules.flatMap((m) => Object.entries(m.live()).filter(([, ids]) => m.core === true || ids.length > 0));
+    // The core modules list their nouns always: agents, environments and sessions are there.
+    return Object.fromEntries(listed) as LiveIds;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -402,8 +237,8 @@ export class Emulator {
       // Nothing may end the process: whatever escaped `respond` is an answer of the emulator's own.
       if (res.headersSent || res.destroyed) res.destroy();
       else {
-        const body = { type: "error", error: { type: "api_error", message: `emulator bug: ${e instanceof Error ? e.message : String(e)}` } };
-        res.writeHead(500, { "content-type": "application/json", "request-id": newId("req") }).end(JSON.stringify(body));
+        const requestId = newId("req");
+        res.writeHead(500, { "content-type": "application/json", "request-id": requestId }).end(JSON.stringify(errorBody(emulatorBug(e), requestId)));
       }
     } finally {
       this.active.delete(entry);
@@ -421,24 +256,7 @@ export class Emulator {
     }
     const bytes = Buffer.concat(chunks);
     const method = req.method ?? "GET";
-    const contentType = req.headers["content-type"] ?? "";
-    let body: unknown;
-    let form: FormData | undefined;
-    if (/^multipart\/form-data/i.test(contentType)) {
-      try {
-        form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
-        body = {};
-      } catch {
-        body = undefined;
-      }
-    } else {
-      try {
-        const raw = bytes.toString("utf8");
-        body = raw === "" ? {} : JSON.parse(raw);
-      } catch {
-        body = undefined;
-      }
-    }
+    const { body, form } = await parseBody(bytes, req.headers["content-type"] ?? "");
     const path = url?.pathname ?? req.url ?? "";
     const query = url?.searchParams ?? new URLSearchParams();
     if (this.options.recordRequests !== false) {
@@ -451,35 +269,21 @@ export class Emulator {
       res.writeHead(status, { "content-type": "application/json", "request-id": requestId, ...headers });
       res.end(text);
     };
-    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) =>
-      sendRaw(status, JSON.stringify(payload), headers);
-    const sendError = (e: HttpError) =>
-      send(
-        e.status,
-        {
-          type: "error",
-          error: { type: e.type, message: e.message, ...(e.errorCode ? { details: { ...e.details, error_code: e.errorCode } } : {}) },
-          request_id: requestId,
-        },
-        e.headers,
-      );
+    const sendError = (e: HttpError) => sendRaw(e.status, JSON.stringify(errorBody(e, requestId)), e.headers);
 
-    const refusal = this.rateLimited();
+    const refusal = this.limiter?.decide(performance.now());
     if (refusal !== undefined) {
       sendError(new HttpError(429, "rate_limit_error", `rate limit exceeded: at most ${String(this.options.rateLimit)} requests per second`, refusal.headers));
       return;
     }
 
-    const fault = this.takeFault(method, path);
+    const fault = this.faults.take(method, path);
     if (fault?.kind === "drop") {
       req.socket.destroy();
       return;
     }
     if (fault?.kind === "status") {
-      const status = fault.status ?? 500;
-      const type =
-        fault.errorType ?? (status === 429 ? "rate_limit_error" : status === 529 ? "overloaded_error" : "api_error");
-      sendError(new HttpError(status, type, fault.message ?? `injected fault: HTTP ${status}`, fault.headers ?? {}));
+      sendError(faultError(fault));
       return;
     }
     if (fault?.kind === "delay") await new Promise((r) => setTimeout(r, fault.delayMs ?? 1_000));
@@ -493,7 +297,7 @@ export class Emulator {
       const matched = this.router.match(method, path);
       if (matched === undefined) throw notFound(`no route for ${method} ${path.slice(0, 256)}`);
       if (matched === "method") throw new HttpError(405, "invalid_request_error", `method ${method} not allowed on ${path.slice(0, 256)}`);
-      this.checkBeta(req, matched.beta);
+      requireBeta(req.headers["anthropic-beta"], matched.betas);
       if (body === undefined) throw invalid(form === undefined ? "request body is not valid JSON" : "multipart body could not be parsed");
       if (body === null || typeof body !== "object" || Array.isArray(body)) throw invalid("request body must be a JSON object");
       if (nestsDeeperThan(body, MAX_BODY_DEPTH)) throw invalid(`request body nests more than ${MAX_BODY_DEPTH} levels deep`);
@@ -534,10 +338,9 @@ export class Emulator {
         res.end(result.bytes);
         return;
       }
-      send(200, result);
+      sendRaw(200, JSON.stringify(result));
     } catch (e) {
-      if (e instanceof HttpError) sendError(e);
-      else sendError(new HttpError(500, "api_error", `emulator bug: ${e instanceof Error ? e.message : String(e)}`));
+      sendError(e instanceof HttpError ? e : emulatorBug(e));
     }
   }
 
@@ -549,17 +352,24 @@ export class Emulator {
       throw new HttpError(401, "authentication_error", "invalid x-api-key");
     }
   }
-
-  private checkBeta(req: http.IncomingMessage, beta: string): void {
-    const betas = String(req.headers["anthropic-beta"] ?? "")
-      .split(",")
-      .map((s) => s.trim());
-    if (!betas.includes(beta)) {
-      throw invalid(`this endpoint is in beta: requests must send "anthropic-beta: ${beta}"`);
-    }
-  }
 }
 
+/** A request body: JSON (`{}` when empty), or a multipart form (then `{}` beside it); `body` undefined when it does not parse. */
+async function parseBody(bytes: Buffer, contentType: string): Promise<{ body: unknown; form?: FormData }> {
+  if (/^multipart\/form-data/i.test(contentType)) {
+    try {
+      return { body: {}, form: await new Response(bytes, { headers: { "content-type": contentType } }).formData() };
+    } catch {
+      return { body: undefined };
+    }
+  }
+  try {
+    const raw = bytes.toString("utf8");
+    return { body: raw === "" ? {} : JSON.parse(raw) };
+  } catch {
+    return { body: undefined };
+  }
+}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   return new Emulator(options).start();

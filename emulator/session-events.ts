@@ -4,42 +4,14 @@
 // with `requires_action` until the user answers it. A batch is validated whole before any event
 // acts, so a refused batch changes nothing. Events are listed with the API's filters and streamed
 // over server-sent events.
-import { createdAtFilter, paginate } from "./pagination";
-import { EventStreamResponse, invalid, newId, type Router } from "./server";
-import type { SessionRecord, SessionStore } from "./sessions";
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-
-/** The events a client may send (BetaManagedAgentsEventParams). */
-const SENDABLE = [
-  "user.message",
-  "user.interrupt",
-  "user.tool_confirmation",
-  "user.custom_tool_result",
-  "user.define_outcome",
-  "user.tool_result",
-  "system.message",
-] as const;
-type Sendable = (typeof SENDABLE)[number];
-
-/** Fields each sendable event may carry besides `type` (the API refuses others). */
-const EVENT_FIELDS: Record<Sendable, readonly string[]> = {
-  "user.message": ["content"],
-  "user.interrupt": ["session_thread_id"],
-  "user.tool_confirmation": ["result", "tool_use_id", "deny_message"],
-  "user.custom_tool_result": ["custom_tool_use_id", "content", "is_error"],
-  "user.define_outcome": ["description", "rubric", "max_iterations"],
-  "user.tool_result": ["tool_use_id", "content", "is_error"],
-  "system.message": ["content"],
-};
-
-const CONTENT_TYPES: Record<string, readonly string[]> = {
-  "user.message": ["text", "image", "document", "redacted"],
-  "system.message": ["text"],
-  result: ["text", "image", "document", "search_result"],
-};
+import { EventStreamResponse, invalid } from "./http";
+import { newId } from "./ids";
+import { createdAtFilter, EVENT_PAGE_MAX, paginate } from "./pagination";
+import type { Router } from "./router";
+import { checkEvent, type SentEvent } from "./rules/events";
+import { listParam, orderParam } from "./rules/query";
+import { isObject, onlyFields, type Json } from "./rules/values";
+import type { SessionRecord, SessionsModule } from "./sessions";
 
 /** Tool uses waiting for an answer, by tool-use event id: what answers each. */
 type Pending = Map<string, "confirmation" | "custom_result">;
@@ -100,83 +72,25 @@ export function pendingToolUses(events: Json[]): Pending {
   return pending;
 }
 
-function validateContent(content: unknown, where: string, allowed: readonly string[], required: boolean): void {
-  if (content === undefined && !required) return;
-  if (!Array.isArray(content) || (required && content.length === 0)) throw invalid(`${where}.content: must be a non-empty list of content blocks`);
-  content.forEach((block, i) => {
-    if (!isObject(block) || !allowed.includes(String(block["type"]))) {
-      throw invalid(`${where}.content[${i}].type: must be one of ${allowed.join(", ")}`);
-    }
-    if (block["type"] === "text" && typeof block["text"] !== "string") throw invalid(`${where}.content[${i}].text: required`);
-  });
-}
-
-/** Checks one event against the API's rules and what is pending; updates `pending` as it would act. */
-function validateEvent(e: unknown, i: number, pending: Pending, list = "events"): asserts e is Json & { type: Sendable } {
-  const where = `${list}[${i}]`;
-  if (!isObject(e)) throw invalid(`${where}: must be an object`);
-  const type = e["type"];
-  if (!SENDABLE.includes(type as Sendable)) throw invalid(`${where}.type: unsupported event type ${JSON.stringify(type)}`);
-  const allowed = EVENT_FIELDS[type as Sendable];
-  for (const k of Object.keys(e)) if (k !== "type" && !allowed.includes(k)) throw invalid(`${where}.${k}: unknown field`);
-  switch (type as Sendable) {
+/** Checks one event of a batch against the API's rules and what is pending; updates `pending` as it would act. */
+function validateEvent(e: unknown, i: number, pending: Pending): asserts e is SentEvent {
+  const where = `events[${i}]`;
+  checkEvent(e, where);
+  switch (e.type) {
     case "user.message":
-      validateContent(e["content"], where, CONTENT_TYPES["user.message"]!, true);
-      pending.clear();
-      break;
-    case "system.message":
-      validateContent(e["content"], where, CONTENT_TYPES["system.message"]!, true);
-      break;
     case "user.interrupt":
       pending.clear();
       break;
-    case "user.define_outcome": {
-      if (typeof e["description"] !== "string" || e["description"] === "") throw invalid(`${where}.description: required`);
-      const rubric = e["rubric"];
-      const ok =
-        isObject(rubric) &&
-        ((rubric["type"] === "text" && typeof rubric["content"] === "string") || (rubric["type"] === "file" && typeof rubric["file_id"] === "string"));
-      if (!ok) throw invalid(`${where}.rubric: must be {type: "text", content} or {type: "file", file_id}`);
-      const max = e["max_iterations"];
-      if (max !== undefined && max !== null && !(Number.isInteger(max) && (max as number) > 0)) {
-        throw invalid(`${where}.max_iterations: must be a positive integer`);
-      }
-      break;
-    }
-    case "user.tool_confirmation": {
-      if (e["result"] !== "allow" && e["result"] !== "deny") throw invalid(`${where}.result: must be "allow" or "deny"`);
-      if (e["deny_message"] !== undefined && e["deny_message"] !== null && e["result"] !== "deny") {
-        throw invalid(`${where}.deny_message: only allowed with result "deny"`);
-      }
-      if (e["deny_message"] !== undefined && e["deny_message"] !== null && typeof e["deny_message"] !== "string") throw invalid(`${where}.deny_message: must be a string`);
-      answer(pending, e["tool_use_id"], "confirmation", `${where}.tool_use_id`);
-      break;
-    }
+    case "user.tool_confirmation":
     case "user.tool_result":
-      validateContent(e["content"], where, CONTENT_TYPES["result"]!, false);
       answer(pending, e["tool_use_id"], "confirmation", `${where}.tool_use_id`);
       break;
     case "user.custom_tool_result":
-      validateContent(e["content"], where, CONTENT_TYPES["result"]!, false);
       answer(pending, e["custom_tool_use_id"], "custom_result", `${where}.custom_tool_use_id`);
       break;
+    default:
+      break;
   }
-}
-
-/**
- * A session's `initial_events`, checked before the session exists (a refused create makes
- * nothing): only user messages and outcome definitions, each as `events.send` would check it.
- */
-export function checkInitialEvents(events: unknown): void {
-  if (events === undefined || events === null) return;
-  if (!Array.isArray(events)) throw invalid("initial_events: must be a list");
-  events.forEach((e, i) => {
-    const type = isObject(e) ? e["type"] : undefined;
-    if (type !== "user.message" && type !== "user.define_outcome") {
-      throw invalid(`initial_events[${i}].type: must be "user.message" or "user.define_outcome"`);
-    }
-    validateEvent(e, i, new Map(), "initial_events");
-  });
 }
 
 function answer(pending: Pending, id: unknown, kind: "confirmation" | "custom_result", where: string): void {
@@ -193,12 +107,6 @@ const textOf = (content: unknown): string =>
         .join("\n")
     : "";
 
-/** A list query's repeated parameter, as `types[]=a&types[]=b` (the SDK) or `types=a`. */
-export function listParam(query: URLSearchParams, name: string): string[] | undefined {
-  const values = [...query.getAll(`${name}[]`), ...query.getAll(name)].flatMap((v) => v.split(",")).filter((v) => v !== "");
-  return values.length > 0 ? values : undefined;
-}
-
 /**
  * Receives each stored event, and (`preview` true) the streaming previews of one in the making;
  * `end` closes its stream.
@@ -212,7 +120,7 @@ export class SessionTurns {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(private readonly store: SessionStore) {}
+  constructor(private readonly store: SessionsModule) {}
 
   /** Appends an event to the session's log and hands it to open streams. */
   emit(id: string, event: Json): Json {
@@ -339,12 +247,12 @@ export class SessionTurns {
     if (session.archived_at) throw invalid(`session ${id} is archived; no new events can be sent`);
     const events = body["events"];
     if (!Array.isArray(events) || events.length === 0) throw invalid("events: must be a non-empty list");
-    for (const k of Object.keys(body)) if (k !== "events") throw invalid(`${k}: unknown field`);
+    onlyFields(body, ["events"]);
     // The whole batch first: a refused batch acts on nothing.
     const pending = pendingToolUses(this.store.events.get(id) ?? []);
     events.forEach((e, i) => validateEvent(e, i, pending));
     const stored: Json[] = [];
-    for (const e of events as Array<Json & { type: Sendable }>) {
+    for (const e of events as SentEvent[]) {
       const event = this.emit(id, this.eventFrom(e));
       stored.push(event);
       this.act(id, event);
@@ -353,7 +261,7 @@ export class SessionTurns {
   }
 
   /** The stored form of a sent event: the fields the API fills in. */
-  private eventFrom(e: Json & { type: Sendable }): Json {
+  private eventFrom(e: SentEvent): Json {
     if (e.type === "user.define_outcome") {
       return { ...e, outcome_id: newId("outc"), max_iterations: e["max_iterations"] ?? null };
     }
@@ -388,13 +296,12 @@ export class SessionTurns {
   list(id: string, query: URLSearchParams): { data: Json[]; next_page: string | null } {
     this.store.get(id);
     const types = listParam(query, "types");
-    const order = query.get("order") ?? "asc";
-    if (order !== "asc" && order !== "desc") throw invalid('order must be "asc" or "desc"');
+    const order = orderParam(query, "asc");
     const inRange = createdAtFilter(query, ["gt", "gte", "lt", "lte"]);
     const all = (this.store.events.get(id) ?? []).filter(
       (e) => (types === undefined || types.includes(String(e["type"]))) && inRange(String(e["processed_at"])),
     );
-    return paginate(order === "desc" ? [...all].reverse() : all, query);
+    return paginate(order === "desc" ? [...all].reverse() : all, query, EVENT_PAGE_MAX);
   }
 
   /**
@@ -446,7 +353,7 @@ export class SessionTurns {
   }
 }
 
-export function registerSessionEventRoutes(router: Router, store: SessionStore): void {
+export function registerSessionEventRoutes(router: Router, store: SessionsModule): void {
   router.add("POST", "/v1/sessions/:id/events", (r) => store.turns.send(r.params[0]!, r.body));
   router.add("GET", "/v1/sessions/:id/events", (r) => store.turns.list(r.params[0]!, r.query));
   router.add("GET", "/v1/sessions/:id/events/stream", (r) => store.turns.stream(r.params[0]!, r.query));

@@ -3,14 +3,20 @@
 // `user.message` makes a session `running` for `runMs`, then `idle`; `user.interrupt` makes it
 // `idle` at once. A running session refuses changes of `agent` (its tools and MCP servers),
 // archive and delete; title, metadata, budget and resources change in any live status.
-import { type AgentStore, checkMetadataPatch, resolveModel, resolveToolsAndServers, skillRefs, validateMetadata } from "./agents";
-import { listOf, stringFields, stringItem } from "./params";
-import type { EnvironmentStore } from "./environments";
+import type { AgentsModule } from "./agents";
+import type { EnvironmentsModule } from "./environments";
+import { conflict, invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { createdAtBounds, CreationOrderedMap, paginate } from "./pagination";
-import { checkInitialEvents, listParam, registerSessionEventRoutes, SessionTurns } from "./session-events";
-import { HttpError, invalid, newId, notFound, type Router } from "./server";
-
-type Json = Record<string, unknown>;
+import type { EmulatorModule, Router } from "./router";
+import { resolveModel, resolveToolsAndServers, skillRefs } from "./rules/agent-tools";
+import { resolveBudget } from "./rules/budget";
+import { checkInitialEvents } from "./rules/events";
+import { createMetadata, type Metadata, patchMetadata } from "./rules/metadata";
+import { includeArchived, listParam, orderParam } from "./rules/query";
+import { checkResource } from "./rules/resources";
+import { isObject, listOf, onlyFields, stringFields, stringItem, type Json } from "./rules/values";
+import { registerSessionEventRoutes, SessionTurns } from "./session-events";
 
 export interface SessionRecord extends Json {
   id: string;
@@ -23,99 +29,40 @@ export interface SessionRecord extends Json {
   updated_at: string;
 }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const CREATE_FIELDS = ["agent", "environment_id", "budget", "initial_events", "metadata", "resources", "title", "vault_ids"];
 const UPDATE_FIELDS = ["agent", "budget", "metadata", "title"];
 
-/** A resource param's types (the SDK's resource params, which deployments take too): strings where strings are typed. */
-export function checkResourceTypes(r: unknown, index: number): asserts r is Json {
-  if (!isObject(r)) throw invalid(`resources[${index}]: must be an object`);
-  stringFields(r, ["url", "file_id", "memory_store_id", "mount_path", "authorization_token", "access", "instructions"], `resources[${index}].`);
-  const checkout = r["checkout"];
-  if (checkout !== undefined && checkout !== null && !(isObject(checkout) && ["branch", "commit"].includes(checkout["type"] as string))) {
-    throw invalid(`resources[${index}].checkout: must be {type: "branch", name} or {type: "commit", sha}`);
-  }
-}
+/** The event types a session starts with (SessionCreateParams.initial_events). */
+const INITIAL_EVENT_TYPES = ["user.message", "user.define_outcome"] as const;
 
 /** A mounted resource as the API returns it: its id, times and mount path (the token never). */
 function mountResource(r: unknown, index: number, now: string): Json {
-  checkResourceTypes(r, index);
-  const { authorization_token: _secret, ...visible } = r;
+  const visible = checkResource(r, index);
   const common = { id: newId("sesrsc"), created_at: now, updated_at: now };
-  switch (r["type"]) {
+  switch (visible["type"]) {
     case "github_repository": {
-      if (typeof r["url"] !== "string") throw invalid(`resources[${index}].url: required`);
-      const checkout = r["checkout"];
-      if (isObject(checkout) && checkout["type"] === "commit" && !(typeof checkout["sha"] === "string" && /^[0-9a-f]{40}$/.test(checkout["sha"]))) {
-        throw invalid(`resources[${index}].checkout.sha: must be a full 40-character commit SHA`);
-      }
-      const repo = r["url"].replace(/\.git$/, "").split("/").pop() ?? "repo";
-      return { ...common, ...visible, checkout: checkout ?? null, mount_path: r["mount_path"] ?? `/workspace/${repo}` };
+      const repo = String(visible["url"]).replace(/\.git$/, "").split("/").pop() ?? "repo";
+      return { ...common, ...visible, checkout: visible["checkout"] ?? null, mount_path: visible["mount_path"] ?? `/workspace/${repo}` };
     }
     case "file":
-      if (typeof r["file_id"] !== "string") throw invalid(`resources[${index}].file_id: required`);
-      return { ...common, ...visible, mount_path: r["mount_path"] ?? `/mnt/session/uploads/${r["file_id"]}` };
-    case "memory_store": {
-      if (typeof r["memory_store_id"] !== "string") throw invalid(`resources[${index}].memory_store_id: required`);
-      if (typeof r["instructions"] === "string" && r["instructions"].length > 4096) throw invalid(`resources[${index}].instructions: at most 4096 characters`);
-      // The API gives a memory store resource no id or times (BetaManagedAgentsMemoryStoreResource).
-      return { ...visible, access: r["access"] ?? "read_write", instructions: r["instructions"] ?? null, description: "", name: null, mount_path: null };
-    }
+      return { ...common, ...visible, mount_path: visible["mount_path"] ?? `/mnt/session/uploads/${String(visible["file_id"])}` };
     default:
-      throw invalid(`resources[${index}].type: unknown resource type ${JSON.stringify(r["type"])}`);
+      // A memory store (BetaManagedAgentsMemoryStoreResource) has no id or times.
+      return { ...visible, access: visible["access"] ?? "read_write", instructions: visible["instructions"] ?? null, description: "", name: null, mount_path: null };
   }
 }
 
-const BLOCK_TYPES = new Set(["text", "image", "document", "redacted"]);
-
-/** The checks the API makes of `initial_events` (at most 50; content blocks a user.message takes). */
-function validateInitialEvents(events: unknown): Json[] {
-  if (events === undefined || events === null) return [];
-  if (!Array.isArray(events)) throw invalid("initial_events: must be a list");
-  if (events.length > 50) throw invalid("initial_events: at most 50 events");
-  events.forEach((e: unknown, i) => {
-    if (!isObject(e)) throw invalid(`initial_events[${i}]: must be an object`);
-    if (e["type"] === "user.message") {
-      const content = e["content"];
-      if (!Array.isArray(content) || content.length === 0) throw invalid(`initial_events[${i}].content: must be a non-empty list`);
-      content.forEach((b: unknown, j) => {
-        if (!isObject(b) || typeof b["type"] !== "string" || !BLOCK_TYPES.has(b["type"])) throw invalid(`initial_events[${i}].content[${j}].type: must be text, image, document or redacted`);
-        if ((b["type"] === "image" || b["type"] === "document") && !isObject(b["source"])) throw invalid(`initial_events[${i}].content[${j}].source: required`);
-      });
-    } else if (e["type"] === "user.define_outcome") {
-      const max = e["max_iterations"];
-      if (max !== undefined && max !== null && !(Number.isInteger(max) && (max as number) >= 1 && (max as number) <= 20)) {
-        throw invalid(`initial_events[${i}].max_iterations: must be between 1 and 20`);
-      }
-    } else throw invalid(`initial_events[${i}].type: must be user.message or user.define_outcome`);
-  });
-  return events as Json[];
-}
-
-/** A budget as stored: the currency the API prices in filled in. */
-function storedBudget(budget: unknown): unknown {
-  if (!isObject(budget) || !isObject(budget["max_list_cost"])) return budget ?? null;
-  return { ...budget, max_list_cost: { currency: "USD", ...budget["max_list_cost"] } };
-}
-
-function validateBudget(budget: unknown): void {
-  if (budget === undefined || budget === null) return;
-  const b = budget as Json;
-  const cost = b["max_list_cost"] as Json | undefined;
-  if (b["type"] !== "limit" || !isObject(cost) || typeof cost["amount"] !== "string" || !/^(0|[1-9]\d*)$/.test(cost["amount"])) {
-    throw invalid('budget: must be {type: "limit", max_list_cost: {amount: "<integer minor units>", currency?: "USD"}}');
-  }
-}
-
-export class SessionStore {
+export class SessionsModule implements EmulatorModule {
+  readonly name = "sessions";
+  readonly core = true;
   readonly records = new CreationOrderedMap<SessionRecord>((s) => s.created_at);
   readonly events = new Map<string, Json[]>();
   /** The event log's behaviour: the agent's turns, filters, streams (session-events.ts). */
   readonly turns: SessionTurns = new SessionTurns(this);
 
   constructor(
-    private readonly agents: AgentStore,
-    private readonly environments: EnvironmentStore,
+    private readonly agents: AgentsModule,
+    private readonly environments: EnvironmentsModule,
     /** How long a session stays running after a user.message. Tests change it. */
     public runMs: number,
   ) {}
@@ -136,12 +83,7 @@ export class SessionStore {
       version = typeof ref["version"] === "number" ? ref["version"] : undefined;
       if (ref["type"] === "agent_with_overrides") overrides = ref;
     } else throw invalid('agent: must be an agent id, {type: "agent", id, version} or {type: "agent_with_overrides", ...}');
-    const versions = this.agents.versions.get(id);
-    if (!versions) throw notFound(`agent ${id} not found`);
-    const record = version === undefined ? versions[versions.length - 1]! : versions.find((v) => v.version === version);
-    if (!record) throw notFound(`agent ${id} has no version ${String(version)}`);
-    if (record.archived_at) throw invalid(`agent ${id} is archived`);
-    const { created_at: _c, updated_at: _u, archived_at: _a, metadata: _m, ...agent } = record;
+    const { created_at: _c, updated_at: _u, archived_at: _a, metadata: _m, ...agent } = this.agents.pinned(id, version);
     const snapshot = { ...agent } as unknown as SessionRecord["agent"];
     if ("tools" in overrides || "mcp_servers" in overrides) {
       Object.assign(
@@ -160,19 +102,16 @@ export class SessionStore {
   }
 
   create(body: Json): SessionRecord {
-    for (const k of Object.keys(body)) if (!CREATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, CREATE_FIELDS);
     stringFields(body, ["title"]);
     const envId = body["environment_id"];
     if (typeof envId !== "string") throw invalid("environment_id: required");
-    const env = this.environments.get(envId);
-    if (env.archived_at) throw invalid(`environment ${envId} is archived`, "environment_archived");
-    const metadata = body["metadata"] ?? {};
-    validateMetadata(metadata);
+    this.environments.usable(envId);
+    const metadata = createMetadata(body["metadata"]);
     const vaultIds = listOf(body["vault_ids"], "vault_ids", stringItem);
     const resources = listOf(body["resources"], "resources", (r) => r);
-    validateBudget(body["budget"]);
-    const initial = validateInitialEvents(body["initial_events"]);
-    checkInitialEvents(body["initial_events"]);
+    const budget = resolveBudget(body["budget"]);
+    const initial = checkInitialEvents(body["initial_events"], INITIAL_EVENT_TYPES);
     const now = new Date().toISOString();
     const record: SessionRecord = {
       id: newId("sesn"),
@@ -182,7 +121,7 @@ export class SessionStore {
       environment_id: envId,
       title: body["title"] ?? null,
       metadata,
-      budget: storedBudget(body["budget"]),
+      budget,
       vault_ids: vaultIds,
       resources: resources.map((r, i) => mountResource(r, i, now)),
       outcome_evaluations: [],
@@ -201,7 +140,7 @@ export class SessionStore {
 
   private refuseWhileRunning(s: SessionRecord, action: string): void {
     if (s.status === "running") {
-      throw new HttpError(409, "invalid_request_error", `session ${s.id} is running; ${action} is not allowed until it is idle (send user.interrupt to stop it)`);
+      throw conflict(`session ${s.id} is running; ${action} is not allowed until it is idle (send user.interrupt to stop it)`);
     }
   }
 
@@ -215,7 +154,7 @@ export class SessionStore {
 
   update(id: string, body: Json): SessionRecord {
     if ("vault_ids" in body) throw invalid("vault_ids: cannot be changed after the session is created");
-    for (const k of Object.keys(body)) if (!UPDATE_FIELDS.includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, UPDATE_FIELDS);
     stringFields(body, ["title"]);
     const current = this.changeable(id);
     // Only what the agent runs must wait for an idle session; title, metadata and budget change in any live status.
@@ -223,26 +162,13 @@ export class SessionStore {
     const next: SessionRecord = { ...current };
     if ("title" in body) next["title"] = body["title"];
     if ("budget" in body) {
-      validateBudget(body["budget"]);
-      if (body["budget"] !== null && current["budget"] === null) {
+      const budget = resolveBudget(body["budget"]);
+      if (budget !== null && current["budget"] === null) {
         throw invalid("budget: a budget cannot be added to a session created without one, and a removed budget cannot be re-added", "budget_create_only");
       }
-      next["budget"] = storedBudget(body["budget"]);
+      next["budget"] = budget;
     }
-    if ("metadata" in body) {
-      const merged: Json = { ...(current["metadata"] as Json) };
-      const patch = body["metadata"];
-      checkMetadataPatch(patch);
-      if (patch === null) for (const k of Object.keys(merged)) delete merged[k];
-      else if (isObject(patch)) {
-        for (const [k, v] of Object.entries(patch)) {
-          if (v === null) delete merged[k];
-          else merged[k] = v;
-        }
-      }
-      validateMetadata(merged);
-      next["metadata"] = merged;
-    }
+    next["metadata"] = patchMetadata(current["metadata"] as Metadata, body["metadata"], { nullClears: true });
     if ("agent" in body && !isObject(body["agent"])) throw invalid("agent: must be {tools?, mcp_servers?}");
     if (isObject(body["agent"])) {
       const a = body["agent"];
@@ -267,7 +193,7 @@ export class SessionStore {
   /** `POST /v1/sessions/{id}/resources`: only files can be added (ResourceAddParams). */
   addResource(sessionId: string, body: Json): Json {
     const current = this.changeable(sessionId);
-    for (const k of Object.keys(body)) if (!["type", "file_id", "mount_path"].includes(k)) throw invalid(`${k}: unknown field`);
+    onlyFields(body, ["type", "file_id", "mount_path"]);
     if (body["type"] !== "file") throw invalid('type: only "file" resources can be added to a session');
     const now = new Date().toISOString();
     const mounted = mountResource(body, 0, now);
@@ -279,7 +205,7 @@ export class SessionStore {
   updateResource(sessionId: string, resourceId: string, body: Json): Json {
     const current = this.changeable(sessionId);
     const found = this.resource(sessionId, resourceId);
-    for (const k of Object.keys(body)) if (k !== "authorization_token") throw invalid(`${k}: unknown field`);
+    onlyFields(body, ["authorization_token"]);
     if (typeof body["authorization_token"] !== "string" || body["authorization_token"] === "") throw invalid("authorization_token: required");
     if (found["type"] !== "github_repository") throw invalid("authorization_token: only a github_repository resource has one");
     const now = new Date().toISOString();
@@ -326,7 +252,7 @@ export class SessionStore {
 
   /** SessionListParams: every filter it has, `order` by created_at (default newest first). */
   list(query: URLSearchParams): { data: SessionRecord[]; next_page: string | null; prev_page: string | null } {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     const agentId = query.get("agent_id");
     // Only meaningful together with agent_id, as in SessionListParams.
     const versionText = agentId === null ? null : query.get("agent_version");
@@ -335,14 +261,13 @@ export class SessionStore {
     const deploymentId = query.get("deployment_id");
     const memoryStoreId = query.get("memory_store_id");
     const statuses = listParam(query, "statuses");
-    const order = query.get("order") ?? "desc";
-    if (order !== "asc" && order !== "desc") throw invalid('order must be "asc" or "desc"');
+    const order = orderParam(query, "desc");
     const resourcesOf = (s: SessionRecord) => (s["resources"] as Json[] | undefined) ?? [];
     return this.records.page(query, {
       direction: order,
       createdAt: createdAtBounds(query, ["gt", "gte", "lt", "lte"]),
       match: (s) =>
-        (includeArchived || !s.archived_at) &&
+        (archivedToo || !s.archived_at) &&
         (agentId === null || s.agent.id === agentId) &&
         (agentVersion === undefined || s.agent.version === agentVersion) &&
         (deploymentId === null || s["deployment_id"] === deploymentId) &&
@@ -358,22 +283,37 @@ export class SessionStore {
     this.events.set(record.id, events ?? this.events.get(record.id) ?? []);
   }
 
-  stopTimers(): void {
+  stop(): void {
     this.turns.stop();
   }
-}
 
-export function registerSessionRoutes(router: Router, store: SessionStore): void {
-  router.add("POST", "/v1/sessions", (r) => store.create(r.body));
-  router.add("GET", "/v1/sessions", (r) => store.list(r.query));
-  router.add("GET", "/v1/sessions/:id", (r) => store.get(r.params[0]!));
-  router.add("POST", "/v1/sessions/:id", (r) => store.update(r.params[0]!, r.body));
-  router.add("DELETE", "/v1/sessions/:id", (r) => store.delete(r.params[0]!));
-  router.add("POST", "/v1/sessions/:id/archive", (r) => store.archive(r.params[0]!));
-  router.add("POST", "/v1/sessions/:id/resources", (r) => store.addResource(r.params[0]!, r.body));
-  router.add("GET", "/v1/sessions/:id/resources", (r) => paginate((store.get(r.params[0]!)["resources"] as Json[] | undefined) ?? [], r.query));
-  router.add("GET", "/v1/sessions/:id/resources/:rid", (r) => store.resource(r.params[0]!, r.params[1]!));
-  router.add("POST", "/v1/sessions/:id/resources/:rid", (r) => store.updateResource(r.params[0]!, r.params[1]!, r.body));
-  router.add("DELETE", "/v1/sessions/:id/resources/:rid", (r) => store.deleteResource(r.params[0]!, r.params[1]!));
-  registerSessionEventRoutes(router, store);
+  register(router: Router): void {
+    router.add("POST", "/v1/sessions", (r) => this.create(r.body));
+    router.add("GET", "/v1/sessions", (r) => this.list(r.query));
+    router.add("GET", "/v1/sessions/:id", (r) => this.get(r.params[0]!));
+    router.add("POST", "/v1/sessions/:id", (r) => this.update(r.params[0]!, r.body));
+    router.add("DELETE", "/v1/sessions/:id", (r) => this.delete(r.params[0]!));
+    router.add("POST", "/v1/sessions/:id/archive", (r) => this.archive(r.params[0]!));
+    router.add("POST", "/v1/sessions/:id/resources", (r) => this.addResource(r.params[0]!, r.body));
+    router.add("GET", "/v1/sessions/:id/resources", (r) => paginate((this.get(r.params[0]!)["resources"] as Json[] | undefined) ?? [], r.query));
+    router.add("GET", "/v1/sessions/:id/resources/:rid", (r) => this.resource(r.params[0]!, r.params[1]!));
+    router.add("POST", "/v1/sessions/:id/resources/:rid", (r) => this.updateResource(r.params[0]!, r.params[1]!, r.body));
+    router.add("DELETE", "/v1/sessions/:id/resources/:rid", (r) => this.deleteResource(r.params[0]!, r.params[1]!));
+    registerSessionEventRoutes(router, this);
+  }
+
+  /** Sessions and their event logs, by session id: `EmulatorDump.sessions` and `.events`. */
+  dump(): { sessions: Record<string, SessionRecord>; events: Record<string, Json[]> } {
+    return { sessions: Object.fromEntries(this.records), events: Object.fromEntries(this.events) };
+  }
+
+  load(data: unknown): void {
+    const { sessions = {}, events = {} } = data as { sessions?: Record<string, SessionRecord>; events?: Record<string, Json[]> };
+    for (const [id, record] of Object.entries(sessions)) this.restore(record, events[id]);
+    for (const [id, log] of Object.entries(events)) if (!(id in sessions)) this.events.set(id, log);
+  }
+
+  live(): Record<string, string[]> {
+    return { sessions: [...this.records.values()].filter((s) => s.archived_at === null).map((s) => s.id) };
+  }
 }

@@ -3,13 +3,14 @@
 // whose SKILL.md must resolve to the same slug), downloads (a zip archive named after the slug),
 // and deletion (a skill with versions left is refused: its versions are deleted first).
 import { crc32 } from "node:zlib";
+import { invalid, notFound, RawResponse } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import { type EmulatorModule, invalid, newId, notFound, RawResponse, type RouteRequest, type Router } from "./server";
+import type { EmulatorModule, RouteRequest, Router } from "./router";
+import type { Json } from "./rules/values";
 
 export const SKILLS_BETA = "skills-2025-10-02";
 const ZIP_MAX = 0xffff;
-
-type Json = Record<string, unknown>;
 
 export interface SkillRecord extends Json {
   id: string;

@@ -1,12 +1,13 @@
 // Session threads in the emulator: every session has its primary thread (the session's own agent,
 // no parent), made when first asked for. Its status, stats and usage are the session's; its events
 // are the session's events that name no other thread. Archive is refused while the session runs.
+import { conflict, invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { paginate } from "./pagination";
-import { listParam } from "./session-events";
-import { type EmulatorModule, HttpError, invalid, newId, notFound, type Router } from "./server";
-import type { SessionStore } from "./sessions";
-
-type Json = Record<string, unknown>;
+import type { EmulatorModule, Router } from "./router";
+import { listParam } from "./rules/query";
+import type { Json } from "./rules/values";
+import type { SessionsModule } from "./sessions";
 
 export interface ThreadRecord {
   id: string;
@@ -22,7 +23,7 @@ export class ThreadsModule implements EmulatorModule {
   /** By session id, the primary thread first. */
   readonly records = new Map<string, ThreadRecord[]>();
 
-  constructor(private readonly sessions: SessionStore) {}
+  constructor(private readonly sessions: SessionsModule) {}
 
   private threadsOf(sessionId: string): ThreadRecord[] {
     const session = this.sessions.get(sessionId);
@@ -91,7 +92,7 @@ export class ThreadsModule implements EmulatorModule {
       const t = this.record(r.params[0]!, r.params[1]!);
       if (t.archived_at) throw invalid(`thread ${t.id} is already archived`);
       if (this.sessions.get(t.session_id).status === "running") {
-        throw new HttpError(409, "invalid_request_error", `session ${t.session_id} is running; its threads cannot be archived until it is idle`);
+        throw conflict(`session ${t.session_id} is running; its threads cannot be archived until it is idle`);
       }
       const now = new Date().toISOString();
       Object.assign(t, { archived_at: now, updated_at: now });

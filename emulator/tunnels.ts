@@ -1,15 +1,18 @@
 // MCP tunnels and their CA certificates in the emulator (beta mcp-tunnels-2026-06-22): a tunnel
-// gets a unique domain and a connector token (revealed and rotated on request); a certificate is
-// one PEM-encoded X.509 CA certificate, fingerprinted as the API does (SHA-256 of its DER, lowercase
-// hex). Both are archived, never deleted; an archived tunnel takes no new certificates.
+// gets a unique domain and a connector token (revealed and rotated on request; the token's `id`
+// changes with its value); a certificate is one PEM-encoded X.509 CA certificate, fingerprinted as
+// the API does (SHA-256 of its DER, lowercase hex), at most two unarchived on a tunnel. Both are
+// archived, never deleted: archiving a tunnel archives its certificates and revokes its token, and
+// archiving it again answers it unchanged; an archived tunnel takes no new certificates.
 import { createHash, randomBytes, X509Certificate } from "node:crypto";
+import { invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import { stringFields } from "./params";
-import { type EmulatorModule, invalid, newId, notFound, type Router } from "./server";
+import type { EmulatorModule, Router } from "./router";
+import { includeArchived } from "./rules/query";
+import { onlyFields, stringFields, type Json } from "./rules/values";
 
 export const TUNNELS_BETA = "mcp-tunnels-2026-06-22";
-
-type Json = Record<string, unknown>;
 
 export interface TunnelRecord extends Json {
   id: string;
@@ -30,8 +33,17 @@ export interface CertificateRecord extends Json {
   archived_at: string | null;
 }
 
+/** A connector token: its value, and the id that names this value (BetaTunnelToken). */
+interface TunnelToken {
+  id: string;
+  token: string;
+}
+
 const MAX_PEM_BYTES = 8 * 1024;
-const newToken = () => `tnltok_${randomBytes(24).toString("base64url")}`;
+/** "A tunnel holds at most two non-archived certificates" (certificates.create). */
+const MAX_LIVE_CERTIFICATES = 2;
+const MAX_DISPLAY_NAME = 255;
+const newToken = (): TunnelToken => ({ id: newId("ttok"), token: `tnltok_${randomBytes(24).toString("base64url")}` });
 
 /** The CA certificate's fingerprint and expiry, or a 400 saying what is wrong with the PEM. */
 export function parseCaCertificate(pem: unknown): { fingerprint: string; expires_at: string } {
@@ -55,7 +67,7 @@ export class TunnelsModule implements EmulatorModule {
   readonly tunnels = new Map<string, TunnelRecord>();
   readonly certificates = new Map<string, CertificateRecord>();
   /** Connector tokens by tunnel id: credentials, shown only by reveal and rotate. */
-  readonly tokens = new Map<string, string>();
+  readonly tokens = new Map<string, TunnelToken>();
 
   tunnel(id: string): TunnelRecord {
     const found = this.tunnels.get(id);
@@ -71,10 +83,10 @@ export class TunnelsModule implements EmulatorModule {
   }
 
   createTunnel(body: Json): TunnelRecord {
-    for (const k of Object.keys(body)) if (k !== "display_name") throw invalid(`${k}: unknown field`);
+    onlyFields(body, ["display_name"]);
     const name = body["display_name"];
-    if (name !== undefined && name !== null && (typeof name !== "string" || name.length > 256)) {
-      throw invalid("display_name: must be a string of at most 256 characters");
+    if (name !== undefined && name !== null && (typeof name !== "string" || name.length < 1 || name.length > MAX_DISPLAY_NAME)) {
+      throw invalid(`display_name: must be a string of 1 to ${MAX_DISPLAY_NAME} characters`);
     }
     const id = newId("tnl");
     // Unique and never reused: derived from the id, which is never reused either.
@@ -85,10 +97,29 @@ export class TunnelsModule implements EmulatorModule {
     return record;
   }
 
+  /**
+   * Archives the tunnel and every unarchived certificate on it, revoking its token; a tunnel
+   * already archived is answered unchanged ("retrying against an already-archived tunnel returns
+   * the existing record unchanged").
+   */
+  archiveTunnel(id: string): TunnelRecord {
+    const t = this.tunnel(id);
+    if (t.archived_at) return t;
+    const now = new Date().toISOString();
+    t.archived_at = now;
+    for (const c of this.certificates.values()) if (c.tunnel_id === id && !c.archived_at) c.archived_at = now;
+    return t;
+  }
+
+  private tokenOf(tunnelId: string): Json {
+    const { id, token } = this.tokens.get(tunnelId)!;
+    return { id, type: "tunnel_token", tunnel_token: token };
+  }
+
   private listed<T extends { archived_at: string | null; created_at: string }>(items: Iterable<T>, query: URLSearchParams): T[] {
-    const includeArchived = query.get("include_archived") === "true";
+    const archivedToo = includeArchived(query);
     return byCreatedAt(items)
-      .filter((x) => includeArchived || !x.archived_at)
+      .filter((x) => archivedToo || !x.archived_at)
       .reverse();
   }
 
@@ -97,32 +128,29 @@ export class TunnelsModule implements EmulatorModule {
     add("POST", "/v1/tunnels", (r) => this.createTunnel(r.body));
     add("GET", "/v1/tunnels", (r) => paginate(this.listed(this.tunnels.values(), r.query), r.query));
     add("GET", "/v1/tunnels/:id", (r) => this.tunnel(r.params[0]!));
-    add("POST", "/v1/tunnels/:id/archive", (r) => {
-      const t = this.tunnel(r.params[0]!);
-      if (t.archived_at) throw invalid(`tunnel ${t.id} is already archived`);
-      t.archived_at = new Date().toISOString();
-      return t;
-    });
+    add("POST", "/v1/tunnels/:id/archive", (r) => this.archiveTunnel(r.params[0]!));
     add("POST", "/v1/tunnels/:id/reveal_token", (r) => {
       const t = this.tunnel(r.params[0]!);
       if (t.archived_at) throw invalid(`tunnel ${t.id} is archived; its token is revoked`);
-      return { id: t.id, type: "tunnel_token", tunnel_token: this.tokens.get(t.id)! };
+      return this.tokenOf(t.id);
     });
     add("POST", "/v1/tunnels/:id/rotate_token", (r) => {
       const t = this.tunnel(r.params[0]!);
-      for (const k of Object.keys(r.body)) if (k !== "reason") throw invalid(`${k}: unknown field`);
+      onlyFields(r.body, ["reason"]);
       stringFields(r.body, ["reason"]);
       if (t.archived_at) throw invalid(`tunnel ${t.id} is archived; its token cannot be rotated`);
       this.tokens.set(t.id, newToken());
-      return { id: t.id, type: "tunnel_token", tunnel_token: this.tokens.get(t.id)! };
+      return this.tokenOf(t.id);
     });
     add("POST", "/v1/tunnels/:id/certificates", (r) => {
       const t = this.tunnel(r.params[0]!);
       if (t.archived_at) throw invalid(`tunnel ${t.id} is archived`);
-      for (const k of Object.keys(r.body)) if (k !== "ca_certificate_pem") throw invalid(`${k}: unknown field`);
+      onlyFields(r.body, ["ca_certificate_pem"]);
       const parsed = parseCaCertificate(r.body["ca_certificate_pem"]);
+      const live = [...this.certificates.values()].filter((c) => c.tunnel_id === t.id && !c.archived_at).length;
+      if (live >= MAX_LIVE_CERTIFICATES) throw invalid(`tunnel ${t.id} already holds ${MAX_LIVE_CERTIFICATES} certificates; archive one first`);
       const record: CertificateRecord = {
-        id: newId("tnlcert"),
+        id: newId("tcrt"),
         type: "tunnel_certificate",
         tunnel_id: t.id,
         ...parsed,
@@ -155,10 +183,11 @@ export class TunnelsModule implements EmulatorModule {
   }
 
   load(data: unknown): void {
-    const d = data as { tunnels?: Record<string, TunnelRecord>; certificates?: Record<string, CertificateRecord>; tokens?: Record<string, string> };
+    const d = data as { tunnels?: Record<string, TunnelRecord>; certificates?: Record<string, CertificateRecord>; tokens?: Record<string, TunnelToken | string> };
     for (const [id, t] of Object.entries(d.tunnels ?? {})) this.tunnels.set(id, t);
     for (const [id, c] of Object.entries(d.certificates ?? {})) this.certificates.set(id, c);
-    for (const [id, token] of Object.entries(d.tokens ?? {})) this.tokens.set(id, token);
+    // A dump from before token ids kept the value alone: it gets an id of its own.
+    for (const [id, token] of Object.entries(d.tokens ?? {})) this.tokens.set(id, typeof token === "string" ? { id: newId("ttok"), token } : token);
   }
 
   live(): Record<string, string[]> {

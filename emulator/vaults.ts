@@ -2,12 +2,13 @@
 // secrets, secret values) are kept apart from what the API answers: no response ever carries one,
 // as the API's `*AuthResponse` shapes do not. What may change in place follows the SDK's
 // `*UpdateParams`; anything else in an update is refused.
-import { validateMetadata } from "./agents";
+import { invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import { stringFields, text } from "./params";
-import { invalid, newId, notFound, type EmulatorModule, type Router } from "./server";
-
-type Json = Record<string, unknown>;
+import type { EmulatorModule, Router } from "./router";
+import { patchMetadata, type PatchRules } from "./rules/metadata";
+import { includeArchived } from "./rules/query";
+import { isObject, onlyFields, stringFields, text, type Json } from "./rules/values";
 
 export interface VaultRecord extends Json {
   id: string;
@@ -38,25 +39,8 @@ interface StoredCredential {
   secrets: Record<string, string>;
 }
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-
-/** A metadata patch applied: null (or "") removes a key. */
-export function patchMetadata(current: Record<string, string>, patch: unknown): Record<string, string> {
-  if (patch === undefined || patch === null) return current;
-  if (!isObject(patch)) throw invalid("metadata: must be an object");
-  const merged: Record<string, string> = { ...current };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null || v === "") delete merged[k];
-    else if (typeof v === "string") merged[k] = v;
-    else throw invalid(`metadata.${k}: must be a string or null`);
-  }
-  validateMetadata(merged);
-  return merged;
-}
-
-function onlyKeys(body: Json, allowed: readonly string[], where: string): void {
-  for (const k of Object.keys(body)) if (!allowed.includes(k)) throw invalid(`${where}${k}: unknown field`);
-}
+/** Vault and credential metadata: a null patch changes nothing; `""` deletes a key, as null does. */
+const METADATA_RULES: PatchRules = { emptyDeletes: true };
 
 function requireString(body: Json, key: string, where: string): string {
   const v = body[key];
@@ -89,11 +73,11 @@ function tokenEndpointAuth(value: unknown, where: string, secrets: Record<string
   if (!isObject(value)) throw invalid(`${where}: required`);
   const type = value["type"];
   if (type === "none") {
-    onlyKeys(value, ["type"], `${where}.`);
+    onlyFields(value, ["type"], `${where}.`);
     return { type };
   }
   if (type === "client_secret_basic" || type === "client_secret_post") {
-    onlyKeys(value, ["type", "client_secret"], `${where}.`);
+    onlyFields(value, ["type", "client_secret"], `${where}.`);
     secrets[`${where}.client_secret`] = requireString(value, "client_secret", `${where}.`);
     return { type };
   }
@@ -106,17 +90,17 @@ function createAuth(auth: unknown): { auth: Json; secrets: Record<string, string
   const secrets: Record<string, string> = {};
   switch (auth["type"]) {
     case "static_bearer":
-      onlyKeys(auth, ["type", "mcp_server_url", "token"], "auth.");
+      onlyFields(auth, ["type", "mcp_server_url", "token"], "auth.");
       secrets["auth.token"] = requireString(auth, "token", "auth.");
       return { auth: { type: "static_bearer", mcp_server_url: httpsUrl(requireString(auth, "mcp_server_url", "auth."), "auth.mcp_server_url") }, secrets };
     case "mcp_oauth": {
-      onlyKeys(auth, ["type", "mcp_server_url", "access_token", "expires_at", "refresh"], "auth.");
+      onlyFields(auth, ["type", "mcp_server_url", "access_token", "expires_at", "refresh"], "auth.");
       secrets["auth.access_token"] = requireString(auth, "access_token", "auth.");
       const out: Json = { type: "mcp_oauth", mcp_server_url: httpsUrl(requireString(auth, "mcp_server_url", "auth."), "auth.mcp_server_url"), expires_at: auth["expires_at"] ?? null, refresh: null };
       const r = auth["refresh"];
       if (r !== undefined && r !== null) {
         if (!isObject(r)) throw invalid("auth.refresh: must be an object");
-        onlyKeys(r, ["client_id", "refresh_token", "token_endpoint", "token_endpoint_auth", "resource", "scope"], "auth.refresh.");
+        onlyFields(r, ["client_id", "refresh_token", "token_endpoint", "token_endpoint_auth", "resource", "scope"], "auth.refresh.");
         secrets["auth.refresh.refresh_token"] = requireString(r, "refresh_token", "auth.refresh.");
         out["refresh"] = {
           client_id: requireString(r, "client_id", "auth.refresh."),
@@ -129,7 +113,7 @@ function createAuth(auth: unknown): { auth: Json; secrets: Record<string, string
       return { auth: out, secrets };
     }
     case "environment_variable": {
-      onlyKeys(auth, ["type", "secret_name", "secret_value", "networking", "injection_location"], "auth.");
+      onlyFields(auth, ["type", "secret_name", "secret_value", "networking", "injection_location"], "auth.");
       secrets["auth.secret_value"] = requireString(auth, "secret_value", "auth.");
       const secretName = requireString(auth, "secret_name", "auth.");
       if (!/^[A-Z_][A-Z0-9_]*$/.test(secretName)) throw invalid("auth.secret_name: must be an environment variable name (A-Z, 0-9, _)");
@@ -163,11 +147,11 @@ function updateAuth(stored: StoredCredential, auth: unknown): void {
   };
   switch (auth["type"]) {
     case "static_bearer":
-      onlyKeys(auth, ["type", "token"], "auth.");
+      onlyFields(auth, ["type", "token"], "auth.");
       setSecret(auth, "token", "auth.token");
       break;
     case "mcp_oauth": {
-      onlyKeys(auth, ["type", "access_token", "expires_at", "refresh"], "auth.");
+      onlyFields(auth, ["type", "access_token", "expires_at", "refresh"], "auth.");
       setSecret(auth, "access_token", "auth.access_token");
       if ("expires_at" in auth) next["expires_at"] = auth["expires_at"] ?? null;
       const r = auth["refresh"];
@@ -177,7 +161,7 @@ function updateAuth(stored: StoredCredential, auth: unknown): void {
         delete secrets["auth.refresh.token_endpoint_auth.client_secret"];
       } else if (r !== undefined) {
         if (!isObject(r)) throw invalid("auth.refresh: must be an object");
-        onlyKeys(r, ["refresh_token", "scope", "token_endpoint_auth"], "auth.refresh.");
+        onlyFields(r, ["refresh_token", "scope", "token_endpoint_auth"], "auth.refresh.");
         const refresh = next["refresh"];
         if (!isObject(refresh)) throw invalid("auth.refresh: the credential has no refresh configuration to update");
         setSecret(r, "refresh_token", "auth.refresh.refresh_token");
@@ -187,7 +171,7 @@ function updateAuth(stored: StoredCredential, auth: unknown): void {
           if (!isObject(tea) || (tea["type"] !== "client_secret_basic" && tea["type"] !== "client_secret_post")) {
             throw invalid('auth.refresh.token_endpoint_auth.type: must be "client_secret_basic" or "client_secret_post"');
           }
-          onlyKeys(tea, ["type", "client_secret"], "auth.refresh.token_endpoint_auth.");
+          onlyFields(tea, ["type", "client_secret"], "auth.refresh.token_endpoint_auth.");
           refresh["token_endpoint_auth"] = { type: tea["type"] };
           setSecret(tea, "client_secret", "auth.refresh.token_endpoint_auth.client_secret");
         }
@@ -195,7 +179,7 @@ function updateAuth(stored: StoredCredential, auth: unknown): void {
       break;
     }
     case "environment_variable": {
-      onlyKeys(auth, ["type", "secret_value", "networking", "injection_location"], "auth.");
+      onlyFields(auth, ["type", "secret_value", "networking", "injection_location"], "auth.");
       setSecret(auth, "secret_value", "auth.secret_value");
       if (auth["networking"] !== undefined && auth["networking"] !== null) next["networking"] = networking(auth["networking"], "auth.networking");
       const loc = auth["injection_location"];
@@ -223,13 +207,13 @@ export class VaultStore {
   }
 
   createVault(body: Json): VaultRecord {
-    onlyKeys(body, ["display_name", "metadata"], "");
+    onlyFields(body, ["display_name", "metadata"]);
     const now = new Date().toISOString();
     const record: VaultRecord = {
       id: newId("vlt"),
       type: "vault",
       display_name: requireString(body, "display_name", ""),
-      metadata: patchMetadata({}, body["metadata"]),
+      metadata: patchMetadata({}, body["metadata"], METADATA_RULES),
       created_at: now,
       updated_at: now,
       archived_at: null,
@@ -239,10 +223,10 @@ export class VaultStore {
   }
 
   updateVault(id: string, body: Json): VaultRecord {
-    onlyKeys(body, ["display_name", "metadata"], "");
+    onlyFields(body, ["display_name", "metadata"]);
     const current = this.vault(id);
     if (current.archived_at) throw invalid(`vault ${id} is archived`, "vault_archived");
-    const next: VaultRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"]) };
+    const next: VaultRecord = { ...current, metadata: patchMetadata(current.metadata, body["metadata"], METADATA_RULES) };
     if (body["display_name"] !== undefined && body["display_name"] !== null) next.display_name = requireString(body, "display_name", "");
     next.updated_at = new Date().toISOString();
     this.vaults.set(id, next);
@@ -273,8 +257,8 @@ export class VaultStore {
   }
 
   listVaults(query: URLSearchParams): { data: VaultRecord[]; next_page: string | null } {
-    const includeArchived = query.get("include_archived") === "true";
-    return paginate(byCreatedAt(this.vaults.values()).filter((v) => includeArchived || !v.archived_at).reverse(), query);
+    const archivedToo = includeArchived(query);
+    return paginate(byCreatedAt(this.vaults.values()).filter((v) => archivedToo || !v.archived_at).reverse(), query);
   }
 
   credential(vaultId: string, id: string): StoredCredential {
@@ -285,7 +269,7 @@ export class VaultStore {
   }
 
   createCredential(vaultId: string, body: Json): CredentialRecord {
-    onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    onlyFields(body, ["auth", "display_name", "metadata"]);
     stringFields(body, ["display_name"]);
     const vault = this.vault(vaultId);
     if (vault.archived_at) throw invalid(`vault ${vaultId} is archived`, "vault_archived");
@@ -296,7 +280,7 @@ export class VaultStore {
       type: "vault_credential",
       vault_id: vaultId,
       display_name: (body["display_name"] as string | null | undefined) ?? null,
-      metadata: patchMetadata({}, body["metadata"]),
+      metadata: patchMetadata({}, body["metadata"], METADATA_RULES),
       auth,
       created_at: now,
       updated_at: now,
@@ -307,14 +291,14 @@ export class VaultStore {
   }
 
   updateCredential(vaultId: string, id: string, body: Json): CredentialRecord {
-    onlyKeys(body, ["auth", "display_name", "metadata"], "");
+    onlyFields(body, ["auth", "display_name", "metadata"]);
     stringFields(body, ["display_name"]);
     const stored = this.credential(vaultId, id);
     if (stored.record.archived_at) throw invalid(`credential ${id} is archived`, "credential_archived");
     const before = structuredClone(stored);
     try {
       if (body["auth"] !== undefined) updateAuth(stored, body["auth"]);
-      stored.record = { ...stored.record, metadata: patchMetadata(stored.record.metadata, body["metadata"]) };
+      stored.record = { ...stored.record, metadata: patchMetadata(stored.record.metadata, body["metadata"], METADATA_RULES) };
       if ("display_name" in body) stored.record.display_name = (body["display_name"] as string | null) ?? null;
     } catch (error) {
       this.credentials.set(id, before);
@@ -342,8 +326,8 @@ export class VaultStore {
 
   listCredentials(vaultId: string, query: URLSearchParams): { data: CredentialRecord[]; next_page: string | null } {
     this.vault(vaultId);
-    const includeArchived = query.get("include_archived") === "true";
-    const records = [...this.credentials.values()].map((c) => c.record).filter((c) => c.vault_id === vaultId && (includeArchived || !c.archived_at));
+    const archivedToo = includeArchived(query);
+    const records = [...this.credentials.values()].map((c) => c.record).filter((c) => c.vault_id === vaultId && (archivedToo || !c.archived_at));
     return paginate(byCreatedAt(records).reverse(), query);
   }
 
@@ -371,7 +355,7 @@ export class VaultStore {
   }
 }
 
-export class VaultModule implements EmulatorModule {
+export class VaultsModule implements EmulatorModule {
   readonly name = "vaults";
   readonly store = new VaultStore();
 

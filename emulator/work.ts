@@ -1,14 +1,16 @@
 // Self-hosted environment work in the emulator: each session in a `self_hosted` environment is a
 // work item, queued when first seen. A worker polls (long poll up to `block_ms`), acks (queued ->
-// starting), heartbeats to hold its lease (starting -> active; a stale `expected_last_heartbeat`
-// is a 412), and stops it (stopping; stopped when forced, never started, or stopped again).
-import { validateMetadata } from "./agents";
-import type { EnvironmentStore } from "./environments";
+// starting), heartbeats to hold its lease (starting -> active; the first heartbeat claims it with
+// `expected_last_heartbeat: "NO_HEARTBEAT"`, each later one names the last; a stale one is a 412),
+// and stops it (stopping; stopped when forced, never started, or stopped again).
+import type { EnvironmentsModule } from "./environments";
+import { conflict, HttpError, invalid, notFound } from "./http";
+import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import { type EmulatorModule, HttpError, invalid, newId, notFound, type Router } from "./server";
-import type { SessionStore } from "./sessions";
-
-type Json = Record<string, unknown>;
+import type { EmulatorModule, Router } from "./router";
+import { patchMetadata } from "./rules/metadata";
+import { isObject, onlyFields, type Json } from "./rules/values";
+import type { SessionsModule } from "./sessions";
 type WorkState = "queued" | "starting" | "active" | "stopping" | "stopped";
 
 export interface WorkRecord extends Json {
@@ -33,6 +35,20 @@ const MAX_BLOCK_MS = 5_000;
 /** A worker counts as polling for this long after its last poll. */
 const POLLING_WINDOW_MS = 60_000;
 
+/** What a first heartbeat names as the last one: it claims a lease no heartbeat has held yet. */
+const NO_HEARTBEAT = "NO_HEARTBEAT";
+
+/**
+ * Whether a heartbeat's `expected_last_heartbeat` matches the lease: the last heartbeat's time
+ * exactly, or `NO_HEARTBEAT` (or "") when there was none. The API does not compare it once the
+ * item is stopping or stopped.
+ */
+function holdsLease(w: WorkRecord, expected: unknown): boolean {
+  if (w.state === "stopping" || w.state === "stopped") return true;
+  if (w.latest_heartbeat_at === null) return expected === NO_HEARTBEAT || expected === "";
+  return expected === w.latest_heartbeat_at;
+}
+
 export class WorkModule implements EmulatorModule {
   readonly name = "work";
   readonly records = new Map<string, WorkRecord>();
@@ -40,8 +56,8 @@ export class WorkModule implements EmulatorModule {
   private readonly pollers = new Map<string, number>();
 
   constructor(
-    private readonly environments: EnvironmentStore,
-    private readonly sessions: SessionStore,
+    private readonly environments: EnvironmentsModule,
+    private readonly sessions: SessionsModule,
     private readonly origin: () => string,
   ) {}
 
@@ -136,20 +152,14 @@ export class WorkModule implements EmulatorModule {
     router.add("POST", "/v1/environments/:id/work/:work", (r) => {
       const w = this.get(r.params[0]!, r.params[1]!);
       const patch = r.body["metadata"];
-      for (const k of Object.keys(r.body)) if (k !== "metadata") throw invalid(`${k}: unknown field`);
-      if (patch === null || typeof patch !== "object" || Array.isArray(patch)) throw invalid("metadata: required, an object");
-      const merged: Record<string, string> = { ...w.metadata };
-      for (const [k, v] of Object.entries(patch as Json)) {
-        if (v === null) delete merged[k];
-        else merged[k] = v as string;
-      }
-      validateMetadata(merged);
-      w.metadata = merged;
+      onlyFields(r.body, ["metadata"]);
+      if (!isObject(patch)) throw invalid("metadata: required, an object");
+      w.metadata = patchMetadata(w.metadata, patch);
       return this.view(w);
     });
     router.add("POST", "/v1/environments/:id/work/:work/ack", (r) => {
       const w = this.get(r.params[0]!, r.params[1]!);
-      if (w.state !== "queued") throw new HttpError(409, "invalid_request_error", `work ${w.id} is ${w.state}, not queued`);
+      if (w.state !== "queued") throw conflict(`work ${w.id} is ${w.state}, not queued`);
       Object.assign(w, { state: "starting", acknowledged_at: new Date().toISOString() });
       return this.view(w);
     });
@@ -158,7 +168,7 @@ export class WorkModule implements EmulatorModule {
       // The SDK sends both as query parameters; a body is read too.
       const fromQuery = (k: string) => r.query.get(k) ?? r.body[k];
       const expected = fromQuery("expected_last_heartbeat");
-      if (expected !== undefined && expected !== null && expected !== (w.latest_heartbeat_at ?? "")) {
+      if (expected !== undefined && expected !== null && !holdsLease(w, expected)) {
         throw new HttpError(
           412,
           "invalid_request_error",
@@ -168,7 +178,7 @@ export class WorkModule implements EmulatorModule {
           { current_state: this.lease(w, false) },
         );
       }
-      if (w.state === "queued") throw new HttpError(409, "invalid_request_error", `work ${w.id} is queued: ack it first`);
+      if (w.state === "queued") throw conflict(`work ${w.id} is queued: ack it first`);
       if (w.state === "stopped") return { type: "work_heartbeat", ...this.lease(w, false), last_heartbeat: w.latest_heartbeat_at ?? "" };
       const ttlValue = fromQuery("desired_ttl_seconds");
       if (ttlValue !== undefined && ttlValue !== null) {

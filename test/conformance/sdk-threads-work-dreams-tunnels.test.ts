@@ -143,9 +143,12 @@ it("tunnels and certificates: create, retrieve, list, reveal and rotate the toke
   expect(tunnel).toMatchObject({ type: "tunnel", display_name: "on-prem MCP", archived_at: null, domain: expect.stringMatching(/\./) });
   expect(await client.beta.tunnels.retrieve(tunnel.id)).toEqual(tunnel);
   const token = await client.beta.tunnels.revealToken(tunnel.id);
-  expect(token).toMatchObject({ type: "tunnel_token", id: tunnel.id, tunnel_token: expect.any(String) });
+  // BetaTunnelToken.id: "Stable identifier for the current token value. Changes when the token is rotated."
+  expect(token).toMatchObject({ type: "tunnel_token", id: expect.any(String), tunnel_token: expect.any(String) });
+  expect((await client.beta.tunnels.revealToken(tunnel.id)).id).toBe(token.id);
   const rotated = await client.beta.tunnels.rotateToken(tunnel.id, { reason: "scheduled" });
   expect(rotated.tunnel_token).not.toBe(token.tunnel_token);
+  expect(rotated.id).not.toBe(token.id);
   expect((await client.beta.tunnels.revealToken(tunnel.id)).tunnel_token).toBe(rotated.tunnel_token);
 
   const cert = await client.beta.tunnels.certificates.create(tunnel.id, { ca_certificate_pem: fixture("tunnel-ca.pem") });

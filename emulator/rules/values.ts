@@ -2,9 +2,9 @@
 // map where a map is, a string where a string is. A value of another type is a 400 naming where
 // it is, never a TypeError (a 500) further in, and never taken as something else (a string's
 // characters as a list, `"abc"` as metadata).
-import { invalid } from "./server";
+import { invalid } from "../http";
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 export const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -26,24 +26,17 @@ export function listOf<T>(value: unknown, where: string, check: (item: unknown, 
   return value.map((item, i) => check(item, `${where}[${i}]`));
 }
 
-export const objectItem = (item: unknown, at: string): Json => {
-  if (!isObject(item)) throw invalid(`${at}: must be an object`);
-  return item;
-};
-
 export const stringItem = (item: unknown, at: string): string => {
   if (typeof item !== "string") throw invalid(`${at}: must be a string`);
   return item;
 };
 
-/** An optional map (absent: undefined); null only where `nullable`. */
-export function optionalObject(value: unknown, where: string, nullable = false): Json | null | undefined {
-  if (value === undefined || (nullable && value === null)) return value as undefined | null;
-  if (!isObject(value)) throw invalid(`${where}: must be an object`);
-  return value;
-}
-
 /** Each of `fields` that the body gives (not null) must be a string; `where` prefixes the field in the message. */
 export function stringFields(body: Json, fields: readonly string[], where = ""): void {
   for (const f of fields) if (body[f] !== undefined && body[f] !== null && typeof body[f] !== "string") throw invalid(`${where}${f}: must be a string`);
+}
+
+/** A 400 for the first field of `body` not in `allowed` (the API refuses unknown fields); `where` prefixes it. */
+export function onlyFields(body: Json, allowed: readonly string[], where = ""): void {
+  for (const k of Object.keys(body)) if (!allowed.includes(k)) throw invalid(`${where}${k}: unknown field`);
 }
