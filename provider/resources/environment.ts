@@ -14,7 +14,8 @@ import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { buildPatch, type ApiPatch } from "../kit/diff";
+import { defineSpec, field } from "../kit/spec";
 import { compact, containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
 import { always } from "./docs";
 

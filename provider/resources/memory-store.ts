@@ -7,7 +7,8 @@ import { memoryStores, type ApiMemoryStore } from "../api/memory-stores";
 import { checkedObjectHooks } from "../kit/checked-object";
 import { metadataInput, userMetadata } from "../kit/metadata";
 import { defineResource, labelOf, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { buildPatch, type ApiPatch } from "../kit/diff";
+import { defineSpec, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
 
 export const memoryStoreDefinition = z.strictObject({

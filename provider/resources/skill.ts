@@ -12,7 +12,8 @@ import type { OperationContext } from "../kit/context";
 import { claim, claimedByCreate, LOOKUP_MARGIN_MS } from "../kit/create";
 import { defineResource, labelOf, refreshedInputs, type State } from "../kit/resource";
 import { bounded, QUOTE_CHARS } from "../kit/quote";
-import { defineSpec, DriftError, field } from "../kit/spec";
+import { DriftError } from "../kit/drift";
+import { defineSpec, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, UNKNOWN } from "../kit/values";
 import { readSkillFolder, SkillFolderError, type SkillFolder } from "./skill-directory";
 

@@ -17,7 +17,8 @@ import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
+import { buildPatch } from "../kit/diff";
+import { defineSpec, field, type Effect } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord, sameValue } from "../kit/values";
 import { always } from "./docs";
 

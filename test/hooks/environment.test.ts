@@ -1,7 +1,7 @@
 // Every Environment hook against the emulator, with exact request counts.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError } from "../../provider/kit/drift";
 import { environmentResource } from "../../provider/resources/environment";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";
 

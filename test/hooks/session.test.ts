@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ConflictError } from "../../provider/client/errors";
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError } from "../../provider/kit/drift";
 import { declarationDigests } from "../../provider/kit/resource";
 import { SessionBusyError, sessionResource, sessionSpec } from "../../provider/resources/session";
 import { checkAndCreate, checkAndUpdate, clientFor, sdkInputs, useEmulator } from "../helpers";
