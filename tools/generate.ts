@@ -3,6 +3,7 @@
 // - sdk/<kind>.ts: the Args interface (JSDoc from the spec, types from the zod schema, every value
 //   a DeepInput) and the resource class with its declared outputs and `get`;
 // - sdk/protocol.ts: the hidden keys the provider reads;
+// - sdk/index.ts: every resource class and the shared types, with the package's other entry points;
 // - README.md: each resource's input and output tables, between generated markers;
 // - schema.json: the Pulumi package schema the native plugin serves (provider/plugin/schema.ts);
 // - docs/reference/: a page per resource, generated from that schema (tools/reference-docs.ts);
@@ -236,6 +237,23 @@ function typesModule(defs: Map<string, { type: string; doc: string }>): string {
   return out;
 }
 
+/** What sdk/index.ts exports besides the resource classes and the shared types: hand-written modules. */
+const OTHER_EXPORTS = [
+  'export type { DeepInput, DeepInputs } from "./input";',
+  'export { runDeployment, type DeploymentRun, type RunDeploymentOptions } from "./run-deployment";',
+  'export { listAgentVersions, type AgentVersion } from "./agent-versions";',
+  'export type { DirectCallOptions } from "./direct-call";',
+];
+
+/** The package's entry point: one line per resource class (from the registry), the shared types, the rest. */
+function indexModule(defs: ReadonlyMap<string, unknown>): string {
+  let out = HEADER("the registry of specs (provider/resources/index.ts)");
+  out += "\n";
+  for (const spec of PUBLIC_SPECS) out += `export { ${spec.kind}, type ${spec.kind}Args, type ${spec.kind}Inputs } from "./${fileName(spec).replace(/\.ts$/, "")}";\n`;
+  out += `export type { ${[...defs.keys()].sort().join(", ")} } from "./types";\n`;
+  return out + OTHER_EXPORTS.map((line) => `${line}\n`).join("");
+}
+
 function protocolModule(): string {
   return (
     HEADER("provider/kit/resource.ts and provider/resources/seed.ts") +
@@ -299,6 +317,7 @@ export function generatedFiles(): Map<string, string> {
   files.set("sdk/protocol.ts", protocolModule());
   const defs = sharedTypes();
   files.set("sdk/types.ts", typesModule(defs));
+  files.set("sdk/index.ts", indexModule(defs));
   for (const spec of PUBLIC_SPECS) {
     const source = `the ${spec.kind} spec (provider/resources/${fileName(spec)})`;
     files.set(`sdk/${fileName(spec)}`, sdkModule(spec, source, new Set(defs.keys())));

@@ -7,7 +7,7 @@
 // - after an ambiguous failure (connection lost or timed out after sending, 5xx, an unreadable
 //   2xx), the token is looked up again, for a while, since a commit can land after the client
 //   gave up; only when nothing turns up is the create sent again.
-import { AnthropicProviderError, isAmbiguousFailure } from "../client/errors";
+import { AnthropicProviderError, isAmbiguousFailure, messageOf } from "../client/errors";
 import type { QueryValue } from "../client/path";
 import type { Call } from "../api/endpoints";
 import type { OperationContext } from "./context";
@@ -113,12 +113,12 @@ async function lookUpAfterAmbiguity<A extends Listed>(
   const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
   for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
     try {
-      const found = await findOwnCreate(ctx, `${operation} (looking up its create token after: ${(failure as Error).message})`, c, stamp, sentAt, writeTokenOf);
+      const found = await findOwnCreate(ctx, `${operation} (looking up its create token after: ${messageOf(failure)})`, c, stamp, sentAt, writeTokenOf);
       if (found) return found;
     } catch (lookupError) {
       throw new UnconfirmedCreateError(
-        `${operation}: the create's answer was lost (${(failure as Error).message}) and looking it up failed too ` +
-          `(${(lookupError as Error).message}). Nothing was sent again; the next \`pulumi up\` finds the object if it was made.`,
+        `${operation}: the create's answer was lost (${messageOf(failure)}) and looking it up failed too ` +
+          `(${messageOf(lookupError)}). Nothing was sent again; the next \`pulumi up\` finds the object if it was made.`,
       );
     }
     const now = ctx.clock.now();

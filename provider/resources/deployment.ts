@@ -401,15 +401,14 @@ function runOutput(run: ApiDeploymentRun): z.infer<typeof deploymentRunOutput> {
 }
 
 function outputsOf(api: ApiDeployment, pinned: boolean, runs: readonly ApiDeploymentRun[]): DeploymentOutputs {
-  const schedule = api.schedule as (ApiDeployment["schedule"] & { upcoming_runs_at?: unknown; last_run_at?: unknown }) | null | undefined;
   return deploymentOutputs.parse({
     agentId: api.agent.id,
     agentVersion: api.agent.version,
     pinned,
     status: api.status,
     pausedReason: api.paused_reason ?? null,
-    upcomingRunsAt: Array.isArray(schedule?.upcoming_runs_at) ? schedule.upcoming_runs_at : [],
-    lastRunAt: typeof schedule?.last_run_at === "string" ? schedule.last_run_at : null,
+    upcomingRunsAt: api.schedule?.upcoming_runs_at ?? [],
+    lastRunAt: api.schedule?.last_run_at ?? null,
     latestRuns: runs.map(runOutput),
     createdAt: api.created_at,
     updatedAt: api.updated_at,

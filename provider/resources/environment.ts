@@ -133,12 +133,21 @@ export function fullConfigBody(config: ConfigInput): NonNullable<EnvironmentCrea
 
 const DEFAULT_CONFIG: ConfigInput = { type: "cloud" };
 
+/**
+ * A state's config, read as a declared one: it need not pass the schema (a refresh brings back
+ * `networking: null`, dropped here, or what the server added), and `fullConfigBody` reads every
+ * part of it with a default, so any map passes.
+ */
+function readsAsConfig(config: unknown): config is ConfigInput {
+  return isRecord(config);
+}
+
 /** The config as the API stores it (every switch and list spelled out, `packages.type`), camelCased. */
 function resolvedConfig(config: unknown): unknown {
-  if (!isRecord(config) || containsUnknown(config)) return config;
-  // A state's config need not pass the schema (a refresh brings back `networking: null`): null is absent.
-  const full = fromApiCase(fullConfigBody(compact(config) as ConfigInput)) as Record<string, unknown>;
-  return isRecord(full["packages"]) ? { ...full, packages: { type: "packages", ...full["packages"] } } : full;
+  const present = compact(config);
+  if (!isRecord(config) || containsUnknown(config) || !readsAsConfig(present)) return config;
+  const full = fromApiCase(fullConfigBody(present));
+  return "packages" in full ? { ...full, packages: { type: "packages", ...full.packages } } : full;
 }
 
 /** A config's type; none declared means the API's default, cloud. */

@@ -20,7 +20,7 @@ import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch } from "../kit/diff";
 import { defineSpec, field, type Effect } from "../kit/spec";
-import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN, type Props } from "../kit/values";
+import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN } from "../kit/values";
 import { quote } from "../kit/quote";
 import { concealWriteOnly } from "../kit/write-only";
 import { always } from "./docs";
@@ -320,8 +320,9 @@ export function planResources(old: unknown, next: unknown): ResourcePlan {
     slot.next += 1;
     matched.add(i);
     const o = olds[i];
-    const { authorizationToken: newToken, ...rest } = r as Props;
-    const { authorizationToken: oldToken, ...oldRest } = o as Props;
+    // Both have a key, so both are maps (`resourceKey`).
+    const { authorizationToken: newToken, ...rest } = isRecord(r) ? r : {};
+    const { authorizationToken: oldToken, ...oldRest } = isRecord(o) ? o : {};
     if (containsUnknown(rest) || !sameValue(oldRest, rest)) plan.replace.push(`a changed ${type} resource`);
     else if (!sameValue(oldToken, newToken)) {
       if (newToken === undefined) plan.replace.push("a removed authorizationToken");
@@ -719,7 +720,8 @@ async function applyResources(
 ): Promise<boolean> {
   const declaredNow = change.inputs.resources ?? [];
   // Compared as state holds them (tokens as hashes); each concealed entry stands for the plain one at its index.
-  const concealed = (concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"] ?? []) as unknown[];
+  const hashed = concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"];
+  const concealed: unknown[] = Array.isArray(hashed) ? hashed : [];
   const plan = planResources(olds.inputs.resources, concealed);
   if (plan.remove.length + plan.add.length + plan.rotate.length === 0) return false;
   const mounted = [...mountedNow];

@@ -6,7 +6,7 @@
 // a new display name is a new skill. Destroy deletes every version, then the skill.
 import { z } from "zod";
 import { skills, type ApiSkill, type ApiSkillVersion } from "../api/skills";
-import { isAmbiguousFailure, NotFoundError, AnthropicProviderError } from "../client/errors";
+import { AnthropicProviderError, isAmbiguousFailure, messageOf, NotFoundError } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { claim, claimedByCreate, LOOKUP_MARGIN_MS } from "../kit/create";
@@ -111,7 +111,7 @@ export function folderOf(directory: string): { folder?: SkillFolder; failures: C
     return { folder: readSkillFolder(directory), failures: [] };
   } catch (error) {
     if (error instanceof SkillFolderError) return { failures: [{ property: "directory", reason: error.message }] };
-    return { failures: [{ property: "directory", reason: `cannot read it: ${bounded((error as Error).message, 2 * QUOTE_CHARS)}` }] };
+    return { failures: [{ property: "directory", reason: `cannot read it: ${bounded(messageOf(error), 2 * QUOTE_CHARS)}` }] };
   }
 }
 

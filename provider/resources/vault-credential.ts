@@ -306,7 +306,7 @@ export function resolvedVaultCredentialView(api: ApiCredential): ResolvedVaultCr
     vaultId: api.vault_id,
     displayName: api.display_name ?? null,
     metadata: userMetadata(api.metadata),
-    auth: fromApiCase(api.auth) as ResolvedVaultCredential["auth"],
+    auth: fromApiCase(api.auth),
   };
 }
 

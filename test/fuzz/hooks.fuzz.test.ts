@@ -186,7 +186,7 @@ function expectWellFormed(result: unknown): void {
 
 describe.each(KINDS.map((kind, i) => [kind, i] as const))("%s", (kind, i) => {
   const base = BASES[kind]!;
-  const fields = Object.keys(builtModule<typeof Registry>("provider/resources/index.js").RESOURCE_KINDS[kind as keyof typeof Registry.RESOURCE_KINDS].spec.fields);
+  const fields = Object.keys(builtModule<typeof Registry>("provider/resources/index.js").hooksFor(kind).spec.fields);
 
   it("check: no throw, short failures naming a path, no secret in what it returns", async () => {
     await fc.assert(
