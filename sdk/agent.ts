@@ -93,8 +93,9 @@ export interface AgentInputs {
     version?: string;
   }>;
   /**
-   * Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the
-   * provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
    * A change: new version; sent as a patch (removed keys are deleted).
    */
@@ -266,8 +267,9 @@ export class Agent extends ManagedResource {
    */
   declare public readonly skills: pulumi.Output<AgentInputs["skills"]>;
   /**
-   * Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the
-   * provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<AgentInputs["metadata"]>;
   /**

@@ -42,9 +42,11 @@ export interface DeploymentInputs {
    */
   description?: string;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
-   * A change: update in place; sent as a patch.
+   * A change: update in place; sent as a patch (removed keys are deleted).
    */
   metadata?: {
     [key: string]: string;
@@ -352,7 +354,9 @@ export class Deployment extends ManagedResource {
    */
   declare public readonly description: pulumi.Output<DeploymentInputs["description"]>;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<DeploymentInputs["metadata"]>;
   /**

@@ -132,9 +132,12 @@ export interface SessionInputs {
    */
   title?: string;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
-   * A change: update in place; sent as a patch; also while the session runs.
+   * A change: update in place; sent as a patch (removed keys are deleted); also while the session
+   * runs.
    */
   metadata?: {
     [key: string]: string;
@@ -508,7 +511,9 @@ export class Session extends ManagedResource {
    */
   declare public readonly title: pulumi.Output<SessionInputs["title"]>;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<SessionInputs["metadata"]>;
   /**

@@ -17,6 +17,7 @@ import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, ty
 import { buildPatch, type ApiPatch } from "../kit/diff";
 import { defineSpec, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
@@ -376,9 +377,7 @@ export type ResolvedAgent = z.infer<typeof resolvedAgent>;
 
 export const agentOutputs = z.object({
   version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedAgent,
 });
 export type AgentOutputs = z.infer<typeof agentOutputs>;
@@ -490,14 +489,7 @@ export const agentSpec = defineSpec({
       { text: "Skills (`{ type: \"anthropic\" | \"custom\", skillId, version? }`); without `version`, the latest.", type: "list of `{ type, skillId, version? }`", change: "full replacement" },
       { ...clears, resolve: resolvedSkills },
     ),
-    metadata: field.update(
-      {
-        text: "Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
-        type: "map of string → string",
-        change: "sent as a patch (removed keys are deleted)",
-      },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     multiagent: field.update(
       { text: "Multiagent orchestration (`coordinator` or `multiagent_20261001`).", type: "`{ type: \"coordinator\", agents }` or `{ type: \"multiagent_20261001\", … }`", change: "full replacement" },
       clears,
@@ -514,9 +506,7 @@ export const agentSpec = defineSpec({
   outputs: agentOutputs,
   outputDocs: {
     version: "The current version: 1 at creation, +1 per real change.",
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the agent is live.",
+    ...timestampDocs("agent"),
     resolved: "Not an output: what the provider last saw of the agent, kept in state as hidden digests (refresh compares them).",
   },
 });

@@ -7,19 +7,19 @@ import { z } from "zod";
 import { deployments, type ApiDeployment, type ApiDeploymentRun } from "../api/deployments";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { quote } from "../kit/quote";
-import { checkedUpdate } from "../kit/update";
+import { objectLifecycle } from "../kit/lifecycle";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
 import { buildPatch } from "../kit/diff";
 import { defineSpec, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent } from "../kit/values";
 import { cronProblems, isTimeZone } from "./cron";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
@@ -228,9 +228,7 @@ export const deploymentOutputs = z.object({
   upcomingRunsAt: z.array(z.string()),
   lastRunAt: z.string().nullable(),
   latestRuns: z.array(deploymentRunOutput),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedDeployment,
 });
 export type DeploymentOutputs = z.infer<typeof deploymentOutputs>;
@@ -262,10 +260,7 @@ export const deploymentSpec = defineSpec({
     environmentId: field.update({ text: "The environment runs start in (e.g. `environment.id`).", type: "environment id (`environment.id`)" }),
     name: field.update({ text: "Human-readable name.", type: "string" }),
     description: field.update({ text: "Description.", type: "string" }, clears),
-    metadata: field.update(
-      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch" },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     initialEvents: field.update(
       {
         text: "The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.",
@@ -312,9 +307,7 @@ export const deploymentSpec = defineSpec({
     upcomingRunsAt: "The next scheduled run times (RFC 3339), as of the last `up` or refresh.",
     lastRunAt: "When the schedule last ran; null before the first scheduled run.",
     latestRuns: `The newest runs (at most ${LATEST_RUNS}, newest first) as of the last \`up\` or refresh: \`{ id, createdAt, agentVersion, sessionId, trigger, error }\`.`,
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the deployment is live.",
+    ...timestampDocs("deployment"),
     resolved: "The deployment's fields as the API stores them (what refresh compares).",
   },
 });
@@ -454,6 +447,19 @@ const label = (inputs: Partial<DeploymentInputs>, id?: string) => labelOf("deplo
 
 const creatable: Creatable<ApiDeployment> = { endpoints: deployments };
 
+/** The kit's lifecycle parts a deployment shares (kit/lifecycle.ts): its checked write and its archive. */
+const lifecycle = objectLifecycle({
+  spec: deploymentSpec,
+  noun: "deployment",
+  endpoints: deployments,
+  label,
+  view: resolvedDeploymentView,
+  asDeclared,
+  outputs: (api: ApiDeployment) => outputsOf(api, false, []),
+  // Archiving an archived deployment is refused; the deployment is read to confirm it is.
+  destroy: { default: "archive", alreadyArchived: "confirm" },
+});
+
 /** Pauses or resumes when the declared `paused` differs from the deployment's status. */
 async function applyPaused(ctx: OperationContext, operation: string, id: string, paused: boolean | undefined, api: ApiDeployment): Promise<ApiDeployment> {
   if (paused === undefined || paused === (api.status === "paused")) return api;
@@ -472,41 +478,13 @@ async function updateDeployment(
   const pausing = change.changes.some((c) => c.field === "paused");
   if (!body && !pausing) return olds.outputs;
   let api: ApiDeployment | undefined;
-  if (body) {
-    const current = await deployments.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
-    if (!current || current.archived_at) throw new Error(`${operation}: the deployment no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-    api = await checkedUpdate({
-      spec: deploymentSpec,
-      operation,
-      id,
-      body,
-      olds,
-      change,
-      current,
-      view: resolvedDeploymentView,
-      write: (stamped) => deployments.update(ctx, operation, id, stamped),
-    });
-  }
+  if (body) api = await lifecycle.checkedWrite(ctx, operation, id, olds, change, body);
   if (pausing) {
     api ??= await deployments.retrieve(ctx, `${operation} (reading its status)`, id);
     if (!api) throw new Error(`${operation}: the deployment no longer exists; run \`pulumi refresh\``);
     api = await applyPaused(ctx, operation, id, inputs.paused, api);
   }
   return outputsOf(api!, inputs.agentVersion !== undefined, await latestRuns(ctx, operation, id));
-}
-
-async function archive(ctx: OperationContext, operation: string, id: string): Promise<void> {
-  try {
-    await deployments.archive(ctx, operation, id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return;
-    if (error instanceof ApiError && error.status < 500) {
-      // Archiving an archived deployment is refused; that is the state we want.
-      const current = await deployments.retrieve(ctx, operation, id);
-      if (!current || current.archived_at) return;
-    }
-    throw error;
-  }
 }
 
 async function settle(ctx: OperationContext, api: ApiDeployment, inputs: DeploymentInputs, unrecordedStamp?: string): Promise<{ id: string; outputs: DeploymentOutputs } | undefined> {
@@ -535,7 +513,7 @@ export const deploymentResource = defineResource(deploymentSpec, {
       identity,
       body: buildDeploymentCreateBody(inputs),
       adopt: (found) => settle(ctx, found, inputs, stampText(identity)),
-      dispose: (found) => archive(ctx, `archive a duplicate of ${label(inputs, found.id)}`, found.id),
+      dispose: (found) => lifecycle.remove(ctx, found.id, stateOf(found, inputs)),
       outputs: (api) => {
         made = api;
         return outputsOf(api, pinned, []);
@@ -560,5 +538,5 @@ export const deploymentResource = defineResource(deploymentSpec, {
 
   update: updateDeployment,
 
-  delete: (ctx, id, state) => archive(ctx, `archive ${label(state.inputs, id)}`, id),
+  delete: lifecycle.remove,
 });

@@ -23,6 +23,7 @@ import { defineSpec, field, type Effect } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN } from "../kit/values";
 import { quote } from "../kit/quote";
 import { concealWriteOnly } from "../kit/write-only";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
 import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent";
 
@@ -255,9 +256,7 @@ export const sessionOutputs = z.object({
   ),
   deploymentId: z.string().nullable(),
   resourceIds: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedSession,
 });
 export type SessionOutputs = z.infer<typeof sessionOutputs>;
@@ -377,10 +376,7 @@ export const sessionSpec = defineSpec({
       { writeOnly: ["authorizationToken"] },
     ),
     title: field.update({ text: "Title.", type: "string", change: "also while the session runs" }, { removal: "clears" }),
-    metadata: field.update(
-      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch; also while the session runs" },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField("also while the session runs"),
     budget: field.rule(
       budgetEffect,
       "a changed amount: update in place, also while the session runs; adding or removing a budget: **replace** (the API refuses to add one to a session created without one, `budget_create_only`, or to re-add a removed one)",
@@ -434,9 +430,7 @@ export const sessionSpec = defineSpec({
     outcomeEvaluations: "The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create, update or refresh.",
     deploymentId: "The deployment that started the session, if one did.",
     resourceIds: "The ids the API gave the mounted file and GitHub `resources` (`sesrsc_…`), in their declared order (a memory store resource has none).",
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the session is live.",
+    ...timestampDocs("session"),
     resolved: "Not an output: what the provider last saw of the session, kept in state as hidden digests.",
   },
 });
@@ -775,17 +769,7 @@ async function updateSession(
   if (!body && !resourcesChange) return { ...olds.outputs, pinned };
   const write = (inner: OperationContext, current: ApiSession): Promise<ApiSession> =>
     body
-      ? checkedUpdate({
-          spec: sessionSpec,
-          operation,
-          id,
-          body,
-          olds,
-          change,
-          current,
-          view: resolvedSessionView,
-          write: (stamped) => sessions.update(inner, operation, id, stamped, sessionHint),
-        })
+      ? checkedUpdate({ spec: sessionSpec, operation, id, body, olds, change, current, view: resolvedSessionView, write: (stamped) => sessions.update(inner, operation, id, stamped, sessionHint) })
       : Promise.resolve(current);
   let api = needsIdle(change)
     ? await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), write)

@@ -44,7 +44,7 @@ type Deployment struct {
 	LastRunAt pulumi.StringPtrOutput `pulumi:"lastRunAt"`
 	// The newest runs (at most 5, newest first) as of the last `up` or refresh: `{ id, createdAt, agentVersion, sessionId, trigger, error }`.
 	LatestRuns DeploymentLatestRunArrayOutput `pulumi:"latestRuns"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Human-readable name.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -144,9 +144,9 @@ type deploymentArgs struct {
 	//
 	// A change: update in place; full replacement.
 	InitialEvents []DeploymentInitialEvent `pulumi:"initialEvents"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
 	// Human-readable name.
 	//
@@ -196,9 +196,9 @@ type DeploymentArgs struct {
 	//
 	// A change: update in place; full replacement.
 	InitialEvents DeploymentInitialEventArrayInput
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
 	// Human-readable name.
 	//
@@ -364,7 +364,7 @@ func (o DeploymentOutput) LatestRuns() DeploymentLatestRunArrayOutput {
 	return o.ApplyT(func(v *Deployment) DeploymentLatestRunArrayOutput { return v.LatestRuns }).(DeploymentLatestRunArrayOutput)
 }
 
-// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o DeploymentOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Deployment) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

@@ -42,7 +42,7 @@ type Session struct {
 	InitialEvents SessionInitialEventArrayOutput `pulumi:"initialEvents"`
 	// Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
 	McpServers McpServerArrayOutput `pulumi:"mcpServers"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	Model pulumi.AnyOutput `pulumi:"model"`
@@ -156,9 +156,9 @@ type sessionArgs struct {
 	//
 	// A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
 	McpServers []McpServer `pulumi:"mcpServers"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch; also while the session runs.
+	// A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
 	Metadata map[string]string `pulumi:"metadata"`
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	//
@@ -228,9 +228,9 @@ type SessionArgs struct {
 	//
 	// A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
 	McpServers McpServerArrayInput
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch; also while the session runs.
+	// A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
 	Metadata pulumi.StringMapInput
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	//
@@ -411,7 +411,7 @@ func (o SessionOutput) McpServers() McpServerArrayOutput {
 	return o.ApplyT(func(v *Session) McpServerArrayOutput { return v.McpServers }).(McpServerArrayOutput)
 }
 
-// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o SessionOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Session) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

@@ -58,9 +58,9 @@ class DeploymentArgs:
         :param pulumi.Input[_builtins.str] description: Description.
                
                A change: update in place; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input[_builtins.bool] paused: `true` pauses the schedule (`POST /v1/deployments/{id}/pause`), `false` resumes it (`/unpause`). Omit to leave it as it is.
                
                A change: update in place; pause / unpause; removing it keeps the current state.
@@ -197,9 +197,9 @@ class DeploymentArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch.
+        A change: update in place; sent as a patch (removed keys are deleted).
         """
         return pulumi.get(self, "metadata")
 
@@ -312,9 +312,9 @@ class Deployment(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
                
                A change: update in place; full replacement.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input[_builtins.str] name: Human-readable name.
                
                A change: update in place.
@@ -550,7 +550,7 @@ class Deployment(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 

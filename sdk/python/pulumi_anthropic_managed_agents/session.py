@@ -60,9 +60,9 @@ class SessionArgs:
         :param pulumi.Input[Sequence[pulumi.Input['McpServerArgs']]] mcp_servers: Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
                
                A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch; also while the session runs.
+               A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
         :param pulumi.Input[Union[_builtins.str, 'AgentModelArgs']] model: Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
                
                A change: replace.
@@ -215,9 +215,9 @@ class SessionArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch; also while the session runs.
+        A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
         """
         return pulumi.get(self, "metadata")
 
@@ -419,9 +419,9 @@ class Session(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]] mcp_servers: Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
                
                A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch; also while the session runs.
+               A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
         :param pulumi.Input[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]] model: Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
                
                A change: replace.
@@ -675,7 +675,7 @@ class Session(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 
