@@ -28,10 +28,15 @@ export interface AgentInputs {
      */
     id: string;
     /**
-     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`.
-     * Without it, the model's default effort applies.
+     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or
+     * the object form `{ type: "low" }`. Without it, the model's default effort applies.
      */
-    effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    effort?: "low" | "medium" | "high" | "xhigh" | "max" | {
+      /**
+       * The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+       */
+      type: "low" | "medium" | "high" | "xhigh" | "max";
+    };
     /**
      * Inference speed mode: `standard` (the default) or `fast` (significantly faster output at
      * premium pricing; not every model supports it, and the API rejects invalid combinations).

@@ -11,7 +11,7 @@ export { VaultCredential, type VaultCredentialArgs, type VaultCredentialInputs }
 export { File, type FileArgs, type FileInputs } from "./file";
 export { MemoryStore, type MemoryStoreArgs, type MemoryStoreInputs } from "./memory-store";
 export { Memory, type MemoryArgs, type MemoryInputs } from "./memory";
-export type { AgentReference, McpServer, MultiagentMembers, SelfReference, Tool, UrlSourceToolFilter } from "./types";
+export type { AgentReference, DefineOutcomeEvent, McpServer, MountedResource, MultiagentMembers, SelfReference, Tool, UrlSourceToolFilter, UserMessageEvent } from "./types";
 export type { DeepInput, DeepInputs } from "./input";
 export { runDeployment, type DeploymentRun, type RunDeploymentOptions } from "./run-deployment";
 export { listAgentVersions, type AgentVersion } from "./agent-versions";

@@ -217,11 +217,11 @@ const shape: ResourceShape = {
   ],
   writeOnly: {
     auth: [
+      "clientSecret",
       "accessToken",
       "refreshToken",
       "token",
-      "secretValue",
-      "clientSecret"
+      "secretValue"
     ]
   },
   writeOnlyHolders: {

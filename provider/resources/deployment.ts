@@ -21,99 +21,15 @@ import { containsUnknown, emptyAsAbsent } from "../kit/values";
 import { cronProblems, isTimeZone } from "./cron";
 import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
+import { mountedResource, MOUNTED_RESOURCE_SECRETS } from "./session-resources";
+import { budgetInput, defineOutcomeEvent, MAX_INITIAL_EVENTS, systemMessageEvent, userMessageEvent } from "./session-start";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const textBlocks = (what: string) =>
-  z
-    .array(z.strictObject({ type: always("text"), text: z.string().min(1).meta({ description: "The text content." }) }).meta({ description: "Text content." }))
-    .min(1)
-    .meta({ description: `${what}: \`text\` blocks, at least one.` });
-
-const initialEventInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: always("user.message"), content: textBlocks("The message's content") }).meta({ description: "A user message; it starts the agent's work." }),
-  z
-    .strictObject({ type: always("system.message"), content: textBlocks("System content to append") })
-    .meta({ description: "Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt." }),
-  z
-    .strictObject({
-      type: always("user.define_outcome"),
-      description: z.string().min(1).meta({ description: "What the agent should produce: the task specification." }),
-      rubric: z
-        .discriminatedUnion("type", [
-          z
-            .strictObject({
-              type: always("text"),
-              content: z.string().min(1).meta({ description: "Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters." }),
-            })
-            .meta({ description: "A rubric given inline as text." }),
-          z
-            .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of the rubric file, uploaded through the Files API." }) })
-            .meta({ description: "A rubric in a file uploaded through the Files API." }),
-        ])
-        .meta({ description: "How to grade the outcome: a text or a file rubric." }),
-      maxIterations: z
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .meta({ description: "Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20." }),
-    })
-    .meta({ description: "An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt." }),
-]);
-
-const resourceInput = z.discriminatedUnion("type", [
-  z
-    .strictObject({
-      type: always("github_repository"),
-      url: z.url({ protocol: /^https$/ }).meta({ description: "GitHub URL of the repository (https)." }),
-      /** Write-only: state keeps a hash. */
-      authorizationToken: z.string().min(1).optional().meta({
-        description: "GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.",
-      }),
-      checkout: z
-        .discriminatedUnion("type", [
-          z
-            .strictObject({ type: always("branch"), name: z.string().min(1).meta({ description: "Branch name to check out." }) })
-            .meta({ description: "Check out a branch." }),
-          z
-            .strictObject({
-              type: always("commit"),
-              sha: z
-                .string()
-                .regex(/^[0-9a-f]{7,40}$/, "must be a commit sha")
-                .meta({ description: "Commit SHA to check out, in lowercase hex (the API documents a full SHA)." }),
-            })
-            .meta({ description: "Check out a commit." }),
-        ])
-        .optional()
-        .meta({ description: "Branch or commit to check out. Defaults to the repository's default branch." }),
-      mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/workspace/<repo-name>`." }),
-    })
-    .meta({ description: "A GitHub repository mounted into each session's container." }),
-  z
-    .strictObject({
-      type: always("file"),
-      fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API (e.g. `file.id`)." }),
-      mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`." }),
-    })
-    .meta({ description: "A file uploaded through the Files API, mounted into each session's container." }),
-  z
-    .strictObject({
-      type: always("memory_store"),
-      memoryStoreId: z.string().min(1).meta({ description: "The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace." }),
-      access: z
-        .enum(["read_write", "read_only"])
-        .optional()
-        .meta({ description: "Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem)." }),
-      instructions: z
-        .string()
-        .optional()
-        .meta({ description: "Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters." }),
-    })
-    .meta({ description: "A memory store attached to each session." }),
-]);
+// What each run's session starts with and mounts: the Session's own schemas (session-start.ts,
+// session-resources.ts), and a system message, which only a deployment sends.
+const initialEventInput = z.discriminatedUnion("type", [userMessageEvent, systemMessageEvent, defineOutcomeEvent]);
 
 // Checked in the schema, so that a bad schedule is reported with every other problem of the
 // inputs; an unknown value (preview) is never checked (kit/check.ts skips issues located at one).
@@ -137,27 +53,14 @@ export const deploymentDefinition = z.strictObject({
   name: z.string().min(1, "name must not be empty"),
   description: z.string().optional(),
   metadata: metadataInput.optional(),
-  initialEvents: z.array(initialEventInput).min(1, "a run starts its session with these events: give at least one").max(50, "at most 50 initial events"),
+  initialEvents: z
+    .array(initialEventInput)
+    .min(1, "a run starts its session with these events: give at least one")
+    .max(MAX_INITIAL_EVENTS, `at most ${MAX_INITIAL_EVENTS} initial events`),
   schedule: scheduleInput.optional(),
-  budget: z
-    .strictObject({
-      type: always("limit"),
-      maxListCost: z
-        .strictObject({
-          amount: z
-            .string()
-            .regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00')
-            .meta({ description: 'Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.' }),
-          currency: z.literal("USD").default("USD").meta({ description: "Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here)." }),
-        })
-        .meta({
-          description:
-            "Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.",
-        }),
-    })
-    .optional(),
+  budget: budgetInput.optional(),
   vaultIds: z.array(z.string().min(1)).max(50, "at most 50 vaults").optional(),
-  resources: z.array(resourceInput).max(500, "at most 500 resources").optional(),
+  resources: z.array(mountedResource).max(500, "at most 500 resources").optional(),
   paused: z.boolean().optional(),
 });
 
@@ -263,7 +166,7 @@ export const deploymentSpec = defineSpec({
     metadata: metadataField(),
     initialEvents: field.update(
       {
-        text: "The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.",
+        text: "The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).",
         type: "list of `user.message`, `system.message`, `user.define_outcome` events",
         change: "full replacement",
       },
@@ -286,7 +189,7 @@ export const deploymentSpec = defineSpec({
         type: "as `Session.resources`",
         change: "full replacement",
       },
-      { ...clears, writeOnly: ["authorizationToken"] },
+      { ...clears, writeOnly: MOUNTED_RESOURCE_SECRETS },
     ),
     paused: field.update(
       {

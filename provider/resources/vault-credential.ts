@@ -22,7 +22,12 @@ import { always } from "./docs";
 // ---------------------------------------------------------------------------------------------
 // Input schema (the SDK's `*CreateParams`, camelCase)
 
-const secret = (name: string) => z.string({ error: `${name} is required (a write-only secret)` }).min(1, `${name} must not be empty`);
+/** The property names inside `auth` that hold a secret, as the schema below marks them with `secret`. */
+const secretKeys: string[] = [];
+const secret = (name: string) => {
+  secretKeys.push(name);
+  return z.string({ error: `${name} is required (a write-only secret)` }).min(1, `${name} must not be empty`);
+};
 const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
 
 const tokenEndpointAuthInput = z.discriminatedUnion("type", [
@@ -111,8 +116,8 @@ export const authInput = z.discriminatedUnion("type", [
 ]);
 export type AuthInput = z.infer<typeof authInput>;
 
-/** Every property name inside `auth` that holds a secret. */
-export const CREDENTIAL_SECRET_KEYS = ["accessToken", "refreshToken", "token", "secretValue", "clientSecret"] as const;
+/** Every property name inside `auth` that holds a secret: those the schema marks with `secret`. */
+export const CREDENTIAL_SECRET_KEYS: readonly string[] = [...new Set(secretKeys)];
 
 export const vaultCredentialDefinition = z.strictObject({
   vaultId: z.string().min(1, "vaultId must be a vault id (vault.id)"),
