@@ -16,27 +16,36 @@ import { formatPath, isRecord, type Props } from "./values";
 export type Seen = Record<string, string>;
 
 /** How many parts of one field are recorded at most (state size per resource stays bounded). */
-export const MAX_PARTS_PER_FIELD = 24;
+export const MAX_PARTS_PER_FIELD = 16;
 /** How many changed paths a refusal names before "and N more". */
 export const MAX_NAMED_PATHS = 5;
 
-const partDigest = (value: unknown) => declarationDigest(value ?? null).slice(0, 8);
+// Short: a part's digest only says where a change is (the field's own digest says that it is).
+const partDigest = (value: unknown) => declarationDigest(value ?? null).slice(0, 6);
+
+/** Absent, null, an empty list or map: not recorded as a part (what is empty holds nothing to name). */
+const isEmpty = (value: unknown) => value === undefined || value === null || (Array.isArray(value) && value.length === 0) || (isRecord(value) && Object.keys(value).length === 0);
 
 interface Part {
   path: string;
   value: unknown;
 }
 
-/** A value's direct parts: a map's keys, a list's elements (a list of plain values is one leaf). */
+/** A value's direct parts that hold something: a map's keys, a list's elements (a list of plain values is one leaf). */
 function childrenOf(at: readonly PropertyKey[], value: unknown): Array<{ at: PropertyKey[]; value: unknown }> {
-  if (Array.isArray(value)) return value.some((v) => isRecord(v) || Array.isArray(v)) ? value.map((v, i) => ({ at: [...at, i], value: v })) : [];
-  if (isRecord(value)) return Object.keys(value).map((k) => ({ at: [...at, k], value: value[k] }));
-  return [];
+  const all = Array.isArray(value)
+    ? value.some((v) => isRecord(v) || Array.isArray(v))
+      ? value.map((v, i) => ({ at: [...at, i], value: v }))
+      : []
+    : isRecord(value)
+      ? Object.keys(value).map((k) => ({ at: [...at, k], value: value[k] }))
+      : [];
+  return all.filter((c) => !isEmpty(c.value));
 }
 
 /**
  * A field's parts, breadth first, each part's children taken whole or not at all (so that a part
- * with any child recorded has all of them recorded), within `budget` parts.
+ * with any child recorded has all of its non-empty ones recorded), within `budget` parts.
  */
 function partsOf(field: string, value: unknown, budget: number): Part[] {
   const parts: Part[] = [];

@@ -146,6 +146,7 @@ const clears = { removal: "clears" } as const;
 
 export const deploymentSpec = defineSpec({
   kind: "Deployment",
+  refusesDrift: true,
   summary:
     "An agent run on a cron schedule or on demand (`runDeployment`), each run a new session. Pinned like a `Session` (`agentVersion: agent.version` follows the agent), but a new agent version is applied **in place**: the same deployment, one update call. Everything updates in place; `paused` maps to the pause / unpause endpoints. Deployments have no versions: an update first compares the deployment with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. A cron schedule the API would refuse fails the preview. Destroy archives it.",
   inputs: deploymentInputs,

@@ -155,6 +155,7 @@ function configType(config: unknown): unknown {
 
 export const environmentSpec = defineSpec({
   kind: "Environment",
+  refusesDrift: true,
   summary:
     "The container sessions run in. Everything updates in place except the config type (`cloud` ⇄ `self_hosted`), which replaces the environment (and so every session in it, whose `environmentId` changes). Environments have no versions: an update first compares the environment with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy deletes it; `onDestroy: \"archive\"` archives it instead.",
   inputs: environmentInputs,

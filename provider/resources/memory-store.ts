@@ -37,6 +37,7 @@ export type MemoryStoreOutputs = z.infer<typeof memoryStoreOutputs>;
 
 export const memoryStoreSpec = defineSpec({
   kind: "MemoryStore",
+  refusesDrift: true,
   summary:
     "A store of text memories that sessions mount (`resources: [{ type: \"memory_store\", memoryStoreId }]`) and agents read and write. Every field updates in place; an update first compares the store with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it; `onDestroy: \"delete\"` deletes it and its memories.",
   inputs: memoryStoreInputs,

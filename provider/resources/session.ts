@@ -129,6 +129,7 @@ const fixed = { drift: false } as const;
 
 export const sessionSpec = defineSpec({
   kind: "Session",
+  refusesDrift: true,
   summary:
     "An agent instance in an environment. `title`, `metadata` and a budget's amount update in place, even while the session runs; `tools` and `mcpServers` update in place once it is idle; files, removed resources and GitHub tokens change in place through the session-resources endpoints. What the session was created from replaces it. Destroy archives it (history kept); `onDestroy: \"delete\"` deletes it.",
   inputs: sessionInputs,

@@ -239,6 +239,7 @@ export function authUpdateBody(auth: AuthInput): AuthUpdateBody {
 
 export const vaultCredentialSpec = defineSpec({
   kind: "VaultCredential",
+  refusesDrift: true,
   summary:
     "A credential in a vault: OAuth or a static bearer token for an MCP server, or a secret substituted into outbound requests as an environment variable. Every secret value is write-only: state, outputs, the event stream and diffs hold only a hash of it, which detects its change; a changed secret is sent as an in-place update (rotation), never a replacement. The API never returns secrets, so `pulumi refresh` cannot see a secret changed outside Pulumi. Destroy archives the credential; `onDestroy: \"delete\"` deletes it.",
   parent: "vaultId",

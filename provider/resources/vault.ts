@@ -36,6 +36,7 @@ export type VaultOutputs = z.infer<typeof vaultOutputs>;
 
 export const vaultSpec = defineSpec({
   kind: "Vault",
+  refusesDrift: true,
   summary:
     "A collection of credentials for MCP servers and environment secrets, used by sessions through `vaultIds`. `displayName` and `metadata` update in place; an update first compares the vault with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it (the API archives its credentials with it); `onDestroy: \"delete\"` deletes it.",
   inputs: vaultInputs,
