@@ -226,7 +226,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

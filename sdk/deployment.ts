@@ -197,7 +197,8 @@ const shape: ResourceShape = {
   writeOnlyHolders: {
     resources: []
   },
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

@@ -162,7 +162,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

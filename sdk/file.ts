@@ -60,7 +60,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

@@ -11,6 +11,8 @@ export { VaultCredential, type VaultCredentialArgs, type VaultCredentialInputs }
 export { File, type FileArgs, type FileInputs } from "./file";
 export { MemoryStore, type MemoryStoreArgs, type MemoryStoreInputs } from "./memory-store";
 export { Memory, type MemoryArgs, type MemoryInputs } from "./memory";
+export { Tunnel, type TunnelArgs, type TunnelInputs } from "./tunnel";
+export { TunnelCertificate, type TunnelCertificateArgs, type TunnelCertificateInputs } from "./tunnel-certificate";
 export type { AgentReference, DefineOutcomeEvent, McpServer, MountedResource, MultiagentMembers, SelfReference, Tool, UrlSourceToolFilter, UserMessageEvent } from "./types";
 export type { DeepInput, DeepInputs } from "./input";
 export { runDeployment, type DeploymentRun, type RunDeploymentOptions } from "./run-deployment";

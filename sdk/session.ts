@@ -253,7 +253,8 @@ const shape: ResourceShape = {
   writeOnlyHolders: {
     resources: []
   },
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

@@ -48,7 +48,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

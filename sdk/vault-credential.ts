@@ -230,7 +230,8 @@ const shape: ResourceShape = {
       "tokenEndpointAuth"
     ]
   },
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

@@ -52,7 +52,8 @@ const shape: ResourceShape = {
   ],
   writeOnly: {},
   writeOnlyHolders: {},
-  secrets: []
+  secrets: [],
+  secretOutputs: []
 };
 
 /**

@@ -20,7 +20,7 @@ import { HIDDEN } from "../provider/kit/resource";
 import { packageSchema } from "../provider/plugin/schema";
 import { pluginVersion } from "../provider/plugin/version";
 import { referencePages } from "./reference-docs";
-import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
+import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, secretOutputNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { PUBLIC_SPECS } from "../provider/resources";
 import { SEED_KIND } from "../provider/resources/seed";
 
@@ -190,6 +190,7 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
     writeOnly: Object.fromEntries(writeOnlyFields(spec)),
     writeOnlyHolders: Object.fromEntries(writeOnlyFields(spec).map(([f, keys]) => [f, keyHolders(inputProps[f], keys, (inputs["$defs"] as Json | undefined) ?? {})])),
     secrets: secretFieldNames(spec),
+    secretOutputs: secretOutputNames(spec),
   };
   body += `const shape: ResourceShape = ${JSON.stringify(shape, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, "$1:")};\n\n`;
 

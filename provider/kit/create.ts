@@ -162,3 +162,29 @@ export async function createOrAdopt<A extends Listed, O>(args: {
   const created = await createOnce(args.ctx, args.operation, args.creatable, body, stamp);
   return { id: created.id, outputs: args.outputs(created) };
 }
+
+/**
+ * A create of an object that can carry no token (no metadata: a skill, a tunnel, a certificate):
+ * sent once; after an ambiguous failure the object is looked for (`find`, given when the attempt
+ * was sent), for up to the late-commit window, and sent again only when nothing turns up. What
+ * `find` returns must be what this create would have made and what nothing else claimed: the
+ * caller claims it. A process killed between the create and the state write leaves the object
+ * behind (nothing ties it to the resource), as each such resource documents.
+ */
+export async function createUntokened<T>(ctx: OperationContext, send: () => Promise<T>, find: (sentAt: number) => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const sentAt = ctx.clock.now();
+    try {
+      return await send();
+    } catch (error) {
+      if (!isAmbiguousFailure(error)) throw error;
+      const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
+      for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
+        const found = await find(sentAt);
+        if (found !== undefined) return found;
+        if (ctx.clock.now() + wait > until) break;
+        await ctx.clock.sleep(wait, ctx.signal);
+      }
+    }
+  }
+}

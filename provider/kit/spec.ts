@@ -105,6 +105,12 @@ export interface ResourceSpec<S extends z.ZodObject = z.ZodObject, O extends z.Z
    * (drift.ts), not only the fields.
    */
   readonly refusesDrift?: true;
+  /**
+   * Outputs that hold a secret the API gives (a tunnel's connector token): stored as Pulumi
+   * secrets (encrypted in state, `[secret]` in previews), marked so by both front doors, and kept
+   * out of the program's debug log by the SDK (sdk/resource.ts).
+   */
+  readonly secretOutputs?: ReadonlyArray<keyof z.infer<O> & string>;
 }
 
 export function defineSpec<S extends z.ZodObject, O extends z.ZodObject>(spec: ResourceSpec<S, O>): ResourceSpec<S, O> {
@@ -189,6 +195,11 @@ export function writeOnlyFields(spec: ResourceSpec): Array<[string, readonly str
 /** Fields the provider computes at `check` (not arguments). */
 export function computedFieldNames(spec: ResourceSpec): string[] {
   return fieldNames(spec).filter((f) => specOf(spec, f).computed === true);
+}
+
+/** The computed outputs that hold a secret (`spec.secretOutputs`). */
+export function secretOutputNames(spec: ResourceSpec): string[] {
+  return [...(spec.secretOutputs ?? [])];
 }
 
 /** Fields that are always secrets (a write-only field is one whenever it holds a write-only value). */

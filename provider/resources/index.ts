@@ -14,6 +14,8 @@ import { vaultCredentialResource } from "./vault-credential";
 import { fileResource } from "./file";
 import { memoryStoreResource } from "./memory-store";
 import { memoryResource } from "./memory";
+import { tunnelResource } from "./tunnel";
+import { tunnelCertificateResource } from "./tunnel-certificate";
 
 /**
  * Every kind's hooks, in the order the README, the SDK's index and the package schema list them;
@@ -30,6 +32,8 @@ const RESOURCES: readonly RuntimeHooks[] = [
   fileResource,
   memoryStoreResource,
   memoryResource,
+  tunnelResource,
+  tunnelCertificateResource,
   seedResource,
 ];
 

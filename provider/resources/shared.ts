@@ -16,6 +16,13 @@ export function metadataField(change?: string) {
   );
 }
 
+/** A display name as the API takes one where it has no other rule: 1 to 255 characters, one line (a skill's, a tunnel's). */
+export const displayNameInput = z
+  .string()
+  .min(1)
+  .max(255, "at most 255 characters")
+  .regex(/^[^\r\n]*$/, "must be a single line");
+
 /** The API's timestamps of an object that is archived rather than deleted (or both). */
 export const timestamps = {
   createdAt: z.string(),
