@@ -1,12 +1,11 @@
-// The fields and outputs several resources declare alike, spelled once: the metadata input (of
-// which the provider keeps one pair: kit/metadata.ts) and the API's timestamps.
+// The fields and outputs several resources declare alike, spelled once: the metadata field (its
+// input schema, of which the provider keeps one pair, is kit/metadata.ts's) and the API's timestamps.
 import { z } from "zod";
-import { metadataInput } from "../kit/metadata";
 import { field } from "../kit/spec";
 
 /** The `metadata` field of an object that has one: a map sent as a patch. */
 export function metadataField(change?: string) {
-  return field.update<z.infer<typeof metadataInput>>(
+  return field.update<Record<string, string>>(
     {
       text: "Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
       type: "map of string → string",

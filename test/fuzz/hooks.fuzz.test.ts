@@ -82,6 +82,8 @@ const BASES: Record<string, Props> = {
   File: { source: sourceFile, filename: "notes.md" },
   MemoryStore: { name: "notes", description: "d", metadata: { team: "platform" } },
   Memory: { memoryStoreId: "memstore_01", path: "/projects/notes.md", content: "remember" },
+  Tunnel: { displayName: "on-prem MCP", tokenRotation: "q1" },
+  TunnelCertificate: { tunnelId: "tnl_01", caCertificatePem: fs.readFileSync(path.join(REPO, "test", "fixtures", "tunnel-ca.pem"), "utf8") },
   CreateTokenSeed: {},
 };
 
