@@ -82,7 +82,7 @@ describe("the release archive", () => {
     expect(schema.version).toBe(VERSION);
     // Every resource of the committed schema (12, tunnels included).
     const committed = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")) as { resources: Record<string, unknown> };
-    expect(Object.keys(schema.resources)).toEqual(Object.keys(committed.resources));
+    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(committed.resources).sort());
     expect(Object.keys(schema.resources)).toHaveLength(12);
     expect(schema.pluginDownloadURL).toMatch(/^github:\/\//);
   });
