@@ -1,6 +1,7 @@
 // camelCase (Pulumi inputs) <-> snake_case (the API). Free-form maps are never re-cased: their
 // contents belong to the user (metadata keys, a custom tool's JSON schema), so the value under an
 // opaque key is copied as it is while the key itself is still renamed.
+import type { CamelCased } from "./api-case";
 
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -11,7 +12,10 @@ export function camelCase(name: string): string {
 }
 
 /** Keys, in either casing, whose values are free-form and copied untouched. */
-export const OPAQUE_KEYS: ReadonlySet<string> = new Set(["metadata", "inputSchema", "input_schema"]);
+const OPAQUE = ["metadata", "inputSchema", "input_schema"] as const;
+/** The opaque keys as a type (api-case.ts types the re-cased shapes with it). */
+export type OpaqueKey = (typeof OPAQUE)[number];
+export const OPAQUE_KEYS: ReadonlySet<string> = new Set(OPAQUE);
 
 function mapKeysDeep(value: unknown, rename: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => mapKeysDeep(v, rename));
@@ -28,6 +32,7 @@ export function toApiCase(value: unknown): unknown {
   return mapKeysDeep(value, snakeCase);
 }
 
-export function fromApiCase(value: unknown): unknown {
-  return mapKeysDeep(value, camelCase);
+/** An API value in camelCase, typed as such (api-case.ts `CamelCased`). */
+export function fromApiCase<T>(value: T): CamelCased<T> {
+  return mapKeysDeep(value, camelCase) as CamelCased<T>;
 }

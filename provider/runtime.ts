@@ -14,7 +14,8 @@ import { rememberStackConfig, resolveConnectionSettings, type StackConfigReader 
 import { OperationContext } from "./kit/context";
 import { LookupCache } from "./kit/lookups";
 import { HIDDEN, type CheckResult, type RuntimeHooks } from "./kit/resource";
-import { secretFieldNames, writeOnlyFields, type DiffResult } from "./kit/spec";
+import type { DiffResult } from "./kit/diff";
+import { secretFieldNames, writeOnlyFields } from "./kit/spec";
 import { isRecord, type Props } from "./kit/values";
 import { hooksFor } from "./resources/index";
 

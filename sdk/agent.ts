@@ -28,10 +28,15 @@ export interface AgentInputs {
      */
     id: string;
     /**
-     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`.
-     * Without it, the model's default effort applies.
+     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or
+     * the object form `{ type: "low" }`. Without it, the model's default effort applies.
      */
-    effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    effort?: "low" | "medium" | "high" | "xhigh" | "max" | {
+      /**
+       * The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+       */
+      type: "low" | "medium" | "high" | "xhigh" | "max";
+    };
     /**
      * Inference speed mode: `standard` (the default) or `fast` (significantly faster output at
      * premium pricing; not every model supports it, and the API rejects invalid combinations).
@@ -93,8 +98,9 @@ export interface AgentInputs {
     version?: string;
   }>;
   /**
-   * Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the
-   * provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
    * A change: new version; sent as a patch (removed keys are deleted).
    */
@@ -221,7 +227,8 @@ const shape: ResourceShape = {
   writeOnly: {},
   writeOnlyHolders: {},
   secrets: [],
-  references: {}
+  references: {},
+  secretOutputs: []
 };
 
 /**
@@ -267,8 +274,9 @@ export class Agent extends ManagedResource {
    */
   declare public readonly skills: pulumi.Output<AgentInputs["skills"]>;
   /**
-   * Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the
-   * provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<AgentInputs["metadata"]>;
   /**

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 import type * as pulumi from "@pulumi/pulumi";
 import { ManagedResource, type DeepInputs, type ResourceShape } from "./resource";
+import type { DefineOutcomeEvent, MountedResource, UserMessageEvent } from "./types";
 
 /**
  * The inputs of a {@link Deployment} as plain values; what a change of each does is part of its
@@ -42,38 +43,23 @@ export interface DeploymentInputs {
    */
   description?: string;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
-   * A change: update in place; sent as a patch.
+   * A change: update in place; sent as a patch (removed keys are deleted).
    */
   metadata?: {
     [key: string]: string;
   };
   /**
-   * The events each run's session starts with: `user.message` and `system.message` (text content)
-   * and `user.define_outcome`. At least one.
+   * The events each run's session starts with (at least one, at most 50): `user.message` (content
+   * blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`),
+   * `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
    *
    * A change: update in place; full replacement.
    */
-  initialEvents: Array<{
-    /**
-     * Always `user.message`.
-     */
-    type: "user.message";
-    /**
-     * The message's content: `text` blocks, at least one.
-     */
-    content: Array<{
-      /**
-       * Always `text`.
-       */
-      type: "text";
-      /**
-       * The text content.
-       */
-      text: string;
-    }>;
-  } | {
+  initialEvents: Array<UserMessageEvent | {
     /**
      * Always `system.message`.
      */
@@ -91,44 +77,7 @@ export interface DeploymentInputs {
        */
       text: string;
     }>;
-  } | {
-    /**
-     * Always `user.define_outcome`.
-     */
-    type: "user.define_outcome";
-    /**
-     * What the agent should produce: the task specification.
-     */
-    description: string;
-    /**
-     * How to grade the outcome: a text or a file rubric.
-     */
-    rubric: {
-      /**
-       * Always `text`.
-       */
-      type: "text";
-      /**
-       * Rubric content, plain text or markdown (the grader treats it as freeform text). The API
-       * allows at most 262,144 characters.
-       */
-      content: string;
-    } | {
-      /**
-       * Always `file`.
-       */
-      type: "file";
-      /**
-       * ID of the rubric file, uploaded through the Files API.
-       */
-      fileId: string;
-    };
-    /**
-     * Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its
-     * maximum 20.
-     */
-    maxIterations?: number;
-  }>;
+  } | DefineOutcomeEvent>;
   /**
    * `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour
    * day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it.
@@ -166,9 +115,9 @@ export interface DeploymentInputs {
      */
     type: "limit";
     /**
-     * Maximum list cost each session may accrue; once the tracked list cost reaches it, the
-     * session stops issuing model requests. List price is used regardless of any negotiated
-     * discount.
+     * Maximum list cost each session may accrue (a deployment's: each run's session); once the
+     * tracked list cost reaches it, the session stops issuing model requests. List price is used
+     * regardless of any negotiated discount.
      */
     maxListCost: {
       /**
@@ -195,81 +144,7 @@ export interface DeploymentInputs {
    *
    * A change: update in place; full replacement; removing it clears it.
    */
-  resources?: Array<{
-    /**
-     * Always `github_repository`.
-     */
-    type: "github_repository";
-    /**
-     * GitHub URL of the repository (https).
-     */
-    url: string;
-    /**
-     * GitHub authorization token used to clone the repository: required for private repositories,
-     * optional for public ones. Write-only: the API never returns it, and state keeps only a hash
-     * of it.
-     */
-    authorizationToken?: string;
-    /**
-     * Branch or commit to check out. Defaults to the repository's default branch.
-     */
-    checkout?: {
-      /**
-       * Always `branch`.
-       */
-      type: "branch";
-      /**
-       * Branch name to check out.
-       */
-      name: string;
-    } | {
-      /**
-       * Always `commit`.
-       */
-      type: "commit";
-      /**
-       * Commit SHA to check out, in lowercase hex (the API documents a full SHA).
-       */
-      sha: string;
-    };
-    /**
-     * Mount path in the container. Defaults to `/workspace/<repo-name>`.
-     */
-    mountPath?: string;
-  } | {
-    /**
-     * Always `file`.
-     */
-    type: "file";
-    /**
-     * ID of a file uploaded through the Files API (e.g. `file.id`).
-     */
-    fileId: string;
-    /**
-     * Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-     */
-    mountPath?: string;
-  } | {
-    /**
-     * Always `memory_store`.
-     */
-    type: "memory_store";
-    /**
-     * The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's
-     * organization and workspace.
-     */
-    memoryStoreId: string;
-    /**
-     * Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a
-     * read-only filesystem).
-     */
-    access?: "read_write" | "read_only";
-    /**
-     * Guidance for the agent on how to use this store, rendered into the memory section of the
-     * system prompt. The API allows at most 4,096 characters.
-     */
-    instructions?: string;
-  }>;
+  resources?: MountedResource[];
   /**
    * `true` pauses the schedule (`POST /v1/deployments/{id}/pause`), `false` resumes it
    * (`/unpause`). Omit to leave it as it is.
@@ -323,7 +198,8 @@ const shape: ResourceShape = {
     resources: []
   },
   secrets: [],
-  references: {}
+  references: {},
+  secretOutputs: []
 };
 
 /**
@@ -353,12 +229,15 @@ export class Deployment extends ManagedResource {
    */
   declare public readonly description: pulumi.Output<DeploymentInputs["description"]>;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<DeploymentInputs["metadata"]>;
   /**
-   * The events each run's session starts with: `user.message` and `system.message` (text content)
-   * and `user.define_outcome`. At least one.
+   * The events each run's session starts with (at least one, at most 50): `user.message` (content
+   * blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`),
+   * `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
    */
   declare public readonly initialEvents: pulumi.Output<DeploymentInputs["initialEvents"]>;
   /**

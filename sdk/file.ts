@@ -61,7 +61,8 @@ const shape: ResourceShape = {
   writeOnly: {},
   writeOnlyHolders: {},
   secrets: [],
-  references: {}
+  references: {},
+  secretOutputs: []
 };
 
 /**

@@ -26,6 +26,8 @@ export interface ResourceShape {
    * checks this one against when that object is declared in the same program.
    */
   readonly references: Readonly<Record<string, { readonly kind: string; readonly context: readonly string[] }>>;
+  /** Computed outputs that hold a secret the API gives (a tunnel's connector token). */
+  readonly secretOutputs: readonly string[];
 }
 
 /**
@@ -145,14 +147,48 @@ function inputProps(shape: ResourceShape, name: string, args: object | undefined
   return props;
 }
 
-/** The options a resource registers with: the caller's, with the spec's secret fields kept secret as outputs too. */
+/** The options a resource registers with: the caller's, with the spec's secret fields and secret outputs kept secret as outputs. */
 export function resourceOptions(shape: ResourceShape, opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions | undefined {
-  if (shape.secrets.length === 0) return opts;
-  return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...shape.secrets])] };
+  const secret = [...shape.secrets, ...shape.secretOutputs];
+  if (secret.length === 0) return opts;
+  return { ...opts, additionalSecretOutputs: [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secret])] };
+}
+
+/**
+ * The dynamic types whose outputs hold a secret the API gives. `@pulumi/pulumi` logs the text of
+ * every RegisterResource and ReadResource answer at debug level, secret values in plain form, and
+ * the engine forwards the program's debug log into its event stream and `--debug` output
+ * (PULUMI-NOTES.md, "Secrets and the event stream"): for these types the answer is withheld from
+ * that log, which keeps only that it arrived. Programs that declare none are left untouched.
+ */
+const withheldTypes = new Set<string>();
+let logGuarded = false;
+
+/** The text that stands for a withheld answer in the program's debug log. */
+export const WITHHELD_ANSWER = "(withheld: the answer holds a secret output)";
+
+/** A debug message with the answer of a withheld type replaced, any other as it is. */
+export function withheldDebugMessage(msg: string): string {
+  const answer = /^(?:RegisterResource|ReadResource) RPC finished: resource:.*?\[([^\]]+)\]; err: .*?, resp: /s.exec(msg);
+  return answer && withheldTypes.has(answer[1]!) ? `${answer[0]}${WITHHELD_ANSWER}` : msg;
+}
+
+/** Keeps the answers for `type` out of the program's debug log (installing the guard once). */
+export function withholdAnswers(type: string): void {
+  withheldTypes.add(type);
+  if (logGuarded) return;
+  logGuarded = true;
+  // The same module object @pulumi/pulumi's runtime calls `debug` on (it looks the function up at each call).
+  const log: { debug: typeof pulumi.log.debug } = pulumi.log;
+  const debug = log.debug;
+  log.debug = function guardedDebug(msg, ...rest) {
+    return debug(withheldDebugMessage(msg), ...rest);
+  };
 }
 
 export abstract class ManagedResource extends DynamicResource {
   protected constructor(shape: ResourceShape, name: string, args: object | undefined, opts?: pulumi.CustomResourceOptions) {
+    if (shape.secretOutputs.length > 0) withholdAnswers(DYNAMIC_TYPE_PREFIX + shape.kind);
     super(shape.kind, name, inputProps(shape, name, args, opts), resourceOptions(shape, opts));
     if (args && opts?.id === undefined) declared.set(this.id, { kind: shape.kind, args: args as Record<string, unknown> });
   }

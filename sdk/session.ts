@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `npm run generate` (a test fails when this file is out of date).
 import type * as pulumi from "@pulumi/pulumi";
 import { ManagedResource, type DeepInputs, type ResourceShape } from "./resource";
-import type { McpServer, Tool } from "./types";
+import type { DefineOutcomeEvent, McpServer, MountedResource, Tool, UserMessageEvent } from "./types";
 
 /**
  * The inputs of a {@link Session} as plain values; what a change of each does is part of its
@@ -51,80 +51,7 @@ export interface SessionInputs {
    * `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed
    * token.
    */
-  resources?: Array<{
-    /**
-     * Always `github_repository`.
-     */
-    type: "github_repository";
-    /**
-     * GitHub URL of the repository (https).
-     */
-    url: string;
-    /**
-     * GitHub authorization token used to clone the repository: required for private repositories,
-     * optional for public ones. Write-only: state keeps only a hash of it.
-     */
-    authorizationToken?: string;
-    /**
-     * Branch or commit to check out. Defaults to the repository's default branch.
-     */
-    checkout?: {
-      /**
-       * Always `branch`.
-       */
-      type: "branch";
-      /**
-       * Branch name to check out.
-       */
-      name: string;
-    } | {
-      /**
-       * Always `commit`.
-       */
-      type: "commit";
-      /**
-       * Full 40-character commit SHA to check out (lowercase hex).
-       */
-      sha: string;
-    };
-    /**
-     * Mount path in the container. Defaults to `/workspace/<repo-name>`.
-     */
-    mountPath?: string;
-  } | {
-    /**
-     * Always `file`.
-     */
-    type: "file";
-    /**
-     * ID of a file uploaded through the Files API (e.g. `file.id`).
-     */
-    fileId: string;
-    /**
-     * Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-     */
-    mountPath?: string;
-  } | {
-    /**
-     * Always `memory_store`.
-     */
-    type: "memory_store";
-    /**
-     * The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's
-     * organization and workspace.
-     */
-    memoryStoreId: string;
-    /**
-     * Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a
-     * read-only filesystem).
-     */
-    access?: "read_write" | "read_only";
-    /**
-     * Guidance for the agent on how to use this store, rendered into the memory section of the
-     * system prompt. At most 4,096 characters.
-     */
-    instructions?: string;
-  }>;
+  resources?: MountedResource[];
   /**
    * Title.
    *
@@ -132,9 +59,12 @@ export interface SessionInputs {
    */
   title?: string;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
-   * A change: update in place; sent as a patch; also while the session runs.
+   * A change: update in place; sent as a patch (removed keys are deleted); also while the session
+   * runs.
    */
   metadata?: {
     [key: string]: string;
@@ -153,8 +83,9 @@ export interface SessionInputs {
      */
     type: "limit";
     /**
-     * Maximum list cost the session may accrue; once the tracked list cost reaches it, the session
-     * stops issuing model requests. List price is used regardless of any negotiated discount.
+     * Maximum list cost each session may accrue (a deployment's: each run's session); once the
+     * tracked list cost reaches it, the session stops issuing model requests. List price is used
+     * regardless of any negotiated discount.
      */
     maxListCost: {
       /**
@@ -171,168 +102,13 @@ export interface SessionInputs {
   };
   /**
    * Events sent when the session is created (at most 50): `user.message` (content blocks `text`,
-   * `image` and `document`, each image or document from `base64`, `url` or `file`, a document also
-   * from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A
-   * `user.message` starts work, so the session is `running` right after creation.
+   * `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a
+   * document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once.
+   * A `user.message` starts work, so the session is `running` right after creation.
    *
    * A change: replace.
    */
-  initialEvents?: Array<{
-    /**
-     * Always `user.message`.
-     */
-    type: "user.message";
-    /**
-     * The message's content blocks (`text`, `image`, `document`); at least one.
-     */
-    content: Array<{
-      /**
-       * Always `text`.
-       */
-      type: "text";
-      /**
-       * The text content.
-       */
-      text: string;
-    } | {
-      /**
-       * Always `image`.
-       */
-      type: "image";
-      /**
-       * The source of the image data: `base64`, `url` or `file`.
-       */
-      source: {
-        /**
-         * Always `base64`.
-         */
-        type: "base64";
-        /**
-         * MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
-         */
-        mediaType: string;
-        /**
-         * Base64-encoded image data.
-         */
-        data: string;
-      } | {
-        /**
-         * Always `url`.
-         */
-        type: "url";
-        /**
-         * URL of the image to fetch.
-         */
-        url: string;
-      } | {
-        /**
-         * Always `file`.
-         */
-        type: "file";
-        /**
-         * ID of a file uploaded through the Files API.
-         */
-        fileId: string;
-      };
-    } | {
-      /**
-       * Always `document`.
-       */
-      type: "document";
-      /**
-       * The source of the document data: `base64`, `text`, `url` or `file`.
-       */
-      source: {
-        /**
-         * Always `base64`.
-         */
-        type: "base64";
-        /**
-         * MIME type of the document (e.g. "application/pdf").
-         */
-        mediaType: string;
-        /**
-         * Base64-encoded document data.
-         */
-        data: string;
-      } | {
-        /**
-         * Always `text`.
-         */
-        type: "text";
-        /**
-         * MIME type of the text content: always `text/plain`.
-         */
-        mediaType: "text/plain";
-        /**
-         * The plain text content.
-         */
-        data: string;
-      } | {
-        /**
-         * Always `url`.
-         */
-        type: "url";
-        /**
-         * URL of the document to fetch.
-         */
-        url: string;
-      } | {
-        /**
-         * Always `file`.
-         */
-        type: "file";
-        /**
-         * ID of a file uploaded through the Files API.
-         */
-        fileId: string;
-      };
-      /**
-       * Additional context about the document for the model.
-       */
-      context?: string;
-      /**
-       * The title of the document.
-       */
-      title?: string;
-    }>;
-  } | {
-    /**
-     * Always `user.define_outcome`.
-     */
-    type: "user.define_outcome";
-    /**
-     * What the agent should produce: the task specification.
-     */
-    description: string;
-    /**
-     * How to grade the outcome: a text or a file rubric.
-     */
-    rubric: {
-      /**
-       * Always `text`.
-       */
-      type: "text";
-      /**
-       * Rubric content, plain text or markdown (the grader treats it as freeform text). The API
-       * allows at most 262,144 characters.
-       */
-      content: string;
-    } | {
-      /**
-       * Always `file`.
-       */
-      type: "file";
-      /**
-       * ID of the rubric file, uploaded through the Files API.
-       */
-      fileId: string;
-    };
-    /**
-     * Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
-     */
-    maxIterations?: number;
-  }>;
+  initialEvents?: Array<UserMessageEvent | DefineOutcomeEvent>;
   /**
    * Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not
    * touched.
@@ -345,10 +121,15 @@ export interface SessionInputs {
      */
     id: string;
     /**
-     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`.
-     * Without it, the model's default effort applies.
+     * How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or
+     * the object form `{ type: "low" }`. Without it, the model's default effort applies.
      */
-    effort?: "low" | "medium" | "high" | "xhigh" | "max";
+    effort?: "low" | "medium" | "high" | "xhigh" | "max" | {
+      /**
+       * The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+       */
+      type: "low" | "medium" | "high" | "xhigh" | "max";
+    };
     /**
      * Inference speed mode: `standard` (the default) or `fast` (significantly faster output at
      * premium pricing; not every model supports it, and the API rejects invalid combinations).
@@ -481,7 +262,8 @@ const shape: ResourceShape = {
         "mcpServers"
       ]
     }
-  }
+  },
+  secretOutputs: []
 };
 
 /**
@@ -517,7 +299,9 @@ export class Session extends ManagedResource {
    */
   declare public readonly title: pulumi.Output<SessionInputs["title"]>;
   /**
-   * Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<SessionInputs["metadata"]>;
   /**
@@ -527,9 +311,9 @@ export class Session extends ManagedResource {
   declare public readonly budget: pulumi.Output<SessionInputs["budget"]>;
   /**
    * Events sent when the session is created (at most 50): `user.message` (content blocks `text`,
-   * `image` and `document`, each image or document from `base64`, `url` or `file`, a document also
-   * from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A
-   * `user.message` starts work, so the session is `running` right after creation.
+   * `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a
+   * document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once.
+   * A `user.message` starts work, so the session is `running` right after creation.
    */
   declare public readonly initialEvents: pulumi.Output<SessionInputs["initialEvents"]>;
   /**

@@ -49,7 +49,8 @@ const shape: ResourceShape = {
   writeOnly: {},
   writeOnlyHolders: {},
   secrets: [],
-  references: {}
+  references: {},
+  secretOutputs: []
 };
 
 /**

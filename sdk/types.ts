@@ -20,6 +20,47 @@ export type AgentReference = {
 };
 
 /**
+ * An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
+ */
+export type DefineOutcomeEvent = {
+  /**
+   * Always `user.define_outcome`.
+   */
+  type: "user.define_outcome";
+  /**
+   * What the agent should produce: the task specification.
+   */
+  description: string;
+  /**
+   * How to grade the outcome: a text or a file rubric.
+   */
+  rubric: {
+    /**
+     * Always `text`.
+     */
+    type: "text";
+    /**
+     * Rubric content, plain text or markdown (the grader treats it as freeform text). The API
+     * allows at most 262,144 characters.
+     */
+    content: string;
+  } | {
+    /**
+     * Always `file`.
+     */
+    type: "file";
+    /**
+     * ID of the rubric file, uploaded through the Files API.
+     */
+    fileId: string;
+  };
+  /**
+   * Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3.
+   */
+  maxIterations?: number;
+};
+
+/**
  * A URL-based MCP server connection.
  */
 export type McpServer = {
@@ -36,6 +77,84 @@ export type McpServer = {
    * Endpoint URL of the MCP server (http or https).
    */
   url: string;
+};
+
+/**
+ * A resource mounted in the session's container: a GitHub repository, a file or a memory store.
+ */
+export type MountedResource = {
+  /**
+   * Always `github_repository`.
+   */
+  type: "github_repository";
+  /**
+   * GitHub URL of the repository (https).
+   */
+  url: string;
+  /**
+   * GitHub authorization token used to clone the repository: required for private repositories,
+   * optional for public ones. Write-only: state keeps only a hash of it.
+   */
+  authorizationToken?: string;
+  /**
+   * Branch or commit to check out. Defaults to the repository's default branch.
+   */
+  checkout?: {
+    /**
+     * Always `branch`.
+     */
+    type: "branch";
+    /**
+     * Branch name to check out.
+     */
+    name: string;
+  } | {
+    /**
+     * Always `commit`.
+     */
+    type: "commit";
+    /**
+     * Full 40-character commit SHA to check out (lowercase hex).
+     */
+    sha: string;
+  };
+  /**
+   * Mount path in the container. Defaults to `/workspace/<repo-name>`.
+   */
+  mountPath?: string;
+} | {
+  /**
+   * Always `file`.
+   */
+  type: "file";
+  /**
+   * ID of a file uploaded through the Files API (e.g. `file.id`).
+   */
+  fileId: string;
+  /**
+   * Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+   */
+  mountPath?: string;
+} | {
+  /**
+   * Always `memory_store`.
+   */
+  type: "memory_store";
+  /**
+   * The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's
+   * organization and workspace.
+   */
+  memoryStoreId: string;
+  /**
+   * Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a
+   * read-only filesystem).
+   */
+  access?: "read_write" | "read_only";
+  /**
+   * Guidance for the agent on how to use this store, rendered into the memory section of the
+   * system prompt. At most 4,096 characters.
+   */
+  instructions?: string;
 };
 
 /**
@@ -521,5 +640,134 @@ export type UrlSourceToolFilter = "all" | "none" | {
      * Name of the tool, compared exactly (upper and lower case letters differ).
      */
     name: string;
+  }>;
+};
+
+/**
+ * A user message; it starts the agent's work.
+ */
+export type UserMessageEvent = {
+  /**
+   * Always `user.message`.
+   */
+  type: "user.message";
+  /**
+   * The message's content blocks (`text`, `image`, `document`, `redacted`); at least one.
+   */
+  content: Array<{
+    /**
+     * Always `text`.
+     */
+    type: "text";
+    /**
+     * The text content.
+     */
+    text: string;
+  } | {
+    /**
+     * Always `image`.
+     */
+    type: "image";
+    /**
+     * The source of the image data: `base64`, `url` or `file`.
+     */
+    source: {
+      /**
+       * Always `base64`.
+       */
+      type: "base64";
+      /**
+       * MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp").
+       */
+      mediaType: string;
+      /**
+       * Base64-encoded image data.
+       */
+      data: string;
+    } | {
+      /**
+       * Always `url`.
+       */
+      type: "url";
+      /**
+       * URL of the image to fetch.
+       */
+      url: string;
+    } | {
+      /**
+       * Always `file`.
+       */
+      type: "file";
+      /**
+       * ID of a file uploaded through the Files API.
+       */
+      fileId: string;
+    };
+  } | {
+    /**
+     * Always `document`.
+     */
+    type: "document";
+    /**
+     * The source of the document data: `base64`, `text`, `url` or `file`.
+     */
+    source: {
+      /**
+       * Always `base64`.
+       */
+      type: "base64";
+      /**
+       * MIME type of the document (e.g. "application/pdf").
+       */
+      mediaType: string;
+      /**
+       * Base64-encoded document data.
+       */
+      data: string;
+    } | {
+      /**
+       * Always `text`.
+       */
+      type: "text";
+      /**
+       * MIME type of the text content: always `text/plain`.
+       */
+      mediaType: "text/plain";
+      /**
+       * The plain text content.
+       */
+      data: string;
+    } | {
+      /**
+       * Always `url`.
+       */
+      type: "url";
+      /**
+       * URL of the document to fetch.
+       */
+      url: string;
+    } | {
+      /**
+       * Always `file`.
+       */
+      type: "file";
+      /**
+       * ID of a file uploaded through the Files API.
+       */
+      fileId: string;
+    };
+    /**
+     * Additional context about the document for the model.
+     */
+    context?: string;
+    /**
+     * The title of the document.
+     */
+    title?: string;
+  } | {
+    /**
+     * Always `redacted`.
+     */
+    type: "redacted";
   }>;
 };

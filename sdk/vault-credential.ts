@@ -21,10 +21,11 @@ export interface VaultCredentialInputs {
    */
   displayName?: string;
   /**
-   * Free-form string pairs, sent as written. At most 15 pairs (the provider keeps
-   * `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
-   * A change: update in place; sent as a patch.
+   * A change: update in place; sent as a patch (removed keys are deleted).
    */
   metadata?: {
     [key: string]: string;
@@ -216,11 +217,11 @@ const shape: ResourceShape = {
   ],
   writeOnly: {
     auth: [
+      "clientSecret",
       "accessToken",
       "refreshToken",
       "token",
-      "secretValue",
-      "clientSecret"
+      "secretValue"
     ]
   },
   writeOnlyHolders: {
@@ -230,7 +231,8 @@ const shape: ResourceShape = {
     ]
   },
   secrets: [],
-  references: {}
+  references: {},
+  secretOutputs: []
 };
 
 /**
@@ -251,8 +253,9 @@ export class VaultCredential extends ManagedResource {
    */
   declare public readonly displayName: pulumi.Output<VaultCredentialInputs["displayName"]>;
   /**
-   * Free-form string pairs, sent as written. At most 15 pairs (the provider keeps
-   * `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<VaultCredentialInputs["metadata"]>;
   /**

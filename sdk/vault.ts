@@ -15,10 +15,11 @@ export interface VaultInputs {
    */
   displayName: string;
   /**
-   * Free-form string pairs, sent as written. At most 15 pairs (the provider keeps
-   * `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    *
-   * A change: update in place; sent as a patch.
+   * A change: update in place; sent as a patch (removed keys are deleted).
    */
   metadata?: {
     [key: string]: string;
@@ -52,7 +53,8 @@ const shape: ResourceShape = {
   writeOnly: {},
   writeOnlyHolders: {},
   secrets: [],
-  references: {}
+  references: {},
+  secretOutputs: []
 };
 
 /**
@@ -68,8 +70,9 @@ export class Vault extends ManagedResource {
    */
   declare public readonly displayName: pulumi.Output<VaultInputs["displayName"]>;
   /**
-   * Free-form string pairs, sent as written. At most 15 pairs (the provider keeps
-   * `pulumi-write-token`), keys up to 64 characters, values up to 512.
+   * Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API
+   * allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to
+   * 512.
    */
   declare public readonly metadata: pulumi.Output<VaultInputs["metadata"]>;
   /**

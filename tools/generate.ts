@@ -3,6 +3,7 @@
 // - sdk/<kind>.ts: the Args interface (JSDoc from the spec, types from the zod schema, every value
 //   a DeepInput) and the resource class with its declared outputs and `get`;
 // - sdk/protocol.ts: the hidden keys the provider reads;
+// - sdk/index.ts: every resource class and the shared types, with the package's other entry points;
 // - README.md: the settings' table, between generated markers;
 // - schema.json: the Pulumi package schema the native plugin serves (provider/plugin/schema.ts);
 // - docs/reference/: a page per resource, its guide written by hand, its reference generated from
@@ -20,7 +21,7 @@ import { HIDDEN } from "../provider/kit/resource";
 import { packageSchema } from "../provider/plugin/schema";
 import { pluginVersion } from "../provider/plugin/version";
 import { referenceFileName, referencePages } from "./reference-docs";
-import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
+import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, secretOutputNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { PUBLIC_SPECS } from "../provider/resources";
 import { SEED_KIND } from "../provider/resources/seed";
 
@@ -191,6 +192,7 @@ export function sdkModule(spec: ResourceSpec, source: string, named: ReadonlySet
     writeOnlyHolders: Object.fromEntries(writeOnlyFields(spec).map(([f, keys]) => [f, keyHolders(inputProps[f], keys, (inputs["$defs"] as Json | undefined) ?? {})])),
     secrets: secretFieldNames(spec),
     references: spec.references ?? {},
+    secretOutputs: secretOutputNames(spec),
   };
   body += `const shape: ResourceShape = ${JSON.stringify(shape, null, 2).replace(/"([A-Za-z_$][\w$]*)":/g, "$1:")};\n\n`;
 
@@ -236,6 +238,23 @@ function typesModule(defs: Map<string, { type: string; doc: string }>): string {
   let out = HEADER("the zod schemas with an `id` in provider/resources/");
   for (const [name, { type, doc }] of [...defs].sort(([a], [b]) => (a < b ? -1 : 1))) out += `\n${doc}export type ${name} = ${type};\n`;
   return out;
+}
+
+/** What sdk/index.ts exports besides the resource classes and the shared types: hand-written modules. */
+const OTHER_EXPORTS = [
+  'export type { DeepInput, DeepInputs } from "./input";',
+  'export { runDeployment, type DeploymentRun, type RunDeploymentOptions } from "./run-deployment";',
+  'export { listAgentVersions, type AgentVersion } from "./agent-versions";',
+  'export type { DirectCallOptions } from "./direct-call";',
+];
+
+/** The package's entry point: one line per resource class (from the registry), the shared types, the rest. */
+function indexModule(defs: ReadonlyMap<string, unknown>): string {
+  let out = HEADER("the registry of specs (provider/resources/index.ts)");
+  out += "\n";
+  for (const spec of PUBLIC_SPECS) out += `export { ${spec.kind}, type ${spec.kind}Args, type ${spec.kind}Inputs } from "./${fileName(spec).replace(/\.ts$/, "")}";\n`;
+  out += `export type { ${[...defs.keys()].sort().join(", ")} } from "./types";\n`;
+  return out + OTHER_EXPORTS.map((line) => `${line}\n`).join("");
 }
 
 function protocolModule(): string {
@@ -307,6 +326,7 @@ export function generatedFiles(): Map<string, string> {
   files.set("sdk/protocol.ts", protocolModule());
   const defs = sharedTypes();
   files.set("sdk/types.ts", typesModule(defs));
+  files.set("sdk/index.ts", indexModule(defs));
   for (const spec of PUBLIC_SPECS) {
     const source = `the ${spec.kind} spec (provider/resources/${fileName(spec)})`;
     files.set(`sdk/${fileName(spec)}`, sdkModule(spec, source, new Set(defs.keys())));

@@ -16,7 +16,18 @@ export const apiDeployment = z.looseObject({
   metadata: z.record(z.string(), z.string()).optional(),
   initial_events: z.array(z.looseObject({ type: z.string() })).optional(),
   resources: z.array(z.looseObject({ type: z.string() })).optional(),
-  schedule: z.looseObject({ type: z.string(), expression: z.string(), timezone: z.string() }).nullable().optional(),
+  schedule: z
+    .looseObject({
+      type: z.string(),
+      expression: z.string(),
+      timezone: z.string(),
+      /** The next run times the API computed (RFC 3339). */
+      upcoming_runs_at: z.array(z.string()).catch([]).optional(),
+      /** When the schedule last ran; null before its first run. */
+      last_run_at: z.string().nullable().catch(null).optional(),
+    })
+    .nullable()
+    .optional(),
   budget: z.looseObject({ type: z.string() }).nullable().optional(),
   vault_ids: z.array(z.string()).optional(),
   status: z.string(),

@@ -171,3 +171,19 @@ export function isAmbiguousFailure(error: unknown): boolean {
   if (error instanceof TimeoutError || error instanceof ResponseShapeError) return true;
   return error instanceof ApiError && error.status >= 500 && error.status !== 529;
 }
+
+/**
+ * What an error says, whatever was thrown: an error's message (of this realm's `Error` or another's,
+ * as Node's own errors are under a test runner's VM), anything else as text.
+ */
+export function messageOf(error: unknown): string {
+  if (error !== null && typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
+  return String(error);
+}
+
+/** A Node.js system error's code (`ENOENT`, `EACCES`), if the error is one. */
+export function systemErrorCode(error: unknown): string | undefined {
+  if (error === null || typeof error !== "object" || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
+

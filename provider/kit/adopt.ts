@@ -6,7 +6,8 @@ import { fromApiCase } from "../casing";
 import type { OperationContext } from "./context";
 import { claim } from "./create";
 import type { Change, State } from "./resource";
-import { planChanges, type FieldSpec, type ResourceSpec } from "./spec";
+import { planChanges } from "./diff";
+import type { FieldSpec, ResourceSpec } from "./spec";
 import { concealWriteOnly } from "./write-only";
 import { sameValue, satisfies, type Props } from "./values";
 
@@ -19,8 +20,7 @@ import { sameValue, satisfies, type Props } from "./values";
 function alreadyAsDeclared(actual: unknown, declared: unknown, field: FieldSpec): boolean {
   if (field.api?.patch) return sameValue(actual ?? {}, declared ?? {});
   if (declared === undefined) return satisfies(undefined, actual) || (field.serverDefault !== undefined && satisfies(field.serverDefault, actual));
-  const encode = field.api?.encode as ((value: unknown) => unknown) | undefined;
-  return satisfies(encode ? fromApiCase(encode(declared)) : declared, actual);
+  return satisfies(field.api?.encode ? fromApiCase(field.api.encode(declared)) : declared, actual);
 }
 
 export type Takeover<O> = { kind: "adopted"; outputs: Partial<O> } | { kind: "incompatible"; fields: string[] };

@@ -7,7 +7,7 @@
 // - after an ambiguous failure (connection lost or timed out after sending, 5xx, an unreadable
 //   2xx), the token is looked up again, for a while, since a commit can land after the client
 //   gave up; only when nothing turns up is the create sent again.
-import { AnthropicProviderError, isAmbiguousFailure } from "../client/errors";
+import { AnthropicProviderError, isAmbiguousFailure, messageOf } from "../client/errors";
 import type { QueryValue } from "../client/path";
 import type { Call } from "../api/endpoints";
 import type { OperationContext } from "./context";
@@ -113,12 +113,12 @@ async function lookUpAfterAmbiguity<A extends Listed>(
   const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
   for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
     try {
-      const found = await findOwnCreate(ctx, `${operation} (looking up its create token after: ${(failure as Error).message})`, c, stamp, sentAt, writeTokenOf);
+      const found = await findOwnCreate(ctx, `${operation} (looking up its create token after: ${messageOf(failure)})`, c, stamp, sentAt, writeTokenOf);
       if (found) return found;
     } catch (lookupError) {
       throw new UnconfirmedCreateError(
-        `${operation}: the create's answer was lost (${(failure as Error).message}) and looking it up failed too ` +
-          `(${(lookupError as Error).message}). Nothing was sent again; the next \`pulumi up\` finds the object if it was made.`,
+        `${operation}: the create's answer was lost (${messageOf(failure)}) and looking it up failed too ` +
+          `(${messageOf(lookupError)}). Nothing was sent again; the next \`pulumi up\` finds the object if it was made.`,
       );
     }
     const now = ctx.clock.now();
@@ -161,4 +161,30 @@ export async function createOrAdopt<A extends Listed, O>(args: {
   const body = { ...args.body, metadata: { ...args.body.metadata, [WRITE_TOKEN_KEY]: stamp } };
   const created = await createOnce(args.ctx, args.operation, args.creatable, body, stamp);
   return { id: created.id, outputs: args.outputs(created) };
+}
+
+/**
+ * A create of an object that can carry no token (no metadata: a skill, a tunnel, a certificate):
+ * sent once; after an ambiguous failure the object is looked for (`find`, given when the attempt
+ * was sent), for up to the late-commit window, and sent again only when nothing turns up. What
+ * `find` returns must be what this create would have made and what nothing else claimed: the
+ * caller claims it. A process killed between the create and the state write leaves the object
+ * behind (nothing ties it to the resource), as each such resource documents.
+ */
+export async function createUntokened<T>(ctx: OperationContext, send: () => Promise<T>, find: (sentAt: number) => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const sentAt = ctx.clock.now();
+    try {
+      return await send();
+    } catch (error) {
+      if (!isAmbiguousFailure(error)) throw error;
+      const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
+      for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
+        const found = await find(sentAt);
+        if (found !== undefined) return found;
+        if (ctx.clock.now() + wait > until) break;
+        await ctx.clock.sleep(wait, ctx.signal);
+      }
+    }
+  }
 }

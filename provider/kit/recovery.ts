@@ -12,7 +12,7 @@
 //   version), newest first where the API orders or is seen to, and stopped at the window's start;
 // - a listing that cannot finish within the operation's deadline fails, once for the process,
 //   saying what it was doing, how far it got and what to set.
-import { AnthropicProviderError, DeadlineError, OverloadedError, RateLimitError, TimeoutError } from "../client/errors";
+import { AnthropicProviderError, DeadlineError, messageOf, OverloadedError, RateLimitError, TimeoutError } from "../client/errors";
 import type { QueryValue } from "../client/path";
 import type { OperationContext } from "./context";
 import type { Creatable, CreateIdentity, Listed } from "./create";
@@ -121,7 +121,7 @@ function outOfTime(ctx: OperationContext, c: Creatable<Listed>, query: Record<st
   const reach = windowIsSeed ? `since ${iso(since)} (the stack's first \`up\`, less an hour)` : `in the ${hours(ctx.recoveryWindowMs)} recovery window (since ${iso(since)})`;
   let howFar = `it read ${progress.read} ${noun}s in ${seconds(elapsed)}`;
   // The last request's own words, without the operation it names and the query (both said above).
-  const why = ((cause as Error).message ?? String(cause)).replace(/^.*?\): /, "").replace(/\?\S*/g, "");
+  const why = messageOf(cause).replace(/^.*?\): /, "").replace(/\?\S*/g, "");
   let raiseTo = "";
   if (progress.newestFirst && progress.oldestMs !== undefined && progress.read > 0) {
     const covered = Math.max(now - progress.oldestMs, 1);

@@ -9,23 +9,9 @@ import { parseWithSchema, type CheckFailure } from "./check";
 import type { OperationContext } from "./context";
 import { claimedByCreate, type CreateIdentity } from "./create";
 import { createToken, declarationDigest, LEGACY_TOKEN_KEY } from "./metadata";
-import {
-  apiFieldNames,
-  computedFieldNames,
-  declaredFrom,
-  diffFromChanges,
-  fieldNames,
-  fixedFieldNames,
-  inputsAfterRefresh,
-  planChanges,
-  RESOLVED_OUTPUT,
-  seenOf,
-  writeOnlyFields,
-  type Seen,
-  type DiffResult,
-  type FieldChange,
-  type ResourceSpec,
-} from "./spec";
+import { diffFromChanges, planChanges, type DiffResult, type FieldChange } from "./diff";
+import { declaredFrom, inputsAfterRefresh, seenOf, type Seen } from "./drift";
+import { apiFieldNames, computedFieldNames, fieldNames, fixedFieldNames, RESOLVED_OUTPUT, writeOnlyFields, type ResourceSpec } from "./spec";
 import { bounded, MAX_PROPERTY_CHARS, MAX_REASON_CHARS } from "./quote";
 import { shapeFailure, shapeProblems } from "./shape";
 import { readSeed } from "./stack-seed";

@@ -6,7 +6,8 @@ import { ConflictError } from "../client/errors";
 import { stampPatch, writeToken, writeTokenOf } from "./metadata";
 import { madeVersion } from "./provenance";
 import type { Change, State } from "./resource";
-import { refuseDrift, type ResourceSpec } from "./spec";
+import { refuseDrift } from "./drift";
+import type { ResourceSpec } from "./spec";
 
 type Stamped<B> = B & { metadata: Record<string, string | null> };
 type WithMetadata = { metadata?: Record<string, string> | undefined };

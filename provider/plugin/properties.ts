@@ -2,7 +2,7 @@
 // turned into plain JSON), and back: the hooks see plain values (the unknown sentinel stays as it
 // is, they handle it), and what the plugin answers marks as secret every value that was a secret
 // when it came in, every write-only value (its hash) and every field the spec calls secret.
-import { secretFieldNames, writeOnlyFields, type ResourceSpec } from "../kit/spec";
+import { secretFieldNames, secretOutputNames, writeOnlyFields, type ResourceSpec } from "../kit/spec";
 import { isRecord, type Props } from "../kit/values";
 import { UNKNOWN_TO_PULUMI } from "../kit/write-only";
 
@@ -54,9 +54,9 @@ function keyPaths(value: unknown, keys: ReadonlySet<string>, path: Array<string 
   }
 }
 
-/** The paths a resource's spec makes secret in `values`: secret fields whole, write-only values where they are. */
+/** The paths a resource's spec makes secret in `values`: secret fields and outputs whole, write-only values where they are. */
 export function specSecrets(spec: ResourceSpec, values: Props): Path[] {
-  const out: Path[] = secretFieldNames(spec).filter((f) => values[f] !== undefined).map((f) => [f]);
+  const out: Path[] = [...secretFieldNames(spec), ...secretOutputNames(spec)].filter((f) => values[f] !== undefined).map((f) => [f]);
   for (const [f, keys] of writeOnlyFields(spec)) keyPaths(values[f], new Set(keys), [f], out);
   return out;
 }

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { SETTINGS } from "../config";
 import { PUBLIC_SPECS } from "../resources";
-import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, writeOnlyFields, type FieldSpec, type ResourceSpec } from "../kit/spec";
+import { changeText, computedFieldNames, fieldNames, outputDoc, outputNames, secretFieldNames, secretOutputNames, writeOnlyFields, type FieldSpec, type ResourceSpec } from "../kit/spec";
 
 /** The package's name: type tokens read `anthropic:index:<Kind>`, settings `anthropic:<key>`. */
 export const PACKAGE = "anthropic";
@@ -407,7 +407,11 @@ function resourceSchema(spec: ResourceSpec, types: TypeCollector): ResourceSchem
   const requiredOutputs = new Set([...requiredInputs, ...computed]);
   for (const o of outputNames(spec)) {
     const node = outputProps[o]!;
-    properties[o] = { description: (spec.outputDocs as Record<string, string>)[o]!, ...types.property({ ...node, description: undefined }, `${spec.kind}${pascal(o)}`, outputDefs, "output") };
+    properties[o] = {
+      description: outputDoc(spec, o),
+      ...types.property({ ...node, description: undefined }, `${spec.kind}${pascal(o)}`, outputDefs, "output"),
+      ...(secretOutputNames(spec).includes(o) ? { secret: true as const } : {}),
+    };
     const nullable = (Array.isArray(node["anyOf"]) && node["anyOf"].some((v) => isJson(v) && v["type"] === "null")) || (Array.isArray(node["type"]) && node["type"].includes("null"));
     if (((outputs["required"] as string[] | undefined) ?? []).includes(o) && !nullable) requiredOutputs.add(o);
   }

@@ -7,112 +7,29 @@ import { z } from "zod";
 import { deployments, type ApiDeployment, type ApiDeploymentRun } from "../api/deployments";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, NotFoundError } from "../client/errors";
 import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { quote } from "../kit/quote";
-import { checkedUpdate } from "../kit/update";
+import { objectLifecycle } from "../kit/lifecycle";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field } from "../kit/spec";
+import { buildPatch } from "../kit/diff";
+import { defineSpec, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent } from "../kit/values";
 import { cronProblems, isTimeZone } from "./cron";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
+import { mountedResource, MOUNTED_RESOURCE_SECRETS } from "./session-resources";
+import { budgetInput, defineOutcomeEvent, MAX_INITIAL_EVENTS, systemMessageEvent, userMessageEvent } from "./session-start";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
-const textBlocks = (what: string) =>
-  z
-    .array(z.strictObject({ type: always("text"), text: z.string().min(1).meta({ description: "The text content." }) }).meta({ description: "Text content." }))
-    .min(1)
-    .meta({ description: `${what}: \`text\` blocks, at least one.` });
-
-const initialEventInput = z.discriminatedUnion("type", [
-  z.strictObject({ type: always("user.message"), content: textBlocks("The message's content") }).meta({ description: "A user message; it starts the agent's work." }),
-  z
-    .strictObject({ type: always("system.message"), content: textBlocks("System content to append") })
-    .meta({ description: "Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt." }),
-  z
-    .strictObject({
-      type: always("user.define_outcome"),
-      description: z.string().min(1).meta({ description: "What the agent should produce: the task specification." }),
-      rubric: z
-        .discriminatedUnion("type", [
-          z
-            .strictObject({
-              type: always("text"),
-              content: z.string().min(1).meta({ description: "Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters." }),
-            })
-            .meta({ description: "A rubric given inline as text." }),
-          z
-            .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of the rubric file, uploaded through the Files API." }) })
-            .meta({ description: "A rubric in a file uploaded through the Files API." }),
-        ])
-        .meta({ description: "How to grade the outcome: a text or a file rubric." }),
-      maxIterations: z
-        .number()
-        .int()
-        .min(1)
-        .optional()
-        .meta({ description: "Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20." }),
-    })
-    .meta({ description: "An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt." }),
-]);
-
-const resourceInput = z.discriminatedUnion("type", [
-  z
-    .strictObject({
-      type: always("github_repository"),
-      url: z.url({ protocol: /^https$/ }).meta({ description: "GitHub URL of the repository (https)." }),
-      /** Write-only: state keeps a hash. */
-      authorizationToken: z.string().min(1).optional().meta({
-        description: "GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it.",
-      }),
-      checkout: z
-        .discriminatedUnion("type", [
-          z
-            .strictObject({ type: always("branch"), name: z.string().min(1).meta({ description: "Branch name to check out." }) })
-            .meta({ description: "Check out a branch." }),
-          z
-            .strictObject({
-              type: always("commit"),
-              sha: z
-                .string()
-                .regex(/^[0-9a-f]{7,40}$/, "must be a commit sha")
-                .meta({ description: "Commit SHA to check out, in lowercase hex (the API documents a full SHA)." }),
-            })
-            .meta({ description: "Check out a commit." }),
-        ])
-        .optional()
-        .meta({ description: "Branch or commit to check out. Defaults to the repository's default branch." }),
-      mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/workspace/<repo-name>`." }),
-    })
-    .meta({ description: "A GitHub repository mounted into each session's container." }),
-  z
-    .strictObject({
-      type: always("file"),
-      fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API (e.g. `file.id`)." }),
-      mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`." }),
-    })
-    .meta({ description: "A file uploaded through the Files API, mounted into each session's container." }),
-  z
-    .strictObject({
-      type: always("memory_store"),
-      memoryStoreId: z.string().min(1).meta({ description: "The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace." }),
-      access: z
-        .enum(["read_write", "read_only"])
-        .optional()
-        .meta({ description: "Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem)." }),
-      instructions: z
-        .string()
-        .optional()
-        .meta({ description: "Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters." }),
-    })
-    .meta({ description: "A memory store attached to each session." }),
-]);
+// What each run's session starts with and mounts: the Session's own schemas (session-start.ts,
+// session-resources.ts), and a system message, which only a deployment sends.
+const initialEventInput = z.discriminatedUnion("type", [userMessageEvent, systemMessageEvent, defineOutcomeEvent]);
 
 // Checked in the schema, so that a bad schedule is reported with every other problem of the
 // inputs; an unknown value (preview) is never checked (kit/check.ts skips issues located at one).
@@ -136,27 +53,14 @@ export const deploymentDefinition = z.strictObject({
   name: z.string().min(1, "name must not be empty"),
   description: z.string().optional(),
   metadata: metadataInput.optional(),
-  initialEvents: z.array(initialEventInput).min(1, "a run starts its session with these events: give at least one").max(50, "at most 50 initial events"),
+  initialEvents: z
+    .array(initialEventInput)
+    .min(1, "a run starts its session with these events: give at least one")
+    .max(MAX_INITIAL_EVENTS, `at most ${MAX_INITIAL_EVENTS} initial events`),
   schedule: scheduleInput.optional(),
-  budget: z
-    .strictObject({
-      type: always("limit"),
-      maxListCost: z
-        .strictObject({
-          amount: z
-            .string()
-            .regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00')
-            .meta({ description: 'Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.' }),
-          currency: z.literal("USD").default("USD").meta({ description: "Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here)." }),
-        })
-        .meta({
-          description:
-            "Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.",
-        }),
-    })
-    .optional(),
+  budget: budgetInput.optional(),
   vaultIds: z.array(z.string().min(1)).max(50, "at most 50 vaults").optional(),
-  resources: z.array(resourceInput).max(500, "at most 500 resources").optional(),
+  resources: z.array(mountedResource).max(500, "at most 500 resources").optional(),
   paused: z.boolean().optional(),
 });
 
@@ -227,9 +131,7 @@ export const deploymentOutputs = z.object({
   upcomingRunsAt: z.array(z.string()),
   lastRunAt: z.string().nullable(),
   latestRuns: z.array(deploymentRunOutput),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedDeployment,
 });
 export type DeploymentOutputs = z.infer<typeof deploymentOutputs>;
@@ -244,6 +146,7 @@ const clears = { removal: "clears" } as const;
 
 export const deploymentSpec = defineSpec({
   kind: "Deployment",
+  refusesDrift: true,
   summary:
     "An agent run on a cron schedule or on demand (`runDeployment`), each run a new session. Pinned like a `Session` (`agentVersion: agent.version` follows the agent), but a new agent version is applied **in place**: the same deployment, one update call. Everything updates in place; `paused` maps to the pause / unpause endpoints. Deployments have no versions: an update first compares the deployment with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. A cron schedule the API would refuse fails the preview. Destroy archives it.",
   inputs: deploymentInputs,
@@ -261,13 +164,10 @@ export const deploymentSpec = defineSpec({
     environmentId: field.update({ text: "The environment runs start in (e.g. `environment.id`).", type: "environment id (`environment.id`)" }),
     name: field.update({ text: "Human-readable name.", type: "string" }),
     description: field.update({ text: "Description.", type: "string" }, clears),
-    metadata: field.update(
-      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch" },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     initialEvents: field.update(
       {
-        text: "The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.",
+        text: "The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).",
         type: "list of `user.message`, `system.message`, `user.define_outcome` events",
         change: "full replacement",
       },
@@ -290,7 +190,7 @@ export const deploymentSpec = defineSpec({
         type: "as `Session.resources`",
         change: "full replacement",
       },
-      { ...clears, writeOnly: ["authorizationToken"] },
+      { ...clears, writeOnly: MOUNTED_RESOURCE_SECRETS },
     ),
     paused: field.update(
       {
@@ -311,9 +211,7 @@ export const deploymentSpec = defineSpec({
     upcomingRunsAt: "The next scheduled run times (RFC 3339), as of the last `up` or refresh.",
     lastRunAt: "When the schedule last ran; null before the first scheduled run.",
     latestRuns: `The newest runs (at most ${LATEST_RUNS}, newest first) as of the last \`up\` or refresh: \`{ id, createdAt, agentVersion, sessionId, trigger, error }\`.`,
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the deployment is live.",
+    ...timestampDocs("deployment"),
     resolved: "The deployment's fields as the API stores them (what refresh compares).",
   },
 });
@@ -400,15 +298,14 @@ function runOutput(run: ApiDeploymentRun): z.infer<typeof deploymentRunOutput> {
 }
 
 function outputsOf(api: ApiDeployment, pinned: boolean, runs: readonly ApiDeploymentRun[]): DeploymentOutputs {
-  const schedule = api.schedule as (ApiDeployment["schedule"] & { upcoming_runs_at?: unknown; last_run_at?: unknown }) | null | undefined;
   return deploymentOutputs.parse({
     agentId: api.agent.id,
     agentVersion: api.agent.version,
     pinned,
     status: api.status,
     pausedReason: api.paused_reason ?? null,
-    upcomingRunsAt: Array.isArray(schedule?.upcoming_runs_at) ? schedule.upcoming_runs_at : [],
-    lastRunAt: typeof schedule?.last_run_at === "string" ? schedule.last_run_at : null,
+    upcomingRunsAt: api.schedule?.upcoming_runs_at ?? [],
+    lastRunAt: api.schedule?.last_run_at ?? null,
     latestRuns: runs.map(runOutput),
     createdAt: api.created_at,
     updatedAt: api.updated_at,
@@ -454,6 +351,19 @@ const label = (inputs: Partial<DeploymentInputs>, id?: string) => labelOf("deplo
 
 const creatable: Creatable<ApiDeployment> = { endpoints: deployments };
 
+/** The kit's lifecycle parts a deployment shares (kit/lifecycle.ts): its checked write and its archive. */
+const lifecycle = objectLifecycle({
+  spec: deploymentSpec,
+  noun: "deployment",
+  endpoints: deployments,
+  label,
+  view: resolvedDeploymentView,
+  asDeclared,
+  outputs: (api: ApiDeployment) => outputsOf(api, false, []),
+  // Archiving an archived deployment is refused; the deployment is read to confirm it is.
+  destroy: { default: "archive", alreadyArchived: "confirm" },
+});
+
 /** Pauses or resumes when the declared `paused` differs from the deployment's status. */
 async function applyPaused(ctx: OperationContext, operation: string, id: string, paused: boolean | undefined, api: ApiDeployment): Promise<ApiDeployment> {
   if (paused === undefined || paused === (api.status === "paused")) return api;
@@ -472,41 +382,13 @@ async function updateDeployment(
   const pausing = change.changes.some((c) => c.field === "paused");
   if (!body && !pausing) return olds.outputs;
   let api: ApiDeployment | undefined;
-  if (body) {
-    const current = await deployments.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
-    if (!current || current.archived_at) throw new Error(`${operation}: the deployment no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-    api = await checkedUpdate({
-      spec: deploymentSpec,
-      operation,
-      id,
-      body,
-      olds,
-      change,
-      current,
-      view: resolvedDeploymentView,
-      write: (stamped) => deployments.update(ctx, operation, id, stamped),
-    });
-  }
+  if (body) api = await lifecycle.checkedWrite(ctx, operation, id, olds, change, body);
   if (pausing) {
     api ??= await deployments.retrieve(ctx, `${operation} (reading its status)`, id);
     if (!api) throw new Error(`${operation}: the deployment no longer exists; run \`pulumi refresh\``);
     api = await applyPaused(ctx, operation, id, inputs.paused, api);
   }
   return outputsOf(api!, inputs.agentVersion !== undefined, await latestRuns(ctx, operation, id));
-}
-
-async function archive(ctx: OperationContext, operation: string, id: string): Promise<void> {
-  try {
-    await deployments.archive(ctx, operation, id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return;
-    if (error instanceof ApiError && error.status < 500) {
-      // Archiving an archived deployment is refused; that is the state we want.
-      const current = await deployments.retrieve(ctx, operation, id);
-      if (!current || current.archived_at) return;
-    }
-    throw error;
-  }
 }
 
 async function settle(ctx: OperationContext, api: ApiDeployment, inputs: DeploymentInputs, unrecordedStamp?: string): Promise<{ id: string; outputs: DeploymentOutputs } | undefined> {
@@ -535,7 +417,7 @@ export const deploymentResource = defineResource(deploymentSpec, {
       identity,
       body: buildDeploymentCreateBody(inputs),
       adopt: (found) => settle(ctx, found, inputs, stampText(identity)),
-      dispose: (found) => archive(ctx, `archive a duplicate of ${label(inputs, found.id)}`, found.id),
+      dispose: (found) => lifecycle.remove(ctx, found.id, stateOf(found, inputs)),
       outputs: (api) => {
         made = api;
         return outputsOf(api, pinned, []);
@@ -560,5 +442,5 @@ export const deploymentResource = defineResource(deploymentSpec, {
 
   update: updateDeployment,
 
-  delete: (ctx, id, state) => archive(ctx, `archive ${label(state.inputs, id)}`, id),
+  delete: lifecycle.remove,
 });

@@ -6,16 +6,14 @@ import { z } from "zod";
 import { environments, type ApiEnvironment } from "../api/environments";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, NotFoundError } from "../client/errors";
-import { takeOver } from "../kit/adopt";
 import type { CheckFailure } from "../kit/check";
-import type { OperationContext } from "../kit/context";
-import { createOrAdopt, type Creatable } from "../kit/create";
-import { metadataInput, stampText, userMetadata } from "../kit/metadata";
-import { checkedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { lifecycleHooks } from "../kit/lifecycle";
+import { metadataInput, userMetadata } from "../kit/metadata";
+import { defineResource, labelOf, type Change, type State } from "../kit/resource";
+import { buildPatch, type ApiPatch } from "../kit/diff";
+import { defineSpec, field } from "../kit/spec";
 import { compact, containsUnknown, emptyAsAbsent, isRecord } from "../kit/values";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
@@ -98,9 +96,7 @@ export const resolvedEnvironment = z.object({
 export type ResolvedEnvironment = z.infer<typeof resolvedEnvironment>;
 
 export const environmentOutputs = z.object({
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedEnvironment,
 });
 export type EnvironmentOutputs = z.infer<typeof environmentOutputs>;
@@ -132,12 +128,21 @@ export function fullConfigBody(config: ConfigInput): NonNullable<EnvironmentCrea
 
 const DEFAULT_CONFIG: ConfigInput = { type: "cloud" };
 
+/**
+ * A state's config, read as a declared one: it need not pass the schema (a refresh brings back
+ * `networking: null`, dropped here, or what the server added), and `fullConfigBody` reads every
+ * part of it with a default, so any map passes.
+ */
+function readsAsConfig(config: unknown): config is ConfigInput {
+  return isRecord(config);
+}
+
 /** The config as the API stores it (every switch and list spelled out, `packages.type`), camelCased. */
 function resolvedConfig(config: unknown): unknown {
-  if (!isRecord(config) || containsUnknown(config)) return config;
-  // A state's config need not pass the schema (a refresh brings back `networking: null`): null is absent.
-  const full = fromApiCase(fullConfigBody(compact(config) as ConfigInput)) as Record<string, unknown>;
-  return isRecord(full["packages"]) ? { ...full, packages: { type: "packages", ...full["packages"] } } : full;
+  const present = compact(config);
+  if (!isRecord(config) || containsUnknown(config) || !readsAsConfig(present)) return config;
+  const full = fromApiCase(fullConfigBody(present));
+  return "packages" in full ? { ...full, packages: { type: "packages", ...full.packages } } : full;
 }
 
 /** A config's type; none declared means the API's default, cloud. */
@@ -150,6 +155,7 @@ function configType(config: unknown): unknown {
 
 export const environmentSpec = defineSpec({
   kind: "Environment",
+  refusesDrift: true,
   summary:
     "The container sessions run in. Everything updates in place except the config type (`cloud` ⇄ `self_hosted`), which replaces the environment (and so every session in it, whose `environmentId` changes). Environments have no versions: an update first compares the environment with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy deletes it; `onDestroy: \"archive\"` archives it instead.",
   inputs: environmentInputs,
@@ -157,14 +163,7 @@ export const environmentSpec = defineSpec({
   fields: {
     name: field.update({ text: "Human-readable name.", type: "string" }),
     description: field.update({ text: "Description.", type: "string" }, { removal: "clears" }),
-    metadata: field.update(
-      {
-        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
-        type: "map of string → string",
-        change: "sent as a patch",
-      },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     scope: field.update(
       {
         text: "Visibility: `\"organization\"` (visible to every account) or `\"account\"` (the owning account only). Organizations that use the API directly accept only `\"organization\"`. When omitted, the API picks the default for the organization type (there is no single default), and removing it later keeps whatever the environment has.",
@@ -195,9 +194,7 @@ export const environmentSpec = defineSpec({
   },
   outputs: environmentOutputs,
   outputDocs: {
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the environment is live.",
+    ...timestampDocs("environment"),
     resolved: "The environment as the API stores it, with the resolved config (the API's default networking is limited with nothing allowed).",
   },
 });
@@ -263,109 +260,32 @@ function outputsOf(api: ApiEnvironment): EnvironmentOutputs {
   return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedEnvironmentView(api) };
 }
 
-function stateOf(api: ApiEnvironment): State<EnvironmentInputs, EnvironmentOutputs> {
-  return stateFromApi({ spec: environmentSpec, api, resolved: resolvedEnvironmentView(api), asDeclared, outputs: outputsOf(api) });
-}
-
 // ---------------------------------------------------------------------------------------------
-// Hooks
+// Hooks: the kit's lifecycle (kit/lifecycle.ts), with the environment's adoption and update hint
 
 const label = (inputs: Partial<EnvironmentInputs>, id?: string) => labelOf("environment", inputs.name, id);
-
-const creatable: Creatable<ApiEnvironment> = { endpoints: environments };
 
 const configTypeHint = (status: number) =>
   status === 400
     ? "An environment's config type (cloud or self_hosted) cannot change in place; the provider replaces the environment when it does, so the state may be out of date: run `pulumi refresh`"
     : undefined;
 
-/**
- * The update, compared first with what was last seen (environments have no version to send). The
- * write token lets a rerun recognise its own write whose answer was lost.
- */
-async function updateEnvironment(
-  ctx: OperationContext,
-  id: string,
-  olds: State<EnvironmentInputs, EnvironmentOutputs>,
-  change: Change<EnvironmentInputs>,
-): Promise<Partial<EnvironmentOutputs>> {
-  const body = buildEnvironmentUpdateBody(olds, change);
-  if (!body) return olds.outputs;
-  const operation = `update ${label(change.inputs, id)}`;
-  const current = await environments.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
-  if (!current || current.archived_at) throw new Error(`${operation}: the environment no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  const api = await checkedUpdate({
-    spec: environmentSpec,
-    operation,
-    id,
-    body,
-    olds,
-    change,
-    current,
-    view: resolvedEnvironmentView,
-    write: (stamped) => environments.update(ctx, operation, id, stamped, configTypeHint),
-  });
-  return outputsOf(api);
-}
-
-async function remove(ctx: OperationContext, id: string, state: State<EnvironmentInputs, EnvironmentOutputs>): Promise<void> {
-  const archive = state.inputs.onDestroy === "archive";
-  const operation = `${archive ? "archive" : "delete"} ${label(state.inputs, id)}`;
-  try {
-    if (archive) await environments.archive(ctx, operation, id);
-    else await environments.delete(ctx, operation, id);
-  } catch (error) {
-    if (error instanceof NotFoundError) return;
-    if (archive && error instanceof ApiError && error.errorCode === "environment_archived") return;
-    throw error;
-  }
-}
-
-async function settle(
-  ctx: OperationContext,
-  api: ApiEnvironment,
-  inputs: EnvironmentInputs,
-  unrecordedStamp?: string,
-): Promise<{ id: string; outputs: EnvironmentOutputs } | undefined> {
-  const current = stateOf(api);
-  const taken = await takeOver({ spec: environmentSpec, ctx, id: api.id, current, inputs, update: updateEnvironment, ...(unrecordedStamp ? { unrecordedStamp } : {}) });
-  if (taken.kind === "incompatible") return undefined;
-  return { id: api.id, outputs: { ...outputsOf(api), ...taken.outputs } };
-}
-
 export const environmentResource = defineResource(environmentSpec, {
   crossCheck: environmentCrossFieldFailures,
-
-  async create(ctx, inputs, identity) {
-    if (inputs.adoptId !== undefined) {
-      const operation = `adopt ${label(inputs, inputs.adoptId)}`;
-      const current = await environments.retrieve(ctx, operation, inputs.adoptId);
-      if (!current) throw new Error(`${operation}: adoptId ${inputs.adoptId} names no environment that this API key can see`);
-      if (current.archived_at) throw new Error(`${operation}: environment ${inputs.adoptId} is archived and cannot be adopted`);
-      const adopted = await settle(ctx, current, inputs);
-      if (!adopted) throw new Error(`${operation}: its config type differs from the declared one, which cannot change in place`);
-      return adopted;
-    }
-    return createOrAdopt({
-      ctx,
-      operation: `create ${label(inputs)}`,
-      creatable,
-      identity,
-      body: buildEnvironmentCreateBody(inputs),
-      // Ours, unless its config type no longer fits.
-      adopt: (found) => settle(ctx, found, inputs, stampText(identity)),
-      dispose: (found) => remove(ctx, found.id, stateOf(found)),
-      outputs: outputsOf,
-    });
-  },
-
-  async read(ctx, id, state) {
-    const api = await environments.retrieve(ctx, `read ${label(state.inputs, id)}`, id);
-    if (!api || api.archived_at) return undefined;
-    return { inputs: refreshedInputs(environmentSpec, state, resolvedEnvironmentView(api), asDeclared), outputs: outputsOf(api) };
-  },
-
-  update: updateEnvironment,
-
-  delete: remove,
+  // Environments have no versions: the update is compared first with what was last seen, and its
+  // write token lets a rerun recognise its own write whose answer was lost.
+  ...lifecycleHooks({
+    spec: environmentSpec,
+    noun: "environment",
+    endpoints: environments,
+    label,
+    createBody: buildEnvironmentCreateBody,
+    updateBody: buildEnvironmentUpdateBody,
+    updateHint: configTypeHint,
+    view: resolvedEnvironmentView,
+    asDeclared,
+    outputs: outputsOf,
+    destroy: { default: "delete", alreadyArchived: ["environment_archived"] },
+    adopt: { field: "adoptId", incompatible: "its config type differs from the declared one, which cannot change in place" },
+  }),
 });

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import { z } from "zod";
 import { files, type ApiFile } from "../api/files";
-import { isAmbiguousFailure, NotFoundError } from "../client/errors";
+import { isAmbiguousFailure, messageOf, NotFoundError, systemErrorCode } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
 import { claim, claimedByCreate, LOOKUP_MARGIN_MS, UnconfirmedCreateError } from "../kit/create";
@@ -113,8 +113,7 @@ export const MAX_FILE_BYTES = 2 ** 31 - 1;
 
 /** Why reading `source` failed, as a failure reason that quotes a prefix of the path. */
 function unreadable(source: string, error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return `cannot read ${quote(source)}: ${code ?? bounded((error as Error).message, QUOTE_CHARS)}`;
+  return `cannot read ${quote(source)}: ${systemErrorCode(error) ?? bounded(messageOf(error), QUOTE_CHARS)}`;
 }
 
 export function fileCrossCheck(inputs: FileInputs): CheckFailure[] {
@@ -200,13 +199,13 @@ async function uploadOnce(ctx: OperationContext, operation: string, upload: Para
       if (!isAmbiguousFailure(error)) throw error;
       let found: ApiFile | undefined;
       try {
-        for await (const f of files.list(ctx, `${operation} (looking for the upload after: ${(error as Error).message})`, {})) {
+        for await (const f of files.list(ctx, `${operation} (looking for the upload after: ${messageOf(error)})`, {})) {
           if (Date.parse(f.created_at) < sentAt - LOOKUP_MARGIN_MS) break;
           if (f.filename === upload.filename && f.size_bytes === upload.bytes.byteLength && !claimedByCreate(f.id) && !uploaded.has(f.id)) found = f;
         }
       } catch (lookupError) {
         throw new UnconfirmedCreateError(
-          `${operation}: the upload's answer was lost (${(error as Error).message}) and looking it up failed too (${(lookupError as Error).message}); nothing was sent again`,
+          `${operation}: the upload's answer was lost (${messageOf(error)}) and looking it up failed too (${messageOf(lookupError)}); nothing was sent again`,
         );
       }
       if (found) {
@@ -227,7 +226,7 @@ export const fileResource = defineResource(fileSpec, {
     try {
       bytes = bytesOf(inputs);
     } catch (error) {
-      throw new Error(`${operation}: cannot read ${inputs.source ?? "(content)"}: ${(error as Error).message}`, { cause: error });
+      throw new Error(`${operation}: cannot read ${inputs.source ?? "(content)"}: ${messageOf(error)}`, { cause: error });
     }
     const digest = sha256Of(bytes);
     if (inputs.sha256 !== undefined && digest !== inputs.sha256) {

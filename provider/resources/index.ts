@@ -6,7 +6,7 @@ import type { ResourceSpec } from "../kit/spec";
 import { agentResource } from "./agent";
 import { deploymentResource } from "./deployment";
 import { environmentResource } from "./environment";
-import { seedResource, SEED_KIND } from "./seed";
+import { SEED_KIND, seedResource } from "./seed";
 import { sessionResource } from "./session";
 import { skillResource } from "./skill";
 import { vaultResource } from "./vault";
@@ -14,31 +14,38 @@ import { vaultCredentialResource } from "./vault-credential";
 import { fileResource } from "./file";
 import { memoryStoreResource } from "./memory-store";
 import { memoryResource } from "./memory";
+import { tunnelResource } from "./tunnel";
+import { tunnelCertificateResource } from "./tunnel-certificate";
 
-export const RESOURCE_KINDS = {
-  Agent: agentResource,
-  Environment: environmentResource,
-  Session: sessionResource,
-  Skill: skillResource,
-  Deployment: deploymentResource,
-  Vault: vaultResource,
-  VaultCredential: vaultCredentialResource,
-  File: fileResource,
-  MemoryStore: memoryStoreResource,
-  Memory: memoryResource,
-  [SEED_KIND]: seedResource,
-} as const satisfies Record<string, RuntimeHooks>;
+/**
+ * Every kind's hooks, in the order the README, the SDK's index and the package schema list them;
+ * each is registered under its spec's kind.
+ */
+const RESOURCES: readonly RuntimeHooks[] = [
+  agentResource,
+  environmentResource,
+  sessionResource,
+  skillResource,
+  deploymentResource,
+  vaultResource,
+  vaultCredentialResource,
+  fileResource,
+  memoryStoreResource,
+  memoryResource,
+  tunnelResource,
+  tunnelCertificateResource,
+  seedResource,
+];
 
-export type ResourceKind = keyof typeof RESOURCE_KINDS;
+/** The registry: kind (as stored in `__kind`) -> hooks, keyed by each spec's own kind. */
+export const RESOURCE_KINDS: Readonly<Record<string, RuntimeHooks>> = Object.fromEntries(RESOURCES.map((hooks) => [hooks.spec.kind, hooks]));
 
 /** Every resource users declare: the registry's kinds but the internal create-token seed. */
-export const PUBLIC_SPECS: readonly ResourceSpec[] = Object.values(RESOURCE_KINDS)
-  .map((hooks) => hooks.spec)
-  .filter((spec) => spec.kind !== SEED_KIND);
+export const PUBLIC_SPECS: readonly ResourceSpec[] = RESOURCES.map((hooks) => hooks.spec).filter((spec) => spec.kind !== SEED_KIND);
 
 export function hooksFor(kind: string): RuntimeHooks {
   // Own keys only: "constructor" or "toString" name no kind, whatever Object.prototype holds.
-  const hooks = Object.hasOwn(RESOURCE_KINDS, kind) ? (RESOURCE_KINDS as Record<string, RuntimeHooks | undefined>)[kind] : undefined;
+  const hooks = Object.hasOwn(RESOURCE_KINDS, kind) ? RESOURCE_KINDS[kind] : undefined;
   if (!hooks) {
     throw new Error(
       `this version of pulumi-anthropic-managed-agents has no resource kind ${quote(kind)}; the state was written by a newer version: upgrade the package`,

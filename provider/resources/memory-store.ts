@@ -4,11 +4,13 @@
 // `onDestroy: "delete"` deletes it with its memories.
 import { z } from "zod";
 import { memoryStores, type ApiMemoryStore } from "../api/memory-stores";
-import { checkedObjectHooks } from "../kit/checked-object";
+import { lifecycleHooks } from "../kit/lifecycle";
 import { metadataInput, userMetadata } from "../kit/metadata";
 import { defineResource, labelOf, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { buildPatch, type ApiPatch } from "../kit/diff";
+import { defineSpec, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 
 export const memoryStoreDefinition = z.strictObject({
   name: z.string().min(1, "name must not be empty"),
@@ -28,15 +30,14 @@ export const resolvedMemoryStore = z.object({ name: z.string(), description: z.s
 export type ResolvedMemoryStore = z.infer<typeof resolvedMemoryStore>;
 
 export const memoryStoreOutputs = z.object({
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedMemoryStore,
 });
 export type MemoryStoreOutputs = z.infer<typeof memoryStoreOutputs>;
 
 export const memoryStoreSpec = defineSpec({
   kind: "MemoryStore",
+  refusesDrift: true,
   summary:
     "A store of text memories that sessions mount (`resources: [{ type: \"memory_store\", memoryStoreId }]`) and agents read and write. Every field updates in place; an update first compares the store with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it; `onDestroy: \"delete\"` deletes it and its memories.",
   inputs: memoryStoreInputs,
@@ -44,21 +45,12 @@ export const memoryStoreSpec = defineSpec({
   fields: {
     name: field.update({ text: "Human-readable name.", type: "string" }),
     description: field.update({ text: "What the store holds (agents see it).", type: "string" }, { removal: "clears" }),
-    metadata: field.update(
-      {
-        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
-        type: "map of string → string",
-        change: "sent as a patch",
-      },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     onDestroy: field.option({ text: 'What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).', type: '`"archive"` \\| `"delete"`' }),
   },
   outputs: memoryStoreOutputs,
   outputDocs: {
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the store is live.",
+    ...timestampDocs("store"),
     resolved: "The store as the API keeps it (what refresh compares).",
   },
 });
@@ -84,7 +76,7 @@ function outputsOf(api: ApiMemoryStore): MemoryStoreOutputs {
 
 export const memoryStoreResource = defineResource(
   memoryStoreSpec,
-  checkedObjectHooks({
+  lifecycleHooks({
     spec: memoryStoreSpec,
     noun: "memory store",
     endpoints: memoryStores,
@@ -94,6 +86,6 @@ export const memoryStoreResource = defineResource(
     view: resolvedMemoryStoreView,
     asDeclared,
     outputs: outputsOf,
-    archivedCode: "memory_store_archived",
+    destroy: { default: "archive", alreadyArchived: ["memory_store_archived"] },
   }),
 );

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { storeMemories, type ApiMemory } from "../api/memories";
-import { AnthropicProviderError, ApiError, ConflictError, isAmbiguousFailure, NotFoundError } from "../client/errors";
+import { AnthropicProviderError, ConflictError, isAmbiguousFailure, NotFoundError } from "../client/errors";
 import type { OperationContext } from "../kit/context";
 import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
 import { defineSpec, field } from "../kit/spec";
@@ -100,7 +100,8 @@ function changedOutside(operation: string, inputs: Partial<MemoryInputs>, detail
   );
 }
 
-const isError = (error: unknown, type: string) => error instanceof ConflictError && error.errorType === type;
+/** The API's 409 of error type `type` (`memory_path_conflict_error`). */
+const isConflict = (error: unknown, type: string): error is ConflictError => error instanceof ConflictError && error.errorType === type;
 
 async function createMemory(ctx: OperationContext, inputs: MemoryInputs): Promise<{ id: string; outputs: MemoryOutputs }> {
   const api = storeMemories(inputs.memoryStoreId);
@@ -112,7 +113,7 @@ async function createMemory(ctx: OperationContext, inputs: MemoryInputs): Promis
     } catch (error) {
       // A lost answer: the repeat meets the memory (if it was made) as a path conflict.
       if (isAmbiguousFailure(error) && attempt < 2) continue;
-      if (!isError(error, "memory_path_conflict_error")) throw error;
+      if (!isConflict(error, "memory_path_conflict_error")) throw error;
       const found = await api.findByPath(ctx, `${operation} (its path is taken: reading what holds it)`, inputs.path);
       if (!found) throw error; // an ancestor or descendant path: the API's message says which
       if (found.content_sha256 === contentSha256(inputs.content)) return { id: found.id, outputs: outputsOf(found, inputs.content) };
@@ -139,8 +140,8 @@ async function updateMemory(ctx: OperationContext, id: string, olds: State<Memor
     const written = await api.update(ctx, operation, id, body);
     return outputsOf(written, inputs.content);
   } catch (error) {
-    if (isError(error, "memory_precondition_failed_error")) {
-      throw changedOutside(operation, { ...olds.inputs, ...inputs }, `was changed outside Pulumi (by an agent or another client) since the last \`pulumi up\` or \`pulumi refresh\` (request-id: ${(error as ApiError).requestId ?? "none"})`, error);
+    if (isConflict(error, "memory_precondition_failed_error")) {
+      throw changedOutside(operation, { ...olds.inputs, ...inputs }, `was changed outside Pulumi (by an agent or another client) since the last \`pulumi up\` or \`pulumi refresh\` (request-id: ${error.requestId ?? "none"})`, error);
     }
     if (error instanceof NotFoundError) throw new Error(`${operation}: the memory no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`, { cause: error });
     throw error;

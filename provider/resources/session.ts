@@ -6,11 +6,11 @@
 // changes while a session runs; `whenRunning` decides whether to wait or interrupt.
 import { z } from "zod";
 import { agents } from "../api/agents";
-import { apiSessionResource, sessionResources, type ApiSessionResource } from "../api/session-resources";
+import { apiSessionResource } from "../api/session-resources";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
 import { sessions, type ApiSession } from "../api/sessions";
-import { AnthropicProviderError, ApiError, ConflictError, isAmbiguousFailure, NotFoundError } from "../client/errors";
+import { ApiError, NotFoundError } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import { takeOver } from "../kit/adopt";
 import type { OperationContext } from "../kit/context";
@@ -18,167 +18,28 @@ import { createOrAdopt, type Creatable } from "../kit/create";
 import { metadataInput, stampText, userMetadata } from "../kit/metadata";
 import { checkedUpdate } from "../kit/update";
 import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
-import { containsUnknown, emptyAsAbsent, isRecord, sameValue, stableJson, UNKNOWN, type Props } from "../kit/values";
-import { quote } from "../kit/quote";
-import { concealWriteOnly } from "../kit/write-only";
-import { always } from "./docs";
+import { buildPatch } from "../kit/diff";
+import { apiFieldNames, defineSpec, field, type Effect } from "../kit/spec";
+import { emptyAsAbsent } from "../kit/values";
+import { metadataField, timestampDocs, timestamps } from "./shared";
+import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent-tools";
+import { applyResources, matchResources, mountedResource, MOUNTED_RESOURCE_SECRETS, resourcesEffect, type MountedResource } from "./session-resources";
+import { settleOptions, whenSettled } from "./session-running";
+import { budgetInput, defineOutcomeEvent, MAX_INITIAL_EVENTS, userMessageEvent } from "./session-start";
 import { agentOverrideFailures } from "./session-agent-rules";
-import { mcpServersInput, modelInput, resolvedModel, resolvedSkills, resolvedTools, skillInput, toolRuleFailures, toolsInput } from "./agent";
 
 // ---------------------------------------------------------------------------------------------
-// Input schema
+// Input schema (what a session starts with: session-start.ts; what it mounts: session-resources.ts)
 
-const githubResource = z
-  .strictObject({
-    type: always("github_repository"),
-    url: z.url({ protocol: /^https$/ }).meta({ description: "GitHub URL of the repository (https)." }),
-    /** Write-only: state keeps a hash. */
-    authorizationToken: z.string().min(1).optional().meta({
-      description: "GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it.",
-    }),
-    checkout: z
-      .discriminatedUnion("type", [
-        z
-          .strictObject({ type: always("branch"), name: z.string().min(1).meta({ description: "Branch name to check out." }) })
-          .meta({ description: "Check out a branch." }),
-        z
-          .strictObject({
-            type: always("commit"),
-            sha: z
-              .string()
-              .regex(/^[0-9a-f]{40}$/, "must be a full 40-character commit SHA (the API refuses abbreviated ones)")
-              .meta({ description: "Full 40-character commit SHA to check out (lowercase hex)." }),
-          })
-          .meta({ description: "Check out a commit." }),
-      ])
-      .optional()
-      .meta({ description: "Branch or commit to check out. Defaults to the repository's default branch." }),
-    mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/workspace/<repo-name>`." }),
-  })
-  .meta({ description: "A GitHub repository mounted into the session's container." });
-const fileResource = z
-  .strictObject({
-    type: always("file"),
-    fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API (e.g. `file.id`)." }),
-    mountPath: z.string().min(1).optional().meta({ description: "Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`." }),
-  })
-  .meta({ description: "A file uploaded through the Files API, mounted into the session's container." });
-const memoryStoreResource = z
-  .strictObject({
-    type: always("memory_store"),
-    memoryStoreId: z.string().min(1).meta({ description: "The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace." }),
-    access: z
-      .enum(["read_write", "read_only"])
-      .optional()
-      .meta({ description: "Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem)." }),
-    instructions: z
-      .string()
-      .max(4096, "at most 4,096 characters")
-      .optional()
-      .meta({ description: "Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters." }),
-  })
-  .meta({ description: "A memory store attached to the session." });
-const resourceInput = z.discriminatedUnion("type", [githubResource, fileResource, memoryStoreResource]);
-type ResourceInput = z.infer<typeof resourceInput>;
+const initialEventInput = z.discriminatedUnion("type", [userMessageEvent, defineOutcomeEvent]);
 
-// The content blocks a `user.message` takes (BetaManagedAgentsUserMessageEventParams).
-const fileSource = (what: string) =>
-  z
-    .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of a file uploaded through the Files API." }) })
-    .meta({ description: `${what} referenced by file ID.` });
-const urlSource = (what: string) =>
-  z.strictObject({ type: always("url"), url: z.url().meta({ description: `URL of the ${what.toLowerCase()} to fetch.` }) }).meta({ description: `${what} referenced by URL.` });
-const base64Source = (what: string, mediaTypes: string) =>
-  z
-    .strictObject({
-      type: always("base64"),
-      mediaType: z.string().min(1).meta({ description: `MIME type of the ${what.toLowerCase()} (${mediaTypes}).` }),
-      data: z.string().min(1).meta({ description: `Base64-encoded ${what.toLowerCase()} data.` }),
-    })
-    .meta({ description: `Base64-encoded ${what.toLowerCase()} data.` });
-const contentBlock = z.discriminatedUnion("type", [
-  z.strictObject({ type: always("text"), text: z.string().min(1).meta({ description: "The text content." }) }).meta({ description: "Text content." }),
-  z
-    .strictObject({
-      type: always("image"),
-      source: z
-        .discriminatedUnion("type", [base64Source("Image", 'e.g. "image/png", "image/jpeg", "image/gif", "image/webp"'), urlSource("Image"), fileSource("Image")])
-        .meta({ description: "The source of the image data: `base64`, `url` or `file`." }),
-    })
-    .meta({ description: "Image content, given as base64 data, a URL or a file." }),
-  z
-    .strictObject({
-      type: always("document"),
-      source: z
-        .discriminatedUnion("type", [
-          base64Source("Document", 'e.g. "application/pdf"'),
-          z
-            .strictObject({
-              type: always("text"),
-              mediaType: z.literal("text/plain").meta({ description: "MIME type of the text content: always `text/plain`." }),
-              data: z.string().meta({ description: "The plain text content." }),
-            })
-            .meta({ description: "Plain text document content." }),
-          urlSource("Document"),
-          fileSource("Document"),
-        ])
-        .meta({ description: "The source of the document data: `base64`, `text`, `url` or `file`." }),
-      context: z.string().optional().meta({ description: "Additional context about the document for the model." }),
-      title: z.string().optional().meta({ description: "The title of the document." }),
-    })
-    .meta({ description: "Document content, given as base64 data, plain text, a URL or a file." }),
-]);
-
-const initialEventInput = z.discriminatedUnion("type", [
-  z
-    .strictObject({
-      type: always("user.message"),
-      content: z.array(contentBlock).min(1).meta({ description: "The message's content blocks (`text`, `image`, `document`); at least one." }),
-    })
-    .meta({ description: "A user message; it starts the agent's work." }),
-  z
-    .strictObject({
-      type: always("user.define_outcome"),
-      description: z.string().min(1).meta({ description: "What the agent should produce: the task specification." }),
-      rubric: z
-        .discriminatedUnion("type", [
-          z
-            .strictObject({
-              type: always("text"),
-              content: z.string().min(1).meta({ description: "Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters." }),
-            })
-            .meta({ description: "A rubric given inline as text." }),
-          z
-            .strictObject({ type: always("file"), fileId: z.string().min(1).meta({ description: "ID of the rubric file, uploaded through the Files API." }) })
-            .meta({ description: "A rubric in a file uploaded through the Files API." }),
-        ])
-        .meta({ description: "How to grade the outcome: a text or a file rubric." }),
-      maxIterations: z
-        .number()
-        .int()
-        .min(1)
-        .max(20, "at most 20 iterations")
-        .optional()
-        .meta({ description: "Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3." }),
-    })
-    .meta({ description: "An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt." }),
-]);
-
-const budgetInput = z.strictObject({
-  type: always("limit"),
-  maxListCost: z
-    .strictObject({
-      amount: z
-        .string()
-        .regex(/^(0|[1-9]\d*)$/, 'an integer number of minor units as a string, e.g. "2500" for $25.00')
-        .meta({ description: 'Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.' }),
-      // The API requires it; USD is the only currency it prices.
-      currency: z.literal("USD").default("USD").meta({ description: "Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here)." }),
-    })
-    .meta({
-      description: "Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.",
-    }),
+/** The agent overrides: given at create inside `agent` (`agent_with_overrides`), not beside it. */
+const sessionOverrides = z.strictObject({
+  model: modelInput.optional(),
+  system: z.string().max(100_000, "at most 100,000 characters").optional(),
+  skills: z.array(skillInput).optional(),
+  tools: toolsInput.optional(),
+  mcpServers: mcpServersInput.optional(),
 });
 
 export const sessionDefinition = z.strictObject({
@@ -186,16 +47,12 @@ export const sessionDefinition = z.strictObject({
   agentVersion: z.number().int().min(1).optional(),
   environmentId: z.string().min(1),
   vaultIds: z.array(z.string().min(1)).optional(),
-  resources: z.array(resourceInput).optional(),
+  resources: z.array(mountedResource).optional(),
   title: z.string().optional(),
   metadata: metadataInput.optional(),
   budget: budgetInput.optional(),
-  initialEvents: z.array(initialEventInput).max(50, "at most 50 initial events").optional(),
-  model: modelInput.optional(),
-  system: z.string().max(100_000, "at most 100,000 characters").optional(),
-  skills: z.array(skillInput).optional(),
-  tools: toolsInput.optional(),
-  mcpServers: mcpServersInput.optional(),
+  initialEvents: z.array(initialEventInput).max(MAX_INITIAL_EVENTS, `at most ${MAX_INITIAL_EVENTS} initial events`).optional(),
+  ...sessionOverrides.shape,
 });
 
 export const sessionInputs = sessionDefinition.extend({
@@ -206,9 +63,8 @@ export const sessionInputs = sessionDefinition.extend({
 
 export type SessionDefinition = z.infer<typeof sessionDefinition>;
 export type SessionInputs = z.infer<typeof sessionInputs>;
-/** The agent overrides: given at create inside `agent` (`agent_with_overrides`), not beside it. */
-const OVERRIDES = ["model", "system", "skills", "tools", "mcpServers"] as const;
-type Override = (typeof OVERRIDES)[number];
+type Override = keyof z.infer<typeof sessionOverrides>;
+const OVERRIDES: readonly Override[] = sessionOverrides.keyof().options;
 type SessionCreateFields = Omit<SessionDefinition, "agent" | "agentVersion" | Override>;
 export type SessionAgentParam =
   | string
@@ -221,8 +77,6 @@ export type SessionUpdateBody = {
   budget?: ApiCased<NonNullable<SessionDefinition["budget"]>> | null;
   agent?: { tools?: ApiCased<NonNullable<SessionDefinition["tools"]>>; mcp_servers?: ApiCased<NonNullable<SessionDefinition["mcpServers"]>> };
 };
-
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
 
 // ---------------------------------------------------------------------------------------------
 // Outputs
@@ -255,9 +109,7 @@ export const sessionOutputs = z.object({
   ),
   deploymentId: z.string().nullable(),
   resourceIds: z.array(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedSession,
 });
 export type SessionOutputs = z.infer<typeof sessionOutputs>;
@@ -270,78 +122,6 @@ export function budgetEffect(old: unknown, next: unknown): Effect {
   return (old === undefined || old === null) !== (next === undefined || next === null) ? "replace" : "update";
 }
 
-/** Which declared resource a mounted one is: GitHub by URL (and mount path), a file by id (and mount path), a memory store by id. */
-function resourceKey(r: unknown): string | undefined {
-  if (!isRecord(r) || containsUnknown(r["type"])) return undefined;
-  const parts =
-    r["type"] === "github_repository" ? [r["url"], r["mountPath"]] : r["type"] === "file" ? [r["fileId"], r["mountPath"]] : [r["memoryStoreId"]];
-  return containsUnknown(parts) ? undefined : stableJson([r["type"], ...parts.map((p) => p ?? null)]);
-}
-
-export interface ResourcePlan {
-  /** Old declarations no longer in the program: deleted from the session. */
-  remove: unknown[];
-  /** New file resources: added to the session. */
-  add: unknown[];
-  /** GitHub repositories whose token changed: `[old, new]`. */
-  rotate: Array<[unknown, unknown]>;
-  /** What cannot change in place (a new repository or memory store, a changed checkout, access, …), by reason. */
-  replace: string[];
-}
-
-/**
- * The resource changes between two declarations (tokens as hashes). The session-resources
- * endpoints add only files, update only a repository's token and delete anything.
- */
-export function planResources(old: unknown, next: unknown): ResourcePlan {
-  const plan: ResourcePlan = { remove: [], add: [], rotate: [], replace: [] };
-  if (next === UNKNOWN) return { ...plan, replace: ["resources (not known yet)"] };
-  const olds: unknown[] = Array.isArray(old) ? old : [];
-  // Each key computed once: a new declaration takes the first old one with its key not taken yet.
-  const byKey = new Map<string, { at: number[]; next: number }>();
-  olds.forEach((o, i) => {
-    const key = resourceKey(o);
-    if (key === undefined) return;
-    const slot = byKey.get(key);
-    if (slot) slot.at.push(i);
-    else byKey.set(key, { at: [i], next: 0 });
-  });
-  const matched = new Set<number>();
-  for (const r of Array.isArray(next) ? next : []) {
-    const key = resourceKey(r);
-    const slot = key === undefined ? undefined : byKey.get(key);
-    const i = slot?.at[slot.next];
-    const type = isRecord(r) ? quote(r["type"]) : "malformed";
-    if (slot === undefined || i === undefined) {
-      if (isRecord(r) && r["type"] === "file") plan.add.push(r);
-      else plan.replace.push(`a new ${type} resource`);
-      continue;
-    }
-    slot.next += 1;
-    matched.add(i);
-    const o = olds[i];
-    const { authorizationToken: newToken, ...rest } = r as Props;
-    const { authorizationToken: oldToken, ...oldRest } = o as Props;
-    if (containsUnknown(rest) || !sameValue(oldRest, rest)) plan.replace.push(`a changed ${type} resource`);
-    else if (!sameValue(oldToken, newToken)) {
-      if (newToken === undefined) plan.replace.push("a removed authorizationToken");
-      else plan.rotate.push([o, r]);
-    }
-  }
-  const unmatched = olds.filter((_, i) => !matched.has(i));
-  // A mounted memory store has no resource id in the API, so it cannot be deleted on its own.
-  for (const o of unmatched) {
-    if (isRecord(o) && o["type"] === "memory_store") plan.replace.push("a removed memory_store resource");
-    else plan.remove.push(o);
-  }
-  return plan;
-}
-
-export function resourcesEffect(old: unknown, next: unknown): Effect {
-  const plan = planResources(old, next);
-  if (plan.replace.length > 0) return "replace";
-  return plan.remove.length + plan.add.length + plan.rotate.length > 0 ? "update" : "none";
-}
 
 // ---------------------------------------------------------------------------------------------
 // The spec
@@ -350,6 +130,7 @@ const fixed = { drift: false } as const;
 
 export const sessionSpec = defineSpec({
   kind: "Session",
+  refusesDrift: true,
   summary:
     "An agent instance in an environment. `title`, `metadata` and a budget's amount update in place, even while the session runs; `tools` and `mcpServers` update in place once it is idle; files, removed resources and GitHub tokens change in place through the session-resources endpoints. What the session was created from replaces it. Destroy archives it (history kept); `onDestroy: \"delete\"` deletes it.",
   references: { agent: { kind: "Agent", context: ["tools", "mcpServers"] } },
@@ -374,13 +155,10 @@ export const sessionSpec = defineSpec({
         text: "Mounted resources: `{ type: \"github_repository\", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: \"file\", fileId, mountPath? }`, `{ type: \"memory_store\", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.",
         type: "list of `github_repository`, `file`, `memory_store` resources",
       },
-      { writeOnly: ["authorizationToken"] },
+      { writeOnly: MOUNTED_RESOURCE_SECRETS },
     ),
     title: field.update({ text: "Title.", type: "string", change: "also while the session runs" }, { removal: "clears" }),
-    metadata: field.update(
-      { text: "Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).", type: "map of string → string", change: "sent as a patch; also while the session runs" },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField("also while the session runs"),
     budget: field.rule(
       budgetEffect,
       "a changed amount: update in place, also while the session runs; adding or removing a budget: **replace** (the API refuses to add one to a session created without one, `budget_create_only`, or to re-add a removed one)",
@@ -391,7 +169,7 @@ export const sessionSpec = defineSpec({
     ),
     initialEvents: field.replace(
       {
-        text: "Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.",
+        text: "Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.",
         type: "list of `user.message`, `user.define_outcome` events",
       },
       fixed,
@@ -434,9 +212,7 @@ export const sessionSpec = defineSpec({
     outcomeEvaluations: "The outcome evaluations so far (`outcomeId`, `result`, `iteration`, …), as of the last create, update or refresh.",
     deploymentId: "The deployment that started the session, if one did.",
     resourceIds: "The ids the API gave the mounted file and GitHub `resources` (`sesrsc_…`), in their declared order (a memory store resource has none).",
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the session is live.",
+    ...timestampDocs("session"),
     resolved: "Not an output: what the provider last saw of the session, kept in state as hidden digests.",
   },
 });
@@ -504,36 +280,8 @@ function asDeclared(_field: string, value: unknown): unknown {
   return emptyAsAbsent(value);
 }
 
-/** Whether a mounted resource is the declared one (a mount path the program leaves out is the API's). */
-function mounts(api: ApiSessionResource, declared: ResourceInput): boolean {
-  if (api.type !== declared.type) return false;
-  const mountPath = "mountPath" in declared ? declared.mountPath : undefined;
-  if (mountPath !== undefined && api.mount_path !== mountPath) return false;
-  if (declared.type === "github_repository") return api.url === declared.url;
-  if (declared.type === "file") return api.file_id === declared.fileId;
-  return api.memory_store_id === declared.memoryStoreId;
-}
 
-/** The mounted resource of each declaration, in declared order (none declared: every mounted one). */
-function matchResources(mounted: readonly ApiSessionResource[], declared: readonly ResourceInput[] | undefined): Array<ApiSessionResource | undefined> {
-  if (declared === undefined) return [...mounted];
-  // Grouped by what `mounts` compares first, so that thousands of resources match in linear time.
-  const free = new Map<string, ApiSessionResource[]>();
-  const groupOf = (type: string, id: unknown) => `${type}\u0000${String(id)}`;
-  for (const m of mounted) {
-    const group = groupOf(m.type, m.type === "github_repository" ? m.url : m.type === "file" ? m.file_id : m.memory_store_id);
-    const list = free.get(group);
-    if (list) list.push(m);
-    else free.set(group, [m]);
-  }
-  return declared.map((d) => {
-    const candidates = free.get(groupOf(d.type, d.type === "github_repository" ? d.url : d.type === "file" ? d.fileId : d.memoryStoreId)) ?? [];
-    const i = candidates.findIndex((m) => mounts(m, d));
-    return i < 0 ? undefined : candidates.splice(i, 1)[0];
-  });
-}
-
-function outputsOf(api: ApiSession, pinned: boolean, declaredResources: readonly ResourceInput[] | undefined): SessionOutputs {
+function outputsOf(api: ApiSession, pinned: boolean, declaredResources: readonly MountedResource[] | undefined): SessionOutputs {
   const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
   return sessionOutputs.parse({
     // The version the session runs; equal to the declared pin when there is one. `pinned` records
@@ -559,8 +307,13 @@ function declaredOf(state: State<SessionInputs, SessionOutputs>): Partial<Sessio
   return rest;
 }
 
-/** Fields the API does not return as declared: the create stamp vouches for them. */
-const AS_CREATED = ["resources", "initialEvents", "model", "system", "skills"] as const;
+/**
+ * Fields the API does not return as declared (none of the session's view, nor what the session was
+ * made from, which the view gives apart): the create stamp vouches for them.
+ */
+const AS_CREATED: ReadonlySet<string> = new Set(
+  apiFieldNames(sessionSpec).filter((f) => !Object.hasOwn(resolvedSession.shape, f) && !["agent", "agentVersion", "environmentId"].includes(f)),
+);
 
 /** The session as state would record it had Pulumi made it from `inputs`. */
 function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, SessionOutputs> {
@@ -573,7 +326,7 @@ function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, S
   });
   // The tools a session runs are its overrides only when some were declared.
   const { tools, mcpServers, ...fromServer } = state.inputs;
-  const asCreated = Object.fromEntries(AS_CREATED.flatMap((k) => (inputs[k] !== undefined ? [[k, inputs[k]]] : [])));
+  const asCreated = Object.fromEntries(Object.entries(inputs).filter(([k, v]) => AS_CREATED.has(k) && v !== undefined));
   return {
     ...state,
     inputs: {
@@ -591,82 +344,8 @@ function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, S
 // ---------------------------------------------------------------------------------------------
 // Running sessions
 
-/** The session stayed busy past `waitTimeoutSeconds`. */
-export class SessionBusyError extends AnthropicProviderError {
-  override name = "SessionBusyError";
-}
-
-const BUSY = new Set(["running", "rescheduling"]);
-
 const label = (inputs: Partial<SessionInputs>, id?: string) => labelOf("session", inputs.title, id);
 
-interface Settle {
-  id: string;
-  operation: string;
-  policy: "wait" | "interrupt";
-  timeoutSeconds: number;
-}
-
-function settleOptions(id: string, inputs: Partial<SessionInputs>, operation: string, forDestroy: boolean): Settle {
-  return {
-    id,
-    operation,
-    policy: inputs.whenRunning ?? (forDestroy ? "interrupt" : "wait"),
-    timeoutSeconds: inputs.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
-  };
-}
-
-/**
- * Brings the session to a state the API accepts changes in: waits until it is no longer running,
- * after sending `user.interrupt` first when the policy says so. Returns the session, or undefined
- * if it is gone. Polls on the operation's clock, within its deadline.
- */
-async function settle(ctx: OperationContext, s: Settle, waitUntil: number, interruptSent: { value: boolean }): Promise<ApiSession | undefined> {
-  for (;;) {
-    const session = await sessions.retrieve(ctx, s.operation, s.id);
-    if (!session || !BUSY.has(session.status)) return session;
-    if (s.policy === "interrupt" && !interruptSent.value && session.status === "running") {
-      await sessions.sendEvents(ctx, `${s.operation} (interrupting)`, s.id, [{ type: "user.interrupt" }]);
-      interruptSent.value = true;
-      continue;
-    }
-    if (ctx.clock.now() + ctx.pollIntervalMs > waitUntil) {
-      throw new SessionBusyError(
-        `${s.operation}: session ${s.id} is still ${session.status} after waiting ${s.timeoutSeconds}s (whenRunning: "${s.policy}"); ` +
-          `the API refuses changes while a session runs. Nothing was changed: run \`pulumi up\` again later, raise waitTimeoutSeconds, or set whenRunning: "interrupt"`,
-      );
-    }
-    await ctx.clock.sleep(ctx.pollIntervalMs, ctx.signal);
-  }
-}
-
-/** The API's refusal of a change because the session runs (409, or a 400 that says so). */
-function refusedWhileRunning(error: unknown): boolean {
-  if (error instanceof ConflictError) return true;
-  return error instanceof ApiError && error.status === 400 && /\brunning\b/i.test(error.apiMessage ?? "");
-}
-
-/** Runs `act` once the session accepts changes; a refusal because it started running again settles again. */
-async function whenSettled<T>(outer: OperationContext, s: Settle, act: (ctx: OperationContext, session: ApiSession) => Promise<T>): Promise<T | undefined> {
-  // Waiting may take longer than the default deadline: the operation gets the wait plus a margin.
-  const ctx = outer.atLeast(s.timeoutSeconds * 1000 + 60_000);
-  const waitUntil = ctx.clock.now() + s.timeoutSeconds * 1000;
-  const interruptSent = { value: false };
-  for (;;) {
-    const session = await settle(ctx, s, waitUntil, interruptSent);
-    if (!session) return undefined;
-    try {
-      return await act(ctx, session);
-    } catch (error) {
-      // Raced with a new run between our read and our change: settle again, within the same wait.
-      if (refusedWhileRunning(error) && ctx.clock.now() < waitUntil) {
-        interruptSent.value = false;
-        continue;
-      }
-      throw error;
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Hooks
@@ -697,66 +376,6 @@ const sessionHint = (status: number) =>
     : undefined;
 
 /** Where each element first stands (`indexOf` for every element at once). */
-function firstIndexOf(list: readonly unknown[]): Map<unknown, number> {
-  const at = new Map<unknown, number>();
-  list.forEach((item, i) => {
-    if (!at.has(item)) at.set(item, i);
-  });
-  return at;
-}
-
-/**
- * Resource changes through the session-resources endpoints: removed ones deleted, new files added,
- * rotated tokens set. Each step first looks at what is mounted, so that a rerun after an
- * interruption neither adds a file twice nor fails on one already removed.
- */
-async function applyResources(
-  ctx: OperationContext,
-  operation: string,
-  id: string,
-  olds: State<SessionInputs, SessionOutputs>,
-  change: Change<SessionInputs>,
-  mountedNow: readonly ApiSessionResource[],
-): Promise<boolean> {
-  const declaredNow = change.inputs.resources ?? [];
-  // Compared as state holds them (tokens as hashes); each concealed entry stands for the plain one at its index.
-  const concealed = (concealWriteOnly(sessionSpec, { resources: declaredNow })["resources"] ?? []) as unknown[];
-  const plan = planResources(olds.inputs.resources, concealed);
-  if (plan.remove.length + plan.add.length + plan.rotate.length === 0) return false;
-  const mounted = [...mountedNow];
-  const oldMatches = matchResources(mounted, olds.inputs.resources);
-  const stillDeclared = new Set(matchResources(mounted, declaredNow).flatMap((m) => (m ? [m.id] : [])));
-  const oldIndex = firstIndexOf(olds.inputs.resources ?? []);
-  for (const removed of plan.remove) {
-    const found = oldMatches[oldIndex.get(removed) ?? -1];
-    if (found?.id !== undefined && !stillDeclared.has(found.id)) await sessionResources.delete(ctx, `${operation} (removing resource ${found.id})`, id, found.id);
-  }
-  const concealedIndex = firstIndexOf(concealed);
-  const plainOf = (r: unknown) => declaredNow[concealedIndex.get(r) ?? -1];
-  for (const added of plan.add) {
-    const file = plainOf(added);
-    if (file?.type !== "file") continue;
-    if (mounted.some((m) => mounts(m, file))) continue;
-    const body = { type: "file" as const, file_id: file.fileId, ...(file.mountPath !== undefined ? { mount_path: file.mountPath } : {}) };
-    try {
-      mounted.push(await sessionResources.add(ctx, `${operation} (adding file ${file.fileId})`, id, body));
-    } catch (error) {
-      if (!isAmbiguousFailure(error)) throw error;
-      // The add may have happened: look before trying again.
-      const now = await sessions.retrieve(ctx, `${operation} (checking whether file ${file.fileId} was added)`, id);
-      const listed = z.array(apiSessionResource).catch([]).parse(now?.resources ?? []);
-      if (!listed.some((m) => mounts(m, file))) throw error;
-    }
-  }
-  for (const [, rotated] of plan.rotate) {
-    const repo = plainOf(rotated);
-    if (repo?.type !== "github_repository" || repo.authorizationToken === undefined) continue;
-    const found = mounted.find((m) => mounts(m, repo));
-    if (found?.id === undefined) throw new Error(`${operation}: the session no longer mounts ${repo.url}; run \`pulumi refresh\``);
-    await sessionResources.update(ctx, `${operation} (setting the token of ${repo.url})`, id, found.id, { authorization_token: repo.authorizationToken });
-  }
-  return true;
-}
 
 async function updateSession(
   ctx: OperationContext,
@@ -774,24 +393,14 @@ async function updateSession(
   if (!body && !resourcesChange) return { ...olds.outputs, pinned };
   const write = (inner: OperationContext, current: ApiSession): Promise<ApiSession> =>
     body
-      ? checkedUpdate({
-          spec: sessionSpec,
-          operation,
-          id,
-          body,
-          olds,
-          change,
-          current,
-          view: resolvedSessionView,
-          write: (stamped) => sessions.update(inner, operation, id, stamped, sessionHint),
-        })
+      ? checkedUpdate({ spec: sessionSpec, operation, id, body, olds, change, current, view: resolvedSessionView, write: (stamped) => sessions.update(inner, operation, id, stamped, sessionHint) })
       : Promise.resolve(current);
   let api = needsIdle(change)
     ? await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), write)
     : await sessions.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id).then((current) => (current ? write(ctx, current) : undefined));
   if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
   const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
-  if (resourcesChange && (await applyResources(ctx, operation, id, olds, change, mounted))) {
+  if (resourcesChange && (await applyResources(ctx, operation, id, olds.inputs.resources, change.inputs.resources ?? [], mounted))) {
     api = (await sessions.retrieve(ctx, `${operation} (reading the mounted resources)`, id)) ?? api;
   }
   return outputsOf(api, pinned, change.inputs.resources);

@@ -80,7 +80,9 @@ export function frontmatter(text: string): { name?: string; description?: string
   const out: { name?: string; description?: string } = {};
   for (const line of block[1]!.split(/\r?\n/)) {
     const m = /^(name|description):\s*(.*)$/.exec(line);
-    if (m) out[m[1] as "name" | "description"] = m[2]!.trim().replace(/^(["'])(.*)\1$/, "$2");
+    const value = m?.[2]?.trim().replace(/^(["'])(.*)\1$/, "$2");
+    if (value !== undefined && m?.[1] === "name") out.name = value;
+    else if (value !== undefined && m?.[1] === "description") out.description = value;
   }
   return out;
 }

@@ -6,27 +6,24 @@
 // a new display name is a new skill. Destroy deletes every version, then the skill.
 import { z } from "zod";
 import { skills, type ApiSkill, type ApiSkillVersion } from "../api/skills";
-import { isAmbiguousFailure, NotFoundError, AnthropicProviderError } from "../client/errors";
+import { AnthropicProviderError, messageOf, NotFoundError } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
-import { claim, claimedByCreate, LOOKUP_MARGIN_MS } from "../kit/create";
+import { claim, claimedByCreate, createUntokened, LOOKUP_MARGIN_MS } from "../kit/create";
 import { defineResource, labelOf, refreshedInputs, type State } from "../kit/resource";
 import { bounded, QUOTE_CHARS } from "../kit/quote";
-import { defineSpec, DriftError, field } from "../kit/spec";
+import { DriftError } from "../kit/drift";
+import { defineSpec, field } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, UNKNOWN } from "../kit/values";
 import { readSkillFolder, SkillFolderError, type SkillFolder } from "./skill-directory";
+import { displayNameInput } from "./shared";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema
 
 export const skillInputs = z.strictObject({
   directory: z.string().min(1, "directory must name a folder"),
-  displayName: z
-    .string()
-    .min(1)
-    .max(255, "at most 255 characters")
-    .regex(/^[^\r\n]*$/, "must be a single line")
-    .optional(),
+  displayName: displayNameInput.optional(),
   contentHash: z.string().optional(),
   name: z.string().optional(),
 });
@@ -110,7 +107,7 @@ export function folderOf(directory: string): { folder?: SkillFolder; failures: C
     return { folder: readSkillFolder(directory), failures: [] };
   } catch (error) {
     if (error instanceof SkillFolderError) return { failures: [{ property: "directory", reason: error.message }] };
-    return { failures: [{ property: "directory", reason: `cannot read it: ${bounded((error as Error).message, 2 * QUOTE_CHARS)}` }] };
+    return { failures: [{ property: "directory", reason: `cannot read it: ${bounded(messageOf(error), 2 * QUOTE_CHARS)}` }] };
   }
 }
 
@@ -184,25 +181,6 @@ async function lookUpUpload(ctx: OperationContext, operation: string, folder: Sk
   return undefined;
 }
 
-/** Sends a non-idempotent upload; after an ambiguous failure looks for it (`find`) before sending again. */
-async function uploadOnce<T>(ctx: OperationContext, send: () => Promise<T>, find: (sentAt: number) => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const sentAt = ctx.clock.now();
-    try {
-      return await send();
-    } catch (error) {
-      if (!isAmbiguousFailure(error)) throw error;
-      const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
-      for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
-        const found = await find(sentAt);
-        if (found !== undefined) return found;
-        if (ctx.clock.now() + wait > until) break;
-        await ctx.clock.sleep(wait, ctx.signal);
-      }
-    }
-  }
-}
-
 async function remove(ctx: OperationContext, id: string, state: State<SkillInputs, SkillOutputs>): Promise<void> {
   const operation = `delete ${label(state.inputs, id)}`;
   try {
@@ -227,7 +205,7 @@ export const skillResource = defineResource(skillSpec, {
   async create(ctx, inputs) {
     const operation = `create ${label(inputs)}`;
     const folder = folderForUpload(operation, inputs);
-    const api = await uploadOnce(
+    const api = await createUntokened(
       ctx,
       async () => {
         const made = await skills.create(ctx, operation, folder.files, inputs.displayName);
@@ -273,7 +251,7 @@ export const skillResource = defineResource(skillSpec, {
       );
     }
     const known = new Set(olds.outputs.versions ?? []);
-    const version = await uploadOnce(
+    const version = await createUntokened(
       ctx,
       () => skills.versions.create(ctx, operation, id, folder.files),
       async (sentAt) => {

@@ -10,21 +10,24 @@ import { z } from "zod";
 import { vaultCredentials, type ApiCredential } from "../api/vault-credentials";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
-import { ApiError, NotFoundError } from "../client/errors";
-import { takeOver } from "../kit/adopt";
-import type { OperationContext } from "../kit/context";
-import { createOrAdopt, type Creatable } from "../kit/create";
-import { metadataInput, stampText, userMetadata } from "../kit/metadata";
-import { checkedUpdate } from "../kit/update";
-import { defineResource, labelOf, refreshedInputs, stateFromApi, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type Effect } from "../kit/spec";
+import { lifecycleHooks } from "../kit/lifecycle";
+import { metadataInput, userMetadata } from "../kit/metadata";
+import { defineResource, labelOf, type Change, type State } from "../kit/resource";
+import { buildPatch } from "../kit/diff";
+import { defineSpec, field, type Effect } from "../kit/spec";
 import { containsUnknown, emptyAsAbsent, isRecord, sameValue } from "../kit/values";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 import { always } from "./docs";
 
 // ---------------------------------------------------------------------------------------------
 // Input schema (the SDK's `*CreateParams`, camelCase)
 
-const secret = (name: string) => z.string({ error: `${name} is required (a write-only secret)` }).min(1, `${name} must not be empty`);
+/** The property names inside `auth` that hold a secret, as the schema below marks them with `secret`. */
+const secretKeys: string[] = [];
+const secret = (name: string) => {
+  secretKeys.push(name);
+  return z.string({ error: `${name} is required (a write-only secret)` }).min(1, `${name} must not be empty`);
+};
 const httpsUrl = z.url({ protocol: /^https$/, error: "must be an https URL" });
 
 const tokenEndpointAuthInput = z.discriminatedUnion("type", [
@@ -113,8 +116,8 @@ export const authInput = z.discriminatedUnion("type", [
 ]);
 export type AuthInput = z.infer<typeof authInput>;
 
-/** Every property name inside `auth` that holds a secret. */
-export const CREDENTIAL_SECRET_KEYS = ["accessToken", "refreshToken", "token", "secretValue", "clientSecret"] as const;
+/** Every property name inside `auth` that holds a secret: those the schema marks with `secret`. */
+export const CREDENTIAL_SECRET_KEYS: readonly string[] = [...new Set(secretKeys)];
 
 export const vaultCredentialDefinition = z.strictObject({
   vaultId: z.string().min(1, "vaultId must be a vault id (vault.id)"),
@@ -143,9 +146,7 @@ export const resolvedVaultCredential = z.object({
 export type ResolvedVaultCredential = z.infer<typeof resolvedVaultCredential>;
 
 export const vaultCredentialOutputs = z.object({
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedVaultCredential,
 });
 export type VaultCredentialOutputs = z.infer<typeof vaultCredentialOutputs>;
@@ -238,6 +239,7 @@ export function authUpdateBody(auth: AuthInput): AuthUpdateBody {
 
 export const vaultCredentialSpec = defineSpec({
   kind: "VaultCredential",
+  refusesDrift: true,
   summary:
     "A credential in a vault: OAuth or a static bearer token for an MCP server, or a secret substituted into outbound requests as an environment variable. Every secret value is write-only: state, outputs, the event stream and diffs hold only a hash of it, which detects its change; a changed secret is sent as an in-place update (rotation), never a replacement. The API never returns secrets, so `pulumi refresh` cannot see a secret changed outside Pulumi. Destroy archives the credential; `onDestroy: \"delete\"` deletes it.",
   parent: "vaultId",
@@ -246,14 +248,7 @@ export const vaultCredentialSpec = defineSpec({
   fields: {
     vaultId: field.replace({ text: "The vault's id (e.g. `vault.id`).", type: "vault id (`vault.id`)" }, { drift: false }),
     displayName: field.update({ text: "Human-readable name.", type: "string" }, { removal: "clears" }),
-    metadata: field.update(
-      {
-        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
-        type: "map of string → string",
-        change: "sent as a patch",
-      },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     auth: field.rule(
       authChange,
       "secrets (rotation), `expiresAt`, `refresh.scope`, a client secret, removing `refresh`, `networking`, `injectionLocation`: update in place; `type`, `mcpServerUrl`, `secretName`, adding `refresh`, its `clientId`, `tokenEndpoint`, `resource`, or a token endpoint auth changed to `none`: **replace**",
@@ -267,9 +262,7 @@ export const vaultCredentialSpec = defineSpec({
   },
   outputs: vaultCredentialOutputs,
   outputDocs: {
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change (a rotation included).",
-    archivedAt: "RFC 3339 archive time; null while the credential is live.",
+    ...timestampDocs("credential", "a rotation included"),
     resolved: "The credential as the API answers it: its vault, name, metadata and the non-secret part of `auth` (no secret is ever returned).",
   },
 });
@@ -305,7 +298,7 @@ export function resolvedVaultCredentialView(api: ApiCredential): ResolvedVaultCr
     vaultId: api.vault_id,
     displayName: api.display_name ?? null,
     metadata: userMetadata(api.metadata),
-    auth: fromApiCase(api.auth) as ResolvedVaultCredential["auth"],
+    auth: fromApiCase(api.auth),
   };
 }
 
@@ -315,85 +308,23 @@ function outputsOf(api: ApiCredential): VaultCredentialOutputs {
   return { createdAt: api.created_at, updatedAt: api.updated_at, archivedAt: api.archived_at ?? null, resolved: resolvedVaultCredentialView(api) };
 }
 
-function stateOf(api: ApiCredential): State<VaultCredentialInputs, VaultCredentialOutputs> {
-  return stateFromApi({ spec: vaultCredentialSpec, api, resolved: resolvedVaultCredentialView(api), asDeclared, outputs: outputsOf(api) });
-}
-
 const label = (inputs: Partial<VaultCredentialInputs>, id?: string) => labelOf("vault credential", inputs.displayName, id);
 
-function vaultOf(state: State<VaultCredentialInputs, VaultCredentialOutputs>): string {
-  const id = state.inputs.vaultId ?? state.outputs.resolved?.vaultId;
-  if (typeof id !== "string") throw new Error("vault credential: state records no vault id");
-  return id;
-}
-
-async function updateCredential(
-  ctx: OperationContext,
-  id: string,
-  olds: State<VaultCredentialInputs, VaultCredentialOutputs>,
-  change: Change<VaultCredentialInputs>,
-): Promise<Partial<VaultCredentialOutputs>> {
-  const body = buildVaultCredentialUpdateBody(olds, change);
-  if (!body) return olds.outputs;
-  const endpoints = vaultCredentials(change.inputs.vaultId);
-  const operation = `update ${label(change.inputs, id)}`;
-  const current = await endpoints.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id);
-  if (!current || current.archived_at) throw new Error(`${operation}: the credential no longer exists (or is archived); run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  const api = await checkedUpdate({
+// The kit's lifecycle (kit/lifecycle.ts), with the endpoints of the credential's vault. What an
+// interrupted run made holds the secrets of that run: an adoption sends them again.
+export const vaultCredentialResource = defineResource(
+  vaultCredentialSpec,
+  lifecycleHooks({
     spec: vaultCredentialSpec,
-    operation,
-    id,
-    body,
-    olds,
-    change,
-    current,
+    noun: "vault credential",
+    endpoints: vaultCredentials,
+    label,
+    createBody: buildVaultCredentialCreateBody,
+    updateBody: buildVaultCredentialUpdateBody,
     view: resolvedVaultCredentialView,
-    write: (stamped) => endpoints.update(ctx, operation, id, stamped),
-  });
-  return outputsOf(api);
-}
-
-async function remove(ctx: OperationContext, id: string, state: State<VaultCredentialInputs, VaultCredentialOutputs>): Promise<void> {
-  const endpoints = vaultCredentials(vaultOf(state));
-  const del = state.inputs.onDestroy === "delete";
-  const operation = `${del ? "delete" : "archive"} ${label(state.inputs, id)}`;
-  try {
-    if (del) await endpoints.delete(ctx, operation, id);
-    else await endpoints.archive(ctx, operation, id);
-  } catch (error) {
-    // A vault that is gone took its credentials with it; an archived one archived them.
-    if (error instanceof NotFoundError) return;
-    if (!del && error instanceof ApiError && (error.errorCode === "credential_archived" || error.errorCode === "vault_archived")) return;
-    throw error;
-  }
-}
-
-export const vaultCredentialResource = defineResource(vaultCredentialSpec, {
-  async create(ctx, inputs, identity) {
-    const endpoints = vaultCredentials(inputs.vaultId);
-    const creatable: Creatable<ApiCredential> = { endpoints };
-    return createOrAdopt({
-      ctx,
-      operation: `create ${label(inputs)}`,
-      creatable,
-      identity,
-      body: buildVaultCredentialCreateBody(inputs),
-      // What an interrupted run made holds the secrets of that run: an adoption sends them again.
-      adopt: async (found) => {
-        const taken = await takeOver({ spec: vaultCredentialSpec, ctx, id: found.id, current: stateOf(found), inputs, update: updateCredential, unrecordedStamp: stampText(identity) });
-        return taken.kind === "adopted" ? { id: found.id, outputs: { ...outputsOf(found), ...taken.outputs } } : undefined;
-      },
-      dispose: (found) => remove(ctx, found.id, stateOf(found)),
-      outputs: outputsOf,
-    });
-  },
-
-  async read(ctx, id, state) {
-    const api = await vaultCredentials(vaultOf(state)).retrieve(ctx, `read ${label(state.inputs, id)}`, id);
-    if (!api || api.archived_at) return undefined;
-    return { inputs: refreshedInputs(vaultCredentialSpec, state, resolvedVaultCredentialView(api), asDeclared), outputs: outputsOf(api) };
-  },
-
-  update: updateCredential,
-  delete: remove,
-});
+    asDeclared,
+    outputs: outputsOf,
+    // A vault that is archived archived its credentials with it.
+    destroy: { default: "archive", alreadyArchived: ["credential_archived", "vault_archived"] },
+  }),
+);

@@ -4,11 +4,13 @@
 // archives its credentials too); `onDestroy: "delete"` deletes it.
 import { z } from "zod";
 import { vaults, type ApiVault } from "../api/vaults";
-import { checkedObjectHooks } from "../kit/checked-object";
+import { lifecycleHooks } from "../kit/lifecycle";
 import { metadataInput, userMetadata } from "../kit/metadata";
 import { defineResource, labelOf, type Change, type State } from "../kit/resource";
-import { buildPatch, defineSpec, field, type ApiPatch } from "../kit/spec";
+import { buildPatch, type ApiPatch } from "../kit/diff";
+import { defineSpec, field } from "../kit/spec";
 import { emptyAsAbsent } from "../kit/values";
+import { metadataField, timestampDocs, timestamps } from "./shared";
 
 export const vaultDefinition = z.strictObject({
   displayName: z.string().min(1, "displayName must not be empty"),
@@ -27,36 +29,26 @@ export const resolvedVault = z.object({ displayName: z.string(), metadata: z.rec
 export type ResolvedVault = z.infer<typeof resolvedVault>;
 
 export const vaultOutputs = z.object({
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  archivedAt: z.string().nullable(),
+  ...timestamps,
   resolved: resolvedVault,
 });
 export type VaultOutputs = z.infer<typeof vaultOutputs>;
 
 export const vaultSpec = defineSpec({
   kind: "Vault",
+  refusesDrift: true,
   summary:
     "A collection of credentials for MCP servers and environment secrets, used by sessions through `vaultIds`. `displayName` and `metadata` update in place; an update first compares the vault with what Pulumi last saw and fails, naming the fields, if it was changed outside Pulumi. Destroy archives it (the API archives its credentials with it); `onDestroy: \"delete\"` deletes it.",
   inputs: vaultInputs,
   updateText: "update in place",
   fields: {
     displayName: field.update({ text: "Human-readable name.", type: "string" }),
-    metadata: field.update(
-      {
-        text: "Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.",
-        type: "map of string → string",
-        change: "sent as a patch",
-      },
-      { api: { patch: true } },
-    ),
+    metadata: metadataField(),
     onDestroy: field.option({ text: 'What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.', type: '`"archive"` \\| `"delete"`' }),
   },
   outputs: vaultOutputs,
   outputDocs: {
-    createdAt: "RFC 3339 creation time.",
-    updatedAt: "RFC 3339 time of the last change.",
-    archivedAt: "RFC 3339 archive time; null while the vault is live.",
+    ...timestampDocs("vault"),
     resolved: "The vault as the API stores it (what refresh compares).",
   },
 });
@@ -81,7 +73,7 @@ function outputsOf(api: ApiVault): VaultOutputs {
 
 export const vaultResource = defineResource(
   vaultSpec,
-  checkedObjectHooks({
+  lifecycleHooks({
     spec: vaultSpec,
     noun: "vault",
     endpoints: vaults,
@@ -91,6 +83,6 @@ export const vaultResource = defineResource(
     view: resolvedVaultView,
     asDeclared,
     outputs: outputsOf,
-    archivedCode: "vault_archived",
+    destroy: { default: "archive", alreadyArchived: ["vault_archived"] },
   }),
 );

@@ -6,7 +6,7 @@ import type {
   BetaManagedAgentsAgent,
 } from "@anthropic-ai/sdk/resources/beta/agents/agents";
 import { apiAgent, type ApiAgent } from "../../provider/api/agents";
-import { planChanges } from "../../provider/kit/spec";
+import { planChanges } from "../../provider/kit/diff";
 import { agentSpec, buildAgentCreateBody, buildAgentUpdateBody, type AgentCreateBody, type AgentUpdateBody } from "../../provider/resources/agent";
 import type { Assert, Extends, KnownFields } from "./type-assertions";
 

@@ -12,7 +12,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/beta/sessions/sessions";
 import { apiEnvironment, type ApiEnvironment } from "../../provider/api/environments";
 import { apiSession, type ApiSession } from "../../provider/api/sessions";
-import { planChanges } from "../../provider/kit/spec";
+import { planChanges } from "../../provider/kit/diff";
 import {
   buildEnvironmentCreateBody,
   buildEnvironmentUpdateBody,

@@ -13,7 +13,7 @@ import type { BetaSkill } from "@anthropic-ai/sdk/resources/beta/skills/skills";
 import type { BetaSkillVersion } from "@anthropic-ai/sdk/resources/beta/skills/versions";
 import type { ApiDeployment, ApiDeploymentRun } from "../../provider/api/deployments";
 import { SKILLS_BETA, type ApiSkill, type ApiSkillVersion } from "../../provider/api/skills";
-import { planChanges } from "../../provider/kit/spec";
+import { planChanges } from "../../provider/kit/diff";
 import {
   buildDeploymentCreateBody,
   buildDeploymentUpdateBody,

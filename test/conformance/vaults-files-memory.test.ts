@@ -14,7 +14,7 @@ import type { ApiMemory } from "../../provider/api/memories";
 import type { ApiMemoryStore } from "../../provider/api/memory-stores";
 import type { ApiCredential } from "../../provider/api/vault-credentials";
 import type { ApiVault } from "../../provider/api/vaults";
-import { planChanges } from "../../provider/kit/spec";
+import { planChanges } from "../../provider/kit/diff";
 import { buildMemoryStoreCreateBody, buildMemoryStoreUpdateBody, memoryStoreSpec, type MemoryStoreUpdateBody } from "../../provider/resources/memory-store";
 import { buildVaultCreateBody, buildVaultUpdateBody, vaultSpec, type VaultUpdateBody } from "../../provider/resources/vault";
 import {

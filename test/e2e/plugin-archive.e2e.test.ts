@@ -80,7 +80,10 @@ describe("the release archive", () => {
     const schema = JSON.parse(stdout) as { name: string; version: string; pluginDownloadURL: string; resources: Record<string, unknown> };
     expect(schema.name).toBe("anthropic");
     expect(schema.version).toBe(VERSION);
-    expect(Object.keys(schema.resources)).toHaveLength(10);
+    // Every resource of the committed schema (12, tunnels included).
+    const committed = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "schema.json"), "utf8")) as { resources: Record<string, unknown> };
+    expect(Object.keys(schema.resources).sort()).toEqual(Object.keys(committed.resources).sort());
+    expect(Object.keys(schema.resources)).toHaveLength(12);
     expect(schema.pluginDownloadURL).toMatch(/^github:\/\//);
   });
 });

@@ -176,17 +176,18 @@ describe("examples/yaml under `pulumi` in a project directory", () => {
 });
 
 describe("`pulumi package get-schema bin/pulumi-resource-anthropic`", () => {
-  it("prints the schema: 10 resources, every property documented, the credential's secrets marked, a secret apiKey setting", async () => {
+  it("prints the schema: 12 resources, every property documented, the credential's secrets and the tunnel's token marked, a secret apiKey setting", async () => {
     const schema = JSON.parse(await project.cli(["package", "get-schema", path.join(REPO_ROOT, "bin", "pulumi-resource-anthropic")])) as {
       name: string;
-      resources: Record<string, { inputProperties: Record<string, { description?: string }>; properties: Record<string, { description?: string }> }>;
+      resources: Record<string, { inputProperties: Record<string, { description?: string }>; properties: Record<string, { description?: string; secret?: boolean }> }>;
       types: Record<string, { properties?: Record<string, { description?: string; secret?: boolean }> }>;
       config: { variables: Record<string, { secret?: boolean }> };
     };
     expect(schema.name).toBe("anthropic");
     expect(Object.keys(schema.resources).sort()).toEqual(
-      ["Agent", "Deployment", "Environment", "File", "Memory", "MemoryStore", "Session", "Skill", "Vault", "VaultCredential"].map((k) => `anthropic:index:${k}`),
+      ["Agent", "Deployment", "Environment", "File", "Memory", "MemoryStore", "Session", "Skill", "Tunnel", "TunnelCertificate", "Vault", "VaultCredential"].map((k) => `anthropic:index:${k}`),
     );
+    expect(schema.resources["anthropic:index:Tunnel"]!.properties["token"]).toMatchObject({ secret: true });
     const undocumented = [
       ...Object.entries(schema.resources).flatMap(([r, spec]) => Object.entries({ ...spec.inputProperties, ...spec.properties }).filter(([, p]) => !p.description).map(([p]) => `${r}.${p}`)),
       ...Object.entries(schema.types).flatMap(([t, spec]) => Object.entries(spec.properties ?? {}).filter(([, p]) => !p.description).map(([p]) => `${t}.${p}`)),

@@ -82,6 +82,8 @@ const BASES: Record<string, Props> = {
   File: { source: sourceFile, filename: "notes.md" },
   MemoryStore: { name: "notes", description: "d", metadata: { team: "platform" } },
   Memory: { memoryStoreId: "memstore_01", path: "/projects/notes.md", content: "remember" },
+  Tunnel: { displayName: "on-prem MCP", tokenRotation: "q1" },
+  TunnelCertificate: { tunnelId: "tnl_01", caCertificatePem: fs.readFileSync(path.join(REPO, "test", "fixtures", "tunnel-ca.pem"), "utf8") },
   CreateTokenSeed: {},
 };
 
@@ -186,7 +188,7 @@ function expectWellFormed(result: unknown): void {
 
 describe.each(KINDS.map((kind, i) => [kind, i] as const))("%s", (kind, i) => {
   const base = BASES[kind]!;
-  const fields = Object.keys(builtModule<typeof Registry>("provider/resources/index.js").RESOURCE_KINDS[kind as keyof typeof Registry.RESOURCE_KINDS].spec.fields);
+  const fields = Object.keys(builtModule<typeof Registry>("provider/resources/index.js").hooksFor(kind).spec.fields);
 
   it("check: no throw, short failures naming a path, no secret in what it returns", async () => {
     await fc.assert(

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { builtModule, configureRuntime, located, REPO, runtime, sdkProps } from "./built";
-import type * as SessionModule from "../../provider/resources/session";
+import type * as SessionResourcesModule from "../../provider/resources/session-resources";
 
 type Props = Record<string, unknown>;
 const rt = runtime();
@@ -44,7 +44,7 @@ describe("diff never throws", () => {
 });
 
 describe("the Session resources diff is linear", () => {
-  const { planResources } = builtModule<typeof SessionModule>("provider/resources/session.js");
+  const { planResources } = builtModule<typeof SessionResourcesModule>("provider/resources/session-resources.js");
   /** How many times the planner reads a property of a resource, for n resources of which one is new. */
   function reads(n: number): number {
     let count = 0;

@@ -1,6 +1,6 @@
 // Every Deployment hook against the emulator, with exact request counts; and `runDeployment`.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError } from "../../provider/kit/drift";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
 import { deploymentResource } from "../../provider/resources/deployment";
 import { runDeployment } from "../../sdk/run-deployment";

@@ -1,7 +1,7 @@
 // Every Environment hook against the emulator, with exact request counts.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError } from "../../provider/kit/drift";
 import { environmentResource } from "../../provider/resources/environment";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";
 
@@ -99,7 +99,7 @@ describe("create, update, read, delete", () => {
     expect(outs["metadata"]).toEqual({});
   });
 
-  it("refuses to overwrite a change made outside Pulumi, naming the drifted fields, and writes nothing", async () => {
+  it("refuses to overwrite a change made outside Pulumi, naming the changed leaf (config.networking.allowedHosts), and writes nothing", async () => {
     const made = await created();
     env.emulator.environments.update(made.id, {
       config: { type: "cloud", networking: { type: "limited", allowed_hosts: ["evil.example"], allow_package_managers: true }, packages: { pip: ["pandas"] } },
@@ -109,7 +109,7 @@ describe("create, update, read, delete", () => {
     const error = await checkAndUpdate(environmentResource, env.ctx(), made.id, made, props(news)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DriftError);
     expect((error as Error).message).toBe(
-      `update environment "python-dev" (${made.id}): the environment was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (config); ` +
+      `update environment "python-dev" (${made.id}): the environment was changed outside Pulumi since the last \`pulumi up\` or \`pulumi refresh\` (config.networking.allowedHosts); ` +
         "nothing was changed, so that change is not overwritten unseen. Run `pulumi refresh` to take it in (the next preview then shows the difference), then `pulumi up`",
     );
     expect(env.emulator.count("POST")).toBe(0);

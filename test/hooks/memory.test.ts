@@ -3,7 +3,7 @@
 // repeated create meeting its own memory, refresh of deleted or archived objects, destroy.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import type { Props } from "../../provider/kit/values";
-import { seenOf } from "../../provider/kit/spec";
+import { seenOf } from "../../provider/kit/drift";
 import { contentSha256, memoryResource, memorySpec } from "../../provider/resources/memory";
 import { memoryStoreResource, memoryStoreSpec } from "../../provider/resources/memory-store";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";

@@ -274,6 +274,26 @@ describe("import: Read with an id alone", () => {
     expect(diff.changes).toBe("none");
   });
 
+  it("a tunnel by its id, its token a secret in every answer; its certificate by <tunnelId>/<certificateId>, whose PEM is the program's to add", async () => {
+    const tunnel = await plugin.checkAndCreate("Tunnel", "edge", { displayName: "edge" });
+    expect(isSecret(tunnel.outs["token"])).toBe(true);
+    const t = await imported("Tunnel", tunnel.id);
+    expect(t.requests).toEqual([`GET /v1/tunnels/${tunnel.id}`, `POST /v1/tunnels/${tunnel.id}/reveal_token`]);
+    expect(hidden(t.read.inputs)).toEqual({ displayName: "edge" });
+    expect(isSecret(t.read.props["token"])).toBe(true);
+    expect([t.checked.failures, t.diff.changes]).toEqual([[], "none"]);
+
+    const pem = fs.readFileSync(path.join(REPO_ROOT, "test", "fixtures", "tunnel-ca.pem"), "utf8");
+    const cert = await plugin.checkAndCreate("TunnelCertificate", "ca", { tunnelId: tunnel.id, caCertificatePem: pem });
+    const c = await imported("TunnelCertificate", `${tunnel.id}/${cert.id}`, (inputs) => ({ ...inputs, caCertificatePem: pem }));
+    expect(c.requests).toEqual([`GET /v1/tunnels/${tunnel.id}/certificates/${cert.id}`]);
+    expect(hidden(c.read.inputs)).toEqual({ tunnelId: tunnel.id, fingerprint: cert.checked["fingerprint"] });
+    expect(c.checked.failures.map((f) => f.property)).toEqual(["caCertificatePem"]);
+    // With its PEM added, the same certificate: recorded, never replaced.
+    expect(c.diff).toMatchObject({ changes: "some", replaces: [] });
+    await expect(plugin.read("TunnelCertificate", "bad", cert.id)).rejects.toThrow(/TunnelCertificate .*: import it as <tunnelId>\/<id>/);
+  });
+
   it("an id that names nothing: no id back (the engine reports that the resource does not exist); a parent-scoped one needs its parent", async () => {
     expect((await plugin.read("Agent", "ghost", "agent_01doesnotexist")).id).toBe("");
     await expect(plugin.read("VaultCredential", "bad", "vcrd_only")).rejects.toThrow(/VaultCredential vcrd_only: import it as <vaultId>\/<id>/);

@@ -4,9 +4,10 @@ import { z } from "zod";
 import { ConflictError } from "../../provider/client/errors";
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError } from "../../provider/kit/drift";
 import { declarationDigests } from "../../provider/kit/resource";
-import { SessionBusyError, sessionResource, sessionSpec } from "../../provider/resources/session";
+import { sessionResource, sessionSpec } from "../../provider/resources/session";
+import { SessionBusyError } from "../../provider/resources/session-running";
 import { checkAndCreate, checkAndUpdate, clientFor, sdkInputs, useEmulator } from "../helpers";
 
 const env = useEmulator();

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DriftError } from "../../provider/kit/spec";
+import { DriftError } from "../../provider/kit/drift";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
 import { CHANGED_OUTSIDE, skillResource } from "../../provider/resources/skill";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";

@@ -3,7 +3,7 @@
 // in the request), what replaces, refresh of archived or deleted objects, destroy.
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
-import { DriftError, seenOf } from "../../provider/kit/spec";
+import { DriftError, seenOf } from "../../provider/kit/drift";
 import { vaultResource, vaultSpec } from "../../provider/resources/vault";
 import { authChange, vaultCredentialResource, vaultCredentialSpec } from "../../provider/resources/vault-credential";
 import { checkAndCreate, checkAndUpdate, sdkInputs, useEmulator } from "../helpers";

@@ -2,7 +2,7 @@
 import type { ApiAgent } from "../../provider/api/agents";
 import { rememberStackConfig } from "../../provider/config";
 import { WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
-import { planChanges } from "../../provider/kit/spec";
+import { planChanges } from "../../provider/kit/diff";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
 import { agentResource, agentSpec, buildAgentCreateBody, buildAgentUpdateBody, resolvedView, type AgentInputs, type AgentOutputs } from "../../provider/resources/agent";
 import type { State } from "../../provider/kit/resource";

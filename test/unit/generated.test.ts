@@ -12,9 +12,28 @@ it.each([...generatedFiles()].map(([file, content]) => [file, content] as const)
 describe("secret fields", () => {
   it("a field the spec marks secret is registered as a secret output (encrypted in state, hidden in logs)", () => {
     const { resourceOptions } = jest.requireActual<typeof import("../../sdk/resource")>("../../sdk/resource");
-    const shape = { kind: "Vaultish", fields: ["token", "name"], outputs: [], writeOnly: {}, writeOnlyHolders: {}, secrets: ["token"], references: {} };
+    const shape = { kind: "Vaultish", fields: ["token", "name"], outputs: [], writeOnly: {}, writeOnlyHolders: {}, secrets: ["token"], secretOutputs: [], references: {} };
     expect(resourceOptions(shape, { protect: true, additionalSecretOutputs: ["name"] })).toEqual({ protect: true, additionalSecretOutputs: ["name", "token"] });
     expect(resourceOptions({ ...shape, secrets: [] }, undefined)).toBeUndefined();
+    // A secret output (a tunnel's token) is registered the same way.
+    expect(resourceOptions({ ...shape, secrets: [], secretOutputs: ["connectorToken"] }, undefined)).toEqual({ additionalSecretOutputs: ["connectorToken"] });
+  });
+
+  it("the program's debug log keeps out the answer for a type with a secret output, and every other message as it is", async () => {
+    const resource = jest.requireActual<typeof import("../../sdk/resource")>("../../sdk/resource");
+    const pulumi = jest.requireActual<typeof import("@pulumi/pulumi")>("@pulumi/pulumi");
+    const message = "RegisterResource RPC finished: resource:edge[pulumi-nodejs:dynamic/anthropic:Tunnel]; err: null, resp: urn:x,,token,,,tnltok_SECRET,,";
+    const read = "ReadResource RPC finished: resource:edge[pulumi-nodejs:dynamic/anthropic:Tunnel]; err: null, resp: urn:x,,token,,,tnltok_SECRET,,";
+    const other = "RegisterResource RPC finished: resource:a[pulumi-nodejs:dynamic/anthropic:Agent]; err: null, resp: urn:y,,name,,,a,,";
+    expect(resource.withheldDebugMessage(message)).toBe(message);
+    resource.withholdAnswers("pulumi-nodejs:dynamic/anthropic:Tunnel");
+    for (const m of [message, read]) {
+      expect(resource.withheldDebugMessage(m)).not.toContain("tnltok_SECRET");
+      expect(resource.withheldDebugMessage(m)).toContain(resource.WITHHELD_ANSWER);
+    }
+    expect(resource.withheldDebugMessage(other)).toBe(other);
+    // What @pulumi/pulumi's runtime calls is the guarded function (outside the engine it logs nothing).
+    expect(pulumi.log.debug.name).not.toBe("debug");
   });
 
   it("the generator carries the spec's secret flag into the SDK class", async () => {

@@ -3,22 +3,9 @@
 import fc from "fast-check";
 import { z } from "zod";
 import { createToken, userMetadata, WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
-import {
-  apiFieldNames,
-  buildPatch,
-  changeText,
-  defineSpec,
-  diffFromChanges,
-  driftedFields,
-  driftFieldNames,
-  field,
-  inputsAfterRefresh,
-  mapPatch,
-  outputNames,
-  planChanges,
-  seenOf,
-  secretFieldNames,
-} from "../../provider/kit/spec";
+import { buildPatch, diffFromChanges, mapPatch, planChanges } from "../../provider/kit/diff";
+import { driftedFields, inputsAfterRefresh, seenOf } from "../../provider/kit/drift";
+import { apiFieldNames, changeText, defineSpec, driftFieldNames, field, outputNames, secretFieldNames } from "../../provider/kit/spec";
 import { UNKNOWN, type Props } from "../../provider/kit/values";
 import { conceal, isConcealed, reveal, SecretNotAvailableError } from "../../provider/kit/write-only";
 import { redact, registerSecret } from "../../provider/client/redact";

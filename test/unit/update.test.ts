@@ -2,7 +2,7 @@
 // update's drift refusal (kit/update.ts), with in-memory stand-ins for the API.
 import { ApiError, ConflictError } from "../../provider/client/errors";
 import { LEGACY_TOKEN_KEY, WRITE_TOKEN_KEY } from "../../provider/kit/metadata";
-import { DriftError, seenOf } from "../../provider/kit/spec";
+import { DriftError, seenOf } from "../../provider/kit/drift";
 import { checkedUpdate, versionedUpdate } from "../../provider/kit/update";
 import { agentSpec } from "../../provider/resources/agent";
 import { environmentSpec } from "../../provider/resources/environment";

@@ -34,7 +34,7 @@ type Agent struct {
 	ExecutionIdentity AgentExecutionIdentityPtrOutput `pulumi:"executionIdentity"`
 	// MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
 	McpServers McpServerArrayOutput `pulumi:"mcpServers"`
-	// Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`. Without `effort` the model's default effort applies (removing `effort` restores it).
 	Model pulumi.AnyOutput `pulumi:"model"`
@@ -116,7 +116,7 @@ type agentArgs struct {
 	//
 	// A change: new version; full replacement; removing it clears it.
 	McpServers []McpServer `pulumi:"mcpServers"`
-	// Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
 	// A change: new version; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
@@ -164,7 +164,7 @@ type AgentArgs struct {
 	//
 	// A change: new version; full replacement; removing it clears it.
 	McpServers McpServerArrayInput
-	// Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
 	// A change: new version; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
@@ -311,7 +311,7 @@ func (o AgentOutput) McpServers() McpServerArrayOutput {
 	return o.ApplyT(func(v *Agent) McpServerArrayOutput { return v.McpServers }).(McpServerArrayOutput)
 }
 
-// Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o AgentOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Agent) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

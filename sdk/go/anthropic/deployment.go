@@ -31,20 +31,20 @@ type Deployment struct {
 	// RFC 3339 archive time; null while the deployment is live.
 	ArchivedAt pulumi.StringPtrOutput `pulumi:"archivedAt"`
 	// Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
-	Budget DeploymentBudgetPtrOutput `pulumi:"budget"`
+	Budget SessionBudgetPtrOutput `pulumi:"budget"`
 	// RFC 3339 creation time.
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Description.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
 	// The environment runs start in (e.g. `environment.id`).
 	EnvironmentId pulumi.StringOutput `pulumi:"environmentId"`
-	// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+	// The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
 	InitialEvents DeploymentInitialEventArrayOutput `pulumi:"initialEvents"`
 	// When the schedule last ran; null before the first scheduled run.
 	LastRunAt pulumi.StringPtrOutput `pulumi:"lastRunAt"`
 	// The newest runs (at most 5, newest first) as of the last `up` or refresh: `{ id, createdAt, agentVersion, sessionId, trigger, error }`.
 	LatestRuns DeploymentLatestRunArrayOutput `pulumi:"latestRuns"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Human-readable name.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -55,7 +55,7 @@ type Deployment struct {
 	// Whether the deployment is pinned (`agentVersion` was given).
 	Pinned pulumi.BoolOutput `pulumi:"pinned"`
 	// Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
-	Resources DeploymentResourceArrayOutput `pulumi:"resources"`
+	Resources MountedResourceArrayOutput `pulumi:"resources"`
 	// `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
 	Schedule DeploymentSchedulePtrOutput `pulumi:"schedule"`
 	// `active` or `paused`, as of the last `up` or refresh.
@@ -131,7 +131,7 @@ type deploymentArgs struct {
 	// Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
 	//
 	// A change: update in place; removing it clears it.
-	Budget *DeploymentBudget `pulumi:"budget"`
+	Budget *SessionBudget `pulumi:"budget"`
 	// Description.
 	//
 	// A change: update in place; removing it clears it.
@@ -140,13 +140,13 @@ type deploymentArgs struct {
 	//
 	// A change: update in place.
 	EnvironmentId string `pulumi:"environmentId"`
-	// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+	// The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
 	//
 	// A change: update in place; full replacement.
 	InitialEvents []DeploymentInitialEvent `pulumi:"initialEvents"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
 	// Human-readable name.
 	//
@@ -159,7 +159,7 @@ type deploymentArgs struct {
 	// Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
 	//
 	// A change: update in place; full replacement; removing it clears it.
-	Resources []DeploymentResource `pulumi:"resources"`
+	Resources []MountedResource `pulumi:"resources"`
 	// `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
 	//
 	// A change: update in place; removing it clears it.
@@ -183,7 +183,7 @@ type DeploymentArgs struct {
 	// Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
 	//
 	// A change: update in place; removing it clears it.
-	Budget DeploymentBudgetPtrInput
+	Budget SessionBudgetPtrInput
 	// Description.
 	//
 	// A change: update in place; removing it clears it.
@@ -192,13 +192,13 @@ type DeploymentArgs struct {
 	//
 	// A change: update in place.
 	EnvironmentId pulumi.StringInput
-	// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+	// The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
 	//
 	// A change: update in place; full replacement.
 	InitialEvents DeploymentInitialEventArrayInput
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
 	// Human-readable name.
 	//
@@ -211,7 +211,7 @@ type DeploymentArgs struct {
 	// Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
 	//
 	// A change: update in place; full replacement; removing it clears it.
-	Resources DeploymentResourceArrayInput
+	Resources MountedResourceArrayInput
 	// `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
 	//
 	// A change: update in place; removing it clears it.
@@ -330,8 +330,8 @@ func (o DeploymentOutput) ArchivedAt() pulumi.StringPtrOutput {
 }
 
 // Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
-func (o DeploymentOutput) Budget() DeploymentBudgetPtrOutput {
-	return o.ApplyT(func(v *Deployment) DeploymentBudgetPtrOutput { return v.Budget }).(DeploymentBudgetPtrOutput)
+func (o DeploymentOutput) Budget() SessionBudgetPtrOutput {
+	return o.ApplyT(func(v *Deployment) SessionBudgetPtrOutput { return v.Budget }).(SessionBudgetPtrOutput)
 }
 
 // RFC 3339 creation time.
@@ -349,7 +349,7 @@ func (o DeploymentOutput) EnvironmentId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Deployment) pulumi.StringOutput { return v.EnvironmentId }).(pulumi.StringOutput)
 }
 
-// The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+// The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
 func (o DeploymentOutput) InitialEvents() DeploymentInitialEventArrayOutput {
 	return o.ApplyT(func(v *Deployment) DeploymentInitialEventArrayOutput { return v.InitialEvents }).(DeploymentInitialEventArrayOutput)
 }
@@ -364,7 +364,7 @@ func (o DeploymentOutput) LatestRuns() DeploymentLatestRunArrayOutput {
 	return o.ApplyT(func(v *Deployment) DeploymentLatestRunArrayOutput { return v.LatestRuns }).(DeploymentLatestRunArrayOutput)
 }
 
-// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o DeploymentOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Deployment) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }
@@ -390,8 +390,8 @@ func (o DeploymentOutput) Pinned() pulumi.BoolOutput {
 }
 
 // Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
-func (o DeploymentOutput) Resources() DeploymentResourceArrayOutput {
-	return o.ApplyT(func(v *Deployment) DeploymentResourceArrayOutput { return v.Resources }).(DeploymentResourceArrayOutput)
+func (o DeploymentOutput) Resources() MountedResourceArrayOutput {
+	return o.ApplyT(func(v *Deployment) MountedResourceArrayOutput { return v.Resources }).(MountedResourceArrayOutput)
 }
 
 // `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.

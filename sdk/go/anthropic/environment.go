@@ -32,7 +32,7 @@ type Environment struct {
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Description.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Human-readable name.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -99,9 +99,9 @@ type environmentArgs struct {
 	//
 	// A change: update in place; removing it clears it.
 	Description *string `pulumi:"description"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
 	// Human-readable name.
 	//
@@ -131,9 +131,9 @@ type EnvironmentArgs struct {
 	//
 	// A change: update in place; removing it clears it.
 	Description pulumi.StringPtrInput
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
 	// Human-readable name.
 	//
@@ -261,7 +261,7 @@ func (o EnvironmentOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Environment) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o EnvironmentOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Environment) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

@@ -37,6 +37,10 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &Session{}
 	case "anthropic:index:Skill":
 		r = &Skill{}
+	case "anthropic:index:Tunnel":
+		r = &Tunnel{}
+	case "anthropic:index:TunnelCertificate":
+		r = &TunnelCertificate{}
 	case "anthropic:index:Vault":
 		r = &Vault{}
 	case "anthropic:index:VaultCredential":

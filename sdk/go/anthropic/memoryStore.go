@@ -28,7 +28,7 @@ type MemoryStore struct {
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// What the store holds (agents see it).
 	Description pulumi.StringPtrOutput `pulumi:"description"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Human-readable name.
 	Name pulumi.StringOutput `pulumi:"name"`
@@ -85,9 +85,9 @@ type memoryStoreArgs struct {
 	//
 	// A change: update in place; removing it clears it.
 	Description *string `pulumi:"description"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
 	// Human-readable name.
 	//
@@ -105,9 +105,9 @@ type MemoryStoreArgs struct {
 	//
 	// A change: update in place; removing it clears it.
 	Description pulumi.StringPtrInput
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
 	// Human-readable name.
 	//
@@ -221,7 +221,7 @@ func (o MemoryStoreOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *MemoryStore) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o MemoryStoreOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *MemoryStore) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

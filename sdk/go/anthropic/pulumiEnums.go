@@ -175,6 +175,177 @@ func (in *agentExecutionIdentityTypePtr) ToAgentExecutionIdentityTypePtrOutputWi
 	return pulumi.ToOutputWithContext(ctx, in).(AgentExecutionIdentityTypePtrOutput)
 }
 
+type AgentModelEffortType string
+
+const (
+	AgentModelEffortTypeLow    = AgentModelEffortType("low")
+	AgentModelEffortTypeMedium = AgentModelEffortType("medium")
+	AgentModelEffortTypeHigh   = AgentModelEffortType("high")
+	AgentModelEffortTypeXhigh  = AgentModelEffortType("xhigh")
+	AgentModelEffortTypeMax    = AgentModelEffortType("max")
+)
+
+func (AgentModelEffortType) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentModelEffortType)(nil)).Elem()
+}
+
+func (e AgentModelEffortType) ToAgentModelEffortTypeOutput() AgentModelEffortTypeOutput {
+	return pulumi.ToOutput(e).(AgentModelEffortTypeOutput)
+}
+
+func (e AgentModelEffortType) ToAgentModelEffortTypeOutputWithContext(ctx context.Context) AgentModelEffortTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(AgentModelEffortTypeOutput)
+}
+
+func (e AgentModelEffortType) ToAgentModelEffortTypePtrOutput() AgentModelEffortTypePtrOutput {
+	return e.ToAgentModelEffortTypePtrOutputWithContext(context.Background())
+}
+
+func (e AgentModelEffortType) ToAgentModelEffortTypePtrOutputWithContext(ctx context.Context) AgentModelEffortTypePtrOutput {
+	return AgentModelEffortType(e).ToAgentModelEffortTypeOutputWithContext(ctx).ToAgentModelEffortTypePtrOutputWithContext(ctx)
+}
+
+func (e AgentModelEffortType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentModelEffortType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e AgentModelEffortType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e AgentModelEffortType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type AgentModelEffortTypeOutput struct{ *pulumi.OutputState }
+
+func (AgentModelEffortTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*AgentModelEffortType)(nil)).Elem()
+}
+
+func (o AgentModelEffortTypeOutput) ToAgentModelEffortTypeOutput() AgentModelEffortTypeOutput {
+	return o
+}
+
+func (o AgentModelEffortTypeOutput) ToAgentModelEffortTypeOutputWithContext(ctx context.Context) AgentModelEffortTypeOutput {
+	return o
+}
+
+func (o AgentModelEffortTypeOutput) ToAgentModelEffortTypePtrOutput() AgentModelEffortTypePtrOutput {
+	return o.ToAgentModelEffortTypePtrOutputWithContext(context.Background())
+}
+
+func (o AgentModelEffortTypeOutput) ToAgentModelEffortTypePtrOutputWithContext(ctx context.Context) AgentModelEffortTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v AgentModelEffortType) *AgentModelEffortType {
+		return &v
+	}).(AgentModelEffortTypePtrOutput)
+}
+
+func (o AgentModelEffortTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o AgentModelEffortTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentModelEffortType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o AgentModelEffortTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentModelEffortTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e AgentModelEffortType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type AgentModelEffortTypePtrOutput struct{ *pulumi.OutputState }
+
+func (AgentModelEffortTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**AgentModelEffortType)(nil)).Elem()
+}
+
+func (o AgentModelEffortTypePtrOutput) ToAgentModelEffortTypePtrOutput() AgentModelEffortTypePtrOutput {
+	return o
+}
+
+func (o AgentModelEffortTypePtrOutput) ToAgentModelEffortTypePtrOutputWithContext(ctx context.Context) AgentModelEffortTypePtrOutput {
+	return o
+}
+
+func (o AgentModelEffortTypePtrOutput) Elem() AgentModelEffortTypeOutput {
+	return o.ApplyT(func(v *AgentModelEffortType) AgentModelEffortType {
+		if v != nil {
+			return *v
+		}
+		var ret AgentModelEffortType
+		return ret
+	}).(AgentModelEffortTypeOutput)
+}
+
+func (o AgentModelEffortTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o AgentModelEffortTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *AgentModelEffortType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// AgentModelEffortTypeInput is an input type that accepts values of the AgentModelEffortType enum
+// A concrete instance of `AgentModelEffortTypeInput` can be one of the following:
+//
+//	AgentModelEffortTypeLow
+//	AgentModelEffortTypeMedium
+//	AgentModelEffortTypeHigh
+//	AgentModelEffortTypeXhigh
+//	AgentModelEffortTypeMax
+type AgentModelEffortTypeInput interface {
+	pulumi.Input
+
+	ToAgentModelEffortTypeOutput() AgentModelEffortTypeOutput
+	ToAgentModelEffortTypeOutputWithContext(context.Context) AgentModelEffortTypeOutput
+}
+
+var agentModelEffortTypePtrType = reflect.TypeOf((**AgentModelEffortType)(nil)).Elem()
+
+type AgentModelEffortTypePtrInput interface {
+	pulumi.Input
+
+	ToAgentModelEffortTypePtrOutput() AgentModelEffortTypePtrOutput
+	ToAgentModelEffortTypePtrOutputWithContext(context.Context) AgentModelEffortTypePtrOutput
+}
+
+type agentModelEffortTypePtr string
+
+func AgentModelEffortTypePtr(v string) AgentModelEffortTypePtrInput {
+	return (*agentModelEffortTypePtr)(&v)
+}
+
+func (*agentModelEffortTypePtr) ElementType() reflect.Type {
+	return agentModelEffortTypePtrType
+}
+
+func (in *agentModelEffortTypePtr) ToAgentModelEffortTypePtrOutput() AgentModelEffortTypePtrOutput {
+	return pulumi.ToOutput(in).(AgentModelEffortTypePtrOutput)
+}
+
+func (in *agentModelEffortTypePtr) ToAgentModelEffortTypePtrOutputWithContext(ctx context.Context) AgentModelEffortTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(AgentModelEffortTypePtrOutput)
+}
+
 type AgentMultiagentAgentType string
 
 const (
@@ -1336,6 +1507,344 @@ func (in *environmentScopePtr) ToEnvironmentScopePtrOutputWithContext(ctx contex
 	return pulumi.ToOutputWithContext(ctx, in).(EnvironmentScopePtrOutput)
 }
 
+type InitialEventContentSourceType string
+
+const (
+	InitialEventContentSourceTypeBase64 = InitialEventContentSourceType("base64")
+	InitialEventContentSourceTypeUrl    = InitialEventContentSourceType("url")
+	InitialEventContentSourceTypeFile   = InitialEventContentSourceType("file")
+	InitialEventContentSourceTypeText   = InitialEventContentSourceType("text")
+)
+
+func (InitialEventContentSourceType) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventContentSourceType)(nil)).Elem()
+}
+
+func (e InitialEventContentSourceType) ToInitialEventContentSourceTypeOutput() InitialEventContentSourceTypeOutput {
+	return pulumi.ToOutput(e).(InitialEventContentSourceTypeOutput)
+}
+
+func (e InitialEventContentSourceType) ToInitialEventContentSourceTypeOutputWithContext(ctx context.Context) InitialEventContentSourceTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(InitialEventContentSourceTypeOutput)
+}
+
+func (e InitialEventContentSourceType) ToInitialEventContentSourceTypePtrOutput() InitialEventContentSourceTypePtrOutput {
+	return e.ToInitialEventContentSourceTypePtrOutputWithContext(context.Background())
+}
+
+func (e InitialEventContentSourceType) ToInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) InitialEventContentSourceTypePtrOutput {
+	return InitialEventContentSourceType(e).ToInitialEventContentSourceTypeOutputWithContext(ctx).ToInitialEventContentSourceTypePtrOutputWithContext(ctx)
+}
+
+func (e InitialEventContentSourceType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e InitialEventContentSourceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e InitialEventContentSourceType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e InitialEventContentSourceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type InitialEventContentSourceTypeOutput struct{ *pulumi.OutputState }
+
+func (InitialEventContentSourceTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventContentSourceType)(nil)).Elem()
+}
+
+func (o InitialEventContentSourceTypeOutput) ToInitialEventContentSourceTypeOutput() InitialEventContentSourceTypeOutput {
+	return o
+}
+
+func (o InitialEventContentSourceTypeOutput) ToInitialEventContentSourceTypeOutputWithContext(ctx context.Context) InitialEventContentSourceTypeOutput {
+	return o
+}
+
+func (o InitialEventContentSourceTypeOutput) ToInitialEventContentSourceTypePtrOutput() InitialEventContentSourceTypePtrOutput {
+	return o.ToInitialEventContentSourceTypePtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentSourceTypeOutput) ToInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) InitialEventContentSourceTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v InitialEventContentSourceType) *InitialEventContentSourceType {
+		return &v
+	}).(InitialEventContentSourceTypePtrOutput)
+}
+
+func (o InitialEventContentSourceTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentSourceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InitialEventContentSourceType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o InitialEventContentSourceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentSourceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InitialEventContentSourceType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type InitialEventContentSourceTypePtrOutput struct{ *pulumi.OutputState }
+
+func (InitialEventContentSourceTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventContentSourceType)(nil)).Elem()
+}
+
+func (o InitialEventContentSourceTypePtrOutput) ToInitialEventContentSourceTypePtrOutput() InitialEventContentSourceTypePtrOutput {
+	return o
+}
+
+func (o InitialEventContentSourceTypePtrOutput) ToInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) InitialEventContentSourceTypePtrOutput {
+	return o
+}
+
+func (o InitialEventContentSourceTypePtrOutput) Elem() InitialEventContentSourceTypeOutput {
+	return o.ApplyT(func(v *InitialEventContentSourceType) InitialEventContentSourceType {
+		if v != nil {
+			return *v
+		}
+		var ret InitialEventContentSourceType
+		return ret
+	}).(InitialEventContentSourceTypeOutput)
+}
+
+func (o InitialEventContentSourceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentSourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *InitialEventContentSourceType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// InitialEventContentSourceTypeInput is an input type that accepts values of the InitialEventContentSourceType enum
+// A concrete instance of `InitialEventContentSourceTypeInput` can be one of the following:
+//
+//	InitialEventContentSourceTypeBase64
+//	InitialEventContentSourceTypeUrl
+//	InitialEventContentSourceTypeFile
+//	InitialEventContentSourceTypeText
+type InitialEventContentSourceTypeInput interface {
+	pulumi.Input
+
+	ToInitialEventContentSourceTypeOutput() InitialEventContentSourceTypeOutput
+	ToInitialEventContentSourceTypeOutputWithContext(context.Context) InitialEventContentSourceTypeOutput
+}
+
+var initialEventContentSourceTypePtrType = reflect.TypeOf((**InitialEventContentSourceType)(nil)).Elem()
+
+type InitialEventContentSourceTypePtrInput interface {
+	pulumi.Input
+
+	ToInitialEventContentSourceTypePtrOutput() InitialEventContentSourceTypePtrOutput
+	ToInitialEventContentSourceTypePtrOutputWithContext(context.Context) InitialEventContentSourceTypePtrOutput
+}
+
+type initialEventContentSourceTypePtr string
+
+func InitialEventContentSourceTypePtr(v string) InitialEventContentSourceTypePtrInput {
+	return (*initialEventContentSourceTypePtr)(&v)
+}
+
+func (*initialEventContentSourceTypePtr) ElementType() reflect.Type {
+	return initialEventContentSourceTypePtrType
+}
+
+func (in *initialEventContentSourceTypePtr) ToInitialEventContentSourceTypePtrOutput() InitialEventContentSourceTypePtrOutput {
+	return pulumi.ToOutput(in).(InitialEventContentSourceTypePtrOutput)
+}
+
+func (in *initialEventContentSourceTypePtr) ToInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) InitialEventContentSourceTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(InitialEventContentSourceTypePtrOutput)
+}
+
+type InitialEventContentType string
+
+const (
+	InitialEventContentTypeText     = InitialEventContentType("text")
+	InitialEventContentTypeImage    = InitialEventContentType("image")
+	InitialEventContentTypeDocument = InitialEventContentType("document")
+	InitialEventContentTypeRedacted = InitialEventContentType("redacted")
+)
+
+func (InitialEventContentType) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventContentType)(nil)).Elem()
+}
+
+func (e InitialEventContentType) ToInitialEventContentTypeOutput() InitialEventContentTypeOutput {
+	return pulumi.ToOutput(e).(InitialEventContentTypeOutput)
+}
+
+func (e InitialEventContentType) ToInitialEventContentTypeOutputWithContext(ctx context.Context) InitialEventContentTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(InitialEventContentTypeOutput)
+}
+
+func (e InitialEventContentType) ToInitialEventContentTypePtrOutput() InitialEventContentTypePtrOutput {
+	return e.ToInitialEventContentTypePtrOutputWithContext(context.Background())
+}
+
+func (e InitialEventContentType) ToInitialEventContentTypePtrOutputWithContext(ctx context.Context) InitialEventContentTypePtrOutput {
+	return InitialEventContentType(e).ToInitialEventContentTypeOutputWithContext(ctx).ToInitialEventContentTypePtrOutputWithContext(ctx)
+}
+
+func (e InitialEventContentType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e InitialEventContentType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e InitialEventContentType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e InitialEventContentType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type InitialEventContentTypeOutput struct{ *pulumi.OutputState }
+
+func (InitialEventContentTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventContentType)(nil)).Elem()
+}
+
+func (o InitialEventContentTypeOutput) ToInitialEventContentTypeOutput() InitialEventContentTypeOutput {
+	return o
+}
+
+func (o InitialEventContentTypeOutput) ToInitialEventContentTypeOutputWithContext(ctx context.Context) InitialEventContentTypeOutput {
+	return o
+}
+
+func (o InitialEventContentTypeOutput) ToInitialEventContentTypePtrOutput() InitialEventContentTypePtrOutput {
+	return o.ToInitialEventContentTypePtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentTypeOutput) ToInitialEventContentTypePtrOutputWithContext(ctx context.Context) InitialEventContentTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v InitialEventContentType) *InitialEventContentType {
+		return &v
+	}).(InitialEventContentTypePtrOutput)
+}
+
+func (o InitialEventContentTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InitialEventContentType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o InitialEventContentTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e InitialEventContentType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type InitialEventContentTypePtrOutput struct{ *pulumi.OutputState }
+
+func (InitialEventContentTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventContentType)(nil)).Elem()
+}
+
+func (o InitialEventContentTypePtrOutput) ToInitialEventContentTypePtrOutput() InitialEventContentTypePtrOutput {
+	return o
+}
+
+func (o InitialEventContentTypePtrOutput) ToInitialEventContentTypePtrOutputWithContext(ctx context.Context) InitialEventContentTypePtrOutput {
+	return o
+}
+
+func (o InitialEventContentTypePtrOutput) Elem() InitialEventContentTypeOutput {
+	return o.ApplyT(func(v *InitialEventContentType) InitialEventContentType {
+		if v != nil {
+			return *v
+		}
+		var ret InitialEventContentType
+		return ret
+	}).(InitialEventContentTypeOutput)
+}
+
+func (o InitialEventContentTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *InitialEventContentType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// InitialEventContentTypeInput is an input type that accepts values of the InitialEventContentType enum
+// A concrete instance of `InitialEventContentTypeInput` can be one of the following:
+//
+//	InitialEventContentTypeText
+//	InitialEventContentTypeImage
+//	InitialEventContentTypeDocument
+//	InitialEventContentTypeRedacted
+type InitialEventContentTypeInput interface {
+	pulumi.Input
+
+	ToInitialEventContentTypeOutput() InitialEventContentTypeOutput
+	ToInitialEventContentTypeOutputWithContext(context.Context) InitialEventContentTypeOutput
+}
+
+var initialEventContentTypePtrType = reflect.TypeOf((**InitialEventContentType)(nil)).Elem()
+
+type InitialEventContentTypePtrInput interface {
+	pulumi.Input
+
+	ToInitialEventContentTypePtrOutput() InitialEventContentTypePtrOutput
+	ToInitialEventContentTypePtrOutputWithContext(context.Context) InitialEventContentTypePtrOutput
+}
+
+type initialEventContentTypePtr string
+
+func InitialEventContentTypePtr(v string) InitialEventContentTypePtrInput {
+	return (*initialEventContentTypePtr)(&v)
+}
+
+func (*initialEventContentTypePtr) ElementType() reflect.Type {
+	return initialEventContentTypePtrType
+}
+
+func (in *initialEventContentTypePtr) ToInitialEventContentTypePtrOutput() InitialEventContentTypePtrOutput {
+	return pulumi.ToOutput(in).(InitialEventContentTypePtrOutput)
+}
+
+func (in *initialEventContentTypePtr) ToInitialEventContentTypePtrOutputWithContext(ctx context.Context) InitialEventContentTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(InitialEventContentTypePtrOutput)
+}
+
 type InitialEventRubricType string
 
 const (
@@ -1501,177 +2010,6 @@ func (in *initialEventRubricTypePtr) ToInitialEventRubricTypePtrOutputWithContex
 	return pulumi.ToOutputWithContext(ctx, in).(InitialEventRubricTypePtrOutput)
 }
 
-type ModelEffort string
-
-const (
-	ModelEffortLow    = ModelEffort("low")
-	ModelEffortMedium = ModelEffort("medium")
-	ModelEffortHigh   = ModelEffort("high")
-	ModelEffortXhigh  = ModelEffort("xhigh")
-	ModelEffortMax    = ModelEffort("max")
-)
-
-func (ModelEffort) ElementType() reflect.Type {
-	return reflect.TypeOf((*ModelEffort)(nil)).Elem()
-}
-
-func (e ModelEffort) ToModelEffortOutput() ModelEffortOutput {
-	return pulumi.ToOutput(e).(ModelEffortOutput)
-}
-
-func (e ModelEffort) ToModelEffortOutputWithContext(ctx context.Context) ModelEffortOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ModelEffortOutput)
-}
-
-func (e ModelEffort) ToModelEffortPtrOutput() ModelEffortPtrOutput {
-	return e.ToModelEffortPtrOutputWithContext(context.Background())
-}
-
-func (e ModelEffort) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
-	return ModelEffort(e).ToModelEffortOutputWithContext(ctx).ToModelEffortPtrOutputWithContext(ctx)
-}
-
-func (e ModelEffort) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ModelEffort) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ModelEffort) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e ModelEffort) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type ModelEffortOutput struct{ *pulumi.OutputState }
-
-func (ModelEffortOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ModelEffort)(nil)).Elem()
-}
-
-func (o ModelEffortOutput) ToModelEffortOutput() ModelEffortOutput {
-	return o
-}
-
-func (o ModelEffortOutput) ToModelEffortOutputWithContext(ctx context.Context) ModelEffortOutput {
-	return o
-}
-
-func (o ModelEffortOutput) ToModelEffortPtrOutput() ModelEffortPtrOutput {
-	return o.ToModelEffortPtrOutputWithContext(context.Background())
-}
-
-func (o ModelEffortOutput) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ModelEffort) *ModelEffort {
-		return &v
-	}).(ModelEffortPtrOutput)
-}
-
-func (o ModelEffortOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o ModelEffortOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ModelEffort) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o ModelEffortOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ModelEffortOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ModelEffort) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type ModelEffortPtrOutput struct{ *pulumi.OutputState }
-
-func (ModelEffortPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ModelEffort)(nil)).Elem()
-}
-
-func (o ModelEffortPtrOutput) ToModelEffortPtrOutput() ModelEffortPtrOutput {
-	return o
-}
-
-func (o ModelEffortPtrOutput) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
-	return o
-}
-
-func (o ModelEffortPtrOutput) Elem() ModelEffortOutput {
-	return o.ApplyT(func(v *ModelEffort) ModelEffort {
-		if v != nil {
-			return *v
-		}
-		var ret ModelEffort
-		return ret
-	}).(ModelEffortOutput)
-}
-
-func (o ModelEffortPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ModelEffortPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ModelEffort) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// ModelEffortInput is an input type that accepts values of the ModelEffort enum
-// A concrete instance of `ModelEffortInput` can be one of the following:
-//
-//	ModelEffortLow
-//	ModelEffortMedium
-//	ModelEffortHigh
-//	ModelEffortXhigh
-//	ModelEffortMax
-type ModelEffortInput interface {
-	pulumi.Input
-
-	ToModelEffortOutput() ModelEffortOutput
-	ToModelEffortOutputWithContext(context.Context) ModelEffortOutput
-}
-
-var modelEffortPtrType = reflect.TypeOf((**ModelEffort)(nil)).Elem()
-
-type ModelEffortPtrInput interface {
-	pulumi.Input
-
-	ToModelEffortPtrOutput() ModelEffortPtrOutput
-	ToModelEffortPtrOutputWithContext(context.Context) ModelEffortPtrOutput
-}
-
-type modelEffortPtr string
-
-func ModelEffortPtr(v string) ModelEffortPtrInput {
-	return (*modelEffortPtr)(&v)
-}
-
-func (*modelEffortPtr) ElementType() reflect.Type {
-	return modelEffortPtrType
-}
-
-func (in *modelEffortPtr) ToModelEffortPtrOutput() ModelEffortPtrOutput {
-	return pulumi.ToOutput(in).(ModelEffortPtrOutput)
-}
-
-func (in *modelEffortPtr) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ModelEffortPtrOutput)
-}
-
 type ModelSpeed string
 
 const (
@@ -1835,6 +2173,503 @@ func (in *modelSpeedPtr) ToModelSpeedPtrOutput() ModelSpeedPtrOutput {
 
 func (in *modelSpeedPtr) ToModelSpeedPtrOutputWithContext(ctx context.Context) ModelSpeedPtrOutput {
 	return pulumi.ToOutputWithContext(ctx, in).(ModelSpeedPtrOutput)
+}
+
+type MountedResourceAccess string
+
+const (
+	MountedResourceAccessReadWrite = MountedResourceAccess("read_write")
+	MountedResourceAccessReadOnly  = MountedResourceAccess("read_only")
+)
+
+func (MountedResourceAccess) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceAccess)(nil)).Elem()
+}
+
+func (e MountedResourceAccess) ToMountedResourceAccessOutput() MountedResourceAccessOutput {
+	return pulumi.ToOutput(e).(MountedResourceAccessOutput)
+}
+
+func (e MountedResourceAccess) ToMountedResourceAccessOutputWithContext(ctx context.Context) MountedResourceAccessOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(MountedResourceAccessOutput)
+}
+
+func (e MountedResourceAccess) ToMountedResourceAccessPtrOutput() MountedResourceAccessPtrOutput {
+	return e.ToMountedResourceAccessPtrOutputWithContext(context.Background())
+}
+
+func (e MountedResourceAccess) ToMountedResourceAccessPtrOutputWithContext(ctx context.Context) MountedResourceAccessPtrOutput {
+	return MountedResourceAccess(e).ToMountedResourceAccessOutputWithContext(ctx).ToMountedResourceAccessPtrOutputWithContext(ctx)
+}
+
+func (e MountedResourceAccess) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MountedResourceAccess) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MountedResourceAccess) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e MountedResourceAccess) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type MountedResourceAccessOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceAccessOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceAccess)(nil)).Elem()
+}
+
+func (o MountedResourceAccessOutput) ToMountedResourceAccessOutput() MountedResourceAccessOutput {
+	return o
+}
+
+func (o MountedResourceAccessOutput) ToMountedResourceAccessOutputWithContext(ctx context.Context) MountedResourceAccessOutput {
+	return o
+}
+
+func (o MountedResourceAccessOutput) ToMountedResourceAccessPtrOutput() MountedResourceAccessPtrOutput {
+	return o.ToMountedResourceAccessPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceAccessOutput) ToMountedResourceAccessPtrOutputWithContext(ctx context.Context) MountedResourceAccessPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MountedResourceAccess) *MountedResourceAccess {
+		return &v
+	}).(MountedResourceAccessPtrOutput)
+}
+
+func (o MountedResourceAccessOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o MountedResourceAccessOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MountedResourceAccess) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o MountedResourceAccessOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceAccessOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MountedResourceAccess) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type MountedResourceAccessPtrOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceAccessPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MountedResourceAccess)(nil)).Elem()
+}
+
+func (o MountedResourceAccessPtrOutput) ToMountedResourceAccessPtrOutput() MountedResourceAccessPtrOutput {
+	return o
+}
+
+func (o MountedResourceAccessPtrOutput) ToMountedResourceAccessPtrOutputWithContext(ctx context.Context) MountedResourceAccessPtrOutput {
+	return o
+}
+
+func (o MountedResourceAccessPtrOutput) Elem() MountedResourceAccessOutput {
+	return o.ApplyT(func(v *MountedResourceAccess) MountedResourceAccess {
+		if v != nil {
+			return *v
+		}
+		var ret MountedResourceAccess
+		return ret
+	}).(MountedResourceAccessOutput)
+}
+
+func (o MountedResourceAccessPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceAccessPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *MountedResourceAccess) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// MountedResourceAccessInput is an input type that accepts values of the MountedResourceAccess enum
+// A concrete instance of `MountedResourceAccessInput` can be one of the following:
+//
+//	MountedResourceAccessReadWrite
+//	MountedResourceAccessReadOnly
+type MountedResourceAccessInput interface {
+	pulumi.Input
+
+	ToMountedResourceAccessOutput() MountedResourceAccessOutput
+	ToMountedResourceAccessOutputWithContext(context.Context) MountedResourceAccessOutput
+}
+
+var mountedResourceAccessPtrType = reflect.TypeOf((**MountedResourceAccess)(nil)).Elem()
+
+type MountedResourceAccessPtrInput interface {
+	pulumi.Input
+
+	ToMountedResourceAccessPtrOutput() MountedResourceAccessPtrOutput
+	ToMountedResourceAccessPtrOutputWithContext(context.Context) MountedResourceAccessPtrOutput
+}
+
+type mountedResourceAccessPtr string
+
+func MountedResourceAccessPtr(v string) MountedResourceAccessPtrInput {
+	return (*mountedResourceAccessPtr)(&v)
+}
+
+func (*mountedResourceAccessPtr) ElementType() reflect.Type {
+	return mountedResourceAccessPtrType
+}
+
+func (in *mountedResourceAccessPtr) ToMountedResourceAccessPtrOutput() MountedResourceAccessPtrOutput {
+	return pulumi.ToOutput(in).(MountedResourceAccessPtrOutput)
+}
+
+func (in *mountedResourceAccessPtr) ToMountedResourceAccessPtrOutputWithContext(ctx context.Context) MountedResourceAccessPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(MountedResourceAccessPtrOutput)
+}
+
+type MountedResourceCheckoutType string
+
+const (
+	MountedResourceCheckoutTypeBranch = MountedResourceCheckoutType("branch")
+	MountedResourceCheckoutTypeCommit = MountedResourceCheckoutType("commit")
+)
+
+func (MountedResourceCheckoutType) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceCheckoutType)(nil)).Elem()
+}
+
+func (e MountedResourceCheckoutType) ToMountedResourceCheckoutTypeOutput() MountedResourceCheckoutTypeOutput {
+	return pulumi.ToOutput(e).(MountedResourceCheckoutTypeOutput)
+}
+
+func (e MountedResourceCheckoutType) ToMountedResourceCheckoutTypeOutputWithContext(ctx context.Context) MountedResourceCheckoutTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(MountedResourceCheckoutTypeOutput)
+}
+
+func (e MountedResourceCheckoutType) ToMountedResourceCheckoutTypePtrOutput() MountedResourceCheckoutTypePtrOutput {
+	return e.ToMountedResourceCheckoutTypePtrOutputWithContext(context.Background())
+}
+
+func (e MountedResourceCheckoutType) ToMountedResourceCheckoutTypePtrOutputWithContext(ctx context.Context) MountedResourceCheckoutTypePtrOutput {
+	return MountedResourceCheckoutType(e).ToMountedResourceCheckoutTypeOutputWithContext(ctx).ToMountedResourceCheckoutTypePtrOutputWithContext(ctx)
+}
+
+func (e MountedResourceCheckoutType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MountedResourceCheckoutType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MountedResourceCheckoutType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e MountedResourceCheckoutType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type MountedResourceCheckoutTypeOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceCheckoutTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceCheckoutType)(nil)).Elem()
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToMountedResourceCheckoutTypeOutput() MountedResourceCheckoutTypeOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToMountedResourceCheckoutTypeOutputWithContext(ctx context.Context) MountedResourceCheckoutTypeOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToMountedResourceCheckoutTypePtrOutput() MountedResourceCheckoutTypePtrOutput {
+	return o.ToMountedResourceCheckoutTypePtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToMountedResourceCheckoutTypePtrOutputWithContext(ctx context.Context) MountedResourceCheckoutTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MountedResourceCheckoutType) *MountedResourceCheckoutType {
+		return &v
+	}).(MountedResourceCheckoutTypePtrOutput)
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MountedResourceCheckoutType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceCheckoutTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MountedResourceCheckoutType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type MountedResourceCheckoutTypePtrOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceCheckoutTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MountedResourceCheckoutType)(nil)).Elem()
+}
+
+func (o MountedResourceCheckoutTypePtrOutput) ToMountedResourceCheckoutTypePtrOutput() MountedResourceCheckoutTypePtrOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutTypePtrOutput) ToMountedResourceCheckoutTypePtrOutputWithContext(ctx context.Context) MountedResourceCheckoutTypePtrOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutTypePtrOutput) Elem() MountedResourceCheckoutTypeOutput {
+	return o.ApplyT(func(v *MountedResourceCheckoutType) MountedResourceCheckoutType {
+		if v != nil {
+			return *v
+		}
+		var ret MountedResourceCheckoutType
+		return ret
+	}).(MountedResourceCheckoutTypeOutput)
+}
+
+func (o MountedResourceCheckoutTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceCheckoutTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *MountedResourceCheckoutType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// MountedResourceCheckoutTypeInput is an input type that accepts values of the MountedResourceCheckoutType enum
+// A concrete instance of `MountedResourceCheckoutTypeInput` can be one of the following:
+//
+//	MountedResourceCheckoutTypeBranch
+//	MountedResourceCheckoutTypeCommit
+type MountedResourceCheckoutTypeInput interface {
+	pulumi.Input
+
+	ToMountedResourceCheckoutTypeOutput() MountedResourceCheckoutTypeOutput
+	ToMountedResourceCheckoutTypeOutputWithContext(context.Context) MountedResourceCheckoutTypeOutput
+}
+
+var mountedResourceCheckoutTypePtrType = reflect.TypeOf((**MountedResourceCheckoutType)(nil)).Elem()
+
+type MountedResourceCheckoutTypePtrInput interface {
+	pulumi.Input
+
+	ToMountedResourceCheckoutTypePtrOutput() MountedResourceCheckoutTypePtrOutput
+	ToMountedResourceCheckoutTypePtrOutputWithContext(context.Context) MountedResourceCheckoutTypePtrOutput
+}
+
+type mountedResourceCheckoutTypePtr string
+
+func MountedResourceCheckoutTypePtr(v string) MountedResourceCheckoutTypePtrInput {
+	return (*mountedResourceCheckoutTypePtr)(&v)
+}
+
+func (*mountedResourceCheckoutTypePtr) ElementType() reflect.Type {
+	return mountedResourceCheckoutTypePtrType
+}
+
+func (in *mountedResourceCheckoutTypePtr) ToMountedResourceCheckoutTypePtrOutput() MountedResourceCheckoutTypePtrOutput {
+	return pulumi.ToOutput(in).(MountedResourceCheckoutTypePtrOutput)
+}
+
+func (in *mountedResourceCheckoutTypePtr) ToMountedResourceCheckoutTypePtrOutputWithContext(ctx context.Context) MountedResourceCheckoutTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(MountedResourceCheckoutTypePtrOutput)
+}
+
+type MountedResourceType string
+
+const (
+	MountedResourceTypeGithubRepository = MountedResourceType("github_repository")
+	MountedResourceTypeFile             = MountedResourceType("file")
+	MountedResourceTypeMemoryStore      = MountedResourceType("memory_store")
+)
+
+func (MountedResourceType) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceType)(nil)).Elem()
+}
+
+func (e MountedResourceType) ToMountedResourceTypeOutput() MountedResourceTypeOutput {
+	return pulumi.ToOutput(e).(MountedResourceTypeOutput)
+}
+
+func (e MountedResourceType) ToMountedResourceTypeOutputWithContext(ctx context.Context) MountedResourceTypeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(MountedResourceTypeOutput)
+}
+
+func (e MountedResourceType) ToMountedResourceTypePtrOutput() MountedResourceTypePtrOutput {
+	return e.ToMountedResourceTypePtrOutputWithContext(context.Background())
+}
+
+func (e MountedResourceType) ToMountedResourceTypePtrOutputWithContext(ctx context.Context) MountedResourceTypePtrOutput {
+	return MountedResourceType(e).ToMountedResourceTypeOutputWithContext(ctx).ToMountedResourceTypePtrOutputWithContext(ctx)
+}
+
+func (e MountedResourceType) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MountedResourceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e MountedResourceType) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e MountedResourceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type MountedResourceTypeOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceTypeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceType)(nil)).Elem()
+}
+
+func (o MountedResourceTypeOutput) ToMountedResourceTypeOutput() MountedResourceTypeOutput {
+	return o
+}
+
+func (o MountedResourceTypeOutput) ToMountedResourceTypeOutputWithContext(ctx context.Context) MountedResourceTypeOutput {
+	return o
+}
+
+func (o MountedResourceTypeOutput) ToMountedResourceTypePtrOutput() MountedResourceTypePtrOutput {
+	return o.ToMountedResourceTypePtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceTypeOutput) ToMountedResourceTypePtrOutputWithContext(ctx context.Context) MountedResourceTypePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MountedResourceType) *MountedResourceType {
+		return &v
+	}).(MountedResourceTypePtrOutput)
+}
+
+func (o MountedResourceTypeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o MountedResourceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MountedResourceType) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o MountedResourceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e MountedResourceType) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type MountedResourceTypePtrOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceTypePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MountedResourceType)(nil)).Elem()
+}
+
+func (o MountedResourceTypePtrOutput) ToMountedResourceTypePtrOutput() MountedResourceTypePtrOutput {
+	return o
+}
+
+func (o MountedResourceTypePtrOutput) ToMountedResourceTypePtrOutputWithContext(ctx context.Context) MountedResourceTypePtrOutput {
+	return o
+}
+
+func (o MountedResourceTypePtrOutput) Elem() MountedResourceTypeOutput {
+	return o.ApplyT(func(v *MountedResourceType) MountedResourceType {
+		if v != nil {
+			return *v
+		}
+		var ret MountedResourceType
+		return ret
+	}).(MountedResourceTypeOutput)
+}
+
+func (o MountedResourceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *MountedResourceType) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// MountedResourceTypeInput is an input type that accepts values of the MountedResourceType enum
+// A concrete instance of `MountedResourceTypeInput` can be one of the following:
+//
+//	MountedResourceTypeGithubRepository
+//	MountedResourceTypeFile
+//	MountedResourceTypeMemoryStore
+type MountedResourceTypeInput interface {
+	pulumi.Input
+
+	ToMountedResourceTypeOutput() MountedResourceTypeOutput
+	ToMountedResourceTypeOutputWithContext(context.Context) MountedResourceTypeOutput
+}
+
+var mountedResourceTypePtrType = reflect.TypeOf((**MountedResourceType)(nil)).Elem()
+
+type MountedResourceTypePtrInput interface {
+	pulumi.Input
+
+	ToMountedResourceTypePtrOutput() MountedResourceTypePtrOutput
+	ToMountedResourceTypePtrOutputWithContext(context.Context) MountedResourceTypePtrOutput
+}
+
+type mountedResourceTypePtr string
+
+func MountedResourceTypePtr(v string) MountedResourceTypePtrInput {
+	return (*mountedResourceTypePtr)(&v)
+}
+
+func (*mountedResourceTypePtr) ElementType() reflect.Type {
+	return mountedResourceTypePtrType
+}
+
+func (in *mountedResourceTypePtr) ToMountedResourceTypePtrOutput() MountedResourceTypePtrOutput {
+	return pulumi.ToOutput(in).(MountedResourceTypePtrOutput)
+}
+
+func (in *mountedResourceTypePtr) ToMountedResourceTypePtrOutputWithContext(ctx context.Context) MountedResourceTypePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(MountedResourceTypePtrOutput)
 }
 
 type MultiagentMembersPredefinedAgentType string
@@ -2495,839 +3330,6 @@ func (in *onDestroyPtr) ToOnDestroyPtrOutput() OnDestroyPtrOutput {
 
 func (in *onDestroyPtr) ToOnDestroyPtrOutputWithContext(ctx context.Context) OnDestroyPtrOutput {
 	return pulumi.ToOutputWithContext(ctx, in).(OnDestroyPtrOutput)
-}
-
-type ResourceAccess string
-
-const (
-	ResourceAccessReadWrite = ResourceAccess("read_write")
-	ResourceAccessReadOnly  = ResourceAccess("read_only")
-)
-
-func (ResourceAccess) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceAccess)(nil)).Elem()
-}
-
-func (e ResourceAccess) ToResourceAccessOutput() ResourceAccessOutput {
-	return pulumi.ToOutput(e).(ResourceAccessOutput)
-}
-
-func (e ResourceAccess) ToResourceAccessOutputWithContext(ctx context.Context) ResourceAccessOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ResourceAccessOutput)
-}
-
-func (e ResourceAccess) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
-	return e.ToResourceAccessPtrOutputWithContext(context.Background())
-}
-
-func (e ResourceAccess) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
-	return ResourceAccess(e).ToResourceAccessOutputWithContext(ctx).ToResourceAccessPtrOutputWithContext(ctx)
-}
-
-func (e ResourceAccess) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ResourceAccess) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ResourceAccess) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e ResourceAccess) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type ResourceAccessOutput struct{ *pulumi.OutputState }
-
-func (ResourceAccessOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceAccess)(nil)).Elem()
-}
-
-func (o ResourceAccessOutput) ToResourceAccessOutput() ResourceAccessOutput {
-	return o
-}
-
-func (o ResourceAccessOutput) ToResourceAccessOutputWithContext(ctx context.Context) ResourceAccessOutput {
-	return o
-}
-
-func (o ResourceAccessOutput) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
-	return o.ToResourceAccessPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceAccessOutput) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceAccess) *ResourceAccess {
-		return &v
-	}).(ResourceAccessPtrOutput)
-}
-
-func (o ResourceAccessOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o ResourceAccessOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceAccess) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o ResourceAccessOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceAccessOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceAccess) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type ResourceAccessPtrOutput struct{ *pulumi.OutputState }
-
-func (ResourceAccessPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ResourceAccess)(nil)).Elem()
-}
-
-func (o ResourceAccessPtrOutput) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
-	return o
-}
-
-func (o ResourceAccessPtrOutput) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
-	return o
-}
-
-func (o ResourceAccessPtrOutput) Elem() ResourceAccessOutput {
-	return o.ApplyT(func(v *ResourceAccess) ResourceAccess {
-		if v != nil {
-			return *v
-		}
-		var ret ResourceAccess
-		return ret
-	}).(ResourceAccessOutput)
-}
-
-func (o ResourceAccessPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceAccessPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceAccess) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// ResourceAccessInput is an input type that accepts values of the ResourceAccess enum
-// A concrete instance of `ResourceAccessInput` can be one of the following:
-//
-//	ResourceAccessReadWrite
-//	ResourceAccessReadOnly
-type ResourceAccessInput interface {
-	pulumi.Input
-
-	ToResourceAccessOutput() ResourceAccessOutput
-	ToResourceAccessOutputWithContext(context.Context) ResourceAccessOutput
-}
-
-var resourceAccessPtrType = reflect.TypeOf((**ResourceAccess)(nil)).Elem()
-
-type ResourceAccessPtrInput interface {
-	pulumi.Input
-
-	ToResourceAccessPtrOutput() ResourceAccessPtrOutput
-	ToResourceAccessPtrOutputWithContext(context.Context) ResourceAccessPtrOutput
-}
-
-type resourceAccessPtr string
-
-func ResourceAccessPtr(v string) ResourceAccessPtrInput {
-	return (*resourceAccessPtr)(&v)
-}
-
-func (*resourceAccessPtr) ElementType() reflect.Type {
-	return resourceAccessPtrType
-}
-
-func (in *resourceAccessPtr) ToResourceAccessPtrOutput() ResourceAccessPtrOutput {
-	return pulumi.ToOutput(in).(ResourceAccessPtrOutput)
-}
-
-func (in *resourceAccessPtr) ToResourceAccessPtrOutputWithContext(ctx context.Context) ResourceAccessPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ResourceAccessPtrOutput)
-}
-
-type ResourceCheckoutType string
-
-const (
-	ResourceCheckoutTypeBranch = ResourceCheckoutType("branch")
-	ResourceCheckoutTypeCommit = ResourceCheckoutType("commit")
-)
-
-func (ResourceCheckoutType) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceCheckoutType)(nil)).Elem()
-}
-
-func (e ResourceCheckoutType) ToResourceCheckoutTypeOutput() ResourceCheckoutTypeOutput {
-	return pulumi.ToOutput(e).(ResourceCheckoutTypeOutput)
-}
-
-func (e ResourceCheckoutType) ToResourceCheckoutTypeOutputWithContext(ctx context.Context) ResourceCheckoutTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ResourceCheckoutTypeOutput)
-}
-
-func (e ResourceCheckoutType) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
-	return e.ToResourceCheckoutTypePtrOutputWithContext(context.Background())
-}
-
-func (e ResourceCheckoutType) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
-	return ResourceCheckoutType(e).ToResourceCheckoutTypeOutputWithContext(ctx).ToResourceCheckoutTypePtrOutputWithContext(ctx)
-}
-
-func (e ResourceCheckoutType) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ResourceCheckoutType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ResourceCheckoutType) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e ResourceCheckoutType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type ResourceCheckoutTypeOutput struct{ *pulumi.OutputState }
-
-func (ResourceCheckoutTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceCheckoutType)(nil)).Elem()
-}
-
-func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypeOutput() ResourceCheckoutTypeOutput {
-	return o
-}
-
-func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypeOutputWithContext(ctx context.Context) ResourceCheckoutTypeOutput {
-	return o
-}
-
-func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
-	return o.ToResourceCheckoutTypePtrOutputWithContext(context.Background())
-}
-
-func (o ResourceCheckoutTypeOutput) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceCheckoutType) *ResourceCheckoutType {
-		return &v
-	}).(ResourceCheckoutTypePtrOutput)
-}
-
-func (o ResourceCheckoutTypeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o ResourceCheckoutTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceCheckoutType) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o ResourceCheckoutTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceCheckoutTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceCheckoutType) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type ResourceCheckoutTypePtrOutput struct{ *pulumi.OutputState }
-
-func (ResourceCheckoutTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ResourceCheckoutType)(nil)).Elem()
-}
-
-func (o ResourceCheckoutTypePtrOutput) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
-	return o
-}
-
-func (o ResourceCheckoutTypePtrOutput) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
-	return o
-}
-
-func (o ResourceCheckoutTypePtrOutput) Elem() ResourceCheckoutTypeOutput {
-	return o.ApplyT(func(v *ResourceCheckoutType) ResourceCheckoutType {
-		if v != nil {
-			return *v
-		}
-		var ret ResourceCheckoutType
-		return ret
-	}).(ResourceCheckoutTypeOutput)
-}
-
-func (o ResourceCheckoutTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceCheckoutTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceCheckoutType) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// ResourceCheckoutTypeInput is an input type that accepts values of the ResourceCheckoutType enum
-// A concrete instance of `ResourceCheckoutTypeInput` can be one of the following:
-//
-//	ResourceCheckoutTypeBranch
-//	ResourceCheckoutTypeCommit
-type ResourceCheckoutTypeInput interface {
-	pulumi.Input
-
-	ToResourceCheckoutTypeOutput() ResourceCheckoutTypeOutput
-	ToResourceCheckoutTypeOutputWithContext(context.Context) ResourceCheckoutTypeOutput
-}
-
-var resourceCheckoutTypePtrType = reflect.TypeOf((**ResourceCheckoutType)(nil)).Elem()
-
-type ResourceCheckoutTypePtrInput interface {
-	pulumi.Input
-
-	ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput
-	ToResourceCheckoutTypePtrOutputWithContext(context.Context) ResourceCheckoutTypePtrOutput
-}
-
-type resourceCheckoutTypePtr string
-
-func ResourceCheckoutTypePtr(v string) ResourceCheckoutTypePtrInput {
-	return (*resourceCheckoutTypePtr)(&v)
-}
-
-func (*resourceCheckoutTypePtr) ElementType() reflect.Type {
-	return resourceCheckoutTypePtrType
-}
-
-func (in *resourceCheckoutTypePtr) ToResourceCheckoutTypePtrOutput() ResourceCheckoutTypePtrOutput {
-	return pulumi.ToOutput(in).(ResourceCheckoutTypePtrOutput)
-}
-
-func (in *resourceCheckoutTypePtr) ToResourceCheckoutTypePtrOutputWithContext(ctx context.Context) ResourceCheckoutTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ResourceCheckoutTypePtrOutput)
-}
-
-type ResourceType string
-
-const (
-	ResourceTypeGithubRepository = ResourceType("github_repository")
-	ResourceTypeFile             = ResourceType("file")
-	ResourceTypeMemoryStore      = ResourceType("memory_store")
-)
-
-func (ResourceType) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceType)(nil)).Elem()
-}
-
-func (e ResourceType) ToResourceTypeOutput() ResourceTypeOutput {
-	return pulumi.ToOutput(e).(ResourceTypeOutput)
-}
-
-func (e ResourceType) ToResourceTypeOutputWithContext(ctx context.Context) ResourceTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(ResourceTypeOutput)
-}
-
-func (e ResourceType) ToResourceTypePtrOutput() ResourceTypePtrOutput {
-	return e.ToResourceTypePtrOutputWithContext(context.Background())
-}
-
-func (e ResourceType) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
-	return ResourceType(e).ToResourceTypeOutputWithContext(ctx).ToResourceTypePtrOutputWithContext(ctx)
-}
-
-func (e ResourceType) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ResourceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e ResourceType) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e ResourceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type ResourceTypeOutput struct{ *pulumi.OutputState }
-
-func (ResourceTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*ResourceType)(nil)).Elem()
-}
-
-func (o ResourceTypeOutput) ToResourceTypeOutput() ResourceTypeOutput {
-	return o
-}
-
-func (o ResourceTypeOutput) ToResourceTypeOutputWithContext(ctx context.Context) ResourceTypeOutput {
-	return o
-}
-
-func (o ResourceTypeOutput) ToResourceTypePtrOutput() ResourceTypePtrOutput {
-	return o.ToResourceTypePtrOutputWithContext(context.Background())
-}
-
-func (o ResourceTypeOutput) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v ResourceType) *ResourceType {
-		return &v
-	}).(ResourceTypePtrOutput)
-}
-
-func (o ResourceTypeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o ResourceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceType) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o ResourceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e ResourceType) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type ResourceTypePtrOutput struct{ *pulumi.OutputState }
-
-func (ResourceTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**ResourceType)(nil)).Elem()
-}
-
-func (o ResourceTypePtrOutput) ToResourceTypePtrOutput() ResourceTypePtrOutput {
-	return o
-}
-
-func (o ResourceTypePtrOutput) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
-	return o
-}
-
-func (o ResourceTypePtrOutput) Elem() ResourceTypeOutput {
-	return o.ApplyT(func(v *ResourceType) ResourceType {
-		if v != nil {
-			return *v
-		}
-		var ret ResourceType
-		return ret
-	}).(ResourceTypeOutput)
-}
-
-func (o ResourceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o ResourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *ResourceType) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// ResourceTypeInput is an input type that accepts values of the ResourceType enum
-// A concrete instance of `ResourceTypeInput` can be one of the following:
-//
-//	ResourceTypeGithubRepository
-//	ResourceTypeFile
-//	ResourceTypeMemoryStore
-type ResourceTypeInput interface {
-	pulumi.Input
-
-	ToResourceTypeOutput() ResourceTypeOutput
-	ToResourceTypeOutputWithContext(context.Context) ResourceTypeOutput
-}
-
-var resourceTypePtrType = reflect.TypeOf((**ResourceType)(nil)).Elem()
-
-type ResourceTypePtrInput interface {
-	pulumi.Input
-
-	ToResourceTypePtrOutput() ResourceTypePtrOutput
-	ToResourceTypePtrOutputWithContext(context.Context) ResourceTypePtrOutput
-}
-
-type resourceTypePtr string
-
-func ResourceTypePtr(v string) ResourceTypePtrInput {
-	return (*resourceTypePtr)(&v)
-}
-
-func (*resourceTypePtr) ElementType() reflect.Type {
-	return resourceTypePtrType
-}
-
-func (in *resourceTypePtr) ToResourceTypePtrOutput() ResourceTypePtrOutput {
-	return pulumi.ToOutput(in).(ResourceTypePtrOutput)
-}
-
-func (in *resourceTypePtr) ToResourceTypePtrOutputWithContext(ctx context.Context) ResourceTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(ResourceTypePtrOutput)
-}
-
-type SessionInitialEventContentSourceType string
-
-const (
-	SessionInitialEventContentSourceTypeBase64 = SessionInitialEventContentSourceType("base64")
-	SessionInitialEventContentSourceTypeUrl    = SessionInitialEventContentSourceType("url")
-	SessionInitialEventContentSourceTypeFile   = SessionInitialEventContentSourceType("file")
-	SessionInitialEventContentSourceTypeText   = SessionInitialEventContentSourceType("text")
-)
-
-func (SessionInitialEventContentSourceType) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventContentSourceType)(nil)).Elem()
-}
-
-func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypeOutput() SessionInitialEventContentSourceTypeOutput {
-	return pulumi.ToOutput(e).(SessionInitialEventContentSourceTypeOutput)
-}
-
-func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypeOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(SessionInitialEventContentSourceTypeOutput)
-}
-
-func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
-	return e.ToSessionInitialEventContentSourceTypePtrOutputWithContext(context.Background())
-}
-
-func (e SessionInitialEventContentSourceType) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
-	return SessionInitialEventContentSourceType(e).ToSessionInitialEventContentSourceTypeOutputWithContext(ctx).ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx)
-}
-
-func (e SessionInitialEventContentSourceType) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e SessionInitialEventContentSourceType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e SessionInitialEventContentSourceType) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e SessionInitialEventContentSourceType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type SessionInitialEventContentSourceTypeOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventContentSourceTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventContentSourceType)(nil)).Elem()
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypeOutput() SessionInitialEventContentSourceTypeOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypeOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypeOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
-	return o.ToSessionInitialEventContentSourceTypePtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventContentSourceType) *SessionInitialEventContentSourceType {
-		return &v
-	}).(SessionInitialEventContentSourceTypePtrOutput)
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentSourceType) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentSourceTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentSourceType) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type SessionInitialEventContentSourceTypePtrOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventContentSourceTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionInitialEventContentSourceType)(nil)).Elem()
-}
-
-func (o SessionInitialEventContentSourceTypePtrOutput) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourceTypePtrOutput) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourceTypePtrOutput) Elem() SessionInitialEventContentSourceTypeOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSourceType) SessionInitialEventContentSourceType {
-		if v != nil {
-			return *v
-		}
-		var ret SessionInitialEventContentSourceType
-		return ret
-	}).(SessionInitialEventContentSourceTypeOutput)
-}
-
-func (o SessionInitialEventContentSourceTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentSourceTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SessionInitialEventContentSourceType) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// SessionInitialEventContentSourceTypeInput is an input type that accepts values of the SessionInitialEventContentSourceType enum
-// A concrete instance of `SessionInitialEventContentSourceTypeInput` can be one of the following:
-//
-//	SessionInitialEventContentSourceTypeBase64
-//	SessionInitialEventContentSourceTypeUrl
-//	SessionInitialEventContentSourceTypeFile
-//	SessionInitialEventContentSourceTypeText
-type SessionInitialEventContentSourceTypeInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventContentSourceTypeOutput() SessionInitialEventContentSourceTypeOutput
-	ToSessionInitialEventContentSourceTypeOutputWithContext(context.Context) SessionInitialEventContentSourceTypeOutput
-}
-
-var sessionInitialEventContentSourceTypePtrType = reflect.TypeOf((**SessionInitialEventContentSourceType)(nil)).Elem()
-
-type SessionInitialEventContentSourceTypePtrInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput
-	ToSessionInitialEventContentSourceTypePtrOutputWithContext(context.Context) SessionInitialEventContentSourceTypePtrOutput
-}
-
-type sessionInitialEventContentSourceTypePtr string
-
-func SessionInitialEventContentSourceTypePtr(v string) SessionInitialEventContentSourceTypePtrInput {
-	return (*sessionInitialEventContentSourceTypePtr)(&v)
-}
-
-func (*sessionInitialEventContentSourceTypePtr) ElementType() reflect.Type {
-	return sessionInitialEventContentSourceTypePtrType
-}
-
-func (in *sessionInitialEventContentSourceTypePtr) ToSessionInitialEventContentSourceTypePtrOutput() SessionInitialEventContentSourceTypePtrOutput {
-	return pulumi.ToOutput(in).(SessionInitialEventContentSourceTypePtrOutput)
-}
-
-func (in *sessionInitialEventContentSourceTypePtr) ToSessionInitialEventContentSourceTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourceTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(SessionInitialEventContentSourceTypePtrOutput)
-}
-
-type SessionInitialEventContentType string
-
-const (
-	SessionInitialEventContentTypeText     = SessionInitialEventContentType("text")
-	SessionInitialEventContentTypeImage    = SessionInitialEventContentType("image")
-	SessionInitialEventContentTypeDocument = SessionInitialEventContentType("document")
-)
-
-func (SessionInitialEventContentType) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventContentType)(nil)).Elem()
-}
-
-func (e SessionInitialEventContentType) ToSessionInitialEventContentTypeOutput() SessionInitialEventContentTypeOutput {
-	return pulumi.ToOutput(e).(SessionInitialEventContentTypeOutput)
-}
-
-func (e SessionInitialEventContentType) ToSessionInitialEventContentTypeOutputWithContext(ctx context.Context) SessionInitialEventContentTypeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(SessionInitialEventContentTypeOutput)
-}
-
-func (e SessionInitialEventContentType) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
-	return e.ToSessionInitialEventContentTypePtrOutputWithContext(context.Background())
-}
-
-func (e SessionInitialEventContentType) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
-	return SessionInitialEventContentType(e).ToSessionInitialEventContentTypeOutputWithContext(ctx).ToSessionInitialEventContentTypePtrOutputWithContext(ctx)
-}
-
-func (e SessionInitialEventContentType) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e SessionInitialEventContentType) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e SessionInitialEventContentType) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e SessionInitialEventContentType) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type SessionInitialEventContentTypeOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventContentTypeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventContentType)(nil)).Elem()
-}
-
-func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypeOutput() SessionInitialEventContentTypeOutput {
-	return o
-}
-
-func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypeOutputWithContext(ctx context.Context) SessionInitialEventContentTypeOutput {
-	return o
-}
-
-func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
-	return o.ToSessionInitialEventContentTypePtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentTypeOutput) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventContentType) *SessionInitialEventContentType {
-		return &v
-	}).(SessionInitialEventContentTypePtrOutput)
-}
-
-func (o SessionInitialEventContentTypeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentTypeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentType) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o SessionInitialEventContentTypeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentTypeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e SessionInitialEventContentType) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type SessionInitialEventContentTypePtrOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventContentTypePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionInitialEventContentType)(nil)).Elem()
-}
-
-func (o SessionInitialEventContentTypePtrOutput) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
-	return o
-}
-
-func (o SessionInitialEventContentTypePtrOutput) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
-	return o
-}
-
-func (o SessionInitialEventContentTypePtrOutput) Elem() SessionInitialEventContentTypeOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentType) SessionInitialEventContentType {
-		if v != nil {
-			return *v
-		}
-		var ret SessionInitialEventContentType
-		return ret
-	}).(SessionInitialEventContentTypeOutput)
-}
-
-func (o SessionInitialEventContentTypePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SessionInitialEventContentType) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// SessionInitialEventContentTypeInput is an input type that accepts values of the SessionInitialEventContentType enum
-// A concrete instance of `SessionInitialEventContentTypeInput` can be one of the following:
-//
-//	SessionInitialEventContentTypeText
-//	SessionInitialEventContentTypeImage
-//	SessionInitialEventContentTypeDocument
-type SessionInitialEventContentTypeInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventContentTypeOutput() SessionInitialEventContentTypeOutput
-	ToSessionInitialEventContentTypeOutputWithContext(context.Context) SessionInitialEventContentTypeOutput
-}
-
-var sessionInitialEventContentTypePtrType = reflect.TypeOf((**SessionInitialEventContentType)(nil)).Elem()
-
-type SessionInitialEventContentTypePtrInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput
-	ToSessionInitialEventContentTypePtrOutputWithContext(context.Context) SessionInitialEventContentTypePtrOutput
-}
-
-type sessionInitialEventContentTypePtr string
-
-func SessionInitialEventContentTypePtr(v string) SessionInitialEventContentTypePtrInput {
-	return (*sessionInitialEventContentTypePtr)(&v)
-}
-
-func (*sessionInitialEventContentTypePtr) ElementType() reflect.Type {
-	return sessionInitialEventContentTypePtrType
-}
-
-func (in *sessionInitialEventContentTypePtr) ToSessionInitialEventContentTypePtrOutput() SessionInitialEventContentTypePtrOutput {
-	return pulumi.ToOutput(in).(SessionInitialEventContentTypePtrOutput)
-}
-
-func (in *sessionInitialEventContentTypePtr) ToSessionInitialEventContentTypePtrOutputWithContext(ctx context.Context) SessionInitialEventContentTypePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(SessionInitialEventContentTypePtrOutput)
 }
 
 type SessionInitialEventType string
@@ -4840,6 +4842,8 @@ func (in *vaultCredentialAuthTypePtr) ToVaultCredentialAuthTypePtrOutputWithCont
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityTypeInput)(nil)).Elem(), AgentExecutionIdentityType("aws_role"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentExecutionIdentityTypePtrInput)(nil)).Elem(), AgentExecutionIdentityType("aws_role"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelEffortTypeInput)(nil)).Elem(), AgentModelEffortType("low"))
+	pulumi.RegisterInputType(reflect.TypeOf((*AgentModelEffortTypePtrInput)(nil)).Elem(), AgentModelEffortType("low"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAgentTypeInput)(nil)).Elem(), AgentMultiagentAgentType("agent"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAgentTypePtrInput)(nil)).Elem(), AgentMultiagentAgentType("agent"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentTypeInput)(nil)).Elem(), AgentMultiagentType("coordinator"))
@@ -4854,12 +4858,20 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentOnDestroyPtrInput)(nil)).Elem(), EnvironmentOnDestroy("delete"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentScopeInput)(nil)).Elem(), EnvironmentScope("organization"))
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentScopePtrInput)(nil)).Elem(), EnvironmentScope("organization"))
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventContentSourceTypeInput)(nil)).Elem(), InitialEventContentSourceType("base64"))
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventContentSourceTypePtrInput)(nil)).Elem(), InitialEventContentSourceType("base64"))
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventContentTypeInput)(nil)).Elem(), InitialEventContentType("text"))
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventContentTypePtrInput)(nil)).Elem(), InitialEventContentType("text"))
 	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricTypeInput)(nil)).Elem(), InitialEventRubricType("text"))
 	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricTypePtrInput)(nil)).Elem(), InitialEventRubricType("text"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortInput)(nil)).Elem(), ModelEffort("low"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortPtrInput)(nil)).Elem(), ModelEffort("low"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ModelSpeedInput)(nil)).Elem(), ModelSpeed("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ModelSpeedPtrInput)(nil)).Elem(), ModelSpeed("standard"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceAccessInput)(nil)).Elem(), MountedResourceAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceAccessPtrInput)(nil)).Elem(), MountedResourceAccess("read_write"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceCheckoutTypeInput)(nil)).Elem(), MountedResourceCheckoutType("branch"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceCheckoutTypePtrInput)(nil)).Elem(), MountedResourceCheckoutType("branch"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceTypeInput)(nil)).Elem(), MountedResourceType("github_repository"))
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceTypePtrInput)(nil)).Elem(), MountedResourceType("github_repository"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPredefinedAgentTypeInput)(nil)).Elem(), MultiagentMembersPredefinedAgentType("agent"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPredefinedAgentTypePtrInput)(nil)).Elem(), MultiagentMembersPredefinedAgentType("agent"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersTypeInput)(nil)).Elem(), MultiagentMembersType("enabled"))
@@ -4868,16 +4880,6 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*NetworkingTypePtrInput)(nil)).Elem(), NetworkingType("unrestricted"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnDestroyInput)(nil)).Elem(), OnDestroy("archive"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OnDestroyPtrInput)(nil)).Elem(), OnDestroy("archive"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceAccessInput)(nil)).Elem(), ResourceAccess("read_write"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceAccessPtrInput)(nil)).Elem(), ResourceAccess("read_write"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceCheckoutTypeInput)(nil)).Elem(), ResourceCheckoutType("branch"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceCheckoutTypePtrInput)(nil)).Elem(), ResourceCheckoutType("branch"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceTypeInput)(nil)).Elem(), ResourceType("github_repository"))
-	pulumi.RegisterInputType(reflect.TypeOf((*ResourceTypePtrInput)(nil)).Elem(), ResourceType("github_repository"))
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourceTypeInput)(nil)).Elem(), SessionInitialEventContentSourceType("base64"))
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourceTypePtrInput)(nil)).Elem(), SessionInitialEventContentSourceType("base64"))
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentTypeInput)(nil)).Elem(), SessionInitialEventContentType("text"))
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentTypePtrInput)(nil)).Elem(), SessionInitialEventContentType("text"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventTypeInput)(nil)).Elem(), SessionInitialEventType("user.message"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventTypePtrInput)(nil)).Elem(), SessionInitialEventType("user.message"))
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionWhenRunningInput)(nil)).Elem(), SessionWhenRunning("wait"))
@@ -4898,6 +4900,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VaultCredentialAuthTypePtrInput)(nil)).Elem(), VaultCredentialAuthType("mcp_oauth"))
 	pulumi.RegisterOutputType(AgentExecutionIdentityTypeOutput{})
 	pulumi.RegisterOutputType(AgentExecutionIdentityTypePtrOutput{})
+	pulumi.RegisterOutputType(AgentModelEffortTypeOutput{})
+	pulumi.RegisterOutputType(AgentModelEffortTypePtrOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentAgentTypeOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentAgentTypePtrOutput{})
 	pulumi.RegisterOutputType(AgentMultiagentTypeOutput{})
@@ -4912,12 +4916,20 @@ func init() {
 	pulumi.RegisterOutputType(EnvironmentOnDestroyPtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentScopeOutput{})
 	pulumi.RegisterOutputType(EnvironmentScopePtrOutput{})
+	pulumi.RegisterOutputType(InitialEventContentSourceTypeOutput{})
+	pulumi.RegisterOutputType(InitialEventContentSourceTypePtrOutput{})
+	pulumi.RegisterOutputType(InitialEventContentTypeOutput{})
+	pulumi.RegisterOutputType(InitialEventContentTypePtrOutput{})
 	pulumi.RegisterOutputType(InitialEventRubricTypeOutput{})
 	pulumi.RegisterOutputType(InitialEventRubricTypePtrOutput{})
-	pulumi.RegisterOutputType(ModelEffortOutput{})
-	pulumi.RegisterOutputType(ModelEffortPtrOutput{})
 	pulumi.RegisterOutputType(ModelSpeedOutput{})
 	pulumi.RegisterOutputType(ModelSpeedPtrOutput{})
+	pulumi.RegisterOutputType(MountedResourceAccessOutput{})
+	pulumi.RegisterOutputType(MountedResourceAccessPtrOutput{})
+	pulumi.RegisterOutputType(MountedResourceCheckoutTypeOutput{})
+	pulumi.RegisterOutputType(MountedResourceCheckoutTypePtrOutput{})
+	pulumi.RegisterOutputType(MountedResourceTypeOutput{})
+	pulumi.RegisterOutputType(MountedResourceTypePtrOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersPredefinedAgentTypeOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersPredefinedAgentTypePtrOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersTypeOutput{})
@@ -4926,16 +4938,6 @@ func init() {
 	pulumi.RegisterOutputType(NetworkingTypePtrOutput{})
 	pulumi.RegisterOutputType(OnDestroyOutput{})
 	pulumi.RegisterOutputType(OnDestroyPtrOutput{})
-	pulumi.RegisterOutputType(ResourceAccessOutput{})
-	pulumi.RegisterOutputType(ResourceAccessPtrOutput{})
-	pulumi.RegisterOutputType(ResourceCheckoutTypeOutput{})
-	pulumi.RegisterOutputType(ResourceCheckoutTypePtrOutput{})
-	pulumi.RegisterOutputType(ResourceTypeOutput{})
-	pulumi.RegisterOutputType(ResourceTypePtrOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventContentSourceTypeOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventContentSourceTypePtrOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventContentTypeOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventContentTypePtrOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventTypeOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventTypePtrOutput{})
 	pulumi.RegisterOutputType(SessionWhenRunningOutput{})

@@ -174,8 +174,8 @@ func (o AgentExecutionIdentityPtrOutput) Type() AgentExecutionIdentityTypePtrOut
 
 // A model config: the model's id and how it runs.
 type AgentModel struct {
-	// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-	Effort *ModelEffort `pulumi:"effort"`
+	// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
+	Effort *string `pulumi:"effort"`
 	// The model identifier, e.g. `claude-opus-4-7`.
 	Id string `pulumi:"id"`
 	// Geographic region for model inference. When unset, requests use the workspace's default inference geo.
@@ -197,8 +197,8 @@ type AgentModelInput interface {
 
 // A model config: the model's id and how it runs.
 type AgentModelArgs struct {
-	// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-	Effort ModelEffortPtrInput `pulumi:"effort"`
+	// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
+	Effort pulumi.StringPtrInput `pulumi:"effort"`
 	// The model identifier, e.g. `claude-opus-4-7`.
 	Id pulumi.StringInput `pulumi:"id"`
 	// Geographic region for model inference. When unset, requests use the workspace's default inference geo.
@@ -285,9 +285,9 @@ func (o AgentModelOutput) ToAgentModelPtrOutputWithContext(ctx context.Context) 
 	}).(AgentModelPtrOutput)
 }
 
-// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-func (o AgentModelOutput) Effort() ModelEffortPtrOutput {
-	return o.ApplyT(func(v AgentModel) *ModelEffort { return v.Effort }).(ModelEffortPtrOutput)
+// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
+func (o AgentModelOutput) Effort() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v AgentModel) *string { return v.Effort }).(pulumi.StringPtrOutput)
 }
 
 // The model identifier, e.g. `claude-opus-4-7`.
@@ -329,14 +329,14 @@ func (o AgentModelPtrOutput) Elem() AgentModelOutput {
 	}).(AgentModelOutput)
 }
 
-// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
-func (o AgentModelPtrOutput) Effort() ModelEffortPtrOutput {
-	return o.ApplyT(func(v *AgentModel) *ModelEffort {
+// How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
+func (o AgentModelPtrOutput) Effort() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AgentModel) *string {
 		if v == nil {
 			return nil
 		}
 		return v.Effort
-	}).(ModelEffortPtrOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 // The model identifier, e.g. `claude-opus-4-7`.
@@ -944,304 +944,148 @@ func (o AgentSkillArrayOutput) Index(i pulumi.IntInput) AgentSkillOutput {
 	}).(AgentSkillOutput)
 }
 
-type DeploymentBudget struct {
-	// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-	MaxListCost DeploymentBudgetMaxListCost `pulumi:"maxListCost"`
-	// Always `limit`.
-	Type string `pulumi:"type"`
-}
-
-// DeploymentBudgetInput is an input type that accepts DeploymentBudgetArgs and DeploymentBudgetOutput values.
-// You can construct a concrete instance of `DeploymentBudgetInput` via:
-//
-//	DeploymentBudgetArgs{...}
-type DeploymentBudgetInput interface {
-	pulumi.Input
-
-	ToDeploymentBudgetOutput() DeploymentBudgetOutput
-	ToDeploymentBudgetOutputWithContext(context.Context) DeploymentBudgetOutput
-}
-
-type DeploymentBudgetArgs struct {
-	// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-	MaxListCost DeploymentBudgetMaxListCostInput `pulumi:"maxListCost"`
-	// Always `limit`.
-	Type pulumi.StringInput `pulumi:"type"`
-}
-
-func (DeploymentBudgetArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentBudget)(nil)).Elem()
-}
-
-func (i DeploymentBudgetArgs) ToDeploymentBudgetOutput() DeploymentBudgetOutput {
-	return i.ToDeploymentBudgetOutputWithContext(context.Background())
-}
-
-func (i DeploymentBudgetArgs) ToDeploymentBudgetOutputWithContext(ctx context.Context) DeploymentBudgetOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentBudgetOutput)
-}
-
-func (i DeploymentBudgetArgs) ToDeploymentBudgetPtrOutput() DeploymentBudgetPtrOutput {
-	return i.ToDeploymentBudgetPtrOutputWithContext(context.Background())
-}
-
-func (i DeploymentBudgetArgs) ToDeploymentBudgetPtrOutputWithContext(ctx context.Context) DeploymentBudgetPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentBudgetOutput).ToDeploymentBudgetPtrOutputWithContext(ctx)
-}
-
-// DeploymentBudgetPtrInput is an input type that accepts DeploymentBudgetArgs, DeploymentBudgetPtr and DeploymentBudgetPtrOutput values.
-// You can construct a concrete instance of `DeploymentBudgetPtrInput` via:
-//
-//	        DeploymentBudgetArgs{...}
-//
-//	or:
-//
-//	        nil
-type DeploymentBudgetPtrInput interface {
-	pulumi.Input
-
-	ToDeploymentBudgetPtrOutput() DeploymentBudgetPtrOutput
-	ToDeploymentBudgetPtrOutputWithContext(context.Context) DeploymentBudgetPtrOutput
-}
-
-type deploymentBudgetPtrType DeploymentBudgetArgs
-
-func DeploymentBudgetPtr(v *DeploymentBudgetArgs) DeploymentBudgetPtrInput {
-	return (*deploymentBudgetPtrType)(v)
-}
-
-func (*deploymentBudgetPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentBudget)(nil)).Elem()
-}
-
-func (i *deploymentBudgetPtrType) ToDeploymentBudgetPtrOutput() DeploymentBudgetPtrOutput {
-	return i.ToDeploymentBudgetPtrOutputWithContext(context.Background())
-}
-
-func (i *deploymentBudgetPtrType) ToDeploymentBudgetPtrOutputWithContext(ctx context.Context) DeploymentBudgetPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentBudgetPtrOutput)
-}
-
-type DeploymentBudgetOutput struct{ *pulumi.OutputState }
-
-func (DeploymentBudgetOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentBudget)(nil)).Elem()
-}
-
-func (o DeploymentBudgetOutput) ToDeploymentBudgetOutput() DeploymentBudgetOutput {
-	return o
-}
-
-func (o DeploymentBudgetOutput) ToDeploymentBudgetOutputWithContext(ctx context.Context) DeploymentBudgetOutput {
-	return o
-}
-
-func (o DeploymentBudgetOutput) ToDeploymentBudgetPtrOutput() DeploymentBudgetPtrOutput {
-	return o.ToDeploymentBudgetPtrOutputWithContext(context.Background())
-}
-
-func (o DeploymentBudgetOutput) ToDeploymentBudgetPtrOutputWithContext(ctx context.Context) DeploymentBudgetPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v DeploymentBudget) *DeploymentBudget {
-		return &v
-	}).(DeploymentBudgetPtrOutput)
-}
-
-// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-func (o DeploymentBudgetOutput) MaxListCost() DeploymentBudgetMaxListCostOutput {
-	return o.ApplyT(func(v DeploymentBudget) DeploymentBudgetMaxListCost { return v.MaxListCost }).(DeploymentBudgetMaxListCostOutput)
-}
-
-// Always `limit`.
-func (o DeploymentBudgetOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentBudget) string { return v.Type }).(pulumi.StringOutput)
-}
-
-type DeploymentBudgetPtrOutput struct{ *pulumi.OutputState }
-
-func (DeploymentBudgetPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentBudget)(nil)).Elem()
-}
-
-func (o DeploymentBudgetPtrOutput) ToDeploymentBudgetPtrOutput() DeploymentBudgetPtrOutput {
-	return o
-}
-
-func (o DeploymentBudgetPtrOutput) ToDeploymentBudgetPtrOutputWithContext(ctx context.Context) DeploymentBudgetPtrOutput {
-	return o
-}
-
-func (o DeploymentBudgetPtrOutput) Elem() DeploymentBudgetOutput {
-	return o.ApplyT(func(v *DeploymentBudget) DeploymentBudget {
-		if v != nil {
-			return *v
-		}
-		var ret DeploymentBudget
-		return ret
-	}).(DeploymentBudgetOutput)
-}
-
-// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-func (o DeploymentBudgetPtrOutput) MaxListCost() DeploymentBudgetMaxListCostPtrOutput {
-	return o.ApplyT(func(v *DeploymentBudget) *DeploymentBudgetMaxListCost {
-		if v == nil {
-			return nil
-		}
-		return &v.MaxListCost
-	}).(DeploymentBudgetMaxListCostPtrOutput)
-}
-
-// Always `limit`.
-func (o DeploymentBudgetPtrOutput) Type() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentBudget) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(pulumi.StringPtrOutput)
-}
-
-// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-type DeploymentBudgetMaxListCost struct {
+// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+type BudgetMaxListCost struct {
 	// Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
 	Amount string `pulumi:"amount"`
 	// Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
 	Currency *string `pulumi:"currency"`
 }
 
-// DeploymentBudgetMaxListCostInput is an input type that accepts DeploymentBudgetMaxListCostArgs and DeploymentBudgetMaxListCostOutput values.
-// You can construct a concrete instance of `DeploymentBudgetMaxListCostInput` via:
+// BudgetMaxListCostInput is an input type that accepts BudgetMaxListCostArgs and BudgetMaxListCostOutput values.
+// You can construct a concrete instance of `BudgetMaxListCostInput` via:
 //
-//	DeploymentBudgetMaxListCostArgs{...}
-type DeploymentBudgetMaxListCostInput interface {
+//	BudgetMaxListCostArgs{...}
+type BudgetMaxListCostInput interface {
 	pulumi.Input
 
-	ToDeploymentBudgetMaxListCostOutput() DeploymentBudgetMaxListCostOutput
-	ToDeploymentBudgetMaxListCostOutputWithContext(context.Context) DeploymentBudgetMaxListCostOutput
+	ToBudgetMaxListCostOutput() BudgetMaxListCostOutput
+	ToBudgetMaxListCostOutputWithContext(context.Context) BudgetMaxListCostOutput
 }
 
-// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-type DeploymentBudgetMaxListCostArgs struct {
+// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+type BudgetMaxListCostArgs struct {
 	// Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
 	Amount pulumi.StringInput `pulumi:"amount"`
 	// Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
 	Currency pulumi.StringPtrInput `pulumi:"currency"`
 }
 
-func (DeploymentBudgetMaxListCostArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentBudgetMaxListCost)(nil)).Elem()
+func (BudgetMaxListCostArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BudgetMaxListCost)(nil)).Elem()
 }
 
-func (i DeploymentBudgetMaxListCostArgs) ToDeploymentBudgetMaxListCostOutput() DeploymentBudgetMaxListCostOutput {
-	return i.ToDeploymentBudgetMaxListCostOutputWithContext(context.Background())
+func (i BudgetMaxListCostArgs) ToBudgetMaxListCostOutput() BudgetMaxListCostOutput {
+	return i.ToBudgetMaxListCostOutputWithContext(context.Background())
 }
 
-func (i DeploymentBudgetMaxListCostArgs) ToDeploymentBudgetMaxListCostOutputWithContext(ctx context.Context) DeploymentBudgetMaxListCostOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentBudgetMaxListCostOutput)
+func (i BudgetMaxListCostArgs) ToBudgetMaxListCostOutputWithContext(ctx context.Context) BudgetMaxListCostOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BudgetMaxListCostOutput)
 }
 
-func (i DeploymentBudgetMaxListCostArgs) ToDeploymentBudgetMaxListCostPtrOutput() DeploymentBudgetMaxListCostPtrOutput {
-	return i.ToDeploymentBudgetMaxListCostPtrOutputWithContext(context.Background())
+func (i BudgetMaxListCostArgs) ToBudgetMaxListCostPtrOutput() BudgetMaxListCostPtrOutput {
+	return i.ToBudgetMaxListCostPtrOutputWithContext(context.Background())
 }
 
-func (i DeploymentBudgetMaxListCostArgs) ToDeploymentBudgetMaxListCostPtrOutputWithContext(ctx context.Context) DeploymentBudgetMaxListCostPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentBudgetMaxListCostOutput).ToDeploymentBudgetMaxListCostPtrOutputWithContext(ctx)
+func (i BudgetMaxListCostArgs) ToBudgetMaxListCostPtrOutputWithContext(ctx context.Context) BudgetMaxListCostPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BudgetMaxListCostOutput).ToBudgetMaxListCostPtrOutputWithContext(ctx)
 }
 
-// DeploymentBudgetMaxListCostPtrInput is an input type that accepts DeploymentBudgetMaxListCostArgs, DeploymentBudgetMaxListCostPtr and DeploymentBudgetMaxListCostPtrOutput values.
-// You can construct a concrete instance of `DeploymentBudgetMaxListCostPtrInput` via:
+// BudgetMaxListCostPtrInput is an input type that accepts BudgetMaxListCostArgs, BudgetMaxListCostPtr and BudgetMaxListCostPtrOutput values.
+// You can construct a concrete instance of `BudgetMaxListCostPtrInput` via:
 //
-//	        DeploymentBudgetMaxListCostArgs{...}
+//	        BudgetMaxListCostArgs{...}
 //
 //	or:
 //
 //	        nil
-type DeploymentBudgetMaxListCostPtrInput interface {
+type BudgetMaxListCostPtrInput interface {
 	pulumi.Input
 
-	ToDeploymentBudgetMaxListCostPtrOutput() DeploymentBudgetMaxListCostPtrOutput
-	ToDeploymentBudgetMaxListCostPtrOutputWithContext(context.Context) DeploymentBudgetMaxListCostPtrOutput
+	ToBudgetMaxListCostPtrOutput() BudgetMaxListCostPtrOutput
+	ToBudgetMaxListCostPtrOutputWithContext(context.Context) BudgetMaxListCostPtrOutput
 }
 
-type deploymentBudgetMaxListCostPtrType DeploymentBudgetMaxListCostArgs
+type budgetMaxListCostPtrType BudgetMaxListCostArgs
 
-func DeploymentBudgetMaxListCostPtr(v *DeploymentBudgetMaxListCostArgs) DeploymentBudgetMaxListCostPtrInput {
-	return (*deploymentBudgetMaxListCostPtrType)(v)
+func BudgetMaxListCostPtr(v *BudgetMaxListCostArgs) BudgetMaxListCostPtrInput {
+	return (*budgetMaxListCostPtrType)(v)
 }
 
-func (*deploymentBudgetMaxListCostPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentBudgetMaxListCost)(nil)).Elem()
+func (*budgetMaxListCostPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BudgetMaxListCost)(nil)).Elem()
 }
 
-func (i *deploymentBudgetMaxListCostPtrType) ToDeploymentBudgetMaxListCostPtrOutput() DeploymentBudgetMaxListCostPtrOutput {
-	return i.ToDeploymentBudgetMaxListCostPtrOutputWithContext(context.Background())
+func (i *budgetMaxListCostPtrType) ToBudgetMaxListCostPtrOutput() BudgetMaxListCostPtrOutput {
+	return i.ToBudgetMaxListCostPtrOutputWithContext(context.Background())
 }
 
-func (i *deploymentBudgetMaxListCostPtrType) ToDeploymentBudgetMaxListCostPtrOutputWithContext(ctx context.Context) DeploymentBudgetMaxListCostPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentBudgetMaxListCostPtrOutput)
+func (i *budgetMaxListCostPtrType) ToBudgetMaxListCostPtrOutputWithContext(ctx context.Context) BudgetMaxListCostPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BudgetMaxListCostPtrOutput)
 }
 
-// Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-type DeploymentBudgetMaxListCostOutput struct{ *pulumi.OutputState }
+// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+type BudgetMaxListCostOutput struct{ *pulumi.OutputState }
 
-func (DeploymentBudgetMaxListCostOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentBudgetMaxListCost)(nil)).Elem()
+func (BudgetMaxListCostOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BudgetMaxListCost)(nil)).Elem()
 }
 
-func (o DeploymentBudgetMaxListCostOutput) ToDeploymentBudgetMaxListCostOutput() DeploymentBudgetMaxListCostOutput {
+func (o BudgetMaxListCostOutput) ToBudgetMaxListCostOutput() BudgetMaxListCostOutput {
 	return o
 }
 
-func (o DeploymentBudgetMaxListCostOutput) ToDeploymentBudgetMaxListCostOutputWithContext(ctx context.Context) DeploymentBudgetMaxListCostOutput {
+func (o BudgetMaxListCostOutput) ToBudgetMaxListCostOutputWithContext(ctx context.Context) BudgetMaxListCostOutput {
 	return o
 }
 
-func (o DeploymentBudgetMaxListCostOutput) ToDeploymentBudgetMaxListCostPtrOutput() DeploymentBudgetMaxListCostPtrOutput {
-	return o.ToDeploymentBudgetMaxListCostPtrOutputWithContext(context.Background())
+func (o BudgetMaxListCostOutput) ToBudgetMaxListCostPtrOutput() BudgetMaxListCostPtrOutput {
+	return o.ToBudgetMaxListCostPtrOutputWithContext(context.Background())
 }
 
-func (o DeploymentBudgetMaxListCostOutput) ToDeploymentBudgetMaxListCostPtrOutputWithContext(ctx context.Context) DeploymentBudgetMaxListCostPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v DeploymentBudgetMaxListCost) *DeploymentBudgetMaxListCost {
+func (o BudgetMaxListCostOutput) ToBudgetMaxListCostPtrOutputWithContext(ctx context.Context) BudgetMaxListCostPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BudgetMaxListCost) *BudgetMaxListCost {
 		return &v
-	}).(DeploymentBudgetMaxListCostPtrOutput)
+	}).(BudgetMaxListCostPtrOutput)
 }
 
 // Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-func (o DeploymentBudgetMaxListCostOutput) Amount() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentBudgetMaxListCost) string { return v.Amount }).(pulumi.StringOutput)
+func (o BudgetMaxListCostOutput) Amount() pulumi.StringOutput {
+	return o.ApplyT(func(v BudgetMaxListCost) string { return v.Amount }).(pulumi.StringOutput)
 }
 
 // Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-func (o DeploymentBudgetMaxListCostOutput) Currency() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentBudgetMaxListCost) *string { return v.Currency }).(pulumi.StringPtrOutput)
+func (o BudgetMaxListCostOutput) Currency() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BudgetMaxListCost) *string { return v.Currency }).(pulumi.StringPtrOutput)
 }
 
-type DeploymentBudgetMaxListCostPtrOutput struct{ *pulumi.OutputState }
+type BudgetMaxListCostPtrOutput struct{ *pulumi.OutputState }
 
-func (DeploymentBudgetMaxListCostPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentBudgetMaxListCost)(nil)).Elem()
+func (BudgetMaxListCostPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BudgetMaxListCost)(nil)).Elem()
 }
 
-func (o DeploymentBudgetMaxListCostPtrOutput) ToDeploymentBudgetMaxListCostPtrOutput() DeploymentBudgetMaxListCostPtrOutput {
+func (o BudgetMaxListCostPtrOutput) ToBudgetMaxListCostPtrOutput() BudgetMaxListCostPtrOutput {
 	return o
 }
 
-func (o DeploymentBudgetMaxListCostPtrOutput) ToDeploymentBudgetMaxListCostPtrOutputWithContext(ctx context.Context) DeploymentBudgetMaxListCostPtrOutput {
+func (o BudgetMaxListCostPtrOutput) ToBudgetMaxListCostPtrOutputWithContext(ctx context.Context) BudgetMaxListCostPtrOutput {
 	return o
 }
 
-func (o DeploymentBudgetMaxListCostPtrOutput) Elem() DeploymentBudgetMaxListCostOutput {
-	return o.ApplyT(func(v *DeploymentBudgetMaxListCost) DeploymentBudgetMaxListCost {
+func (o BudgetMaxListCostPtrOutput) Elem() BudgetMaxListCostOutput {
+	return o.ApplyT(func(v *BudgetMaxListCost) BudgetMaxListCost {
 		if v != nil {
 			return *v
 		}
-		var ret DeploymentBudgetMaxListCost
+		var ret BudgetMaxListCost
 		return ret
-	}).(DeploymentBudgetMaxListCostOutput)
+	}).(BudgetMaxListCostOutput)
 }
 
 // Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-func (o DeploymentBudgetMaxListCostPtrOutput) Amount() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentBudgetMaxListCost) *string {
+func (o BudgetMaxListCostPtrOutput) Amount() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BudgetMaxListCost) *string {
 		if v == nil {
 			return nil
 		}
@@ -1250,8 +1094,8 @@ func (o DeploymentBudgetMaxListCostPtrOutput) Amount() pulumi.StringPtrOutput {
 }
 
 // Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-func (o DeploymentBudgetMaxListCostPtrOutput) Currency() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentBudgetMaxListCost) *string {
+func (o BudgetMaxListCostPtrOutput) Currency() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BudgetMaxListCost) *string {
 		if v == nil {
 			return nil
 		}
@@ -1261,11 +1105,11 @@ func (o DeploymentBudgetMaxListCostPtrOutput) Currency() pulumi.StringPtrOutput 
 
 // One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 type DeploymentInitialEvent struct {
-	// For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+	// For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
 	Content []DeploymentInitialEventContent `pulumi:"content"`
 	// What the agent should produce: the task specification (`user.define_outcome` only).
 	Description *string `pulumi:"description"`
-	// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+	// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
 	MaxIterations *int `pulumi:"maxIterations"`
 	// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
 	Rubric *InitialEventRubric `pulumi:"rubric"`
@@ -1286,11 +1130,11 @@ type DeploymentInitialEventInput interface {
 
 // One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 type DeploymentInitialEventArgs struct {
-	// For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+	// For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
 	Content DeploymentInitialEventContentArrayInput `pulumi:"content"`
 	// What the agent should produce: the task specification (`user.define_outcome` only).
 	Description pulumi.StringPtrInput `pulumi:"description"`
-	// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+	// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
 	MaxIterations pulumi.IntPtrInput `pulumi:"maxIterations"`
 	// How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
 	Rubric InitialEventRubricPtrInput `pulumi:"rubric"`
@@ -1350,7 +1194,7 @@ func (o DeploymentInitialEventOutput) ToDeploymentInitialEventOutputWithContext(
 	return o
 }
 
-// For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+// For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
 func (o DeploymentInitialEventOutput) Content() DeploymentInitialEventContentArrayOutput {
 	return o.ApplyT(func(v DeploymentInitialEvent) []DeploymentInitialEventContent { return v.Content }).(DeploymentInitialEventContentArrayOutput)
 }
@@ -1360,7 +1204,7 @@ func (o DeploymentInitialEventOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v DeploymentInitialEvent) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+// Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
 func (o DeploymentInitialEventOutput) MaxIterations() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v DeploymentInitialEvent) *int { return v.MaxIterations }).(pulumi.IntPtrOutput)
 }
@@ -1395,12 +1239,18 @@ func (o DeploymentInitialEventArrayOutput) Index(i pulumi.IntInput) DeploymentIn
 	}).(DeploymentInitialEventOutput)
 }
 
-// Text content.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
 type DeploymentInitialEventContent struct {
-	// The text content.
-	Text string `pulumi:"text"`
-	// Always `text`.
-	Type string `pulumi:"type"`
+	// Additional context about the document for the model (`document` only).
+	Context *string `pulumi:"context"`
+	// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+	Source *InitialEventContentSource `pulumi:"source"`
+	// The text content (`text`, `text` only).
+	Text *string `pulumi:"text"`
+	// The title of the document (`document` only).
+	Title *string `pulumi:"title"`
+	// One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+	Type InitialEventContentType `pulumi:"type"`
 }
 
 // DeploymentInitialEventContentInput is an input type that accepts DeploymentInitialEventContentArgs and DeploymentInitialEventContentOutput values.
@@ -1414,12 +1264,18 @@ type DeploymentInitialEventContentInput interface {
 	ToDeploymentInitialEventContentOutputWithContext(context.Context) DeploymentInitialEventContentOutput
 }
 
-// Text content.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
 type DeploymentInitialEventContentArgs struct {
-	// The text content.
-	Text pulumi.StringInput `pulumi:"text"`
-	// Always `text`.
-	Type pulumi.StringInput `pulumi:"type"`
+	// Additional context about the document for the model (`document` only).
+	Context pulumi.StringPtrInput `pulumi:"context"`
+	// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+	Source InitialEventContentSourcePtrInput `pulumi:"source"`
+	// The text content (`text`, `text` only).
+	Text pulumi.StringPtrInput `pulumi:"text"`
+	// The title of the document (`document` only).
+	Title pulumi.StringPtrInput `pulumi:"title"`
+	// One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+	Type InitialEventContentTypeInput `pulumi:"type"`
 }
 
 func (DeploymentInitialEventContentArgs) ElementType() reflect.Type {
@@ -1459,7 +1315,7 @@ func (i DeploymentInitialEventContentArray) ToDeploymentInitialEventContentArray
 	return pulumi.ToOutputWithContext(ctx, i).(DeploymentInitialEventContentArrayOutput)
 }
 
-// Text content.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
 type DeploymentInitialEventContentOutput struct{ *pulumi.OutputState }
 
 func (DeploymentInitialEventContentOutput) ElementType() reflect.Type {
@@ -1474,14 +1330,29 @@ func (o DeploymentInitialEventContentOutput) ToDeploymentInitialEventContentOutp
 	return o
 }
 
-// The text content.
-func (o DeploymentInitialEventContentOutput) Text() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventContent) string { return v.Text }).(pulumi.StringOutput)
+// Additional context about the document for the model (`document` only).
+func (o DeploymentInitialEventContentOutput) Context() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) *string { return v.Context }).(pulumi.StringPtrOutput)
 }
 
-// Always `text`.
-func (o DeploymentInitialEventContentOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v DeploymentInitialEventContent) string { return v.Type }).(pulumi.StringOutput)
+// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+func (o DeploymentInitialEventContentOutput) Source() InitialEventContentSourcePtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) *InitialEventContentSource { return v.Source }).(InitialEventContentSourcePtrOutput)
+}
+
+// The text content (`text`, `text` only).
+func (o DeploymentInitialEventContentOutput) Text() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) *string { return v.Text }).(pulumi.StringPtrOutput)
+}
+
+// The title of the document (`document` only).
+func (o DeploymentInitialEventContentOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) *string { return v.Title }).(pulumi.StringPtrOutput)
+}
+
+// One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+func (o DeploymentInitialEventContentOutput) Type() InitialEventContentTypeOutput {
+	return o.ApplyT(func(v DeploymentInitialEventContent) InitialEventContentType { return v.Type }).(InitialEventContentTypeOutput)
 }
 
 type DeploymentInitialEventContentArrayOutput struct{ *pulumi.OutputState }
@@ -1665,356 +1536,6 @@ func (o DeploymentPausedReasonPtrOutput) Type() pulumi.StringPtrOutput {
 		}
 		return &v.Type
 	}).(pulumi.StringPtrOutput)
-}
-
-// One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-type DeploymentResource struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-	Access *ResourceAccess `pulumi:"access"`
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-	AuthorizationToken *string `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-	Checkout *DeploymentResourceCheckout `pulumi:"checkout"`
-	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-	FileId *string `pulumi:"fileId"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-	Instructions *string `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-	MemoryStoreId *string `pulumi:"memoryStoreId"`
-	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath *string `pulumi:"mountPath"`
-	// One of `github_repository`, `file`, `memory_store`: which kind this is.
-	Type ResourceType `pulumi:"type"`
-	// GitHub URL of the repository (https) (`github_repository` only).
-	Url *string `pulumi:"url"`
-}
-
-// DeploymentResourceInput is an input type that accepts DeploymentResourceArgs and DeploymentResourceOutput values.
-// You can construct a concrete instance of `DeploymentResourceInput` via:
-//
-//	DeploymentResourceArgs{...}
-type DeploymentResourceInput interface {
-	pulumi.Input
-
-	ToDeploymentResourceOutput() DeploymentResourceOutput
-	ToDeploymentResourceOutputWithContext(context.Context) DeploymentResourceOutput
-}
-
-// One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-type DeploymentResourceArgs struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-	Access ResourceAccessPtrInput `pulumi:"access"`
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-	AuthorizationToken pulumi.StringPtrInput `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-	Checkout DeploymentResourceCheckoutPtrInput `pulumi:"checkout"`
-	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-	FileId pulumi.StringPtrInput `pulumi:"fileId"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-	MemoryStoreId pulumi.StringPtrInput `pulumi:"memoryStoreId"`
-	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
-	// One of `github_repository`, `file`, `memory_store`: which kind this is.
-	Type ResourceTypeInput `pulumi:"type"`
-	// GitHub URL of the repository (https) (`github_repository` only).
-	Url pulumi.StringPtrInput `pulumi:"url"`
-}
-
-func (DeploymentResourceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResource)(nil)).Elem()
-}
-
-func (i DeploymentResourceArgs) ToDeploymentResourceOutput() DeploymentResourceOutput {
-	return i.ToDeploymentResourceOutputWithContext(context.Background())
-}
-
-func (i DeploymentResourceArgs) ToDeploymentResourceOutputWithContext(ctx context.Context) DeploymentResourceOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceOutput)
-}
-
-// DeploymentResourceArrayInput is an input type that accepts DeploymentResourceArray and DeploymentResourceArrayOutput values.
-// You can construct a concrete instance of `DeploymentResourceArrayInput` via:
-//
-//	DeploymentResourceArray{ DeploymentResourceArgs{...} }
-type DeploymentResourceArrayInput interface {
-	pulumi.Input
-
-	ToDeploymentResourceArrayOutput() DeploymentResourceArrayOutput
-	ToDeploymentResourceArrayOutputWithContext(context.Context) DeploymentResourceArrayOutput
-}
-
-type DeploymentResourceArray []DeploymentResourceInput
-
-func (DeploymentResourceArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]DeploymentResource)(nil)).Elem()
-}
-
-func (i DeploymentResourceArray) ToDeploymentResourceArrayOutput() DeploymentResourceArrayOutput {
-	return i.ToDeploymentResourceArrayOutputWithContext(context.Background())
-}
-
-func (i DeploymentResourceArray) ToDeploymentResourceArrayOutputWithContext(ctx context.Context) DeploymentResourceArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceArrayOutput)
-}
-
-// One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-type DeploymentResourceOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResource)(nil)).Elem()
-}
-
-func (o DeploymentResourceOutput) ToDeploymentResourceOutput() DeploymentResourceOutput {
-	return o
-}
-
-func (o DeploymentResourceOutput) ToDeploymentResourceOutputWithContext(ctx context.Context) DeploymentResourceOutput {
-	return o
-}
-
-// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-func (o DeploymentResourceOutput) Access() ResourceAccessPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *ResourceAccess { return v.Access }).(ResourceAccessPtrOutput)
-}
-
-// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-func (o DeploymentResourceOutput) AuthorizationToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
-}
-
-// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-func (o DeploymentResourceOutput) Checkout() DeploymentResourceCheckoutPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *DeploymentResourceCheckout { return v.Checkout }).(DeploymentResourceCheckoutPtrOutput)
-}
-
-// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-func (o DeploymentResourceOutput) FileId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *string { return v.FileId }).(pulumi.StringPtrOutput)
-}
-
-// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-func (o DeploymentResourceOutput) Instructions() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *string { return v.Instructions }).(pulumi.StringPtrOutput)
-}
-
-// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-func (o DeploymentResourceOutput) MemoryStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *string { return v.MemoryStoreId }).(pulumi.StringPtrOutput)
-}
-
-// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-func (o DeploymentResourceOutput) MountPath() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *string { return v.MountPath }).(pulumi.StringPtrOutput)
-}
-
-// One of `github_repository`, `file`, `memory_store`: which kind this is.
-func (o DeploymentResourceOutput) Type() ResourceTypeOutput {
-	return o.ApplyT(func(v DeploymentResource) ResourceType { return v.Type }).(ResourceTypeOutput)
-}
-
-// GitHub URL of the repository (https) (`github_repository` only).
-func (o DeploymentResourceOutput) Url() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResource) *string { return v.Url }).(pulumi.StringPtrOutput)
-}
-
-type DeploymentResourceArrayOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]DeploymentResource)(nil)).Elem()
-}
-
-func (o DeploymentResourceArrayOutput) ToDeploymentResourceArrayOutput() DeploymentResourceArrayOutput {
-	return o
-}
-
-func (o DeploymentResourceArrayOutput) ToDeploymentResourceArrayOutputWithContext(ctx context.Context) DeploymentResourceArrayOutput {
-	return o
-}
-
-func (o DeploymentResourceArrayOutput) Index(i pulumi.IntInput) DeploymentResourceOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DeploymentResource {
-		return vs[0].([]DeploymentResource)[vs[1].(int)]
-	}).(DeploymentResourceOutput)
-}
-
-// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-type DeploymentResourceCheckout struct {
-	// Branch name to check out (`branch` only).
-	Name *string `pulumi:"name"`
-	// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-	Sha *string `pulumi:"sha"`
-	// One of `branch`, `commit`: which kind this is.
-	Type ResourceCheckoutType `pulumi:"type"`
-}
-
-// DeploymentResourceCheckoutInput is an input type that accepts DeploymentResourceCheckoutArgs and DeploymentResourceCheckoutOutput values.
-// You can construct a concrete instance of `DeploymentResourceCheckoutInput` via:
-//
-//	DeploymentResourceCheckoutArgs{...}
-type DeploymentResourceCheckoutInput interface {
-	pulumi.Input
-
-	ToDeploymentResourceCheckoutOutput() DeploymentResourceCheckoutOutput
-	ToDeploymentResourceCheckoutOutputWithContext(context.Context) DeploymentResourceCheckoutOutput
-}
-
-// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-type DeploymentResourceCheckoutArgs struct {
-	// Branch name to check out (`branch` only).
-	Name pulumi.StringPtrInput `pulumi:"name"`
-	// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-	Sha pulumi.StringPtrInput `pulumi:"sha"`
-	// One of `branch`, `commit`: which kind this is.
-	Type ResourceCheckoutTypeInput `pulumi:"type"`
-}
-
-func (DeploymentResourceCheckoutArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceCheckout)(nil)).Elem()
-}
-
-func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutOutput() DeploymentResourceCheckoutOutput {
-	return i.ToDeploymentResourceCheckoutOutputWithContext(context.Background())
-}
-
-func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutOutputWithContext(ctx context.Context) DeploymentResourceCheckoutOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceCheckoutOutput)
-}
-
-func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
-	return i.ToDeploymentResourceCheckoutPtrOutputWithContext(context.Background())
-}
-
-func (i DeploymentResourceCheckoutArgs) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceCheckoutOutput).ToDeploymentResourceCheckoutPtrOutputWithContext(ctx)
-}
-
-// DeploymentResourceCheckoutPtrInput is an input type that accepts DeploymentResourceCheckoutArgs, DeploymentResourceCheckoutPtr and DeploymentResourceCheckoutPtrOutput values.
-// You can construct a concrete instance of `DeploymentResourceCheckoutPtrInput` via:
-//
-//	        DeploymentResourceCheckoutArgs{...}
-//
-//	or:
-//
-//	        nil
-type DeploymentResourceCheckoutPtrInput interface {
-	pulumi.Input
-
-	ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput
-	ToDeploymentResourceCheckoutPtrOutputWithContext(context.Context) DeploymentResourceCheckoutPtrOutput
-}
-
-type deploymentResourceCheckoutPtrType DeploymentResourceCheckoutArgs
-
-func DeploymentResourceCheckoutPtr(v *DeploymentResourceCheckoutArgs) DeploymentResourceCheckoutPtrInput {
-	return (*deploymentResourceCheckoutPtrType)(v)
-}
-
-func (*deploymentResourceCheckoutPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentResourceCheckout)(nil)).Elem()
-}
-
-func (i *deploymentResourceCheckoutPtrType) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
-	return i.ToDeploymentResourceCheckoutPtrOutputWithContext(context.Background())
-}
-
-func (i *deploymentResourceCheckoutPtrType) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(DeploymentResourceCheckoutPtrOutput)
-}
-
-// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-type DeploymentResourceCheckoutOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceCheckoutOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*DeploymentResourceCheckout)(nil)).Elem()
-}
-
-func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutOutput() DeploymentResourceCheckoutOutput {
-	return o
-}
-
-func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutOutputWithContext(ctx context.Context) DeploymentResourceCheckoutOutput {
-	return o
-}
-
-func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
-	return o.ToDeploymentResourceCheckoutPtrOutputWithContext(context.Background())
-}
-
-func (o DeploymentResourceCheckoutOutput) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v DeploymentResourceCheckout) *DeploymentResourceCheckout {
-		return &v
-	}).(DeploymentResourceCheckoutPtrOutput)
-}
-
-// Branch name to check out (`branch` only).
-func (o DeploymentResourceCheckoutOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceCheckout) *string { return v.Name }).(pulumi.StringPtrOutput)
-}
-
-// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-func (o DeploymentResourceCheckoutOutput) Sha() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v DeploymentResourceCheckout) *string { return v.Sha }).(pulumi.StringPtrOutput)
-}
-
-// One of `branch`, `commit`: which kind this is.
-func (o DeploymentResourceCheckoutOutput) Type() ResourceCheckoutTypeOutput {
-	return o.ApplyT(func(v DeploymentResourceCheckout) ResourceCheckoutType { return v.Type }).(ResourceCheckoutTypeOutput)
-}
-
-type DeploymentResourceCheckoutPtrOutput struct{ *pulumi.OutputState }
-
-func (DeploymentResourceCheckoutPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**DeploymentResourceCheckout)(nil)).Elem()
-}
-
-func (o DeploymentResourceCheckoutPtrOutput) ToDeploymentResourceCheckoutPtrOutput() DeploymentResourceCheckoutPtrOutput {
-	return o
-}
-
-func (o DeploymentResourceCheckoutPtrOutput) ToDeploymentResourceCheckoutPtrOutputWithContext(ctx context.Context) DeploymentResourceCheckoutPtrOutput {
-	return o
-}
-
-func (o DeploymentResourceCheckoutPtrOutput) Elem() DeploymentResourceCheckoutOutput {
-	return o.ApplyT(func(v *DeploymentResourceCheckout) DeploymentResourceCheckout {
-		if v != nil {
-			return *v
-		}
-		var ret DeploymentResourceCheckout
-		return ret
-	}).(DeploymentResourceCheckoutOutput)
-}
-
-// Branch name to check out (`branch` only).
-func (o DeploymentResourceCheckoutPtrOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentResourceCheckout) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Name
-	}).(pulumi.StringPtrOutput)
-}
-
-// Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-func (o DeploymentResourceCheckoutPtrOutput) Sha() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *DeploymentResourceCheckout) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Sha
-	}).(pulumi.StringPtrOutput)
-}
-
-// One of `branch`, `commit`: which kind this is.
-func (o DeploymentResourceCheckoutPtrOutput) Type() ResourceCheckoutTypePtrOutput {
-	return o.ApplyT(func(v *DeploymentResourceCheckout) *ResourceCheckoutType {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(ResourceCheckoutTypePtrOutput)
 }
 
 type DeploymentSchedule struct {
@@ -2821,6 +2342,222 @@ func (o EnvironmentConfigPackagesPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+type InitialEventContentSource struct {
+	// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+	Data *string `pulumi:"data"`
+	// ID of a file uploaded through the Files API (`file`, `file` only).
+	FileId *string `pulumi:"fileId"`
+	// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+	MediaType *string `pulumi:"mediaType"`
+	// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+	Type InitialEventContentSourceType `pulumi:"type"`
+	// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+	Url *string `pulumi:"url"`
+}
+
+// InitialEventContentSourceInput is an input type that accepts InitialEventContentSourceArgs and InitialEventContentSourceOutput values.
+// You can construct a concrete instance of `InitialEventContentSourceInput` via:
+//
+//	InitialEventContentSourceArgs{...}
+type InitialEventContentSourceInput interface {
+	pulumi.Input
+
+	ToInitialEventContentSourceOutput() InitialEventContentSourceOutput
+	ToInitialEventContentSourceOutputWithContext(context.Context) InitialEventContentSourceOutput
+}
+
+// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+type InitialEventContentSourceArgs struct {
+	// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+	Data pulumi.StringPtrInput `pulumi:"data"`
+	// ID of a file uploaded through the Files API (`file`, `file` only).
+	FileId pulumi.StringPtrInput `pulumi:"fileId"`
+	// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+	MediaType pulumi.StringPtrInput `pulumi:"mediaType"`
+	// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+	Type InitialEventContentSourceTypeInput `pulumi:"type"`
+	// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+	Url pulumi.StringPtrInput `pulumi:"url"`
+}
+
+func (InitialEventContentSourceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventContentSource)(nil)).Elem()
+}
+
+func (i InitialEventContentSourceArgs) ToInitialEventContentSourceOutput() InitialEventContentSourceOutput {
+	return i.ToInitialEventContentSourceOutputWithContext(context.Background())
+}
+
+func (i InitialEventContentSourceArgs) ToInitialEventContentSourceOutputWithContext(ctx context.Context) InitialEventContentSourceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventContentSourceOutput)
+}
+
+func (i InitialEventContentSourceArgs) ToInitialEventContentSourcePtrOutput() InitialEventContentSourcePtrOutput {
+	return i.ToInitialEventContentSourcePtrOutputWithContext(context.Background())
+}
+
+func (i InitialEventContentSourceArgs) ToInitialEventContentSourcePtrOutputWithContext(ctx context.Context) InitialEventContentSourcePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventContentSourceOutput).ToInitialEventContentSourcePtrOutputWithContext(ctx)
+}
+
+// InitialEventContentSourcePtrInput is an input type that accepts InitialEventContentSourceArgs, InitialEventContentSourcePtr and InitialEventContentSourcePtrOutput values.
+// You can construct a concrete instance of `InitialEventContentSourcePtrInput` via:
+//
+//	        InitialEventContentSourceArgs{...}
+//
+//	or:
+//
+//	        nil
+type InitialEventContentSourcePtrInput interface {
+	pulumi.Input
+
+	ToInitialEventContentSourcePtrOutput() InitialEventContentSourcePtrOutput
+	ToInitialEventContentSourcePtrOutputWithContext(context.Context) InitialEventContentSourcePtrOutput
+}
+
+type initialEventContentSourcePtrType InitialEventContentSourceArgs
+
+func InitialEventContentSourcePtr(v *InitialEventContentSourceArgs) InitialEventContentSourcePtrInput {
+	return (*initialEventContentSourcePtrType)(v)
+}
+
+func (*initialEventContentSourcePtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventContentSource)(nil)).Elem()
+}
+
+func (i *initialEventContentSourcePtrType) ToInitialEventContentSourcePtrOutput() InitialEventContentSourcePtrOutput {
+	return i.ToInitialEventContentSourcePtrOutputWithContext(context.Background())
+}
+
+func (i *initialEventContentSourcePtrType) ToInitialEventContentSourcePtrOutputWithContext(ctx context.Context) InitialEventContentSourcePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(InitialEventContentSourcePtrOutput)
+}
+
+// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+type InitialEventContentSourceOutput struct{ *pulumi.OutputState }
+
+func (InitialEventContentSourceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*InitialEventContentSource)(nil)).Elem()
+}
+
+func (o InitialEventContentSourceOutput) ToInitialEventContentSourceOutput() InitialEventContentSourceOutput {
+	return o
+}
+
+func (o InitialEventContentSourceOutput) ToInitialEventContentSourceOutputWithContext(ctx context.Context) InitialEventContentSourceOutput {
+	return o
+}
+
+func (o InitialEventContentSourceOutput) ToInitialEventContentSourcePtrOutput() InitialEventContentSourcePtrOutput {
+	return o.ToInitialEventContentSourcePtrOutputWithContext(context.Background())
+}
+
+func (o InitialEventContentSourceOutput) ToInitialEventContentSourcePtrOutputWithContext(ctx context.Context) InitialEventContentSourcePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v InitialEventContentSource) *InitialEventContentSource {
+		return &v
+	}).(InitialEventContentSourcePtrOutput)
+}
+
+// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+func (o InitialEventContentSourceOutput) Data() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InitialEventContentSource) *string { return v.Data }).(pulumi.StringPtrOutput)
+}
+
+// ID of a file uploaded through the Files API (`file`, `file` only).
+func (o InitialEventContentSourceOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InitialEventContentSource) *string { return v.FileId }).(pulumi.StringPtrOutput)
+}
+
+// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+func (o InitialEventContentSourceOutput) MediaType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InitialEventContentSource) *string { return v.MediaType }).(pulumi.StringPtrOutput)
+}
+
+// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+func (o InitialEventContentSourceOutput) Type() InitialEventContentSourceTypeOutput {
+	return o.ApplyT(func(v InitialEventContentSource) InitialEventContentSourceType { return v.Type }).(InitialEventContentSourceTypeOutput)
+}
+
+// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+func (o InitialEventContentSourceOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v InitialEventContentSource) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type InitialEventContentSourcePtrOutput struct{ *pulumi.OutputState }
+
+func (InitialEventContentSourcePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**InitialEventContentSource)(nil)).Elem()
+}
+
+func (o InitialEventContentSourcePtrOutput) ToInitialEventContentSourcePtrOutput() InitialEventContentSourcePtrOutput {
+	return o
+}
+
+func (o InitialEventContentSourcePtrOutput) ToInitialEventContentSourcePtrOutputWithContext(ctx context.Context) InitialEventContentSourcePtrOutput {
+	return o
+}
+
+func (o InitialEventContentSourcePtrOutput) Elem() InitialEventContentSourceOutput {
+	return o.ApplyT(func(v *InitialEventContentSource) InitialEventContentSource {
+		if v != nil {
+			return *v
+		}
+		var ret InitialEventContentSource
+		return ret
+	}).(InitialEventContentSourceOutput)
+}
+
+// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+func (o InitialEventContentSourcePtrOutput) Data() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Data
+	}).(pulumi.StringPtrOutput)
+}
+
+// ID of a file uploaded through the Files API (`file`, `file` only).
+func (o InitialEventContentSourcePtrOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.FileId
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+func (o InitialEventContentSourcePtrOutput) MediaType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.MediaType
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+func (o InitialEventContentSourcePtrOutput) Type() InitialEventContentSourceTypePtrOutput {
+	return o.ApplyT(func(v *InitialEventContentSource) *InitialEventContentSourceType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(InitialEventContentSourceTypePtrOutput)
+}
+
+// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+func (o InitialEventContentSourcePtrOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *InitialEventContentSource) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Url
+	}).(pulumi.StringPtrOutput)
+}
+
 // One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
 type InitialEventRubric struct {
 	// Rubric content, plain text or markdown (the grader treats it as freeform text). The API allows at most 262,144 characters (`text` only).
@@ -3115,6 +2852,496 @@ func (o McpServerArrayOutput) Index(i pulumi.IntInput) McpServerOutput {
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) McpServer {
 		return vs[0].([]McpServer)[vs[1].(int)]
 	}).(McpServerOutput)
+}
+
+// The object form of an effort level, as the API answers it.
+type ModelEffort struct {
+	// The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+	Type AgentModelEffortType `pulumi:"type"`
+}
+
+// ModelEffortInput is an input type that accepts ModelEffortArgs and ModelEffortOutput values.
+// You can construct a concrete instance of `ModelEffortInput` via:
+//
+//	ModelEffortArgs{...}
+type ModelEffortInput interface {
+	pulumi.Input
+
+	ToModelEffortOutput() ModelEffortOutput
+	ToModelEffortOutputWithContext(context.Context) ModelEffortOutput
+}
+
+// The object form of an effort level, as the API answers it.
+type ModelEffortArgs struct {
+	// The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+	Type AgentModelEffortTypeInput `pulumi:"type"`
+}
+
+func (ModelEffortArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*ModelEffort)(nil)).Elem()
+}
+
+func (i ModelEffortArgs) ToModelEffortOutput() ModelEffortOutput {
+	return i.ToModelEffortOutputWithContext(context.Background())
+}
+
+func (i ModelEffortArgs) ToModelEffortOutputWithContext(ctx context.Context) ModelEffortOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ModelEffortOutput)
+}
+
+func (i ModelEffortArgs) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return i.ToModelEffortPtrOutputWithContext(context.Background())
+}
+
+func (i ModelEffortArgs) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ModelEffortOutput).ToModelEffortPtrOutputWithContext(ctx)
+}
+
+// ModelEffortPtrInput is an input type that accepts ModelEffortArgs, ModelEffortPtr and ModelEffortPtrOutput values.
+// You can construct a concrete instance of `ModelEffortPtrInput` via:
+//
+//	        ModelEffortArgs{...}
+//
+//	or:
+//
+//	        nil
+type ModelEffortPtrInput interface {
+	pulumi.Input
+
+	ToModelEffortPtrOutput() ModelEffortPtrOutput
+	ToModelEffortPtrOutputWithContext(context.Context) ModelEffortPtrOutput
+}
+
+type modelEffortPtrType ModelEffortArgs
+
+func ModelEffortPtr(v *ModelEffortArgs) ModelEffortPtrInput {
+	return (*modelEffortPtrType)(v)
+}
+
+func (*modelEffortPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**ModelEffort)(nil)).Elem()
+}
+
+func (i *modelEffortPtrType) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return i.ToModelEffortPtrOutputWithContext(context.Background())
+}
+
+func (i *modelEffortPtrType) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(ModelEffortPtrOutput)
+}
+
+// The object form of an effort level, as the API answers it.
+type ModelEffortOutput struct{ *pulumi.OutputState }
+
+func (ModelEffortOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ModelEffort)(nil)).Elem()
+}
+
+func (o ModelEffortOutput) ToModelEffortOutput() ModelEffortOutput {
+	return o
+}
+
+func (o ModelEffortOutput) ToModelEffortOutputWithContext(ctx context.Context) ModelEffortOutput {
+	return o
+}
+
+func (o ModelEffortOutput) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return o.ToModelEffortPtrOutputWithContext(context.Background())
+}
+
+func (o ModelEffortOutput) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v ModelEffort) *ModelEffort {
+		return &v
+	}).(ModelEffortPtrOutput)
+}
+
+// The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+func (o ModelEffortOutput) Type() AgentModelEffortTypeOutput {
+	return o.ApplyT(func(v ModelEffort) AgentModelEffortType { return v.Type }).(AgentModelEffortTypeOutput)
+}
+
+type ModelEffortPtrOutput struct{ *pulumi.OutputState }
+
+func (ModelEffortPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**ModelEffort)(nil)).Elem()
+}
+
+func (o ModelEffortPtrOutput) ToModelEffortPtrOutput() ModelEffortPtrOutput {
+	return o
+}
+
+func (o ModelEffortPtrOutput) ToModelEffortPtrOutputWithContext(ctx context.Context) ModelEffortPtrOutput {
+	return o
+}
+
+func (o ModelEffortPtrOutput) Elem() ModelEffortOutput {
+	return o.ApplyT(func(v *ModelEffort) ModelEffort {
+		if v != nil {
+			return *v
+		}
+		var ret ModelEffort
+		return ret
+	}).(ModelEffortOutput)
+}
+
+// The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+func (o ModelEffortPtrOutput) Type() AgentModelEffortTypePtrOutput {
+	return o.ApplyT(func(v *ModelEffort) *AgentModelEffortType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(AgentModelEffortTypePtrOutput)
+}
+
+// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+type MountedResource struct {
+	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+	Access *MountedResourceAccess `pulumi:"access"`
+	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+	AuthorizationToken *string `pulumi:"authorizationToken"`
+	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+	Checkout *MountedResourceCheckout `pulumi:"checkout"`
+	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+	FileId *string `pulumi:"fileId"`
+	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+	Instructions *string `pulumi:"instructions"`
+	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+	MemoryStoreId *string `pulumi:"memoryStoreId"`
+	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+	MountPath *string `pulumi:"mountPath"`
+	// One of `github_repository`, `file`, `memory_store`: which kind this is.
+	Type MountedResourceType `pulumi:"type"`
+	// GitHub URL of the repository (https) (`github_repository` only).
+	Url *string `pulumi:"url"`
+}
+
+// MountedResourceInput is an input type that accepts MountedResourceArgs and MountedResourceOutput values.
+// You can construct a concrete instance of `MountedResourceInput` via:
+//
+//	MountedResourceArgs{...}
+type MountedResourceInput interface {
+	pulumi.Input
+
+	ToMountedResourceOutput() MountedResourceOutput
+	ToMountedResourceOutputWithContext(context.Context) MountedResourceOutput
+}
+
+// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+type MountedResourceArgs struct {
+	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+	Access MountedResourceAccessPtrInput `pulumi:"access"`
+	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+	AuthorizationToken pulumi.StringPtrInput `pulumi:"authorizationToken"`
+	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+	Checkout MountedResourceCheckoutPtrInput `pulumi:"checkout"`
+	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+	FileId pulumi.StringPtrInput `pulumi:"fileId"`
+	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
+	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+	MemoryStoreId pulumi.StringPtrInput `pulumi:"memoryStoreId"`
+	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
+	// One of `github_repository`, `file`, `memory_store`: which kind this is.
+	Type MountedResourceTypeInput `pulumi:"type"`
+	// GitHub URL of the repository (https) (`github_repository` only).
+	Url pulumi.StringPtrInput `pulumi:"url"`
+}
+
+func (MountedResourceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResource)(nil)).Elem()
+}
+
+func (i MountedResourceArgs) ToMountedResourceOutput() MountedResourceOutput {
+	return i.ToMountedResourceOutputWithContext(context.Background())
+}
+
+func (i MountedResourceArgs) ToMountedResourceOutputWithContext(ctx context.Context) MountedResourceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MountedResourceOutput)
+}
+
+// MountedResourceArrayInput is an input type that accepts MountedResourceArray and MountedResourceArrayOutput values.
+// You can construct a concrete instance of `MountedResourceArrayInput` via:
+//
+//	MountedResourceArray{ MountedResourceArgs{...} }
+type MountedResourceArrayInput interface {
+	pulumi.Input
+
+	ToMountedResourceArrayOutput() MountedResourceArrayOutput
+	ToMountedResourceArrayOutputWithContext(context.Context) MountedResourceArrayOutput
+}
+
+type MountedResourceArray []MountedResourceInput
+
+func (MountedResourceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MountedResource)(nil)).Elem()
+}
+
+func (i MountedResourceArray) ToMountedResourceArrayOutput() MountedResourceArrayOutput {
+	return i.ToMountedResourceArrayOutputWithContext(context.Background())
+}
+
+func (i MountedResourceArray) ToMountedResourceArrayOutputWithContext(ctx context.Context) MountedResourceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MountedResourceArrayOutput)
+}
+
+// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+type MountedResourceOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResource)(nil)).Elem()
+}
+
+func (o MountedResourceOutput) ToMountedResourceOutput() MountedResourceOutput {
+	return o
+}
+
+func (o MountedResourceOutput) ToMountedResourceOutputWithContext(ctx context.Context) MountedResourceOutput {
+	return o
+}
+
+// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+func (o MountedResourceOutput) Access() MountedResourceAccessPtrOutput {
+	return o.ApplyT(func(v MountedResource) *MountedResourceAccess { return v.Access }).(MountedResourceAccessPtrOutput)
+}
+
+// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+func (o MountedResourceOutput) AuthorizationToken() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResource) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
+}
+
+// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+func (o MountedResourceOutput) Checkout() MountedResourceCheckoutPtrOutput {
+	return o.ApplyT(func(v MountedResource) *MountedResourceCheckout { return v.Checkout }).(MountedResourceCheckoutPtrOutput)
+}
+
+// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+func (o MountedResourceOutput) FileId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResource) *string { return v.FileId }).(pulumi.StringPtrOutput)
+}
+
+// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+func (o MountedResourceOutput) Instructions() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResource) *string { return v.Instructions }).(pulumi.StringPtrOutput)
+}
+
+// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+func (o MountedResourceOutput) MemoryStoreId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResource) *string { return v.MemoryStoreId }).(pulumi.StringPtrOutput)
+}
+
+// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+func (o MountedResourceOutput) MountPath() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResource) *string { return v.MountPath }).(pulumi.StringPtrOutput)
+}
+
+// One of `github_repository`, `file`, `memory_store`: which kind this is.
+func (o MountedResourceOutput) Type() MountedResourceTypeOutput {
+	return o.ApplyT(func(v MountedResource) MountedResourceType { return v.Type }).(MountedResourceTypeOutput)
+}
+
+// GitHub URL of the repository (https) (`github_repository` only).
+func (o MountedResourceOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResource) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type MountedResourceArrayOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]MountedResource)(nil)).Elem()
+}
+
+func (o MountedResourceArrayOutput) ToMountedResourceArrayOutput() MountedResourceArrayOutput {
+	return o
+}
+
+func (o MountedResourceArrayOutput) ToMountedResourceArrayOutputWithContext(ctx context.Context) MountedResourceArrayOutput {
+	return o
+}
+
+func (o MountedResourceArrayOutput) Index(i pulumi.IntInput) MountedResourceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) MountedResource {
+		return vs[0].([]MountedResource)[vs[1].(int)]
+	}).(MountedResourceOutput)
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type MountedResourceCheckout struct {
+	// Branch name to check out (`branch` only).
+	Name *string `pulumi:"name"`
+	// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+	Sha *string `pulumi:"sha"`
+	// One of `branch`, `commit`: which kind this is.
+	Type MountedResourceCheckoutType `pulumi:"type"`
+}
+
+// MountedResourceCheckoutInput is an input type that accepts MountedResourceCheckoutArgs and MountedResourceCheckoutOutput values.
+// You can construct a concrete instance of `MountedResourceCheckoutInput` via:
+//
+//	MountedResourceCheckoutArgs{...}
+type MountedResourceCheckoutInput interface {
+	pulumi.Input
+
+	ToMountedResourceCheckoutOutput() MountedResourceCheckoutOutput
+	ToMountedResourceCheckoutOutputWithContext(context.Context) MountedResourceCheckoutOutput
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type MountedResourceCheckoutArgs struct {
+	// Branch name to check out (`branch` only).
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+	Sha pulumi.StringPtrInput `pulumi:"sha"`
+	// One of `branch`, `commit`: which kind this is.
+	Type MountedResourceCheckoutTypeInput `pulumi:"type"`
+}
+
+func (MountedResourceCheckoutArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceCheckout)(nil)).Elem()
+}
+
+func (i MountedResourceCheckoutArgs) ToMountedResourceCheckoutOutput() MountedResourceCheckoutOutput {
+	return i.ToMountedResourceCheckoutOutputWithContext(context.Background())
+}
+
+func (i MountedResourceCheckoutArgs) ToMountedResourceCheckoutOutputWithContext(ctx context.Context) MountedResourceCheckoutOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MountedResourceCheckoutOutput)
+}
+
+func (i MountedResourceCheckoutArgs) ToMountedResourceCheckoutPtrOutput() MountedResourceCheckoutPtrOutput {
+	return i.ToMountedResourceCheckoutPtrOutputWithContext(context.Background())
+}
+
+func (i MountedResourceCheckoutArgs) ToMountedResourceCheckoutPtrOutputWithContext(ctx context.Context) MountedResourceCheckoutPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MountedResourceCheckoutOutput).ToMountedResourceCheckoutPtrOutputWithContext(ctx)
+}
+
+// MountedResourceCheckoutPtrInput is an input type that accepts MountedResourceCheckoutArgs, MountedResourceCheckoutPtr and MountedResourceCheckoutPtrOutput values.
+// You can construct a concrete instance of `MountedResourceCheckoutPtrInput` via:
+//
+//	        MountedResourceCheckoutArgs{...}
+//
+//	or:
+//
+//	        nil
+type MountedResourceCheckoutPtrInput interface {
+	pulumi.Input
+
+	ToMountedResourceCheckoutPtrOutput() MountedResourceCheckoutPtrOutput
+	ToMountedResourceCheckoutPtrOutputWithContext(context.Context) MountedResourceCheckoutPtrOutput
+}
+
+type mountedResourceCheckoutPtrType MountedResourceCheckoutArgs
+
+func MountedResourceCheckoutPtr(v *MountedResourceCheckoutArgs) MountedResourceCheckoutPtrInput {
+	return (*mountedResourceCheckoutPtrType)(v)
+}
+
+func (*mountedResourceCheckoutPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**MountedResourceCheckout)(nil)).Elem()
+}
+
+func (i *mountedResourceCheckoutPtrType) ToMountedResourceCheckoutPtrOutput() MountedResourceCheckoutPtrOutput {
+	return i.ToMountedResourceCheckoutPtrOutputWithContext(context.Background())
+}
+
+func (i *mountedResourceCheckoutPtrType) ToMountedResourceCheckoutPtrOutputWithContext(ctx context.Context) MountedResourceCheckoutPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(MountedResourceCheckoutPtrOutput)
+}
+
+// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+type MountedResourceCheckoutOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceCheckoutOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*MountedResourceCheckout)(nil)).Elem()
+}
+
+func (o MountedResourceCheckoutOutput) ToMountedResourceCheckoutOutput() MountedResourceCheckoutOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutOutput) ToMountedResourceCheckoutOutputWithContext(ctx context.Context) MountedResourceCheckoutOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutOutput) ToMountedResourceCheckoutPtrOutput() MountedResourceCheckoutPtrOutput {
+	return o.ToMountedResourceCheckoutPtrOutputWithContext(context.Background())
+}
+
+func (o MountedResourceCheckoutOutput) ToMountedResourceCheckoutPtrOutputWithContext(ctx context.Context) MountedResourceCheckoutPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v MountedResourceCheckout) *MountedResourceCheckout {
+		return &v
+	}).(MountedResourceCheckoutPtrOutput)
+}
+
+// Branch name to check out (`branch` only).
+func (o MountedResourceCheckoutOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResourceCheckout) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+func (o MountedResourceCheckoutOutput) Sha() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v MountedResourceCheckout) *string { return v.Sha }).(pulumi.StringPtrOutput)
+}
+
+// One of `branch`, `commit`: which kind this is.
+func (o MountedResourceCheckoutOutput) Type() MountedResourceCheckoutTypeOutput {
+	return o.ApplyT(func(v MountedResourceCheckout) MountedResourceCheckoutType { return v.Type }).(MountedResourceCheckoutTypeOutput)
+}
+
+type MountedResourceCheckoutPtrOutput struct{ *pulumi.OutputState }
+
+func (MountedResourceCheckoutPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**MountedResourceCheckout)(nil)).Elem()
+}
+
+func (o MountedResourceCheckoutPtrOutput) ToMountedResourceCheckoutPtrOutput() MountedResourceCheckoutPtrOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutPtrOutput) ToMountedResourceCheckoutPtrOutputWithContext(ctx context.Context) MountedResourceCheckoutPtrOutput {
+	return o
+}
+
+func (o MountedResourceCheckoutPtrOutput) Elem() MountedResourceCheckoutOutput {
+	return o.ApplyT(func(v *MountedResourceCheckout) MountedResourceCheckout {
+		if v != nil {
+			return *v
+		}
+		var ret MountedResourceCheckout
+		return ret
+	}).(MountedResourceCheckoutOutput)
+}
+
+// Branch name to check out (`branch` only).
+func (o MountedResourceCheckoutPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MountedResourceCheckout) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+func (o MountedResourceCheckoutPtrOutput) Sha() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *MountedResourceCheckout) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Sha
+	}).(pulumi.StringPtrOutput)
+}
+
+// One of `branch`, `commit`: which kind this is.
+func (o MountedResourceCheckoutPtrOutput) Type() MountedResourceCheckoutTypePtrOutput {
+	return o.ApplyT(func(v *MountedResourceCheckout) *MountedResourceCheckoutType {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(MountedResourceCheckoutTypePtrOutput)
 }
 
 // One of these kinds: `enabled`: Enabled. If `inlineAgents` is disabled, `predefinedAgents` must name at least one agent. `disabled`: Disabled.
@@ -3509,8 +3736,8 @@ func (o MultiagentMembersPredefinedAgentOutput) Version() pulumi.IntPtrOutput {
 }
 
 type SessionBudget struct {
-	// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-	MaxListCost SessionBudgetMaxListCost `pulumi:"maxListCost"`
+	// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+	MaxListCost BudgetMaxListCost `pulumi:"maxListCost"`
 	// Always `limit`.
 	Type string `pulumi:"type"`
 }
@@ -3527,8 +3754,8 @@ type SessionBudgetInput interface {
 }
 
 type SessionBudgetArgs struct {
-	// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-	MaxListCost SessionBudgetMaxListCostInput `pulumi:"maxListCost"`
+	// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+	MaxListCost BudgetMaxListCostInput `pulumi:"maxListCost"`
 	// Always `limit`.
 	Type pulumi.StringInput `pulumi:"type"`
 }
@@ -3610,9 +3837,9 @@ func (o SessionBudgetOutput) ToSessionBudgetPtrOutputWithContext(ctx context.Con
 	}).(SessionBudgetPtrOutput)
 }
 
-// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-func (o SessionBudgetOutput) MaxListCost() SessionBudgetMaxListCostOutput {
-	return o.ApplyT(func(v SessionBudget) SessionBudgetMaxListCost { return v.MaxListCost }).(SessionBudgetMaxListCostOutput)
+// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+func (o SessionBudgetOutput) MaxListCost() BudgetMaxListCostOutput {
+	return o.ApplyT(func(v SessionBudget) BudgetMaxListCost { return v.MaxListCost }).(BudgetMaxListCostOutput)
 }
 
 // Always `limit`.
@@ -3644,14 +3871,14 @@ func (o SessionBudgetPtrOutput) Elem() SessionBudgetOutput {
 	}).(SessionBudgetOutput)
 }
 
-// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-func (o SessionBudgetPtrOutput) MaxListCost() SessionBudgetMaxListCostPtrOutput {
-	return o.ApplyT(func(v *SessionBudget) *SessionBudgetMaxListCost {
+// Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+func (o SessionBudgetPtrOutput) MaxListCost() BudgetMaxListCostPtrOutput {
+	return o.ApplyT(func(v *SessionBudget) *BudgetMaxListCost {
 		if v == nil {
 			return nil
 		}
 		return &v.MaxListCost
-	}).(SessionBudgetMaxListCostPtrOutput)
+	}).(BudgetMaxListCostPtrOutput)
 }
 
 // Always `limit`.
@@ -3664,168 +3891,9 @@ func (o SessionBudgetPtrOutput) Type() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-type SessionBudgetMaxListCost struct {
-	// Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-	Amount string `pulumi:"amount"`
-	// Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-	Currency *string `pulumi:"currency"`
-}
-
-// SessionBudgetMaxListCostInput is an input type that accepts SessionBudgetMaxListCostArgs and SessionBudgetMaxListCostOutput values.
-// You can construct a concrete instance of `SessionBudgetMaxListCostInput` via:
-//
-//	SessionBudgetMaxListCostArgs{...}
-type SessionBudgetMaxListCostInput interface {
-	pulumi.Input
-
-	ToSessionBudgetMaxListCostOutput() SessionBudgetMaxListCostOutput
-	ToSessionBudgetMaxListCostOutputWithContext(context.Context) SessionBudgetMaxListCostOutput
-}
-
-// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-type SessionBudgetMaxListCostArgs struct {
-	// Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-	Amount pulumi.StringInput `pulumi:"amount"`
-	// Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-	Currency pulumi.StringPtrInput `pulumi:"currency"`
-}
-
-func (SessionBudgetMaxListCostArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionBudgetMaxListCost)(nil)).Elem()
-}
-
-func (i SessionBudgetMaxListCostArgs) ToSessionBudgetMaxListCostOutput() SessionBudgetMaxListCostOutput {
-	return i.ToSessionBudgetMaxListCostOutputWithContext(context.Background())
-}
-
-func (i SessionBudgetMaxListCostArgs) ToSessionBudgetMaxListCostOutputWithContext(ctx context.Context) SessionBudgetMaxListCostOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionBudgetMaxListCostOutput)
-}
-
-func (i SessionBudgetMaxListCostArgs) ToSessionBudgetMaxListCostPtrOutput() SessionBudgetMaxListCostPtrOutput {
-	return i.ToSessionBudgetMaxListCostPtrOutputWithContext(context.Background())
-}
-
-func (i SessionBudgetMaxListCostArgs) ToSessionBudgetMaxListCostPtrOutputWithContext(ctx context.Context) SessionBudgetMaxListCostPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionBudgetMaxListCostOutput).ToSessionBudgetMaxListCostPtrOutputWithContext(ctx)
-}
-
-// SessionBudgetMaxListCostPtrInput is an input type that accepts SessionBudgetMaxListCostArgs, SessionBudgetMaxListCostPtr and SessionBudgetMaxListCostPtrOutput values.
-// You can construct a concrete instance of `SessionBudgetMaxListCostPtrInput` via:
-//
-//	        SessionBudgetMaxListCostArgs{...}
-//
-//	or:
-//
-//	        nil
-type SessionBudgetMaxListCostPtrInput interface {
-	pulumi.Input
-
-	ToSessionBudgetMaxListCostPtrOutput() SessionBudgetMaxListCostPtrOutput
-	ToSessionBudgetMaxListCostPtrOutputWithContext(context.Context) SessionBudgetMaxListCostPtrOutput
-}
-
-type sessionBudgetMaxListCostPtrType SessionBudgetMaxListCostArgs
-
-func SessionBudgetMaxListCostPtr(v *SessionBudgetMaxListCostArgs) SessionBudgetMaxListCostPtrInput {
-	return (*sessionBudgetMaxListCostPtrType)(v)
-}
-
-func (*sessionBudgetMaxListCostPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionBudgetMaxListCost)(nil)).Elem()
-}
-
-func (i *sessionBudgetMaxListCostPtrType) ToSessionBudgetMaxListCostPtrOutput() SessionBudgetMaxListCostPtrOutput {
-	return i.ToSessionBudgetMaxListCostPtrOutputWithContext(context.Background())
-}
-
-func (i *sessionBudgetMaxListCostPtrType) ToSessionBudgetMaxListCostPtrOutputWithContext(ctx context.Context) SessionBudgetMaxListCostPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionBudgetMaxListCostPtrOutput)
-}
-
-// Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-type SessionBudgetMaxListCostOutput struct{ *pulumi.OutputState }
-
-func (SessionBudgetMaxListCostOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionBudgetMaxListCost)(nil)).Elem()
-}
-
-func (o SessionBudgetMaxListCostOutput) ToSessionBudgetMaxListCostOutput() SessionBudgetMaxListCostOutput {
-	return o
-}
-
-func (o SessionBudgetMaxListCostOutput) ToSessionBudgetMaxListCostOutputWithContext(ctx context.Context) SessionBudgetMaxListCostOutput {
-	return o
-}
-
-func (o SessionBudgetMaxListCostOutput) ToSessionBudgetMaxListCostPtrOutput() SessionBudgetMaxListCostPtrOutput {
-	return o.ToSessionBudgetMaxListCostPtrOutputWithContext(context.Background())
-}
-
-func (o SessionBudgetMaxListCostOutput) ToSessionBudgetMaxListCostPtrOutputWithContext(ctx context.Context) SessionBudgetMaxListCostPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionBudgetMaxListCost) *SessionBudgetMaxListCost {
-		return &v
-	}).(SessionBudgetMaxListCostPtrOutput)
-}
-
-// Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-func (o SessionBudgetMaxListCostOutput) Amount() pulumi.StringOutput {
-	return o.ApplyT(func(v SessionBudgetMaxListCost) string { return v.Amount }).(pulumi.StringOutput)
-}
-
-// Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-func (o SessionBudgetMaxListCostOutput) Currency() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionBudgetMaxListCost) *string { return v.Currency }).(pulumi.StringPtrOutput)
-}
-
-type SessionBudgetMaxListCostPtrOutput struct{ *pulumi.OutputState }
-
-func (SessionBudgetMaxListCostPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionBudgetMaxListCost)(nil)).Elem()
-}
-
-func (o SessionBudgetMaxListCostPtrOutput) ToSessionBudgetMaxListCostPtrOutput() SessionBudgetMaxListCostPtrOutput {
-	return o
-}
-
-func (o SessionBudgetMaxListCostPtrOutput) ToSessionBudgetMaxListCostPtrOutputWithContext(ctx context.Context) SessionBudgetMaxListCostPtrOutput {
-	return o
-}
-
-func (o SessionBudgetMaxListCostPtrOutput) Elem() SessionBudgetMaxListCostOutput {
-	return o.ApplyT(func(v *SessionBudgetMaxListCost) SessionBudgetMaxListCost {
-		if v != nil {
-			return *v
-		}
-		var ret SessionBudgetMaxListCost
-		return ret
-	}).(SessionBudgetMaxListCostOutput)
-}
-
-// Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-func (o SessionBudgetMaxListCostPtrOutput) Amount() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionBudgetMaxListCost) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Amount
-	}).(pulumi.StringPtrOutput)
-}
-
-// Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-func (o SessionBudgetMaxListCostPtrOutput) Currency() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionBudgetMaxListCost) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Currency
-	}).(pulumi.StringPtrOutput)
-}
-
 // One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 type SessionInitialEvent struct {
-	// The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+	// The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
 	Content []SessionInitialEventContent `pulumi:"content"`
 	// What the agent should produce: the task specification (`user.define_outcome` only).
 	Description *string `pulumi:"description"`
@@ -3850,7 +3918,7 @@ type SessionInitialEventInput interface {
 
 // One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 type SessionInitialEventArgs struct {
-	// The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+	// The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
 	Content SessionInitialEventContentArrayInput `pulumi:"content"`
 	// What the agent should produce: the task specification (`user.define_outcome` only).
 	Description pulumi.StringPtrInput `pulumi:"description"`
@@ -3914,7 +3982,7 @@ func (o SessionInitialEventOutput) ToSessionInitialEventOutputWithContext(ctx co
 	return o
 }
 
-// The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+// The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
 func (o SessionInitialEventOutput) Content() SessionInitialEventContentArrayOutput {
 	return o.ApplyT(func(v SessionInitialEvent) []SessionInitialEventContent { return v.Content }).(SessionInitialEventContentArrayOutput)
 }
@@ -3959,18 +4027,18 @@ func (o SessionInitialEventArrayOutput) Index(i pulumi.IntInput) SessionInitialE
 	}).(SessionInitialEventOutput)
 }
 
-// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
 type SessionInitialEventContent struct {
 	// Additional context about the document for the model (`document` only).
 	Context *string `pulumi:"context"`
 	// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
-	Source *SessionInitialEventContentSource `pulumi:"source"`
+	Source *InitialEventContentSource `pulumi:"source"`
 	// The text content (`text` only).
 	Text *string `pulumi:"text"`
 	// The title of the document (`document` only).
 	Title *string `pulumi:"title"`
-	// One of `text`, `image`, `document`: which kind this is.
-	Type SessionInitialEventContentType `pulumi:"type"`
+	// One of `text`, `image`, `document`, `redacted`: which kind this is.
+	Type InitialEventContentType `pulumi:"type"`
 }
 
 // SessionInitialEventContentInput is an input type that accepts SessionInitialEventContentArgs and SessionInitialEventContentOutput values.
@@ -3984,18 +4052,18 @@ type SessionInitialEventContentInput interface {
 	ToSessionInitialEventContentOutputWithContext(context.Context) SessionInitialEventContentOutput
 }
 
-// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
 type SessionInitialEventContentArgs struct {
 	// Additional context about the document for the model (`document` only).
 	Context pulumi.StringPtrInput `pulumi:"context"`
 	// For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
-	Source SessionInitialEventContentSourcePtrInput `pulumi:"source"`
+	Source InitialEventContentSourcePtrInput `pulumi:"source"`
 	// The text content (`text` only).
 	Text pulumi.StringPtrInput `pulumi:"text"`
 	// The title of the document (`document` only).
 	Title pulumi.StringPtrInput `pulumi:"title"`
-	// One of `text`, `image`, `document`: which kind this is.
-	Type SessionInitialEventContentTypeInput `pulumi:"type"`
+	// One of `text`, `image`, `document`, `redacted`: which kind this is.
+	Type InitialEventContentTypeInput `pulumi:"type"`
 }
 
 func (SessionInitialEventContentArgs) ElementType() reflect.Type {
@@ -4035,7 +4103,7 @@ func (i SessionInitialEventContentArray) ToSessionInitialEventContentArrayOutput
 	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentArrayOutput)
 }
 
-// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+// One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
 type SessionInitialEventContentOutput struct{ *pulumi.OutputState }
 
 func (SessionInitialEventContentOutput) ElementType() reflect.Type {
@@ -4056,8 +4124,8 @@ func (o SessionInitialEventContentOutput) Context() pulumi.StringPtrOutput {
 }
 
 // For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
-func (o SessionInitialEventContentOutput) Source() SessionInitialEventContentSourcePtrOutput {
-	return o.ApplyT(func(v SessionInitialEventContent) *SessionInitialEventContentSource { return v.Source }).(SessionInitialEventContentSourcePtrOutput)
+func (o SessionInitialEventContentOutput) Source() InitialEventContentSourcePtrOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) *InitialEventContentSource { return v.Source }).(InitialEventContentSourcePtrOutput)
 }
 
 // The text content (`text` only).
@@ -4070,9 +4138,9 @@ func (o SessionInitialEventContentOutput) Title() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v SessionInitialEventContent) *string { return v.Title }).(pulumi.StringPtrOutput)
 }
 
-// One of `text`, `image`, `document`: which kind this is.
-func (o SessionInitialEventContentOutput) Type() SessionInitialEventContentTypeOutput {
-	return o.ApplyT(func(v SessionInitialEventContent) SessionInitialEventContentType { return v.Type }).(SessionInitialEventContentTypeOutput)
+// One of `text`, `image`, `document`, `redacted`: which kind this is.
+func (o SessionInitialEventContentOutput) Type() InitialEventContentTypeOutput {
+	return o.ApplyT(func(v SessionInitialEventContent) InitialEventContentType { return v.Type }).(InitialEventContentTypeOutput)
 }
 
 type SessionInitialEventContentArrayOutput struct{ *pulumi.OutputState }
@@ -4093,222 +4161,6 @@ func (o SessionInitialEventContentArrayOutput) Index(i pulumi.IntInput) SessionI
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SessionInitialEventContent {
 		return vs[0].([]SessionInitialEventContent)[vs[1].(int)]
 	}).(SessionInitialEventContentOutput)
-}
-
-// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-type SessionInitialEventContentSource struct {
-	// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-	Data *string `pulumi:"data"`
-	// ID of a file uploaded through the Files API (`file`, `file` only).
-	FileId *string `pulumi:"fileId"`
-	// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-	MediaType *string `pulumi:"mediaType"`
-	// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-	Type SessionInitialEventContentSourceType `pulumi:"type"`
-	// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-	Url *string `pulumi:"url"`
-}
-
-// SessionInitialEventContentSourceInput is an input type that accepts SessionInitialEventContentSourceArgs and SessionInitialEventContentSourceOutput values.
-// You can construct a concrete instance of `SessionInitialEventContentSourceInput` via:
-//
-//	SessionInitialEventContentSourceArgs{...}
-type SessionInitialEventContentSourceInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventContentSourceOutput() SessionInitialEventContentSourceOutput
-	ToSessionInitialEventContentSourceOutputWithContext(context.Context) SessionInitialEventContentSourceOutput
-}
-
-// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-type SessionInitialEventContentSourceArgs struct {
-	// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-	Data pulumi.StringPtrInput `pulumi:"data"`
-	// ID of a file uploaded through the Files API (`file`, `file` only).
-	FileId pulumi.StringPtrInput `pulumi:"fileId"`
-	// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-	MediaType pulumi.StringPtrInput `pulumi:"mediaType"`
-	// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-	Type SessionInitialEventContentSourceTypeInput `pulumi:"type"`
-	// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-	Url pulumi.StringPtrInput `pulumi:"url"`
-}
-
-func (SessionInitialEventContentSourceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventContentSource)(nil)).Elem()
-}
-
-func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourceOutput() SessionInitialEventContentSourceOutput {
-	return i.ToSessionInitialEventContentSourceOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourceOutputWithContext(ctx context.Context) SessionInitialEventContentSourceOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentSourceOutput)
-}
-
-func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
-	return i.ToSessionInitialEventContentSourcePtrOutputWithContext(context.Background())
-}
-
-func (i SessionInitialEventContentSourceArgs) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentSourceOutput).ToSessionInitialEventContentSourcePtrOutputWithContext(ctx)
-}
-
-// SessionInitialEventContentSourcePtrInput is an input type that accepts SessionInitialEventContentSourceArgs, SessionInitialEventContentSourcePtr and SessionInitialEventContentSourcePtrOutput values.
-// You can construct a concrete instance of `SessionInitialEventContentSourcePtrInput` via:
-//
-//	        SessionInitialEventContentSourceArgs{...}
-//
-//	or:
-//
-//	        nil
-type SessionInitialEventContentSourcePtrInput interface {
-	pulumi.Input
-
-	ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput
-	ToSessionInitialEventContentSourcePtrOutputWithContext(context.Context) SessionInitialEventContentSourcePtrOutput
-}
-
-type sessionInitialEventContentSourcePtrType SessionInitialEventContentSourceArgs
-
-func SessionInitialEventContentSourcePtr(v *SessionInitialEventContentSourceArgs) SessionInitialEventContentSourcePtrInput {
-	return (*sessionInitialEventContentSourcePtrType)(v)
-}
-
-func (*sessionInitialEventContentSourcePtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionInitialEventContentSource)(nil)).Elem()
-}
-
-func (i *sessionInitialEventContentSourcePtrType) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
-	return i.ToSessionInitialEventContentSourcePtrOutputWithContext(context.Background())
-}
-
-func (i *sessionInitialEventContentSourcePtrType) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionInitialEventContentSourcePtrOutput)
-}
-
-// One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-type SessionInitialEventContentSourceOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventContentSourceOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionInitialEventContentSource)(nil)).Elem()
-}
-
-func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourceOutput() SessionInitialEventContentSourceOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourceOutputWithContext(ctx context.Context) SessionInitialEventContentSourceOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
-	return o.ToSessionInitialEventContentSourcePtrOutputWithContext(context.Background())
-}
-
-func (o SessionInitialEventContentSourceOutput) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionInitialEventContentSource) *SessionInitialEventContentSource {
-		return &v
-	}).(SessionInitialEventContentSourcePtrOutput)
-}
-
-// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-func (o SessionInitialEventContentSourceOutput) Data() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.Data }).(pulumi.StringPtrOutput)
-}
-
-// ID of a file uploaded through the Files API (`file`, `file` only).
-func (o SessionInitialEventContentSourceOutput) FileId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.FileId }).(pulumi.StringPtrOutput)
-}
-
-// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-func (o SessionInitialEventContentSourceOutput) MediaType() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.MediaType }).(pulumi.StringPtrOutput)
-}
-
-// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-func (o SessionInitialEventContentSourceOutput) Type() SessionInitialEventContentSourceTypeOutput {
-	return o.ApplyT(func(v SessionInitialEventContentSource) SessionInitialEventContentSourceType { return v.Type }).(SessionInitialEventContentSourceTypeOutput)
-}
-
-// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-func (o SessionInitialEventContentSourceOutput) Url() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionInitialEventContentSource) *string { return v.Url }).(pulumi.StringPtrOutput)
-}
-
-type SessionInitialEventContentSourcePtrOutput struct{ *pulumi.OutputState }
-
-func (SessionInitialEventContentSourcePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionInitialEventContentSource)(nil)).Elem()
-}
-
-func (o SessionInitialEventContentSourcePtrOutput) ToSessionInitialEventContentSourcePtrOutput() SessionInitialEventContentSourcePtrOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourcePtrOutput) ToSessionInitialEventContentSourcePtrOutputWithContext(ctx context.Context) SessionInitialEventContentSourcePtrOutput {
-	return o
-}
-
-func (o SessionInitialEventContentSourcePtrOutput) Elem() SessionInitialEventContentSourceOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSource) SessionInitialEventContentSource {
-		if v != nil {
-			return *v
-		}
-		var ret SessionInitialEventContentSource
-		return ret
-	}).(SessionInitialEventContentSourceOutput)
-}
-
-// For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-func (o SessionInitialEventContentSourcePtrOutput) Data() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Data
-	}).(pulumi.StringPtrOutput)
-}
-
-// ID of a file uploaded through the Files API (`file`, `file` only).
-func (o SessionInitialEventContentSourcePtrOutput) FileId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
-		if v == nil {
-			return nil
-		}
-		return v.FileId
-	}).(pulumi.StringPtrOutput)
-}
-
-// One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-func (o SessionInitialEventContentSourcePtrOutput) MediaType() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
-		if v == nil {
-			return nil
-		}
-		return v.MediaType
-	}).(pulumi.StringPtrOutput)
-}
-
-// One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-func (o SessionInitialEventContentSourcePtrOutput) Type() SessionInitialEventContentSourceTypePtrOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSource) *SessionInitialEventContentSourceType {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(SessionInitialEventContentSourceTypePtrOutput)
-}
-
-// For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-func (o SessionInitialEventContentSourcePtrOutput) Url() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionInitialEventContentSource) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Url
-	}).(pulumi.StringPtrOutput)
 }
 
 // Evaluation state of one outcome defined by a `user.define_outcome` event, with the API's other fields (`iteration`, `explanation`, `completedAt`, …), camelCased.
@@ -4362,356 +4214,6 @@ func (o SessionOutcomeEvaluationArrayOutput) Index(i pulumi.IntInput) SessionOut
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SessionOutcomeEvaluation {
 		return vs[0].([]SessionOutcomeEvaluation)[vs[1].(int)]
 	}).(SessionOutcomeEvaluationOutput)
-}
-
-// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-type SessionResource struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-	Access *ResourceAccess `pulumi:"access"`
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-	AuthorizationToken *string `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-	Checkout *SessionResourceCheckout `pulumi:"checkout"`
-	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-	FileId *string `pulumi:"fileId"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-	Instructions *string `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-	MemoryStoreId *string `pulumi:"memoryStoreId"`
-	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath *string `pulumi:"mountPath"`
-	// One of `github_repository`, `file`, `memory_store`: which kind this is.
-	Type ResourceType `pulumi:"type"`
-	// GitHub URL of the repository (https) (`github_repository` only).
-	Url *string `pulumi:"url"`
-}
-
-// SessionResourceInput is an input type that accepts SessionResourceArgs and SessionResourceOutput values.
-// You can construct a concrete instance of `SessionResourceInput` via:
-//
-//	SessionResourceArgs{...}
-type SessionResourceInput interface {
-	pulumi.Input
-
-	ToSessionResourceOutput() SessionResourceOutput
-	ToSessionResourceOutputWithContext(context.Context) SessionResourceOutput
-}
-
-// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-type SessionResourceArgs struct {
-	// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-	Access ResourceAccessPtrInput `pulumi:"access"`
-	// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-	AuthorizationToken pulumi.StringPtrInput `pulumi:"authorizationToken"`
-	// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-	Checkout SessionResourceCheckoutPtrInput `pulumi:"checkout"`
-	// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-	FileId pulumi.StringPtrInput `pulumi:"fileId"`
-	// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-	Instructions pulumi.StringPtrInput `pulumi:"instructions"`
-	// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-	MemoryStoreId pulumi.StringPtrInput `pulumi:"memoryStoreId"`
-	// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-	MountPath pulumi.StringPtrInput `pulumi:"mountPath"`
-	// One of `github_repository`, `file`, `memory_store`: which kind this is.
-	Type ResourceTypeInput `pulumi:"type"`
-	// GitHub URL of the repository (https) (`github_repository` only).
-	Url pulumi.StringPtrInput `pulumi:"url"`
-}
-
-func (SessionResourceArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResource)(nil)).Elem()
-}
-
-func (i SessionResourceArgs) ToSessionResourceOutput() SessionResourceOutput {
-	return i.ToSessionResourceOutputWithContext(context.Background())
-}
-
-func (i SessionResourceArgs) ToSessionResourceOutputWithContext(ctx context.Context) SessionResourceOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceOutput)
-}
-
-// SessionResourceArrayInput is an input type that accepts SessionResourceArray and SessionResourceArrayOutput values.
-// You can construct a concrete instance of `SessionResourceArrayInput` via:
-//
-//	SessionResourceArray{ SessionResourceArgs{...} }
-type SessionResourceArrayInput interface {
-	pulumi.Input
-
-	ToSessionResourceArrayOutput() SessionResourceArrayOutput
-	ToSessionResourceArrayOutputWithContext(context.Context) SessionResourceArrayOutput
-}
-
-type SessionResourceArray []SessionResourceInput
-
-func (SessionResourceArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]SessionResource)(nil)).Elem()
-}
-
-func (i SessionResourceArray) ToSessionResourceArrayOutput() SessionResourceArrayOutput {
-	return i.ToSessionResourceArrayOutputWithContext(context.Background())
-}
-
-func (i SessionResourceArray) ToSessionResourceArrayOutputWithContext(ctx context.Context) SessionResourceArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceArrayOutput)
-}
-
-// One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-type SessionResourceOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResource)(nil)).Elem()
-}
-
-func (o SessionResourceOutput) ToSessionResourceOutput() SessionResourceOutput {
-	return o
-}
-
-func (o SessionResourceOutput) ToSessionResourceOutputWithContext(ctx context.Context) SessionResourceOutput {
-	return o
-}
-
-// Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-func (o SessionResourceOutput) Access() ResourceAccessPtrOutput {
-	return o.ApplyT(func(v SessionResource) *ResourceAccess { return v.Access }).(ResourceAccessPtrOutput)
-}
-
-// GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-func (o SessionResourceOutput) AuthorizationToken() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResource) *string { return v.AuthorizationToken }).(pulumi.StringPtrOutput)
-}
-
-// Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-func (o SessionResourceOutput) Checkout() SessionResourceCheckoutPtrOutput {
-	return o.ApplyT(func(v SessionResource) *SessionResourceCheckout { return v.Checkout }).(SessionResourceCheckoutPtrOutput)
-}
-
-// ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-func (o SessionResourceOutput) FileId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResource) *string { return v.FileId }).(pulumi.StringPtrOutput)
-}
-
-// Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-func (o SessionResourceOutput) Instructions() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResource) *string { return v.Instructions }).(pulumi.StringPtrOutput)
-}
-
-// The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-func (o SessionResourceOutput) MemoryStoreId() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResource) *string { return v.MemoryStoreId }).(pulumi.StringPtrOutput)
-}
-
-// For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-func (o SessionResourceOutput) MountPath() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResource) *string { return v.MountPath }).(pulumi.StringPtrOutput)
-}
-
-// One of `github_repository`, `file`, `memory_store`: which kind this is.
-func (o SessionResourceOutput) Type() ResourceTypeOutput {
-	return o.ApplyT(func(v SessionResource) ResourceType { return v.Type }).(ResourceTypeOutput)
-}
-
-// GitHub URL of the repository (https) (`github_repository` only).
-func (o SessionResourceOutput) Url() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResource) *string { return v.Url }).(pulumi.StringPtrOutput)
-}
-
-type SessionResourceArrayOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]SessionResource)(nil)).Elem()
-}
-
-func (o SessionResourceArrayOutput) ToSessionResourceArrayOutput() SessionResourceArrayOutput {
-	return o
-}
-
-func (o SessionResourceArrayOutput) ToSessionResourceArrayOutputWithContext(ctx context.Context) SessionResourceArrayOutput {
-	return o
-}
-
-func (o SessionResourceArrayOutput) Index(i pulumi.IntInput) SessionResourceOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) SessionResource {
-		return vs[0].([]SessionResource)[vs[1].(int)]
-	}).(SessionResourceOutput)
-}
-
-// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-type SessionResourceCheckout struct {
-	// Branch name to check out (`branch` only).
-	Name *string `pulumi:"name"`
-	// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-	Sha *string `pulumi:"sha"`
-	// One of `branch`, `commit`: which kind this is.
-	Type ResourceCheckoutType `pulumi:"type"`
-}
-
-// SessionResourceCheckoutInput is an input type that accepts SessionResourceCheckoutArgs and SessionResourceCheckoutOutput values.
-// You can construct a concrete instance of `SessionResourceCheckoutInput` via:
-//
-//	SessionResourceCheckoutArgs{...}
-type SessionResourceCheckoutInput interface {
-	pulumi.Input
-
-	ToSessionResourceCheckoutOutput() SessionResourceCheckoutOutput
-	ToSessionResourceCheckoutOutputWithContext(context.Context) SessionResourceCheckoutOutput
-}
-
-// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-type SessionResourceCheckoutArgs struct {
-	// Branch name to check out (`branch` only).
-	Name pulumi.StringPtrInput `pulumi:"name"`
-	// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-	Sha pulumi.StringPtrInput `pulumi:"sha"`
-	// One of `branch`, `commit`: which kind this is.
-	Type ResourceCheckoutTypeInput `pulumi:"type"`
-}
-
-func (SessionResourceCheckoutArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceCheckout)(nil)).Elem()
-}
-
-func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutOutput() SessionResourceCheckoutOutput {
-	return i.ToSessionResourceCheckoutOutputWithContext(context.Background())
-}
-
-func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutOutputWithContext(ctx context.Context) SessionResourceCheckoutOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceCheckoutOutput)
-}
-
-func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
-	return i.ToSessionResourceCheckoutPtrOutputWithContext(context.Background())
-}
-
-func (i SessionResourceCheckoutArgs) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceCheckoutOutput).ToSessionResourceCheckoutPtrOutputWithContext(ctx)
-}
-
-// SessionResourceCheckoutPtrInput is an input type that accepts SessionResourceCheckoutArgs, SessionResourceCheckoutPtr and SessionResourceCheckoutPtrOutput values.
-// You can construct a concrete instance of `SessionResourceCheckoutPtrInput` via:
-//
-//	        SessionResourceCheckoutArgs{...}
-//
-//	or:
-//
-//	        nil
-type SessionResourceCheckoutPtrInput interface {
-	pulumi.Input
-
-	ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput
-	ToSessionResourceCheckoutPtrOutputWithContext(context.Context) SessionResourceCheckoutPtrOutput
-}
-
-type sessionResourceCheckoutPtrType SessionResourceCheckoutArgs
-
-func SessionResourceCheckoutPtr(v *SessionResourceCheckoutArgs) SessionResourceCheckoutPtrInput {
-	return (*sessionResourceCheckoutPtrType)(v)
-}
-
-func (*sessionResourceCheckoutPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceCheckout)(nil)).Elem()
-}
-
-func (i *sessionResourceCheckoutPtrType) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
-	return i.ToSessionResourceCheckoutPtrOutputWithContext(context.Background())
-}
-
-func (i *sessionResourceCheckoutPtrType) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(SessionResourceCheckoutPtrOutput)
-}
-
-// One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-type SessionResourceCheckoutOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceCheckoutOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*SessionResourceCheckout)(nil)).Elem()
-}
-
-func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutOutput() SessionResourceCheckoutOutput {
-	return o
-}
-
-func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutOutputWithContext(ctx context.Context) SessionResourceCheckoutOutput {
-	return o
-}
-
-func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
-	return o.ToSessionResourceCheckoutPtrOutputWithContext(context.Background())
-}
-
-func (o SessionResourceCheckoutOutput) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v SessionResourceCheckout) *SessionResourceCheckout {
-		return &v
-	}).(SessionResourceCheckoutPtrOutput)
-}
-
-// Branch name to check out (`branch` only).
-func (o SessionResourceCheckoutOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResourceCheckout) *string { return v.Name }).(pulumi.StringPtrOutput)
-}
-
-// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-func (o SessionResourceCheckoutOutput) Sha() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v SessionResourceCheckout) *string { return v.Sha }).(pulumi.StringPtrOutput)
-}
-
-// One of `branch`, `commit`: which kind this is.
-func (o SessionResourceCheckoutOutput) Type() ResourceCheckoutTypeOutput {
-	return o.ApplyT(func(v SessionResourceCheckout) ResourceCheckoutType { return v.Type }).(ResourceCheckoutTypeOutput)
-}
-
-type SessionResourceCheckoutPtrOutput struct{ *pulumi.OutputState }
-
-func (SessionResourceCheckoutPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**SessionResourceCheckout)(nil)).Elem()
-}
-
-func (o SessionResourceCheckoutPtrOutput) ToSessionResourceCheckoutPtrOutput() SessionResourceCheckoutPtrOutput {
-	return o
-}
-
-func (o SessionResourceCheckoutPtrOutput) ToSessionResourceCheckoutPtrOutputWithContext(ctx context.Context) SessionResourceCheckoutPtrOutput {
-	return o
-}
-
-func (o SessionResourceCheckoutPtrOutput) Elem() SessionResourceCheckoutOutput {
-	return o.ApplyT(func(v *SessionResourceCheckout) SessionResourceCheckout {
-		if v != nil {
-			return *v
-		}
-		var ret SessionResourceCheckout
-		return ret
-	}).(SessionResourceCheckoutOutput)
-}
-
-// Branch name to check out (`branch` only).
-func (o SessionResourceCheckoutPtrOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionResourceCheckout) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Name
-	}).(pulumi.StringPtrOutput)
-}
-
-// Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-func (o SessionResourceCheckoutPtrOutput) Sha() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *SessionResourceCheckout) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Sha
-	}).(pulumi.StringPtrOutput)
-}
-
-// One of `branch`, `commit`: which kind this is.
-func (o SessionResourceCheckoutPtrOutput) Type() ResourceCheckoutTypePtrOutput {
-	return o.ApplyT(func(v *SessionResourceCheckout) *ResourceCheckoutType {
-		if v == nil {
-			return nil
-		}
-		return &v.Type
-	}).(ResourceCheckoutTypePtrOutput)
 }
 
 // One of these kinds: `agent_toolset_20260401`: The built-in agent toolset (`bash`, `edit`, `read`, `write`, `glob`, `grep`, `web_fetch`, `web_search`): a default config and per-tool overrides. `mcp_toolset`: The tools of one MCP server (from `mcpServers`), with a default config and per-tool overrides. `custom`: A custom tool, executed by the API client rather than the agent: a call emits an `agent.custom_tool_use` event and the session goes idle until the client sends a `user.custom_tool_result`.
@@ -7145,18 +6647,12 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentMultiagentAgentInput)(nil)).Elem(), AgentMultiagentAgentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillInput)(nil)).Elem(), AgentSkillArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AgentSkillArrayInput)(nil)).Elem(), AgentSkillArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetInput)(nil)).Elem(), DeploymentBudgetArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetPtrInput)(nil)).Elem(), DeploymentBudgetArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetMaxListCostInput)(nil)).Elem(), DeploymentBudgetMaxListCostArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentBudgetMaxListCostPtrInput)(nil)).Elem(), DeploymentBudgetMaxListCostArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BudgetMaxListCostInput)(nil)).Elem(), BudgetMaxListCostArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BudgetMaxListCostPtrInput)(nil)).Elem(), BudgetMaxListCostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventInput)(nil)).Elem(), DeploymentInitialEventArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventArrayInput)(nil)).Elem(), DeploymentInitialEventArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventContentInput)(nil)).Elem(), DeploymentInitialEventContentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentInitialEventContentArrayInput)(nil)).Elem(), DeploymentInitialEventContentArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceInput)(nil)).Elem(), DeploymentResourceArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceArrayInput)(nil)).Elem(), DeploymentResourceArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceCheckoutInput)(nil)).Elem(), DeploymentResourceCheckoutArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentResourceCheckoutPtrInput)(nil)).Elem(), DeploymentResourceCheckoutArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentScheduleInput)(nil)).Elem(), DeploymentScheduleArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*DeploymentSchedulePtrInput)(nil)).Elem(), DeploymentScheduleArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigInput)(nil)).Elem(), EnvironmentConfigArgs{})
@@ -7165,10 +6661,18 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigNetworkingPtrInput)(nil)).Elem(), EnvironmentConfigNetworkingArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigPackagesInput)(nil)).Elem(), EnvironmentConfigPackagesArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*EnvironmentConfigPackagesPtrInput)(nil)).Elem(), EnvironmentConfigPackagesArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventContentSourceInput)(nil)).Elem(), InitialEventContentSourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventContentSourcePtrInput)(nil)).Elem(), InitialEventContentSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricInput)(nil)).Elem(), InitialEventRubricArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InitialEventRubricPtrInput)(nil)).Elem(), InitialEventRubricArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*McpServerInput)(nil)).Elem(), McpServerArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*McpServerArrayInput)(nil)).Elem(), McpServerArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortInput)(nil)).Elem(), ModelEffortArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*ModelEffortPtrInput)(nil)).Elem(), ModelEffortArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceInput)(nil)).Elem(), MountedResourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceArrayInput)(nil)).Elem(), MountedResourceArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceCheckoutInput)(nil)).Elem(), MountedResourceCheckoutArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*MountedResourceCheckoutPtrInput)(nil)).Elem(), MountedResourceCheckoutArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersInput)(nil)).Elem(), MultiagentMembersArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPtrInput)(nil)).Elem(), MultiagentMembersArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersInlineAgentsInput)(nil)).Elem(), MultiagentMembersInlineAgentsArgs{})
@@ -7176,18 +6680,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MultiagentMembersPredefinedAgentInput)(nil)).Elem(), MultiagentMembersPredefinedAgentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetInput)(nil)).Elem(), SessionBudgetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetPtrInput)(nil)).Elem(), SessionBudgetArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetMaxListCostInput)(nil)).Elem(), SessionBudgetMaxListCostArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionBudgetMaxListCostPtrInput)(nil)).Elem(), SessionBudgetMaxListCostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventInput)(nil)).Elem(), SessionInitialEventArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventArrayInput)(nil)).Elem(), SessionInitialEventArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentInput)(nil)).Elem(), SessionInitialEventContentArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentArrayInput)(nil)).Elem(), SessionInitialEventContentArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourceInput)(nil)).Elem(), SessionInitialEventContentSourceArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionInitialEventContentSourcePtrInput)(nil)).Elem(), SessionInitialEventContentSourceArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceInput)(nil)).Elem(), SessionResourceArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceArrayInput)(nil)).Elem(), SessionResourceArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceCheckoutInput)(nil)).Elem(), SessionResourceCheckoutArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*SessionResourceCheckoutPtrInput)(nil)).Elem(), SessionResourceCheckoutArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolInput)(nil)).Elem(), ToolArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolArrayInput)(nil)).Elem(), ToolArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ToolConfigInput)(nil)).Elem(), ToolConfigArgs{})
@@ -7228,10 +6724,8 @@ func init() {
 	pulumi.RegisterOutputType(AgentMultiagentAgentOutput{})
 	pulumi.RegisterOutputType(AgentSkillOutput{})
 	pulumi.RegisterOutputType(AgentSkillArrayOutput{})
-	pulumi.RegisterOutputType(DeploymentBudgetOutput{})
-	pulumi.RegisterOutputType(DeploymentBudgetPtrOutput{})
-	pulumi.RegisterOutputType(DeploymentBudgetMaxListCostOutput{})
-	pulumi.RegisterOutputType(DeploymentBudgetMaxListCostPtrOutput{})
+	pulumi.RegisterOutputType(BudgetMaxListCostOutput{})
+	pulumi.RegisterOutputType(BudgetMaxListCostPtrOutput{})
 	pulumi.RegisterOutputType(DeploymentInitialEventOutput{})
 	pulumi.RegisterOutputType(DeploymentInitialEventArrayOutput{})
 	pulumi.RegisterOutputType(DeploymentInitialEventContentOutput{})
@@ -7241,10 +6735,6 @@ func init() {
 	pulumi.RegisterOutputType(DeploymentLatestRunErrorOutput{})
 	pulumi.RegisterOutputType(DeploymentPausedReasonOutput{})
 	pulumi.RegisterOutputType(DeploymentPausedReasonPtrOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceArrayOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceCheckoutOutput{})
-	pulumi.RegisterOutputType(DeploymentResourceCheckoutPtrOutput{})
 	pulumi.RegisterOutputType(DeploymentScheduleOutput{})
 	pulumi.RegisterOutputType(DeploymentSchedulePtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentConfigOutput{})
@@ -7253,10 +6743,18 @@ func init() {
 	pulumi.RegisterOutputType(EnvironmentConfigNetworkingPtrOutput{})
 	pulumi.RegisterOutputType(EnvironmentConfigPackagesOutput{})
 	pulumi.RegisterOutputType(EnvironmentConfigPackagesPtrOutput{})
+	pulumi.RegisterOutputType(InitialEventContentSourceOutput{})
+	pulumi.RegisterOutputType(InitialEventContentSourcePtrOutput{})
 	pulumi.RegisterOutputType(InitialEventRubricOutput{})
 	pulumi.RegisterOutputType(InitialEventRubricPtrOutput{})
 	pulumi.RegisterOutputType(McpServerOutput{})
 	pulumi.RegisterOutputType(McpServerArrayOutput{})
+	pulumi.RegisterOutputType(ModelEffortOutput{})
+	pulumi.RegisterOutputType(ModelEffortPtrOutput{})
+	pulumi.RegisterOutputType(MountedResourceOutput{})
+	pulumi.RegisterOutputType(MountedResourceArrayOutput{})
+	pulumi.RegisterOutputType(MountedResourceCheckoutOutput{})
+	pulumi.RegisterOutputType(MountedResourceCheckoutPtrOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersPtrOutput{})
 	pulumi.RegisterOutputType(MultiagentMembersInlineAgentsOutput{})
@@ -7264,20 +6762,12 @@ func init() {
 	pulumi.RegisterOutputType(MultiagentMembersPredefinedAgentOutput{})
 	pulumi.RegisterOutputType(SessionBudgetOutput{})
 	pulumi.RegisterOutputType(SessionBudgetPtrOutput{})
-	pulumi.RegisterOutputType(SessionBudgetMaxListCostOutput{})
-	pulumi.RegisterOutputType(SessionBudgetMaxListCostPtrOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventArrayOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventContentOutput{})
 	pulumi.RegisterOutputType(SessionInitialEventContentArrayOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventContentSourceOutput{})
-	pulumi.RegisterOutputType(SessionInitialEventContentSourcePtrOutput{})
 	pulumi.RegisterOutputType(SessionOutcomeEvaluationOutput{})
 	pulumi.RegisterOutputType(SessionOutcomeEvaluationArrayOutput{})
-	pulumi.RegisterOutputType(SessionResourceOutput{})
-	pulumi.RegisterOutputType(SessionResourceArrayOutput{})
-	pulumi.RegisterOutputType(SessionResourceCheckoutOutput{})
-	pulumi.RegisterOutputType(SessionResourceCheckoutPtrOutput{})
 	pulumi.RegisterOutputType(ToolOutput{})
 	pulumi.RegisterOutputType(ToolArrayOutput{})
 	pulumi.RegisterOutputType(ToolConfigOutput{})

@@ -38,11 +38,11 @@ type Session struct {
 	DeploymentId pulumi.StringPtrOutput `pulumi:"deploymentId"`
 	// The environment's id (e.g. `environment.id`).
 	EnvironmentId pulumi.StringOutput `pulumi:"environmentId"`
-	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 	InitialEvents SessionInitialEventArrayOutput `pulumi:"initialEvents"`
 	// Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
 	McpServers McpServerArrayOutput `pulumi:"mcpServers"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	Model pulumi.AnyOutput `pulumi:"model"`
@@ -55,7 +55,7 @@ type Session struct {
 	// The ids the API gave the mounted file and GitHub `resources` (`sesrsc_…`), in their declared order (a memory store resource has none).
 	ResourceIds pulumi.StringArrayOutput `pulumi:"resourceIds"`
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
-	Resources SessionResourceArrayOutput `pulumi:"resources"`
+	Resources MountedResourceArrayOutput `pulumi:"resources"`
 	// Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
 	Skills AgentSkillArrayOutput `pulumi:"skills"`
 	// `idle`, `running`, `rescheduling` or `terminated`, as of the last create, update or refresh.
@@ -148,7 +148,7 @@ type sessionArgs struct {
 	//
 	// A change: replace.
 	EnvironmentId string `pulumi:"environmentId"`
-	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 	//
 	// A change: replace.
 	InitialEvents []SessionInitialEvent `pulumi:"initialEvents"`
@@ -156,9 +156,9 @@ type sessionArgs struct {
 	//
 	// A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
 	McpServers []McpServer `pulumi:"mcpServers"`
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch; also while the session runs.
+	// A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
 	Metadata map[string]string `pulumi:"metadata"`
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	//
@@ -171,7 +171,7 @@ type sessionArgs struct {
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 	//
 	// A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
-	Resources []SessionResource `pulumi:"resources"`
+	Resources []MountedResource `pulumi:"resources"`
 	// Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
 	//
 	// A change: replace.
@@ -220,7 +220,7 @@ type SessionArgs struct {
 	//
 	// A change: replace.
 	EnvironmentId pulumi.StringInput
-	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+	// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 	//
 	// A change: replace.
 	InitialEvents SessionInitialEventArrayInput
@@ -228,9 +228,9 @@ type SessionArgs struct {
 	//
 	// A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
 	McpServers McpServerArrayInput
-	// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch; also while the session runs.
+	// A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
 	Metadata pulumi.StringMapInput
 	// Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
 	//
@@ -243,7 +243,7 @@ type SessionArgs struct {
 	// Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 	//
 	// A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
-	Resources SessionResourceArrayInput
+	Resources MountedResourceArrayInput
 	// Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
 	//
 	// A change: replace.
@@ -401,7 +401,7 @@ func (o SessionOutput) EnvironmentId() pulumi.StringOutput {
 	return o.ApplyT(func(v *Session) pulumi.StringOutput { return v.EnvironmentId }).(pulumi.StringOutput)
 }
 
-// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+// Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 func (o SessionOutput) InitialEvents() SessionInitialEventArrayOutput {
 	return o.ApplyT(func(v *Session) SessionInitialEventArrayOutput { return v.InitialEvents }).(SessionInitialEventArrayOutput)
 }
@@ -411,7 +411,7 @@ func (o SessionOutput) McpServers() McpServerArrayOutput {
 	return o.ApplyT(func(v *Session) McpServerArrayOutput { return v.McpServers }).(McpServerArrayOutput)
 }
 
-// Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o SessionOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Session) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }
@@ -442,8 +442,8 @@ func (o SessionOutput) ResourceIds() pulumi.StringArrayOutput {
 }
 
 // Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
-func (o SessionOutput) Resources() SessionResourceArrayOutput {
-	return o.ApplyT(func(v *Session) SessionResourceArrayOutput { return v.Resources }).(SessionResourceArrayOutput)
+func (o SessionOutput) Resources() MountedResourceArrayOutput {
+	return o.ApplyT(func(v *Session) MountedResourceArrayOutput { return v.Resources }).(MountedResourceArrayOutput)
 }
 
 // Session-only skills override (`agent_with_overrides`), as `Agent.skills`.

@@ -28,7 +28,7 @@ type Vault struct {
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Human-readable name.
 	DisplayName pulumi.StringOutput `pulumi:"displayName"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
 	OnDestroy OnDestroyPtrOutput `pulumi:"onDestroy"`
@@ -83,9 +83,9 @@ type vaultArgs struct {
 	//
 	// A change: update in place.
 	DisplayName string `pulumi:"displayName"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
 	// What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
 	//
@@ -99,9 +99,9 @@ type VaultArgs struct {
 	//
 	// A change: update in place.
 	DisplayName pulumi.StringInput
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
 	// What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
 	//
@@ -211,7 +211,7 @@ func (o VaultOutput) DisplayName() pulumi.StringOutput {
 	return o.ApplyT(func(v *Vault) pulumi.StringOutput { return v.DisplayName }).(pulumi.StringOutput)
 }
 
-// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o VaultOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *Vault) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

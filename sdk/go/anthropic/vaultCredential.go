@@ -32,7 +32,7 @@ type VaultCredential struct {
 	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// Human-readable name.
 	DisplayName pulumi.StringPtrOutput `pulumi:"displayName"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	Metadata pulumi.StringMapOutput `pulumi:"metadata"`
 	// What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
 	OnDestroy OnDestroyPtrOutput `pulumi:"onDestroy"`
@@ -100,9 +100,9 @@ type vaultCredentialArgs struct {
 	//
 	// A change: update in place; removing it clears it.
 	DisplayName *string `pulumi:"displayName"`
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata map[string]string `pulumi:"metadata"`
 	// What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
 	//
@@ -124,9 +124,9 @@ type VaultCredentialArgs struct {
 	//
 	// A change: update in place; removing it clears it.
 	DisplayName pulumi.StringPtrInput
-	// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+	// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 	//
-	// A change: update in place; sent as a patch.
+	// A change: update in place; sent as a patch (removed keys are deleted).
 	Metadata pulumi.StringMapInput
 	// What `pulumi destroy` does: `"archive"` (default; the API drops the secret, the record stays) or `"delete"`.
 	//
@@ -245,7 +245,7 @@ func (o VaultCredentialOutput) DisplayName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VaultCredential) pulumi.StringPtrOutput { return v.DisplayName }).(pulumi.StringPtrOutput)
 }
 
-// Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+// Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 func (o VaultCredentialOutput) Metadata() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *VaultCredential) pulumi.StringMapOutput { return v.Metadata }).(pulumi.StringMapOutput)
 }

@@ -16,6 +16,8 @@ from .memory_store import *
 from .provider import *
 from .session import *
 from .skill import *
+from .tunnel import *
+from .tunnel_certificate import *
 from .vault import *
 from .vault_credential import *
 from ._inputs import *
@@ -44,6 +46,8 @@ _utilities.register(
    "anthropic:index:MemoryStore": "MemoryStore",
    "anthropic:index:Session": "Session",
    "anthropic:index:Skill": "Skill",
+   "anthropic:index:Tunnel": "Tunnel",
+   "anthropic:index:TunnelCertificate": "TunnelCertificate",
    "anthropic:index:Vault": "Vault",
    "anthropic:index:VaultCredential": "VaultCredential"
   }

@@ -8,6 +8,7 @@ from enum import Enum
 
 __all__ = [
     'AgentExecutionIdentityType',
+    'AgentModelEffortType',
     'AgentMultiagentAgentType',
     'AgentMultiagentType',
     'ConfigPermissionPolicyType',
@@ -15,18 +16,17 @@ __all__ = [
     'EnvironmentConfigType',
     'EnvironmentOnDestroy',
     'EnvironmentScope',
+    'InitialEventContentSourceType',
+    'InitialEventContentType',
     'InitialEventRubricType',
-    'ModelEffort',
     'ModelSpeed',
+    'MountedResourceAccess',
+    'MountedResourceCheckoutType',
+    'MountedResourceType',
     'MultiagentMembersPredefinedAgentType',
     'MultiagentMembersType',
     'NetworkingType',
     'OnDestroy',
-    'ResourceAccess',
-    'ResourceCheckoutType',
-    'ResourceType',
-    'SessionInitialEventContentSourceType',
-    'SessionInitialEventContentType',
     'SessionInitialEventType',
     'SessionWhenRunning',
     'SkillType',
@@ -43,6 +43,15 @@ __all__ = [
 class AgentExecutionIdentityType(_builtins.str, Enum):
     AWS_ROLE = "aws_role"
     SERVICE_ACCOUNT = "service_account"
+
+
+@pulumi.type_token("anthropic:index:AgentModelEffortType")
+class AgentModelEffortType(_builtins.str, Enum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    XHIGH = "xhigh"
+    MAX = "max"
 
 
 @pulumi.type_token("anthropic:index:AgentMultiagentAgentType")
@@ -90,25 +99,51 @@ class EnvironmentScope(_builtins.str, Enum):
     ACCOUNT = "account"
 
 
+@pulumi.type_token("anthropic:index:InitialEventContentSourceType")
+class InitialEventContentSourceType(_builtins.str, Enum):
+    BASE64 = "base64"
+    URL = "url"
+    FILE = "file"
+    TEXT = "text"
+
+
+@pulumi.type_token("anthropic:index:InitialEventContentType")
+class InitialEventContentType(_builtins.str, Enum):
+    TEXT = "text"
+    IMAGE = "image"
+    DOCUMENT = "document"
+    REDACTED = "redacted"
+
+
 @pulumi.type_token("anthropic:index:InitialEventRubricType")
 class InitialEventRubricType(_builtins.str, Enum):
     TEXT = "text"
     FILE = "file"
 
 
-@pulumi.type_token("anthropic:index:ModelEffort")
-class ModelEffort(_builtins.str, Enum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    XHIGH = "xhigh"
-    MAX = "max"
-
-
 @pulumi.type_token("anthropic:index:ModelSpeed")
 class ModelSpeed(_builtins.str, Enum):
     STANDARD = "standard"
     FAST = "fast"
+
+
+@pulumi.type_token("anthropic:index:MountedResourceAccess")
+class MountedResourceAccess(_builtins.str, Enum):
+    READ_WRITE = "read_write"
+    READ_ONLY = "read_only"
+
+
+@pulumi.type_token("anthropic:index:MountedResourceCheckoutType")
+class MountedResourceCheckoutType(_builtins.str, Enum):
+    BRANCH = "branch"
+    COMMIT = "commit"
+
+
+@pulumi.type_token("anthropic:index:MountedResourceType")
+class MountedResourceType(_builtins.str, Enum):
+    GITHUB_REPOSITORY = "github_repository"
+    FILE = "file"
+    MEMORY_STORE = "memory_store"
 
 
 @pulumi.type_token("anthropic:index:MultiagentMembersPredefinedAgentType")
@@ -133,40 +168,6 @@ class NetworkingType(_builtins.str, Enum):
 class OnDestroy(_builtins.str, Enum):
     ARCHIVE = "archive"
     DELETE = "delete"
-
-
-@pulumi.type_token("anthropic:index:ResourceAccess")
-class ResourceAccess(_builtins.str, Enum):
-    READ_WRITE = "read_write"
-    READ_ONLY = "read_only"
-
-
-@pulumi.type_token("anthropic:index:ResourceCheckoutType")
-class ResourceCheckoutType(_builtins.str, Enum):
-    BRANCH = "branch"
-    COMMIT = "commit"
-
-
-@pulumi.type_token("anthropic:index:ResourceType")
-class ResourceType(_builtins.str, Enum):
-    GITHUB_REPOSITORY = "github_repository"
-    FILE = "file"
-    MEMORY_STORE = "memory_store"
-
-
-@pulumi.type_token("anthropic:index:SessionInitialEventContentSourceType")
-class SessionInitialEventContentSourceType(_builtins.str, Enum):
-    BASE64 = "base64"
-    URL = "url"
-    FILE = "file"
-    TEXT = "text"
-
-
-@pulumi.type_token("anthropic:index:SessionInitialEventContentType")
-class SessionInitialEventContentType(_builtins.str, Enum):
-    TEXT = "text"
-    IMAGE = "image"
-    DOCUMENT = "document"
 
 
 @pulumi.type_token("anthropic:index:SessionInitialEventType")

@@ -28,18 +28,12 @@ __all__ = [
     'AgentMultiagentAgentArgsDict',
     'AgentSkillArgs',
     'AgentSkillArgsDict',
-    'DeploymentBudgetArgs',
-    'DeploymentBudgetArgsDict',
-    'DeploymentBudgetMaxListCostArgs',
-    'DeploymentBudgetMaxListCostArgsDict',
+    'BudgetMaxListCostArgs',
+    'BudgetMaxListCostArgsDict',
     'DeploymentInitialEventArgs',
     'DeploymentInitialEventArgsDict',
     'DeploymentInitialEventContentArgs',
     'DeploymentInitialEventContentArgsDict',
-    'DeploymentResourceArgs',
-    'DeploymentResourceArgsDict',
-    'DeploymentResourceCheckoutArgs',
-    'DeploymentResourceCheckoutArgsDict',
     'DeploymentScheduleArgs',
     'DeploymentScheduleArgsDict',
     'EnvironmentConfigArgs',
@@ -48,10 +42,18 @@ __all__ = [
     'EnvironmentConfigNetworkingArgsDict',
     'EnvironmentConfigPackagesArgs',
     'EnvironmentConfigPackagesArgsDict',
+    'InitialEventContentSourceArgs',
+    'InitialEventContentSourceArgsDict',
     'InitialEventRubricArgs',
     'InitialEventRubricArgsDict',
     'McpServerArgs',
     'McpServerArgsDict',
+    'ModelEffortArgs',
+    'ModelEffortArgsDict',
+    'MountedResourceArgs',
+    'MountedResourceArgsDict',
+    'MountedResourceCheckoutArgs',
+    'MountedResourceCheckoutArgsDict',
     'MultiagentMembersArgs',
     'MultiagentMembersArgsDict',
     'MultiagentMembersInlineAgentsArgs',
@@ -60,18 +62,10 @@ __all__ = [
     'MultiagentMembersPredefinedAgentArgsDict',
     'SessionBudgetArgs',
     'SessionBudgetArgsDict',
-    'SessionBudgetMaxListCostArgs',
-    'SessionBudgetMaxListCostArgsDict',
     'SessionInitialEventArgs',
     'SessionInitialEventArgsDict',
     'SessionInitialEventContentArgs',
     'SessionInitialEventContentArgsDict',
-    'SessionInitialEventContentSourceArgs',
-    'SessionInitialEventContentSourceArgsDict',
-    'SessionResourceArgs',
-    'SessionResourceArgsDict',
-    'SessionResourceCheckoutArgs',
-    'SessionResourceCheckoutArgsDict',
     'ToolArgs',
     'ToolArgsDict',
     'ToolConfigArgs',
@@ -165,9 +159,9 @@ class AgentModelArgsDict(TypedDict):
     """
     The model identifier, e.g. `claude-opus-4-7`.
     """
-    effort: NotRequired[pulumi.Input[Optional['ModelEffort']]]
+    effort: NotRequired[pulumi.Input[Optional[Union['AgentModelEffortType', 'ModelEffortArgsDict']]]]
     """
-    How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+    How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
     """
     inference_geo: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -182,14 +176,14 @@ class AgentModelArgsDict(TypedDict):
 class AgentModelArgs:
     def __init__(__self__, *,
                  id: pulumi.Input[_builtins.str],
-                 effort: pulumi.Input[Optional['ModelEffort']] = None,
+                 effort: pulumi.Input[Optional[Union['AgentModelEffortType', 'ModelEffortArgs']]] = None,
                  inference_geo: pulumi.Input[Optional[_builtins.str]] = None,
                  speed: pulumi.Input[Optional['ModelSpeed']] = None):
         """
         A model config: the model's id and how it runs.
 
         :param pulumi.Input[_builtins.str] id: The model identifier, e.g. `claude-opus-4-7`.
-        :param pulumi.Input['ModelEffort'] effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+        :param pulumi.Input[Union['AgentModelEffortType', 'ModelEffortArgs']] effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
         :param pulumi.Input[_builtins.str] inference_geo: Geographic region for model inference. When unset, requests use the workspace's default inference geo.
         :param pulumi.Input['ModelSpeed'] speed: Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
         """
@@ -215,14 +209,14 @@ class AgentModelArgs:
 
     @_builtins.property
     @pulumi.getter
-    def effort(self) -> pulumi.Input[Optional['ModelEffort']]:
+    def effort(self) -> pulumi.Input[Optional[Union['AgentModelEffortType', 'ModelEffortArgs']]]:
         """
-        How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+        How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
         """
         return pulumi.get(self, "effort")
 
     @effort.setter
-    def effort(self, value: pulumi.Input[Optional['ModelEffort']]):
+    def effort(self, value: pulumi.Input[Optional[Union['AgentModelEffortType', 'ModelEffortArgs']]]):
         pulumi.set(self, "effort", value)
 
     @_builtins.property
@@ -581,56 +575,9 @@ class AgentSkillArgs:
         pulumi.set(self, "version", value)
 
 
-class DeploymentBudgetArgsDict(TypedDict):
-    max_list_cost: pulumi.Input['DeploymentBudgetMaxListCostArgsDict']
+class BudgetMaxListCostArgsDict(TypedDict):
     """
-    Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-    """
-    type: pulumi.Input[Literal['limit']]
-    """
-    Always `limit`.
-    """
-
-@pulumi.input_type
-class DeploymentBudgetArgs:
-    def __init__(__self__, *,
-                 max_list_cost: pulumi.Input['DeploymentBudgetMaxListCostArgs'],
-                 type: pulumi.Input[Literal['limit']]):
-        """
-        :param pulumi.Input['DeploymentBudgetMaxListCostArgs'] max_list_cost: Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-        :param pulumi.Input[Literal['limit']] type: Always `limit`.
-        """
-        pulumi.set(__self__, "max_list_cost", max_list_cost)
-        pulumi.set(__self__, "type", 'limit')
-
-    @_builtins.property
-    @pulumi.getter(name="maxListCost")
-    def max_list_cost(self) -> pulumi.Input['DeploymentBudgetMaxListCostArgs']:
-        """
-        Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-        """
-        return pulumi.get(self, "max_list_cost")
-
-    @max_list_cost.setter
-    def max_list_cost(self, value: pulumi.Input['DeploymentBudgetMaxListCostArgs']):
-        pulumi.set(self, "max_list_cost", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['limit']]:
-        """
-        Always `limit`.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['limit']]):
-        pulumi.set(self, "type", value)
-
-
-class DeploymentBudgetMaxListCostArgsDict(TypedDict):
-    """
-    Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+    Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
     """
     amount: pulumi.Input[_builtins.str]
     """
@@ -642,12 +589,12 @@ class DeploymentBudgetMaxListCostArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class DeploymentBudgetMaxListCostArgs:
+class BudgetMaxListCostArgs:
     def __init__(__self__, *,
                  amount: pulumi.Input[_builtins.str],
                  currency: pulumi.Input[Optional[Literal['USD']]] = None):
         """
-        Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+        Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
 
         :param pulumi.Input[_builtins.str] amount: Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
         :param pulumi.Input[Literal['USD']] currency: Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
@@ -691,7 +638,7 @@ class DeploymentInitialEventArgsDict(TypedDict):
     """
     content: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentInitialEventContentArgsDict']]]]]
     """
-    For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+    For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
     """
     description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -699,7 +646,7 @@ class DeploymentInitialEventArgsDict(TypedDict):
     """
     max_iterations: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
-    Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+    Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
     """
     rubric: NotRequired[pulumi.Input[Optional['InitialEventRubricArgsDict']]]
     """
@@ -718,9 +665,9 @@ class DeploymentInitialEventArgs:
         One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param pulumi.Input['DeploymentInitialEventType'] type: One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
-        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]] content: For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]] content: For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
         :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification (`user.define_outcome` only).
-        :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         :param pulumi.Input['InitialEventRubricArgs'] rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
         pulumi.set(__self__, "type", type)
@@ -749,7 +696,7 @@ class DeploymentInitialEventArgs:
     @pulumi.getter
     def content(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentInitialEventContentArgs']]]]:
         """
-        For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+        For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
         """
         return pulumi.get(self, "content")
 
@@ -773,7 +720,7 @@ class DeploymentInitialEventArgs:
     @pulumi.getter(name="maxIterations")
     def max_iterations(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         """
         return pulumi.get(self, "max_iterations")
 
@@ -796,320 +743,115 @@ class DeploymentInitialEventArgs:
 
 class DeploymentInitialEventContentArgsDict(TypedDict):
     """
-    Text content.
+    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
     """
-    text: pulumi.Input[_builtins.str]
+    type: pulumi.Input['InitialEventContentType']
     """
-    The text content.
+    One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
     """
-    type: pulumi.Input[Literal['text']]
+    context: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Always `text`.
+    Additional context about the document for the model (`document` only).
+    """
+    source: NotRequired[pulumi.Input[Optional['InitialEventContentSourceArgsDict']]]
+    """
+    For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+    """
+    text: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The text content (`text`, `text` only).
+    """
+    title: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The title of the document (`document` only).
     """
 
 @pulumi.input_type
 class DeploymentInitialEventContentArgs:
     def __init__(__self__, *,
-                 text: pulumi.Input[_builtins.str],
-                 type: pulumi.Input[Literal['text']]):
+                 type: pulumi.Input['InitialEventContentType'],
+                 context: pulumi.Input[Optional[_builtins.str]] = None,
+                 source: pulumi.Input[Optional['InitialEventContentSourceArgs']] = None,
+                 text: pulumi.Input[Optional[_builtins.str]] = None,
+                 title: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        Text content.
+        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
 
-        :param pulumi.Input[_builtins.str] text: The text content.
-        :param pulumi.Input[Literal['text']] type: Always `text`.
+        :param pulumi.Input['InitialEventContentType'] type: One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+        :param pulumi.Input[_builtins.str] context: Additional context about the document for the model (`document` only).
+        :param pulumi.Input['InitialEventContentSourceArgs'] source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        :param pulumi.Input[_builtins.str] text: The text content (`text`, `text` only).
+        :param pulumi.Input[_builtins.str] title: The title of the document (`document` only).
         """
-        pulumi.set(__self__, "text", text)
-        pulumi.set(__self__, "type", 'text')
+        pulumi.set(__self__, "type", type)
+        if context is not None:
+            pulumi.set(__self__, "context", context)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
+        if text is not None:
+            pulumi.set(__self__, "text", text)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
 
     @_builtins.property
     @pulumi.getter
-    def text(self) -> pulumi.Input[_builtins.str]:
+    def type(self) -> pulumi.Input['InitialEventContentType']:
         """
-        The text content.
+        One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['InitialEventContentType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def context(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Additional context about the document for the model (`document` only).
+        """
+        return pulumi.get(self, "context")
+
+    @context.setter
+    def context(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "context", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def source(self) -> pulumi.Input[Optional['InitialEventContentSourceArgs']]:
+        """
+        For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        """
+        return pulumi.get(self, "source")
+
+    @source.setter
+    def source(self, value: pulumi.Input[Optional['InitialEventContentSourceArgs']]):
+        pulumi.set(self, "source", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def text(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The text content (`text`, `text` only).
         """
         return pulumi.get(self, "text")
 
     @text.setter
-    def text(self, value: pulumi.Input[_builtins.str]):
+    def text(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "text", value)
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input[Literal['text']]:
+    def title(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Always `text`.
+        The title of the document (`document` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "title")
 
-    @type.setter
-    def type(self, value: pulumi.Input[Literal['text']]):
-        pulumi.set(self, "type", value)
-
-
-class DeploymentResourceArgsDict(TypedDict):
-    """
-    One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-    """
-    type: pulumi.Input['ResourceType']
-    """
-    One of `github_repository`, `file`, `memory_store`: which kind this is.
-    """
-    access: NotRequired[pulumi.Input[Optional['ResourceAccess']]]
-    """
-    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-    """
-    authorization_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-    """
-    checkout: NotRequired[pulumi.Input[Optional['DeploymentResourceCheckoutArgsDict']]]
-    """
-    Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-    """
-    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-    """
-    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-    """
-    memory_store_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-    """
-    mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-    """
-    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    GitHub URL of the repository (https) (`github_repository` only).
-    """
-
-@pulumi.input_type
-class DeploymentResourceArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['ResourceType'],
-                 access: pulumi.Input[Optional['ResourceAccess']] = None,
-                 authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 checkout: pulumi.Input[Optional['DeploymentResourceCheckoutArgs']] = None,
-                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 instructions: pulumi.Input[Optional[_builtins.str]] = None,
-                 memory_store_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 mount_path: pulumi.Input[Optional[_builtins.str]] = None,
-                 url: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-
-        :param pulumi.Input['ResourceType'] type: One of `github_repository`, `file`, `memory_store`: which kind this is.
-        :param pulumi.Input['ResourceAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-        :param pulumi.Input['DeploymentResourceCheckoutArgs'] checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        :param pulumi.Input[_builtins.str] mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https) (`github_repository` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if authorization_token is not None:
-            pulumi.set(__self__, "authorization_token", authorization_token)
-        if checkout is not None:
-            pulumi.set(__self__, "checkout", checkout)
-        if file_id is not None:
-            pulumi.set(__self__, "file_id", file_id)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-        if memory_store_id is not None:
-            pulumi.set(__self__, "memory_store_id", memory_store_id)
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-        if url is not None:
-            pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['ResourceType']:
-        """
-        One of `github_repository`, `file`, `memory_store`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['ResourceType']):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> pulumi.Input[Optional['ResourceAccess']]:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        """
-        return pulumi.get(self, "access")
-
-    @access.setter
-    def access(self, value: pulumi.Input[Optional['ResourceAccess']]):
-        pulumi.set(self, "access", value)
-
-    @_builtins.property
-    @pulumi.getter(name="authorizationToken")
-    def authorization_token(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-        """
-        return pulumi.get(self, "authorization_token")
-
-    @authorization_token.setter
-    def authorization_token(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "authorization_token", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def checkout(self) -> pulumi.Input[Optional['DeploymentResourceCheckoutArgs']]:
-        """
-        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        """
-        return pulumi.get(self, "checkout")
-
-    @checkout.setter
-    def checkout(self, value: pulumi.Input[Optional['DeploymentResourceCheckoutArgs']]):
-        pulumi.set(self, "checkout", value)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def instructions(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-        """
-        return pulumi.get(self, "instructions")
-
-    @instructions.setter
-    def instructions(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "instructions", value)
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @memory_store_id.setter
-    def memory_store_id(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "memory_store_id", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-    @mount_path.setter
-    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "mount_path", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        GitHub URL of the repository (https) (`github_repository` only).
-        """
-        return pulumi.get(self, "url")
-
-    @url.setter
-    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "url", value)
-
-
-class DeploymentResourceCheckoutArgsDict(TypedDict):
-    """
-    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-    """
-    type: pulumi.Input['ResourceCheckoutType']
-    """
-    One of `branch`, `commit`: which kind this is.
-    """
-    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Branch name to check out (`branch` only).
-    """
-    sha: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-    """
-
-@pulumi.input_type
-class DeploymentResourceCheckoutArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['ResourceCheckoutType'],
-                 name: pulumi.Input[Optional[_builtins.str]] = None,
-                 sha: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-
-        :param pulumi.Input['ResourceCheckoutType'] type: One of `branch`, `commit`: which kind this is.
-        :param pulumi.Input[_builtins.str] name: Branch name to check out (`branch` only).
-        :param pulumi.Input[_builtins.str] sha: Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
-        if sha is not None:
-            pulumi.set(__self__, "sha", sha)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['ResourceCheckoutType']:
-        """
-        One of `branch`, `commit`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['ResourceCheckoutType']):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Branch name to check out (`branch` only).
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-        """
-        return pulumi.get(self, "sha")
-
-    @sha.setter
-    def sha(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "sha", value)
+    @title.setter
+    def title(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "title", value)
 
 
 class DeploymentScheduleArgsDict(TypedDict):
@@ -1498,6 +1240,119 @@ class EnvironmentConfigPackagesArgs:
         pulumi.set(self, "type", value)
 
 
+class InitialEventContentSourceArgsDict(TypedDict):
+    """
+    One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+    """
+    type: pulumi.Input['InitialEventContentSourceType']
+    """
+    One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+    """
+    data: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+    """
+    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of a file uploaded through the Files API (`file`, `file` only).
+    """
+    media_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+    """
+    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+    """
+
+@pulumi.input_type
+class InitialEventContentSourceArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['InitialEventContentSourceType'],
+                 data: pulumi.Input[Optional[_builtins.str]] = None,
+                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 media_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 url: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+
+        :param pulumi.Input['InitialEventContentSourceType'] type: One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        :param pulumi.Input[_builtins.str] data: For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (`file`, `file` only).
+        :param pulumi.Input[_builtins.str] media_type: One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+        :param pulumi.Input[_builtins.str] url: For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+        """
+        pulumi.set(__self__, "type", type)
+        if data is not None:
+            pulumi.set(__self__, "data", data)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if media_type is not None:
+            pulumi.set(__self__, "media_type", media_type)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['InitialEventContentSourceType']:
+        """
+        One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['InitialEventContentSourceType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def data(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        """
+        return pulumi.get(self, "data")
+
+    @data.setter
+    def data(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "data", value)
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ID of a file uploaded through the Files API (`file`, `file` only).
+        """
+        return pulumi.get(self, "file_id")
+
+    @file_id.setter
+    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "file_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mediaType")
+    def media_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+        """
+        return pulumi.get(self, "media_type")
+
+    @media_type.setter
+    def media_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "media_type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+        """
+        return pulumi.get(self, "url")
+
+    @url.setter
+    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "url", value)
+
+
 class InitialEventRubricArgsDict(TypedDict):
     """
     One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
@@ -1640,6 +1495,305 @@ class McpServerArgs:
     @url.setter
     def url(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "url", value)
+
+
+class ModelEffortArgsDict(TypedDict):
+    """
+    The object form of an effort level, as the API answers it.
+    """
+    type: pulumi.Input['AgentModelEffortType']
+    """
+    The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+    """
+
+@pulumi.input_type
+class ModelEffortArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['AgentModelEffortType']):
+        """
+        The object form of an effort level, as the API answers it.
+
+        :param pulumi.Input['AgentModelEffortType'] type: The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+        """
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['AgentModelEffortType']:
+        """
+        The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['AgentModelEffortType']):
+        pulumi.set(self, "type", value)
+
+
+class MountedResourceArgsDict(TypedDict):
+    """
+    One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+    """
+    type: pulumi.Input['MountedResourceType']
+    """
+    One of `github_repository`, `file`, `memory_store`: which kind this is.
+    """
+    access: NotRequired[pulumi.Input[Optional['MountedResourceAccess']]]
+    """
+    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+    """
+    authorization_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+    """
+    checkout: NotRequired[pulumi.Input[Optional['MountedResourceCheckoutArgsDict']]]
+    """
+    Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+    """
+    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+    """
+    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+    """
+    memory_store_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+    """
+    mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+    """
+    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    GitHub URL of the repository (https) (`github_repository` only).
+    """
+
+@pulumi.input_type
+class MountedResourceArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['MountedResourceType'],
+                 access: pulumi.Input[Optional['MountedResourceAccess']] = None,
+                 authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
+                 checkout: pulumi.Input[Optional['MountedResourceCheckoutArgs']] = None,
+                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 instructions: pulumi.Input[Optional[_builtins.str]] = None,
+                 memory_store_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 mount_path: pulumi.Input[Optional[_builtins.str]] = None,
+                 url: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+
+        :param pulumi.Input['MountedResourceType'] type: One of `github_repository`, `file`, `memory_store`: which kind this is.
+        :param pulumi.Input['MountedResourceAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+        :param pulumi.Input['MountedResourceCheckoutArgs'] checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        :param pulumi.Input[_builtins.str] mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https) (`github_repository` only).
+        """
+        pulumi.set(__self__, "type", type)
+        if access is not None:
+            pulumi.set(__self__, "access", access)
+        if authorization_token is not None:
+            pulumi.set(__self__, "authorization_token", authorization_token)
+        if checkout is not None:
+            pulumi.set(__self__, "checkout", checkout)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if instructions is not None:
+            pulumi.set(__self__, "instructions", instructions)
+        if memory_store_id is not None:
+            pulumi.set(__self__, "memory_store_id", memory_store_id)
+        if mount_path is not None:
+            pulumi.set(__self__, "mount_path", mount_path)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['MountedResourceType']:
+        """
+        One of `github_repository`, `file`, `memory_store`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['MountedResourceType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def access(self) -> pulumi.Input[Optional['MountedResourceAccess']]:
+        """
+        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        """
+        return pulumi.get(self, "access")
+
+    @access.setter
+    def access(self, value: pulumi.Input[Optional['MountedResourceAccess']]):
+        pulumi.set(self, "access", value)
+
+    @_builtins.property
+    @pulumi.getter(name="authorizationToken")
+    def authorization_token(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+        """
+        return pulumi.get(self, "authorization_token")
+
+    @authorization_token.setter
+    def authorization_token(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "authorization_token", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def checkout(self) -> pulumi.Input[Optional['MountedResourceCheckoutArgs']]:
+        """
+        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        """
+        return pulumi.get(self, "checkout")
+
+    @checkout.setter
+    def checkout(self, value: pulumi.Input[Optional['MountedResourceCheckoutArgs']]):
+        pulumi.set(self, "checkout", value)
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        """
+        return pulumi.get(self, "file_id")
+
+    @file_id.setter
+    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "file_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def instructions(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+        """
+        return pulumi.get(self, "instructions")
+
+    @instructions.setter
+    def instructions(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "instructions", value)
+
+    @_builtins.property
+    @pulumi.getter(name="memoryStoreId")
+    def memory_store_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        """
+        return pulumi.get(self, "memory_store_id")
+
+    @memory_store_id.setter
+    def memory_store_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "memory_store_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="mountPath")
+    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        """
+        return pulumi.get(self, "mount_path")
+
+    @mount_path.setter
+    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mount_path", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        GitHub URL of the repository (https) (`github_repository` only).
+        """
+        return pulumi.get(self, "url")
+
+    @url.setter
+    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "url", value)
+
+
+class MountedResourceCheckoutArgsDict(TypedDict):
+    """
+    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+    """
+    type: pulumi.Input['MountedResourceCheckoutType']
+    """
+    One of `branch`, `commit`: which kind this is.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Branch name to check out (`branch` only).
+    """
+    sha: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+    """
+
+@pulumi.input_type
+class MountedResourceCheckoutArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input['MountedResourceCheckoutType'],
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 sha: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+
+        :param pulumi.Input['MountedResourceCheckoutType'] type: One of `branch`, `commit`: which kind this is.
+        :param pulumi.Input[_builtins.str] name: Branch name to check out (`branch` only).
+        :param pulumi.Input[_builtins.str] sha: Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if sha is not None:
+            pulumi.set(__self__, "sha", sha)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input['MountedResourceCheckoutType']:
+        """
+        One of `branch`, `commit`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input['MountedResourceCheckoutType']):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Branch name to check out (`branch` only).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def sha(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        return pulumi.get(self, "sha")
+
+    @sha.setter
+    def sha(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sha", value)
 
 
 class MultiagentMembersArgsDict(TypedDict):
@@ -1822,9 +1976,9 @@ class MultiagentMembersPredefinedAgentArgs:
 
 
 class SessionBudgetArgsDict(TypedDict):
-    max_list_cost: pulumi.Input['SessionBudgetMaxListCostArgsDict']
+    max_list_cost: pulumi.Input['BudgetMaxListCostArgsDict']
     """
-    Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+    Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
     """
     type: pulumi.Input[Literal['limit']]
     """
@@ -1834,10 +1988,10 @@ class SessionBudgetArgsDict(TypedDict):
 @pulumi.input_type
 class SessionBudgetArgs:
     def __init__(__self__, *,
-                 max_list_cost: pulumi.Input['SessionBudgetMaxListCostArgs'],
+                 max_list_cost: pulumi.Input['BudgetMaxListCostArgs'],
                  type: pulumi.Input[Literal['limit']]):
         """
-        :param pulumi.Input['SessionBudgetMaxListCostArgs'] max_list_cost: Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+        :param pulumi.Input['BudgetMaxListCostArgs'] max_list_cost: Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
         :param pulumi.Input[Literal['limit']] type: Always `limit`.
         """
         pulumi.set(__self__, "max_list_cost", max_list_cost)
@@ -1845,14 +1999,14 @@ class SessionBudgetArgs:
 
     @_builtins.property
     @pulumi.getter(name="maxListCost")
-    def max_list_cost(self) -> pulumi.Input['SessionBudgetMaxListCostArgs']:
+    def max_list_cost(self) -> pulumi.Input['BudgetMaxListCostArgs']:
         """
-        Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+        Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
         """
         return pulumi.get(self, "max_list_cost")
 
     @max_list_cost.setter
-    def max_list_cost(self, value: pulumi.Input['SessionBudgetMaxListCostArgs']):
+    def max_list_cost(self, value: pulumi.Input['BudgetMaxListCostArgs']):
         pulumi.set(self, "max_list_cost", value)
 
     @_builtins.property
@@ -1868,59 +2022,6 @@ class SessionBudgetArgs:
         pulumi.set(self, "type", value)
 
 
-class SessionBudgetMaxListCostArgsDict(TypedDict):
-    """
-    Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-    """
-    amount: pulumi.Input[_builtins.str]
-    """
-    Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-    """
-    currency: NotRequired[pulumi.Input[Optional[Literal['USD']]]]
-    """
-    Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-    """
-
-@pulumi.input_type
-class SessionBudgetMaxListCostArgs:
-    def __init__(__self__, *,
-                 amount: pulumi.Input[_builtins.str],
-                 currency: pulumi.Input[Optional[Literal['USD']]] = None):
-        """
-        Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-
-        :param pulumi.Input[_builtins.str] amount: Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-        :param pulumi.Input[Literal['USD']] currency: Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-        """
-        pulumi.set(__self__, "amount", amount)
-        if currency is not None:
-            pulumi.set(__self__, "currency", 'USD')
-
-    @_builtins.property
-    @pulumi.getter
-    def amount(self) -> pulumi.Input[_builtins.str]:
-        """
-        Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-        """
-        return pulumi.get(self, "amount")
-
-    @amount.setter
-    def amount(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "amount", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def currency(self) -> pulumi.Input[Optional[Literal['USD']]]:
-        """
-        Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-        """
-        return pulumi.get(self, "currency")
-
-    @currency.setter
-    def currency(self, value: pulumi.Input[Optional[Literal['USD']]]):
-        pulumi.set(self, "currency", value)
-
-
 class SessionInitialEventArgsDict(TypedDict):
     """
     One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
@@ -1931,7 +2032,7 @@ class SessionInitialEventArgsDict(TypedDict):
     """
     content: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventContentArgsDict']]]]]
     """
-    The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+    The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
     """
     description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1958,7 +2059,7 @@ class SessionInitialEventArgs:
         One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param pulumi.Input['SessionInitialEventType'] type: One of `user.message`, `user.define_outcome`: which kind this is.
-        :param pulumi.Input[Sequence[pulumi.Input['SessionInitialEventContentArgs']]] content: The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        :param pulumi.Input[Sequence[pulumi.Input['SessionInitialEventContentArgs']]] content: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
         :param pulumi.Input[_builtins.str] description: What the agent should produce: the task specification (`user.define_outcome` only).
         :param pulumi.Input[_builtins.int] max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         :param pulumi.Input['InitialEventRubricArgs'] rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
@@ -1989,7 +2090,7 @@ class SessionInitialEventArgs:
     @pulumi.getter
     def content(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventContentArgs']]]]:
         """
-        The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
         """
         return pulumi.get(self, "content")
 
@@ -2036,17 +2137,17 @@ class SessionInitialEventArgs:
 
 class SessionInitialEventContentArgsDict(TypedDict):
     """
-    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
     """
-    type: pulumi.Input['SessionInitialEventContentType']
+    type: pulumi.Input['InitialEventContentType']
     """
-    One of `text`, `image`, `document`: which kind this is.
+    One of `text`, `image`, `document`, `redacted`: which kind this is.
     """
     context: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Additional context about the document for the model (`document` only).
     """
-    source: NotRequired[pulumi.Input[Optional['SessionInitialEventContentSourceArgsDict']]]
+    source: NotRequired[pulumi.Input[Optional['InitialEventContentSourceArgsDict']]]
     """
     For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
     """
@@ -2062,17 +2163,17 @@ class SessionInitialEventContentArgsDict(TypedDict):
 @pulumi.input_type
 class SessionInitialEventContentArgs:
     def __init__(__self__, *,
-                 type: pulumi.Input['SessionInitialEventContentType'],
+                 type: pulumi.Input['InitialEventContentType'],
                  context: pulumi.Input[Optional[_builtins.str]] = None,
-                 source: pulumi.Input[Optional['SessionInitialEventContentSourceArgs']] = None,
+                 source: pulumi.Input[Optional['InitialEventContentSourceArgs']] = None,
                  text: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None):
         """
-        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
 
-        :param pulumi.Input['SessionInitialEventContentType'] type: One of `text`, `image`, `document`: which kind this is.
+        :param pulumi.Input['InitialEventContentType'] type: One of `text`, `image`, `document`, `redacted`: which kind this is.
         :param pulumi.Input[_builtins.str] context: Additional context about the document for the model (`document` only).
-        :param pulumi.Input['SessionInitialEventContentSourceArgs'] source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        :param pulumi.Input['InitialEventContentSourceArgs'] source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
         :param pulumi.Input[_builtins.str] text: The text content (`text` only).
         :param pulumi.Input[_builtins.str] title: The title of the document (`document` only).
         """
@@ -2088,14 +2189,14 @@ class SessionInitialEventContentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> pulumi.Input['SessionInitialEventContentType']:
+    def type(self) -> pulumi.Input['InitialEventContentType']:
         """
-        One of `text`, `image`, `document`: which kind this is.
+        One of `text`, `image`, `document`, `redacted`: which kind this is.
         """
         return pulumi.get(self, "type")
 
     @type.setter
-    def type(self, value: pulumi.Input['SessionInitialEventContentType']):
+    def type(self, value: pulumi.Input['InitialEventContentType']):
         pulumi.set(self, "type", value)
 
     @_builtins.property
@@ -2112,14 +2213,14 @@ class SessionInitialEventContentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def source(self) -> pulumi.Input[Optional['SessionInitialEventContentSourceArgs']]:
+    def source(self) -> pulumi.Input[Optional['InitialEventContentSourceArgs']]:
         """
         For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
         """
         return pulumi.get(self, "source")
 
     @source.setter
-    def source(self, value: pulumi.Input[Optional['SessionInitialEventContentSourceArgs']]):
+    def source(self, value: pulumi.Input[Optional['InitialEventContentSourceArgs']]):
         pulumi.set(self, "source", value)
 
     @_builtins.property
@@ -2145,385 +2246,6 @@ class SessionInitialEventContentArgs:
     @title.setter
     def title(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "title", value)
-
-
-class SessionInitialEventContentSourceArgsDict(TypedDict):
-    """
-    One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-    """
-    type: pulumi.Input['SessionInitialEventContentSourceType']
-    """
-    One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-    """
-    data: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-    """
-    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    ID of a file uploaded through the Files API (`file`, `file` only).
-    """
-    media_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-    """
-    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-    """
-
-@pulumi.input_type
-class SessionInitialEventContentSourceArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['SessionInitialEventContentSourceType'],
-                 data: pulumi.Input[Optional[_builtins.str]] = None,
-                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 media_type: pulumi.Input[Optional[_builtins.str]] = None,
-                 url: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-
-        :param pulumi.Input['SessionInitialEventContentSourceType'] type: One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-        :param pulumi.Input[_builtins.str] data: For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (`file`, `file` only).
-        :param pulumi.Input[_builtins.str] media_type: One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-        :param pulumi.Input[_builtins.str] url: For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-        """
-        pulumi.set(__self__, "type", type)
-        if data is not None:
-            pulumi.set(__self__, "data", data)
-        if file_id is not None:
-            pulumi.set(__self__, "file_id", file_id)
-        if media_type is not None:
-            pulumi.set(__self__, "media_type", media_type)
-        if url is not None:
-            pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['SessionInitialEventContentSourceType']:
-        """
-        One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['SessionInitialEventContentSourceType']):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-        """
-        return pulumi.get(self, "data")
-
-    @data.setter
-    def data(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "data", value)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        ID of a file uploaded through the Files API (`file`, `file` only).
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-        """
-        return pulumi.get(self, "media_type")
-
-    @media_type.setter
-    def media_type(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "media_type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-        """
-        return pulumi.get(self, "url")
-
-    @url.setter
-    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "url", value)
-
-
-class SessionResourceArgsDict(TypedDict):
-    """
-    One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-    """
-    type: pulumi.Input['ResourceType']
-    """
-    One of `github_repository`, `file`, `memory_store`: which kind this is.
-    """
-    access: NotRequired[pulumi.Input[Optional['ResourceAccess']]]
-    """
-    Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-    """
-    authorization_token: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-    """
-    checkout: NotRequired[pulumi.Input[Optional['SessionResourceCheckoutArgsDict']]]
-    """
-    Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-    """
-    file_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-    """
-    instructions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-    """
-    memory_store_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-    """
-    mount_path: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-    """
-    url: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    GitHub URL of the repository (https) (`github_repository` only).
-    """
-
-@pulumi.input_type
-class SessionResourceArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['ResourceType'],
-                 access: pulumi.Input[Optional['ResourceAccess']] = None,
-                 authorization_token: pulumi.Input[Optional[_builtins.str]] = None,
-                 checkout: pulumi.Input[Optional['SessionResourceCheckoutArgs']] = None,
-                 file_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 instructions: pulumi.Input[Optional[_builtins.str]] = None,
-                 memory_store_id: pulumi.Input[Optional[_builtins.str]] = None,
-                 mount_path: pulumi.Input[Optional[_builtins.str]] = None,
-                 url: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-
-        :param pulumi.Input['ResourceType'] type: One of `github_repository`, `file`, `memory_store`: which kind this is.
-        :param pulumi.Input['ResourceAccess'] access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        :param pulumi.Input[_builtins.str] authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-        :param pulumi.Input['SessionResourceCheckoutArgs'] checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        :param pulumi.Input[_builtins.str] file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        :param pulumi.Input[_builtins.str] instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-        :param pulumi.Input[_builtins.str] memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        :param pulumi.Input[_builtins.str] mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        :param pulumi.Input[_builtins.str] url: GitHub URL of the repository (https) (`github_repository` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if authorization_token is not None:
-            pulumi.set(__self__, "authorization_token", authorization_token)
-        if checkout is not None:
-            pulumi.set(__self__, "checkout", checkout)
-        if file_id is not None:
-            pulumi.set(__self__, "file_id", file_id)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-        if memory_store_id is not None:
-            pulumi.set(__self__, "memory_store_id", memory_store_id)
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-        if url is not None:
-            pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['ResourceType']:
-        """
-        One of `github_repository`, `file`, `memory_store`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['ResourceType']):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> pulumi.Input[Optional['ResourceAccess']]:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        """
-        return pulumi.get(self, "access")
-
-    @access.setter
-    def access(self, value: pulumi.Input[Optional['ResourceAccess']]):
-        pulumi.set(self, "access", value)
-
-    @_builtins.property
-    @pulumi.getter(name="authorizationToken")
-    def authorization_token(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-        """
-        return pulumi.get(self, "authorization_token")
-
-    @authorization_token.setter
-    def authorization_token(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "authorization_token", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def checkout(self) -> pulumi.Input[Optional['SessionResourceCheckoutArgs']]:
-        """
-        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        """
-        return pulumi.get(self, "checkout")
-
-    @checkout.setter
-    def checkout(self, value: pulumi.Input[Optional['SessionResourceCheckoutArgs']]):
-        pulumi.set(self, "checkout", value)
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        """
-        return pulumi.get(self, "file_id")
-
-    @file_id.setter
-    def file_id(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "file_id", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def instructions(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-        """
-        return pulumi.get(self, "instructions")
-
-    @instructions.setter
-    def instructions(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "instructions", value)
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @memory_store_id.setter
-    def memory_store_id(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "memory_store_id", value)
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-    @mount_path.setter
-    def mount_path(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "mount_path", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        GitHub URL of the repository (https) (`github_repository` only).
-        """
-        return pulumi.get(self, "url")
-
-    @url.setter
-    def url(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "url", value)
-
-
-class SessionResourceCheckoutArgsDict(TypedDict):
-    """
-    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-    """
-    type: pulumi.Input['ResourceCheckoutType']
-    """
-    One of `branch`, `commit`: which kind this is.
-    """
-    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Branch name to check out (`branch` only).
-    """
-    sha: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-    """
-
-@pulumi.input_type
-class SessionResourceCheckoutArgs:
-    def __init__(__self__, *,
-                 type: pulumi.Input['ResourceCheckoutType'],
-                 name: pulumi.Input[Optional[_builtins.str]] = None,
-                 sha: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-
-        :param pulumi.Input['ResourceCheckoutType'] type: One of `branch`, `commit`: which kind this is.
-        :param pulumi.Input[_builtins.str] name: Branch name to check out (`branch` only).
-        :param pulumi.Input[_builtins.str] sha: Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
-        if sha is not None:
-            pulumi.set(__self__, "sha", sha)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> pulumi.Input['ResourceCheckoutType']:
-        """
-        One of `branch`, `commit`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @type.setter
-    def type(self, value: pulumi.Input['ResourceCheckoutType']):
-        pulumi.set(self, "type", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Branch name to check out (`branch` only).
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-        """
-        return pulumi.get(self, "sha")
-
-    @sha.setter
-    def sha(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "sha", value)
 
 
 class ToolArgsDict(TypedDict):

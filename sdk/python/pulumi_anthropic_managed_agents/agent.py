@@ -54,7 +54,7 @@ class AgentArgs:
         :param pulumi.Input[Sequence[pulumi.Input['McpServerArgs']]] mcp_servers: MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
                
                A change: new version; full replacement; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: new version; sent as a patch (removed keys are deleted).
         :param pulumi.Input['AgentMultiagentArgs'] multiagent: Multiagent orchestration (`coordinator` or `multiagent_20261001`).
@@ -179,7 +179,7 @@ class AgentArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
         A change: new version; sent as a patch (removed keys are deleted).
         """
@@ -287,7 +287,7 @@ class Agent(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]] mcp_servers: MCP servers (`{ type: "url", name, url }`), at most 20, names unique, each referenced by an `mcp_toolset` in `tools`.
                
                A change: new version; full replacement; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
                A change: new version; sent as a patch (removed keys are deleted).
         :param pulumi.Input[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]] model: Model identifier (e.g. `"claude-opus-4-7"`) or a model config `{ id, effort?, speed?, inferenceGeo? }`. Without `effort` the model's default effort applies (removing `effort` restores it).
@@ -469,7 +469,7 @@ class Agent(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs; keys are sent as written. At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 

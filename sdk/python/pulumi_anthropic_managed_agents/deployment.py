@@ -27,11 +27,11 @@ class DeploymentArgs:
                  initial_events: pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]],
                  name: pulumi.Input[_builtins.str],
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
-                 budget: pulumi.Input[Optional['DeploymentBudgetArgs']] = None,
+                 budget: pulumi.Input[Optional['SessionBudgetArgs']] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  paused: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentResourceArgs']]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input['MountedResourceArgs']]]] = None,
                  schedule: pulumi.Input[Optional['DeploymentScheduleArgs']] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
@@ -43,7 +43,7 @@ class DeploymentArgs:
         :param pulumi.Input[_builtins.str] environment_id: The environment runs start in (e.g. `environment.id`).
                
                A change: update in place.
-        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+        :param pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]] initial_events: The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
                
                A change: update in place; full replacement.
         :param pulumi.Input[_builtins.str] name: Human-readable name.
@@ -52,19 +52,19 @@ class DeploymentArgs:
         :param pulumi.Input[_builtins.int] agent_version: Pin the deployment to this agent version. Pass `agent.version` to **follow the agent**: when the agent changes, the deployment is updated in place to its new version (unlike a session, which is replaced). Omit it and the deployment keeps the version it was created with.
                
                A change: update in place; sent as `agent: { type: "agent", id, version }`; removing it keeps the current version.
-        :param pulumi.Input['DeploymentBudgetArgs'] budget: Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
+        :param pulumi.Input['SessionBudgetArgs'] budget: Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
                
                A change: update in place; removing it clears it.
         :param pulumi.Input[_builtins.str] description: Description.
                
                A change: update in place; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input[_builtins.bool] paused: `true` pauses the schedule (`POST /v1/deployments/{id}/pause`), `false` resumes it (`/unpause`). Omit to leave it as it is.
                
                A change: update in place; pause / unpause; removing it keeps the current state.
-        :param pulumi.Input[Sequence[pulumi.Input['DeploymentResourceArgs']]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
+        :param pulumi.Input[Sequence[pulumi.Input['MountedResourceArgs']]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
                
                A change: update in place; full replacement; removing it clears it.
         :param pulumi.Input['DeploymentScheduleArgs'] schedule: `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
@@ -127,7 +127,7 @@ class DeploymentArgs:
     @pulumi.getter(name="initialEvents")
     def initial_events(self) -> pulumi.Input[Sequence[pulumi.Input['DeploymentInitialEventArgs']]]:
         """
-        The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+        The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
 
         A change: update in place; full replacement.
         """
@@ -167,7 +167,7 @@ class DeploymentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def budget(self) -> pulumi.Input[Optional['DeploymentBudgetArgs']]:
+    def budget(self) -> pulumi.Input[Optional['SessionBudgetArgs']]:
         """
         Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
 
@@ -176,7 +176,7 @@ class DeploymentArgs:
         return pulumi.get(self, "budget")
 
     @budget.setter
-    def budget(self, value: pulumi.Input[Optional['DeploymentBudgetArgs']]):
+    def budget(self, value: pulumi.Input[Optional['SessionBudgetArgs']]):
         pulumi.set(self, "budget", value)
 
     @_builtins.property
@@ -197,9 +197,9 @@ class DeploymentArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch.
+        A change: update in place; sent as a patch (removed keys are deleted).
         """
         return pulumi.get(self, "metadata")
 
@@ -223,7 +223,7 @@ class DeploymentArgs:
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentResourceArgs']]]]:
+    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['MountedResourceArgs']]]]:
         """
         Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
 
@@ -232,7 +232,7 @@ class DeploymentArgs:
         return pulumi.get(self, "resources")
 
     @resources.setter
-    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['DeploymentResourceArgs']]]]):
+    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['MountedResourceArgs']]]]):
         pulumi.set(self, "resources", value)
 
     @_builtins.property
@@ -272,14 +272,14 @@ class Deployment(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent: pulumi.Input[Optional[_builtins.str]] = None,
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
-                 budget: pulumi.Input[Optional[Union['DeploymentBudgetArgs', 'DeploymentBudgetArgsDict']]] = None,
+                 budget: pulumi.Input[Optional[Union['SessionBudgetArgs', 'SessionBudgetArgsDict']]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  environment_id: pulumi.Input[Optional[_builtins.str]] = None,
                  initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  paused: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceArgs', 'DeploymentResourceArgsDict']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['MountedResourceArgs', 'MountedResourceArgsDict']]]]] = None,
                  schedule: pulumi.Input[Optional[Union['DeploymentScheduleArgs', 'DeploymentScheduleArgsDict']]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
@@ -300,7 +300,7 @@ class Deployment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] agent_version: Pin the deployment to this agent version. Pass `agent.version` to **follow the agent**: when the agent changes, the deployment is updated in place to its new version (unlike a session, which is replaced). Omit it and the deployment keeps the version it was created with.
                
                A change: update in place; sent as `agent: { type: "agent", id, version }`; removing it keeps the current version.
-        :param pulumi.Input[Union['DeploymentBudgetArgs', 'DeploymentBudgetArgsDict']] budget: Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
+        :param pulumi.Input[Union['SessionBudgetArgs', 'SessionBudgetArgsDict']] budget: Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
                
                A change: update in place; removing it clears it.
         :param pulumi.Input[_builtins.str] description: Description.
@@ -309,19 +309,19 @@ class Deployment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] environment_id: The environment runs start in (e.g. `environment.id`).
                
                A change: update in place.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]] initial_events: The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]] initial_events: The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
                
                A change: update in place; full replacement.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input[_builtins.str] name: Human-readable name.
                
                A change: update in place.
         :param pulumi.Input[_builtins.bool] paused: `true` pauses the schedule (`POST /v1/deployments/{id}/pause`), `false` resumes it (`/unpause`). Omit to leave it as it is.
                
                A change: update in place; pause / unpause; removing it keeps the current state.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['DeploymentResourceArgs', 'DeploymentResourceArgsDict']]]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['MountedResourceArgs', 'MountedResourceArgsDict']]]] resources: Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
                
                A change: update in place; full replacement; removing it clears it.
         :param pulumi.Input[Union['DeploymentScheduleArgs', 'DeploymentScheduleArgsDict']] schedule: `{ type: "cron", expression, timezone }`: a five-field cron expression (minute hour day-of-month month day-of-week) in an IANA time zone. Checked at preview as the API checks it. Omit for on-demand runs only.
@@ -363,14 +363,14 @@ class Deployment(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  agent: pulumi.Input[Optional[_builtins.str]] = None,
                  agent_version: pulumi.Input[Optional[_builtins.int]] = None,
-                 budget: pulumi.Input[Optional[Union['DeploymentBudgetArgs', 'DeploymentBudgetArgsDict']]] = None,
+                 budget: pulumi.Input[Optional[Union['SessionBudgetArgs', 'SessionBudgetArgsDict']]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  environment_id: pulumi.Input[Optional[_builtins.str]] = None,
                  initial_events: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentInitialEventArgs', 'DeploymentInitialEventArgsDict']]]]] = None,
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  paused: pulumi.Input[Optional[_builtins.bool]] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DeploymentResourceArgs', 'DeploymentResourceArgsDict']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['MountedResourceArgs', 'MountedResourceArgsDict']]]]] = None,
                  schedule: pulumi.Input[Optional[Union['DeploymentScheduleArgs', 'DeploymentScheduleArgsDict']]] = None,
                  vault_ids: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  __props__=None):
@@ -492,7 +492,7 @@ class Deployment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def budget(self) -> pulumi.Output[Optional['outputs.DeploymentBudget']]:
+    def budget(self) -> pulumi.Output[Optional['outputs.SessionBudget']]:
         """
         Spend limit of each run's session `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }` (minor units).
         """
@@ -526,7 +526,7 @@ class Deployment(pulumi.CustomResource):
     @pulumi.getter(name="initialEvents")
     def initial_events(self) -> pulumi.Output[Sequence['outputs.DeploymentInitialEvent']]:
         """
-        The events each run's session starts with: `user.message` and `system.message` (text content) and `user.define_outcome`. At least one.
+        The events each run's session starts with (at least one, at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, as `Session.initialEvents`), `system.message` (text content) and `user.define_outcome` (`maxIterations` at most 20).
         """
         return pulumi.get(self, "initial_events")
 
@@ -550,7 +550,7 @@ class Deployment(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 
@@ -588,7 +588,7 @@ class Deployment(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Output[Optional[Sequence['outputs.DeploymentResource']]]:
+    def resources(self) -> pulumi.Output[Optional[Sequence['outputs.MountedResource']]]:
         """
         Resources mounted in each run's session, as `Session.resources`. A GitHub `authorizationToken` is write-only: state keeps only a hash of it.
         """

@@ -44,9 +44,9 @@ class EnvironmentArgs:
         :param pulumi.Input[_builtins.str] description: Description.
                
                A change: update in place; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input['EnvironmentOnDestroy'] on_destroy: What `pulumi destroy` does: `"delete"` (default) or `"archive"` (keeps it, read-only).
                
                A change: recorded, no API call.
@@ -128,9 +128,9 @@ class EnvironmentArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch.
+        A change: update in place; sent as a patch (removed keys are deleted).
         """
         return pulumi.get(self, "metadata")
 
@@ -201,9 +201,9 @@ class Environment(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] description: Description.
                
                A change: update in place; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input[_builtins.str] name: Human-readable name.
                
                A change: update in place.
@@ -350,7 +350,7 @@ class Environment(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 

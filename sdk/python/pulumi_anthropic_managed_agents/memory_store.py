@@ -33,9 +33,9 @@ class MemoryStoreArgs:
         :param pulumi.Input[_builtins.str] description: What the store holds (agents see it).
                
                A change: update in place; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; kept, read-only) or `"delete"` (with every memory).
                
                A change: recorded, no API call.
@@ -80,9 +80,9 @@ class MemoryStoreArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch.
+        A change: update in place; sent as a patch (removed keys are deleted).
         """
         return pulumi.get(self, "metadata")
 
@@ -130,9 +130,9 @@ class MemoryStore(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] description: What the store holds (agents see it).
                
                A change: update in place; removing it clears it.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input[_builtins.str] name: Human-readable name.
                
                A change: update in place.
@@ -251,7 +251,7 @@ class MemoryStore(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 

@@ -23,32 +23,29 @@ __all__ = [
     'AgentMultiagentAdvisor',
     'AgentMultiagentAgent',
     'AgentSkill',
-    'DeploymentBudget',
-    'DeploymentBudgetMaxListCost',
+    'BudgetMaxListCost',
     'DeploymentInitialEvent',
     'DeploymentInitialEventContent',
     'DeploymentLatestRun',
     'DeploymentLatestRunError',
     'DeploymentPausedReason',
-    'DeploymentResource',
-    'DeploymentResourceCheckout',
     'DeploymentSchedule',
     'EnvironmentConfig',
     'EnvironmentConfigNetworking',
     'EnvironmentConfigPackages',
+    'InitialEventContentSource',
     'InitialEventRubric',
     'McpServer',
+    'ModelEffort',
+    'MountedResource',
+    'MountedResourceCheckout',
     'MultiagentMembers',
     'MultiagentMembersInlineAgents',
     'MultiagentMembersPredefinedAgent',
     'SessionBudget',
-    'SessionBudgetMaxListCost',
     'SessionInitialEvent',
     'SessionInitialEventContent',
-    'SessionInitialEventContentSource',
     'SessionOutcomeEvaluation',
-    'SessionResource',
-    'SessionResourceCheckout',
     'Tool',
     'ToolConfig',
     'ToolConfigPermissionPolicy',
@@ -142,14 +139,14 @@ class AgentModel(dict):
 
     def __init__(__self__, *,
                  id: _builtins.str,
-                 effort: Optional['ModelEffort'] = None,
+                 effort: Optional[_builtins.str] = None,
                  inference_geo: Optional[_builtins.str] = None,
                  speed: Optional['ModelSpeed'] = None):
         """
         A model config: the model's id and how it runs.
 
         :param _builtins.str id: The model identifier, e.g. `claude-opus-4-7`.
-        :param 'ModelEffort' effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+        :param Union['AgentModelEffortType', 'ModelEffort'] effort: How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
         :param _builtins.str inference_geo: Geographic region for model inference. When unset, requests use the workspace's default inference geo.
         :param 'ModelSpeed' speed: Inference speed mode: `standard` (the default) or `fast` (significantly faster output at premium pricing; not every model supports it, and the API rejects invalid combinations).
         """
@@ -171,9 +168,9 @@ class AgentModel(dict):
 
     @_builtins.property
     @pulumi.getter
-    def effort(self) -> Optional['ModelEffort']:
+    def effort(self) -> Optional[_builtins.str]:
         """
-        How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`. Without it, the model's default effort applies.
+        How hard Claude works on each inference call: `low`, `medium`, `high`, `xhigh` or `max`, or the object form `{ type: "low" }`. Without it, the model's default effort applies.
         """
         return pulumi.get(self, "effort")
 
@@ -423,61 +420,15 @@ class AgentSkill(dict):
 
 
 @pulumi.output_type
-class DeploymentBudget(dict):
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "maxListCost":
-            suggest = "max_list_cost"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in DeploymentBudget. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        DeploymentBudget.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        DeploymentBudget.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 max_list_cost: 'outputs.DeploymentBudgetMaxListCost',
-                 type: Literal['limit']):
-        """
-        :param 'DeploymentBudgetMaxListCost' max_list_cost: Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-        :param Literal['limit'] type: Always `limit`.
-        """
-        pulumi.set(__self__, "max_list_cost", max_list_cost)
-        pulumi.set(__self__, "type", 'limit')
-
-    @_builtins.property
-    @pulumi.getter(name="maxListCost")
-    def max_list_cost(self) -> 'outputs.DeploymentBudgetMaxListCost':
-        """
-        Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-        """
-        return pulumi.get(self, "max_list_cost")
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> Literal['limit']:
-        """
-        Always `limit`.
-        """
-        return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class DeploymentBudgetMaxListCost(dict):
+class BudgetMaxListCost(dict):
     """
-    Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+    Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
     """
     def __init__(__self__, *,
                  amount: _builtins.str,
                  currency: Optional[Literal['USD']] = None):
         """
-        Maximum list cost each session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+        Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
 
         :param _builtins.str amount: Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
         :param Literal['USD'] currency: Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
@@ -535,9 +486,9 @@ class DeploymentInitialEvent(dict):
         One of these kinds: `user.message`: A user message; it starts the agent's work. `system.message`: Privileged context, appended to the session's system context as a `system` turn rather than replacing the system prompt. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param 'DeploymentInitialEventType' type: One of `user.message`, `system.message`, `user.define_outcome`: which kind this is.
-        :param Sequence['DeploymentInitialEventContent'] content: For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+        :param Sequence['DeploymentInitialEventContent'] content: For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
         :param _builtins.str description: What the agent should produce: the task specification (`user.define_outcome` only).
-        :param _builtins.int max_iterations: Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        :param _builtins.int max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         :param 'InitialEventRubric' rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
         """
         pulumi.set(__self__, "type", type)
@@ -562,7 +513,7 @@ class DeploymentInitialEvent(dict):
     @pulumi.getter
     def content(self) -> Optional[Sequence['outputs.DeploymentInitialEventContent']]:
         """
-        For `user.message`: The message's content: `text` blocks, at least one. For `system.message`: System content to append: `text` blocks, at least one.
+        For `user.message`: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one. For `system.message`: System content to append: `text` blocks, at least one.
         """
         return pulumi.get(self, "content")
 
@@ -578,7 +529,7 @@ class DeploymentInitialEvent(dict):
     @pulumi.getter(name="maxIterations")
     def max_iterations(self) -> Optional[_builtins.int]:
         """
-        Evaluation and revision cycles before giving up (at least 1); the API's default is 3 and its maximum 20 (`user.define_outcome` only).
+        Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         """
         return pulumi.get(self, "max_iterations")
 
@@ -594,35 +545,72 @@ class DeploymentInitialEvent(dict):
 @pulumi.output_type
 class DeploymentInitialEventContent(dict):
     """
-    Text content.
+    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
     """
     def __init__(__self__, *,
-                 text: _builtins.str,
-                 type: Literal['text']):
+                 type: 'InitialEventContentType',
+                 context: Optional[_builtins.str] = None,
+                 source: Optional['outputs.InitialEventContentSource'] = None,
+                 text: Optional[_builtins.str] = None,
+                 title: Optional[_builtins.str] = None):
         """
-        Text content.
+        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing. `text`: Text content.
 
-        :param _builtins.str text: The text content.
-        :param Literal['text'] type: Always `text`.
+        :param 'InitialEventContentType' type: One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+        :param _builtins.str context: Additional context about the document for the model (`document` only).
+        :param 'InitialEventContentSource' source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        :param _builtins.str text: The text content (`text`, `text` only).
+        :param _builtins.str title: The title of the document (`document` only).
         """
-        pulumi.set(__self__, "text", text)
-        pulumi.set(__self__, "type", 'text')
+        pulumi.set(__self__, "type", type)
+        if context is not None:
+            pulumi.set(__self__, "context", context)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
+        if text is not None:
+            pulumi.set(__self__, "text", text)
+        if title is not None:
+            pulumi.set(__self__, "title", title)
 
     @_builtins.property
     @pulumi.getter
-    def text(self) -> _builtins.str:
+    def type(self) -> 'InitialEventContentType':
         """
-        The text content.
+        One of `text`, `image`, `document`, `redacted`, `text`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def context(self) -> Optional[_builtins.str]:
+        """
+        Additional context about the document for the model (`document` only).
+        """
+        return pulumi.get(self, "context")
+
+    @_builtins.property
+    @pulumi.getter
+    def source(self) -> Optional['outputs.InitialEventContentSource']:
+        """
+        For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        """
+        return pulumi.get(self, "source")
+
+    @_builtins.property
+    @pulumi.getter
+    def text(self) -> Optional[_builtins.str]:
+        """
+        The text content (`text`, `text` only).
         """
         return pulumi.get(self, "text")
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> Literal['text']:
+    def title(self) -> Optional[_builtins.str]:
         """
-        Always `text`.
+        The title of the document (`document` only).
         """
-        return pulumi.get(self, "type")
+        return pulumi.get(self, "title")
 
 
 @pulumi.output_type
@@ -758,195 +746,6 @@ class DeploymentPausedReason(dict):
         `manual` (the pause endpoint was called) or `error` (a failed scheduled run paused it; `error` is that run's error).
         """
         return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class DeploymentResource(dict):
-    """
-    One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "authorizationToken":
-            suggest = "authorization_token"
-        elif key == "fileId":
-            suggest = "file_id"
-        elif key == "memoryStoreId":
-            suggest = "memory_store_id"
-        elif key == "mountPath":
-            suggest = "mount_path"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in DeploymentResource. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        DeploymentResource.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        DeploymentResource.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 type: 'ResourceType',
-                 access: Optional['ResourceAccess'] = None,
-                 authorization_token: Optional[_builtins.str] = None,
-                 checkout: Optional['outputs.DeploymentResourceCheckout'] = None,
-                 file_id: Optional[_builtins.str] = None,
-                 instructions: Optional[_builtins.str] = None,
-                 memory_store_id: Optional[_builtins.str] = None,
-                 mount_path: Optional[_builtins.str] = None,
-                 url: Optional[_builtins.str] = None):
-        """
-        One of these kinds: `github_repository`: A GitHub repository mounted into each session's container. `file`: A file uploaded through the Files API, mounted into each session's container. `memory_store`: A memory store attached to each session.
-
-        :param 'ResourceType' type: One of `github_repository`, `file`, `memory_store`: which kind this is.
-        :param 'ResourceAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-        :param 'DeploymentResourceCheckout' checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        :param _builtins.str mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        :param _builtins.str url: GitHub URL of the repository (https) (`github_repository` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if authorization_token is not None:
-            pulumi.set(__self__, "authorization_token", authorization_token)
-        if checkout is not None:
-            pulumi.set(__self__, "checkout", checkout)
-        if file_id is not None:
-            pulumi.set(__self__, "file_id", file_id)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-        if memory_store_id is not None:
-            pulumi.set(__self__, "memory_store_id", memory_store_id)
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-        if url is not None:
-            pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'ResourceType':
-        """
-        One of `github_repository`, `file`, `memory_store`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> Optional['ResourceAccess']:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        """
-        return pulumi.get(self, "access")
-
-    @_builtins.property
-    @pulumi.getter(name="authorizationToken")
-    def authorization_token(self) -> Optional[_builtins.str]:
-        """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: the API never returns it, and state keeps only a hash of it (`github_repository` only).
-        """
-        return pulumi.get(self, "authorization_token")
-
-    @_builtins.property
-    @pulumi.getter
-    def checkout(self) -> Optional['outputs.DeploymentResourceCheckout']:
-        """
-        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        """
-        return pulumi.get(self, "checkout")
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> Optional[_builtins.str]:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def instructions(self) -> Optional[_builtins.str]:
-        """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. The API allows at most 4,096 characters (`memory_store` only).
-        """
-        return pulumi.get(self, "instructions")
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> Optional[_builtins.str]:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> Optional[_builtins.str]:
-        """
-        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> Optional[_builtins.str]:
-        """
-        GitHub URL of the repository (https) (`github_repository` only).
-        """
-        return pulumi.get(self, "url")
-
-
-@pulumi.output_type
-class DeploymentResourceCheckout(dict):
-    """
-    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-    """
-    def __init__(__self__, *,
-                 type: 'ResourceCheckoutType',
-                 name: Optional[_builtins.str] = None,
-                 sha: Optional[_builtins.str] = None):
-        """
-        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-
-        :param 'ResourceCheckoutType' type: One of `branch`, `commit`: which kind this is.
-        :param _builtins.str name: Branch name to check out (`branch` only).
-        :param _builtins.str sha: Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
-        if sha is not None:
-            pulumi.set(__self__, "sha", sha)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'ResourceCheckoutType':
-        """
-        One of `branch`, `commit`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Optional[_builtins.str]:
-        """
-        Branch name to check out (`branch` only).
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> Optional[_builtins.str]:
-        """
-        Commit SHA to check out, in lowercase hex (the API documents a full SHA) (`commit` only).
-        """
-        return pulumi.get(self, "sha")
 
 
 @pulumi.output_type
@@ -1213,6 +1012,96 @@ class EnvironmentConfigPackages(dict):
 
 
 @pulumi.output_type
+class InitialEventContentSource(dict):
+    """
+    One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "fileId":
+            suggest = "file_id"
+        elif key == "mediaType":
+            suggest = "media_type"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in InitialEventContentSource. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        InitialEventContentSource.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        InitialEventContentSource.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 type: 'InitialEventContentSourceType',
+                 data: Optional[_builtins.str] = None,
+                 file_id: Optional[_builtins.str] = None,
+                 media_type: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
+        """
+        One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
+
+        :param 'InitialEventContentSourceType' type: One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        :param _builtins.str data: For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        :param _builtins.str file_id: ID of a file uploaded through the Files API (`file`, `file` only).
+        :param _builtins.str media_type: One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+        :param _builtins.str url: For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+        """
+        pulumi.set(__self__, "type", type)
+        if data is not None:
+            pulumi.set(__self__, "data", data)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if media_type is not None:
+            pulumi.set(__self__, "media_type", media_type)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'InitialEventContentSourceType':
+        """
+        One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def data(self) -> Optional[_builtins.str]:
+        """
+        For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
+        """
+        return pulumi.get(self, "data")
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> Optional[_builtins.str]:
+        """
+        ID of a file uploaded through the Files API (`file`, `file` only).
+        """
+        return pulumi.get(self, "file_id")
+
+    @_builtins.property
+    @pulumi.getter(name="mediaType")
+    def media_type(self) -> Optional[_builtins.str]:
+        """
+        One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
+        """
+        return pulumi.get(self, "media_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        """
+        For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
 class InitialEventRubric(dict):
     """
     One of these kinds: `text`: A rubric given inline as text. `file`: A rubric in a file uploaded through the Files API.
@@ -1319,6 +1208,218 @@ class McpServer(dict):
         Endpoint URL of the MCP server (http or https).
         """
         return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class ModelEffort(dict):
+    """
+    The object form of an effort level, as the API answers it.
+    """
+    def __init__(__self__, *,
+                 type: 'AgentModelEffortType'):
+        """
+        The object form of an effort level, as the API answers it.
+
+        :param 'AgentModelEffortType' type: The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+        """
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'AgentModelEffortType':
+        """
+        The effort level: `low`, `medium`, `high`, `xhigh` or `max`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class MountedResource(dict):
+    """
+    One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "authorizationToken":
+            suggest = "authorization_token"
+        elif key == "fileId":
+            suggest = "file_id"
+        elif key == "memoryStoreId":
+            suggest = "memory_store_id"
+        elif key == "mountPath":
+            suggest = "mount_path"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in MountedResource. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        MountedResource.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        MountedResource.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 type: 'MountedResourceType',
+                 access: Optional['MountedResourceAccess'] = None,
+                 authorization_token: Optional[_builtins.str] = None,
+                 checkout: Optional['outputs.MountedResourceCheckout'] = None,
+                 file_id: Optional[_builtins.str] = None,
+                 instructions: Optional[_builtins.str] = None,
+                 memory_store_id: Optional[_builtins.str] = None,
+                 mount_path: Optional[_builtins.str] = None,
+                 url: Optional[_builtins.str] = None):
+        """
+        One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
+
+        :param 'MountedResourceType' type: One of `github_repository`, `file`, `memory_store`: which kind this is.
+        :param 'MountedResourceAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+        :param 'MountedResourceCheckout' checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        :param _builtins.str mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        :param _builtins.str url: GitHub URL of the repository (https) (`github_repository` only).
+        """
+        pulumi.set(__self__, "type", type)
+        if access is not None:
+            pulumi.set(__self__, "access", access)
+        if authorization_token is not None:
+            pulumi.set(__self__, "authorization_token", authorization_token)
+        if checkout is not None:
+            pulumi.set(__self__, "checkout", checkout)
+        if file_id is not None:
+            pulumi.set(__self__, "file_id", file_id)
+        if instructions is not None:
+            pulumi.set(__self__, "instructions", instructions)
+        if memory_store_id is not None:
+            pulumi.set(__self__, "memory_store_id", memory_store_id)
+        if mount_path is not None:
+            pulumi.set(__self__, "mount_path", mount_path)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'MountedResourceType':
+        """
+        One of `github_repository`, `file`, `memory_store`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def access(self) -> Optional['MountedResourceAccess']:
+        """
+        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
+        """
+        return pulumi.get(self, "access")
+
+    @_builtins.property
+    @pulumi.getter(name="authorizationToken")
+    def authorization_token(self) -> Optional[_builtins.str]:
+        """
+        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
+        """
+        return pulumi.get(self, "authorization_token")
+
+    @_builtins.property
+    @pulumi.getter
+    def checkout(self) -> Optional['outputs.MountedResourceCheckout']:
+        """
+        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
+        """
+        return pulumi.get(self, "checkout")
+
+    @_builtins.property
+    @pulumi.getter(name="fileId")
+    def file_id(self) -> Optional[_builtins.str]:
+        """
+        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
+        """
+        return pulumi.get(self, "file_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def instructions(self) -> Optional[_builtins.str]:
+        """
+        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
+        """
+        return pulumi.get(self, "instructions")
+
+    @_builtins.property
+    @pulumi.getter(name="memoryStoreId")
+    def memory_store_id(self) -> Optional[_builtins.str]:
+        """
+        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
+        """
+        return pulumi.get(self, "memory_store_id")
+
+    @_builtins.property
+    @pulumi.getter(name="mountPath")
+    def mount_path(self) -> Optional[_builtins.str]:
+        """
+        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
+        """
+        return pulumi.get(self, "mount_path")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        """
+        GitHub URL of the repository (https) (`github_repository` only).
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class MountedResourceCheckout(dict):
+    """
+    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+    """
+    def __init__(__self__, *,
+                 type: 'MountedResourceCheckoutType',
+                 name: Optional[_builtins.str] = None,
+                 sha: Optional[_builtins.str] = None):
+        """
+        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
+
+        :param 'MountedResourceCheckoutType' type: One of `branch`, `commit`: which kind this is.
+        :param _builtins.str name: Branch name to check out (`branch` only).
+        :param _builtins.str sha: Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if sha is not None:
+            pulumi.set(__self__, "sha", sha)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> 'MountedResourceCheckoutType':
+        """
+        One of `branch`, `commit`: which kind this is.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Branch name to check out (`branch` only).
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def sha(self) -> Optional[_builtins.str]:
+        """
+        Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
+        """
+        return pulumi.get(self, "sha")
 
 
 @pulumi.output_type
@@ -1477,10 +1578,10 @@ class SessionBudget(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 max_list_cost: 'outputs.SessionBudgetMaxListCost',
+                 max_list_cost: 'outputs.BudgetMaxListCost',
                  type: Literal['limit']):
         """
-        :param 'SessionBudgetMaxListCost' max_list_cost: Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+        :param 'BudgetMaxListCost' max_list_cost: Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
         :param Literal['limit'] type: Always `limit`.
         """
         pulumi.set(__self__, "max_list_cost", max_list_cost)
@@ -1488,9 +1589,9 @@ class SessionBudget(dict):
 
     @_builtins.property
     @pulumi.getter(name="maxListCost")
-    def max_list_cost(self) -> 'outputs.SessionBudgetMaxListCost':
+    def max_list_cost(self) -> 'outputs.BudgetMaxListCost':
         """
-        Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
+        Maximum list cost each session may accrue (a deployment's: each run's session); once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
         """
         return pulumi.get(self, "max_list_cost")
 
@@ -1501,41 +1602,6 @@ class SessionBudget(dict):
         Always `limit`.
         """
         return pulumi.get(self, "type")
-
-
-@pulumi.output_type
-class SessionBudgetMaxListCost(dict):
-    """
-    Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-    """
-    def __init__(__self__, *,
-                 amount: _builtins.str,
-                 currency: Optional[Literal['USD']] = None):
-        """
-        Maximum list cost the session may accrue; once the tracked list cost reaches it, the session stops issuing model requests. List price is used regardless of any negotiated discount.
-
-        :param _builtins.str amount: Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-        :param Literal['USD'] currency: Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-        """
-        pulumi.set(__self__, "amount", amount)
-        if currency is not None:
-            pulumi.set(__self__, "currency", 'USD')
-
-    @_builtins.property
-    @pulumi.getter
-    def amount(self) -> _builtins.str:
-        """
-        Amount in minor units of the currency, as an integer decimal string without leading zeros: `"2500"` is $25.00, `"50"` fifty cents.
-        """
-        return pulumi.get(self, "amount")
-
-    @_builtins.property
-    @pulumi.getter
-    def currency(self) -> Optional[Literal['USD']]:
-        """
-        Uppercase ISO 4217 currency code: `USD`, the only currency the API supports (and the default here).
-        """
-        return pulumi.get(self, "currency")
 
 
 @pulumi.output_type
@@ -1570,7 +1636,7 @@ class SessionInitialEvent(dict):
         One of these kinds: `user.message`: A user message; it starts the agent's work. `user.define_outcome`: An outcome the agent should work toward, graded by a rubric; the agent begins work on receipt.
 
         :param 'SessionInitialEventType' type: One of `user.message`, `user.define_outcome`: which kind this is.
-        :param Sequence['SessionInitialEventContent'] content: The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        :param Sequence['SessionInitialEventContent'] content: The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
         :param _builtins.str description: What the agent should produce: the task specification (`user.define_outcome` only).
         :param _builtins.int max_iterations: Evaluation and revision cycles before giving up: 1 to 20; the API's default is 3 (`user.define_outcome` only).
         :param 'InitialEventRubric' rubric: How to grade the outcome: a text or a file rubric (`user.define_outcome` only).
@@ -1597,7 +1663,7 @@ class SessionInitialEvent(dict):
     @pulumi.getter
     def content(self) -> Optional[Sequence['outputs.SessionInitialEventContent']]:
         """
-        The message's content blocks (`text`, `image`, `document`); at least one (`user.message` only).
+        The message's content blocks (`text`, `image`, `document`, `redacted`); at least one (`user.message` only).
         """
         return pulumi.get(self, "content")
 
@@ -1629,20 +1695,20 @@ class SessionInitialEvent(dict):
 @pulumi.output_type
 class SessionInitialEventContent(dict):
     """
-    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+    One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
     """
     def __init__(__self__, *,
-                 type: 'SessionInitialEventContentType',
+                 type: 'InitialEventContentType',
                  context: Optional[_builtins.str] = None,
-                 source: Optional['outputs.SessionInitialEventContentSource'] = None,
+                 source: Optional['outputs.InitialEventContentSource'] = None,
                  text: Optional[_builtins.str] = None,
                  title: Optional[_builtins.str] = None):
         """
-        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file.
+        One of these kinds: `text`: Text content. `image`: Image content, given as base64 data, a URL or a file. `document`: Document content, given as base64 data, plain text, a URL or a file. `redacted`: Content redacted from the conversation: a placeholder that carries nothing.
 
-        :param 'SessionInitialEventContentType' type: One of `text`, `image`, `document`: which kind this is.
+        :param 'InitialEventContentType' type: One of `text`, `image`, `document`, `redacted`: which kind this is.
         :param _builtins.str context: Additional context about the document for the model (`document` only).
-        :param 'SessionInitialEventContentSource' source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
+        :param 'InitialEventContentSource' source: For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
         :param _builtins.str text: The text content (`text` only).
         :param _builtins.str title: The title of the document (`document` only).
         """
@@ -1658,9 +1724,9 @@ class SessionInitialEventContent(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> 'SessionInitialEventContentType':
+    def type(self) -> 'InitialEventContentType':
         """
-        One of `text`, `image`, `document`: which kind this is.
+        One of `text`, `image`, `document`, `redacted`: which kind this is.
         """
         return pulumi.get(self, "type")
 
@@ -1674,7 +1740,7 @@ class SessionInitialEventContent(dict):
 
     @_builtins.property
     @pulumi.getter
-    def source(self) -> Optional['outputs.SessionInitialEventContentSource']:
+    def source(self) -> Optional['outputs.InitialEventContentSource']:
         """
         For `image`: The source of the image data: `base64`, `url` or `file`. For `document`: The source of the document data: `base64`, `text`, `url` or `file`.
         """
@@ -1695,96 +1761,6 @@ class SessionInitialEventContent(dict):
         The title of the document (`document` only).
         """
         return pulumi.get(self, "title")
-
-
-@pulumi.output_type
-class SessionInitialEventContentSource(dict):
-    """
-    One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "fileId":
-            suggest = "file_id"
-        elif key == "mediaType":
-            suggest = "media_type"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionInitialEventContentSource. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionInitialEventContentSource.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionInitialEventContentSource.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 type: 'SessionInitialEventContentSourceType',
-                 data: Optional[_builtins.str] = None,
-                 file_id: Optional[_builtins.str] = None,
-                 media_type: Optional[_builtins.str] = None,
-                 url: Optional[_builtins.str] = None):
-        """
-        One of these kinds: `base64`: Base64-encoded image data. `url`: Image referenced by URL. `file`: Image referenced by file ID. `base64`: Base64-encoded document data. `text`: Plain text document content. `url`: Document referenced by URL. `file`: Document referenced by file ID.
-
-        :param 'SessionInitialEventContentSourceType' type: One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-        :param _builtins.str data: For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-        :param _builtins.str file_id: ID of a file uploaded through the Files API (`file`, `file` only).
-        :param _builtins.str media_type: One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-        :param _builtins.str url: For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-        """
-        pulumi.set(__self__, "type", type)
-        if data is not None:
-            pulumi.set(__self__, "data", data)
-        if file_id is not None:
-            pulumi.set(__self__, "file_id", file_id)
-        if media_type is not None:
-            pulumi.set(__self__, "media_type", media_type)
-        if url is not None:
-            pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'SessionInitialEventContentSourceType':
-        """
-        One of `base64`, `url`, `file`, `base64`, `text`, `url`, `file`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def data(self) -> Optional[_builtins.str]:
-        """
-        For `base64`: Base64-encoded image data. For `base64`: Base64-encoded document data. For `text`: The plain text content.
-        """
-        return pulumi.get(self, "data")
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> Optional[_builtins.str]:
-        """
-        ID of a file uploaded through the Files API (`file`, `file` only).
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter(name="mediaType")
-    def media_type(self) -> Optional[_builtins.str]:
-        """
-        One of `text/plain`; or, for `base64`, `base64`: MIME type of the image (e.g. "image/png", "image/jpeg", "image/gif", "image/webp"). MIME type of the document (e.g. "application/pdf").
-        """
-        return pulumi.get(self, "media_type")
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> Optional[_builtins.str]:
-        """
-        For `url`: URL of the image to fetch. For `url`: URL of the document to fetch.
-        """
-        return pulumi.get(self, "url")
 
 
 @pulumi.output_type
@@ -1836,195 +1812,6 @@ class SessionOutcomeEvaluation(dict):
         Current evaluation state: `pending` before the agent begins work, `running` while it produces or revises, `evaluating` while the grader scores; `satisfied`, `max_iterations_reached`, `failed` and `interrupted` are terminal.
         """
         return pulumi.get(self, "result")
-
-
-@pulumi.output_type
-class SessionResource(dict):
-    """
-    One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "authorizationToken":
-            suggest = "authorization_token"
-        elif key == "fileId":
-            suggest = "file_id"
-        elif key == "memoryStoreId":
-            suggest = "memory_store_id"
-        elif key == "mountPath":
-            suggest = "mount_path"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in SessionResource. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        SessionResource.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        SessionResource.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 type: 'ResourceType',
-                 access: Optional['ResourceAccess'] = None,
-                 authorization_token: Optional[_builtins.str] = None,
-                 checkout: Optional['outputs.SessionResourceCheckout'] = None,
-                 file_id: Optional[_builtins.str] = None,
-                 instructions: Optional[_builtins.str] = None,
-                 memory_store_id: Optional[_builtins.str] = None,
-                 mount_path: Optional[_builtins.str] = None,
-                 url: Optional[_builtins.str] = None):
-        """
-        One of these kinds: `github_repository`: A GitHub repository mounted into the session's container. `file`: A file uploaded through the Files API, mounted into the session's container. `memory_store`: A memory store attached to the session.
-
-        :param 'ResourceType' type: One of `github_repository`, `file`, `memory_store`: which kind this is.
-        :param 'ResourceAccess' access: Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        :param _builtins.str authorization_token: GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-        :param 'SessionResourceCheckout' checkout: Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        :param _builtins.str file_id: ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        :param _builtins.str instructions: Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-        :param _builtins.str memory_store_id: The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        :param _builtins.str mount_path: For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        :param _builtins.str url: GitHub URL of the repository (https) (`github_repository` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if access is not None:
-            pulumi.set(__self__, "access", access)
-        if authorization_token is not None:
-            pulumi.set(__self__, "authorization_token", authorization_token)
-        if checkout is not None:
-            pulumi.set(__self__, "checkout", checkout)
-        if file_id is not None:
-            pulumi.set(__self__, "file_id", file_id)
-        if instructions is not None:
-            pulumi.set(__self__, "instructions", instructions)
-        if memory_store_id is not None:
-            pulumi.set(__self__, "memory_store_id", memory_store_id)
-        if mount_path is not None:
-            pulumi.set(__self__, "mount_path", mount_path)
-        if url is not None:
-            pulumi.set(__self__, "url", url)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'ResourceType':
-        """
-        One of `github_repository`, `file`, `memory_store`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def access(self) -> Optional['ResourceAccess']:
-        """
-        Access mode for the mounted store: `read_write` (the default) or `read_only` (mounted as a read-only filesystem) (`memory_store` only).
-        """
-        return pulumi.get(self, "access")
-
-    @_builtins.property
-    @pulumi.getter(name="authorizationToken")
-    def authorization_token(self) -> Optional[_builtins.str]:
-        """
-        GitHub authorization token used to clone the repository: required for private repositories, optional for public ones. Write-only: state keeps only a hash of it (`github_repository` only).
-        """
-        return pulumi.get(self, "authorization_token")
-
-    @_builtins.property
-    @pulumi.getter
-    def checkout(self) -> Optional['outputs.SessionResourceCheckout']:
-        """
-        Branch or commit to check out. Defaults to the repository's default branch (`github_repository` only).
-        """
-        return pulumi.get(self, "checkout")
-
-    @_builtins.property
-    @pulumi.getter(name="fileId")
-    def file_id(self) -> Optional[_builtins.str]:
-        """
-        ID of a file uploaded through the Files API (e.g. `file.id`) (`file` only).
-        """
-        return pulumi.get(self, "file_id")
-
-    @_builtins.property
-    @pulumi.getter
-    def instructions(self) -> Optional[_builtins.str]:
-        """
-        Guidance for the agent on how to use this store, rendered into the memory section of the system prompt. At most 4,096 characters (`memory_store` only).
-        """
-        return pulumi.get(self, "instructions")
-
-    @_builtins.property
-    @pulumi.getter(name="memoryStoreId")
-    def memory_store_id(self) -> Optional[_builtins.str]:
-        """
-        The memory store's id (`memstore_…`, e.g. `memoryStore.id`); it must belong to the caller's organization and workspace (`memory_store` only).
-        """
-        return pulumi.get(self, "memory_store_id")
-
-    @_builtins.property
-    @pulumi.getter(name="mountPath")
-    def mount_path(self) -> Optional[_builtins.str]:
-        """
-        For `github_repository`: Mount path in the container. Defaults to `/workspace/<repo-name>`. For `file`: Mount path in the container. Defaults to `/mnt/session/uploads/<fileId>`.
-        """
-        return pulumi.get(self, "mount_path")
-
-    @_builtins.property
-    @pulumi.getter
-    def url(self) -> Optional[_builtins.str]:
-        """
-        GitHub URL of the repository (https) (`github_repository` only).
-        """
-        return pulumi.get(self, "url")
-
-
-@pulumi.output_type
-class SessionResourceCheckout(dict):
-    """
-    One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-    """
-    def __init__(__self__, *,
-                 type: 'ResourceCheckoutType',
-                 name: Optional[_builtins.str] = None,
-                 sha: Optional[_builtins.str] = None):
-        """
-        One of these kinds: `branch`: Check out a branch. `commit`: Check out a commit.
-
-        :param 'ResourceCheckoutType' type: One of `branch`, `commit`: which kind this is.
-        :param _builtins.str name: Branch name to check out (`branch` only).
-        :param _builtins.str sha: Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-        """
-        pulumi.set(__self__, "type", type)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
-        if sha is not None:
-            pulumi.set(__self__, "sha", sha)
-
-    @_builtins.property
-    @pulumi.getter
-    def type(self) -> 'ResourceCheckoutType':
-        """
-        One of `branch`, `commit`: which kind this is.
-        """
-        return pulumi.get(self, "type")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Optional[_builtins.str]:
-        """
-        Branch name to check out (`branch` only).
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def sha(self) -> Optional[_builtins.str]:
-        """
-        Full 40-character commit SHA to check out (lowercase hex) (`commit` only).
-        """
-        return pulumi.get(self, "sha")
 
 
 @pulumi.output_type

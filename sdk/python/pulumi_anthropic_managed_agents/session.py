@@ -31,7 +31,7 @@ class SessionArgs:
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, 'AgentModelArgs']]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input['SessionResourceArgs']]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input['MountedResourceArgs']]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input['AgentSkillArgs']]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
@@ -54,22 +54,22 @@ class SessionArgs:
         :param pulumi.Input['SessionBudgetArgs'] budget: Spend limit `{ type: "limit", maxListCost: { amount: "2500", currency?: "USD" } }`: amount in minor units (cents), currency USD (the default).
                
                A change: a changed amount: update in place, also while the session runs; adding or removing a budget: replace (the API refuses to add one to a session created without one, `budget_create_only`, or to re-add a removed one).
-        :param pulumi.Input[Sequence[pulumi.Input['SessionInitialEventArgs']]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+        :param pulumi.Input[Sequence[pulumi.Input['SessionInitialEventArgs']]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
                
                A change: replace.
         :param pulumi.Input[Sequence[pulumi.Input['McpServerArgs']]] mcp_servers: Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
                
                A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch; also while the session runs.
+               A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
         :param pulumi.Input[Union[_builtins.str, 'AgentModelArgs']] model: Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
                
                A change: replace.
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
                
                A change: recorded, no API call.
-        :param pulumi.Input[Sequence[pulumi.Input['SessionResourceArgs']]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
+        :param pulumi.Input[Sequence[pulumi.Input['MountedResourceArgs']]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
                
                A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
         :param pulumi.Input[Sequence[pulumi.Input['AgentSkillArgs']]] skills: Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
@@ -187,7 +187,7 @@ class SessionArgs:
     @pulumi.getter(name="initialEvents")
     def initial_events(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SessionInitialEventArgs']]]]:
         """
-        Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+        Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
 
         A change: replace.
         """
@@ -215,9 +215,9 @@ class SessionArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch; also while the session runs.
+        A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
         """
         return pulumi.get(self, "metadata")
 
@@ -255,7 +255,7 @@ class SessionArgs:
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['SessionResourceArgs']]]]:
+    def resources(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['MountedResourceArgs']]]]:
         """
         Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
 
@@ -264,7 +264,7 @@ class SessionArgs:
         return pulumi.get(self, "resources")
 
     @resources.setter
-    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['SessionResourceArgs']]]]):
+    def resources(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['MountedResourceArgs']]]]):
         pulumi.set(self, "resources", value)
 
     @_builtins.property
@@ -381,7 +381,7 @@ class Session(pulumi.CustomResource):
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceArgs', 'SessionResourceArgsDict']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['MountedResourceArgs', 'MountedResourceArgsDict']]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
@@ -413,22 +413,22 @@ class Session(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] environment_id: The environment's id (e.g. `environment.id`).
                
                A change: replace.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionInitialEventArgs', 'SessionInitialEventArgsDict']]]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionInitialEventArgs', 'SessionInitialEventArgsDict']]]] initial_events: Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
                
                A change: replace.
         :param pulumi.Input[Sequence[pulumi.Input[Union['McpServerArgs', 'McpServerArgsDict']]]] mcp_servers: Session-local MCP servers, like `tools`: in place, full replacement, the agent untouched. Without `tools`, the agent's own tools stay and must reference these servers.
                
                A change: update in place; session-local, as `tools`, with `agent.mcp_servers`.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch; also while the session runs.
+               A change: update in place; sent as a patch (removed keys are deleted); also while the session runs.
         :param pulumi.Input[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]] model: Session-only model override (`agent_with_overrides`), as `Agent.model`; the agent is not touched.
                
                A change: replace.
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` (and a replacement) does: `"archive"` (default; keeps history) or `"delete"`.
                
                A change: recorded, no API call.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['SessionResourceArgs', 'SessionResourceArgsDict']]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['MountedResourceArgs', 'MountedResourceArgsDict']]]] resources: Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
                
                A change: in place through `/v1/sessions/{id}/resources`: adding or removing a `file` (a new `mountPath` moves it: removed, then added), removing a GitHub repository, a GitHub `authorizationToken` rotated (one call each). Replace: a new GitHub repository, a memory store added or removed (the API gives it no resource id), a change of a repository's `url`, `checkout` or `mountPath` or of a memory store's `access` or `instructions`, or a removed token.
         :param pulumi.Input[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]] skills: Session-only skills override (`agent_with_overrides`), as `Agent.skills`.
@@ -492,7 +492,7 @@ class Session(pulumi.CustomResource):
                  metadata: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  model: pulumi.Input[Optional[Union[_builtins.str, Union['AgentModelArgs', 'AgentModelArgsDict']]]] = None,
                  on_destroy: pulumi.Input[Optional['OnDestroy']] = None,
-                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['SessionResourceArgs', 'SessionResourceArgsDict']]]]] = None,
+                 resources: pulumi.Input[Optional[Sequence[pulumi.Input[Union['MountedResourceArgs', 'MountedResourceArgsDict']]]]] = None,
                  skills: pulumi.Input[Optional[Sequence[pulumi.Input[Union['AgentSkillArgs', 'AgentSkillArgsDict']]]]] = None,
                  system: pulumi.Input[Optional[_builtins.str]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
@@ -659,7 +659,7 @@ class Session(pulumi.CustomResource):
     @pulumi.getter(name="initialEvents")
     def initial_events(self) -> pulumi.Output[Optional[Sequence['outputs.SessionInitialEvent']]]:
         """
-        Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image` and `document`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
+        Events sent when the session is created (at most 50): `user.message` (content blocks `text`, `image`, `document` and `redacted`, each image or document from `base64`, `url` or `file`, a document also from `text`) and `user.define_outcome` (`maxIterations` at most 20). Sent once. A `user.message` starts work, so the session is `running` right after creation.
         """
         return pulumi.get(self, "initial_events")
 
@@ -675,7 +675,7 @@ class Session(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs (at most 15; the provider keeps `pulumi-write-token`).
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 
@@ -721,7 +721,7 @@ class Session(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def resources(self) -> pulumi.Output[Optional[Sequence['outputs.SessionResource']]]:
+    def resources(self) -> pulumi.Output[Optional[Sequence['outputs.MountedResource']]]:
         """
         Mounted resources: `{ type: "github_repository", url, authorizationToken?, checkout?, mountPath? }` (a commit `checkout` takes a full 40-character `sha`), `{ type: "file", fileId, mountPath? }`, `{ type: "memory_store", memoryStoreId, access?, instructions? }` (`instructions` at most 4,096 characters). A GitHub `authorizationToken` is write-only: state keeps only a hash of it. The ids the API gave them are the `resourceIds` output.
         """

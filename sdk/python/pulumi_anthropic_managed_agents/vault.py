@@ -29,9 +29,9 @@ class VaultArgs:
         :param pulumi.Input[_builtins.str] display_name: Human-readable name.
                
                A change: update in place.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
                
                A change: recorded, no API call.
@@ -60,9 +60,9 @@ class VaultArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
 
-        A change: update in place; sent as a patch.
+        A change: update in place; sent as a patch (removed keys are deleted).
         """
         return pulumi.get(self, "metadata")
 
@@ -109,9 +109,9 @@ class Vault(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] display_name: Human-readable name.
                
                A change: update in place.
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] metadata: Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
                
-               A change: update in place; sent as a patch.
+               A change: update in place; sent as a patch (removed keys are deleted).
         :param pulumi.Input['OnDestroy'] on_destroy: What `pulumi destroy` does: `"archive"` (default; read-only, kept) or `"delete"`.
                
                A change: recorded, no API call.
@@ -224,7 +224,7 @@ class Vault(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
-        Free-form string pairs, sent as written. At most 15 pairs (the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
+        Free-form string pairs, sent as written (keys are never re-cased). At most 15 pairs (the API allows 16; the provider keeps `pulumi-write-token`), keys up to 64 characters, values up to 512.
         """
         return pulumi.get(self, "metadata")
 
