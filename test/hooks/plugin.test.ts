@@ -288,7 +288,7 @@ describe("import: Read with an id alone", () => {
     const c = await imported("TunnelCertificate", `${tunnel.id}/${cert.id}`, (inputs) => ({ ...inputs, caCertificatePem: pem }));
     expect(c.requests).toEqual([`GET /v1/tunnels/${tunnel.id}/certificates/${cert.id}`]);
     expect(hidden(c.read.inputs)).toEqual({ tunnelId: tunnel.id, fingerprint: cert.checked["fingerprint"] });
-    expect(c.checked.failures.map((f) => f.property)).toEqual(["caCertificatePem"]);
+    expect(c.checked.failures.map((f) => f.reason.split(":")[0])).toEqual(["caCertificatePem"]);
     // With its PEM added, the same certificate: recorded, never replaced.
     expect(c.diff).toMatchObject({ changes: "some", replaces: [] });
     await expect(plugin.read("TunnelCertificate", "bad", cert.id)).rejects.toThrow(/TunnelCertificate .*: import it as <tunnelId>\/<id>/);
