@@ -104,6 +104,8 @@ export class Emulator {
   private readonly sockets = new Set<Socket>();
   private readonly active = new Set<{ method: string; path: string }>();
   private readonly limiter: RateLimiter | undefined;
+  /** Told of each decision of the rate limit (when `rateLimit` is set), with its time (`performance.now()`): what a benchmark observes. */
+  onRateDecision: ((admitted: boolean, atMs: number) => void) | undefined;
   /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connectionsAccepted = 0;
   url = "";
@@ -271,7 +273,9 @@ export class Emulator {
     };
     const sendError = (e: HttpError) => sendRaw(e.status, JSON.stringify(errorBody(e, requestId)), e.headers);
 
-    const refusal = this.limiter?.decide(performance.now());
+    const now = performance.now();
+    const refusal = this.limiter?.decide(now);
+    if (this.limiter) this.onRateDecision?.(refusal === undefined, now);
     if (refusal !== undefined) {
       sendError(new HttpError(429, "rate_limit_error", `rate limit exceeded: at most ${String(this.options.rateLimit)} requests per second`, refusal.headers));
       return;

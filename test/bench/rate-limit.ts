@@ -34,14 +34,9 @@ export interface RateLimitSample {
 export function watchAdmissions(emulator: Emulator): { admitted: number[]; refused: () => number } {
   const admitted: number[] = [];
   let refused = 0;
-  // The limit's decision is private to the emulator; the bench observes it without changing it.
-  const limiter = emulator as unknown as { rateLimited(): unknown };
-  const decide = limiter.rateLimited.bind(emulator);
-  limiter.rateLimited = () => {
-    const refusal = decide();
-    if (refusal === undefined) admitted.push(performance.now());
+  emulator.onRateDecision = (ok, at) => {
+    if (ok) admitted.push(at);
     else refused++;
-    return refusal;
   };
   return { admitted, refused: () => refused };
 }
