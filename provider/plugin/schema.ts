@@ -464,7 +464,9 @@ export function packageSchema(version: string): PackageSchema {
     types,
     language: {
       nodejs: { packageName: "@anthropic-pulumi/anthropic", dependencies: { "@pulumi/pulumi": "^3.0.0" }, respectSchemaVersion: true },
-      python: { packageName: "pulumi_anthropic_managed_agents", requires: { pulumi: ">=3.0.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
+      // 3.260.0 is the first Python SDK that keeps a stack's exported secrets (a tunnel's `token`)
+      // out of `--debug` output (pulumi/pulumi#24479); tools/python/venv.sh tests with it.
+      python: { packageName: "pulumi_anthropic_managed_agents", requires: { pulumi: ">=3.260.0,<4.0.0" }, pyproject: { enabled: true }, respectSchemaVersion: true },
       go: { importBasePath: `${REPOSITORY}/sdk/go/anthropic`, generateResourceContainerTypes: true, respectSchemaVersion: true },
     },
   };

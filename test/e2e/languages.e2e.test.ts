@@ -2,7 +2,8 @@
 // inline program under each language's Automation API, the native plugin on PATH, against the
 // emulator (test/e2e/languages/: the same pinned-sessions story in each). Preview makes no
 // request; a system-prompt change previews as the agent's update and the pinned session's
-// replacement only; a tools change updates that one session in place; destroy leaves nothing live.
+// replacement only; a tools change updates that one session in place; a tunnel's token, exported
+// as is, stays out of `up --debug` and the stack's state; destroy leaves nothing live.
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { goStory, pythonStory, type Story } from "./languages/driver";
 
@@ -16,7 +17,7 @@ describe.each([
 ] as const)("the %s SDK", (_language, make) => {
   let emulator: Emulator;
   let story: Story;
-  const settings = { SYSTEM_PROMPT: "You are a careful coding agent.", WITH_LINEAR: "0" };
+  const settings = { SYSTEM_PROMPT: "You are a careful coding agent.", WITH_LINEAR: "0", WITH_TUNNEL: "0" };
   const writes = () => emulator.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.split("?")[0]}`);
 
   beforeAll(async () => {
@@ -58,6 +59,21 @@ describe.each([
     const local = String(first["localToolsId"]);
     expect(writes()).toEqual([`POST /v1/sessions/${local}`]);
     expect(emulator.sessions.get(local).agent.mcp_servers).toEqual([{ type: "url", name: "linear", url: "https://mcp.linear.app/sse" }]);
+  });
+
+  it("a tunnel's token, exported as is, is the API's and a secret: in no `up --debug` line or event, not in the stack's state", async () => {
+    settings.WITH_TUNNEL = "1";
+    emulator.resetCounts();
+    const run = (await story.run("up-debug", settings)) as { outputs: Record<string, unknown>; log: string };
+    const id = String(run.outputs["tunnelId"]);
+    expect(writes()).toEqual(["POST /v1/tunnels", `POST /v1/tunnels/${id}/reveal_token`]);
+    const token = emulator.tunnels.tokens.get(id)!.token;
+    expect(run.outputs["tunnelToken"]).toBe(token);
+    // --debug really was on: the program's own debug line came through.
+    expect(run.log).toContain("story: the tunnel is declared");
+    expect(run.log).not.toContain(token);
+    expect(story.state()).toContain(id);
+    expect(story.state()).not.toContain(token);
   });
 
   it("destroy leaves nothing live", async () => {

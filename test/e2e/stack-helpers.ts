@@ -1,5 +1,8 @@
 // What the end-to-end tests ask of a stack under the real engine, once: its outputs as plain
-// values, the step the engine plans for each resource, and a refresh that must find nothing.
+// values, the step the engine plans for each resource, a refresh that must find nothing, and
+// everything its backend holds.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { EngineEvent, PreviewOptions, Stack } from "@pulumi/pulumi/automation";
 
 export async function outputsOf<T>(stack: Stack): Promise<T> {
@@ -31,4 +34,13 @@ export async function plannedSteps(stack: Stack, options: PreviewOptions = {}): 
 export async function expectNoChangesOnRefresh(stack: Stack): Promise<void> {
   const result = await stack.refresh({ expectNoChanges: true });
   expect(result.summary.result).toBe("succeeded");
+}
+
+/** Every file a local backend's directory holds (checkpoints, their backups, history), as one text. */
+export function backendFiles(dir: string): string {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "latin1"))
+    .join("\n");
 }

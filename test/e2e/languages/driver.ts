@@ -7,11 +7,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiCliRoot, REPO_ROOT } from "../../../tools/engine";
+import { backendFiles } from "../stack-helpers";
 
 export interface Story {
   /** Runs one step (`preview`, `up`, `destroy`) with these settings; its JSON answer. */
   run(action: string, settings: Record<string, string>): Promise<Record<string, unknown>>;
+  /** Every file the story's backend holds (checkpoints, their backups and history), as one text. */
+  state(): string;
 }
+
 
 function exec(file: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -23,7 +27,7 @@ function exec(file: string, args: string[], options: { cwd?: string; env: NodeJS
 }
 
 /** What every story's process gets: the plugin and Node 24 first on PATH, an offline backend of its own. */
-function baseEnv(emulatorUrl: string, apiKey: string): { env: NodeJS.ProcessEnv; settings: Record<string, string> } {
+function baseEnv(emulatorUrl: string, apiKey: string): { env: NodeJS.ProcessEnv; settings: Record<string, string>; state: () => string } {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "languages-"));
   for (const d of ["work", "backend", "home"]) fs.mkdirSync(path.join(base, d));
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ANTHROPIC_") && !k.startsWith("PULUMI_")));
@@ -36,7 +40,7 @@ function baseEnv(emulatorUrl: string, apiKey: string): { env: NodeJS.ProcessEnv;
     API_KEY: apiKey,
     BASE_URL: emulatorUrl,
   };
-  return { env, settings };
+  return { env, settings, state: () => backendFiles(path.join(base, "backend")) };
 }
 
 /** The Python story, with sdk/python installed by pip into the cached venv. */
@@ -50,9 +54,10 @@ export function pythonStory(emulatorUrl: string, apiKey: string): Story {
     stdio: ["ignore", "inherit", "inherit"],
     timeout: 10 * 60_000,
   });
-  const { env, settings } = baseEnv(emulatorUrl, apiKey);
+  const { env, settings, state } = baseEnv(emulatorUrl, apiKey);
   const script = path.join(__dirname, "pinned_sessions.py");
   return {
+    state,
     async run(action, extra) {
       const out = await exec(python, [script, action], { env: { ...env, ...settings, ...extra } });
       return JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>;
@@ -73,8 +78,9 @@ export async function goStory(emulatorUrl: string, apiKey: string): Promise<Stor
   const goEnv = { ...process.env, GOFLAGS: "-mod=mod" };
   await exec("go", ["mod", "tidy"], { cwd: mod, env: goEnv });
   await exec("go", ["build", "-o", "story", "."], { cwd: mod, env: goEnv });
-  const { env, settings } = baseEnv(emulatorUrl, apiKey);
+  const { env, settings, state } = baseEnv(emulatorUrl, apiKey);
   return {
+    state,
     async run(action, extra) {
       const out = await exec(path.join(mod, "story"), [action], { env: { ...env, ...settings, ...extra } });
       return JSON.parse(out.trim().split("\n").pop()!) as Record<string, unknown>;

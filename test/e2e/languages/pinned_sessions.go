@@ -1,11 +1,12 @@
 // The pinned-sessions story through the generated Go SDK, as a Go user runs it: an inline program
 // under the Automation API (which needs no language host), against the emulator.
 //
-//	go build -o story . && ./story <preview|up|destroy>
+//	go build -o story . && ./story <preview|up|up-debug|destroy>
 //
 // Settings come from the environment the driving test sets: WORK_DIR, BACKEND_URL, PULUMI_HOME,
-// CLI_ROOT, API_KEY, BASE_URL, SYSTEM_PROMPT, WITH_LINEAR. Prints one line of JSON: for `preview`,
-// the step the engine plans per resource; for `up`, the stack's outputs.
+// CLI_ROOT, API_KEY, BASE_URL, SYSTEM_PROMPT, WITH_LINEAR, WITH_TUNNEL. Prints one line of JSON: for
+// `preview`, the step the engine plans per resource; for `up`, the stack's outputs; for `up-debug`
+// (`up --debug`), the outputs and everything the run printed or streamed as events.
 package main
 
 import (
@@ -18,8 +19,10 @@ import (
 
 	anthropic "github.com/anthropic-pulumi/pulumi-anthropic-managed-agents/sdk/go/anthropic"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/debug"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -92,6 +95,16 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("staysPutId", stays.ID())
 	ctx.Export("staysPutVersion", stays.AgentVersion)
 	ctx.Export("localToolsId", localTools.ID())
+	if os.Getenv("WITH_TUNNEL") == "1" {
+		// A secret output exported as is: it must stay out of `--debug` and the event stream too.
+		tunnel, err := anthropic.NewTunnel(ctx, "connector", &anthropic.TunnelArgs{DisplayName: pulumi.String("wiki")})
+		if err != nil {
+			return err
+		}
+		ctx.Export("tunnelId", tunnel.ID())
+		ctx.Export("tunnelToken", tunnel.Token)
+		ctx.Log.Debug("story: the tunnel is declared", nil)
+	}
 	return nil
 }
 
@@ -183,6 +196,29 @@ func run(action string) (any, error) {
 			outputs[k] = v.Value
 		}
 		return outputs, nil
+	case "up-debug":
+		var seen strings.Builder
+		stream := make(chan events.EngineEvent)
+		done := make(chan struct{})
+		go func() {
+			for e := range stream {
+				text, _ := json.Marshal(e)
+				seen.Write(text)
+				seen.WriteString("\n")
+			}
+			close(done)
+		}()
+		var printed strings.Builder
+		result, err := s.Up(ctx, optup.DebugLogging(debug.LoggingOptions{Debug: true}), optup.ProgressStreams(&printed), optup.ErrorProgressStreams(&printed), optup.EventStreams(stream))
+		if err != nil {
+			return nil, err
+		}
+		<-done
+		outputs := map[string]any{}
+		for k, v := range result.Outputs {
+			outputs[k] = v.Value
+		}
+		return map[string]any{"outputs": outputs, "log": printed.String() + seen.String()}, nil
 	case "destroy":
 		if _, err := s.Destroy(ctx); err != nil {
 			return nil, err

@@ -1,11 +1,12 @@
 """The pinned-sessions story through the generated Python SDK, as a Python user runs it: an inline
 program under the Automation API (which needs no language host), against the emulator.
 
-    python pinned_sessions.py <preview|up|destroy|outputs>
+    python pinned_sessions.py <preview|up|up-debug|destroy>
 
 Settings come from the environment the driving test sets: WORK_DIR, BACKEND_URL, PULUMI_HOME,
-CLI_ROOT, API_KEY, BASE_URL, SYSTEM_PROMPT, WITH_LINEAR. Prints one line of JSON: for `preview`,
-the step the engine plans per resource; for `up`, the stack's outputs.
+CLI_ROOT, API_KEY, BASE_URL, SYSTEM_PROMPT, WITH_LINEAR, WITH_TUNNEL. Prints one line of JSON: for
+`preview`, the step the engine plans per resource; for `up`, the stack's outputs; for `up-debug`
+(`up --debug`), the outputs and everything the run printed or streamed as events.
 """
 import json
 import os
@@ -49,6 +50,12 @@ def program() -> None:
     pulumi.export("staysPutId", stays.id)
     pulumi.export("staysPutVersion", stays.agent_version)
     pulumi.export("localToolsId", local.id)
+    if os.environ.get("WITH_TUNNEL") == "1":
+        # A secret output exported as is: it must stay out of `--debug` and the event stream too.
+        tunnel = anthropic.Tunnel("connector", display_name="wiki")
+        pulumi.export("tunnelId", tunnel.id)
+        pulumi.export("tunnelToken", tunnel.token)
+        pulumi.log.debug("story: the tunnel is declared")
 
 
 def stack() -> auto.Stack:
@@ -88,6 +95,12 @@ def main() -> None:
     elif action == "up":
         result = s.up()
         print(json.dumps({k: v.value for k, v in result.outputs.items()}))
+    elif action == "up-debug":
+        seen: list[str] = []
+        result = s.up(debug=True, on_output=seen.append, on_event=lambda e: seen.append(str(e)))
+        seen += [result.stdout, result.stderr]
+        outputs = {k: v.value for k, v in result.outputs.items()}
+        print(json.dumps({"outputs": outputs, "log": "\n".join(seen)}))
     elif action == "destroy":
         s.destroy()
         print(json.dumps({}))
