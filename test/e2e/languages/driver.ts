@@ -16,7 +16,6 @@ export interface Story {
   state(): string;
 }
 
-
 function exec(file: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { ...options, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 }, (error, stdout, stderr) => {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	anthropic "github.com/anthropic-pulumi/pulumi-anthropic-managed-agents/sdk/go/anthropic"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -141,6 +142,46 @@ func stack(ctx context.Context) (auto.Stack, error) {
 	return s, nil
 }
 
+// watch hands each event of a run to each; wait returns once the run has closed the stream.
+func watch(each func(events.EngineEvent)) (stream chan events.EngineEvent, wait func()) {
+	stream = make(chan events.EngineEvent)
+	done := make(chan struct{})
+	go func() {
+		for e := range stream {
+			each(e)
+		}
+		close(done)
+	}()
+	return stream, func() { <-done }
+}
+
+// lockedText collects text from several goroutines.
+type lockedText struct {
+	mu   sync.Mutex
+	text strings.Builder
+}
+
+func (t *lockedText) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.text.Write(p)
+}
+
+func (t *lockedText) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.text.String()
+}
+
+// plain is a stack's outputs as plain values (secrets unwrapped).
+func plain(outputs auto.OutputMap) map[string]any {
+	values := map[string]any{}
+	for k, v := range outputs {
+		values[k] = v.Value
+	}
+	return values
+}
+
 func run(action string) (any, error) {
 	ctx := context.Background()
 	s, err := stack(ctx)
@@ -150,27 +191,22 @@ func run(action string) (any, error) {
 	switch action {
 	case "preview":
 		ops := map[string]map[string]bool{}
-		stream := make(chan events.EngineEvent)
-		done := make(chan struct{})
-		go func() {
-			for e := range stream {
-				pre := e.ResourcePreEvent
-				if pre == nil || strings.HasPrefix(pre.Metadata.Type, "pulumi:pulumi:Stack") || strings.HasPrefix(pre.Metadata.Type, "pulumi:providers:") {
-					continue
-				}
-				parts := strings.Split(pre.Metadata.URN, "::")
-				name := parts[len(parts)-1]
-				if ops[name] == nil {
-					ops[name] = map[string]bool{}
-				}
-				ops[name][string(pre.Metadata.Op)] = true
+		stream, wait := watch(func(e events.EngineEvent) {
+			pre := e.ResourcePreEvent
+			if pre == nil || strings.HasPrefix(pre.Metadata.Type, "pulumi:pulumi:Stack") || strings.HasPrefix(pre.Metadata.Type, "pulumi:providers:") {
+				return
 			}
-			close(done)
-		}()
+			parts := strings.Split(pre.Metadata.URN, "::")
+			name := parts[len(parts)-1]
+			if ops[name] == nil {
+				ops[name] = map[string]bool{}
+			}
+			ops[name][string(pre.Metadata.Op)] = true
+		})
 		if _, err := s.Preview(ctx, optpreview.EventStreams(stream)); err != nil {
 			return nil, err
 		}
-		<-done
+		wait()
 		// A replacement shows as several steps (create-replacement, replace, delete-replaced).
 		steps := map[string]string{}
 		for name, seen := range ops {
@@ -191,34 +227,20 @@ func run(action string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		outputs := map[string]any{}
-		for k, v := range result.Outputs {
-			outputs[k] = v.Value
-		}
-		return outputs, nil
+		return plain(result.Outputs), nil
 	case "up-debug":
-		var seen strings.Builder
-		stream := make(chan events.EngineEvent)
-		done := make(chan struct{})
-		go func() {
-			for e := range stream {
-				text, _ := json.Marshal(e)
-				seen.Write(text)
-				seen.WriteString("\n")
-			}
-			close(done)
-		}()
-		var printed strings.Builder
-		result, err := s.Up(ctx, optup.DebugLogging(debug.LoggingOptions{Debug: true}), optup.ProgressStreams(&printed), optup.ErrorProgressStreams(&printed), optup.EventStreams(stream))
+		// Written by the run's stdout and stderr readers and by the event watcher at once.
+		seen := &lockedText{}
+		stream, wait := watch(func(e events.EngineEvent) {
+			text, _ := json.Marshal(e)
+			_, _ = seen.Write(append(text, '\n'))
+		})
+		result, err := s.Up(ctx, optup.DebugLogging(debug.LoggingOptions{Debug: true}), optup.ProgressStreams(seen), optup.ErrorProgressStreams(seen), optup.EventStreams(stream))
 		if err != nil {
 			return nil, err
 		}
-		<-done
-		outputs := map[string]any{}
-		for k, v := range result.Outputs {
-			outputs[k] = v.Value
-		}
-		return map[string]any{"outputs": outputs, "log": printed.String() + seen.String()}, nil
+		wait()
+		return map[string]any{"outputs": plain(result.Outputs), "log": seen.String()}, nil
 	case "destroy":
 		if _, err := s.Destroy(ctx); err != nil {
 			return nil, err

@@ -77,6 +77,11 @@ def stack() -> auto.Stack:
     return s
 
 
+def plain(outputs: auto.OutputMap) -> dict:
+    """A stack's outputs as plain values (secrets unwrapped)."""
+    return {k: v.value for k, v in outputs.items()}
+
+
 def main() -> None:
     action = sys.argv[1]
     s = stack()
@@ -93,14 +98,11 @@ def main() -> None:
         # A replacement shows as several steps (create-replacement, replace, delete-replaced).
         print(json.dumps({name: "replace" if "replace" in seen else "+".join(sorted(seen)) for name, seen in ops.items()}))
     elif action == "up":
-        result = s.up()
-        print(json.dumps({k: v.value for k, v in result.outputs.items()}))
+        print(json.dumps(plain(s.up().outputs)))
     elif action == "up-debug":
-        seen: list[str] = []
-        result = s.up(debug=True, on_output=seen.append, on_event=lambda e: seen.append(str(e)))
-        seen += [result.stdout, result.stderr]
-        outputs = {k: v.value for k, v in result.outputs.items()}
-        print(json.dumps({"outputs": outputs, "log": "\n".join(seen)}))
+        events: list[str] = []
+        result = s.up(debug=True, on_event=lambda e: events.append(str(e)))
+        print(json.dumps({"outputs": plain(result.outputs), "log": "\n".join([result.stdout, result.stderr, *events])}))
     elif action == "destroy":
         s.destroy()
         print(json.dumps({}))
