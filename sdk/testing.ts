@@ -4,6 +4,7 @@
 // provider process runs the Node.js that runs the test (the engine starts it with the first `node`
 // on its PATH; an older one there fails at load). What it needs of the machine: the Pulumi CLI
 // (`pulumi` on PATH, or `PULUMI_CLI_ROOT`, 3.181 or newer) and Node.js 22 or newer.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -69,28 +70,62 @@ function nodeModulesDir(): string {
   return path.join(root, "node_modules");
 }
 
-function cliRoot(given: string | undefined): string {
-  const fromEnv = given ?? process.env["PULUMI_CLI_ROOT"];
-  if (fromEnv) return fromEnv;
-  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
-    if (dir === "" || !fs.existsSync(path.join(dir, "pulumi"))) continue;
-    const real = fs.realpathSync(path.join(dir, "pulumi"));
-    return path.dirname(path.dirname(real));
+/** Inline programs' refresh and destroy need a CLI that reports its version to the Automation API. */
+const MIN_CLI_VERSION = [3, 181, 0] as const;
+
+function usableVersion(bin: string): boolean {
+  try {
+    const out = execFileSync(bin, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 }).trim();
+    const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(out);
+    if (!m) return false;
+    const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+    for (let i = 0; i < 3; i++) if (v[i] !== MIN_CLI_VERSION[i]) return v[i]! > MIN_CLI_VERSION[i]!;
+    return true;
+  } catch {
+    return false;
   }
-  throw new Error("testing: no Pulumi CLI: put `pulumi` on PATH (https://www.pulumi.com/docs/install/) or set PULUMI_CLI_ROOT to the directory holding bin/pulumi");
+}
+
+/**
+ * The root (the directory holding bin/pulumi) of a Pulumi CLI this machine already has:
+ * `PULUMI_CLI_ROOT`, else the first `pulumi` on PATH (from pulumi.com, a package manager or `npx
+ * pulumi`); undefined when there is none recent enough. A CLI outside a `bin/` folder gets a
+ * temporary root holding a link to it.
+ * @internal
+ */
+export function installedCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const given = env["PULUMI_CLI_ROOT"];
+  if (given && usableVersion(path.join(given, "bin", "pulumi"))) return given;
+  for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
+    if (dir === "") continue;
+    const bin = path.join(dir, "pulumi");
+    if (!fs.existsSync(bin)) continue;
+    const real = fs.realpathSync(bin);
+    if (!usableVersion(real)) continue;
+    // PulumiCommand runs <root>/bin/pulumi.
+    if (path.basename(path.dirname(real)) === "bin") return path.dirname(path.dirname(real));
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.symlinkSync(real, path.join(root, "bin", "pulumi"));
+    return root;
+  }
+  return undefined;
 }
 
 /** Starts the emulator and a stack of `program` against it; see `TestStack`. */
 export async function testStack(program: PulumiFn, options: TestStackOptions = {}): Promise<TestStack> {
-  const major = Number(process.versions.node.split(".")[0]);
-  if (major < 22) throw new Error(`testing: needs Node.js 22 or newer to run the provider (this test runs v${process.versions.node})`);
+  // The provider process runs this Node.js: the provider's own check, at the call, not at import.
+  await import("../provider/node-version");
   const emulator = await startEmulator({ apiKey: "sk-ant-testing", ...options.emulator });
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "anthropic-testing-"));
   try {
     const workDir = path.join(base, "project");
     fs.mkdirSync(workDir);
     fs.symlinkSync(nodeModulesDir(), path.join(workDir, "node_modules"), "dir");
-    const root = cliRoot(options.pulumiCliRoot);
+    const root = options.pulumiCliRoot ?? installedCli();
+    if (root === undefined) {
+      throw new Error("testing: no Pulumi CLI 3.181 or newer: put `pulumi` on PATH (https://www.pulumi.com/docs/install/) or set PULUMI_CLI_ROOT to the directory holding bin/pulumi");
+    }
     // The engine starts the dynamic-provider plugin with the first `node` on its PATH: this one.
     const env: Record<string, string> = {
       PATH: [path.dirname(process.execPath), path.join(root, "bin"), process.env["PATH"] ?? ""].join(path.delimiter),

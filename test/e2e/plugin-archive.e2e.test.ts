@@ -11,13 +11,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import { projectDir, pulumiCliRoot, REPO_ROOT, yamlHostDir, type ProjectDir } from "../../tools/engine";
-import { archivePath, EXECUTABLE, packageVersion } from "../../tools/package-plugin";
+import { pluginVersion } from "../../provider/plugin/version";
+import { archivePath, EXECUTABLE } from "../../tools/package-plugin";
 
 jest.setTimeout(15 * 60_000);
 
 const KEY = "sk-ant-archive-canary-3f9d2b";
 const EXAMPLE = fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8");
-const VERSION = packageVersion();
+const VERSION = pluginVersion();
 const CLI = path.join(pulumiCliRoot(), "bin", "pulumi");
 
 function run(file: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
