@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from "node:util";
 import { conflict, invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { createdAtBounds, CreationOrderedMap, paginate } from "./pagination";
-import type { EmulatorModule, Router, RouteRequest } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router, type RouteRequest } from "./router";
 import { resolveModel, resolveToolsAndServers, skillRefs } from "./rules/agent-tools";
 import { createMetadata, type Metadata, patchMetadata } from "./rules/metadata";
 import { includeArchived } from "./rules/query";
@@ -302,6 +302,6 @@ export class AgentsModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    return { agents: [...this.versions.values()].map((l) => l[l.length - 1]!).filter((a) => a.archived_at === null).map((a) => a.id) };
+    return { agents: unarchivedIds([...this.versions.values()].map((l) => l[l.length - 1]!)) };
   }
 }

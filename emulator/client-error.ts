@@ -6,12 +6,13 @@
 // with a `request-id` header, and the connection is closed, as Node would close it.
 import type * as http from "node:http";
 import type { Duplex } from "node:stream";
+import { errorBody, HttpError } from "./http";
 
 const REASONS: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
 
 /** A whole HTTP/1.1 answer with the API's error body, written straight to a socket. */
-export function rawErrorResponse(status: number, type: string, message: string, requestId: string): string {
-  const body = JSON.stringify({ type: "error", error: { type, message }, request_id: requestId });
+function rawErrorResponse(status: number, type: string, message: string, requestId: string): string {
+  const body = JSON.stringify(errorBody(new HttpError(status, type, message), requestId));
   return [
     `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}`,
     "content-type: application/json",

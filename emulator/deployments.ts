@@ -10,7 +10,7 @@ import type { EnvironmentsModule } from "./environments";
 import { invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router } from "./router";
 import { resolveBudget } from "./rules/budget";
 import { checkInitialEvents } from "./rules/events";
 import { createMetadata, patchMetadata } from "./rules/metadata";
@@ -316,6 +316,6 @@ export class DeploymentsModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    return { deployments: [...this.records.values()].filter((d) => d.archived_at === null).map((d) => d.id) };
+    return { deployments: unarchivedIds(this.records.values()) };
   }
 }

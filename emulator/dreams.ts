@@ -5,7 +5,7 @@
 import { conflict, invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router } from "./router";
 import { includeArchived, listParam } from "./rules/query";
 import { isObject, listOf, onlyFields, stringItem, type Json } from "./rules/values";
 import type { SessionsModule } from "./sessions";
@@ -194,7 +194,7 @@ export class DreamsModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    return { dreams: [...this.records.values()].filter((d) => d.archived_at === null).map((d) => d.id) };
+    return { dreams: unarchivedIds(this.records.values()) };
   }
 
   stop(): void {

@@ -3,7 +3,7 @@
 import { invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { CreationOrderedMap } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router } from "./router";
 import { createMetadata, type Metadata, patchMetadata } from "./rules/metadata";
 import { includeArchived } from "./rules/query";
 import { isObject, onlyFields, stringFields, type Json } from "./rules/values";
@@ -171,6 +171,6 @@ export class EnvironmentsModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    return { environments: [...this.records.values()].filter((e) => e.archived_at === null).map((e) => e.id) };
+    return { environments: unarchivedIds(this.records.values()) };
   }
 }

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { HttpError, invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { byCreatedAt, createdAtFilter, paginate } from "./pagination";
-import { BETA, type Betas, type EmulatorModule, type Router } from "./router";
+import { BETA, type Betas, type EmulatorModule, type Router, unarchivedIds } from "./router";
 import { patchMetadata, type PatchRules } from "./rules/metadata";
 import { includeArchived } from "./rules/query";
 import { isObject, onlyFields, stringFields, text, type Json } from "./rules/values";
@@ -336,7 +336,7 @@ export class MemoryStoresModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    const liveStores = [...this.stores.values()].filter((s) => !s.archived_at).map((s) => s.id);
+    const liveStores = unarchivedIds(this.stores.values());
     return { memory_stores: liveStores, memories: [...this.memories.values()].filter((m) => liveStores.includes(m.memory_store_id)).map((m) => m.id) };
   }
 }

@@ -19,12 +19,6 @@ export function paginate<T>(items: T[], query: URLSearchParams, maxLimit = 100):
 }
 
 type Bound = "gt" | "gte" | "lt" | "lte";
-const COMPARE: Record<Bound, (value: number, bound: number) => boolean> = {
-  gt: (v, b) => v > b,
-  gte: (v, b) => v >= b,
-  lt: (v, b) => v < b,
-  lte: (v, b) => v <= b,
-};
 
 /**
  * `created_at[<bound>]` filters for the bounds an endpoint supports; others are ignored, as the
@@ -34,16 +28,11 @@ export function createdAtFilter(
   query: URLSearchParams,
   bounds: readonly Bound[] = ["gte", "lte"],
 ): (createdAt: string) => boolean {
-  const checks = bounds.flatMap((b) => {
-    const text = query.get(`created_at[${b}]`);
-    if (text === null) return [];
-    const at = Date.parse(text);
-    if (Number.isNaN(at)) throw invalid(`created_at[${b}] must be an RFC 3339 timestamp`);
-    return [(createdAt: number) => COMPARE[b](createdAt, at)];
-  });
+  const { from, to } = createdAtBounds(query, bounds);
+  if (from === undefined && to === undefined) return () => true;
   return (createdAt) => {
     const at = Date.parse(createdAt);
-    return checks.every((check) => check(at));
+    return at >= (from ?? -Infinity) && at <= (to ?? Infinity);
   };
 }
 

@@ -89,6 +89,11 @@ export function requireBeta(header: string | string[] | undefined, betas: readon
   }
 }
 
+/** The ids of the objects among `records` that are not archived: what a module's `live()` lists. */
+export function unarchivedIds(records: Iterable<{ id: string; archived_at?: string | null }>): string[] {
+  return [...records].filter((r) => !r.archived_at).map((r) => r.id);
+}
+
 /**
  * An object family of the emulator: its routes, its part of `dump`/`load`, and its live ids for
  * `live()`. Every family is one, the API's first three (agents, environments, sessions) included.

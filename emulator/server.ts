@@ -258,7 +258,7 @@ export class Emulator {
     }
     const bytes = Buffer.concat(chunks);
     const method = req.method ?? "GET";
-    const { body, form } = await parseBody(bytes, req.headers["content-type"] ?? "");
+    const { body, form, refusal: unparsed } = await parseBody(bytes, req.headers["content-type"] ?? "");
     const path = url?.pathname ?? req.url ?? "";
     const query = url?.searchParams ?? new URLSearchParams();
     if (this.options.recordRequests !== false) {
@@ -302,7 +302,7 @@ export class Emulator {
       if (matched === undefined) throw notFound(`no route for ${method} ${path.slice(0, 256)}`);
       if (matched === "method") throw new HttpError(405, "invalid_request_error", `method ${method} not allowed on ${path.slice(0, 256)}`);
       requireBeta(req.headers["anthropic-beta"], matched.betas);
-      if (body === undefined) throw invalid(form === undefined ? "request body is not valid JSON" : "multipart body could not be parsed");
+      if (unparsed !== undefined) throw invalid(unparsed);
       if (body === null || typeof body !== "object" || Array.isArray(body)) throw invalid("request body must be a JSON object");
       if (nestsDeeperThan(body, MAX_BODY_DEPTH)) throw invalid(`request body nests more than ${MAX_BODY_DEPTH} levels deep`);
       const result = await matched.handler({
@@ -358,20 +358,20 @@ export class Emulator {
   }
 }
 
-/** A request body: JSON (`{}` when empty), or a multipart form (then `{}` beside it); `body` undefined when it does not parse. */
-async function parseBody(bytes: Buffer, contentType: string): Promise<{ body: unknown; form?: FormData }> {
+/** A request body: JSON (`{}` when empty), or a multipart form (then `{}` beside it); when it does not parse, why. */
+async function parseBody(bytes: Buffer, contentType: string): Promise<{ body: unknown; form?: FormData; refusal?: string }> {
   if (/^multipart\/form-data/i.test(contentType)) {
     try {
       return { body: {}, form: await new Response(bytes, { headers: { "content-type": contentType } }).formData() };
     } catch {
-      return { body: undefined };
+      return { body: undefined, refusal: "multipart body could not be parsed" };
     }
   }
   try {
     const raw = bytes.toString("utf8");
     return { body: raw === "" ? {} : JSON.parse(raw) };
   } catch {
-    return { body: undefined };
+    return { body: undefined, refusal: "request body is not valid JSON" };
   }
 }
 

@@ -8,7 +8,7 @@ import type { EnvironmentsModule } from "./environments";
 import { conflict, invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { createdAtBounds, CreationOrderedMap, paginate } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router } from "./router";
 import { resolveModel, resolveToolsAndServers, skillRefs } from "./rules/agent-tools";
 import { resolveBudget } from "./rules/budget";
 import { checkInitialEvents } from "./rules/events";
@@ -314,6 +314,6 @@ export class SessionsModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    return { sessions: [...this.records.values()].filter((s) => s.archived_at === null).map((s) => s.id) };
+    return { sessions: unarchivedIds(this.records.values()) };
   }
 }

@@ -8,7 +8,7 @@ import { createHash, randomBytes, X509Certificate } from "node:crypto";
 import { invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router } from "./router";
 import { includeArchived } from "./rules/query";
 import { onlyFields, stringFields, type Json } from "./rules/values";
 
@@ -191,7 +191,6 @@ export class TunnelsModule implements EmulatorModule {
   }
 
   live(): Record<string, string[]> {
-    const unarchived = (xs: Iterable<{ id: string; archived_at: string | null }>) => [...xs].filter((x) => !x.archived_at).map((x) => x.id);
-    return { tunnels: unarchived(this.tunnels.values()), tunnel_certificates: unarchived(this.certificates.values()) };
+    return { tunnels: unarchivedIds(this.tunnels.values()), tunnel_certificates: unarchivedIds(this.certificates.values()) };
   }
 }

@@ -5,7 +5,7 @@
 import { invalid, notFound } from "./http";
 import { newId } from "./ids";
 import { byCreatedAt, paginate } from "./pagination";
-import type { EmulatorModule, Router } from "./router";
+import { unarchivedIds, type EmulatorModule, type Router } from "./router";
 import { patchMetadata, type PatchRules } from "./rules/metadata";
 import { includeArchived } from "./rules/query";
 import { isObject, onlyFields, stringFields, text, type Json } from "./rules/values";
@@ -389,8 +389,8 @@ export class VaultsModule implements EmulatorModule {
 
   live(): Record<string, string[]> {
     return {
-      vaults: [...this.store.vaults.values()].filter((v) => !v.archived_at).map((v) => v.id),
-      credentials: [...this.store.credentials.values()].filter((c) => !c.record.archived_at).map((c) => c.record.id),
+      vaults: unarchivedIds(this.store.vaults.values()),
+      credentials: unarchivedIds([...this.store.credentials.values()].map((c) => c.record)),
     };
   }
 }

@@ -66,7 +66,7 @@ export class WorkModule implements EmulatorModule {
     const env = this.environments.get(environmentId);
     if (env.config["type"] !== "self_hosted") return [];
     const seen = new Set([...this.records.values()].map((w) => w.data.id));
-    for (const s of byCreatedAt(this.sessions.records.values())) {
+    for (const s of this.sessions.records.inOrder("asc")) {
       if (s.environment_id !== environmentId || seen.has(s.id) || s.archived_at) continue;
       const w: WorkRecord = {
         id: newId("work"),
@@ -130,7 +130,7 @@ export class WorkModule implements EmulatorModule {
   }
 
   register(router: Router): void {
-    router.add("GET", "/v1/environments/:id/work", (r) => paginate([...this.itemsOf(r.params[0]!)].reverse().map((w) => this.view(w)), r.query));
+    router.add("GET", "/v1/environments/:id/work", (r) => paginate(this.itemsOf(r.params[0]!).reverse().map((w) => this.view(w)), r.query));
     router.add("GET", "/v1/environments/:id/work/poll", (r) => {
       const worker = r.headers["anthropic-worker-id"];
       return this.poll(r.params[0]!, r.query, typeof worker === "string" ? worker : undefined);

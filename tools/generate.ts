@@ -20,7 +20,7 @@ import { SETTINGS } from "../provider/config";
 import { HIDDEN } from "../provider/kit/resource";
 import { packageSchema } from "../provider/plugin/schema";
 import { pluginVersion } from "../provider/plugin/version";
-import { referenceFileName, referencePages } from "./reference-docs";
+import { referenceFileName, referencePages, withSection } from "./reference-docs";
 import { changeText, computedFieldNames, fieldNames, outputNames, secretFieldNames, secretOutputNames, writeOnlyFields, type ResourceSpec } from "../provider/kit/spec";
 import { PUBLIC_SPECS } from "../provider/resources";
 import { SEED_KIND } from "../provider/resources/seed";
@@ -295,16 +295,6 @@ export function configurationTable(): string {
     out += `| \`anthropic:${s.key}\`${"secret" in s ? " (set it with `--secret`)" : ""} | \`${s.env}\` | ${cell(s.description)} |\n`;
   }
   return out;
-}
-
-/** `text` with the generated section `name` (between its markers) replaced by `content`. */
-export function withSection(text: string, file: string, name: string, content: string): string {
-  const begin = `<!-- generated: ${name} -->`;
-  const end = `<!-- end generated: ${name} -->`;
-  const at = text.indexOf(begin);
-  const stop = text.indexOf(end);
-  if (at < 0 || stop < at) throw new Error(`${file} has no "${begin}" … "${end}" section`);
-  return `${text.slice(0, at + begin.length)}\n${content}${text.slice(stop)}`;
 }
 
 /** The README's table of resources: each kind, what it is, a link to its reference page. */

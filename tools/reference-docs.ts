@@ -101,19 +101,22 @@ function configurationReference(schema: PackageSchema): string {
   return out;
 }
 
-const BEGIN = "<!-- generated: reference -->";
-const END = "<!-- end generated: reference -->";
+/** `text` with its generated section `name` (between `<!-- generated: name -->` and its end marker) replaced by `content`. */
+export function withSection(text: string, file: string, name: string, content: string): string {
+  const begin = `<!-- generated: ${name} -->`;
+  const end = `<!-- end generated: ${name} -->`;
+  const at = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  if (at < 0 || stop < at) throw new Error(`${file} has no "${begin}" … "${end}" section`);
+  return `${text.slice(0, at + begin.length)}\n${content}${text.slice(stop)}`;
+}
 
 /**
  * A page: what is written by hand (kept as it is: a guide to the resource), with its generated
- * section between the markers replaced; a page that does not exist yet is its title and the section.
+ * section replaced; a page that does not exist yet is its title and the section.
  */
-function page(existing: string | undefined, title: string, generated: string): string {
-  const text = existing ?? `# ${title}\n\n${BEGIN}\n${END}\n`;
-  const at = text.indexOf(BEGIN);
-  const stop = text.indexOf(END);
-  if (at < 0 || stop < at) throw new Error(`docs/reference page "${title}" has no "${BEGIN}" … "${END}" section`);
-  return `${text.slice(0, at + BEGIN.length)}\n${generated}${text.slice(stop)}`;
+function page(file: string, existing: string | undefined, title: string, generated: string): string {
+  return withSection(existing ?? `# ${title}\n\n<!-- generated: reference -->\n<!-- end generated: reference -->\n`, file, "reference", generated);
 }
 
 export function referenceFileName(kind: string): string {
@@ -129,11 +132,11 @@ export function referencePages(schema: PackageSchema, summaries: ReadonlyMap<str
   const pages = new Map<string, string>();
   let index = `# Reference\n\n${NOTE}Every resource of the \`${schema.name}\` package: a guide to it, what a change of each input does, and every input, output and nested type as the package schema (\`schema.json\`) defines it for every language. Property names are those of the TypeScript SDK and the YAML program (Python and Go use their own casing of the same names).\n\n`;
   index += "- [Provider configuration](configuration.md)\n";
-  pages.set("docs/reference/configuration.md", page(existing("docs/reference/configuration.md"), "Provider configuration", configurationReference(schema)));
+  pages.set("docs/reference/configuration.md", page("docs/reference/configuration.md", existing("docs/reference/configuration.md"), "Provider configuration", configurationReference(schema)));
   for (const token of Object.keys(schema.resources)) {
     const name = typeName(token);
     const file = `docs/reference/${referenceFileName(name)}`;
-    pages.set(file, page(existing(file), name, resourceReference(token, schema, summaries.get(name) ?? "")));
+    pages.set(file, page(file, existing(file), name, resourceReference(token, schema, summaries.get(name) ?? "")));
     index += `- [${name}](${referenceFileName(name)}): ${cell(schema.resources[token]!.description.split(". ")[0]!)}.\n`;
   }
   pages.set("docs/reference/README.md", index);

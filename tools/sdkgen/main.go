@@ -2,9 +2,9 @@
 // code generators (github.com/pulumi/pulumi/pkg/v3/codegen), never by hand. `pulumi package
 // gen-sdk` would do the same through the language plugins, which this machine cannot install.
 //
-// Usage: go run ./sdkgen <schema.json> <sdk dir> [--check]
+// Usage: go run . <schema.json> <sdk dir>
 // It binds (validates) the schema, then writes <sdk dir>/python and <sdk dir>/go, replacing what
-// was there. With --check it only binds the schema and prints its diagnostics.
+// was there.
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
 
-const tool = "pulumi-anthropic-managed-agents (tools/pulumi/sdkgen)"
+const tool = "pulumi-anthropic-managed-agents (tools/sdkgen)"
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "sdkgen: "+format+"\n", args...)
@@ -95,12 +95,9 @@ func write(dir string, files map[string][]byte) {
 
 func main() {
 	if len(os.Args) < 3 {
-		fail("usage: sdkgen <schema.json> <sdk dir> [--check]")
+		fail("usage: sdkgen <schema.json> <sdk dir>")
 	}
 	pkg := bind(os.Args[1])
-	if len(os.Args) > 3 && os.Args[3] == "--check" {
-		return
-	}
 	out := os.Args[2]
 
 	py, err := python.GeneratePackage(tool, pkg, nil, noPackages{})
