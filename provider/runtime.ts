@@ -91,14 +91,17 @@ function asReported(failure: { property: string; reason: string }): { property: 
 /** A diff as the dynamic-provider protocol takes it: `changes` undefined is "unknown" (see `hiddenInPreviews`). */
 export type RuntimeDiff = Omit<DiffResult, "changes"> & { changes: boolean | undefined };
 
-export async function diff(id: string, olds: Props, news: Props): Promise<RuntimeDiff> {
-  const hooks = kindOf(news);
-  const result = await guarded(() => hooks.diff(id, olds, news));
-  return result.changes && Object.keys(result.detailedDiff).some((f) => hiddenInPreviews(hooks.spec, f)) ? { ...result, changes: undefined } : result;
+export function diff(id: string, olds: Props, news: Props): Promise<RuntimeDiff> {
+  return guarded(async () => {
+    const hooks = kindOf(news);
+    const result = await hooks.diff(id, olds, news);
+    const hidden = hiddenInPreviews(hooks.spec);
+    return result.changes && Object.keys(result.detailedDiff).some((f) => hidden.has(f)) ? { ...result, changes: undefined } : result;
+  });
 }
 
 /**
- * Whether a field's value is a Pulumi secret in state (a secret field, or one holding write-only
+ * The fields whose values are Pulumi secrets in state (a secret field, or one holding write-only
  * values): the engine masks secrets before it compares old and new inputs for the preview, so the
  * change of a rotated token would show as nothing. The dynamic-provider protocol carries no
  * detailed diff; a diff that says its changes are "unknown" makes the engine compute one itself
@@ -106,9 +109,15 @@ export async function diff(id: string, olds: Props, news: Props): Promise<Runtim
  * hidden. Only then: elsewhere the provider's own answer stands (a spelled-out default is no change).
  * The replacements are the provider's either way.
  */
-function hiddenInPreviews(spec: RuntimeHooks["spec"], field: string): boolean {
-  return secretFieldNames(spec).includes(field) || writeOnlyFields(spec).some(([f]) => f === field);
+function hiddenInPreviews(spec: RuntimeHooks["spec"]): ReadonlySet<string> {
+  let fields = hiddenFields.get(spec);
+  if (fields === undefined) {
+    fields = new Set([...secretFieldNames(spec), ...writeOnlyFields(spec).map(([f]) => f)]);
+    hiddenFields.set(spec, fields);
+  }
+  return fields;
 }
+const hiddenFields = new WeakMap<RuntimeHooks["spec"], ReadonlySet<string>>();
 
 export function create(inputs: Props): Promise<{ id: string; outs: Props }> {
   return withContext((ctx) => kindOf(inputs).create(ctx, inputs));

@@ -124,10 +124,7 @@ class TypeCollector {
   }
 
   private type(node: Json, name: string, defs: Json, io: "input" | "output"): PropertySpec {
-    if (typeof node["$ref"] === "string") {
-      const id = node["$ref"].replace("#/$defs/", "");
-      return this.type({ ...(defs[id] as Json), "x-id": id }, id, defs, io);
-    }
+    if (typeof node["$ref"] === "string") return this.type(deref(node, defs), node["$ref"].replace("#/$defs/", ""), defs, io);
     const fixedName = typeof node["x-id"] === "string" ? node["x-id"] : typeof node["id"] === "string" ? node["id"] : undefined;
     const named = fixedName ?? name;
     const variants = this.variants(node);

@@ -5,6 +5,7 @@
 // uses, and a toolset naming a server that is not there. With both overridden, the session's
 // own lists decide (checked without the agent); with neither, the agent's rules are the agent's.
 import type { CheckFailure } from "../kit/check";
+import { quote } from "../kit/quote";
 import { containsUnknown, isRecord, type Props } from "../kit/values";
 
 interface Lists {
@@ -33,23 +34,23 @@ export function agentOverrideFailures(session: Lists, agent: Props | undefined):
     for (const name of names.filter((n) => !used.some((u) => u.server === n))) {
       failures.push({
         property: "tools",
-        reason: `the agent's MCP server "${name}" is not referenced by any mcp_toolset in this session's tools, and the API refuses a server no toolset uses: add { type: "mcp_toolset", mcpServerName: "${name}" } to tools, or override mcpServers too`,
+        reason: `the agent's MCP server ${quote(name)} is not referenced by any mcp_toolset in this session's tools, and the API refuses a server no toolset uses: add { type: "mcp_toolset", mcpServerName: ${quote(name)} } to tools, or override mcpServers too`,
       });
     }
     for (const u of used.filter((x) => !names.includes(x.server))) {
-      failures.push({ property: `tools[${u.index}].mcpServerName`, reason: `the agent has no MCP server named "${u.server}" (a session that overrides only tools runs the agent's mcpServers)` });
+      failures.push({ property: `tools[${u.index}].mcpServerName`, reason: `the agent has no MCP server named ${quote(u.server)} (a session that overrides only tools runs the agent's mcpServers)` });
     }
   } else {
     for (const u of used.filter((x) => !names.includes(x.server))) {
       failures.push({
         property: "mcpServers",
-        reason: `the agent's tools use MCP server "${u.server}" (an mcp_toolset), which this session's mcpServers leaves out: add it, or override tools too`,
+        reason: `the agent's tools use MCP server ${quote(u.server)} (an mcp_toolset), which this session's mcpServers leaves out: add it, or override tools too`,
       });
     }
     list(servers).forEach((s, i) => {
       const name = isRecord(s) ? s["name"] : undefined;
       if (typeof name === "string" && !used.some((u) => u.server === name)) {
-        failures.push({ property: `mcpServers[${i}]`, reason: `MCP server "${name}" is not referenced by any mcp_toolset in the agent's tools (a session that overrides only mcpServers runs the agent's tools)` });
+        failures.push({ property: `mcpServers[${i}]`, reason: `MCP server ${quote(name)} is not referenced by any mcp_toolset in the agent's tools (a session that overrides only mcpServers runs the agent's tools)` });
       }
     });
   }

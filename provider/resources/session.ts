@@ -280,7 +280,6 @@ function asDeclared(_field: string, value: unknown): unknown {
   return emptyAsAbsent(value);
 }
 
-
 function outputsOf(api: ApiSession, pinned: boolean, declaredResources: readonly MountedResource[] | undefined): SessionOutputs {
   const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
   return sessionOutputs.parse({
@@ -341,11 +340,7 @@ function stateOf(api: ApiSession, inputs: SessionInputs): State<SessionInputs, S
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Running sessions
-
 const label = (inputs: Partial<SessionInputs>, id?: string) => labelOf("session", inputs.title, id);
-
 
 // ---------------------------------------------------------------------------------------------
 // Hooks
@@ -374,8 +369,6 @@ const sessionHint = (status: number) =>
   status === 400
     ? "A session's tools and MCP servers are checked together with the agent's own: tools may name only MCP servers the session has (its override, or the agent's), and every server must be named by an mcp_toolset"
     : undefined;
-
-/** Where each element first stands (`indexOf` for every element at once). */
 
 async function updateSession(
   ctx: OperationContext,

@@ -89,16 +89,12 @@ export function readCaCertificate(pem: string): { fingerprint: string } | { prob
   return { fingerprint: createHash("sha256").update(cert.raw).digest("hex") };
 }
 
-export function certificateFailures(inputs: TunnelCertificateInputs): CheckFailure[] {
-  if (containsUnknown(inputs.caCertificatePem)) return [];
-  const read = readCaCertificate(inputs.caCertificatePem);
-  return "problem" in read ? [{ property: "caCertificatePem", reason: read.problem }] : [];
-}
-
+/** The fingerprint (what replaces the certificate), or why the PEM is refused: one read of the PEM per check. */
 async function derive(inputs: TunnelCertificateInputs): Promise<{ values: Partial<TunnelCertificateInputs>; failures: CheckFailure[] }> {
   if (containsUnknown(inputs.caCertificatePem)) return { values: { fingerprint: UNKNOWN }, failures: [] };
   const read = readCaCertificate(inputs.caCertificatePem);
-  return { values: "fingerprint" in read ? { fingerprint: read.fingerprint } : {}, failures: [] };
+  if ("problem" in read) return { values: {}, failures: [{ property: "caCertificatePem", reason: read.problem }] };
+  return { values: { fingerprint: read.fingerprint }, failures: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,7 +128,6 @@ const madeHere = new Set<string>();
 
 export const tunnelCertificateResource = defineResource(tunnelCertificateSpec, {
   ...lifecycle.hooks,
-  crossCheck: certificateFailures,
   derive,
 
   async create(ctx, inputs) {
