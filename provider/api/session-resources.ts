@@ -17,6 +17,11 @@ export const apiSessionResource = z.looseObject({
 });
 export type ApiSessionResource = z.infer<typeof apiSessionResource>;
 
+/** The resources a session's answer lists (`resources`); an unreadable list counts as none. */
+export function mountedOf(session: { resources?: unknown } | undefined): ApiSessionResource[] {
+  return z.array(apiSessionResource).catch([]).parse(session?.resources ?? []);
+}
+
 const collection = (sessionId: string) => pathWith("/v1/sessions", sessionId, "resources");
 const page = z.looseObject({ data: z.array(apiSessionResource), next_page: z.string().nullable().optional() });
 

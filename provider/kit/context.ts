@@ -7,7 +7,7 @@ import { DEFAULT_RECOVERY_WINDOW_HOURS } from "../config";
 import { LookupCache } from "./lookups";
 
 export const DEFAULT_OPERATION_TIMEOUT_MS = 5 * 60_000;
-export const DEFAULT_RECOVERY_WINDOW_MS = DEFAULT_RECOVERY_WINDOW_HOURS * 3_600_000;
+const DEFAULT_RECOVERY_WINDOW_MS = DEFAULT_RECOVERY_WINDOW_HOURS * 3_600_000;
 
 export interface OperationSettings {
   /** The whole operation, every retry and wait included (default 5 minutes). */

@@ -12,7 +12,7 @@ import type { QueryValue } from "../client/path";
 import type { Call } from "../api/endpoints";
 import type { OperationContext } from "./context";
 import { stampOf, stampText, WRITE_TOKEN_KEY, writeTokenOf, type CreateStamp } from "./metadata";
-import { madeObject } from "./provenance";
+import { madeByThisProcess, madeObject } from "./provenance";
 import { findOwnCreate, findUnrecorded } from "./recovery";
 import type { StackSeed } from "./stack-seed";
 
@@ -69,6 +69,14 @@ export function claimedByCreate(id: string): boolean {
   return claimed.has(id);
 }
 
+/**
+ * Whether a lookup after a lost answer must pass over this object: this process made it, or
+ * another create of this process took it over.
+ */
+export function takenByThisProcess(id: string): boolean {
+  return claimed.has(id) || madeByThisProcess(id);
+}
+
 /** The create could not be confirmed either way; nothing will be sent again in this run. */
 export class UnconfirmedCreateError extends AnthropicProviderError {
   override name = "UnconfirmedCreateError";
@@ -78,7 +86,7 @@ export class UnconfirmedCreateError extends AnthropicProviderError {
  * Sends the create; after an ambiguous failure looks its stamp up, for up to the late-commit
  * window, and sends it again only when nothing with the stamp exists. Bounded by the deadline.
  */
-export async function createOnce<A extends Listed>(
+async function createOnce<A extends Listed>(
   ctx: OperationContext,
   operation: string,
   c: Creatable<A>,
@@ -167,21 +175,28 @@ export async function createOrAdopt<A extends Listed, O>(args: {
  * A create of an object that can carry no token (no metadata: a skill, a tunnel, a certificate):
  * sent once; after an ambiguous failure the object is looked for (`find`, given when the attempt
  * was sent), for up to the late-commit window, and sent again only when nothing turns up. What
- * `find` returns must be what this create would have made and what nothing else claimed: the
- * caller claims it. A process killed between the create and the state write leaves the object
- * behind (nothing ties it to the resource), as each such resource documents.
+ * `find` returns must be what this create would have made and not `takenByThisProcess`; it is
+ * claimed here, so that nothing else in this run takes it, or deletes it (see `claim`). A process
+ * killed between the create and the state write leaves the object behind (nothing ties it to the
+ * resource), as each such resource documents.
  */
-export async function createUntokened<T>(ctx: OperationContext, send: () => Promise<T>, find: (sentAt: number) => Promise<T | undefined>): Promise<T> {
+export async function createUntokened<T extends { id: string }>(ctx: OperationContext, send: () => Promise<T>, find: (sentAt: number) => Promise<T | undefined>): Promise<T> {
   for (;;) {
     const sentAt = ctx.clock.now();
     try {
-      return await send();
+      const made = await send();
+      madeObject(made.id);
+      return made;
     } catch (error) {
       if (!isAmbiguousFailure(error)) throw error;
       const until = Math.min(ctx.clock.now() + ctx.lateCommitWindowMs, ctx.deadline);
       for (let wait = 250; ; wait = Math.min(wait * 2, 4_000)) {
         const found = await find(sentAt);
-        if (found !== undefined) return found;
+        if (found !== undefined) {
+          claim(found.id);
+          madeObject(found.id);
+          return found;
+        }
         if (ctx.clock.now() + wait > until) break;
         await ctx.clock.sleep(wait, ctx.signal);
       }

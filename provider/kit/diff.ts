@@ -17,7 +17,7 @@ export interface FieldChange {
  * defaults are filled in (`resolve`; an absent value is the `serverDefault`), absent, null and
  * empty alike.
  */
-export function sameDeclared(old: unknown, next: unknown, fs: FieldSpec): boolean {
+function sameDeclared(old: unknown, next: unknown, fs: FieldSpec): boolean {
   if (sameValue(old, next)) return true;
   if (!fs.resolve && fs.serverDefault === undefined) return false;
   const resolved = (v: unknown) => {

@@ -18,7 +18,7 @@ export type Seen = Record<string, string>;
 /** How many parts of one field are recorded at most (state size per resource stays bounded). */
 export const MAX_PARTS_PER_FIELD = 16;
 /** How many changed paths a refusal names before "and N more". */
-export const MAX_NAMED_PATHS = 5;
+const MAX_NAMED_PATHS = 5;
 
 // Short: a part's digest only says where a change is (the field's own digest says that it is).
 const partDigest = (value: unknown) => declarationDigest(value ?? null).slice(0, 6);

@@ -69,7 +69,7 @@ export interface LifecycleDefinition<I extends object, O, A extends LifecycleApi
   };
 }
 
-export interface ObjectLifecycle<I, O, A> {
+interface ObjectLifecycle<I, O, A> {
   /** The endpoints of the object state or inputs describe (its parent's, when it has one). */
   endpointsOf(inputs: Partial<I>, outputs?: Partial<O>): Endpoints<A>;
   /** The object as state would record it had Pulumi made it. */

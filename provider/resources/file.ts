@@ -12,7 +12,8 @@ import { files, type ApiFile } from "../api/files";
 import { isAmbiguousFailure, messageOf, NotFoundError, systemErrorCode } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
-import { claim, claimedByCreate, LOOKUP_MARGIN_MS, UnconfirmedCreateError } from "../kit/create";
+import { claim, LOOKUP_MARGIN_MS, takenByThisProcess, UnconfirmedCreateError } from "../kit/create";
+import { madeObject } from "../kit/provenance";
 import { defineResource, nothingRecorded, labelOf } from "../kit/resource";
 import { defineSpec, field } from "../kit/spec";
 import { bounded, quote, QUOTE_CHARS } from "../kit/quote";
@@ -179,9 +180,6 @@ function outputsOf(api: ApiFile): FileOutputs {
 
 const label = (inputs: Partial<FileInputs>, id?: string) => labelOf("file", inputs.filename, id);
 
-/** What this process uploaded: never mistaken for the lost upload of another file. */
-const uploaded = new Set<string>();
-
 /**
  * Uploads once. After an ambiguous failure (the upload may have landed), the files uploaded since
  * just before it are looked through for one with this name and size that nothing in this process
@@ -193,7 +191,7 @@ async function uploadOnce(ctx: OperationContext, operation: string, upload: Para
     const sentAt = ctx.clock.now();
     try {
       const created = await files.upload(ctx, operation, upload);
-      uploaded.add(created.id);
+      madeObject(created.id);
       return created;
     } catch (error) {
       if (!isAmbiguousFailure(error)) throw error;
@@ -201,7 +199,7 @@ async function uploadOnce(ctx: OperationContext, operation: string, upload: Para
       try {
         for await (const f of files.list(ctx, `${operation} (looking for the upload after: ${messageOf(error)})`, {})) {
           if (Date.parse(f.created_at) < sentAt - LOOKUP_MARGIN_MS) break;
-          if (f.filename === upload.filename && f.size_bytes === upload.bytes.byteLength && !claimedByCreate(f.id) && !uploaded.has(f.id)) found = f;
+          if (f.filename === upload.filename && f.size_bytes === upload.bytes.byteLength && !takenByThisProcess(f.id)) found = f;
         }
       } catch (lookupError) {
         throw new UnconfirmedCreateError(
@@ -210,6 +208,7 @@ async function uploadOnce(ctx: OperationContext, operation: string, upload: Para
       }
       if (found) {
         claim(found.id);
+        madeObject(found.id);
         return found;
       }
     }

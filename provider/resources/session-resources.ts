@@ -4,7 +4,7 @@
 // session-resources endpoints (which add only files, update only a repository's token and delete
 // anything): the plan of a change, which declared resource a mounted one is, and the calls.
 import { z } from "zod";
-import { apiSessionResource, sessionResources, type ApiSessionResource } from "../api/session-resources";
+import { mountedOf, sessionResources, type ApiSessionResource } from "../api/session-resources";
 import { sessions } from "../api/sessions";
 import { isAmbiguousFailure } from "../client/errors";
 import type { OperationContext } from "../kit/context";
@@ -237,7 +237,7 @@ export async function applyResources(
       if (!isAmbiguousFailure(error)) throw error;
       // The add may have happened: look before trying again.
       const now = await sessions.retrieve(ctx, `${operation} (checking whether file ${file.fileId} was added)`, id);
-      const listed = z.array(apiSessionResource).catch([]).parse(now?.resources ?? []);
+      const listed = mountedOf(now);
       if (!listed.some((m) => mounts(m, file))) throw error;
     }
   }

@@ -7,7 +7,7 @@ import { AnthropicProviderError, ApiError, ConflictError } from "../client/error
 import type { OperationContext } from "../kit/context";
 import type { SessionInputs } from "./session";
 
-export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
 
 /** The session stayed busy past `waitTimeoutSeconds`. */
 export class SessionBusyError extends AnthropicProviderError {

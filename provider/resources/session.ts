@@ -6,7 +6,7 @@
 // changes while a session runs; `whenRunning` decides whether to wait or interrupt.
 import { z } from "zod";
 import { agents } from "../api/agents";
-import { apiSessionResource } from "../api/session-resources";
+import { mountedOf } from "../api/session-resources";
 import { apiCased, type ApiCased } from "../api-case";
 import { fromApiCase } from "../casing";
 import { sessions, type ApiSession } from "../api/sessions";
@@ -281,7 +281,7 @@ function asDeclared(_field: string, value: unknown): unknown {
 }
 
 function outputsOf(api: ApiSession, pinned: boolean, declaredResources: readonly MountedResource[] | undefined): SessionOutputs {
-  const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
+  const mounted = mountedOf(api);
   return sessionOutputs.parse({
     // The version the session runs; equal to the declared pin when there is one. `pinned` records
     // whether there is one, so that a refresh does not turn the version it runs into a pin.
@@ -392,7 +392,7 @@ async function updateSession(
     ? await whenSettled(ctx, settleOptions(id, change.inputs, operation, false), write)
     : await sessions.retrieve(ctx, `${operation} (comparing with the last-seen state)`, id).then((current) => (current ? write(ctx, current) : undefined));
   if (!api) throw new Error(`${operation}: the session no longer exists; run \`pulumi refresh\`, then \`pulumi up\` to create it again`);
-  const mounted = z.array(apiSessionResource).catch([]).parse(api.resources ?? []);
+  const mounted = mountedOf(api);
   if (resourcesChange && (await applyResources(ctx, operation, id, olds.inputs.resources, change.inputs.resources ?? [], mounted))) {
     api = (await sessions.retrieve(ctx, `${operation} (reading the mounted resources)`, id)) ?? api;
   }

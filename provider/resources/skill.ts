@@ -9,7 +9,7 @@ import { skills, type ApiSkill, type ApiSkillVersion } from "../api/skills";
 import { AnthropicProviderError, messageOf, NotFoundError } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
 import type { OperationContext } from "../kit/context";
-import { claim, claimedByCreate, createUntokened, LOOKUP_MARGIN_MS } from "../kit/create";
+import { createUntokened, LOOKUP_MARGIN_MS, takenByThisProcess } from "../kit/create";
 import { defineResource, labelOf, refreshedInputs, type State } from "../kit/resource";
 import { bounded, QUOTE_CHARS } from "../kit/quote";
 import { DriftError } from "../kit/drift";
@@ -161,9 +161,6 @@ async function versionIds(ctx: OperationContext, operation: string, id: string):
   return out.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0));
 }
 
-/** Skills this process created: never mistaken for the lost answer of another create. */
-const madeHere = new Set<string>();
-
 /**
  * Skills carry no metadata, so a create token cannot travel with them: after an ambiguous
  * failure the upload is looked up by what it declares instead (a custom skill made since just
@@ -173,7 +170,7 @@ const madeHere = new Set<string>();
 async function lookUpUpload(ctx: OperationContext, operation: string, folder: SkillFolder, displayName: string | undefined, sentAt: number): Promise<ApiSkill | undefined> {
   const since = sentAt - LOOKUP_MARGIN_MS;
   for await (const s of skills.list(ctx, `${operation} (looking for the skill after a lost answer)`, { source: "custom" })) {
-    if (Date.parse(s.created_at) < since || claimedByCreate(s.id) || madeHere.has(s.id)) continue;
+    if (Date.parse(s.created_at) < since || takenByThisProcess(s.id)) continue;
     if (s.display_name !== (displayName ?? folder.name)) continue;
     const latest = await skills.versions.retrieve(ctx, `${operation} (looking for the skill after a lost answer)`, s.id, s.latest_version_id);
     if (latest && latest.name === folder.name && latest.description === folder.description) return s;
@@ -207,17 +204,8 @@ export const skillResource = defineResource(skillSpec, {
     const folder = folderForUpload(operation, inputs);
     const api = await createUntokened(
       ctx,
-      async () => {
-        const made = await skills.create(ctx, operation, folder.files, inputs.displayName);
-        madeHere.add(made.id);
-        return made;
-      },
-      async (sentAt) => {
-        const found = await lookUpUpload(ctx, operation, folder, inputs.displayName, sentAt);
-        // Nothing else in this run may take it, or delete it (see `claim`).
-        if (found) claim(found.id);
-        return found;
-      },
+      () => skills.create(ctx, operation, folder.files, inputs.displayName),
+      (sentAt) => lookUpUpload(ctx, operation, folder, inputs.displayName, sentAt),
     );
     const latest = await skills.versions.retrieve(ctx, `${operation} (reading its version)`, api.id, api.latest_version_id);
     return { id: api.id, outputs: outputsOf(api, [api.latest_version_id], latest) };

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { tunnelCertificates, type ApiTunnelCertificate } from "../api/tunnels";
 import { messageOf } from "../client/errors";
 import type { CheckFailure } from "../kit/check";
-import { claim, claimedByCreate, createUntokened, LOOKUP_MARGIN_MS, UnconfirmedCreateError } from "../kit/create";
+import { createUntokened, LOOKUP_MARGIN_MS, takenByThisProcess, UnconfirmedCreateError } from "../kit/create";
 import { objectLifecycle } from "../kit/lifecycle";
 import { defineResource, labelOf } from "../kit/resource";
 import { defineSpec, field } from "../kit/spec";
@@ -74,7 +74,7 @@ export const tunnelCertificateSpec = defineSpec({
 const MAX_PEM_BYTES = 8 * 1024;
 
 /** The certificate a PEM holds, or why the API would refuse it. */
-export function readCaCertificate(pem: string): { fingerprint: string } | { problem: string } {
+function readCaCertificate(pem: string): { fingerprint: string } | { problem: string } {
   if (Buffer.byteLength(pem) > MAX_PEM_BYTES) return { problem: `${Buffer.byteLength(pem)} bytes: the API takes at most 8 KB` };
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) return { problem: "holds a private key: give the CA certificate only (never a key)" };
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----/g)?.length ?? 0;
@@ -123,9 +123,6 @@ const lifecycle = objectLifecycle({
   destroy: { default: "archive", alreadyArchived: "confirm" },
 });
 
-/** Certificates this process created: never mistaken for the lost answer of another create. */
-const madeHere = new Set<string>();
-
 export const tunnelCertificateResource = defineResource(tunnelCertificateSpec, {
   ...lifecycle.hooks,
   derive,
@@ -137,20 +134,13 @@ export const tunnelCertificateResource = defineResource(tunnelCertificateSpec, {
     const endpoints = tunnelCertificates(inputs.tunnelId);
     const api = await createUntokened(
       ctx,
-      async () => {
-        const made = await endpoints.create(ctx, operation, { ca_certificate_pem: inputs.caCertificatePem });
-        madeHere.add(made.id);
-        return made;
-      },
+      () => endpoints.create(ctx, operation, { ca_certificate_pem: inputs.caCertificatePem }),
       // The certificate's identity is its fingerprint: one made since just before the attempt.
       async (sentAt) => {
         try {
           for await (const c of endpoints.list(ctx, `${operation} (looking for the certificate after a lost answer)`, {})) {
             if (Date.parse(c.created_at) < sentAt - LOOKUP_MARGIN_MS) break;
-            if (c.fingerprint === read.fingerprint && !claimedByCreate(c.id) && !madeHere.has(c.id)) {
-              claim(c.id);
-              return c;
-            }
+            if (c.fingerprint === read.fingerprint && !takenByThisProcess(c.id)) return c;
           }
         } catch (error) {
           throw new UnconfirmedCreateError(`${operation}: the create's answer was lost and looking it up failed too (${messageOf(error)}); nothing was sent again`);

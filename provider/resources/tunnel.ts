@@ -10,7 +10,7 @@ import { z } from "zod";
 import { tunnels, type ApiTunnel, type ApiTunnelToken } from "../api/tunnels";
 import { isAmbiguousFailure, messageOf } from "../client/errors";
 import type { OperationContext } from "../kit/context";
-import { claim, claimedByCreate, createUntokened, LOOKUP_MARGIN_MS, UnconfirmedCreateError } from "../kit/create";
+import { createUntokened, LOOKUP_MARGIN_MS, takenByThisProcess, UnconfirmedCreateError } from "../kit/create";
 import { objectLifecycle } from "../kit/lifecycle";
 import { defineResource, labelOf, refreshedInputs, type Change, type State } from "../kit/resource";
 import { defineSpec, field } from "../kit/spec";
@@ -91,9 +91,6 @@ const lifecycle = objectLifecycle({
   destroy: { default: "archive", alreadyArchived: "confirm" },
 });
 
-/** Tunnels this process created: never mistaken for the lost answer of another create. */
-const madeHere = new Set<string>();
-
 /**
  * The tunnel a create whose answer was lost made, if it landed: one made since just before the
  * attempt, with the declared display name, that no other create of this process made or claimed.
@@ -104,7 +101,7 @@ async function lookUpCreate(ctx: OperationContext, operation: string, displayNam
     // Newest first: the first one older than the window ends the search.
     for await (const t of tunnels.list(ctx, `${operation} (looking for the tunnel after a lost answer)`, {})) {
       if (Date.parse(t.created_at) < since) break;
-      if ((t.display_name ?? null) === displayName && !claimedByCreate(t.id) && !madeHere.has(t.id)) return t;
+      if ((t.display_name ?? null) === displayName && !takenByThisProcess(t.id)) return t;
     }
   } catch (error) {
     throw new UnconfirmedCreateError(`${operation}: the create's answer was lost and looking it up failed too (${messageOf(error)}); nothing was sent again`);
@@ -134,17 +131,8 @@ export const tunnelResource = defineResource(tunnelSpec, {
     const displayName = inputs.displayName ?? null;
     const api = await createUntokened(
       ctx,
-      async () => {
-        const made = await tunnels.create(ctx, operation, inputs.displayName !== undefined ? { display_name: inputs.displayName } : {});
-        madeHere.add(made.id);
-        return made;
-      },
-      async (sentAt) => {
-        const found = await lookUpCreate(ctx, operation, displayName, sentAt);
-        // Nothing else in this run may take it, or delete it (see `claim`).
-        if (found) claim(found.id);
-        return found;
-      },
+      () => tunnels.create(ctx, operation, inputs.displayName !== undefined ? { display_name: inputs.displayName } : {}),
+      (sentAt) => lookUpCreate(ctx, operation, displayName, sentAt),
     );
     const token = await tunnels.revealToken(ctx, `${operation} (reading its token)`, api.id);
     return { id: api.id, outputs: outputsOf(api, token) };
